@@ -1,0 +1,236 @@
+// The normalized model: the one structure every emitter reads.
+// Built once from the validated spec (generator/model/build.ts). Everything here is resolved:
+// references point at names that exist, durations and sizes are numbers, lists are sorted
+// deterministically. Nothing downstream parses YAML or looks a reference up in the spec again.
+
+/** Where a declaration came from, for headers and diagnostics. Paths are relative to the spec folder, with `/`. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type PrimitiveName = 'string' | 'integer' | 'number' | 'boolean';
+
+export type TypeRef =
+  | { kind: 'primitive'; name: PrimitiveName }
+  | { kind: 'ref'; name: string }
+  | { kind: 'array'; items: TypeRef }
+  | { kind: 'map'; values: TypeRef };
+
+export type StringFormat = 'uuid' | 'email' | 'date-time' | 'date' | 'uri';
+
+export interface FieldConstraints {
+  format?: StringFormat;
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+export interface FieldModel {
+  name: string;
+  /** Proto field number, unique within the type. */
+  number: number;
+  optional: boolean;
+  description?: string;
+  type: TypeRef;
+  constraints: FieldConstraints;
+}
+
+export interface RecordTypeModel {
+  kind: 'record';
+  name: string;
+  /** Service that declares it, or null for a mesh-level (shared) type. */
+  owner: string | null;
+  description?: string;
+  /** Sorted by field number. */
+  fields: FieldModel[];
+  /** Field numbers that must never be reused (removed fields). Sorted. */
+  reserved: number[];
+  source: SourceRef;
+}
+
+export interface EnumTypeModel {
+  kind: 'enum';
+  name: string;
+  owner: string | null;
+  description?: string;
+  /** In declared order: the order is the proto numbering (value i is number i + 1; 0 is UNSPECIFIED). */
+  values: string[];
+  /** True for an enum declared inline on a field (`status: { enum: [...] }`), named `<Type><Field>`. */
+  inline: boolean;
+  source: SourceRef;
+}
+
+export type TypeModel = RecordTypeModel | EnumTypeModel;
+
+export interface ErrorModel {
+  /** PascalCase code, e.g. `NotFound`, `UserNotFound`. Sent on the wire as `error.code`. */
+  name: string;
+  status: number;
+  description?: string;
+  /** True for the built-in errors every service knows (NotFound, Conflict, ...). */
+  builtin: boolean;
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface EndpointModel {
+  name: string;
+  description?: string;
+  http: {
+    method: HttpMethod;
+    /** The path as written in the spec, with `{param}` placeholders. */
+    path: string;
+    /** Placeholders in path order. */
+    pathParams: string[];
+    /** Status on success: 201 for POST, 204 when there is no output, else 200, unless the spec says. */
+    successStatus: number;
+    /** Where the input's non-path fields come from: JSON body, or the query string (GET/DELETE). */
+    inputSource: 'body' | 'query' | 'none';
+  };
+  /** gRPC method name (PascalCase of the endpoint name). */
+  grpcMethod: string;
+  /**
+   * The handler's input type: always a record. Either the spec's `input` type, or a synthesized
+   * `<Endpoint>Input` record (owner = service) holding the path params when the spec has no input.
+   */
+  input: string;
+  /** True when `input` was synthesized from path params (and so is not a spec type). */
+  inputSynthesized: boolean;
+  /** Output type name and shape; null means no body (204). */
+  output: { type: string; list: boolean } | null;
+  /** Declared errors, sorted by name, resolved to statuses. */
+  errors: ErrorModel[];
+  /** Events this endpoint may publish (documentation and OpenAPI `x-emits`). Sorted. */
+  emits: string[];
+  source: SourceRef;
+}
+
+export interface CallModel {
+  /** The service called. */
+  service: string;
+  transport: 'http' | 'grpc';
+}
+
+export interface SubscriptionModel {
+  event: string;
+  /** Name of the hook function that handles it. */
+  handler: string;
+}
+
+export interface ResourcesModel {
+  requests: { cpu: string; memory: string };
+  limits: { cpu: string; memory: string };
+}
+
+export interface SecretRefModel {
+  /** Environment variable name inside the container. */
+  env: string;
+  /** Kubernetes Secret name and key. */
+  secret: string;
+  key: string;
+}
+
+export interface DeployModel {
+  image: string;
+  replicas: number;
+  resources: ResourcesModel;
+  /** Plain environment variables (go into the ConfigMap). Sorted by name. */
+  env: { name: string; value: string }[];
+  /** Secrets, by reference only. Sorted by env name. */
+  secrets: SecretRefModel[];
+}
+
+export interface ServiceModel {
+  name: string;
+  description?: string;
+  ports: { http: number; grpc: number | null };
+  /** Types declared in this service's file (names, sorted). */
+  types: string[];
+  /** Every error any endpoint of this service declares, sorted by name. */
+  errors: ErrorModel[];
+  /** Sorted by name. */
+  endpoints: EndpointModel[];
+  /** Services this one calls, sorted by service name. */
+  calls: CallModel[];
+  /** Events this service may publish: its `publishes` plus every endpoint's `emits`. Sorted. */
+  publishes: string[];
+  /** Sorted by event name. */
+  subscribes: SubscriptionModel[];
+  deploy: DeployModel;
+  /** The spec file this service was declared in (relative to the spec folder). */
+  file: string;
+  source: SourceRef;
+}
+
+export interface EventModel {
+  /** Dotted name, e.g. `user.created`. */
+  name: string;
+  description?: string;
+  /** Record type of the payload. */
+  payload: string;
+  version: number;
+  /** Services that may publish it, sorted. */
+  publishers: string[];
+  /** Services that subscribe, sorted by service. */
+  subscribers: { service: string; handler: string }[];
+  source: SourceRef;
+}
+
+export interface GatewayRouteModel {
+  /** Public path prefix, e.g. `/api/v1/users`. */
+  prefix: string;
+  service: string;
+  /** What the prefix is replaced with before forwarding, e.g. `/users`. Equals prefix when no rewrite. */
+  rewrite: string;
+}
+
+export interface GatewayModel {
+  port: number;
+  /** Sorted longest prefix first, then alphabetically: the first match wins and order in the spec does not matter. */
+  routes: GatewayRouteModel[];
+  /** Upstream timeout in ms. */
+  timeoutMs: number;
+  bodyLimitBytes: number;
+  deploy: DeployModel;
+  source: SourceRef;
+}
+
+export interface RuntimeSettingsModel {
+  /** Largest JSON body a service accepts. */
+  bodyLimitBytes: number;
+  /** How long a service waits for in-flight requests on shutdown. */
+  shutdownGraceMs: number;
+}
+
+export interface MeshModel {
+  name: string;
+  version: string;
+  /** Version of meshspec that built the model (goes into file headers). */
+  generatorVersion: string;
+  /** Every spec file read, relative to the spec folder, sorted. */
+  files: string[];
+  /** The mesh file (relative path). */
+  meshFile: string;
+  runtime: RuntimeSettingsModel;
+  /** Kubernetes namespace and image registry. */
+  deploy: { namespace: string; registry: string };
+  /** All types (records and enums, spec-declared and synthesized), sorted by name. Names are unique mesh-wide. */
+  types: TypeModel[];
+  events: EventModel[];
+  services: ServiceModel[];
+  gateway: GatewayModel | null;
+}
+
+/** One output file of an emitter: path relative to the output folder, with `/`. */
+export interface EmittedFile {
+  path: string;
+  content: string;
+  /** Spec files (relative to spec folder) this file was derived from; named in its header. */
+  sources: string[];
+}

@@ -1,0 +1,33 @@
+// The event bus seen by the runtime. Adapters (in-memory now; Redis, RabbitMQ, NATS later)
+// implement this; the typed publish/subscribe API the hooks see is built on top of it.
+
+export interface EventEnvelope<T = unknown> {
+  /** Unique per published event (UUID): consumers use it to drop duplicates. */
+  readonly id: string;
+  readonly event: string;
+  readonly version: number;
+  /** Publishing service. */
+  readonly source: string;
+  /** ISO 8601 time of publishing. */
+  readonly time: string;
+  readonly requestId?: string;
+  readonly payload: T;
+}
+
+export type EnvelopeHandler = (envelope: EventEnvelope) => Promise<void>;
+
+export interface BusSubscription {
+  unsubscribe(): Promise<void>;
+}
+
+export interface EventBus {
+  /** Resolves once the bus has accepted the event (not when it has been handled). */
+  publish(envelope: EventEnvelope): Promise<void>;
+  /**
+   * Each event is delivered once per `group` (a subscribing service), to one of the group's
+   * handlers. A handler that throws gets the event again, up to the adapter's retry limit.
+   */
+  subscribe(event: string, group: string, handler: EnvelopeHandler): Promise<BusSubscription>;
+  /** Stops delivering and waits for handlers in progress. */
+  close(): Promise<void>;
+}

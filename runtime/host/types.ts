@@ -1,0 +1,49 @@
+// What generated/<service>/host.ts hands the runtime to start a service.
+import type { Logger } from 'pino';
+import type { EventBus } from '../bus/types.js';
+import type { CallOptions, ClientTransport } from '../transport/types.js';
+import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
+import type { SchemaRegistry } from '../validation/types.js';
+
+/** Turns a service name into a transport to it (discovery + transport choice). */
+export type TransportFor = (service: string, transport: 'http' | 'grpc') => ClientTransport;
+
+export interface ServiceHostOptions {
+  definition: ServiceDefinition;
+  /** The user's endpoint hooks: one async function per endpoint, by name. */
+  handlers: object;
+  /** The user's event hooks, by handler name; required when the service subscribes. */
+  subscriptions?: object;
+  /** The mesh's JSON Schemas (generated/schemas.ts). */
+  schemas: SchemaRegistry;
+  events: EventCatalog;
+  /** Definitions of the services this one calls (for their endpoints and protos). */
+  callees: Readonly<Record<string, ServiceDefinition>>;
+  /** Builds the typed clients for one call context (generated). */
+  createClients: (transportFor: TransportFor, call: CallOptions) => object;
+}
+
+export interface HostSettings {
+  /** Largest JSON body accepted, bytes. */
+  bodyLimitBytes: number;
+  /** Drain time on shutdown before open connections are cut, ms. */
+  shutdownGraceMs: number;
+  /** Ports override the definition's (0 = any free port, for tests). */
+  httpPort?: number;
+  grpcPort?: number | null;
+  host?: string;
+  bus: EventBus;
+  logger: Logger;
+  /** Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1. */
+  transportFor?: TransportFor;
+}
+
+export interface RunningService {
+  readonly name: string;
+  readonly httpPort: number;
+  readonly grpcPort: number | null;
+  /** Becomes false when shutdown starts (so /ready fails first). */
+  readonly ready: boolean;
+  /** Stops accepting, drains in-flight requests (up to the grace period), closes subscriptions. */
+  close(): Promise<void>;
+}

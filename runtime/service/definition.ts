@@ -1,0 +1,56 @@
+// The description of a service that the generator emits (generated/<service>/definition.ts)
+// and the runtime binds to transports. Plain data: no functions, so it can be printed and diffed.
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface EndpointDescriptor {
+  /** Endpoint (and hook method) name, e.g. `getUser`. */
+  readonly name: string;
+  readonly method: HttpMethod;
+  /** Path as in the spec, with `{param}` placeholders, e.g. `/users/{id}`. */
+  readonly path: string;
+  readonly pathParams: readonly string[];
+  /** Where non-path input fields come from. */
+  readonly inputSource: 'body' | 'query' | 'none';
+  readonly successStatus: number;
+  /** Type name of the input record (a key of the mesh schema's $defs). */
+  readonly input: string;
+  /** Output type; null for no body (204). `list` means an array of `type`. */
+  readonly output: { readonly type: string; readonly list: boolean } | null;
+  /** Declared error code -> HTTP status. */
+  readonly errors: Readonly<Record<string, number>>;
+  /** gRPC method name on the service's proto service, e.g. `GetUser`. */
+  readonly grpcMethod: string;
+}
+
+export interface SubscriptionDescriptor {
+  readonly event: string;
+  /** Name of the hook function in the service's `subscriptions` object. */
+  readonly handler: string;
+}
+
+export interface ProtoDescriptor {
+  /** Absolute path of the folder the proto import paths are relative to. */
+  readonly root: string;
+  /** Proto file relative to root, e.g. `shop/users/v1/users.proto`. */
+  readonly file: string;
+  /** Fully qualified service name, e.g. `shop.users.v1.UsersService`. */
+  readonly service: string;
+}
+
+export interface ServiceDefinition {
+  readonly mesh: string;
+  readonly name: string;
+  readonly version: string;
+  readonly ports: { readonly http: number; readonly grpc: number | null };
+  readonly endpoints: readonly EndpointDescriptor[];
+  readonly subscriptions: readonly SubscriptionDescriptor[];
+  /** Events this service may publish. */
+  readonly publishes: readonly string[];
+  readonly calls: readonly { readonly service: string; readonly transport: 'http' | 'grpc' }[];
+  /** Present when the service has a gRPC port. */
+  readonly proto: ProtoDescriptor | null;
+}
+
+/** All event names with their payload type names and versions (generated/events.ts). */
+export type EventCatalog = Readonly<Record<string, { readonly payload: string; readonly version: number }>>;
