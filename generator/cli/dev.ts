@@ -1,0 +1,52 @@
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generate } from '../generate.js';
+import { parse } from './args.js';
+import { complain, plural, printDiagnostics, say } from './output.js';
+
+export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR]
+
+Regenerates, then runs the whole stack on this machine with embedded defaults: every service on
+its ports (HTTP and gRPC), an in-memory event bus, and the gateway. Logs are prefixed by service.
+Ctrl-C stops everything cleanly.
+
+Options:
+  --spec DIR    spec folder (default: spec)
+  --out DIR     output folder (default: generated)
+  --hooks DIR   folder of your hook files (default: hooks)
+  -h, --help    show this help`;
+
+export async function devCommand(args: string[]): Promise<number> {
+  const values = parse(
+    args,
+    {
+      spec: { type: 'string', default: 'spec' },
+      out: { type: 'string', default: 'generated' },
+      hooks: { type: 'string', default: 'hooks' },
+    },
+    devUsage,
+  );
+  if (values.help) return say(devUsage), 0;
+  const result = await generate({
+    root: process.cwd(),
+    specDir: values.spec as string,
+    outDir: values.out as string,
+    hooksDir: values.hooks as string,
+    check: false,
+  });
+  const { errors } = printDiagnostics(result.diagnostics);
+  if (!result.ok) {
+    complain(`${plural(errors, 'error')} in the spec: fix them and run again`);
+    return 1;
+  }
+  for (const warning of result.hookWarnings) process.stderr.write(`warning: ${warning}\n`);
+  const changed = result.plan.create.length + result.plan.update.length + result.plan.remove.length;
+  if (changed > 0) say(`regenerated ${plural(changed, 'file')} in ${values.out}`);
+
+  const stackModule = pathToFileURL(path.resolve(values.out as string, 'stack.ts')).href;
+  const { stack } = (await import(stackModule)) as { stack: Parameters<typeof import('../../runtime/dev/index.js').runStack>[0] };
+  const { runStack } = await import('../../runtime/dev/index.js');
+  await runStack(stack, { specDir: values.spec as string });
+  // runStack keeps the process alive until Ctrl-C / SIGTERM and exits by itself.
+  return 0;
+}

@@ -1,0 +1,74 @@
+import { generate } from '../generate.js';
+import { parse } from './args.js';
+import { plural, printDiagnostics, say } from './output.js';
+
+export const generateUsage = `Usage: meshspec generate [--spec DIR] [--out DIR] [--hooks DIR] [--check]
+
+Generates TypeScript (types, servers, clients, hook interfaces), .proto files, OpenAPI documents,
+the gateway's routes and Kubernetes manifests from the spec. Only changed files are rewritten;
+generated files the spec no longer produces are removed. Hook files (your code) are created once;
+later runs only add stubs for new endpoints and never change or delete your code.
+On any spec error nothing is written.
+
+Options:
+  --spec DIR    spec folder (default: spec)
+  --out DIR     output folder (default: generated)
+  --hooks DIR   folder of your hook files (default: hooks)
+  --check       write nothing; exit 1 listing every file that differs, is missing or is extra
+  -h, --help    show this help`;
+
+export async function generateCommand(args: string[]): Promise<number> {
+  const values = parse(
+    args,
+    {
+      spec: { type: 'string', default: 'spec' },
+      out: { type: 'string', default: 'generated' },
+      hooks: { type: 'string', default: 'hooks' },
+      check: { type: 'boolean', default: false },
+    },
+    generateUsage,
+  );
+  if (values.help) return say(generateUsage), 0;
+  const started = performance.now();
+  const check = values.check as boolean;
+  const result = await generate({
+    root: process.cwd(),
+    specDir: values.spec as string,
+    outDir: values.out as string,
+    hooksDir: values.hooks as string,
+    check,
+  });
+  const { errors } = printDiagnostics(result.diagnostics);
+  if (!result.ok) {
+    process.stderr.write(`${plural(errors, 'error')}: nothing was written\n`);
+    return 1;
+  }
+  for (const warning of result.hookWarnings) process.stderr.write(`warning: ${warning}\n`);
+  const { plan } = result;
+  const elapsed = Math.round(performance.now() - started);
+
+  if (check) {
+    const lines = [
+      ...plan.create.map((f) => `missing:  ${f.path}`),
+      ...plan.update.map((f) => `differs:  ${f.path}`),
+      ...plan.remove.map((f) => `extra:    ${f}`),
+      ...plan.foreign.map((f) => `foreign:  ${f} (not written by meshspec)`),
+    ];
+    if (lines.length === 0) {
+      say(`${values.out}: up to date (${plural(result.fileCount, 'file')}, ${elapsed} ms)`);
+      return 0;
+    }
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    for (const change of result.hookChanges) process.stderr.write(`would change: ${change}\n`);
+    process.stderr.write(`${plural(lines.length, 'file')} out of date: run \`meshspec generate\`\n`);
+    return 1;
+  }
+
+  for (const file of plan.create) say(`created  ${file.path}`);
+  for (const file of plan.update) say(`updated  ${file.path}`);
+  for (const file of plan.remove) say(`removed  ${file}`);
+  for (const file of plan.foreign) process.stderr.write(`warning: ${file} is in the output folder but was not written by meshspec; left alone\n`);
+  for (const change of result.hookChanges) say(`hooks    ${change}`);
+  say(`${values.out}: ${plural(result.fileCount, 'file')} (${result.lineCount} lines); ${plan.create.length} created, ${plan.update.length} updated, ${plan.remove.length} removed, ${plan.unchanged} unchanged in ${elapsed} ms`);
+  return 0;
+}

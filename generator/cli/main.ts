@@ -1,0 +1,51 @@
+// Entry of the `meshspec` command: dispatches to validate, generate and dev.
+import { generatorVersion } from '../pipeline.js';
+import { complain, say } from './output.js';
+import { UsageError } from './usage-error.js';
+
+const usage = `meshspec ${generatorVersion}: one YAML spec in, a typed, resilient, deployable service mesh out.
+
+Usage: meshspec <command> [options]
+
+Commands:
+  validate   check the spec and report every problem with file:line:col
+  generate   generate code, protos, OpenAPI and manifests from the spec (--check to verify only)
+  dev        regenerate and run the whole stack on this machine
+
+Run \`meshspec <command> --help\` for a command's options.`;
+
+// Loaded on demand: `validate` need not load the emitters (and ts-morph), which take most of the start-up.
+const commands: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  validate: async () => (await import('./validate.js')).validateCommand,
+  generate: async () => (await import('./generate.js')).generateCommand,
+  dev: async () => (await import('./dev.js')).devCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    say(usage);
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    say(generatorVersion);
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    complain(`unknown command \`${name}\`\n\n${usage}`);
+    return 2;
+  }
+  try {
+    const run = await load();
+    return await run(args);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      complain(error.message);
+      return 2;
+    }
+    // A bug in meshspec, not in the user's spec: say so, with the stack, so it can be reported.
+    complain(`internal error (please report it): ${(error as Error).stack ?? String(error)}`);
+    return 70;
+  }
+}

@@ -1,0 +1,20 @@
+// Every emitter, in one list. Each is a pure function of the model; together they make generated/.
+import type { EmittedFile, MeshModel } from '../model/types.js';
+import { emitGateway } from './gateway/index.js';
+import { emitKubernetes } from './kubernetes/index.js';
+import { emitOpenApi } from './openapi/index.js';
+import { emitProto } from './proto/index.js';
+import { emitTypeScript } from './typescript/index.js';
+import type { EmitOptions, Emitter } from './types.js';
+
+export const emitters: readonly Emitter[] = [emitTypeScript, emitGateway, emitProto, emitOpenApi, emitKubernetes];
+
+export function emitAll(model: MeshModel, options: EmitOptions): EmittedFile[] {
+  const files = emitters.flatMap((emit) => emit(model, options));
+  const seen = new Set<string>();
+  for (const file of files) {
+    if (seen.has(file.path)) throw new Error(`internal: two emitters produce ${file.path}`);
+    seen.add(file.path);
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -1,0 +1,193 @@
+// Builds the normalized model from a spec index that passed every check. Resolves names, applies
+// defaults, converts units and sorts everything, so emitters only print.
+import { builtinErrorStatus, type BuiltinErrorCode } from '../../runtime/errors/index.js';
+import { recordFields, type SpecIndex, type TypeDeclaration } from '../spec/collect.js';
+import type { RawDeploy, RawEndpoint, RawField, RawService } from '../spec/raw.js';
+import { locate, type SpecDocument, type SpecPath } from '../spec/load.js';
+import { inlineEnumName, pascalCase, pathParams } from './names.js';
+import type {
+  DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, ServiceModel,
+  SourceRef, TypeModel, TypeRef,
+} from './types.js';
+import { parseDuration, parseSize } from './units.js';
+
+const DEFAULTS = {
+  bodyLimit: '1mb',
+  shutdownGrace: '10s',
+  gatewayTimeout: '30s',
+  cpu: '100m',
+  memory: '128Mi',
+};
+const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean']);
+
+export function buildModel(index: SpecIndex, generatorVersion: string): MeshModel {
+  const mesh = index.mesh;
+  if (!mesh) throw new Error('buildModel needs a mesh file; the checks report its absence');
+  const { raw } = mesh;
+  const namespace = raw.deploy?.namespace ?? raw.mesh;
+  const registry = raw.deploy?.registry ?? raw.mesh;
+  const image = (name: string) => `${registry}/${name}:${raw.version}`;
+  const sourceOf = (doc: SpecDocument, path: SpecPath): SourceRef => ({ file: doc.sourceName, ...locate(doc, path, { key: true }) });
+
+  const types = [...index.types.values()].map((d) => buildType(index, d, sourceOf(d.doc, d.path))).sort(byName);
+  const services = [...index.services.values()]
+    .map(({ raw: service, doc }) => buildService(index, service, doc.sourceName, sourceOf(doc, ['service']), image(service.service)))
+    .sort(byName);
+  const events: EventModel[] = [...index.events.values()]
+    .map((event) => ({
+      name: event.name,
+      ...(event.raw.description !== undefined && { description: event.raw.description }),
+      payload: event.raw.payload,
+      version: event.raw.version ?? 1,
+      publishers: services.filter((s) => s.publishes.includes(event.name)).map((s) => s.name),
+      subscribers: services.flatMap((s) => s.subscribes.filter((x) => x.event === event.name).map((x) => ({ service: s.name, handler: x.handler }))),
+      source: sourceOf(event.doc, event.path),
+    }))
+    .sort(byName);
+
+  let gateway: GatewayModel | null = null;
+  if (raw.gateway) {
+    const g = raw.gateway;
+    gateway = {
+      port: g.port,
+      routes: g.routes
+        .map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix }))
+        .sort((a, b) => b.prefix.length - a.prefix.length || compare(a.prefix, b.prefix)),
+      timeoutMs: parseDuration(g.timeout ?? DEFAULTS.gatewayTimeout),
+      bodyLimitBytes: parseSize(g.bodyLimit ?? DEFAULTS.bodyLimit),
+      deploy: buildDeploy(g.deploy, image('gateway')),
+      source: sourceOf(mesh.doc, ['gateway']),
+    };
+  }
+
+  return {
+    name: raw.mesh,
+    version: raw.version,
+    generatorVersion,
+    files: [mesh.doc.sourceName, ...[...index.services.values()].map((s) => s.doc.sourceName)].sort(),
+    meshFile: mesh.doc.sourceName,
+    runtime: {
+      bodyLimitBytes: parseSize(raw.runtime?.bodyLimit ?? DEFAULTS.bodyLimit),
+      shutdownGraceMs: parseDuration(raw.runtime?.shutdownGrace ?? DEFAULTS.shutdownGrace),
+    },
+    deploy: { namespace, registry },
+    types,
+    events,
+    services,
+    gateway,
+  };
+}
+
+function buildType(index: SpecIndex, declaration: TypeDeclaration, source: SourceRef): TypeModel {
+  const description = declaration.form === 'spec' ? declaration.raw.description : declaration.form === 'inline-enum' ? declaration.raw.description : undefined;
+  const common = { name: declaration.name, owner: declaration.owner, ...(description !== undefined && { description }), source };
+  if (declaration.form === 'inline-enum') return { kind: 'enum', ...common, values: [...declaration.raw.enum!], inline: true };
+  if (declaration.form === 'spec' && declaration.raw.enum) return { kind: 'enum', ...common, values: [...declaration.raw.enum], inline: false };
+  const fields = recordFields(declaration)
+    .map(([name, field]) => buildField(declaration.name, name, field))
+    .sort((a, b) => a.number - b.number);
+  const reserved = declaration.form === 'spec' ? [...(declaration.raw.reserved ?? [])].sort((a, b) => a - b) : [];
+  return { kind: 'record', ...common, fields, reserved };
+}
+
+function buildField(typeName: string, name: string, field: RawField): FieldModel {
+  const ref = (type: string): TypeRef => (PRIMITIVES.has(type) ? { kind: 'primitive', name: type as 'string' } : { kind: 'ref', name: type });
+  let type: TypeRef;
+  if (field.enum) type = { kind: 'ref', name: inlineEnumName(typeName, name) };
+  else if (field.type === 'array') type = { kind: 'array', items: ref(field.items!) };
+  else if (field.type === 'map') type = { kind: 'map', values: ref(field.values!) };
+  else type = ref(field.type!);
+  const constraints: FieldModel['constraints'] = {};
+  for (const key of ['format', 'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'maxItems'] as const) {
+    if (field[key] !== undefined) (constraints as Record<string, unknown>)[key] = field[key];
+  }
+  return {
+    name,
+    number: field.field,
+    optional: field.optional ?? false,
+    ...(field.description !== undefined && { description: field.description }),
+    type,
+    constraints,
+  };
+}
+
+function buildService(index: SpecIndex, raw: RawService, file: string, source: SourceRef, image: string): ServiceModel {
+  const custom = new Map(Object.entries(raw.errors ?? {}).map(([name, e]) => [name, { name, status: e.status, ...(e.description !== undefined && { description: e.description }), builtin: false } satisfies ErrorModel]));
+  const resolveError = (name: string): ErrorModel =>
+    custom.get(name) ?? { name, status: builtinErrorStatus[name as BuiltinErrorCode], builtin: true };
+  const doc = index.services.get(raw.service)!.doc;
+  const endpoints = Object.entries(raw.endpoints ?? {})
+    .map(([name, e]) => buildEndpoint(index, name, e, resolveError, { file: doc.sourceName, ...locate(doc, ['endpoints', name], { key: true }) }))
+    .sort(byName);
+  const errors = new Map<string, ErrorModel>(custom);
+  for (const endpoint of endpoints) for (const error of endpoint.errors) errors.set(error.name, error);
+  const publishes = new Set([...(raw.publishes ?? []), ...endpoints.flatMap((e) => e.emits)]);
+  return {
+    name: raw.service,
+    ...(raw.description !== undefined && { description: raw.description }),
+    ports: { http: raw.ports.http, grpc: raw.ports.grpc ?? null },
+    types: [...index.types.values()].filter((t) => t.owner === raw.service).map((t) => t.name).sort(),
+    errors: [...errors.values()].sort(byName),
+    endpoints,
+    calls: Object.entries(raw.calls ?? {}).map(([service, c]) => ({ service, transport: c.transport ?? 'http' as const })).sort((a, b) => compare(a.service, b.service)),
+    publishes: [...publishes].sort(),
+    subscribes: Object.entries(raw.subscribes ?? {}).map(([event, handler]) => ({ event, handler })).sort((a, b) => compare(a.event, b.event)),
+    deploy: buildDeploy(raw.deploy, image),
+    file,
+    source,
+  };
+}
+
+function buildEndpoint(index: SpecIndex, name: string, raw: RawEndpoint, resolveError: (name: string) => ErrorModel, source: SourceRef): EndpointModel {
+  const [method, path] = raw.http.split(' ') as [HttpMethod, string];
+  const params = pathParams(path);
+  const inputName = raw.input ?? `${pascalCase(name)}Input`;
+  const inputDeclaration = index.types.get(inputName)!;
+  const hasOwnFields = recordFields(inputDeclaration).some(([field]) => !params.includes(field));
+  const inputSource = !hasOwnFields ? 'none' : method === 'GET' || method === 'DELETE' ? 'query' : 'body';
+  const output = raw.output === undefined ? null : { type: raw.output.replace(/\[\]$/, ''), list: raw.output.endsWith('[]') };
+  const successStatus = raw.status ?? (output === null ? 204 : method === 'POST' ? 201 : 200);
+  return {
+    name,
+    ...(raw.description !== undefined && { description: raw.description }),
+    http: { method, path, pathParams: params, successStatus, inputSource },
+    grpcMethod: pascalCase(name),
+    input: inputName,
+    inputSynthesized: raw.input === undefined,
+    output,
+    errors: [...new Set(raw.errors ?? [])].map(resolveError).sort(byName),
+    emits: [...new Set(raw.emits ?? [])].sort(),
+    source,
+  };
+}
+
+function buildDeploy(raw: RawDeploy | undefined, image: string): DeployModel {
+  const cpu = raw?.resources?.cpu ?? DEFAULTS.cpu;
+  const memory = raw?.resources?.memory ?? DEFAULTS.memory;
+  return {
+    image: raw?.image ?? image,
+    replicas: raw?.replicas ?? 1,
+    // CPU may burst to twice the request; memory is not overcommitted (request = limit).
+    resources: { requests: { cpu, memory }, limits: { cpu: doubleCpu(cpu), memory } },
+    env: Object.entries(raw?.env ?? {}).map(([name, value]) => ({ name, value: String(value) })).sort((a, b) => compare(a.name, b.name)),
+    secrets: Object.entries(raw?.secrets ?? {})
+      .map(([env, ref]) => {
+        const [secret, key] = ref.split('/') as [string, string];
+        return { env, secret, key };
+      })
+      .sort((a, b) => compare(a.env, b.env)),
+  };
+}
+
+function doubleCpu(cpu: string): string {
+  const millis = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Math.round(Number(cpu) * 1000);
+  return `${millis * 2}m`;
+}
+
+function byName(a: { name: string }, b: { name: string }): number {
+  return compare(a.name, b.name);
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,75 @@
+// The shape of spec documents after JSON Schema validation (see schema/meshspec.schema.json).
+// Only code that runs after a document passed the schema may rely on these types.
+
+export interface RawField {
+  type?: string;
+  field: number;
+  optional?: boolean;
+  description?: string;
+  enum?: string[];
+  items?: string;
+  values?: string;
+  format?: 'uuid' | 'email' | 'date-time' | 'date' | 'uri';
+  pattern?: string;
+  minLength?: number;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  minItems?: number;
+  maxItems?: number;
+}
+
+export interface RawTypeDecl {
+  description?: string;
+  fields?: Record<string, RawField>;
+  reserved?: number[];
+  enum?: string[];
+}
+
+export interface RawDeploy {
+  image?: string;
+  replicas?: number;
+  resources?: { cpu?: string; memory?: string };
+  env?: Record<string, string | number | boolean>;
+  secrets?: Record<string, string>;
+}
+
+export interface RawMesh {
+  mesh: string;
+  version: string;
+  description?: string;
+  runtime?: { bodyLimit?: string; shutdownGrace?: string };
+  deploy?: { namespace?: string; registry?: string };
+  types?: Record<string, RawTypeDecl>;
+  events?: Record<string, { payload: string; version?: number; description?: string }>;
+  gateway?: {
+    port: number;
+    timeout?: string;
+    bodyLimit?: string;
+    routes: { prefix: string; service: string; rewrite?: string }[];
+    deploy?: RawDeploy;
+  };
+}
+
+export interface RawEndpoint {
+  description?: string;
+  http: string;
+  status?: number;
+  input?: string;
+  output?: string;
+  errors?: string[];
+  emits?: string[];
+}
+
+export interface RawService {
+  service: string;
+  description?: string;
+  ports: { http: number; grpc?: number };
+  calls?: Record<string, { transport?: 'http' | 'grpc' }>;
+  types?: Record<string, RawTypeDecl>;
+  errors?: Record<string, { status: number; description?: string }>;
+  endpoints?: Record<string, RawEndpoint>;
+  publishes?: string[];
+  subscribes?: Record<string, string>;
+  deploy?: RawDeploy;
+}

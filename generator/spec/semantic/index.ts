@@ -1,0 +1,18 @@
+// Semantic checks: everything the JSON Schema cannot say (references, uniqueness, clashes).
+import type { Diagnostic } from '../diagnostics.js';
+import type { SpecIndex } from '../collect.js';
+import { checkEvents, checkGateway, checkPorts, checkProtoNames } from './mesh.js';
+import { Reporter } from './reporter.js';
+import { checkServices } from './services.js';
+import { checkTypes } from './types.js';
+
+export function checkSemantics(index: SpecIndex): Diagnostic[] {
+  const report = new Reporter();
+  checkTypes(index, report);
+  checkServices(index, report);
+  checkEvents(index, report);
+  checkPorts(index, report);
+  checkProtoNames(index, report);
+  checkGateway(index, report);
+  return report.diagnostics;
+}

@@ -1,0 +1,95 @@
+// Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway routes.
+import { pascalCase, pathParams } from '../../model/names.js';
+import { isRecord, unknownName, type SpecIndex } from '../collect.js';
+import type { SpecDocument, SpecPath } from '../load.js';
+import type { Reporter } from './reporter.js';
+import { specTypeNames } from './types.js';
+
+export function checkEvents(index: SpecIndex, report: Reporter): void {
+  const published = new Set<string>();
+  const subscribed = new Set<string>();
+  for (const service of index.services.values()) {
+    for (const e of service.raw.publishes ?? []) published.add(e);
+    for (const endpoint of Object.values(service.raw.endpoints ?? {})) for (const e of endpoint.emits ?? []) published.add(e);
+    for (const e of Object.keys(service.raw.subscribes ?? {})) subscribed.add(e);
+  }
+  for (const event of index.events.values()) {
+    const payload = index.types.get(event.raw.payload);
+    if (!payload || payload.form === 'synthesized-input') {
+      report.error(event.doc, [...event.path, 'payload'], 'unknown-type', unknownName('type', event.raw.payload, specTypeNames(index)));
+    } else if (!isRecord(payload)) {
+      report.error(event.doc, [...event.path, 'payload'], 'not-a-record', `an event payload must be a record type, and \`${event.raw.payload}\` is an enum`);
+    }
+    if (subscribed.has(event.name) && !published.has(event.name)) {
+      report.warning(event.doc, event.path, 'event-never-published', `services subscribe to \`${event.name}\` but no service publishes it (add it to an endpoint's \`emits\` or a service's \`publishes\`)`, { key: true });
+    } else if (!published.has(event.name)) {
+      report.warning(event.doc, event.path, 'unused-event', `no service publishes or subscribes to \`${event.name}\``, { key: true });
+    }
+  }
+}
+
+export function checkPorts(index: SpecIndex, report: Reporter): void {
+  const taken = new Map<number, { owner: string; doc: SpecDocument; path: SpecPath }>();
+  const claim = (port: number | undefined, owner: string, doc: SpecDocument, path: SpecPath) => {
+    if (port === undefined) return;
+    const previous = taken.get(port);
+    if (previous) {
+      report.error(doc, path, 'port-clash', `port ${port} of ${owner} is already used by ${previous.owner} at ${report.where(previous.doc, previous.path, false)}`);
+    } else {
+      taken.set(port, { owner, doc, path });
+    }
+  };
+  if (index.mesh?.raw.gateway) claim(index.mesh.raw.gateway.port, 'the gateway', index.mesh.doc, ['gateway', 'port']);
+  for (const service of index.services.values()) {
+    claim(service.raw.ports.http, `${service.name} (http)`, service.doc, ['ports', 'http']);
+    claim(service.raw.ports.grpc, `${service.name} (grpc)`, service.doc, ['ports', 'grpc']);
+  }
+}
+
+/** gRPC request/response messages are named `<Method>Request`/`<Method>Response` in the service's proto package. */
+export function checkProtoNames(index: SpecIndex, report: Reporter): void {
+  for (const service of index.services.values()) {
+    if (service.raw.ports.grpc === undefined) continue;
+    for (const name of Object.keys(service.raw.endpoints ?? {})) {
+      for (const wrapper of [`${pascalCase(name)}Request`, `${pascalCase(name)}Response`]) {
+        const clash = index.types.get(wrapper);
+        if (clash && clash.owner === service.name) {
+          report.error(clash.doc, clash.path, 'proto-name-clash', `\`${wrapper}\` is the name of the gRPC message of endpoint \`${name}\` in service \`${service.name}\`; rename the type`, { key: true });
+        }
+      }
+    }
+  }
+}
+
+export function checkGateway(index: SpecIndex, report: Reporter): void {
+  const gateway = index.mesh?.raw.gateway;
+  if (!index.mesh || !gateway) return;
+  const doc = index.mesh.doc;
+  const prefixes = new Map<string, number>();
+  gateway.routes.forEach((route, i) => {
+    const at = ['gateway', 'routes', i];
+    const first = prefixes.get(route.prefix);
+    if (first !== undefined) report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1}`);
+    else prefixes.set(route.prefix, i);
+    if (route.prefix === '/health' || route.prefix === '/ready') {
+      report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe endpoint`);
+    }
+    const service = index.services.get(route.service);
+    if (!service) {
+      report.error(doc, [...at, 'service'], 'unknown-service', unknownName('service', route.service, index.services.keys()));
+      return;
+    }
+    const upstream = (route.rewrite ?? route.prefix).replace(/\/$/, '');
+    const reachable = Object.values(service.raw.endpoints ?? {}).some((e) => pathStartsWith(e.http.split(' ')[1] ?? '', upstream));
+    if (!reachable) {
+      report.error(doc, [...at, route.rewrite === undefined ? 'prefix' : 'rewrite'], 'route-matches-nothing', `the route forwards \`${route.prefix}\` to \`${upstream || '/'}\` on \`${route.service}\`, but no endpoint of \`${route.service}\` is under \`${upstream || '/'}\``);
+    }
+  });
+}
+
+/** Whether an endpoint path lies under `prefix` (whole segments; `{param}` matches any segment). */
+function pathStartsWith(path: string, prefix: string): boolean {
+  const have = path.split('/').filter(Boolean);
+  const want = prefix.split('/').filter(Boolean);
+  return want.length <= have.length && want.every((segment, i) => have[i] === segment || pathParams(have[i]!).length > 0);
+}

@@ -1,0 +1,136 @@
+// Checks of each service: what it calls, its errors, endpoints, events and routes.
+import { builtinErrorStatus } from '../../../runtime/errors/index.js';
+import { pathParams } from '../../model/names.js';
+import { isRecord, recordFields, unknownName, type Declared, type SpecIndex } from '../collect.js';
+import type { RawEndpoint, RawService } from '../raw.js';
+import type { Reporter } from './reporter.js';
+import { specTypeNames } from './types.js';
+
+const QUERY_METHODS = new Set(['GET', 'DELETE']);
+const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
+
+export function checkServices(index: SpecIndex, report: Reporter): void {
+  for (const service of index.services.values()) {
+    checkCalls(index, service, report);
+    checkErrors(service, report);
+    checkEndpoints(index, service, report);
+    checkEvents(index, service, report);
+  }
+}
+
+function checkCalls(index: SpecIndex, service: Declared<RawService>, report: Reporter): void {
+  for (const [callee, call] of Object.entries(service.raw.calls ?? {})) {
+    const at = ['calls', callee];
+    const target = index.services.get(callee);
+    if (callee === service.name) {
+      report.error(service.doc, at, 'self-call', `service \`${callee}\` cannot call itself through a client; call your own code directly`, { key: true });
+    } else if (!target) {
+      report.error(service.doc, at, 'unknown-service', unknownName('service', callee, index.services.keys()), { key: true });
+    } else if (call.transport === 'grpc' && target.raw.ports.grpc === undefined) {
+      report.error(service.doc, [...at, 'transport'], 'no-grpc-port', `\`${callee}\` has no gRPC port (\`ports.grpc\` in ${target.doc.file}), so it cannot be called over gRPC`);
+    }
+  }
+}
+
+function checkErrors(service: Declared<RawService>, report: Reporter): void {
+  for (const name of Object.keys(service.raw.errors ?? {})) {
+    if (name in builtinErrorStatus) {
+      report.error(service.doc, ['errors', name], 'duplicate-error', `\`${name}\` is a built-in error; use it without declaring it`, { key: true });
+    }
+  }
+}
+
+function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report: Reporter): void {
+  const routes = new Map<string, string>();
+  const knownErrors = [...Object.keys(builtinErrorStatus), ...Object.keys(service.raw.errors ?? {})];
+  for (const [name, endpoint] of Object.entries(service.raw.endpoints ?? {})) {
+    const at = ['endpoints', name];
+    const [method = '', path = ''] = endpoint.http.split(' ');
+    const params = pathParams(path);
+
+    const route = `${method} ${path.replace(/\{[^}]+\}/g, '{}').replace(/\/$/, '')}`;
+    const previous = routes.get(route);
+    if (previous) report.error(service.doc, [...at, 'http'], 'duplicate-route', `\`${endpoint.http}\` is the same route as endpoint \`${previous}\``);
+    else routes.set(route, name);
+
+    const duplicate = params.find((p, i) => params.indexOf(p) !== i);
+    if (duplicate) report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\``);
+
+    checkInput(index, service, name, endpoint, method, params, report);
+    if (endpoint.output !== undefined) {
+      checkRecordRef(index, service, [...at, 'output'], endpoint.output.replace(/\[\]$/, ''), 'output', report);
+      if (endpoint.status === 204) report.error(service.doc, [...at, 'status'], 'status-with-body', `status 204 has no body, but the endpoint has an \`output\``);
+    }
+    (endpoint.errors ?? []).forEach((error, i) => {
+      if (!knownErrors.includes(error)) {
+        report.error(service.doc, [...at, 'errors', i], 'unknown-error', `${unknownName('error', error, knownErrors)} (built-in errors: ${Object.keys(builtinErrorStatus).join(', ')}; or declare it under \`errors\`)`);
+      }
+    });
+    (endpoint.emits ?? []).forEach((event, i) => {
+      if (!index.events.has(event)) report.error(service.doc, [...at, 'emits', i], 'unknown-event', unknownName('event', event, index.events.keys()));
+    });
+  }
+}
+
+function checkInput(index: SpecIndex, service: Declared<RawService>, name: string, endpoint: RawEndpoint, method: string, params: string[], report: Reporter): void {
+  if (endpoint.input === undefined) return;
+  const at = ['endpoints', name, 'input'];
+  const input = checkRecordRef(index, service, at, endpoint.input, 'input', report);
+  if (!input) return;
+  const fields = new Map(recordFields(input));
+  for (const param of params) {
+    const field = fields.get(param);
+    if (!field) {
+      report.error(service.doc, ['endpoints', name, 'http'], 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\``);
+    } else if (field.optional || !(field.type === 'string' || field.type === 'integer' || field.enum || isEnumType(index, field.type))) {
+      report.error(service.doc, ['endpoints', name, 'http'], 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\``);
+    }
+  }
+  if (!QUERY_METHODS.has(method)) return;
+  for (const [field, spec] of fields) {
+    if (params.includes(field)) continue;
+    const scalar = spec.enum !== undefined || SCALARS.has(spec.type ?? '') || isEnumType(index, spec.type) ||
+      (spec.type === 'array' && (SCALARS.has(spec.items ?? '') || isEnumType(index, spec.items)));
+    if (!scalar) {
+      report.error(service.doc, at, 'query-field-not-scalar', `${method} takes its input from the query string, so \`${input.name}.${field}\` must be a scalar, an enum or a list of them; use POST for structured input`);
+    }
+  }
+}
+
+function isEnumType(index: SpecIndex, name: string | undefined): boolean {
+  const declaration = name === undefined ? undefined : index.types.get(name);
+  return declaration !== undefined && !isRecord(declaration);
+}
+
+/** Checks that `name` is a record type a service may use in its endpoints; returns it when it is. */
+function checkRecordRef(index: SpecIndex, service: Declared<RawService>, at: (string | number)[], name: string, role: string, report: Reporter) {
+  const target = index.types.get(name);
+  if (!target || target.form === 'synthesized-input') {
+    report.error(service.doc, at, 'unknown-type', unknownName('type', name, specTypeNames(index)));
+    return undefined;
+  }
+  if (!isRecord(target)) {
+    report.error(service.doc, at, 'not-a-record', `the ${role} of an endpoint must be a record type, and \`${name}\` is an enum`);
+    return undefined;
+  }
+  if (target.owner !== null && target.owner !== service.name) {
+    report.error(service.doc, at, 'cross-service-type', `\`${name}\` belongs to service \`${target.owner}\`; an endpoint may use its service's types and mesh-level ones: move \`${name}\` to mesh.yaml \`types\` to share it`);
+    return undefined;
+  }
+  return target;
+}
+
+function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Reporter): void {
+  (service.raw.publishes ?? []).forEach((event, i) => {
+    if (!index.events.has(event)) report.error(service.doc, ['publishes', i], 'unknown-event', unknownName('event', event, index.events.keys()));
+  });
+  const handlers = new Map<string, string>();
+  for (const [event, handler] of Object.entries(service.raw.subscribes ?? {})) {
+    if (!index.events.has(event)) {
+      report.error(service.doc, ['subscribes', event], 'unknown-event', unknownName('event', event, index.events.keys()), { key: true });
+    }
+    const previous = handlers.get(handler);
+    if (previous) report.error(service.doc, ['subscribes', event], 'duplicate-handler', `handler \`${handler}\` already handles \`${previous}\`; give each event its own handler`);
+    else handlers.set(handler, event);
+  }
+}

@@ -1,0 +1,129 @@
+// Checks of type declarations: field references, field numbers, constraints that fit the field's type,
+// names that clash with generated code, and which types a type may reference.
+import { pascalCase } from '../../model/names.js';
+import { builtinErrorStatus } from '../../../runtime/errors/index.js';
+import { recordFields, unknownName, type SpecIndex, type TypeDeclaration } from '../collect.js';
+import type { RawField } from '../raw.js';
+import type { Reporter } from './reporter.js';
+
+const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean']);
+// Names the generated TypeScript uses itself: a spec type with one of these names would shadow it.
+const RESERVED_TYPE_NAMES = new Set([
+  'Array', 'Boolean', 'Date', 'Error', 'Function', 'Map', 'Number', 'Object', 'Promise', 'Record', 'RegExp', 'Set',
+  'String', 'Symbol', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'Exclude', 'Extract', 'NonNullable',
+  'ReturnType', 'Parameters', 'Awaited', 'JSON', 'Math', 'URL', 'Buffer', 'MeshError', 'HandlerContext', 'CallOptions',
+  'ClientTransport', 'ServiceDefinition', 'ServiceHostOptions', 'EventCatalog', 'SchemaRegistry', 'TransportFor',
+  'NotImplemented', 'ValidationFailed', 'InternalError', 'Timeout', ...Object.keys(builtinErrorStatus),
+]);
+const CONSTRAINTS: Record<string, string[]> = {
+  string: ['format', 'pattern', 'minLength', 'maxLength'],
+  integer: ['minimum', 'maximum'],
+  number: ['minimum', 'maximum'],
+  array: ['minItems', 'maxItems'],
+};
+const ALL_CONSTRAINTS = [...new Set(Object.values(CONSTRAINTS).flat())];
+// Protobuf reserves 19000-19999 for its own implementation.
+const PROTO_RESERVED = { from: 19000, to: 19999 };
+
+export function checkTypes(index: SpecIndex, report: Reporter): void {
+  const generatedNames = generatedTypeNames(index);
+  for (const declaration of index.types.values()) {
+    if (declaration.form !== 'synthesized-input') {
+      const clash = RESERVED_TYPE_NAMES.has(declaration.name)
+        ? 'a name the generated TypeScript uses itself'
+        : generatedNames.get(declaration.name);
+      if (clash) report.error(declaration.doc, declaration.path, 'reserved-name', `type name \`${declaration.name}\` is ${clash}; choose another name`, { key: true });
+    }
+    if (declaration.form !== 'spec') continue;
+    checkFieldNumbers(declaration, report);
+    for (const [name, field] of recordFields(declaration)) checkField(index, declaration, name, field, report);
+  }
+}
+
+/** Names the TypeScript emitter gives its own declarations (handlers, clients, events). */
+function generatedTypeNames(index: SpecIndex): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const service of index.services.keys()) {
+    for (const suffix of ['Handlers', 'Subscriptions', 'Context', 'Clients', 'Publishes', 'Client']) {
+      names.set(`${pascalCase(service)}${suffix}`, `generated for service \`${service}\``);
+    }
+  }
+  if (index.mesh) names.set(`${pascalCase(index.mesh.name)}Events`, 'the generated map of the mesh\'s events');
+  return names;
+}
+
+function checkFieldNumbers(declaration: TypeDeclaration & { form: 'spec' }, report: Reporter): void {
+  const reserved = new Set(declaration.raw.reserved ?? []);
+  const seen = new Map<number, string>();
+  for (const [name, field] of recordFields(declaration)) {
+    const at = [...declaration.path, 'fields', name, 'field'];
+    const first = seen.get(field.field);
+    if (first !== undefined) {
+      report.error(declaration.doc, at, 'duplicate-field-number', `field number ${field.field} of \`${declaration.name}.${name}\` is already used by \`${declaration.name}.${first}\`; every field needs its own number`);
+    } else {
+      seen.set(field.field, name);
+    }
+    if (reserved.has(field.field)) {
+      report.error(declaration.doc, at, 'reserved-field-number', `field number ${field.field} is reserved in \`${declaration.name}\` (a removed field had it); use a new number`);
+    }
+    if (field.field >= PROTO_RESERVED.from && field.field <= PROTO_RESERVED.to) {
+      report.error(declaration.doc, at, 'proto-reserved-number', `field numbers ${PROTO_RESERVED.from}-${PROTO_RESERVED.to} are reserved by protobuf`);
+    }
+  }
+}
+
+function checkField(index: SpecIndex, owner: TypeDeclaration & { form: 'spec' }, name: string, field: RawField, report: Reporter): void {
+  const at = [...owner.path, 'fields', name];
+  const fail = (key: string | null, code: string, message: string) => report.error(owner.doc, key ? [...at, key] : at, code, message, { key: key === null });
+  const label = `\`${owner.name}.${name}\``;
+
+  if (field.enum !== undefined && field.type !== undefined && field.type !== 'string') {
+    fail('type', 'enum-with-type', `${label} has an inline \`enum\`, so its type is the enum; remove \`type: ${field.type}\``);
+  }
+  if (field.enum === undefined && field.type === undefined) {
+    fail(null, 'missing-key', `${label} needs a \`type\` (or an inline \`enum\`)`);
+    return;
+  }
+  const kind = field.enum !== undefined ? 'enum' : field.type!;
+  if (kind === 'array' && field.items === undefined) fail(null, 'missing-key', `${label} is an array: say what it holds with \`items\``);
+  if (kind === 'map' && field.values === undefined) fail(null, 'missing-key', `${label} is a map: say what it holds with \`values\``);
+  if (field.items !== undefined && kind !== 'array') fail('items', 'inapplicable-key', `\`items\` applies to arrays, but ${label} is ${kind === 'enum' ? 'an enum' : `\`${kind}\``}`);
+  if (field.values !== undefined && kind !== 'map') fail('values', 'inapplicable-key', `\`values\` applies to maps, but ${label} is ${kind === 'enum' ? 'an enum' : `\`${kind}\``}`);
+
+  const applicable = CONSTRAINTS[PRIMITIVES.has(kind) || kind === 'array' ? kind : ''] ?? [];
+  for (const constraint of ALL_CONSTRAINTS) {
+    if ((field as unknown as Record<string, unknown>)[constraint] === undefined || applicable.includes(constraint)) continue;
+    const fits = Object.entries(CONSTRAINTS).filter(([, list]) => list.includes(constraint)).map(([k]) => k);
+    fail(constraint, 'inapplicable-constraint', `\`${constraint}\` applies to ${fits.join(' and ')} fields, but ${label} is ${kind === 'enum' ? 'an enum' : `\`${kind}\``}`);
+  }
+  if (field.pattern !== undefined) {
+    try {
+      new RegExp(field.pattern, 'u');
+    } catch (e) {
+      fail('pattern', 'invalid-pattern', `the pattern of ${label} is not a valid regular expression: ${(e as Error).message}`);
+    }
+  }
+  for (const [low, high] of [['minLength', 'maxLength'], ['minimum', 'maximum'], ['minItems', 'maxItems']] as const) {
+    if (field[low] !== undefined && field[high] !== undefined && field[low]! > field[high]!) {
+      fail(low, 'invalid-range', `${label} has \`${low}\` (${field[low]}) greater than \`${high}\` (${field[high]})`);
+    }
+  }
+
+  const references: [string, string][] = [];
+  if (field.type !== undefined && !PRIMITIVES.has(field.type) && field.type !== 'array' && field.type !== 'map') references.push(['type', field.type]);
+  if (field.items !== undefined && !PRIMITIVES.has(field.items)) references.push(['items', field.items]);
+  if (field.values !== undefined && !PRIMITIVES.has(field.values)) references.push(['values', field.values]);
+  for (const [key, ref] of references) {
+    const target = index.types.get(ref);
+    if (!target || target.form === 'synthesized-input') {
+      fail(key, 'unknown-type', unknownName('type', ref, specTypeNames(index)));
+    } else if (target.owner !== null && target.owner !== owner.owner) {
+      const where = owner.owner === null ? 'mesh-level types' : `types of service \`${owner.owner}\``;
+      fail(key, 'cross-service-type', `\`${ref}\` belongs to service \`${target.owner}\`; ${where} may only use their own types and mesh-level ones: move \`${ref}\` to mesh.yaml \`types\` to share it`);
+    }
+  }
+}
+
+export function specTypeNames(index: SpecIndex): string[] {
+  return [...index.types.values()].filter((t) => t.form !== 'synthesized-input').map((t) => t.name);
+}
