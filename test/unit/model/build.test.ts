@@ -1,0 +1,108 @@
+// The normalized model of the example spec: defaults applied, references resolved, everything sorted.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileSpec } from '../../../generator/pipeline.js';
+import type { MeshModel } from '../../../generator/model/types.js';
+import { parseDuration, parseSize } from '../../../generator/model/units.js';
+import { snakeCase, upperSnakeCase } from '../../../generator/model/names.js';
+
+let model: MeshModel;
+
+beforeAll(async () => {
+  const result = await compileSpec('spec');
+  expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  model = result.model!;
+});
+
+const service = (name: string) => model.services.find((s) => s.name === name)!;
+const endpoint = (svc: string, name: string) => service(svc).endpoints.find((e) => e.name === name)!;
+const type = (name: string) => model.types.find((t) => t.name === name)!;
+
+describe('model of the example spec', () => {
+  it('converts units once', () => {
+    expect(model.runtime).toEqual({ bodyLimitBytes: 1024 * 1024, shutdownGraceMs: 10_000 });
+    expect(model.gateway!.timeoutMs).toBe(10_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('2m')).toBe(120_000);
+    expect(parseSize('64kb')).toBe(65_536);
+  });
+
+  it('sorts services, types and events by name', () => {
+    expect(model.services.map((s) => s.name)).toEqual(['inventory', 'orders', 'payments', 'users']);
+    const names = model.types.map((t) => t.name);
+    expect(names).toEqual([...names].sort());
+    expect(model.events.map((e) => e.name)).toEqual([...model.events.map((e) => e.name)].sort());
+  });
+
+  it('synthesizes the input of endpoints without one from their path params', () => {
+    const getUser = endpoint('users', 'getUser');
+    expect(getUser).toMatchObject({ input: 'GetUserInput', inputSynthesized: true, grpcMethod: 'GetUser' });
+    expect(getUser.http).toEqual({ method: 'GET', path: '/users/{id}', pathParams: ['id'], successStatus: 200, inputSource: 'none' });
+    expect(type('GetUserInput')).toMatchObject({ kind: 'record', owner: 'users', fields: [{ name: 'id', number: 1, optional: false, type: { kind: 'primitive', name: 'string' } }] });
+  });
+
+  it('derives success statuses and input sources', () => {
+    expect(endpoint('users', 'createUser').http).toMatchObject({ successStatus: 201, inputSource: 'body' });
+    expect(endpoint('users', 'deleteUser').http.successStatus).toBe(204);
+    expect(endpoint('users', 'deleteUser').output).toBeNull();
+    expect(endpoint('orders', 'cancelOrder').http.successStatus).toBe(200);
+    expect(endpoint('orders', 'listOrders').http.inputSource).toBe('query');
+    expect(endpoint('orders', 'listOrders').output).toEqual({ type: 'Order', list: true });
+  });
+
+  it('resolves declared errors to statuses', () => {
+    expect(endpoint('orders', 'createOrder').errors.map((e) => [e.name, e.status, e.builtin])).toEqual([
+      ['NotFound', 404, true],
+      ['OutOfStock', 409, false],
+      ['UserNotFound', 422, false],
+    ]);
+    expect(service('payments').errors.map((e) => e.name)).toEqual(['AmountMismatch', 'Conflict', 'NotFound', 'PaymentDeclined']);
+  });
+
+  it('names inline enums <Type><Field> and keeps their value order', () => {
+    expect(type('PaymentStatus')).toMatchObject({ kind: 'enum', inline: true, owner: 'payments', values: ['completed', 'declined', 'refunded'] });
+    const payment = type('Payment');
+    expect(payment.kind === 'record' && payment.fields.find((f) => f.name === 'status')!.type).toEqual({ kind: 'ref', name: 'PaymentStatus' });
+  });
+
+  it('sorts fields by number and keeps constraints', () => {
+    const order = type('CreateOrder');
+    expect(order.kind === 'record' && order.fields.map((f) => [f.name, f.number])).toEqual([['userId', 1], ['items', 2]]);
+    expect(order.kind === 'record' && order.fields[1]!.constraints).toEqual({ minItems: 1 });
+    expect(order.kind === 'record' && order.fields[1]!.type).toEqual({ kind: 'array', items: { kind: 'ref', name: 'CreateOrderItem' } });
+  });
+
+  it('knows who publishes and who subscribes to each event', () => {
+    const confirmed = model.events.find((e) => e.name === 'order.confirmed')!;
+    expect(confirmed.publishers).toEqual(['orders']);
+    expect(confirmed.subscribers).toEqual([{ service: 'inventory', handler: 'commitReservation' }]);
+    expect(service('orders').publishes).toEqual(['order.cancelled', 'order.confirmed', 'order.created']);
+    expect(model.events.find((e) => e.name === 'user.deleted')!.subscribers).toEqual([{ service: 'orders', handler: 'cancelOrdersForUser' }]);
+  });
+
+  it('sorts gateway routes longest prefix first and defaults rewrites', () => {
+    expect(model.gateway!.routes.map((r) => r.prefix)).toEqual(['/api/v1/payments', '/api/v1/products', '/api/v1/orders', '/api/v1/users']);
+    expect(model.gateway!.routes.find((r) => r.service === 'inventory')!.rewrite).toBe('/products');
+  });
+
+  it('applies deployment defaults', () => {
+    expect(service('users').deploy).toEqual({
+      image: 'registry.example.com/shop/users:1.0.0',
+      replicas: 2,
+      resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      env: [],
+      secrets: [],
+    });
+    expect(model.deploy).toEqual({ namespace: 'shop', registry: 'registry.example.com/shop' });
+  });
+
+  it('records where each declaration came from', () => {
+    expect(model.files).toEqual(['spec/mesh.yaml', 'spec/services/inventory.yaml', 'spec/services/orders.yaml', 'spec/services/payments.yaml', 'spec/services/users.yaml']);
+    expect(endpoint('users', 'getUser').source).toEqual({ file: 'spec/services/users.yaml', line: 28, col: 3 });
+  });
+
+  it('converts names for protobuf', () => {
+    expect(snakeCase('createdAt')).toBe('created_at');
+    expect(snakeCase('line2Text')).toBe('line2_text');
+    expect(upperSnakeCase('inStock')).toBe('IN_STOCK');
+  });
+});
