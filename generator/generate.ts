@@ -5,6 +5,7 @@ import path from 'node:path';
 import { UsageError } from './cli/usage-error.js';
 import { emitAll } from './emit/index.js';
 import { planHooks } from './hooks/index.js';
+import type { MeshModel } from './model/types.js';
 import { compileSpec } from './pipeline.js';
 import type { Diagnostic } from './spec/diagnostics.js';
 import { applyPlan } from './writer/apply.js';
@@ -25,6 +26,7 @@ export type GenerateResult =
   | { ok: false; diagnostics: Diagnostic[] }
   | {
       ok: true;
+      model: MeshModel;
       diagnostics: Diagnostic[];
       plan: OutputPlan;
       /** Notes on hook files (stubs added) and warnings (dropped endpoints, unparsable files). */
@@ -62,6 +64,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!check && !upToDate) await applyPlan(root, plan);
   return {
     ok: true,
+    model,
     diagnostics: compiled.diagnostics,
     plan,
     hookChanges: hooks.changes,

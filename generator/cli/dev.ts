@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generate } from '../generate.js';
+import type { DevStack } from '../../runtime/dev/index.js';
 import { parse } from './args.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
 
@@ -44,9 +45,13 @@ export async function devCommand(args: string[]): Promise<number> {
   if (changed > 0) say(`regenerated ${plural(changed, 'file')} in ${values.out}`);
 
   const stackModule = pathToFileURL(path.resolve(values.out as string, 'stack.ts')).href;
-  const { stack } = (await import(stackModule)) as { stack: Parameters<typeof import('../../runtime/dev/index.js').runStack>[0] };
+  const { stack } = (await import(stackModule)) as { stack: DevStack };
   const { runStack } = await import('../../runtime/dev/index.js');
-  await runStack(stack, { specDir: values.spec as string });
-  // runStack keeps the process alive until Ctrl-C / SIGTERM and exits by itself.
+  const { model } = result;
+  // runStack keeps the process alive until Ctrl-C / SIGTERM, then exits by itself.
+  await runStack(stack, {
+    meshFile: model.meshFile,
+    specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
+  });
   return 0;
 }

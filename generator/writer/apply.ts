@@ -1,34 +1,77 @@
-// Applies an output plan so that a failure leaves the tree as it was: every new content is first
-// written to a temporary file beside its target; only when all of them are on disk are they renamed
-// into place (rename is atomic per file), and only then are stale generated files removed.
-import { mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+// Applies an output plan as one transaction, so that a failure leaves the tree exactly as it was:
+// 1. every new content is written to a temporary file beside its target;
+// 2. every file about to be replaced is hard-linked to a backup;
+// 3. temporaries are renamed into place (atomic per file);
+// 4. only then are backups dropped and stale generated files removed.
+// A failure in 1-3 removes the temporaries and new folders and puts the backups back.
+import { link, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OutputPlan } from './plan.js';
 
-export async function applyPlan(root: string, plan: OutputPlan): Promise<void> {
-  const staged: { temp: string; target: string }[] = [];
+interface Step {
+  target: string;
+  content: string;
+  /** True when the target exists and is being replaced (so it gets a backup). */
+  replaces: boolean;
+  /** Set once written. */
+  temp: string | null;
+  /** Set once linked. */
+  backup: string | null;
+  /** True once renamed into place. */
+  done: boolean;
+}
+
+/** The file operations applyPlan uses; tests replace one to make it fail at a chosen point. */
+export const fileOps = { link, mkdir, rename, rm, writeFile };
+
+export async function applyPlan(root: string, plan: OutputPlan, ops: typeof fileOps = fileOps): Promise<void> {
+  const { link, mkdir, rename, rm, writeFile } = ops;
+  const steps: Step[] = [];
   const createdDirs: string[] = [];
+  const suffix = `meshspec-${process.pid}`;
+  const aside = (target: string, kind: string) => path.join(path.dirname(target), `.${path.basename(target)}.${suffix}.${kind}`);
   try {
-    for (const file of [...plan.create, ...plan.update]) {
-      const target = path.join(root, file.path);
-      const temp = path.join(path.dirname(target), `.${path.basename(target)}.meshspec-${process.pid}.tmp`);
-      const created = await mkdir(path.dirname(target), { recursive: true });
+    const step = (file: { path: string; content: string }, replaces: boolean): Step =>
+      ({ target: path.join(root, file.path), content: file.content, replaces, temp: null, backup: null, done: false });
+    steps.push(...plan.create.map((f) => step(f, false)), ...plan.update.map((f) => step(f, true)));
+    for (const s of steps) {
+      const created = await mkdir(path.dirname(s.target), { recursive: true });
       if (created !== undefined) createdDirs.push(created);
-      staged.push({ temp, target });
-      await writeFile(temp, file.content, 'utf8');
+      const temp = aside(s.target, 'tmp');
+      await writeFile(temp, s.content, 'utf8');
+      s.temp = temp;
+      if (s.replaces) {
+        const backup = aside(s.target, 'bak');
+        await link(s.target, backup);
+        s.backup = backup;
+      }
+    }
+    for (const s of steps) {
+      await rename(s.temp!, s.target);
+      s.temp = null;
+      s.done = true;
     }
   } catch (error) {
-    await Promise.all(staged.map(({ temp }) => rm(temp, { force: true })));
-    // Folders made for new files hold nothing but temporaries: remove them too.
-    await Promise.all(createdDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+    await rollBack(steps, createdDirs, ops);
     throw error;
   }
-  for (const { temp, target } of staged) await rename(temp, target);
+  await Promise.all(steps.map((s) => (s.backup ? rm(s.backup, { force: true }) : undefined)));
   for (const file of plan.remove) {
     const target = path.join(root, file);
     await rm(target, { force: true });
     await removeEmptyParents(root, path.dirname(target));
   }
+}
+
+async function rollBack(steps: Step[], createdDirs: string[], { rename, rm }: typeof fileOps): Promise<void> {
+  for (const step of steps) {
+    if (step.temp) await rm(step.temp, { force: true });
+    if (step.done && step.backup) await rename(step.backup, step.target); // put the old content back
+    else if (step.done) await rm(step.target, { force: true }); // a file that did not exist before
+    else if (step.backup) await rm(step.backup, { force: true });
+  }
+  // Folders made for new files held nothing else.
+  await Promise.all(createdDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** Removes folders emptied by deletions, up to (not including) the project root. */

@@ -1,0 +1,21 @@
+// `<name>-config`: the workload's plain environment, loaded whole through `envFrom`.
+import type { MeshModel } from '../../model/types.js';
+import { commonLabels } from './labels.js';
+import type { IConfigMap, Workload } from './types.js';
+
+export function configMapName(workload: Workload): string {
+  return `${workload.name}-config`;
+}
+
+export function configMapObject(model: MeshModel, workload: Workload): IConfigMap {
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: {
+      name: configMapName(workload),
+      namespace: model.deploy.namespace,
+      labels: commonLabels(model, workload.name),
+    },
+    data: { ...workload.config },
+  };
+}

@@ -1,0 +1,60 @@
+// The Kubernetes emitter: `k8s/namespace.yaml`, `k8s/<service>.yaml` (ConfigMap, Deployment,
+// Service, and a PodDisruptionBudget when replicated), `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
+// Secrets appear only as references (`secretKeyRef`), never as values.
+import type { EmittedFile, MeshModel } from '../../model/types.js';
+import type { Emitter } from '../types.js';
+import { configMapObject } from './config-map.js';
+import { deploymentObject } from './deployment.js';
+import { kustomizationObject } from './kustomization.js';
+import { namespaceObject } from './namespace.js';
+import { pdbObject } from './pdb.js';
+import { serviceObject } from './service.js';
+import type { Workload } from './types.js';
+import { gatewayWorkload, serviceWorkload } from './workload.js';
+import { toYamlDocuments } from './yaml.js';
+
+export const emitKubernetes: Emitter = (model) => {
+  const manifests: EmittedFile[] = [
+    { path: 'k8s/namespace.yaml', content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
+  ];
+  for (const service of model.services) {
+    manifests.push({
+      path: `k8s/${service.name}.yaml`,
+      content: toYamlDocuments(workloadObjects(model, serviceWorkload(model, service))),
+      // The mesh file gives the namespace, version and grace period; callees' files their ports.
+      sources: sorted([model.meshFile, service.file, ...service.calls.map((c) => fileOf(model, c.service))]),
+    });
+  }
+  if (model.gateway) {
+    manifests.push({
+      path: 'k8s/gateway.yaml',
+      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway))),
+      sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service))]),
+    });
+  }
+  const resources = manifests.map((f) => f.path.slice('k8s/'.length));
+  manifests.push({
+    path: 'k8s/kustomization.yaml',
+    content: toYamlDocuments([kustomizationObject(model, resources)]),
+    sources: sorted(manifests.flatMap((f) => f.sources)),
+  });
+  return manifests;
+};
+
+function workloadObjects(model: MeshModel, workload: Workload): object[] {
+  const pdb = pdbObject(model, workload);
+  return [
+    configMapObject(model, workload),
+    deploymentObject(model, workload),
+    serviceObject(model, workload),
+    ...(pdb ? [pdb] : []),
+  ];
+}
+
+function fileOf(model: MeshModel, service: string): string {
+  return model.services.find((s) => s.name === service)?.file ?? model.meshFile;
+}
+
+function sorted(files: string[]): string[] {
+  return [...new Set(files)].sort();
+}

@@ -1,0 +1,18 @@
+// kustomization.yaml: every manifest file of the folder, so `kubectl apply -k k8s/` deploys the mesh.
+import type { MeshModel } from '../../model/types.js';
+
+export interface Kustomization {
+  apiVersion: 'kustomize.config.k8s.io/v1beta1';
+  kind: 'Kustomization';
+  namespace: string;
+  resources: string[];
+}
+
+export function kustomizationObject(model: MeshModel, files: readonly string[]): Kustomization {
+  return {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    namespace: model.deploy.namespace,
+    resources: [...files].sort(),
+  };
+}

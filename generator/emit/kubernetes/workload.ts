@@ -1,0 +1,90 @@
+// Services and the gateway, reduced to what their Kubernetes objects need.
+import type { DeployModel, GatewayModel, MeshModel, ServiceModel } from '../../model/types.js';
+import type { Workload, WorkloadPort } from './types.js';
+
+/** gRPC without TLS is HTTP/2 cleartext, for which Kubernetes defines this protocol name. */
+const grpcAppProtocol = 'kubernetes.io/h2c';
+
+/**
+ * The image is built from the project itself (runtime, generated code, hooks) and the runtime
+ * runs TypeScript through tsx, so the entry point is the generated `main.ts`: no build step.
+ * The path is relative to the image's working directory, the project root.
+ */
+export function entryCommand(name: string): string[] {
+  return ['node', '--import', 'tsx', `generated/${name}/main.ts`];
+}
+
+export function serviceWorkload(model: MeshModel, service: ServiceModel): Workload {
+  const ports: WorkloadPort[] = [
+    { name: 'http', containerPort: service.ports.http, servicePort: service.ports.http, appProtocol: 'http' },
+  ];
+  if (service.ports.grpc !== null) {
+    const grpc = service.ports.grpc;
+    ports.push({ name: 'grpc', containerPort: grpc, servicePort: grpc, appProtocol: grpcAppProtocol });
+  }
+  const discovery: Record<string, string> = {};
+  for (const call of service.calls) {
+    const callee = serviceNamed(model, call.service);
+    if (call.transport === 'http') discovery[envName(callee.name, 'HTTP')] = httpUrl(model, callee);
+    else discovery[envName(callee.name, 'GRPC')] = grpcAddress(model, callee);
+  }
+  return fromDeploy(service.name, service.deploy, ports, discovery);
+}
+
+export function gatewayWorkload(model: MeshModel, gateway: GatewayModel): Workload {
+  const discovery: Record<string, string> = {};
+  for (const route of gateway.routes) {
+    const upstream = serviceNamed(model, route.service);
+    discovery[envName(upstream.name, 'HTTP')] = httpUrl(model, upstream);
+  }
+  // Clients reach the gateway on port 80; the process keeps its spec port.
+  const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
+  return fromDeploy('gateway', gateway.deploy, ports, discovery);
+}
+
+function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], discovery: Record<string, string>): Workload {
+  // Later entries win: the spec's own `deploy.env` may override the defaults and discovery.
+  const entries: [string, string][] = [
+    ['LOG_LEVEL', 'info'],
+    ['NODE_ENV', 'production'],
+    ...Object.entries(discovery),
+    ...deploy.env.map((e): [string, string] => [e.name, e.value]),
+  ];
+  const merged = new Map(entries);
+  const config: Record<string, string> = {};
+  for (const key of [...merged.keys()].sort()) config[key] = merged.get(key) ?? '';
+  return {
+    name,
+    image: deploy.image,
+    replicas: deploy.replicas,
+    resources: deploy.resources,
+    command: entryCommand(name),
+    ports,
+    config,
+    secrets: deploy.secrets,
+  };
+}
+
+/** The variable runtime/discovery reads: `MESH_<SERVICE>_HTTP` / `MESH_<SERVICE>_GRPC`. */
+function envName(service: string, kind: 'HTTP' | 'GRPC'): string {
+  return `MESH_${service.toUpperCase()}_${kind}`;
+}
+
+function host(model: MeshModel, service: ServiceModel): string {
+  return `${service.name}.${model.deploy.namespace}.svc.cluster.local`;
+}
+
+function httpUrl(model: MeshModel, service: ServiceModel): string {
+  return `http://${host(model, service)}:${service.ports.http}`;
+}
+
+function grpcAddress(model: MeshModel, service: ServiceModel): string {
+  if (service.ports.grpc === null) throw new Error(`kubernetes: ${service.name} is called over gRPC but has no gRPC port`);
+  return `${host(model, service)}:${service.ports.grpc}`;
+}
+
+function serviceNamed(model: MeshModel, name: string): ServiceModel {
+  const service = model.services.find((s) => s.name === name);
+  if (!service) throw new Error(`kubernetes: unknown service ${name}`);
+  return service;
+}

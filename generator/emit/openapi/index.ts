@@ -1,0 +1,21 @@
+// The OpenAPI emitter: `openapi/<service>.openapi.yaml`, one OpenAPI 3.1 document per service.
+// YAML rather than JSON so the writer can put its `#` header comment on top.
+import { stringify } from 'yaml';
+import type { Emitter } from '../types.js';
+import { compare } from './schemas.js';
+import { buildOpenApiDocument } from './document.js';
+
+export { buildOpenApiDocument } from './document.js';
+export type { OpenApiDocument } from './types.js';
+
+export const emitOpenApi: Emitter = (model) =>
+  model.services.map((service) => ({
+    path: `openapi/${service.name}.openapi.yaml`,
+    content: stringify(buildOpenApiDocument(model, service), {
+      // Key order is decided by the builder; no anchors/aliases, no folding of long lines.
+      aliasDuplicateObjects: false,
+      lineWidth: 0,
+    }),
+    // Mesh-level types and the mesh version come from the mesh file.
+    sources: [...new Set([model.meshFile, service.file])].sort(compare),
+  }));

@@ -1,0 +1,31 @@
+// One endpoint as an OpenAPI operation.
+import type { EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
+import { inputRecord, operationInput } from './request.js';
+import { operationResponses } from './responses.js';
+import type { Operation } from './types.js';
+
+export function buildOperation(
+  model: MeshModel,
+  service: ServiceModel,
+  endpoint: EndpointModel,
+  errorSchema: string,
+): Operation {
+  const { parameters, requestBody } = operationInput(model, endpoint);
+  const hasInput = inputRecord(model, endpoint).fields.length > 0;
+  return {
+    operationId: endpoint.name,
+    summary: humanize(endpoint.name),
+    ...(endpoint.description === undefined ? {} : { description: endpoint.description }),
+    tags: [service.name],
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(requestBody ? { requestBody } : {}),
+    responses: operationResponses(endpoint, hasInput, errorSchema),
+    ...(endpoint.emits.length > 0 ? { 'x-emits': [...endpoint.emits] } : {}),
+  };
+}
+
+/** `createOrderItem` -> `Create order item`: a readable default summary. */
+export function humanize(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,63 @@
+// Where an endpoint's input travels: path placeholders, the query string, or a JSON body.
+// The input record is split accordingly, so a body never requires a field that is in the path.
+import type { EndpointModel, FieldModel, MeshModel, RecordTypeModel } from '../../model/types.js';
+import { fieldToJsonSchema, typeToJsonSchema } from '../json-schema.js';
+import { schemaRefPrefix, toOpenApiSchema } from './schemas.js';
+import type { Parameter, RequestBody } from './types.js';
+
+export interface OperationInput {
+  parameters: Parameter[];
+  requestBody: RequestBody | null;
+}
+
+export function inputRecord(model: MeshModel, endpoint: EndpointModel): RecordTypeModel {
+  const type = model.types.find((t) => t.name === endpoint.input);
+  if (type?.kind !== 'record') throw new Error(`openapi: input ${endpoint.input} of ${endpoint.name} is not a record`);
+  return type;
+}
+
+export function operationInput(model: MeshModel, endpoint: EndpointModel): OperationInput {
+  const record = inputRecord(model, endpoint);
+  const { pathParams, inputSource } = endpoint.http;
+
+  const parameters = pathParams.map((name) => parameter(fieldNamed(record, name), 'path'));
+  const rest = record.fields.filter((f) => !pathParams.includes(f.name));
+  if (inputSource === 'query') parameters.push(...rest.map((f) => parameter(f, 'query')));
+
+  const requestBody = inputSource === 'body' && rest.length > 0 ? body(record, rest, pathParams.length > 0) : null;
+  return { parameters, requestBody };
+}
+
+function fieldNamed(record: RecordTypeModel, name: string): FieldModel {
+  const field = record.fields.find((f) => f.name === name);
+  if (!field) throw new Error(`openapi: path param ${name} is not a field of ${record.name}`);
+  return field;
+}
+
+function parameter(field: FieldModel, where: 'path' | 'query'): Parameter {
+  // The description goes on the parameter, where documentation tools show it.
+  const { description, ...schema } = fieldToJsonSchema(field, schemaRefPrefix);
+  return {
+    name: field.name,
+    in: where,
+    // Path params are always required (OpenAPI demands it; the model guarantees it).
+    required: where === 'path' || !field.optional,
+    ...(description === undefined ? {} : { description }),
+    schema: toOpenApiSchema(schema),
+  };
+}
+
+/**
+ * The body is the input record minus its path fields. With no path params that is the record
+ * itself, referenced; otherwise an inline copy without them (an allOf over the record would
+ * still require them and, being closed, reject them).
+ */
+function body(record: RecordTypeModel, fields: FieldModel[], hasPathParams: boolean): RequestBody {
+  const schema = hasPathParams
+    ? toOpenApiSchema(typeToJsonSchema({ ...record, fields }, schemaRefPrefix))
+    : toOpenApiSchema({ $ref: schemaRefPrefix + record.name });
+  return {
+    required: fields.some((f) => !f.optional),
+    content: { 'application/json': { schema } },
+  };
+}

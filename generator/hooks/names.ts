@@ -1,0 +1,33 @@
+// Names shared by hook stubs and the generated code they are typed against, derived with the
+// emitters' own conversion so they cannot drift apart: `users` -> `UsersHandlers`.
+import { posix } from 'node:path';
+import { pascalCase } from '../model/names.js';
+
+export function handlersType(service: string): string {
+  return `${pascalCase(service)}Handlers`;
+}
+
+export function subscriptionsType(service: string): string {
+  return `${pascalCase(service)}Subscriptions`;
+}
+
+/** Import path of a service's generated handler types, as seen from the hooks folder. */
+export function handlersModule(generatedImport: string, service: string): string {
+  return `${generatedImport.replace(/\/+$/, '')}/${service}/handlers.js`;
+}
+
+/** Project-relative paths with `/`, without `./` or a trailing slash: `./hooks/` -> `hooks`, `.` -> ``. */
+export function normalizePath(path: string): string {
+  const joined = posix.normalize(path.replace(/\\/g, '/')).replace(/\/+$/, '');
+  return joined === '.' ? '' : joined;
+}
+
+export function hookPath(hooksDir: string, service: string): string {
+  const dir = normalizePath(hooksDir);
+  return dir === '' ? `${service}.ts` : `${dir}/${service}.ts`;
+}
+
+/** The operation name a stub reports in its NotImplemented error, e.g. `users.getUser`. */
+export function operation(service: string, member: string): string {
+  return `${service}.${member}`;
+}

@@ -1,0 +1,126 @@
+// The Kubernetes manifests of the example spec against real validators: every object against
+// its kubernetes-models schema, and the folder through `kubectl kustomize`.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
+import { Namespace } from 'kubernetes-models/v1/Namespace';
+import { Service } from 'kubernetes-models/v1/Service';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
+import type { EmittedFile } from '../../../generator/model/types.js';
+import { compileSpec } from '../../../generator/pipeline.js';
+
+type Obj = Record<string, any>;
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const { model, diagnostics } = await compileSpec('spec', root);
+if (!model) throw new Error(`the example spec does not compile: ${JSON.stringify(diagnostics, null, 2)}`);
+const files = emitKubernetes(model, { hooksImport: '../hooks' });
+const manifests = files.filter((f) => f.path !== 'k8s/kustomization.yaml');
+const objects: [string, Obj][] = manifests.flatMap((f) =>
+  parseAllDocuments(f.content).map((d): [string, Obj] => {
+    const o = d.toJS() as Obj;
+    return [`${f.path} ${o.kind}/${o.metadata?.name}`, o];
+  }),
+);
+
+/** Namespace + (ConfigMap, Deployment, Service, PDB when replicated) per service and for the gateway. */
+const workloads = [...model.services.map((s) => s.deploy), ...(model.gateway ? [model.gateway.deploy] : [])];
+const expectedCount = 1 + workloads.reduce((n, d) => n + 3 + (d.replicas > 1 ? 1 : 0), 0);
+
+const models: Record<string, new (data: any) => { validate(): void }> = {
+  ConfigMap,
+  Deployment,
+  Namespace,
+  PodDisruptionBudget,
+  Service,
+};
+
+function validateObject(o: Obj): void {
+  const Model = models[o.kind];
+  if (!Model) throw new Error(`unexpected kind ${o.kind}`);
+  new Model(o).validate();
+}
+
+const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error === undefined;
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function writeFolder(emitted: EmittedFile[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'meshspec-k8s-'));
+  dirs.push(dir);
+  for (const f of emitted) {
+    mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+    writeFileSync(join(dir, f.path), f.content);
+  }
+  return join(dir, 'k8s');
+}
+
+function kustomize(dir: string): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8' });
+}
+
+/** Skips without kubectl on a developer machine; in CI a missing kubectl is a failure. */
+function requireKubectl(skip: (note: string) => void): void {
+  if (kubectl) return;
+  if (process.env.CI === 'true') throw new Error('kubectl is not on PATH: CI must provide it (with kustomize)');
+  skip('kubectl is not on PATH: install it to check the kustomization (required when CI=true)');
+}
+
+describe('Kubernetes manifests of the example spec', () => {
+  it('has the expected objects', () => {
+    expect(objects).toHaveLength(expectedCount);
+    // users and orders have 2 replicas: 1 namespace + 5 workloads x 3 + 2 PDBs.
+    expect(expectedCount).toBe(18);
+  });
+
+  it.each(objects)('%s validates against its Kubernetes schema', (_name, o) => {
+    expect(() => validateObject(o)).not.toThrow();
+  });
+
+  it('builds with kubectl kustomize into every object, all in the namespace', (ctx) => {
+    requireKubectl((note) => ctx.skip(note));
+    const result = kustomize(writeFolder(files));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const built = parseAllDocuments(result.stdout).map((d) => d.toJS() as Obj);
+    expect(built).toHaveLength(expectedCount);
+    for (const o of built.filter((o) => o.kind !== 'Namespace')) expect(o.metadata.namespace).toBe(model.deploy.namespace);
+    expect(built.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual(
+      objects.map(([, o]) => `${o.kind}/${o.metadata.name}`).sort(),
+    );
+  });
+});
+
+describe('the validators are live', () => {
+  const deployment = objects.find(([, o]) => o.kind === 'Deployment')?.[1] ?? {};
+
+  it('kubernetes-models rejects a Deployment without a selector', () => {
+    const broken = structuredClone(deployment);
+    delete broken.spec.selector;
+    expect(() => validateObject(broken)).toThrow(/selector/);
+  });
+
+  it('kubernetes-models rejects a container port that is not a number', () => {
+    const broken = structuredClone(deployment);
+    broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
+    expect(() => validateObject(broken)).toThrow(/containerPort/);
+  });
+
+  it('kubectl kustomize fails on a kustomization naming a missing file', (ctx) => {
+    requireKubectl((note) => ctx.skip(note));
+    const broken = files.map((f) =>
+      f.path === 'k8s/kustomization.yaml' ? { ...f, content: `${f.content}  - missing.yaml\n` } : f,
+    );
+    expect(broken.find((f) => f.path === 'k8s/kustomization.yaml')?.content).toMatch(/- users\.yaml\n {2}- missing\.yaml\n$/);
+    const result = kustomize(writeFolder(broken));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/missing\.yaml/);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { planHooks } from '../../../generator/hooks/index.js';
+import { createUser, getUser, listUsers, memoryOptions, mesh, paymentFailed, service, userDeleted } from './model.js';
+
+describe('planHooks: creating hook files', () => {
+  it('writes a stub for every endpoint, in the model order, typed against the generated interface', () => {
+    const plan = planHooks(mesh(service('users', [createUser, getUser, listUsers])), memoryOptions({}));
+    expect(plan.writes).toEqual([{ path: 'hooks/users.ts', content: expect.any(String) }]);
+    const content = plan.writes[0]?.content ?? '';
+    const body = content.slice(content.indexOf('import'));
+    expect(body).toBe(
+      [
+        "import type { UsersHandlers } from '../generated/users/handlers.js';",
+        "import { NotImplemented } from 'meshspec/runtime';",
+        '',
+        'export const handlers: UsersHandlers = {',
+        '  // POST /users: CreateUser -> User; errors: EmailTaken',
+        '  async createUser(input, ctx) {',
+        "    throw new NotImplemented('users.createUser');",
+        '  },',
+        '',
+        '  // GET /users/{id}: GetUserInput -> User; errors: NotFound',
+        '  async getUser(input, ctx) {',
+        "    throw new NotImplemented('users.getUser');",
+        '  },',
+        '',
+        '  // GET /users: ListUsersInput -> User[]',
+        '  async listUsers(input, ctx) {',
+        "    throw new NotImplemented('users.listUsers');",
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    );
+    expect(plan.changes).toEqual(['hooks/users.ts: created with stubs for 3 endpoint(s)']);
+    expect(plan.warnings).toEqual([]);
+  });
+
+  it('opens with a comment saying the file is the user\'s and is only ever extended', () => {
+    const [write] = planHooks(mesh(service('users', [getUser])), memoryOptions({})).writes;
+    const header = write?.content.slice(0, write.content.indexOf('import')) ?? '';
+    expect(header).toMatch(/^\/\/ Hooks of the `users` service/);
+    expect(header).toContain('This file is yours');
+    expect(header).toContain('created it once and never overwrites it');
+    expect(header).toContain('only adds a stub');
+  });
+
+  it('adds `subscriptions` and its type when the service subscribes', () => {
+    const orders = service('orders', [getUser], [userDeleted, paymentFailed]);
+    const content = planHooks(mesh(orders), memoryOptions({})).writes[0]?.content ?? '';
+    expect(content).toContain("import type { OrdersHandlers, OrdersSubscriptions } from '../generated/orders/handlers.js';");
+    expect(content.slice(content.indexOf('export const subscriptions'))).toBe(
+      [
+        'export const subscriptions: OrdersSubscriptions = {',
+        '  // on user.deleted: UserDeleted',
+        '  async cancelOrdersForUser(payload, ctx) {',
+        "    throw new NotImplemented('orders.cancelOrdersForUser');",
+        '  },',
+        '',
+        '  // on payment.failed: PaymentEvent',
+        '  async failOrder(payload, ctx) {',
+        "    throw new NotImplemented('orders.failOrder');",
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('has no `subscriptions` when the service subscribes to nothing', () => {
+    const content = planHooks(mesh(service('users', [getUser])), memoryOptions({})).writes[0]?.content ?? '';
+    expect(content).not.toContain('subscriptions');
+    expect(content).not.toContain('UsersSubscriptions');
+  });
+
+  it('puts files under the given hooks folder and imports from the given generated path', () => {
+    const options = { ...memoryOptions({}), hooksDir: './src/hooks/', generatedImport: '../../out/' };
+    const [write] = planHooks(mesh(service('users', [getUser])), options).writes;
+    expect(write?.path).toBe('src/hooks/users.ts');
+    expect(write?.content).toContain("from '../../out/users/handlers.js';");
+  });
+
+  it('writes an empty `handlers` object for a service without endpoints', () => {
+    const content = planHooks(mesh(service('audit', [], [userDeleted])), memoryOptions({})).writes[0]?.content ?? '';
+    expect(content).toContain('export const handlers: AuditHandlers = {};\n');
+  });
+
+  it('creates nothing for a service whose hook file exists', () => {
+    const options = memoryOptions({ 'hooks/users.ts': planHooks(mesh(service('users', [getUser])), memoryOptions({})).writes[0]?.content ?? '' });
+    expect(planHooks(mesh(service('users', [getUser])), options)).toEqual({ writes: [], changes: [], warnings: [] });
+  });
+});

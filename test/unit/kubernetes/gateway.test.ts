@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
+import { labelValue } from '../../../generator/emit/kubernetes/labels.js';
+import { meshModel } from './fixture.js';
+
+type Obj = Record<string, any>;
+
+const file = emitKubernetes(meshModel(), { hooksImport: '../hooks' }).find((f) => f.path === 'k8s/gateway.yaml');
+const objects = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj);
+const byKind = (k: string): Obj => objects.find((o) => o.kind === k) ?? {};
+
+describe('gateway manifests', () => {
+  it('holds a ConfigMap, a Deployment and a Service (one replica: no PDB)', () => {
+    expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(file?.sources).toEqual(['spec/mesh.yaml', 'spec/services/orders.yaml', 'spec/services/users.yaml']);
+  });
+
+  it('points at every routed service once, plus the spec env', () => {
+    expect(byKind('ConfigMap').data).toEqual({
+      CORS_ORIGIN: 'https://shop.example.com',
+      LOG_LEVEL: 'info',
+      MESH_ORDERS_HTTP: 'http://orders.shop-prod.svc.cluster.local:3002',
+      MESH_USERS_HTTP: 'http://users.shop-prod.svc.cluster.local:3001',
+      NODE_ENV: 'production',
+    });
+  });
+
+  it('runs the generated gateway on its spec port, behind port 80', () => {
+    const container = byKind('Deployment').spec.template.spec.containers[0] as Obj;
+    expect(container.command).toEqual(['node', '--import', 'tsx', 'generated/gateway/main.ts']);
+    expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(container.envFrom).toEqual([{ configMapRef: { name: 'gateway-config' } }]);
+    expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+    expect(byKind('Service').spec).toEqual({
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'gateway', 'app.kubernetes.io/part-of': 'shop' },
+      ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' }],
+    });
+  });
+
+  it('is left out, also from the kustomization, when the mesh has no gateway', () => {
+    const files = emitKubernetes(meshModel({ gateway: null }), { hooksImport: '' });
+    expect(files.map((f) => f.path)).not.toContain('k8s/gateway.yaml');
+    expect(files.find((f) => f.path === 'k8s/kustomization.yaml')?.content).not.toContain('gateway');
+  });
+});
+
+describe('labelValue', () => {
+  it('keeps valid values and repairs the rest', () => {
+    expect(labelValue('1.2.3')).toBe('1.2.3');
+    expect(labelValue('1.0.0+build.5')).toBe('1.0.0-build.5');
+    expect(labelValue('-x-')).toBe('x');
+    expect(labelValue('v'.repeat(70))).toHaveLength(63);
+  });
+});

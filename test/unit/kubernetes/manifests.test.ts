@@ -1,0 +1,211 @@
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
+import { meshModel, orders } from './fixture.js';
+
+type Obj = Record<string, any>;
+
+const files = emitKubernetes(meshModel(), { hooksImport: '../hooks' });
+
+function objects(path: string): Obj[] {
+  const file = files.find((f) => f.path === path);
+  if (!file) throw new Error(`no ${path}`);
+  return parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
+}
+
+function kind(path: string, k: string): Obj {
+  const found = objects(path).find((o) => o.kind === k);
+  if (!found) throw new Error(`no ${k} in ${path}`);
+  return found;
+}
+
+const usersDeployment = kind('k8s/users.yaml', 'Deployment');
+const usersContainer = usersDeployment.spec.template.spec.containers[0] as Obj;
+
+describe('files', () => {
+  it('writes the namespace, one file per service, the gateway and a kustomization', () => {
+    expect(files.map((f) => f.path)).toEqual([
+      'k8s/namespace.yaml',
+      'k8s/inventory.yaml',
+      'k8s/orders.yaml',
+      'k8s/users.yaml',
+      'k8s/gateway.yaml',
+      'k8s/kustomization.yaml',
+    ]);
+    expect(objects('k8s/kustomization.yaml')).toEqual([
+      {
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        namespace: 'shop-prod',
+        resources: ['gateway.yaml', 'inventory.yaml', 'namespace.yaml', 'orders.yaml', 'users.yaml'],
+      },
+    ]);
+    expect(objects('k8s/namespace.yaml')[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'shop-prod' } });
+  });
+
+  it('has no header, is deterministic, and names its sources', () => {
+    for (const f of files) expect(f.content.startsWith('apiVersion: ')).toBe(true);
+    expect(emitKubernetes(meshModel(), { hooksImport: '../hooks' })).toEqual(files);
+    expect(files.find((f) => f.path === 'k8s/orders.yaml')?.sources).toEqual([
+      'spec/mesh.yaml',
+      'spec/services/inventory.yaml',
+      'spec/services/orders.yaml',
+      'spec/services/users.yaml',
+    ]);
+  });
+
+  it('adds a PodDisruptionBudget only when replicas > 1', () => {
+    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget']);
+    expect(objects('k8s/inventory.yaml').map((o) => o.kind)).toContain('PodDisruptionBudget');
+    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(kind('k8s/users.yaml', 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+  });
+
+  it('puts every namespaced object in the namespace', () => {
+    for (const f of files.filter((f) => !/namespace|kustomization/.test(f.path))) {
+      for (const o of objects(f.path)) expect(o.metadata.namespace, `${f.path} ${o.kind}`).toBe('shop-prod');
+    }
+  });
+});
+
+describe('ConfigMap', () => {
+  it('holds the defaults, discovery per call transport, and the spec env (which wins)', () => {
+    expect(kind('k8s/orders.yaml', 'ConfigMap')).toMatchObject({
+      metadata: { name: 'orders-config' },
+      data: {
+        LOG_LEVEL: 'info',
+        MESH_INVENTORY_GRPC: 'inventory.shop-prod.svc.cluster.local:50054',
+        MESH_USERS_HTTP: 'http://users.shop-prod.svc.cluster.local:3001',
+        NODE_ENV: 'production',
+      },
+    });
+    expect(Object.keys(kind('k8s/orders.yaml', 'ConfigMap').data)).toEqual([
+      'LOG_LEVEL',
+      'MESH_INVENTORY_GRPC',
+      'MESH_USERS_HTTP',
+      'NODE_ENV',
+    ]);
+    expect(kind('k8s/users.yaml', 'ConfigMap').data).toEqual({ FEATURE_X: 'on', LOG_LEVEL: 'debug', NODE_ENV: 'production' });
+  });
+
+  it('never holds a secret: secrets are referenced from the container env', () => {
+    expect(kind('k8s/users.yaml', 'ConfigMap').data).not.toHaveProperty('DATABASE_URL');
+    expect(usersContainer.envFrom).toEqual([{ configMapRef: { name: 'users-config' } }]);
+    expect(usersContainer.env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'users-db', key: 'url' } } }]);
+    expect(kind('k8s/orders.yaml', 'Deployment').spec.template.spec.containers[0]).not.toHaveProperty('env');
+  });
+
+  it('rolls the pods when the config changes', () => {
+    const hash = (m: ReturnType<typeof meshModel>) => {
+      const file = emitKubernetes(m, { hooksImport: '' }).find((f) => f.path === 'k8s/users.yaml');
+      const deployment = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj)[1];
+      return deployment?.spec.template.metadata.annotations['meshspec/config-hash'] as string;
+    };
+    const base = meshModel();
+    const changed = meshModel({
+      services: base.services.map((s) =>
+        s.name === 'users' ? { ...s, deploy: { ...s.deploy, env: [{ name: 'FEATURE_X', value: 'off' }] } } : s,
+      ),
+    });
+    expect(hash(base)).toMatch(/^[0-9a-f]{16}$/);
+    expect(hash(changed)).not.toBe(hash(base));
+  });
+});
+
+describe('Deployment', () => {
+  it('labels the workload and selects its pods by the stable labels', () => {
+    const labels = {
+      'app.kubernetes.io/name': 'users',
+      'app.kubernetes.io/part-of': 'shop',
+      'app.kubernetes.io/version': '1.2.3',
+      'app.kubernetes.io/managed-by': 'meshspec',
+    };
+    expect(usersDeployment.metadata.labels).toEqual(labels);
+    expect(usersDeployment.spec.template.metadata.labels).toEqual(labels);
+    expect(usersDeployment.spec.selector).toEqual({
+      matchLabels: { 'app.kubernetes.io/name': 'users', 'app.kubernetes.io/part-of': 'shop' },
+    });
+  });
+
+  it('selectors of the Deployment, Service and PDB all match the pod labels', () => {
+    for (const path of ['k8s/users.yaml', 'k8s/inventory.yaml', 'k8s/orders.yaml', 'k8s/gateway.yaml']) {
+      const deployment = kind(path, 'Deployment');
+      const podLabels = deployment.spec.template.metadata.labels as Record<string, string>;
+      const selectors = [deployment.spec.selector.matchLabels, kind(path, 'Service').spec.selector];
+      const pdb = objects(path).find((o) => o.kind === 'PodDisruptionBudget');
+      if (pdb) selectors.push(pdb.spec.selector.matchLabels);
+      for (const selector of selectors) expect(podLabels, path).toMatchObject(selector);
+    }
+  });
+
+  it('runs the generated entry point of the image with the spec replicas, image and resources', () => {
+    expect(usersDeployment.spec.replicas).toBe(2);
+    expect(usersContainer.image).toBe('registry.example.com/shop/users:1.2.3');
+    expect(usersContainer.command).toEqual(['node', '--import', 'tsx', 'generated/users/main.ts']);
+    expect(usersContainer.resources).toEqual({
+      requests: { cpu: '250m', memory: '256Mi' },
+      limits: { cpu: '500m', memory: '256Mi' },
+    });
+  });
+
+  it('exposes http, and grpc only when the service has a gRPC port', () => {
+    expect(usersContainer.ports).toEqual([
+      { name: 'http', containerPort: 3001, protocol: 'TCP' },
+      { name: 'grpc', containerPort: 50051, protocol: 'TCP' },
+    ]);
+    expect(kind('k8s/orders.yaml', 'Deployment').spec.template.spec.containers[0].ports).toEqual([
+      { name: 'http', containerPort: orders.ports.http, protocol: 'TCP' },
+    ]);
+  });
+
+  it('probes /health (startup, liveness) and /ready (readiness) on the http port', () => {
+    expect(usersContainer.startupProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+    expect(usersContainer.livenessProbe.httpGet).toEqual({ path: '/health', port: 'http' });
+    expect(usersContainer.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
+    expect(usersContainer.startupProbe.periodSeconds * usersContainer.startupProbe.failureThreshold).toBeGreaterThanOrEqual(30);
+  });
+
+  it('waits the shutdown grace plus 5 s before killing', () => {
+    // shutdownGraceMs 10 500 -> 11 s (rounded up) + 5 s.
+    expect(usersDeployment.spec.template.spec.terminationGracePeriodSeconds).toBe(16);
+  });
+
+  it('runs hardened: non-root, read-only root filesystem, no privilege escalation, no capabilities', () => {
+    expect(usersContainer.securityContext).toEqual({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    const pod = usersDeployment.spec.template.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
+    expect(pod.automountServiceAccountToken).toBe(false);
+    // The only writable place is the /tmp volume.
+    expect(usersContainer.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
+    expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+  });
+});
+
+describe('Service', () => {
+  it('is a ClusterIP with named ports targeting the container ports by name', () => {
+    const svc = kind('k8s/users.yaml', 'Service');
+    expect(svc.metadata.name).toBe('users');
+    expect(svc.spec.type).toBe('ClusterIP');
+    expect(svc.spec.ports).toEqual([
+      { name: 'http', port: 3001, targetPort: 'http', protocol: 'TCP', appProtocol: 'http' },
+      { name: 'grpc', port: 50051, targetPort: 'grpc', protocol: 'TCP', appProtocol: 'kubernetes.io/h2c' },
+    ]);
+    const containerPorts = usersContainer.ports.map((p: Obj) => p.name);
+    for (const port of svc.spec.ports) expect(containerPorts).toContain(port.targetPort);
+  });
+});
+
+describe('errors', () => {
+  it('refuses a gRPC call to a service without a gRPC port', () => {
+    const base = meshModel();
+    const model = meshModel({
+      services: base.services.map((s) => (s.name === 'orders' ? { ...s, calls: [{ service: 'orders', transport: 'grpc' }] } : s)),
+    });
+    expect(() => emitKubernetes(model, { hooksImport: '' })).toThrow(/orders is called over gRPC but has no gRPC port/);
+  });
+});

@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { buildOpenApiDocument, emitOpenApi } from '../../../generator/emit/openapi/index.js';
+import { collectRefs } from '../../../generator/emit/openapi/schemas.js';
+import type { TypeModel } from '../../../generator/model/types.js';
+import { meshModel, types, users } from './fixture.js';
+
+const model = meshModel();
+const doc = buildOpenApiDocument(model, users);
+const paths = doc.paths ?? {};
+const schemas = doc.components?.schemas ?? {};
+
+describe('document', () => {
+  it('describes the service: info, server, tag', () => {
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.info).toEqual({ title: 'shop users', version: '1.2.3', description: 'Accounts.' });
+    expect(doc.servers?.[0]?.url).toBe('http://localhost:3001');
+    expect(doc.tags).toEqual([{ name: 'users', description: 'Accounts.' }]);
+  });
+
+  it('has one operation per endpoint, paths sorted, named and tagged after it', () => {
+    expect(Object.keys(paths)).toEqual(['/ping', '/users', '/users/{id}']);
+    expect(Object.keys(paths['/users/{id}'] ?? {})).toEqual(['get', 'delete', 'patch']);
+    const get = paths['/users/{id}']?.get;
+    expect(get?.operationId).toBe('getUser');
+    expect(get?.summary).toBe('Get user');
+    expect(get?.tags).toEqual(['users']);
+    expect(paths['/users']?.post?.description).toBe('Signs a user up.');
+  });
+});
+
+describe('input', () => {
+  it('types a path param from the input field, documentation on the parameter', () => {
+    expect(paths['/users/{id}']?.get?.parameters).toEqual([
+      { name: 'id', in: 'path', required: true, description: 'The user id.', schema: { type: 'string', format: 'uuid' } },
+    ]);
+  });
+
+  it('puts every field of a query endpoint in the query, required unless optional', () => {
+    const list = paths['/users']?.get;
+    expect(list?.requestBody).toBeUndefined();
+    expect(list?.parameters).toEqual([
+      { name: 'role', in: 'query', required: false, schema: { $ref: '#/components/schemas/UserRole' } },
+      { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 100 } },
+      {
+        name: 'tags',
+        in: 'query',
+        required: true,
+        schema: { type: 'array', items: { type: 'string', maxLength: 20 }, minItems: 1, maxItems: 5 },
+      },
+    ]);
+  });
+
+  it('references the input record as the body when no field travels in the path', () => {
+    const create = paths['/users']?.post;
+    expect(create?.parameters).toBeUndefined();
+    expect(create?.requestBody).toEqual({
+      required: true,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateUser' } } },
+    });
+  });
+
+  it('leaves path fields out of the body, and out of its required list', () => {
+    const update = paths['/users/{id}']?.patch;
+    expect(update?.parameters?.map((p) => ('in' in p ? `${p.in}:${p.name}` : ''))).toEqual(['path:id']);
+    expect(update?.requestBody).toEqual({
+      required: true,
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/UserRole' } },
+            required: ['role'],
+            additionalProperties: false,
+          },
+        },
+      },
+    });
+  });
+
+  it('has no body when every input field is a path param', () => {
+    expect(paths['/users/{id}']?.delete?.requestBody).toBeUndefined();
+    expect(paths['/ping']?.get?.parameters).toBeUndefined();
+  });
+});
+
+describe('responses', () => {
+  it('answers the success status with the output, an array for a list', () => {
+    expect(paths['/users']?.post?.responses?.['201']).toEqual({
+      description: 'Created',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
+    });
+    expect(paths['/users']?.get?.responses?.['200']).toEqual({
+      description: 'OK',
+      content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/User' } } } },
+    });
+  });
+
+  it('has no content for 204', () => {
+    expect(paths['/users/{id}']?.delete?.responses?.['204']).toEqual({ description: 'No Content' });
+  });
+
+  it('lists each declared error status with the Error schema, codes sharing a status sharing it', () => {
+    const responses = paths['/users']?.post?.responses ?? {};
+    expect(Object.keys(responses)).toEqual(['201', '400', '409', '500']);
+    expect(responses['409']).toEqual({
+      description: 'Conflict\nEmailTaken: The email is in use.',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    });
+    expect(Object.keys(paths['/users/{id}']?.get?.responses ?? {})).toEqual(['200', '400', '404', '500']);
+  });
+
+  it('has 400 ValidationFailed only when there is input to validate; always 500', () => {
+    const ping = paths['/ping']?.get?.responses ?? {};
+    expect(Object.keys(ping)).toEqual(['204', '500']);
+    expect(JSON.stringify(paths['/users/{id}']?.delete?.responses?.['400'])).toContain('ValidationFailed');
+    expect(JSON.stringify(ping['500'])).toContain('Internal');
+  });
+
+  it('lists the events an endpoint may publish as x-emits', () => {
+    expect(paths['/users']?.post?.['x-emits']).toEqual(['user.created']);
+    expect(paths['/users']?.get).not.toHaveProperty('x-emits');
+  });
+});
+
+describe('components', () => {
+  it('holds exactly the types the operations reach, transitively, plus Error, sorted', () => {
+    expect(Object.keys(schemas)).toEqual(['Address', 'CreateUser', 'Error', 'User', 'UserRole']);
+  });
+
+  it('resolves every $ref', () => {
+    for (const name of collectRefs(doc)) expect(schemas, name).toHaveProperty(name);
+  });
+
+  it('maps records, enums and maps', () => {
+    expect(schemas.UserRole).toEqual({ type: 'string', enum: ['admin', 'member'] });
+    expect(schemas.User).toEqual({
+      type: 'object',
+      properties: {
+        id: { type: 'string', format: 'uuid' },
+        role: { $ref: '#/components/schemas/UserRole', description: 'What the user may do.' },
+        address: { $ref: '#/components/schemas/Address' },
+        labels: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+      required: ['id', 'role', 'labels'],
+      additionalProperties: false,
+    });
+  });
+
+  it('describes the runtime error body', () => {
+    expect(schemas.Error).toMatchObject({
+      required: ['error'],
+      properties: { error: { required: ['code', 'message'], properties: { requestId: { type: 'string' } } } },
+    });
+  });
+
+  it('renames the error body when a spec type is called Error', () => {
+    const clash: TypeModel = { kind: 'enum', name: 'Error', owner: null, values: ['x'], inline: false, source: users.source };
+    const renamed = buildOpenApiDocument(meshModel({ types: [...types, clash] }), users);
+    expect(Object.keys(renamed.components?.schemas ?? {})).toContain('MeshError');
+    expect(Object.keys(renamed.components?.schemas ?? {})).not.toContain('Error');
+    expect(collectRefs(renamed)).toContain('MeshError');
+  });
+});
+
+describe('emitOpenApi', () => {
+  const files = emitOpenApi(model, { hooksImport: '../hooks' });
+
+  it('writes one YAML document per service, without a header', () => {
+    expect(files.map((f) => f.path)).toEqual(['openapi/users.openapi.yaml']);
+    expect(files[0]?.sources).toEqual(['spec/mesh.yaml', 'spec/services/users.yaml']);
+    expect(files[0]?.content.startsWith('openapi: 3.1.0\n')).toBe(true);
+    expect(parse(files[0]?.content ?? '')).toEqual(JSON.parse(JSON.stringify(doc)));
+  });
+
+  it('is deterministic and uses no YAML anchors', () => {
+    expect(emitOpenApi(meshModel(), { hooksImport: '../hooks' })).toEqual(files);
+    expect(files[0]?.content).not.toMatch(/[&*]a\d/);
+  });
+});

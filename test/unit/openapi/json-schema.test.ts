@@ -1,0 +1,68 @@
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { describe, expect, it } from 'vitest';
+import { typeRefToJsonSchema, typeToJsonSchema } from '../../../generator/emit/json-schema.js';
+import type { TypeModel } from '../../../generator/model/types.js';
+import { types } from './fixture.js';
+
+const defs = '#/$defs/';
+
+function typeNamed(name: string): TypeModel {
+  const type = types.find((t) => t.name === name);
+  if (!type) throw new Error(`fixture has no type ${name}`);
+  return type;
+}
+
+describe('typeRefToJsonSchema', () => {
+  it('maps primitives, references, arrays and maps', () => {
+    expect(typeRefToJsonSchema({ kind: 'primitive', name: 'integer' }, defs)).toEqual({ type: 'integer' });
+    expect(typeRefToJsonSchema({ kind: 'ref', name: 'User' }, defs)).toEqual({ $ref: '#/$defs/User' });
+    expect(typeRefToJsonSchema({ kind: 'array', items: { kind: 'ref', name: 'User' } }, '#/components/schemas/')).toEqual({
+      type: 'array',
+      items: { $ref: '#/components/schemas/User' },
+    });
+    expect(
+      typeRefToJsonSchema({ kind: 'map', values: { kind: 'array', items: { kind: 'primitive', name: 'boolean' } } }, defs),
+    ).toEqual({ type: 'object', additionalProperties: { type: 'array', items: { type: 'boolean' } } });
+  });
+});
+
+describe('typeToJsonSchema', () => {
+  it('maps an enum to a string enum in declared order', () => {
+    expect(typeToJsonSchema(typeNamed('UserRole'), defs)).toEqual({ type: 'string', enum: ['admin', 'member'] });
+  });
+
+  it('maps a record to a closed object; item counts on the array, value constraints on its items', () => {
+    expect(typeToJsonSchema(typeNamed('ListUsersQuery'), defs)).toEqual({
+      type: 'object',
+      properties: {
+        role: { $ref: '#/$defs/UserRole' },
+        limit: { type: 'integer', minimum: 1, maximum: 100 },
+        tags: { type: 'array', items: { type: 'string', maxLength: 20 }, minItems: 1, maxItems: 5 },
+      },
+      required: ['tags'],
+      additionalProperties: false,
+    });
+  });
+
+  it('omits `required` when every field is optional, and keeps descriptions', () => {
+    const ping = typeNamed('PingInput');
+    const schema = typeToJsonSchema({ ...ping, description: 'Nothing.' }, defs);
+    expect(schema).toEqual({ type: 'object', description: 'Nothing.', properties: {}, additionalProperties: false });
+  });
+
+  it('produces schemas a 2020-12 validator compiles and enforces', () => {
+    const ajv = new Ajv2020({ strict: true });
+    addFormats.default(ajv);
+    const $defs = Object.fromEntries(types.map((t) => [t.name, typeToJsonSchema(t, defs)]));
+    const validate = ajv.compile({ $defs, $ref: '#/$defs/User' });
+    const user = { id: '0b4c6a55-5b3e-4f57-9a0b-3f0f7d7c2d11', role: 'admin', labels: { a: 'b' } };
+    expect(validate(user)).toBe(true);
+    expect(validate({ ...user, address: { city: 'Oslo' } })).toBe(true);
+    expect(validate({ ...user, role: 'root' })).toBe(false);
+    expect(validate({ ...user, id: 'not-a-uuid' })).toBe(false);
+    expect(validate({ ...user, extra: 1 })).toBe(false);
+    expect(validate({ id: user.id, role: 'admin' })).toBe(false);
+    expect(validate({ ...user, labels: { a: 1 } })).toBe(false);
+  });
+});
