@@ -213,9 +213,9 @@ export interface MeshModel {
   version: string;
   /** Version of meshspec that built the model (goes into file headers). */
   generatorVersion: string;
-  /** Every spec file read, relative to the spec folder, sorted. */
+  /** Every spec file read, named as in generated headers (spec folder name + path inside it, e.g. `spec/mesh.yaml`), sorted. */
   files: string[];
-  /** The mesh file (relative path). */
+  /** The mesh file, named like `files`. */
   meshFile: string;
   runtime: RuntimeSettingsModel;
   /** Kubernetes namespace and image registry. */

@@ -1,0 +1,21 @@
+// generated/events.ts: the mesh's event name -> payload interface and the runtime's event catalog.
+import type { MeshModel } from '../../model/types.js';
+import { compare, importBlock, jsdoc, joinBlocks, printLiteral, propertyName } from './code.js';
+import { meshEventsName } from './names.js';
+
+export function eventsFile(model: MeshModel): string {
+  const events = [...model.events].sort((a, b) => compare(a.name, b.name));
+  const imports = importBlock([
+    { names: ['EventCatalog'], from: 'meshspec/runtime', typeOnly: true },
+    { names: events.map((e) => e.payload), from: './types.js', typeOnly: true },
+  ]);
+  const members = events.map((e) => `${jsdoc(e.description, 2)}  ${propertyName(e.name)}: ${e.payload};\n`);
+  const eventsInterface =
+    jsdoc(`Every event of the ${model.name} mesh, by name, with its payload type.`) +
+    `export interface ${meshEventsName(model)} ${members.length === 0 ? '{}' : `{\n${members.join('')}}`}\n`;
+  const catalog = Object.fromEntries(events.map((e) => [e.name, { payload: e.payload, version: e.version }]));
+  const catalogConst =
+    jsdoc('Payload type (a key of the schemas) and version of every event, for validation and envelopes.') +
+    `export const events = ${printLiteral(catalog, 0, 0, true)} as const satisfies EventCatalog;\n`;
+  return joinBlocks([imports, eventsInterface, catalogConst]);
+}

@@ -1,0 +1,50 @@
+// generated/<svc>/host.ts: ties the service's definition to the user's hooks and its clients.
+import type { ServiceModel } from '../../model/types.js';
+import type { EmitOptions } from '../types.js';
+import { code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
+import { hookModule, serviceNames, siblingModule } from './names.js';
+
+export function hostFile(service: ServiceModel, options: EmitOptions): string {
+  const n = serviceNames(service.name);
+  const subscribes = service.subscribes.length > 0;
+  const imports = importBlock([
+    { names: ['ServiceHostOptions'], from: 'meshspec/runtime', typeOnly: true },
+    { names: subscribes ? ['handlers', 'subscriptions'] : ['handlers'], from: hookModule(options, service.name) },
+    { names: ['events'], from: '../events.js' },
+    { names: ['schemas'], from: '../schemas.js' },
+    ...service.calls.flatMap((c) => [
+      { names: [serviceNames(c.service).createClient], from: siblingModule(c.service, 'client') },
+      { names: [serviceNames(c.service).definition], from: siblingModule(c.service, 'definition') },
+    ]),
+    { names: [n.definition], from: './definition.js' },
+    {
+      names: [n.clients, n.handlers, ...(subscribes ? [n.subscriptions] : [])],
+      from: './handlers.js',
+      typeOnly: true,
+    },
+  ]);
+
+  const callees = Object.fromEntries(service.calls.map((c) => [c.service, code(serviceNames(c.service).definition)]));
+  const clients = service.calls.map(
+    (c) =>
+      `      ${c.service}: ${serviceNames(c.service).createClient}(transportFor('${c.service}', '${c.transport}'), call),\n`,
+  );
+  // `satisfies` checks the hooks against the generated interfaces even when the hook file leaves
+  // its exports unannotated: ServiceHostOptions itself only knows them as `object`.
+  const body =
+    jsdoc(`Everything the runtime needs to run ${service.name}: its definition, the user's hooks and its clients.`) +
+    `export function ${n.host}(): ServiceHostOptions {\n` +
+    '  return {\n' +
+    `    definition: ${n.definition},\n` +
+    `    handlers: handlers satisfies ${n.handlers},\n` +
+    (subscribes ? `    subscriptions: subscriptions satisfies ${n.subscriptions},\n` : '') +
+    '    schemas,\n' +
+    '    events,\n' +
+    `    callees: ${printLiteral(callees, 4, 13)},\n` +
+    (clients.length === 0
+      ? `    createClients: (): ${n.clients} => ({}),\n`
+      : `    createClients: (transportFor, call): ${n.clients} => ({\n${clients.join('')}    }),\n`) +
+    '  };\n' +
+    '}\n';
+  return joinBlocks([imports, body]);
+}

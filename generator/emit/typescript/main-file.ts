@@ -1,0 +1,17 @@
+// generated/<svc>/main.ts: the service as its own process (containers, `node generated/<svc>/main.ts`).
+import type { MeshModel, ServiceModel } from '../../model/types.js';
+import { importBlock, joinBlocks, printLiteral } from './code.js';
+import { serviceNames } from './names.js';
+import { runtimeDefaults } from './runtime-defaults.js';
+
+export function mainFile(model: MeshModel, service: ServiceModel): string {
+  const host = serviceNames(service.name).host;
+  const imports = importBlock([
+    { names: ['runServices'], from: 'meshspec/runtime' },
+    { names: [host], from: './host.js' },
+  ]);
+  const run =
+    "// The spec's runtime settings are defaults: BODY_LIMIT and SHUTDOWN_GRACE in the environment win.\n" +
+    `await runServices([${host}()], ${printLiteral(runtimeDefaults(model), 0, 20 + host.length)});\n`;
+  return joinBlocks([imports, run]);
+}

@@ -1,0 +1,25 @@
+// generated/stack.ts: every service host and the gateway config, for `meshspec dev` (runStack).
+import type { MeshModel } from '../../model/types.js';
+import { code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
+import { serviceNames } from './names.js';
+import { runtimeDefaults } from './runtime-defaults.js';
+
+export function stackFile(model: MeshModel): string {
+  const hosts = model.services.map((s) => serviceNames(s.name).host);
+  const imports = importBlock([
+    { names: ['DevStack'], from: 'meshspec/runtime', typeOnly: true },
+    { names: model.gateway ? ['gatewayConfig'] : [], from: './gateway/routes.js' },
+    ...model.services.map((s) => ({ names: [serviceNames(s.name).host], from: `./${s.name}/host.js` })),
+  ]);
+  // Host factories, not hosts: runStack builds each one when it starts that service.
+  const stack = {
+    mesh: model.name,
+    services: hosts.map(code),
+    gateway: code(model.gateway ? 'gatewayConfig' : 'null'),
+    runtime: runtimeDefaults(model),
+  };
+  const body =
+    jsdoc(`The whole ${model.name} mesh in one process, for \`meshspec dev\`.`) +
+    `export const stack: DevStack = ${printLiteral(stack, 0, 0, true)};\n`;
+  return joinBlocks([imports, body]);
+}

@@ -1,0 +1,111 @@
+// The example shop, end to end: `meshspec dev` from the CLI, driven through the gateway with real HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, http, meshspec, type Child } from '../support/processes.js';
+
+const gateway = 'http://127.0.0.1:8080/api/v1';
+let dev: Child;
+
+beforeAll(async () => {
+  dev = meshspec('dev');
+  await dev.waitFor(/Ctrl-C to stop/, 60_000);
+}, 90_000);
+
+afterAll(async () => {
+  await dev?.stop('SIGINT');
+});
+
+async function createUser(name: string) {
+  const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const res = await http(`${gateway}/users`, { body: { email, name } });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; email: string; name: string };
+}
+
+describe('the shop through the gateway', () => {
+  it('creates a user, an order (orders calls users and inventory), pays, and the order is confirmed by an event', async () => {
+    const user = await createUser('Ada');
+    expect(user).toMatchObject({ name: 'Ada', id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+
+    const stockBefore = (await http(`${gateway}/products/sku-keyboard`)).body.available as number;
+    const created = await http(`${gateway}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-keyboard', quantity: 2 }] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ userId: user.id, status: 'pending', totalAmount: 99.8, items: [{ productId: 'sku-keyboard', quantity: 2, unitPrice: 49.9 }] });
+    expect(created.headers.get('x-request-id')).toBeTruthy();
+    // inventory reserved the stock over gRPC
+    expect((await http(`${gateway}/products/sku-keyboard`)).body.available).toBe(stockBefore - 2);
+
+    const paid = await http(`${gateway}/payments`, { body: { orderId: created.body.id, amount: 99.8, cardToken: 'tok_visa' } });
+    expect(paid.status).toBe(201);
+    expect(paid.body).toMatchObject({ orderId: created.body.id, status: 'completed', amount: 99.8 });
+
+    // payment.completed -> orders confirms -> order.confirmed
+    await eventually(async () => (await http(`${gateway}/orders/${created.body.id}`)).body.status === 'confirmed');
+    const again = await http(`${gateway}/payments`, { body: { orderId: created.body.id, amount: 99.8, cardToken: 'tok_visa' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('Conflict');
+  });
+
+  it('answers bad input with 400 and a message that names the problem', async () => {
+    const res = await http(`${gateway}/users`, { body: { email: 'not-an-email', name: '' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('ValidationFailed');
+    expect(JSON.stringify(res.body.error)).toMatch(/email/);
+    expect(JSON.stringify(res.body.error)).toMatch(/name/);
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.ts:\d+/);
+
+    const badId = await http(`${gateway}/orders`, { body: { userId: 'nope', items: [] } });
+    expect(badId.status).toBe(400);
+  });
+
+  it('maps declared errors to their statuses', async () => {
+    const missingUser = await http(`${gateway}/orders`, { body: { userId: '00000000-0000-4000-8000-000000000000', items: [{ productId: 'sku-mouse', quantity: 1 }] } });
+    expect(missingUser.status).toBe(422);
+    expect(missingUser.body.error.code).toBe('UserNotFound');
+
+    const user = await createUser('Grace');
+    const tooMany = await http(`${gateway}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-monitor', quantity: 1000 }] } });
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body.error.code).toBe('OutOfStock');
+
+    const noOrder = await http(`${gateway}/orders/00000000-0000-4000-8000-000000000000`);
+    expect(noOrder.status).toBe(404);
+    expect(noOrder.body.error.code).toBe('NotFound');
+
+    const declined = await http(`${gateway}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-mouse', quantity: 1 }] } });
+    const payment = await http(`${gateway}/payments`, { body: { orderId: declined.body.id, amount: 19.5, cardToken: 'tok_declined' } });
+    expect(payment.status).toBe(402);
+    await eventually(async () => (await http(`${gateway}/orders/${declined.body.id}`)).body.status === 'failed');
+  });
+
+  it('cancels a deleted user\'s pending orders through the user.deleted event', async () => {
+    const user = await createUser('Linus');
+    const order = await http(`${gateway}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-mouse', quantity: 1 }] } });
+    expect(order.status).toBe(201);
+    const stock = (await http(`${gateway}/products/sku-mouse`)).body.available as number;
+
+    expect((await http(`${gateway}/users/${user.id}`, { method: 'DELETE' })).status).toBe(204);
+    expect((await http(`${gateway}/users/${user.id}`)).status).toBe(404);
+    await eventually(async () => (await http(`${gateway}/orders/${order.body.id}`)).body.status === 'cancelled');
+    // order.cancelled -> inventory released the reservation
+    await eventually(async () => (await http(`${gateway}/products/sku-mouse`)).body.available === stock + 1);
+  });
+
+  it('answers an unknown route with a JSON 404', async () => {
+    const res = await http('http://127.0.0.1:8080/api/v2/nothing');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('NotFound');
+  });
+
+  it('refuses to start a second stack on the same ports with a clear message', async () => {
+    const second = meshspec('dev');
+    const code = await second.exited;
+    expect(code).toBe(1);
+    expect(second.output()).toMatch(/port \d+ \(\w+ \w+\) is already in use/);
+    expect(second.output()).not.toMatch(/\n\s+at .+:\d+:\d+/);
+  }, 60_000);
+
+  it('stops cleanly on Ctrl-C', async () => {
+    const code = await dev.stop('SIGINT');
+    expect(code).toBe(0);
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { emitted } from './fixture.js';
+
+describe('<svc>/definition.ts', () => {
+  const users = emitted('users/definition.ts');
+  const orders = emitted('orders/definition.ts');
+
+  it('names the constant after the service and checks it against ServiceDefinition', () => {
+    expect(users).toContain('/** Accounts. */\nexport const usersDefinition = {\n');
+    expect(users).toContain('} as const satisfies ServiceDefinition;\n');
+    expect(users).toContain("  mesh: 'shop',\n  name: 'users',\n  version: '1.2.3',\n");
+  });
+
+  it('lists endpoints with the spec path, params, statuses and an error code -> status map', () => {
+    expect(users).toContain(
+      [
+        '    {',
+        "      name: 'getUser',",
+        "      method: 'GET',",
+        "      path: '/users/{id}',",
+        "      pathParams: ['id'],",
+        "      inputSource: 'none',",
+        '      successStatus: 200,',
+        "      input: 'GetUserInput',",
+        "      output: { type: 'User', list: false },",
+        '      errors: { NotFound: 404 },',
+        "      grpcMethod: 'GetUser',",
+        '    },',
+      ].join('\n'),
+    );
+    expect(users).toContain("      output: { type: 'User', list: true },\n      errors: {},\n");
+    expect(users).toContain('      successStatus: 204,\n');
+    expect(users).toContain('      output: null,\n');
+    expect(orders).toContain('      errors: { Conflict: 409, NotFound: 404 },\n');
+  });
+
+  it('resolves the proto next to the generated code when there is a gRPC port', () => {
+    expect(users).toContain("import { fileURLToPath } from 'node:url';\n");
+    expect(users).toContain(
+      [
+        '  proto: {',
+        "    root: fileURLToPath(new URL('../proto', import.meta.url)),",
+        "    file: 'shop/users/v1/users.proto',",
+        "    service: 'shop.users.v1.UsersService',",
+        '  },',
+      ].join('\n'),
+    );
+  });
+
+  it('has no proto (and no url import) without a gRPC port', () => {
+    expect(orders).toContain('  proto: null,\n');
+    expect(orders).toContain('  ports: { http: 3000, grpc: null },\n');
+    expect(orders).not.toContain('node:url');
+  });
+
+  it('carries subscriptions, publishes and calls', () => {
+    expect(orders).toContain("  subscriptions: [{ event: 'user.created', handler: 'welcomeUser' }],\n");
+    expect(orders).toContain("  calls: [{ service: 'users', transport: 'grpc' }],\n");
+    expect(users).toContain("  publishes: ['user.created'],\n");
+  });
+});

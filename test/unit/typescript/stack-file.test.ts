@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { emitted, fixtureModel } from './fixture.js';
+
+describe('stack.ts', () => {
+  it('lists every host factory and no gateway when the mesh has none', () => {
+    const text = emitted('stack.ts');
+    expect(text).toContain("import type { DevStack } from 'meshspec/runtime';\n");
+    expect(text).toContain("import { ordersHost } from './orders/host.js';\nimport { usersHost } from './users/host.js';\n");
+    expect(text).toContain(
+      "export const stack: DevStack = {\n  mesh: 'shop',\n  services: [ordersHost, usersHost],\n  gateway: null,\n" +
+        '  runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 },\n};\n',
+    );
+    expect(text).not.toContain('gateway/routes');
+  });
+
+  it('imports the generated gateway config when the mesh has a gateway', () => {
+    const model = fixtureModel();
+    model.gateway = {
+      port: 8080,
+      routes: [{ prefix: '/api/users', service: 'users', rewrite: '/users' }],
+      timeoutMs: 1000,
+      bodyLimitBytes: 1024,
+      deploy: model.services[0]!.deploy,
+      source: model.services[0]!.source,
+    };
+    const text = emitted('stack.ts', model);
+    expect(text).toContain("import { gatewayConfig } from './gateway/routes.js';\n");
+    expect(text).toContain('  gateway: gatewayConfig,\n');
+  });
+});
