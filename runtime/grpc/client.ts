@@ -1,0 +1,72 @@
+// The gRPC ClientTransport: one grpc-js channel per callee, one unary call per endpoint call.
+import { Client, credentials, type CallOptions as GrpcCallOptions } from '@grpc/grpc-js';
+import { InternalError } from '../errors/index.js';
+import type { ServiceDefinition } from '../service/definition.js';
+import type { CallOptions, ClientTransport } from '../transport/types.js';
+import type { SchemaRegistry } from '../validation/types.js';
+import { createGrpcCodec } from './codec.js';
+import { requestMetadata } from './metadata.js';
+import { fromGrpcError } from './status.js';
+
+export interface GrpcTransportOptions {
+  /** `host:port` of the callee's gRPC port. */
+  address: string;
+  /** The callee's definition; its `proto` must be set. */
+  definition: ServiceDefinition;
+  schemas: SchemaRegistry;
+}
+
+export function createGrpcTransport({ address, definition, schemas }: GrpcTransportOptions): ClientTransport {
+  const codec = createGrpcCodec(definition, schemas);
+  const client = new Client(address, credentials.createInsecure());
+  const same = (bytes: Buffer) => bytes;
+
+  return {
+    call(endpoint, input, options) {
+      return new Promise((resolve, reject) => {
+        const { signal } = options;
+        if (signal?.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const endpointCodec = codec.endpoint(endpoint.name);
+        const request = endpointCodec.encodeInput(input);
+        const target = { service: definition.name, address, endpoint: endpoint.name };
+        const onAbort = () => call.cancel();
+        const call = client.makeUnaryRequest(
+          endpointCodec.path,
+          same,
+          same,
+          request,
+          requestMetadata(options.requestId, options.caller),
+          grpcOptions(options),
+          (err, response) => {
+            signal?.removeEventListener('abort', onAbort);
+            // The caller's own abort: it gets back the reason it aborted with, as with fetch.
+            if (signal?.aborted) reject(signal.reason);
+            else if (err) reject(fromGrpcError(err, target));
+            else {
+              try {
+                resolve(endpointCodec.decodeOutput(response!));
+              } catch (decodeErr) {
+                reject(new InternalError(`malformed ${endpoint.grpcMethod} response from ${definition.name}: ${(decodeErr as Error).message}`));
+              }
+            }
+          },
+        );
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    },
+    async close() {
+      client.close();
+    },
+  };
+}
+
+/** The sooner of the propagated deadline and this call's own timeout. */
+function grpcOptions(options: CallOptions): GrpcCallOptions {
+  const candidates: number[] = [];
+  if (options.deadline != null) candidates.push(options.deadline);
+  if (options.timeoutMs !== undefined) candidates.push(Date.now() + options.timeoutMs);
+  return candidates.length === 0 ? {} : { deadline: Math.min(...candidates) };
+}

@@ -1,0 +1,53 @@
+// What travels in gRPC metadata besides the message: request id and caller on the way in, the
+// MeshError on the way out (trailers), so both ends agree on one spelling.
+import { Metadata } from '@grpc/grpc-js';
+import type { Caller } from '../context/index.js';
+
+export const REQUEST_ID = 'x-request-id';
+/** Base64url JSON of the Caller. */
+export const CALLER = 'x-mesh-caller';
+export const ERROR_CODE = 'x-mesh-error-code';
+export const ERROR_STATUS = 'x-mesh-error-status';
+/** JSON of MeshError.details, with non-ASCII escaped (metadata values must be printable ASCII). */
+export const ERROR_DETAILS = 'x-mesh-error-details';
+
+/** Metadata of an outgoing call. */
+export function requestMetadata(requestId: string | undefined, caller: Caller | null | undefined): Metadata {
+  const metadata = new Metadata();
+  if (requestId) metadata.set(REQUEST_ID, requestId);
+  if (caller) metadata.set(CALLER, Buffer.from(JSON.stringify(caller)).toString('base64url'));
+  return metadata;
+}
+
+/** The first string value of a key, or undefined. */
+export function text(metadata: Metadata, key: string): string | undefined {
+  const value = metadata.get(key)[0];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** The caller of an incoming call; null when absent or not a well-formed Caller. */
+export function readCaller(metadata: Metadata): Caller | null {
+  const raw = text(metadata, CALLER);
+  if (raw === undefined) return null;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    return isCaller(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function isCaller(v: unknown): v is Caller {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  return (
+    typeof c.subject === 'string' &&
+    (c.service === undefined || typeof c.service === 'string') &&
+    (c.roles === undefined || (Array.isArray(c.roles) && c.roles.every((r) => typeof r === 'string')))
+  );
+}
+
+/** JSON that is safe as an ASCII metadata value (and still parses to the same value). */
+export function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

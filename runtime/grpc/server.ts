@@ -1,0 +1,141 @@
+// The gRPC binding of a service: every rpc decodes its request, hands it to `invoke` and encodes
+// the output or the MeshError. No business logic here: the host's Invoke validates and runs hooks.
+import {
+  Server,
+  ServerCredentials,
+  type Deadline,
+  type handleUnaryCall,
+  type ServerUnaryCall,
+  type MethodDefinition,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+import type { Logger } from '../context/index.js';
+import { BadRequest, InternalError, isMeshError, Timeout, type MeshError } from '../errors/index.js';
+import type { EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
+import type { InvocationMeta, Invoke } from '../service/invoke.js';
+import type { SchemaRegistry } from '../validation/types.js';
+import { createGrpcCodec, type EndpointCodec } from './codec.js';
+import { addHealthService } from './health.js';
+import { readCaller, REQUEST_ID, text } from './metadata.js';
+import { toGrpcError } from './status.js';
+
+export interface GrpcServerOptions {
+  definition: ServiceDefinition;
+  schemas: SchemaRegistry;
+  invoke: Invoke;
+  logger: Logger;
+}
+
+export interface GrpcServer {
+  /** Binds and starts serving; resolves with the actual port (useful with port 0). */
+  listen(port: number, host: string): Promise<number>;
+  /** Stops accepting calls, lets in-flight ones finish for up to `graceMs`, then cuts them. */
+  close(graceMs: number): Promise<void>;
+}
+
+export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
+  const { definition } = options;
+  const codec = createGrpcCodec(definition, options.schemas);
+  const server = new Server();
+  const methods: Record<string, MethodDefinition<Buffer, Buffer>> = {};
+  const handlers: UntypedServiceImplementation = {};
+  for (const endpoint of definition.endpoints) {
+    const endpointCodec = codec.endpoint(endpoint.name);
+    // Bytes in, bytes out: the codec runs inside the handler, where its failures become proper statuses.
+    methods[endpoint.grpcMethod] = {
+      path: endpointCodec.path,
+      requestStream: false,
+      responseStream: false,
+      requestSerialize: same,
+      requestDeserialize: same,
+      responseSerialize: same,
+      responseDeserialize: same,
+    };
+    handlers[endpoint.grpcMethod] = unaryHandler(endpoint, endpointCodec, options);
+  }
+  server.addService(methods, handlers);
+  addHealthService(server, codec.service);
+
+  return {
+    listen(port, host) {
+      const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+      return new Promise((resolve, reject) => {
+        server.bindAsync(address, ServerCredentials.createInsecure(), (err, actual) => (err ? reject(err) : resolve(actual)));
+      });
+    },
+    close(graceMs) {
+      return new Promise((resolve) => {
+        const force = setTimeout(() => server.forceShutdown(), graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+function same(bytes: Buffer): Buffer {
+  return bytes;
+}
+
+function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, options: GrpcServerOptions): handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    const controller = new AbortController();
+    let answered = false;
+    // grpc-js also reports `cancelled` when the stream closes after a normal answer: not an abort.
+    call.on('cancelled', () => {
+      if (!answered) controller.abort();
+    });
+    serve(endpoint, codec, options, call, controller.signal).then(
+      (bytes) => {
+        answered = true;
+        callback(null, bytes);
+      },
+      (err: MeshError) => {
+        answered = true;
+        callback(toGrpcError(err));
+      },
+    );
+  };
+}
+
+/** Resolves with the response bytes; rejects only with a MeshError. */
+async function serve(
+  endpoint: EndpointDescriptor,
+  codec: EndpointCodec,
+  { invoke, logger }: GrpcServerOptions,
+  call: ServerUnaryCall<Buffer, Buffer>,
+  signal: AbortSignal,
+): Promise<Buffer> {
+  let input: unknown;
+  try {
+    input = codec.decodeInput(call.request);
+  } catch (err) {
+    throw new BadRequest(`malformed ${endpoint.grpcMethod} request: ${(err as Error).message}`);
+  }
+  const meta = invocationMeta(call, signal);
+  // The caller has already given up: running the hook would be wasted work.
+  if (meta.deadline !== null && meta.deadline <= Date.now()) throw new Timeout('the deadline passed before the call started');
+  try {
+    return codec.encodeOutput(await invoke(endpoint, input, meta));
+  } catch (err) {
+    if (isMeshError(err)) throw err;
+    // An output the proto cannot carry (or a broken Invoke): a server bug, logged and never sent.
+    logger.error({ err, endpoint: endpoint.name, requestId: meta.requestId }, 'gRPC response could not be produced');
+    throw new InternalError();
+  }
+}
+
+function invocationMeta(call: ServerUnaryCall<Buffer, Buffer>, signal: AbortSignal): InvocationMeta {
+  const requestId = text(call.metadata, REQUEST_ID);
+  const meta: InvocationMeta = { deadline: epochMs(call.getDeadline()), caller: readCaller(call.metadata), signal };
+  if (requestId !== undefined) meta.requestId = requestId;
+  return meta;
+}
+
+/** grpc-js reports "no deadline" as Infinity. */
+function epochMs(deadline: Deadline): number | null {
+  const ms = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(ms) ? ms : null;
+}

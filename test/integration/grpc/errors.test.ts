@@ -1,0 +1,203 @@
+// Failures across the wire: declared errors rebuilt exactly, gRPC status codes for generic tooling,
+// malformed requests, outputs the proto cannot carry, deadlines, aborts and an unreachable server.
+import { createServer } from 'node:net';
+import { status as Status } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isMeshError, MeshError, NotFound, ValidationFailed } from '../../../runtime/errors/index.js';
+import { createGrpcTransport, grpcStatusFor } from '../../../runtime/grpc/index.js';
+import { fixtureModel } from '../../unit/proto/model-fixture.js';
+import { startHarness, type Harness } from './harness.js';
+import { zeroItem } from './items.js';
+import { rawCall } from './raw-client.js';
+
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness(fixtureModel(), 'catalog');
+});
+
+afterAll(async () => {
+  await h.close();
+});
+
+async function failure(promise: Promise<unknown>): Promise<MeshError> {
+  const err = await promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (e: unknown) => e,
+  );
+  if (!(err instanceof MeshError)) throw new Error(`expected a MeshError, got ${String(err)}`);
+  return err;
+}
+
+/** Resolves once the server-side signal of the latest invocation is aborted. */
+function abortedOnServer(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+}
+
+/** The invocation whose input had this id (calls of earlier tests may still trickle in). */
+function invocationOf(id: string) {
+  const found = h.invocations.find((i) => (i.input as { id?: string }).id === id);
+  if (!found) throw new Error(`no invocation with id ${id}`);
+  return found;
+}
+
+/** A hook that never answers on its own: only when its call is cancelled. */
+function hang(): Promise<unknown> {
+  return new Promise(() => undefined);
+}
+
+describe('gRPC errors', () => {
+  it('rebuilds a declared error with its code, status, message and details (non-ASCII included)', async () => {
+    const details = { id: 'i-1', note: 'déjà vu ✓', list: [1, null, { deep: true }] };
+    h.respond = async () => {
+      throw new MeshError('ItemGone', 'item i-1 is gone — für immer', 410, details);
+    };
+    const err = await failure(h.transport.call(h.endpoint('getItem'), { id: 'i-1' }, {}));
+    expect(err.code).toBe('ItemGone');
+    expect(err.status).toBe(410);
+    expect(err.message).toBe('item i-1 is gone — für immer');
+    expect(err.details).toStrictEqual(details);
+    expect(isMeshError(err, 'ItemGone')).toBe(true);
+  });
+
+  it('rebuilds built-in errors, and leaves details absent when there were none', async () => {
+    h.respond = async () => {
+      throw new NotFound('no item x');
+    };
+    const notFound = await failure(h.transport.call(h.endpoint('getItem'), { id: 'x' }, {}));
+    expect([notFound.code, notFound.status, notFound.message, notFound.details]).toEqual(['NotFound', 404, 'no item x', undefined]);
+    expect('details' in notFound && notFound.details !== undefined).toBe(false);
+
+    h.respond = async () => {
+      throw new ValidationFailed('input is invalid', [{ path: '/id', message: 'must not be empty' }]);
+    };
+    const invalid = await failure(h.transport.call(h.endpoint('getItem'), { id: '' }, {}));
+    expect([invalid.code, invalid.status, invalid.details]).toEqual(['ValidationFailed', 400, [{ path: '/id', message: 'must not be empty' }]]);
+  });
+
+  it('maps HTTP statuses to gRPC status codes', () => {
+    const table: [number, Status][] = [
+      [400, Status.INVALID_ARGUMENT],
+      [401, Status.UNAUTHENTICATED],
+      [403, Status.PERMISSION_DENIED],
+      [404, Status.NOT_FOUND],
+      [409, Status.ALREADY_EXISTS],
+      [412, Status.FAILED_PRECONDITION],
+      [422, Status.FAILED_PRECONDITION],
+      [429, Status.RESOURCE_EXHAUSTED],
+      [500, Status.INTERNAL],
+      [501, Status.UNIMPLEMENTED],
+      [503, Status.UNAVAILABLE],
+      [504, Status.DEADLINE_EXCEEDED],
+      [402, Status.UNKNOWN],
+      [410, Status.UNKNOWN],
+    ];
+    for (const [http, grpc] of table) expect([http, grpcStatusFor(http)]).toEqual([http, grpc]);
+  });
+
+  it('puts the status code and the error trailers on the wire for any gRPC client', async () => {
+    h.respond = async () => {
+      throw new MeshError('OutOfStock', 'only 2 left', 409, { left: 2 });
+    };
+    const { error } = await rawCall(h.address, '/acme.catalog.v1.CatalogService/GetItem', Buffer.alloc(0));
+    expect(error?.code).toBe(Status.ALREADY_EXISTS);
+    expect(error?.details).toBe('only 2 left');
+    expect(error?.metadata.get('x-mesh-error-code')).toEqual(['OutOfStock']);
+    expect(error?.metadata.get('x-mesh-error-status')).toEqual(['409']);
+    expect(error?.metadata.get('x-mesh-error-details')).toEqual(['{"left":2}']);
+  });
+
+  it('answers a malformed request with BadRequest (400) without invoking the hook', async () => {
+    h.invocations.length = 0;
+    const { error } = await rawCall(h.address, '/acme.catalog.v1.CatalogService/GetItem', Buffer.from([0x0a, 0xff, 0xff]));
+    expect(error?.code).toBe(Status.INVALID_ARGUMENT);
+    expect(error?.metadata.get('x-mesh-error-code')).toEqual(['BadRequest']);
+    expect(error?.details).toMatch(/^malformed GetItem request: /);
+    expect(h.invocations).toHaveLength(0);
+  });
+
+  it('turns an output the proto cannot carry into Internal (500), logged but not leaked', async () => {
+    h.logs.length = 0;
+    h.respond = async () => ({ ...zeroItem(), kind: 'secretValue' });
+    const err = await failure(h.transport.call(h.endpoint('getItem'), { id: 'x' }, { requestId: 'req-bad-output' }));
+    expect([err.code, err.status, err.message]).toEqual(['Internal', 500, 'internal error']);
+    const logged = h.logs.map((l) => JSON.parse(l) as { level: number; requestId?: string; err?: { message: string } });
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.level).toBe(50);
+    expect(logged[0]!.requestId).toBe('req-bad-output');
+    expect(logged[0]!.err?.message).toMatch(/GetItemResponse\.kind: "secretValue" is not a value of ItemKind/);
+  });
+
+  it('rejects with Timeout (504) when the deadline passes, and cancels the call on the server', async () => {
+    h.respond = hang;
+    const started = Date.now();
+    const err = await failure(h.transport.call(h.endpoint('getItem'), { id: 'slow-1' }, { timeoutMs: 150 }));
+    const elapsed = Date.now() - started;
+    expect([err.code, err.status]).toEqual(['Timeout', 504]);
+    expect(elapsed).toBeGreaterThanOrEqual(140);
+    expect(elapsed).toBeLessThan(2000);
+    const meta = invocationOf('slow-1').meta;
+    // The server sees the deadline the client set, as epoch ms.
+    expect(meta.deadline).toBeGreaterThanOrEqual(started + 100);
+    expect(meta.deadline).toBeLessThanOrEqual(started + 250);
+    await abortedOnServer(meta.signal);
+    expect(meta.signal.aborted).toBe(true);
+  });
+
+  it('uses the sooner of the propagated deadline and the call timeout', async () => {
+    h.respond = hang;
+    const deadline = Date.now() + 100;
+    const err = await failure(h.transport.call(h.endpoint('getItem'), { id: 'slow-2' }, { deadline, timeoutMs: 60_000 }));
+    expect(err.code).toBe('Timeout');
+    expect(Math.abs(invocationOf('slow-2').meta.deadline! - deadline)).toBeLessThanOrEqual(50);
+    const passed = await failure(h.transport.call(h.endpoint('getItem'), { id: 'late' }, { deadline: Date.now() - 1 }));
+    expect(passed.code).toBe('Timeout');
+    // Should the request still reach the server, it does not run the hook for a caller that gave up.
+    await new Promise((r) => setTimeout(r, 100));
+    expect(() => invocationOf('late')).toThrow(/no invocation/);
+  });
+
+  it('rejects with the abort reason when the caller aborts, and cancels the call on the server', async () => {
+    h.respond = hang;
+    const controller = new AbortController();
+    const reason = new Error('caller went away');
+    const call = h.transport.call(h.endpoint('getItem'), { id: 'abort-1' }, { signal: controller.signal });
+    await expect.poll(() => h.invocations.some((i) => (i.input as { id: string }).id === 'abort-1')).toBe(true);
+    controller.abort(reason);
+    await expect(call).rejects.toBe(reason);
+    const { signal } = invocationOf('abort-1').meta;
+    await abortedOnServer(signal);
+    expect(signal.aborted).toBe(true);
+    // Already aborted: nothing is sent.
+    await expect(h.transport.call(h.endpoint('getItem'), { id: 'abort-2' }, { signal: controller.signal })).rejects.toBe(reason);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(() => invocationOf('abort-2')).toThrow(/no invocation/);
+  });
+
+  it('rejects quickly with Unavailable (503) naming the service when nothing listens', async () => {
+    const port = await freePort();
+    const transport = createGrpcTransport({ address: `127.0.0.1:${port}`, definition: h.definition, schemas: h.schemas });
+    try {
+      const started = Date.now();
+      const err = await failure(transport.call(h.endpoint('getItem'), { id: 'x' }, { timeoutMs: 10_000 }));
+      expect([err.code, err.status]).toEqual(['Unavailable', 503]);
+      expect(err.message).toContain(`service catalog is unavailable at 127.0.0.1:${port}`);
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      await transport.close();
+    }
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

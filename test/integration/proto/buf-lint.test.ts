@@ -1,0 +1,63 @@
+// The emitted protos against the real `buf` binary: STANDARD lint with no findings, they compile,
+// and `buf format` would not change them.
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileSpec } from '../../../generator/pipeline.js';
+import type { MeshModel } from '../../../generator/model/types.js';
+import { fixtureModel } from '../../unit/proto/model-fixture.js';
+import { writeProtos } from './write-protos.js';
+
+const run = promisify(execFile);
+const buf = resolve('node_modules/.bin/buf');
+const folders: string[] = [];
+
+afterAll(async () => {
+  await Promise.all(folders.map((f) => rm(f, { recursive: true, force: true })));
+});
+
+/** Runs buf in the proto folder; resolves with its exit code and output instead of throwing. */
+async function bufIn(protoDir: string, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(buf, args, { cwd: protoDir });
+    return { code: 0, output: stdout + stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+async function protoDirOf(model: MeshModel): Promise<string> {
+  const out = await writeProtos(model);
+  folders.push(out);
+  return join(out, 'proto');
+}
+
+async function exampleModel(): Promise<MeshModel> {
+  const { model, diagnostics } = await compileSpec('spec');
+  if (!model) throw new Error(`the example spec does not compile: ${JSON.stringify(diagnostics)}`);
+  return model;
+}
+
+describe('buf on the emitted protos', () => {
+  it.each([
+    ['the example spec', exampleModel],
+    ['the hand-built model', async () => fixtureModel()],
+  ])('%s: lint STANDARD is clean, build succeeds, format is a no-op', async (_name, load) => {
+    const dir = await protoDirOf(await load());
+    expect(await bufIn(dir, ['lint'])).toEqual({ code: 0, output: '' });
+    expect(await bufIn(dir, ['build'])).toEqual({ code: 0, output: '' });
+    expect(await bufIn(dir, ['format', '--diff', '--exit-code'])).toEqual({ code: 0, output: '' });
+  });
+
+  it('reports findings (so a clean run above means something)', async () => {
+    const model = fixtureModel();
+    // A snake_case enum name breaks ENUM_PASCAL_CASE.
+    model.types.push({ kind: 'enum', name: 'status_kind', owner: null, values: ['a'], inline: false, source: { file: 'mesh.yaml', line: 1, col: 1 } });
+    const result = await bufIn(await protoDirOf(model), ['lint']);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('status_kind');
+  });
+});
