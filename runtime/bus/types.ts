@@ -31,3 +31,14 @@ export interface EventBus {
   /** Stops delivering and waits for handlers in progress. */
   close(): Promise<void>;
 }
+
+/**
+ * Thrown by a handler when retrying cannot help (e.g. the payload does not match its schema):
+ * adapters dead-letter the event at once instead of delivering it again.
+ */
+export class UnprocessableEvent extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UnprocessableEvent';
+  }
+}

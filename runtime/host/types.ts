@@ -1,6 +1,7 @@
 // What generated/<service>/host.ts hands the runtime to start a service.
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/types.js';
+import type { DiscoveryOverrides } from '../discovery/index.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
@@ -36,6 +37,12 @@ export interface HostSettings {
   logger: Logger;
   /** Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1. */
   transportFor?: TransportFor;
+  /**
+   * Addresses that win over env vars and spec ports when the default transportFor is used (dev mode
+   * and tests, where services listen on port 0). Read when a callee is first called, so it may be
+   * filled in after this service starts.
+   */
+  discovery?: DiscoveryOverrides;
 }
 
 export interface RunningService {

@@ -102,9 +102,9 @@ describe('writer', () => {
     let renames = 0;
     const failing = {
       ...fileOps,
-      rename: async (from: string, to: string) => {
+      rename: async (from: Parameters<typeof fileOps.rename>[0], to: Parameters<typeof fileOps.rename>[1]) => {
         // Fail the fourth rename, after three files were already moved into place.
-        if (++renames === 4 && from.endsWith('.tmp')) throw new Error('disk on fire');
+        if (++renames === 4 && String(from).endsWith('.tmp')) throw new Error('disk on fire');
         return fileOps.rename(from, to);
       },
     };

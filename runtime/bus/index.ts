@@ -1,0 +1,141 @@
+// The typed side of events, between hooks and an EventBus adapter: publishing checks the event is
+// the service's to publish and that its payload matches the schema; subscribing checks incoming
+// payloads before a hook sees them.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Caller } from '../context/index.js';
+import { StartupError } from '../host/startup-error.js';
+import type { ContextFactory, ServicePublisher } from '../service/context.js';
+import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
+import { describeIssues } from '../validation/index.js';
+import type { Validators } from '../validation/types.js';
+import { UnprocessableEvent, type BusSubscription, type EnvelopeHandler, type EventBus } from './types.js';
+
+export * from './types.js';
+export { createMemoryBus, type DeadLetter, type MemoryBus, type MemoryBusOptions } from './memory.js';
+export type { ServicePublisher } from '../service/context.js';
+
+/** A publish the spec does not allow, or an invalid payload: a bug in the publishing service (500). */
+export class PublishError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PublishError';
+  }
+}
+
+export interface PublisherOptions {
+  definition: ServiceDefinition;
+  events: EventCatalog;
+  validators: Validators;
+  bus: EventBus;
+}
+
+export function createPublisher(options: PublisherOptions): ServicePublisher {
+  const { definition, events, validators, bus } = options;
+  const service = definition.name;
+  const allowed = new Set(definition.publishes);
+  for (const event of allowed) {
+    if (!events[event]) {
+      throw new StartupError(`${service} publishes '${event}', which is not in the event catalog`, { service });
+    }
+  }
+  const allowedList = allowed.size > 0 ? [...allowed].join(', ') : 'none';
+
+  return async (event, payload, requestId) => {
+    const entry = allowed.has(event) ? events[event] : undefined;
+    if (!entry) {
+      throw new PublishError(`${service} may not publish '${event}': the events it may publish are ${allowedList}`);
+    }
+    const result = validators.validate(entry.payload, payload);
+    if (!result.ok) {
+      throw new PublishError(`${service} tried to publish an invalid '${event}' (${entry.payload}): ${describeIssues(result.issues)}`);
+    }
+    await bus.publish({
+      id: randomUUID(),
+      event,
+      version: entry.version,
+      source: service,
+      time: new Date().toISOString(),
+      ...(requestId ? { requestId } : {}),
+      payload,
+    });
+  };
+}
+
+export interface SubscribeAllOptions {
+  definition: ServiceDefinition;
+  /** The user's event hooks by handler name. */
+  subscriptions: object | undefined;
+  events: EventCatalog;
+  validators: Validators;
+  bus: EventBus;
+  contextFor: ContextFactory;
+  logger: Logger;
+}
+
+export interface ServiceSubscriptions {
+  /** Unsubscribes every handler and waits for the ones running. */
+  close(): Promise<void>;
+}
+
+type EventHook = (payload: unknown, ctx: unknown) => Promise<unknown>;
+
+// Event handlers have no caller waiting on them, so nothing aborts their signal.
+const NEVER_ABORTED = new AbortController().signal;
+
+/** Throws a message naming every subscription whose hook or event is missing (fail fast at startup). */
+export function checkSubscriptions(
+  definition: ServiceDefinition,
+  subscriptions: object | undefined,
+  events: EventCatalog,
+): void {
+  const problems: string[] = [];
+  for (const { event, handler } of definition.subscriptions) {
+    if (!events[event]) problems.push(`'${event}' is not in the event catalog`);
+    const hook = (subscriptions as Record<string, unknown> | undefined)?.[handler];
+    if (typeof hook !== 'function') problems.push(`no hook '${handler}' for event '${event}'`);
+  }
+  if (problems.length > 0) {
+    throw new StartupError(
+      `${definition.name} cannot subscribe: ${problems.join('; ')} (export it in the service's subscriptions)`,
+      { service: definition.name },
+    );
+  }
+}
+
+export async function subscribeAll(options: SubscribeAllOptions): Promise<ServiceSubscriptions> {
+  const { definition, subscriptions, events, validators, bus, contextFor, logger } = options;
+  checkSubscriptions(definition, subscriptions, events);
+  const taken: BusSubscription[] = [];
+  const close = async () => {
+    await Promise.all(taken.splice(0).map((s) => s.unsubscribe()));
+  };
+
+  try {
+    for (const { event, handler } of definition.subscriptions) {
+      const hooks = subscriptions as Record<string, EventHook>;
+      const hook = hooks[handler] as EventHook;
+      const payloadType = (events[event] as { payload: string }).payload;
+
+      const onEnvelope: EnvelopeHandler = async (envelope) => {
+        const requestId = envelope.requestId ?? envelope.id;
+        const log = logger.child({ requestId, operation: handler, eventId: envelope.id });
+        const result = validators.validate(payloadType, envelope.payload);
+        if (!result.ok) {
+          const reason = `invalid '${event}' payload from ${envelope.source}: ${describeIssues(result.issues)}`;
+          log.error({ issues: result.issues }, reason);
+          throw new UnprocessableEvent(reason);
+        }
+        const caller: Caller = { subject: `service:${envelope.source}`, service: envelope.source };
+        const ctx = contextFor({ operation: handler, requestId, logger: log, caller, deadline: null, signal: NEVER_ABORTED });
+        await hook.call(subscriptions, envelope.payload, ctx);
+      };
+
+      taken.push(await bus.subscribe(event, definition.name, onEnvelope));
+    }
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { close };
+}

@@ -1,0 +1,165 @@
+// `meshspec dev`: the whole stack in one process. One memory bus shared by every service, each
+// service on its spec ports with its log lines prefixed (`[users] …`), the gateway in front.
+import type { Level, Logger } from 'pino';
+import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../bus/memory.js';
+import type { DiscoveryOverrides } from '../discovery/index.js';
+import { createGateway } from '../gateway/index.js';
+import type { GatewayConfig } from '../gateway/types.js';
+import { exitOnSignals } from '../host/signals.js';
+import { startService } from '../host/start.js';
+import { StartupError } from '../host/startup-error.js';
+import type { RunningService, ServiceHostOptions } from '../host/types.js';
+import { createLogger, createPrefixedDestination } from '../logging/index.js';
+
+/** What generated/stack.ts exports. */
+export interface DevStack {
+  mesh: string;
+  services: readonly (() => ServiceHostOptions)[];
+  gateway: GatewayConfig | null;
+  runtime: { bodyLimitBytes: number; shutdownGraceMs: number };
+}
+
+export interface StackOptions {
+  /** Per-service port overrides (0 = any free port). */
+  ports?: Readonly<Record<string, { http?: number; grpc?: number | null }>>;
+  /** Gateway port override (0 = any free port). */
+  gatewayPort?: number;
+  /** Default 127.0.0.1: a dev stack is not meant to be reachable from other machines. */
+  host?: string;
+  /** Where the readable log lines and the banner go. Default stdout. */
+  output?: { write(text: string): unknown };
+  /** Default: `LOG_LEVEL`, then info. */
+  logLevel?: Level | 'silent';
+  bus?: Omit<MemoryBusOptions, 'logger'>;
+  /** Spec file of each service, named in port hints. Default `spec/services/<name>.yaml`. */
+  specFiles?: Readonly<Record<string, string>>;
+  /** Default `spec/mesh.yaml`. */
+  meshFile?: string;
+}
+
+export interface RunningStack {
+  readonly services: Readonly<Record<string, RunningService>>;
+  /** Per service: `http://host:port` and `host:port` for gRPC. */
+  readonly urls: Readonly<Record<string, { http: string; grpc: string | null }>>;
+  readonly gatewayUrl: string | null;
+  readonly bus: MemoryBus;
+  /** Closes the gateway, then the services, then the bus. */
+  close(): Promise<void>;
+}
+
+/** Starts the stack; rejects (after stopping what had started) with a StartupError carrying a fix hint. */
+export async function startStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
+  const host = options.host ?? '127.0.0.1';
+  const destination = createPrefixedDestination(options.output ?? process.stdout);
+  const loggerFor = (service: string): Logger => createLogger({ service, level: options.logLevel, destination });
+  const bus = createMemoryBus({ ...options.bus, logger: loggerFor('bus') });
+  const discovery: Required<DiscoveryOverrides> = { http: {}, grpc: {} };
+  const services: Record<string, RunningService> = {};
+  const urls: Record<string, { http: string; grpc: string | null }> = {};
+  let gateway: { close(): Promise<void> } | null = null;
+  const address = (port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  const close = async () => {
+    await gateway?.close();
+    await Promise.all(Object.values(services).map((s) => s.close()));
+    await bus.close();
+  };
+
+  try {
+    for (const makeHost of stack.services) {
+      const hostOptions = makeHost();
+      const name = hostOptions.definition.name;
+      const ports = options.ports?.[name];
+      const service = await startService(hostOptions, {
+        bodyLimitBytes: stack.runtime.bodyLimitBytes,
+        shutdownGraceMs: stack.runtime.shutdownGraceMs,
+        httpPort: ports?.http,
+        grpcPort: ports?.grpc,
+        host,
+        bus,
+        logger: loggerFor(name),
+        // Filled in as services start; callees resolve addresses on their first call.
+        discovery,
+      });
+      services[name] = service;
+      urls[name] = { http: `http://${address(service.httpPort)}`, grpc: service.grpcPort === null ? null : address(service.grpcPort) };
+      discovery.http[name] = urls[name].http;
+      if (service.grpcPort !== null) discovery.grpc[name] = address(service.grpcPort);
+    }
+
+    let gatewayUrl: string | null = null;
+    if (stack.gateway) {
+      const config = stack.gateway;
+      const created = createGateway(config, {
+        logger: loggerFor('gateway'),
+        shutdownGraceMs: stack.runtime.shutdownGraceMs,
+        resolveOrigin: (service) => {
+          const url = urls[service]?.http;
+          if (!url) throw new StartupError(`the gateway routes to '${service}', which is not part of the stack`);
+          return url;
+        },
+      });
+      const wanted = options.gatewayPort ?? config.port;
+      const port = await created.listen(wanted, host).catch(async (err: unknown) => {
+        await created.close().catch(() => undefined);
+        throw isPortInUse(err)
+          ? new StartupError(`port ${wanted} (gateway) is already in use`, { service: 'gateway', port: wanted, code: 'EADDRINUSE' })
+          : err;
+      });
+      gateway = created;
+      gatewayUrl = `http://${address(port)}`;
+    }
+
+    return { services, urls, gatewayUrl, bus, close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw withHint(err, options);
+  }
+}
+
+/**
+ * The `meshspec dev` entry: starts the stack, prints a banner and stops everything on Ctrl-C or
+ * SIGTERM (exit 0). A start that fails prints one line and exits 1.
+ */
+export async function runStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
+  const output = options.output ?? process.stdout;
+  let running: RunningStack;
+  try {
+    running = await startStack(stack, options);
+  } catch (err) {
+    const text = err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+    output.write(`meshspec dev: ${text}\n`);
+    process.exit(1);
+  }
+  output.write(banner(stack.mesh, running));
+  exitOnSignals(running.close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
+  return running;
+}
+
+function banner(mesh: string, running: RunningStack): string {
+  const names = Object.keys(running.urls);
+  const width = Math.max('gateway'.length, ...names.map((n) => n.length)) + 2;
+  const lines = [`\nmeshspec dev: ${mesh}`];
+  if (running.gatewayUrl) lines.push(`  ${'gateway'.padEnd(width)}${running.gatewayUrl}`);
+  for (const name of names) {
+    const { http, grpc } = running.urls[name] as { http: string; grpc: string | null };
+    lines.push(`  ${name.padEnd(width)}${http}${grpc ? `  grpc ${grpc}` : ''}`);
+  }
+  lines.push('Ctrl-C to stop\n\n');
+  return lines.join('\n');
+}
+
+/** Adds where to change the port to a port-in-use StartupError. */
+function withHint(err: unknown, options: StackOptions): unknown {
+  if (!(err instanceof StartupError) || err.details.code !== 'EADDRINUSE') return err;
+  const { service, listener } = err.details;
+  const where =
+    service === 'gateway'
+      ? `gateway.port in ${options.meshFile ?? 'spec/mesh.yaml'}`
+      : `ports.${listener} in ${options.specFiles?.[service as string] ?? `spec/services/${service}.yaml`}`;
+  return new StartupError(`${err.message}: stop the process holding it or change ${where}`, err.details, { cause: err });
+}
+
+function isPortInUse(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === 'EADDRINUSE' || /EADDRINUSE/.test(String(err));
+}

@@ -1,0 +1,96 @@
+// createGateway: raw node:http in front, one keep-alive undici Pool per upstream origin behind,
+// no framework on the request path. `/health` and `/ready` are answered by the gateway itself (proxy.ts).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import { Pool, type Dispatcher } from 'undici';
+import type { ExchangeContext } from './exchange.js';
+import { defaultResolveOrigin, normalizeOrigin } from './origins.js';
+import { GatewayProxy } from './proxy.js';
+import { Router } from './router.js';
+import type { GatewayConfig } from './types.js';
+
+export interface GatewayOptions {
+  logger: Logger;
+  /** Service name to origin (`http://host:port`). Default: `MESH_<SERVICE>_HTTP`, else 127.0.0.1 and the spec port. */
+  resolveOrigin?: (service: string) => string;
+  /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: `config.timeoutMs`. */
+  shutdownGraceMs?: number;
+}
+
+export interface Gateway {
+  /** Starts listening; resolves with the actual port (pass 0 for any free port). */
+  listen(port: number, host?: string): Promise<number>;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the upstream pools. */
+  close(): Promise<void>;
+}
+
+export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
+  const { logger } = options;
+  const resolveOrigin = options.resolveOrigin ?? defaultResolveOrigin(config);
+  const graceMs = options.shutdownGraceMs ?? config.timeoutMs;
+
+  const pools = new Map<string, Pool>();
+  const upstreams: Dispatcher[] = config.routes.map((route) => {
+    const origin = normalizeOrigin(route.service, resolveOrigin(route.service));
+    let pool = pools.get(origin);
+    if (!pool) {
+      pool = new Pool(origin, {
+        pipelining: 1,
+        headersTimeout: config.timeoutMs,
+        bodyTimeout: config.timeoutMs,
+        connect: { timeout: Math.min(config.timeoutMs, 10_000) },
+      });
+      pools.set(origin, pool);
+    }
+    return pool;
+  });
+
+  const ctx: ExchangeContext = {
+    logger,
+    timeoutMs: config.timeoutMs,
+    bodyLimitBytes: config.bodyLimitBytes,
+    closing: false,
+  };
+  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams);
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    try {
+      proxy.handle(req, res);
+    } catch (err) {
+      // A bug must not take the process down or show its stack to the client.
+      logger.error({ err, method: req.method, url: req.url }, 'gateway request failed');
+      if (res.headersSent) res.destroy();
+      else res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"Internal","message":"internal error"}}');
+    }
+  });
+
+  let closed: Promise<void> | null = null;
+
+  return {
+    listen(port, host) {
+      return new Promise<number>((resolve, reject) => {
+        const onError = (err: Error) => reject(err);
+        server.once('error', onError);
+        server.listen(port, host, () => {
+          server.off('error', onError);
+          resolve((server.address() as AddressInfo).port);
+        });
+      });
+    },
+
+    close() {
+      closed ??= (async () => {
+        ctx.closing = true;
+        const drained = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+        await drained;
+        clearTimeout(cut);
+        // Every client connection is gone, so every upstream request has ended or was aborted.
+        await Promise.all([...pools.values()].map((pool) => pool.close()));
+      })();
+      return closed;
+    },
+  };
+}

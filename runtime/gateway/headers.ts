@@ -1,0 +1,154 @@
+// Header translation between the client and an upstream, in one pass over the raw header lists
+// (no `req.headers` object is built). Hop-by-hop headers (RFC 9110 §7.6.1) never cross the gateway;
+// the ones the gateway owns (request id, forwarding headers, host) are read here and set by the proxy.
+
+const KEEP = 0;
+const HOP = 1;
+const CONNECTION = 2;
+const TRANSFER_ENCODING = 3;
+const CONTENT_LENGTH = 4;
+const HOST = 5;
+const REQUEST_ID = 6;
+const FORWARDED_FOR = 7;
+const FORWARDED_PROTO = 8;
+const FORWARDED_HOST = 9;
+const EXPECT = 10;
+
+const KINDS = new Map<string, number>([
+  ['connection', CONNECTION],
+  ['keep-alive', HOP],
+  ['te', HOP],
+  ['trailer', HOP],
+  ['transfer-encoding', TRANSFER_ENCODING],
+  ['upgrade', HOP],
+  ['content-length', CONTENT_LENGTH],
+  ['host', HOST],
+  ['x-request-id', REQUEST_ID],
+  ['x-forwarded-for', FORWARDED_FOR],
+  ['x-forwarded-proto', FORWARDED_PROTO],
+  ['x-forwarded-host', FORWARDED_HOST],
+  // The gateway's own server answers `Expect: 100-continue`; undici refuses to send it upstream.
+  ['expect', EXPECT],
+]);
+/** Lengths of the names in KINDS: most headers are ruled out by length without lower-casing them. */
+const KIND_LENGTHS = new Set([...KINDS.keys()].map((name) => name.length));
+
+function kindOf(name: string): number {
+  const kind = KIND_LENGTHS.has(name.length) ? (KINDS.get(name) ?? KINDS.get(name.toLowerCase())) : undefined;
+  return kind ?? (isProxyHeader(name) ? HOP : KEEP);
+}
+
+/** `proxy-*` (proxy-authorization, proxy-connection, ...) is meant for the hop that reads it. */
+function isProxyHeader(name: string): boolean {
+  return name.length > 6 && (name.charCodeAt(0) | 0x20) === 0x70 && name.slice(0, 6).toLowerCase() === 'proxy-';
+}
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** An incoming `x-request-id` is reused only when it is short and plain (it ends up in logs and headers). */
+export function isSaneRequestId(value: string): boolean {
+  return REQUEST_ID_PATTERN.test(value);
+}
+
+/** What the proxy needs to know about a request besides the headers it forwards. */
+export interface RequestHead {
+  /** A sane incoming `x-request-id`, else ``. */
+  requestId: string;
+  /** Declared body size, or -1 when there is no Content-Length. */
+  contentLength: number;
+  /** True when the body is sent with Transfer-Encoding (its size is unknown up front). */
+  chunked: boolean;
+  /** Incoming `x-forwarded-*` values (joined when repeated), `` when absent. */
+  forwardedFor: string;
+  forwardedProto: string;
+  forwardedHost: string;
+  /** The incoming Host, `` when absent. */
+  host: string;
+}
+
+/**
+ * The headers to forward upstream from `raw` (`req.rawHeaders`), minus hop-by-hop and gateway-owned
+ * ones; fills `head` with what was read. Content-Length is forwarded (undici frames the body by it).
+ */
+export function readRequestHead(raw: readonly string[], head: RequestHead): string[] {
+  const out: string[] = [];
+  let connection = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    const value = raw[i + 1]!;
+    switch (kindOf(name)) {
+      case KEEP:
+        out.push(name, value);
+        break;
+      case CONNECTION:
+        connection = connection ? `${connection},${value}` : value;
+        break;
+      case TRANSFER_ENCODING:
+        head.chunked = true;
+        break;
+      case CONTENT_LENGTH:
+        head.contentLength = Number(value);
+        out.push(name, value);
+        break;
+      case HOST:
+        head.host = value;
+        break;
+      case REQUEST_ID:
+        if (head.requestId === '' && isSaneRequestId(value)) head.requestId = value;
+        break;
+      case FORWARDED_FOR:
+        head.forwardedFor = head.forwardedFor ? `${head.forwardedFor}, ${value}` : value;
+        break;
+      case FORWARDED_PROTO:
+        if (head.forwardedProto === '') head.forwardedProto = value;
+        break;
+      case FORWARDED_HOST:
+        if (head.forwardedHost === '') head.forwardedHost = value;
+        break;
+      default: // HOP, EXPECT
+        break;
+    }
+  }
+  return connection ? dropConnectionOptions(out, connection) : out;
+}
+
+/**
+ * The response headers to send the client from undici's raw list (`[name, value, ...]` as Buffers),
+ * minus hop-by-hop ones and the upstream's own `x-request-id`, plus the gateway's request id.
+ * Latin-1 round-trips header bytes unchanged (Node writes header strings as Latin-1).
+ */
+export function responseHeaders(raw: readonly Buffer[], requestId: string, close: boolean): string[] {
+  let out: string[] = [];
+  let connection = '';
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1');
+    const kind = kindOf(name);
+    if (kind === CONNECTION) {
+      const value = raw[i + 1]!.toString('latin1');
+      connection = connection ? `${connection},${value}` : value;
+    } else if (kind !== HOP && kind !== TRANSFER_ENCODING && kind !== REQUEST_ID) {
+      out.push(name, raw[i + 1]!.toString('latin1'));
+    }
+  }
+  if (connection) out = dropConnectionOptions(out, connection);
+  out.push('x-request-id', requestId);
+  if (close) out.push('connection', 'close');
+  return out;
+}
+
+/** Headers a `Connection` header names are hop-by-hop too (`close` and `keep-alive` name none we keep). */
+function dropConnectionOptions(headers: string[], connection: string): string[] {
+  const plain = connection.length <= 10 ? connection.toLowerCase() : '';
+  if (plain === 'keep-alive' || plain === 'close') return headers; // nearly every request and response
+  const named = new Set<string>();
+  for (const token of connection.split(',')) {
+    const option = token.trim().toLowerCase();
+    if (option !== '' && option !== 'close' && option !== 'keep-alive') named.add(option);
+  }
+  if (named.size === 0) return headers;
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    if (!named.has(headers[i]!.toLowerCase())) kept.push(headers[i]!, headers[i + 1]!);
+  }
+  return kept;
+}

@@ -1,0 +1,102 @@
+// The request entry point: the gateway's own endpoints, routing, the body limit, then one dispatch
+// to the route's upstream pool with an Exchange as the handler.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
+import { readRequestHead } from './headers.js';
+import { pathOf, rewritePath, type Router } from './router.js';
+
+/**
+ * Paths the gateway answers itself (any method, any query), before routing, so no route can use
+ * them: `/health` is 200 while the process runs; `/ready` is 200 until shutdown starts, then 503.
+ * Neither is logged (probes would drown the access log).
+ */
+export const RESERVED_PATHS = ['/health', '/ready'] as const;
+
+/** The reserved path `url` targets, if any (no allocation for the common case). */
+function reservedPath(url: string): '/health' | '/ready' | null {
+  for (const path of RESERVED_PATHS) {
+    if (url.startsWith(path) && (url.length === path.length || url.charCodeAt(path.length) === 0x3f /* ? */)) return path;
+  }
+  return null;
+}
+
+export class GatewayProxy {
+  constructor(
+    private readonly ctx: ExchangeContext,
+    private readonly router: Router,
+    /** One dispatcher per route, by route index (routes to one origin share it). */
+    private readonly upstreams: readonly Dispatcher[],
+  ) {}
+
+  readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = req.url ?? '/';
+    const reserved = reservedPath(url);
+    if (reserved !== null) {
+      this.answerReserved(reserved, res);
+      return;
+    }
+
+    const ex = new Exchange(this.ctx, req, res);
+    const headers = readRequestHead(req.rawHeaders, ex);
+    if (ex.requestId === '') ex.requestId = randomUUID();
+
+    const route = this.router.match(url);
+    if (route === undefined) {
+      ex.fail(404, 'NotFound', `no route for ${req.method} ${pathOf(url)}`);
+      return;
+    }
+    ex.service = route.service;
+    const limit = this.ctx.bodyLimitBytes;
+    if (ex.contentLength > limit) {
+      ex.failTooLarge();
+      return;
+    }
+
+    const remote = req.socket.remoteAddress ?? '';
+    headers.push(
+      'x-request-id', ex.requestId,
+      'x-forwarded-for', ex.forwardedFor ? `${ex.forwardedFor}, ${remote}` : remote,
+      // Kept from a proxy in front of the gateway (a TLS-terminating ingress knows better).
+      'x-forwarded-proto', ex.forwardedProto || 'http',
+    );
+    const forwardedHost = ex.forwardedHost || ex.host;
+    if (forwardedHost) headers.push('x-forwarded-host', forwardedHost);
+
+    this.upstreams[route.index]!.dispatch(
+      {
+        path: rewritePath(route, url),
+        method: req.method as Dispatcher.HttpMethod,
+        headers,
+        body: ex.chunked ? (limitBody(req, limit) as unknown as Readable) : ex.contentLength > 0 ? req : null,
+      },
+      ex,
+    );
+  };
+
+  private answerReserved(path: '/health' | '/ready', res: ServerResponse): void {
+    const status = path === '/ready' && this.ctx.closing ? 503 : 200;
+    const body = status === 200 ? '{"status":"ok"}' : '{"status":"closing"}';
+    const headers = ['content-type', 'application/json', 'content-length', String(body.length)];
+    if (this.ctx.closing) headers.push('connection', 'close');
+    res.writeHead(status, headers);
+    res.end(body);
+  }
+}
+
+/**
+ * A body of unknown length (Transfer-Encoding), passed through while it stays within `limit`.
+ * Throws BodyTooLarge before forwarding the chunk that passes it; the client stream is left open
+ * (not destroyed) so the 413 can still reach the client. (undici documents async iterables as a
+ * body; its typings list only Readable, hence the cast at the call.)
+ */
+async function* limitBody(req: IncomingMessage, limit: number): AsyncGenerator<Buffer> {
+  let received = 0;
+  for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    received += chunk.length;
+    if (received > limit) throw new BodyTooLarge('request body is larger than the limit');
+    yield chunk;
+  }
+}

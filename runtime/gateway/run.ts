@@ -1,0 +1,57 @@
+// The gateway as its own process (generated/gateway/main.ts calls runGateway): logs, PORT,
+// graceful shutdown on SIGTERM/SIGINT, and one clear line instead of a stack when the port is taken.
+import { createLogger } from '../logging/index.js';
+import { createGateway, type Gateway } from './gateway.js';
+import type { GatewayConfig } from './types.js';
+
+export interface RunningGateway {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function runGateway(config: GatewayConfig): Promise<RunningGateway> {
+  const logger = createLogger({ service: 'gateway' });
+  const port = process.env.PORT ? Number(process.env.PORT) : config.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    logger.fatal(`PORT must be a port number, got '${process.env.PORT}'`);
+    process.exit(1);
+  }
+
+  let gateway: Gateway;
+  let actualPort: number;
+  try {
+    gateway = createGateway(config, { logger }); // throws on a malformed MESH_<SERVICE>_HTTP
+    actualPort = await gateway.listen(port);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    logger.fatal(
+      code === 'EADDRINUSE'
+        ? `port ${port} is already in use: stop the other process or set PORT`
+        : `gateway cannot start: ${(err as Error).message}`,
+    );
+    process.exit(1);
+  }
+  logger.info({ port: actualPort, mesh: config.mesh, routes: config.routes.length }, 'gateway listening');
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl-C means "now".
+      logger.warn({ signal }, 'gateway stopped without draining');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'gateway shutting down');
+    gateway.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'gateway shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+
+  return { port: actualPort, close: () => gateway.close() };
+}

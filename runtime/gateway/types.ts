@@ -1,0 +1,23 @@
+// What the generator emits for the gateway (generated/gateway/routes.ts) and what the runtime proxy reads.
+// Readonly because one config object is shared by every request and may be an `as const` literal.
+
+export interface GatewayRoute {
+  /** Public path prefix, e.g. `/api/v1/users`. Matches the prefix itself and anything below it. */
+  readonly prefix: string;
+  readonly service: string;
+  /** What the prefix becomes upstream, e.g. `/users` (`/` or `` strips it). */
+  readonly rewrite: string;
+}
+
+export interface GatewayConfig {
+  readonly mesh: string;
+  readonly port: number;
+  /** How long the gateway waits for an upstream's response headers (and between body chunks), ms. */
+  readonly timeoutMs: number;
+  /** Largest request body forwarded, bytes. */
+  readonly bodyLimitBytes: number;
+  /** Already sorted longest prefix first: the first match wins. */
+  readonly routes: readonly GatewayRoute[];
+  /** The services routed to, with the HTTP port each listens on by default. */
+  readonly services: Readonly<Record<string, { readonly httpPort: number }>>;
+}

@@ -1,0 +1,117 @@
+// Running services as a standalone process (generated/<service>/main.ts, containers): settings from
+// the environment with the spec's values as defaults, signals, and one clear line on a failed start.
+// Events travel on an in-process bus: in this mode a service only hears events published in the
+// same process.
+import type { Logger } from 'pino';
+import { createMemoryBus, type MemoryBus } from '../bus/memory.js';
+import { createLogger } from '../logging/index.js';
+import { startService } from './start.js';
+import { exitOnSignals, exitOnStartupFailure } from './signals.js';
+import { StartupError } from './startup-error.js';
+import type { RunningService, ServiceHostOptions } from './types.js';
+
+/** The mesh's `runtime:` section, resolved (generated code passes it). */
+export interface RuntimeDefaults {
+  bodyLimitBytes: number;
+  shutdownGraceMs: number;
+}
+
+export interface ProcessSettings {
+  /** `HOST`; default `0.0.0.0` (reachable from outside the container). */
+  host: string;
+  /** `PORT`; default: the spec's http port. */
+  httpPort?: number;
+  /** `GRPC_PORT` (`off` disables gRPC); default: the spec's grpc port. */
+  grpcPort?: number | null;
+  /** `BODY_LIMIT`: bytes or `512kb`, `1mb`. */
+  bodyLimitBytes: number;
+  /** `SHUTDOWN_GRACE`: ms or `10s`. */
+  shutdownGraceMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function settingsFromEnv(defaults: RuntimeDefaults, env: Env = process.env): ProcessSettings {
+  const settings: ProcessSettings = {
+    host: env.HOST || '0.0.0.0',
+    bodyLimitBytes: env.BODY_LIMIT ? parseSize('BODY_LIMIT', env.BODY_LIMIT) : defaults.bodyLimitBytes,
+    shutdownGraceMs: env.SHUTDOWN_GRACE ? parseDuration('SHUTDOWN_GRACE', env.SHUTDOWN_GRACE) : defaults.shutdownGraceMs,
+  };
+  if (env.PORT) settings.httpPort = parsePort('PORT', env.PORT);
+  if (env.GRPC_PORT) settings.grpcPort = env.GRPC_PORT === 'off' ? null : parsePort('GRPC_PORT', env.GRPC_PORT);
+  return settings;
+}
+
+function parsePort(name: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new StartupError(`${name} must be a port number (0-65535), got '${value}'`);
+  return port;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+function parseSize(name: string, value: string): number {
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+  if (!match) throw new StartupError(`${name} must be a size such as 1048576, 512kb or 1mb, got '${value}'`);
+  return Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] as number);
+}
+
+const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
+function parseDuration(name: string, value: string): number {
+  const match = /^(\d+)\s*(ms|s|m)?$/.exec(value.trim());
+  if (!match) throw new StartupError(`${name} must be a duration such as 500ms or 10s, got '${value}'`);
+  return Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] as number);
+}
+
+export interface RunningProcess {
+  readonly services: readonly RunningService[];
+  readonly bus: MemoryBus;
+  /** Closes every service, then the bus. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `hosts` in this process and stops them on SIGTERM/SIGINT (exit 0). A failed start logs one
+ * line and exits 1. `PORT`/`GRPC_PORT` apply only when there is a single service.
+ */
+export async function runServices(
+  hosts: readonly ServiceHostOptions[],
+  defaults: RuntimeDefaults,
+  env: Env = process.env,
+): Promise<RunningProcess> {
+  let logger: Logger;
+  try {
+    logger = createLogger({ service: hosts.length === 1 ? (hosts[0] as ServiceHostOptions).definition.name : 'mesh' });
+  } catch (err) {
+    // No logger to report with (e.g. a bad LOG_LEVEL): say it plainly.
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const bus = createMemoryBus({ logger: logger.child({ component: 'bus' }) });
+  const services: RunningService[] = [];
+  const close = async () => {
+    await Promise.all(services.map((s) => s.close()));
+    await bus.close();
+  };
+
+  try {
+    const settings = settingsFromEnv(defaults, env);
+    if (hosts.length > 1 && (settings.httpPort !== undefined || settings.grpcPort !== undefined)) {
+      throw new StartupError('PORT and GRPC_PORT can only be set when the process runs a single service');
+    }
+    for (const host of hosts) {
+      const serviceLogger: Logger = hosts.length === 1 ? logger : createLogger({ service: host.definition.name });
+      services.push(await startService(host, { ...settings, bus, logger: serviceLogger }));
+    }
+  } catch (err) {
+    await close().catch(() => undefined);
+    exitOnStartupFailure(err, logger, (e) => e instanceof StartupError);
+  }
+
+  exitOnSignals(close, logger);
+  return { services, bus, close };
+}
+
+/** Entry point of one service as its own process (generated/<service>/main.ts). */
+export function runMain(host: ServiceHostOptions, defaults: RuntimeDefaults): Promise<RunningProcess> {
+  return runServices([host], defaults);
+}

@@ -1,0 +1,99 @@
+// Starting and stopping one service: its HTTP (and gRPC) server, its event subscriptions and the
+// transports to the services it calls, all around one Invoke.
+import { checkSubscriptions, createPublisher, subscribeAll, type ServiceSubscriptions } from '../bus/index.js';
+import { createGrpcServer, type GrpcServer } from '../grpc/server.js';
+import { createHttpApp } from '../http/server.js';
+import { createContextFactory } from '../service/context.js';
+import { createInvoke } from '../service/invoke-impl.js';
+import { createValidators } from '../validation/index.js';
+import { createHttpListener } from './http-listener.js';
+import { portError } from './startup-error.js';
+import { createTransportFactory, type TransportFactory } from './transports.js';
+import type { HostSettings, RunningService, ServiceHostOptions } from './types.js';
+
+export async function startService(options: ServiceHostOptions, settings: HostSettings): Promise<RunningService> {
+  const { definition, schemas, events } = options;
+  const { logger, bus } = settings;
+  const name = definition.name;
+  // Before binding any port: a missing event hook is a startup error, not a runtime surprise.
+  checkSubscriptions(definition, options.subscriptions, events);
+
+  const validators = createValidators(schemas);
+  // Transports made here are closed here; a transportFor passed in belongs to whoever passed it.
+  let transportFor = settings.transportFor;
+  let owned: TransportFactory | null = null;
+  if (!transportFor) {
+    owned = createTransportFactory({ callees: options.callees, schemas, logger, discovery: settings.discovery });
+    transportFor = owned.transportFor;
+  }
+  const publisher = createPublisher({ definition, events, validators, bus });
+  const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher });
+  const invoke = createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger });
+
+  let ready = false;
+  const app = createHttpApp({
+    definition,
+    invoke,
+    validators: createValidators(schemas, { coerce: true }),
+    logger,
+    bodyLimitBytes: settings.bodyLimitBytes,
+    isReady: () => ready,
+  });
+  const http = createHttpListener(app, logger);
+  const host = settings.host ?? '0.0.0.0';
+  const wantedGrpcPort = settings.grpcPort === undefined ? definition.ports.grpc : settings.grpcPort;
+
+  let grpc: GrpcServer | null = null;
+  let httpPort: number;
+  let grpcPort: number | null = null;
+  let subscriptions: ServiceSubscriptions;
+  try {
+    httpPort = await http.listen(settings.httpPort ?? definition.ports.http, host, name);
+    if (definition.proto && wantedGrpcPort !== null) {
+      grpc = createGrpcServer({ definition, schemas, invoke, logger });
+      grpcPort = await grpc.listen(wantedGrpcPort, host).catch((err: unknown) => {
+        throw portError(err, wantedGrpcPort, name, 'grpc') ?? err;
+      });
+    }
+    subscriptions = await subscribeAll({
+      definition,
+      subscriptions: options.subscriptions,
+      events,
+      validators,
+      bus,
+      contextFor,
+      logger,
+    });
+  } catch (err) {
+    await Promise.allSettled([http.drain(0), grpc?.close(0), owned?.close()]);
+    throw err;
+  }
+
+  ready = true;
+  logger.info({ httpPort, grpcPort }, `${name} started`);
+
+  let closing: Promise<void> | undefined;
+  const close = async () => {
+    ready = false;
+    const grace = settings.shutdownGraceMs;
+    logger.info({ graceMs: grace }, `${name} shutting down`);
+    await Promise.all([http.drain(grace), grpc?.close(grace)]);
+    // Event hooks and in-flight requests may still use clients: close those last.
+    await subscriptions.close();
+    await owned?.close();
+    logger.info(`${name} stopped`);
+  };
+
+  return {
+    name,
+    httpPort,
+    grpcPort,
+    get ready() {
+      return ready;
+    },
+    close() {
+      closing ??= close();
+      return closing;
+    },
+  };
+}

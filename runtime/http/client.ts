@@ -1,0 +1,240 @@
+// ClientTransport over HTTP (undici Pool, keep-alive): turns an endpoint call into a request the
+// callee's HTTP binding understands, and every way it can fail into a MeshError.
+import type { Logger } from 'pino';
+import { Pool } from 'undici';
+import { MeshError, Timeout, Unavailable, ValidationFailed } from '../errors/index.js';
+import type { EndpointDescriptor } from '../service/definition.js';
+import type { CallOptions, ClientTransport } from '../transport/types.js';
+import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, REQUEST_ID_HEADER } from './headers.js';
+
+export interface HttpTransportOptions {
+  /** e.g. `http://127.0.0.1:3001` (see discovery). */
+  origin: string;
+  /** The callee's name, for error messages. */
+  service: string;
+  logger?: Logger;
+  /** Most sockets kept open to the callee. Default 64. */
+  connections?: number;
+}
+
+/** What is computed once per endpoint rather than per call. */
+interface Route {
+  readonly method: string;
+  /** Path split around params: literal, param, literal, ... (always odd length). */
+  readonly pieces: readonly string[];
+  readonly params: ReadonlySet<string>;
+  readonly query: boolean;
+  readonly body: boolean;
+  readonly expectsOutput: boolean;
+  readonly label: string;
+}
+
+// Socket-level failures: the callee is down, restarting or unreachable.
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  EPIPE: 'connection closed',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connect timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  UND_ERR_SOCKET: 'connection closed',
+  UND_ERR_CLOSED: 'client closed',
+  UND_ERR_DESTROYED: 'client closed',
+};
+const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+const DEADLINE_PASSED = Symbol('deadline passed');
+
+export function createHttpTransport(options: HttpTransportOptions): ClientTransport {
+  const { origin, service, logger } = options;
+  const pool = new Pool(origin, { connections: options.connections ?? 64 });
+  const routes = new WeakMap<EndpointDescriptor, Route>();
+  const routeOf = (endpoint: EndpointDescriptor) => {
+    let route = routes.get(endpoint);
+    if (!route) routes.set(endpoint, (route = compileRoute(service, endpoint)));
+    return route;
+  };
+  let closing: Promise<void> | undefined;
+
+  return {
+    async call(endpoint, input, call) {
+      const route = routeOf(endpoint);
+      const fields = (input ?? {}) as Record<string, unknown>;
+      let path = buildPath(route, fields);
+      if (route.query) path += queryString(fields, route.params);
+
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
+      if (call.caller) headers[CALLER_HEADER] = encodeCaller(call.caller);
+      let body: string | undefined;
+      if (route.body) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(route.params.size > 0 ? withoutParams(fields, route.params) : fields);
+      }
+
+      const deadline = effectiveDeadline(call);
+      const controller = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      if (deadline !== null) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw new Timeout(`deadline passed before calling ${route.label}`);
+        headers[DEADLINE_HEADER] = String(deadline);
+        timer = setTimeout(() => controller.abort(DEADLINE_PASSED), remaining);
+      }
+      const forward = () => controller.abort(call.signal?.reason);
+      call.signal?.addEventListener('abort', forward, { once: true });
+      if (call.signal?.aborted) forward();
+
+      try {
+        const response = await pool.request({ path, method: route.method, headers, body, signal: controller.signal });
+        return await readResponse(route, service, response.statusCode, response.body);
+      } catch (err) {
+        const error = toMeshError(err, controller.signal, route, origin, service);
+        logger?.debug({ err: error, target: route.label, requestId: call.requestId }, 'call failed');
+        throw error;
+      } finally {
+        clearTimeout(timer);
+        call.signal?.removeEventListener('abort', forward);
+      }
+    },
+
+    close() {
+      closing ??= pool.close();
+      return closing;
+    },
+  };
+}
+
+function compileRoute(service: string, endpoint: EndpointDescriptor): Route {
+  return {
+    method: endpoint.method,
+    // `/users/{id}/orders` -> ['/users/', 'id', '/orders']
+    pieces: endpoint.path.split(/\{([^}]+)\}/),
+    params: new Set(endpoint.pathParams),
+    query: endpoint.inputSource === 'query',
+    body: endpoint.inputSource === 'body',
+    expectsOutput: endpoint.output !== null,
+    label: `${service}.${endpoint.name}`,
+  };
+}
+
+function buildPath(route: Route, fields: Record<string, unknown>): string {
+  if (route.pieces.length === 1) return route.pieces[0] as string;
+  let path = '';
+  for (let i = 0; i < route.pieces.length; i++) {
+    const piece = route.pieces[i] as string;
+    if (i % 2 === 0) {
+      path += piece;
+      continue;
+    }
+    const value = fields[piece];
+    if (value === undefined || value === null || value === '') {
+      throw new ValidationFailed(`invalid input for ${route.label}: missing path parameter '${piece}'`, [
+        { path: '', message: `must have required property '${piece}'` },
+      ]);
+    }
+    path += encodeURIComponent(String(value));
+  }
+  return path;
+}
+
+/** `?a=1&tag=x&tag=y`: arrays repeat their key, absent values are left out. */
+function queryString(fields: Record<string, unknown>, params: ReadonlySet<string>): string {
+  const parts: string[] = [];
+  for (const key of Object.keys(fields)) {
+    if (params.has(key)) continue;
+    const value = fields[key];
+    const values = Array.isArray(value) ? value : [value];
+    for (const item of values) {
+      if (item === undefined || item === null) continue;
+      const text = typeof item === 'object' ? JSON.stringify(item) : String(item);
+      parts.push(`${encodeURIComponent(key)}=${encodeURIComponent(text)}`);
+    }
+  }
+  return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
+function withoutParams(fields: Record<string, unknown>, params: ReadonlySet<string>): Record<string, unknown> {
+  const rest: Record<string, unknown> = {};
+  for (const key of Object.keys(fields)) if (!params.has(key)) rest[key] = fields[key];
+  return rest;
+}
+
+function effectiveDeadline(call: CallOptions): number | null {
+  const fromTimeout = call.timeoutMs !== undefined ? Date.now() + call.timeoutMs : null;
+  const deadline = call.deadline ?? null;
+  if (deadline === null) return fromTimeout;
+  return fromTimeout === null ? deadline : Math.min(deadline, fromTimeout);
+}
+
+interface Body {
+  text(): Promise<string>;
+  dump(): Promise<void>;
+}
+
+async function readResponse(route: Route, service: string, status: number, body: Body): Promise<unknown> {
+  if (status >= 200 && status < 300) {
+    if (status === 204 || !route.expectsOutput) {
+      await body.dump();
+      return undefined;
+    }
+    const text = await body.text();
+    if (text === '') return undefined;
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new MeshError('BadGateway', `${route.label} answered ${status} with a body that is not JSON`, 502);
+    }
+  }
+  const text = await body.text();
+  const error = errorFromBody(text);
+  if (error) throw new MeshError(error.code, error.message, status, error.details);
+  throw new MeshError(codeForStatus(status), `${service} answered ${status} without a mesh error body (${route.label})`, status);
+}
+
+function errorFromBody(text: string): { code: string; message: string; details?: unknown } | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const error = (parsed as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
+  if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') return null;
+  return { code: error.code, message: error.message, details: error.details };
+}
+
+// For error statuses that come without a mesh body (a proxy, a crashed process, an ingress page).
+function codeForStatus(status: number): string {
+  if (status === 500) return 'Internal';
+  if (status === 503) return 'Unavailable';
+  if (status === 504) return 'Timeout';
+  return 'BadGateway';
+}
+
+function toMeshError(err: unknown, signal: AbortSignal, route: Route, origin: string, service: string): unknown {
+  if (err instanceof MeshError) return err;
+  if (signal.aborted) {
+    if (signal.reason === DEADLINE_PASSED) return new Timeout(`${route.label} did not answer before the deadline`);
+    // The caller gave up (its own caller left, or its deadline passed): keep its reason when it is one of ours.
+    if (signal.reason instanceof MeshError) return signal.reason;
+    return new Unavailable(`call to ${route.label} was cancelled by the caller`);
+  }
+  const code = errorCode(err);
+  if (code && TIMED_OUT.has(code)) return new Timeout(`${route.label} did not answer in time (${code})`);
+  const reason = code ? UNREACHABLE[code] : undefined;
+  if (reason) return new Unavailable(`${service} is unavailable: ${reason} (${origin})`);
+  // Anything else is a bug on this side (bad header value, ...): let invoke log it with its stack.
+  return err;
+}
+
+function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } } | null;
+  if (typeof e?.code === 'string' && e.code !== 'UND_ERR_SOCKET') return e.code;
+  // undici wraps socket errors; the system code on the cause is the more telling one.
+  if (typeof e?.cause?.code === 'string') return e.cause.code;
+  return typeof e?.code === 'string' ? e.code : undefined;
+}

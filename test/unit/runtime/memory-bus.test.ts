@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger, createMemoryBus, UnprocessableEvent, type EventEnvelope } from '../../../runtime/index.js';
+
+const logger = createLogger({ service: 'bus', level: 'silent' });
+let n = 0;
+const envelope = (event = 'user.created', payload: unknown = { n: ++n }): EventEnvelope => ({
+  id: `evt-${n}`,
+  event,
+  version: 1,
+  source: 'users',
+  time: new Date().toISOString(),
+  payload,
+});
+
+describe('createMemoryBus', () => {
+  it('delivers asynchronously, never inside publish', async () => {
+    const bus = createMemoryBus({ logger });
+    const seen: unknown[] = [];
+    await bus.subscribe('user.created', 'orders', async (e) => void seen.push(e.payload));
+    const publishing = bus.publish(envelope('user.created', { a: 1 }));
+    expect(seen).toEqual([]);
+    await publishing;
+    expect(seen).toEqual([]);
+    await bus.idle();
+    expect(seen).toEqual([{ a: 1 }]);
+    await bus.close();
+  });
+
+  it('delivers once per group, round-robin among the group', async () => {
+    const bus = createMemoryBus({ logger });
+    const calls: string[] = [];
+    await bus.subscribe('user.created', 'orders', async () => void calls.push('orders-1'));
+    await bus.subscribe('user.created', 'orders', async () => void calls.push('orders-2'));
+    await bus.subscribe('user.created', 'mail', async () => void calls.push('mail'));
+    for (let i = 0; i < 4; i++) await bus.publish(envelope());
+    await bus.idle();
+    expect(calls.filter((c) => c === 'mail')).toHaveLength(4);
+    expect(calls.filter((c) => c === 'orders-1')).toHaveLength(2);
+    expect(calls.filter((c) => c === 'orders-2')).toHaveLength(2);
+    await bus.close();
+  });
+
+  it('gives each group its own copy of the payload', async () => {
+    const bus = createMemoryBus({ logger });
+    const seen: unknown[] = [];
+    await bus.subscribe('e', 'a', async (e) => {
+      (e.payload as { n: number }).n = 99;
+    });
+    await bus.subscribe('e', 'b', async (e) => void seen.push(e.payload));
+    const payload = { n: 1 };
+    await bus.publish(envelope('e', payload));
+    payload.n = 2;
+    await bus.idle();
+    expect(seen).toEqual([{ n: 1 }]);
+    await bus.close();
+  });
+
+  it('retries a failing handler, then dead-letters the event', async () => {
+    const bus = createMemoryBus({ logger, maxAttempts: 3, retryDelayMs: 1 });
+    let attempts = 0;
+    await bus.subscribe('e', 'g', async () => {
+      attempts++;
+      throw new Error('still broken');
+    });
+    const event = envelope('e');
+    await bus.publish(event);
+    await bus.idle();
+    expect(attempts).toBe(3);
+    expect(bus.deadLetters).toHaveLength(1);
+    expect(bus.deadLetters[0]).toMatchObject({ group: 'g', attempts: 3, envelope: { id: event.id } });
+    expect((bus.deadLetters[0]?.error as Error).message).toBe('still broken');
+    await bus.close();
+  });
+
+  it('succeeds on a retry without dead-lettering', async () => {
+    const bus = createMemoryBus({ logger, retryDelayMs: 1 });
+    let attempts = 0;
+    await bus.subscribe('e', 'g', async () => {
+      if (++attempts < 3) throw new Error('flaky');
+    });
+    await bus.publish(envelope('e'));
+    await bus.idle();
+    expect(attempts).toBe(3);
+    expect(bus.deadLetters).toEqual([]);
+    await bus.close();
+  });
+
+  it('dead-letters an unprocessable event at once', async () => {
+    const bus = createMemoryBus({ logger, retryDelayMs: 1 });
+    let attempts = 0;
+    await bus.subscribe('e', 'g', async () => {
+      attempts++;
+      throw new UnprocessableEvent('bad payload');
+    });
+    await bus.publish(envelope('e'));
+    await bus.idle();
+    expect(attempts).toBe(1);
+    expect(bus.deadLetters).toHaveLength(1);
+    await bus.close();
+  });
+
+  it('drops events nobody subscribed to', async () => {
+    const bus = createMemoryBus({ logger });
+    await bus.publish(envelope('nobody.listens'));
+    const seen: unknown[] = [];
+    await bus.subscribe('nobody.listens', 'late', async (e) => void seen.push(e));
+    await bus.idle();
+    expect(seen).toEqual([]);
+    await bus.close();
+  });
+
+  it('stops delivering to an unsubscribed handler', async () => {
+    const bus = createMemoryBus({ logger });
+    const seen: unknown[] = [];
+    const sub = await bus.subscribe('e', 'g', async (e) => void seen.push(e));
+    await sub.unsubscribe();
+    await bus.publish(envelope('e'));
+    await bus.idle();
+    expect(seen).toEqual([]);
+    await bus.close();
+  });
+
+  it('close waits for handlers in progress, then refuses publishing', async () => {
+    const bus = createMemoryBus({ logger });
+    let finished = false;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    await bus.subscribe('e', 'g', async () => {
+      started();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      finished = true;
+    });
+    await bus.publish(envelope('e'));
+    await running;
+    await bus.close();
+    expect(finished).toBe(true);
+    await expect(bus.publish(envelope('e'))).rejects.toThrow('the event bus is closed');
+  });
+
+  it('close cancels pending retries instead of waiting them out', async () => {
+    const bus = createMemoryBus({ logger, retryDelayMs: 10_000 });
+    let attempts = 0;
+    await bus.subscribe('e', 'g', async () => {
+      attempts++;
+      throw new Error('fails');
+    });
+    await bus.publish(envelope('e'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    await bus.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(attempts).toBe(1);
+  });
+});
