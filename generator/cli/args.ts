@@ -9,3 +9,10 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
     throw new UsageError(`${(error as Error).message}\n\n${usage}`);
   }
 }
+
+/** The folder options `generate` and `dev` share. */
+export const layoutOptions = {
+  spec: { type: 'string', default: 'spec' },
+  out: { type: 'string', default: 'generated' },
+  hooks: { type: 'string', default: 'hooks' },
+} as const;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generate } from '../generate.js';
 import type { DevStack } from '../../runtime/dev/index.js';
-import { parse } from './args.js';
+import { layoutOptions, parse } from './args.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
 
 export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR]
@@ -20,11 +20,7 @@ Options:
 export async function devCommand(args: string[]): Promise<number> {
   const values = parse(
     args,
-    {
-      spec: { type: 'string', default: 'spec' },
-      out: { type: 'string', default: 'generated' },
-      hooks: { type: 'string', default: 'hooks' },
-    },
+    layoutOptions,
     devUsage,
   );
   if (values.help) return say(devUsage), 0;

@@ -1,5 +1,5 @@
 import { generate } from '../generate.js';
-import { parse } from './args.js';
+import { layoutOptions, parse } from './args.js';
 import { plural, printDiagnostics, say } from './output.js';
 
 export const generateUsage = `Usage: meshspec generate [--spec DIR] [--out DIR] [--hooks DIR] [--check]
@@ -20,12 +20,7 @@ Options:
 export async function generateCommand(args: string[]): Promise<number> {
   const values = parse(
     args,
-    {
-      spec: { type: 'string', default: 'spec' },
-      out: { type: 'string', default: 'generated' },
-      hooks: { type: 'string', default: 'hooks' },
-      check: { type: 'boolean', default: false },
-    },
+    { ...layoutOptions, check: { type: 'boolean', default: false } },
     generateUsage,
   );
   if (values.help) return say(generateUsage), 0;

@@ -1,0 +1,101 @@
+// close(): stop accepting, let in-flight requests finish (bounded), then close the upstream pools.
+import { Agent, createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGateway } from '../../../runtime/gateway/index.js';
+import { GatewayProxy } from '../../../runtime/gateway/proxy.js';
+import { Router } from '../../../runtime/gateway/router.js';
+import { closeAll, send, signal, startGateway, startUpstream, within } from './helpers.js';
+
+afterEach(closeAll);
+
+describe('close()', () => {
+  it('lets an in-flight request finish, then refuses new connections', async () => {
+    const arrived = signal();
+    const users = await startUpstream((req, res) => {
+      req.resume();
+      arrived.resolve();
+      setTimeout(() => res.end('finished'), 200);
+    });
+    const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: users.origin });
+    const inFlight = send(gw.port, '/api/slow');
+    await within(arrived.promise, 3_000, 'the request never reached the upstream');
+
+    const closed = gw.gateway.close();
+    const reply = await inFlight;
+    expect(reply.status).toBe(200);
+    expect(reply.body.toString()).toBe('finished');
+    await within(closed, 3_000, 'close() did not resolve after the in-flight request');
+    await expect(send(gw.port, '/api/again', { timeoutMs: 1_000 })).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('does not wait for a keep-alive connection whose response started before close()', async () => {
+    const users = await startUpstream((req, res) => {
+      req.resume();
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('started;');
+      setTimeout(() => res.end('finished'), 200);
+    });
+    const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: users.origin });
+    const headersIn = signal();
+    const body = new Promise<string>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: gw.port, path: '/api/stream', agent: new Agent({ keepAlive: true }) }, (res) => {
+        headersIn.resolve();
+        let text = '';
+        res.setEncoding('utf8').on('data', (c: string) => (text += c));
+        res.on('end', () => resolve(text));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    await within(headersIn.promise, 3_000, 'no response headers');
+    const closed = gw.gateway.close();
+    expect(await body).toBe('started;finished');
+    // Well under the grace period (2 s) and the server's keep-alive timeout (5 s): the drained
+    // connection was closed, not left idle.
+    await within(closed, 1_000, 'close() waited for an idle keep-alive connection');
+  });
+
+  it('answers /ready with 503 once shutdown started, /health still 200', async () => {
+    // close() also stops the listener, so drive the request handler directly on a server of our own.
+    const ctx = { logger: pino({ level: 'silent' }), timeoutMs: 1000, bodyLimitBytes: 1000, closing: false };
+    const proxy = new GatewayProxy(ctx, new Router([]), []);
+    const server = createServer(proxy.handle);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      expect((await send(port, '/ready')).status).toBe(200);
+      ctx.closing = true;
+      const ready = await send(port, '/ready');
+      expect(ready.status).toBe(503);
+      expect(ready.headers.connection).toBe('close');
+      expect((await send(port, '/health')).status).toBe(200);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('cuts requests that outlast the grace period', async () => {
+    const users = await startUpstream((req) => req.resume()); // never answers
+    const gateway = createGateway(
+      {
+        mesh: 'test',
+        port: 0,
+        timeoutMs: 30_000,
+        bodyLimitBytes: 1000,
+        routes: [{ prefix: '/api', service: 'users', rewrite: '/api' }],
+        services: { users: { httpPort: users.port } },
+      },
+      { logger: pino({ level: 'silent' }), shutdownGraceMs: 200 },
+    );
+    const port = await gateway.listen(0, '127.0.0.1');
+    const inFlight = send(port, '/api/hang', { timeoutMs: 5_000 }).catch((err: Error) => err);
+    await new Promise((r) => setTimeout(r, 100));
+    await within(gateway.close(), 3_000, 'close() waited past the grace period');
+    const outcome = await inFlight;
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as Error).message).not.toMatch(/client timeout/);
+  });
+});

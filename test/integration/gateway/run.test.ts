@@ -1,0 +1,77 @@
+// runGateway as a process: PORT, MESH_<SERVICE>_HTTP, graceful exit on signals, a clear port-in-use error.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeAll, send, signal, startUpstream, within } from './helpers.js';
+
+afterEach(closeAll);
+
+const FIXTURE = fileURLToPath(new URL('./fixtures/run-gateway.ts', import.meta.url));
+
+function runGatewayProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const listening = signal<number>();
+  const onData = (chunk: Buffer) => {
+    output += chunk.toString();
+    const match = /"port":(\d+)[^\n]*gateway listening/.exec(output);
+    if (match) listening.resolve(Number(match[1]));
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, listening: listening.promise, exited, output: () => output };
+}
+
+describe('runGateway', () => {
+  it('listens on PORT, routes to MESH_<SERVICE>_HTTP, and exits 0 on SIGTERM', async () => {
+    const users = await startUpstream();
+    const run = runGatewayProcess({ PORT: '0', MESH_USERS_HTTP: users.origin });
+    try {
+      const port = await within(run.listening, 15_000, `gateway did not start:\n${run.output()}`);
+      const reply = await send(port, '/api/hello?x=1');
+      expect(reply.status).toBe(200);
+      expect(reply.json<{ url: string }>().url).toBe('/hello?x=1');
+      run.child.kill('SIGTERM');
+      expect(await within(run.exited, 10_000, 'gateway did not exit after SIGTERM')).toBe(0);
+      expect(run.output()).toContain('gateway shutting down');
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 1 with one clear line when an upstream address is malformed', async () => {
+    const run = runGatewayProcess({ PORT: '0', MESH_USERS_HTTP: 'users:3001' });
+    try {
+      expect(await within(run.exited, 15_000, 'gateway did not exit')).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('MESH_USERS_HTTP');
+      expect(run.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 1 with one clear line when the port is taken', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    const run = runGatewayProcess({ PORT: String(port), MESH_USERS_HTTP: 'http://127.0.0.1:1' });
+    try {
+      expect(await within(run.exited, 15_000, 'gateway did not exit')).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`port ${port} is already in use`);
+      expect(run.output()).not.toMatch(/\n\s+at /);
+    } finally {
+      run.child.kill('SIGKILL');
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
