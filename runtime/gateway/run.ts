@@ -1,5 +1,6 @@
 // The gateway as its own process (generated/gateway/main.ts calls runGateway): logs, PORT,
 // graceful shutdown on SIGTERM/SIGINT, and one clear line instead of a stack when the port is taken.
+import { exitOnSignals } from '../host/signals.js';
 import { createLogger } from '../logging/index.js';
 import { createGateway, type Gateway } from './gateway.js';
 import type { GatewayConfig } from './types.js';
@@ -33,25 +34,7 @@ export async function runGateway(config: GatewayConfig): Promise<RunningGateway>
   }
   logger.info({ port: actualPort, mesh: config.mesh, routes: config.routes.length }, 'gateway listening');
 
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      // A second Ctrl-C means "now".
-      logger.warn({ signal }, 'gateway stopped without draining');
-      process.exit(1);
-    }
-    stopping = true;
-    logger.info({ signal }, 'gateway shutting down');
-    gateway.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        logger.error({ err }, 'gateway shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  exitOnSignals(() => gateway.close(), logger);
 
   return { port: actualPort, close: () => gateway.close() };
 }
