@@ -2,9 +2,9 @@
 // interfaces: typed parameters come from the `handlers: UsersHandlers` annotation alone.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planHooks } from '../../../generator/hooks/index.js';
+import { typecheck } from '../../support/typecheck.js';
 import { archiveUser, createUser, getUser, listUsers, memoryOptions, mesh, service, userDeleted } from './model.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -31,7 +31,7 @@ export interface UsersSubscriptions {
 }
 `;
 
-/** Type errors of `hooks/users.ts` (with `content`) compiled with the project's strict options. */
+/** Type errors of `hooks/users.ts` (with `content`) compiled with the project's strict options (`meshspec/runtime` resolves by self-reference). */
 function typeErrors(name: string, content: string): string[] {
   const base = join(dir, name);
   const files = { 'generated/users/handlers.ts': generatedHandlers, 'hooks/users.ts': content };
@@ -39,23 +39,7 @@ function typeErrors(name: string, content: string): string[] {
     mkdirSync(dirname(join(base, path)), { recursive: true });
     writeFileSync(join(base, path), text);
   }
-  const options: ts.CompilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    strict: true,
-    noUncheckedIndexedAccess: true,
-    verbatimModuleSyntax: true,
-    skipLibCheck: true,
-    noEmit: true,
-    types: [],
-    // The package's own `meshspec/runtime` entry may not exist yet; NotImplemented lives here.
-    paths: { 'meshspec/runtime': [join(root, 'runtime/errors/index.ts')] },
-  };
-  const program = ts.createProgram([join(base, 'hooks/users.ts')], options);
-  return ts
-    .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  return typecheck([join(base, 'hooks/users.ts')]);
 }
 
 describe('hook stubs type-check against the generated interfaces', () => {
