@@ -41,7 +41,14 @@ export async function devCommand(args: string[]): Promise<number> {
   if (changed > 0) say(`regenerated ${plural(changed, 'file')} in ${values.out}`);
 
   const stackModule = pathToFileURL(path.resolve(values.out as string, 'stack.ts')).href;
-  const { stack } = (await import(stackModule)) as { stack: DevStack };
+  let stack: DevStack;
+  try {
+    ({ stack } = (await import(stackModule)) as { stack: DevStack });
+  } catch (error) {
+    // Loading runs the user's hook modules: their syntax or top-level errors are theirs to fix, not ours.
+    complain(`cannot load the stack (${path.join(values.out as string, 'stack.ts')}): ${describeLoadError(error)}`);
+    return 1;
+  }
   const { runStack } = await import('../../runtime/dev/index.js');
   const { model } = result;
   // runStack keeps the process alive until Ctrl-C / SIGTERM, then exits by itself.
@@ -50,4 +57,13 @@ export async function devCommand(args: string[]): Promise<number> {
     specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
   });
   return 0;
+}
+
+/** The error's message plus the first place in the project's own files (not the runtime's or a library's). */
+function describeLoadError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  // esbuild's TransformError already names file:line:col in its message.
+  const message = error.message.replace(/^Transform failed with \d+ errors?:\n/, '');
+  const frame = (error.stack ?? '').split('\n').find((line) => /^\s+at /.test(line) && !/node_modules|node:|\/runtime\//.test(line));
+  return frame ? `${message}\n${frame.trim()}` : message;
 }

@@ -79,7 +79,7 @@ function parseSourceFile(project: Project, sf: SourceFile): ParseResult {
     const { line, column } = sf.getLineAndColumnAtPos(syntax.getStart() ?? 0);
     const message = syntax.getMessageText();
     const text = typeof message === 'string' ? message : message.getMessageText();
-    return { ok: false, reason: `it has a syntax error at line ${line}, column ${column}: ${text}` };
+    return { ok: false, reason: `it has a syntax error at line ${line}, column ${column}: ${text.replace(/\.$/, '')}` };
   }
   const imports = sf.getImportDeclarations().map(importShape);
   const handlersDecl = findExported(sf, 'handlers');
