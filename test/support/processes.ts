@@ -2,6 +2,7 @@
 // output captured, waited for by content, and stopped by signal with their exit code reported.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import path from 'node:path';
 import { repoRoot } from './project.js';
 
 export interface Child {
@@ -15,9 +16,9 @@ export interface Child {
   exited: Promise<number | null>;
 }
 
-export function start(args: string[], env: NodeJS.ProcessEnv = {}): Child {
+export function start(args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = repoRoot): Child {
   const child = spawn(process.execPath, args, {
-    cwd: repoRoot,
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -69,9 +70,13 @@ export function start(args: string[], env: NodeJS.ProcessEnv = {}): Child {
   };
 }
 
-/** Runs the meshspec CLI (bin/meshspec.js) with `args`. */
+/** Runs the meshspec CLI (bin/meshspec.js) with `args` in the repository. */
 export function meshspec(...args: string[]): Child {
-  return start(['bin/meshspec.js', ...args]);
+  return start([path.join(repoRoot, 'bin/meshspec.js'), ...args]);
+}
+
+export function meshspecIn(cwd: string, ...args: string[]): Child {
+  return start([path.join(repoRoot, 'bin/meshspec.js'), ...args], {}, cwd);
 }
 
 /** A TCP port that was free a moment ago. */
