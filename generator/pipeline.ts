@@ -3,7 +3,7 @@
 import { createRequire } from 'node:module';
 import { collect } from './spec/collect.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
-import { loadSpec } from './spec/load.js';
+import { loadSpec, type SpecDocument } from './spec/load.js';
 import { checkSchema } from './spec/schema-check.js';
 import { checkSemantics } from './spec/semantic/index.js';
 import { buildModel } from './model/build.js';
@@ -22,15 +22,21 @@ export interface CompileResult {
 export async function compileSpec(specDir: string, cwd: string = process.cwd()): Promise<CompileResult> {
   const loaded = await loadSpec(specDir, cwd);
   const diagnostics = [...loaded.diagnostics];
-  for (const document of loaded.documents) diagnostics.push(...checkSchema(document));
-  // Semantic checks read the documents as the schema describes them: only run them on valid ones.
-  if (hasErrors(diagnostics)) return { model: null, diagnostics: sortDiagnostics(diagnostics) };
-
-  const { index, diagnostics: collected } = collect(loaded.documents);
-  diagnostics.push(...collected, ...checkSemantics(index));
-  if (!index.mesh && !hasErrors(diagnostics)) {
-    throw new Error('internal: no mesh document and no diagnostic');
+  const failed: SpecDocument[] = [];
+  for (const document of loaded.documents) {
+    const problems = checkSchema(document);
+    diagnostics.push(...problems);
+    if (problems.length > 0) failed.push(document);
   }
+  // Semantic checks read documents as the schema describes them, so they skip the ones that failed
+  // it. They need every document parsed and the mesh file present; otherwise they would mostly
+  // report the consequences of those errors.
+  const meshPresent = loaded.documents.some((d) => d.kind === 'mesh');
+  if (loaded.diagnostics.length > 0 || !meshPresent) return { model: null, diagnostics: sortDiagnostics(diagnostics) };
+
+  const valid = loaded.documents.filter((d) => !failed.includes(d));
+  const { index, diagnostics: collected } = collect(valid, failed);
+  diagnostics.push(...collected, ...checkSemantics(index));
   if (hasErrors(diagnostics)) return { model: null, diagnostics: sortDiagnostics(diagnostics) };
   return { model: buildModel(index, generatorVersion), diagnostics: sortDiagnostics(diagnostics) };
 }

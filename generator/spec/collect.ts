@@ -23,11 +23,17 @@ export interface SpecIndex {
   services: Map<string, Declared<RawService>>;
   types: Map<string, TypeDeclaration>;
   events: Map<string, Declared<{ payload: string; version?: number; description?: string }>>;
+  /**
+   * Names declared in documents that failed the schema (read loosely). Those documents are not
+   * checked further, but references to their names are not reported as unknown: the user sees
+   * every real problem at once, and no false ones.
+   */
+  unchecked: { services: Set<string>; types: Set<string>; events: Set<string> };
 }
 
-export function collect(documents: SpecDocument[]): { index: SpecIndex; diagnostics: Diagnostic[] } {
+export function collect(documents: SpecDocument[], failed: SpecDocument[] = []): { index: SpecIndex; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
-  const index: SpecIndex = { mesh: null, services: new Map(), types: new Map(), events: new Map() };
+  const index: SpecIndex = { mesh: null, services: new Map(), types: new Map(), events: new Map(), unchecked: uncheckedNames(failed) };
   const error = (doc: SpecDocument, path: SpecPath, code: string, message: string, key = true) =>
     diagnostics.push({ severity: 'error', code, message, file: doc.file, ...locate(doc, path, { key }) });
   const where = (d: { doc: SpecDocument; path: SpecPath }) => {
@@ -90,6 +96,24 @@ export function collect(documents: SpecDocument[]): { index: SpecIndex; diagnost
     }
   }
   return { index, diagnostics };
+}
+
+/** What documents that failed the schema seem to declare: only keys and names of the right JS type. */
+function uncheckedNames(failed: SpecDocument[]): SpecIndex['unchecked'] {
+  const names: SpecIndex['unchecked'] = { services: new Set(), types: new Set(), events: new Set() };
+  const keys = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : []);
+  for (const doc of failed) {
+    const data = doc.data as Record<string, unknown> | null;
+    if (typeof data?.service === 'string') names.services.add(data.service);
+    for (const [event] of keys(data?.events)) names.events.add(event);
+    for (const [typeName, declaration] of keys(data?.types)) {
+      names.types.add(typeName);
+      for (const [field, spec] of keys((declaration as { fields?: unknown } | null)?.fields)) {
+        if ((spec as { enum?: unknown } | null)?.enum !== undefined) names.types.add(inlineEnumName(typeName, field));
+      }
+    }
+  }
+  return names;
 }
 
 function describeForm(p: TypeDeclaration): string {

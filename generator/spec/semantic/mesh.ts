@@ -16,10 +16,12 @@ export function checkEvents(index: SpecIndex, report: Reporter): void {
   for (const event of index.events.values()) {
     const payload = index.types.get(event.raw.payload);
     if (!payload || payload.form === 'synthesized-input') {
-      report.error(event.doc, [...event.path, 'payload'], 'unknown-type', unknownName('type', event.raw.payload, specTypeNames(index)));
+      if (!index.unchecked.types.has(event.raw.payload)) report.error(event.doc, [...event.path, 'payload'], 'unknown-type', unknownName('type', event.raw.payload, specTypeNames(index)));
     } else if (!isRecord(payload)) {
       report.error(event.doc, [...event.path, 'payload'], 'not-a-record', `an event payload must be a record type, and \`${event.raw.payload}\` is an enum`);
     }
+    // Who publishes what is unknown while a service file failed the schema: judge usage only on a whole spec.
+    if (index.unchecked.services.size > 0) continue;
     if (subscribed.has(event.name) && !published.has(event.name)) {
       report.warning(event.doc, event.path, 'event-never-published', `services subscribe to \`${event.name}\` but no service publishes it (add it to an endpoint's \`emits\` or a service's \`publishes\`)`, { key: true });
     } else if (!published.has(event.name)) {
@@ -76,7 +78,9 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
     }
     const service = index.services.get(route.service);
     if (!service) {
-      report.error(doc, [...at, 'service'], 'unknown-service', unknownName('service', route.service, index.services.keys()));
+      if (!index.unchecked.services.has(route.service)) {
+        report.error(doc, [...at, 'service'], 'unknown-service', unknownName('service', route.service, index.services.keys()));
+      }
       return;
     }
     const upstream = (route.rewrite ?? route.prefix).replace(/\/$/, '');

@@ -25,7 +25,7 @@ function checkCalls(index: SpecIndex, service: Declared<RawService>, report: Rep
     if (callee === service.name) {
       report.error(service.doc, at, 'self-call', `service \`${callee}\` cannot call itself through a client; call your own code directly`, { key: true });
     } else if (!target) {
-      report.error(service.doc, at, 'unknown-service', unknownName('service', callee, index.services.keys()), { key: true });
+      if (!index.unchecked.services.has(callee)) report.error(service.doc, at, 'unknown-service', unknownName('service', callee, index.services.keys()), { key: true });
     } else if (call.transport === 'grpc' && target.raw.ports.grpc === undefined) {
       report.error(service.doc, [...at, 'transport'], 'no-grpc-port', `\`${callee}\` has no gRPC port (\`ports.grpc\` in ${target.doc.file}), so it cannot be called over gRPC`);
     }
@@ -67,7 +67,7 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
       }
     });
     (endpoint.emits ?? []).forEach((event, i) => {
-      if (!index.events.has(event)) report.error(service.doc, [...at, 'emits', i], 'unknown-event', unknownName('event', event, index.events.keys()));
+      if (!knownEvent(index, event)) report.error(service.doc, [...at, 'emits', i], 'unknown-event', unknownName('event', event, index.events.keys()));
     });
   }
 }
@@ -106,7 +106,7 @@ function isEnumType(index: SpecIndex, name: string | undefined): boolean {
 function checkRecordRef(index: SpecIndex, service: Declared<RawService>, at: (string | number)[], name: string, role: string, report: Reporter) {
   const target = index.types.get(name);
   if (!target || target.form === 'synthesized-input') {
-    report.error(service.doc, at, 'unknown-type', unknownName('type', name, specTypeNames(index)));
+    if (!index.unchecked.types.has(name)) report.error(service.doc, at, 'unknown-type', unknownName('type', name, specTypeNames(index)));
     return undefined;
   }
   if (!isRecord(target)) {
@@ -122,15 +122,19 @@ function checkRecordRef(index: SpecIndex, service: Declared<RawService>, at: (st
 
 function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Reporter): void {
   (service.raw.publishes ?? []).forEach((event, i) => {
-    if (!index.events.has(event)) report.error(service.doc, ['publishes', i], 'unknown-event', unknownName('event', event, index.events.keys()));
+    if (!knownEvent(index, event)) report.error(service.doc, ['publishes', i], 'unknown-event', unknownName('event', event, index.events.keys()));
   });
   const handlers = new Map<string, string>();
   for (const [event, handler] of Object.entries(service.raw.subscribes ?? {})) {
-    if (!index.events.has(event)) {
+    if (!knownEvent(index, event)) {
       report.error(service.doc, ['subscribes', event], 'unknown-event', unknownName('event', event, index.events.keys()), { key: true });
     }
     const previous = handlers.get(handler);
     if (previous) report.error(service.doc, ['subscribes', event], 'duplicate-handler', `handler \`${handler}\` already handles \`${previous}\`; give each event its own handler`);
     else handlers.set(handler, event);
   }
+}
+
+function knownEvent(index: SpecIndex, event: string): boolean {
+  return index.events.has(event) || index.unchecked.events.has(event);
 }

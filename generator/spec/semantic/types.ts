@@ -116,7 +116,7 @@ function checkField(index: SpecIndex, owner: TypeDeclaration & { form: 'spec' },
   for (const [key, ref] of references) {
     const target = index.types.get(ref);
     if (!target || target.form === 'synthesized-input') {
-      fail(key, 'unknown-type', unknownName('type', ref, specTypeNames(index)));
+      if (!index.unchecked.types.has(ref)) fail(key, 'unknown-type', unknownName('type', ref, specTypeNames(index)));
     } else if (target.owner !== null && target.owner !== owner.owner) {
       const where = owner.owner === null ? 'mesh-level types' : `types of service \`${owner.owner}\``;
       fail(key, 'cross-service-type', `\`${ref}\` belongs to service \`${target.owner}\`; ${where} may only use their own types and mesh-level ones: move \`${ref}\` to mesh.yaml \`types\` to share it`);
