@@ -1,7 +1,7 @@
 // Builds the normalized model from a spec index that passed every check. Resolves names, applies
 // defaults, converts units and sorts everything, so emitters only print.
 import { builtinErrorStatus, type BuiltinErrorCode } from '../../runtime/errors/index.js';
-import { recordFields, type SpecIndex, type TypeDeclaration } from '../spec/collect.js';
+import { recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../spec/collect.js';
 import type { RawDeploy, RawEndpoint, RawField, RawService } from '../spec/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../spec/load.js';
 import { inlineEnumName, pascalCase, pathParams } from './names.js';
@@ -31,7 +31,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
 
   const types = [...index.types.values()].map((d) => buildType(index, d, sourceOf(d.doc, d.path))).sort(byName);
   const services = [...index.services.values()]
-    .map(({ raw: service, doc }) => buildService(index, service, doc.sourceName, sourceOf(doc, ['service']), image(service.service)))
+    .map((service) => buildService(index, service, sourceOf, image(service.name)))
     .sort(byName);
   const events: EventModel[] = [...index.events.values()]
     .map((event) => ({
@@ -111,13 +111,13 @@ function buildField(typeName: string, name: string, field: RawField): FieldModel
   };
 }
 
-function buildService(index: SpecIndex, raw: RawService, file: string, source: SourceRef, image: string): ServiceModel {
+function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf: (doc: SpecDocument, path: SpecPath) => SourceRef, image: string): ServiceModel {
+  const { raw, doc } = service;
   const custom = new Map(Object.entries(raw.errors ?? {}).map(([name, e]) => [name, { name, status: e.status, ...(e.description !== undefined && { description: e.description }), builtin: false } satisfies ErrorModel]));
   const resolveError = (name: string): ErrorModel =>
     custom.get(name) ?? { name, status: builtinErrorStatus[name as BuiltinErrorCode], builtin: true };
-  const doc = index.services.get(raw.service)!.doc;
   const endpoints = Object.entries(raw.endpoints ?? {})
-    .map(([name, e]) => buildEndpoint(index, name, e, resolveError, { file: doc.sourceName, ...locate(doc, ['endpoints', name], { key: true }) }))
+    .map(([name, e]) => buildEndpoint(index, name, e, resolveError, sourceOf(doc, ['endpoints', name])))
     .sort(byName);
   const errors = new Map<string, ErrorModel>(custom);
   for (const endpoint of endpoints) for (const error of endpoint.errors) errors.set(error.name, error);
@@ -133,8 +133,8 @@ function buildService(index: SpecIndex, raw: RawService, file: string, source: S
     publishes: [...publishes].sort(),
     subscribes: Object.entries(raw.subscribes ?? {}).map(([event, handler]) => ({ event, handler })).sort((a, b) => compare(a.event, b.event)),
     deploy: buildDeploy(raw.deploy, image),
-    file,
-    source,
+    file: doc.sourceName,
+    source: sourceOf(doc, ['service']),
   };
 }
 
