@@ -5,38 +5,21 @@
 // [--concurrency=N] [--cap-seconds=N] [--rounds=N]`.
 //
 // Every process (load generator, proxy, upstream) is a separate Node process on 127.0.0.1; the
-// proxy and the upstream are forked children that report process.cpuUsage() over IPC.
-import { fork, type ChildProcess } from 'node:child_process';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { performance } from 'node:perf_hooks';
+// proxy and the upstream are forked children that report process.cpuUsage() over IPC (bench/support.ts).
+import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { Pool } from 'undici';
 import { createGateway } from '../runtime/gateway/index.js';
+import { arg, listen, load, medianBy, percentile, printTable as printRows, ratio, serveCpu, startChild, stopChild, type Child } from './support.js';
 
 type Role = 'upstream' | 'ours' | 'ours-quiet' | 'baseline';
-type ToChild = { type: 'cpu' };
-type FromChild = { type: 'ready'; port: number } | { type: 'cpu'; usage: NodeJS.CpuUsage };
 
 const PATH = '/api/v1/users/42?fields=name';
+const REQUEST = { path: PATH, method: 'GET', status: 200 } as const;
 const UPSTREAM_BODY = JSON.stringify({ id: '42', name: 'Ada Lovelace', email: 'ada@example.com' });
 
 // ---- children --------------------------------------------------------------------------------
-
-function serveCpu(port: number): void {
-  process.on('message', (msg: ToChild) => {
-    if (msg.type === 'cpu') process.send!({ type: 'cpu', usage: process.cpuUsage() } satisfies FromChild);
-  });
-  process.on('disconnect', () => process.exit(0));
-  process.send!({ type: 'ready', port } satisfies FromChild);
-}
-
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<number> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return (server.address() as AddressInfo).port;
-}
 
 /** A small JSON service, the same for every scenario. */
 async function runUpstream(): Promise<void> {
@@ -99,76 +82,9 @@ async function runBaseline(upstream: string): Promise<void> {
 
 // ---- parent ----------------------------------------------------------------------------------
 
-interface Child {
-  process: ChildProcess;
-  port: number;
-  cpu(): Promise<number>;
-}
-
 /** Forks this file in `role`; resolves once it listens. cpu() is its user+system time in µs. */
 function start(role: Role, upstream = ''): Promise<Child> {
-  const child = fork(fileURLToPath(import.meta.url), [`--role=${role}`, `--upstream=${upstream}`], { stdio: 'inherit' });
-  const cpu = () =>
-    new Promise<number>((resolve) => {
-      const onMessage = (msg: FromChild) => {
-        if (msg.type !== 'cpu') return;
-        child.off('message', onMessage);
-        resolve(msg.usage.user + msg.usage.system);
-      };
-      child.on('message', onMessage);
-      child.send({ type: 'cpu' } satisfies ToChild);
-    });
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`${role} exited early (${code})`)));
-    child.on('message', (msg: FromChild) => {
-      if (msg.type === 'ready') resolve({ process: child, port: msg.port, cpu });
-    });
-  });
-}
-
-async function stop(child: Child): Promise<void> {
-  child.process.removeAllListeners('exit');
-  const exited = new Promise((resolve) => child.process.once('exit', resolve));
-  child.process.disconnect();
-  await exited;
-}
-
-interface LoadResult {
-  done: number;
-  errors: number;
-  seconds: number;
-  latencies: Float64Array;
-}
-
-/** `total` GET requests at fixed concurrency over keep-alive connections, stopping at `capMs`. */
-async function load(port: number, total: number, concurrency: number, capMs: number): Promise<LoadResult> {
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: concurrency, pipelining: 1 });
-  const latencies = new Float64Array(total);
-  let next = 0;
-  let done = 0;
-  let errors = 0;
-  const start = performance.now();
-  const deadline = start + capMs;
-  const worker = async () => {
-    while (next < total && performance.now() < deadline) {
-      const i = next++;
-      const t0 = performance.now();
-      try {
-        const { statusCode, body } = await pool.request({ path: PATH, method: 'GET' });
-        await body.dump();
-        if (statusCode !== 200) errors++;
-      } catch {
-        errors++;
-      }
-      latencies[i] = performance.now() - t0;
-      done++;
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const seconds = (performance.now() - start) / 1000;
-  await pool.close();
-  return { done, errors, seconds, latencies: latencies.slice(0, done).sort() };
+  return startChild(fileURLToPath(import.meta.url), [`--role=${role}`, `--upstream=${upstream}`], role);
 }
 
 interface Row {
@@ -190,19 +106,18 @@ async function scenario(
 ): Promise<Row> {
   const proxy = proxyRole ? await start(proxyRole, `http://127.0.0.1:${upstream.port}`) : null;
   const port = proxy?.port ?? upstream.port;
-  await load(port, Math.min(2_000, opts.requests), opts.concurrency, 10_000); // warm-up: JIT, connections
+  await load(port, REQUEST, Math.min(2_000, opts.requests), opts.concurrency, 10_000); // warm-up: JIT, connections
   const [proxyBefore, upstreamBefore] = await Promise.all([proxy?.cpu() ?? 0, upstream.cpu()]);
-  const result = await load(port, opts.requests, opts.concurrency, opts.capMs);
+  const result = await load(port, REQUEST, opts.requests, opts.concurrency, opts.capMs);
   const [proxyAfter, upstreamAfter] = await Promise.all([proxy?.cpu() ?? 0, upstream.cpu()]);
-  if (proxy) await stop(proxy);
-  const pct = (q: number) => result.latencies[Math.min(result.done - 1, Math.floor(q * result.done))] ?? NaN;
+  if (proxy) await stopChild(proxy);
   return {
     name,
     proxyUs: proxy ? (proxyAfter - proxyBefore) / result.done : null,
     upstreamUs: (upstreamAfter - upstreamBefore) / result.done,
     rps: result.done / result.seconds,
-    p50: pct(0.5),
-    p99: pct(0.99),
+    p50: percentile(result, 0.5),
+    p99: percentile(result, 0.99),
     done: result.done,
     errors: result.errors,
   };
@@ -210,8 +125,7 @@ async function scenario(
 
 /** The run with the median proxy CPU/req (upstream CPU/req for the direct scenario). */
 function median(rows: Row[]): Row {
-  const key = (r: Row) => r.proxyUs ?? r.upstreamUs;
-  return [...rows].sort((a, b) => key(a) - key(b))[Math.floor(rows.length / 2)]!;
+  return medianBy(rows, (r) => r.proxyUs ?? r.upstreamUs);
 }
 
 function printTable(rows: Row[]): void {
@@ -220,7 +134,7 @@ function printTable(rows: Row[]): void {
   const lines = rows.map((r) => [
     r.name,
     r.proxyUs === null ? '-' : `${r.proxyUs.toFixed(1)} us`,
-    r.proxyUs === null || baseline === null ? '-' : `${(r.proxyUs / baseline).toFixed(2)}x`,
+    ratio(r.proxyUs, baseline),
     `${r.upstreamUs.toFixed(1)} us`,
     r.rps.toFixed(0),
     r.p50.toFixed(2),
@@ -228,18 +142,10 @@ function printTable(rows: Row[]): void {
     String(r.done),
     String(r.errors),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(fmt(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(fmt(line));
+  printRows(header, lines);
 }
 
 async function main(): Promise<void> {
-  const arg = (name: string, fallback: number) => {
-    const found = process.argv.find((a) => a.startsWith(`--${name}=`));
-    return found ? Number(found.split('=')[1]) : fallback;
-  };
   const opts = {
     requests: arg('requests', 20_000),
     concurrency: arg('concurrency', 16),
@@ -269,7 +175,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await stop(upstream);
+    await stopChild(upstream);
   }
   console.log();
   printTable([...runs.values()].map(median));

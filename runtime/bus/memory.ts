@@ -5,6 +5,8 @@
 //   like replicas of a service sharing a queue);
 // - a throwing handler gets the event again, with exponential backoff, up to `maxAttempts`; then the
 //   event is dead-lettered (logged and kept in `deadLetters`);
+// - events travel as JSON, as over a broker: each delivery gets its own parsed copy (a Date arrives
+//   as a string), so neither the publisher nor another group can change what a handler sees;
 // - nothing is persisted: events published with no subscriber, events waiting for a retry when the
 //   bus closes, and everything on a crash are lost (at-most-once across restarts).
 import type { Logger } from 'pino';
@@ -89,7 +91,8 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
     return member;
   };
 
-  async function deliver(group: Group, envelope: EventEnvelope): Promise<void> {
+  async function deliver(group: Group, snapshot: string): Promise<void> {
+    const envelope = JSON.parse(snapshot) as EventEnvelope;
     // Off publish's call stack: the publisher's code after `await publish()` runs first.
     await new Promise<void>((resolve) => setImmediate(resolve));
     const log = { event: envelope.event, eventId: envelope.id, group: group.name };
@@ -105,7 +108,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       }
       // A fresh copy per attempt: a handler that mutated the payload and failed must not taint the retry,
       // and groups never share an object.
-      const run = callHandler(member.handler, structuredClone(envelope));
+      const run = callHandler(member.handler, attempt === 1 ? envelope : (JSON.parse(snapshot) as EventEnvelope));
       member.running.add(run);
       const forget = () => member.running.delete(run);
       run.then(forget, forget);
@@ -115,7 +118,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       } catch (error) {
         const unprocessable = error instanceof UnprocessableEvent;
         if (unprocessable || attempt >= maxAttempts) {
-          deadLetters.push({ envelope, group: group.name, attempts: attempt, error, time: new Date().toISOString() });
+          deadLetters.push({ envelope: JSON.parse(snapshot) as EventEnvelope, group: group.name, attempts: attempt, error, time: new Date().toISOString() });
           logger.error({ ...log, attempts: attempt, err: error }, 'event dead-lettered');
           return;
         }
@@ -137,7 +140,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
         return;
       }
       // Snapshot now, as a broker would serialize it: later changes by the publisher do not leak in.
-      const snapshot = structuredClone(envelope);
+      const snapshot = JSON.stringify(envelope);
       for (const group of groups.values()) {
         const delivery = deliver(group, snapshot);
         deliveries.add(delivery);

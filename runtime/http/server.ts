@@ -91,7 +91,7 @@ function endpointHandler(endpoint: EndpointDescriptor, invoke: Invoke, validator
         caller: callerFrom(req.headers[CALLER_HEADER]),
         signal: controller.signal,
       });
-      if (hasOutput) res.status(successStatus).json(output ?? null);
+      if (hasOutput) sendJson(res, successStatus, output ?? null);
       else res.status(successStatus).end();
     } catch (err) {
       if (isMeshError(err)) {
@@ -169,7 +169,16 @@ function sendError(res: Response, error: MeshError): void {
     res.destroy();
     return;
   }
-  res.status(error.status).json(error.toBody(requestIdOf(res)));
+  sendJson(res, error.status, error.toBody(requestIdOf(res)));
+}
+
+/** What res.status().json() ends up sending, without Express's per-call settings, mime and freshness lookups. */
+function sendJson(res: Response, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 function requestIdOf(res: Response): string {

@@ -49,11 +49,17 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     const { deadline } = meta;
     if (deadline !== null && deadline <= Date.now()) throw new Timeout(`deadline passed before ${endpoint.name} started`);
-    // Aborted when the caller goes away or the deadline passes, whichever comes first.
-    const controller = new AbortController();
-    const forward = () => controller.abort(meta.signal.reason);
-    if (meta.signal.aborted) controller.abort(meta.signal.reason);
-    else meta.signal.addEventListener('abort', forward, { once: true });
+    // Without a deadline only the caller can abort: its signal is the hook's. With one, a controller
+    // of our own is aborted by whichever comes first.
+    let controller: AbortController | null = null;
+    let forward: (() => void) | null = null;
+    if (deadline !== null) {
+      const own = new AbortController();
+      controller = own;
+      forward = () => own.abort(meta.signal.reason);
+      if (meta.signal.aborted) own.abort(meta.signal.reason);
+      else meta.signal.addEventListener('abort', forward, { once: true });
+    }
 
     const ctx = contextFor({
       operation: endpoint.name,
@@ -61,27 +67,26 @@ export function createInvoke(options: InvokeOptions): Invoke {
       logger: log,
       caller: meta.caller,
       deadline,
-      signal: controller.signal,
+      signal: controller ? controller.signal : meta.signal,
     });
     try {
-      const output = await runUntil(deadline, controller, endpoint, () => hook(input, ctx));
+      const output = controller ? await runUntil(deadline!, controller, endpoint, () => hook(input, ctx)) : await hook(input, ctx);
       if (checkOutput) warnOnBadOutput(validators, endpoint, output, log);
       return output;
     } catch (err) {
       throw toContractError(err, endpoint, log);
     } finally {
-      meta.signal.removeEventListener('abort', forward);
+      if (forward) meta.signal.removeEventListener('abort', forward);
     }
   };
 }
 
 async function runUntil(
-  deadline: number | null,
+  deadline: number,
   controller: AbortController,
   endpoint: EndpointDescriptor,
   run: () => unknown,
 ): Promise<unknown> {
-  if (deadline === null) return await run();
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

@@ -1,0 +1,108 @@
+// The servers of bench/service.ts, each run in its own forked child: the meshspec inventory service
+// and two baselines answering the same two routes with the same JSON.
+//   GET  /products/sku-keyboard -> 200 Product      (inventory.getProduct)
+//   POST /reservations          -> 201 Reservation  (inventory.reserve; a fixed orderId, so after
+//                                  the first call the hook returns the stored reservation: no growth)
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
+import { inventoryHost } from '../generated/inventory/host.js';
+import { createMemoryBus } from '../runtime/bus/memory.js';
+import { startService } from '../runtime/host/index.js';
+import { createLogger } from '../runtime/logging/index.js';
+import { listen, serveCpu, type HttpRequest } from './support.js';
+
+export type ServerKind = 'raw' | 'express' | 'ours';
+
+export const PRODUCT_ID = 'sku-keyboard';
+const ORDER_ID = '00000000-0000-4000-8000-000000000001';
+
+export const GET_PRODUCT: HttpRequest = { path: `/products/${PRODUCT_ID}`, method: 'GET', status: 200 };
+export const RESERVE: HttpRequest = {
+  path: '/reservations',
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ orderId: ORDER_ID, items: [{ productId: PRODUCT_ID, quantity: 1 }] }),
+  status: 201,
+};
+
+// The baselines' data: the same catalogue entry as hooks/inventory.ts.
+const products = new Map([[PRODUCT_ID, { id: PRODUCT_ID, name: 'Mechanical keyboard', price: 49.9, available: 10 }]]);
+
+interface ReserveBody {
+  orderId: string;
+  items: { productId: string; quantity: number }[];
+}
+
+/** What the hook answers: the items priced, state held. */
+function reservationFor(body: ReserveBody) {
+  const items = body.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPrice: products.get(i.productId)!.price }));
+  return { orderId: body.orderId, items, state: 'held' };
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** Baseline (a): node:http with hand-written routing and body reading. */
+async function runRaw(): Promise<void> {
+  serveCpu(
+    await listen((req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url ?? '';
+      if (req.method === 'GET' && url.startsWith('/products/')) {
+        const product = products.get(decodeURIComponent(url.slice('/products/'.length)));
+        if (product) sendJson(res, 200, product);
+        else sendJson(res, 404, { error: { code: 'NotFound', message: 'no such product' } });
+        return;
+      }
+      if (req.method === 'POST' && url === '/reservations') {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => sendJson(res, 201, reservationFor(JSON.parse(Buffer.concat(chunks).toString('utf8')) as ReserveBody)));
+        return;
+      }
+      sendJson(res, 404, { error: { code: 'NotFound', message: 'no route' } });
+    }),
+  );
+}
+
+/** Baseline (b): a plain Express 5 app; etag and x-powered-by off, as the meshspec binding has them. */
+async function runExpress(): Promise<void> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.get('/products/:id', (req, res) => {
+    const product = products.get(req.params.id);
+    if (product) res.json(product);
+    else res.status(404).json({ error: { code: 'NotFound', message: 'no such product' } });
+  });
+  app.post('/reservations', express.json(), (req, res) => {
+    res.status(201).json(reservationFor(req.body as ReserveBody));
+  });
+  serveCpu(await listen(app));
+}
+
+/**
+ * The generated inventory service on the memory bus, logging to stdout (the parent points it at
+ * /dev/null) as in production. NODE_ENV comes from the parent (production: no output check).
+ */
+async function runOurs(level: 'silent' | 'info'): Promise<void> {
+  const logger = createLogger({ service: 'inventory', level });
+  const service = await startService(inventoryHost(), {
+    bodyLimitBytes: 1024 * 1024,
+    shutdownGraceMs: 1000,
+    httpPort: 0,
+    grpcPort: 0,
+    host: '127.0.0.1',
+    bus: createMemoryBus({ logger }),
+    logger,
+  });
+  serveCpu(service.httpPort, service.grpcPort ?? undefined);
+}
+
+export async function runServer(kind: ServerKind, level: 'silent' | 'info'): Promise<void> {
+  if (kind === 'raw') await runRaw();
+  else if (kind === 'express') await runExpress();
+  else await runOurs(level);
+}
