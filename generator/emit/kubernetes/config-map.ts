@@ -1,6 +1,6 @@
 // `<name>-config`: the workload's plain environment, loaded whole through `envFrom`.
 import type { MeshModel } from '../../model/types.js';
-import { commonLabels } from './labels.js';
+import { objectMeta } from './labels.js';
 import type { IConfigMap, Workload } from './types.js';
 
 export function configMapName(workload: Workload): string {
@@ -11,11 +11,8 @@ export function configMapObject(model: MeshModel, workload: Workload): IConfigMa
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
-    metadata: {
-      name: configMapName(workload),
-      namespace: model.deploy.namespace,
-      labels: commonLabels(model, workload.name),
-    },
+    metadata: objectMeta(model, workload.name, configMapName(workload)),
+
     data: { ...workload.config },
   };
 }

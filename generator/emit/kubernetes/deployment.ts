@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { MeshModel } from '../../model/types.js';
 import { configMapName } from './config-map.js';
-import { commonLabels, selectorLabels } from './labels.js';
+import { commonLabels, objectMeta, selectorLabels } from './labels.js';
 import type { IContainer, IDeployment, IEnvVar, IProbe, Workload } from './types.js';
 
 /** Extra time past the runtime's drain before the kubelet kills the container. */
@@ -17,11 +17,8 @@ export function deploymentObject(model: MeshModel, workload: Workload): IDeploym
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: {
-      name: workload.name,
-      namespace: model.deploy.namespace,
-      labels: commonLabels(model, workload.name),
-    },
+    metadata: objectMeta(model, workload.name),
+
     spec: {
       replicas: workload.replicas,
       selector: { matchLabels: selector },

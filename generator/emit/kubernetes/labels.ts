@@ -17,6 +17,11 @@ export function commonLabels(model: MeshModel, name: string): Record<string, str
   };
 }
 
+/** Metadata of an object that belongs to workload `workload` (named `name`, default the workload's). */
+export function objectMeta(model: MeshModel, workload: string, name: string = workload) {
+  return { name, namespace: model.deploy.namespace, labels: commonLabels(model, workload) };
+}
+
 /**
  * A label value: at most 63 characters of `[A-Za-z0-9._-]`, starting and ending alphanumeric.
  * A version like `1.0.0+build.5` becomes `1.0.0-build.5`.

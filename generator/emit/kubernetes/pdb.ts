@@ -1,7 +1,7 @@
 // A PodDisruptionBudget, so node drains take a replicated workload's pods down one at a time.
 // Only for replicas > 1: with a single replica a budget would block drains forever.
 import type { MeshModel } from '../../model/types.js';
-import { commonLabels, selectorLabels } from './labels.js';
+import { objectMeta, selectorLabels } from './labels.js';
 import type { IPodDisruptionBudget, Workload } from './types.js';
 
 export function pdbObject(model: MeshModel, workload: Workload): IPodDisruptionBudget | null {
@@ -9,11 +9,8 @@ export function pdbObject(model: MeshModel, workload: Workload): IPodDisruptionB
   return {
     apiVersion: 'policy/v1',
     kind: 'PodDisruptionBudget',
-    metadata: {
-      name: workload.name,
-      namespace: model.deploy.namespace,
-      labels: commonLabels(model, workload.name),
-    },
+    metadata: objectMeta(model, workload.name),
+
     spec: {
       maxUnavailable: 1,
       selector: { matchLabels: selectorLabels(model, workload.name) },

@@ -1,17 +1,14 @@
 // The ClusterIP Service in front of a workload, one named port per workload port.
 import type { MeshModel } from '../../model/types.js';
-import { commonLabels, selectorLabels } from './labels.js';
+import { objectMeta, selectorLabels } from './labels.js';
 import type { IService, Workload } from './types.js';
 
 export function serviceObject(model: MeshModel, workload: Workload): IService {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: {
-      name: workload.name,
-      namespace: model.deploy.namespace,
-      labels: commonLabels(model, workload.name),
-    },
+    metadata: objectMeta(model, workload.name),
+
     spec: {
       type: 'ClusterIP',
       selector: selectorLabels(model, workload.name),
