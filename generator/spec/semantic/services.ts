@@ -45,6 +45,7 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
   const knownErrors = [...Object.keys(builtinErrorStatus), ...Object.keys(service.raw.errors ?? {})];
   for (const [name, endpoint] of Object.entries(service.raw.endpoints ?? {})) {
     const at = ['endpoints', name];
+    if (isPrototypeMember(name)) report.error(service.doc, at, 'reserved-name', prototypeMessage('an endpoint', name), { key: true });
     const [method = '', path = ''] = endpoint.http.split(' ');
     const params = pathParams(path);
 
@@ -126,6 +127,7 @@ function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Re
   });
   const handlers = new Map<string, string>();
   for (const [event, handler] of Object.entries(service.raw.subscribes ?? {})) {
+    if (isPrototypeMember(handler)) report.error(service.doc, ['subscribes', event], 'reserved-name', prototypeMessage('a handler', handler));
     if (!knownEvent(index, event)) {
       report.error(service.doc, ['subscribes', event], 'unknown-event', unknownName('event', event, index.events.keys()), { key: true });
     }
@@ -137,4 +139,13 @@ function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Re
 
 function knownEvent(index: SpecIndex, event: string): boolean {
   return index.events.has(event) || index.unchecked.events.has(event);
+}
+
+/** Hooks are looked up by name on plain objects: a name every object has would find the wrong function. */
+function isPrototypeMember(name: string): boolean {
+  return name in Object.prototype;
+}
+
+function prototypeMessage(kind: string, name: string): string {
+  return `\`${name}\` cannot be ${kind} name: every JavaScript object already has it, so a missing hook would not be noticed`;
 }
