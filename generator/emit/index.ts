@@ -1,4 +1,5 @@
 // Every emitter, in one list. Each is a pure function of the model; together they make generated/.
+import { compare } from '../model/order.js';
 import type { EmittedFile, MeshModel } from '../model/types.js';
 import { emitGateway } from './gateway/index.js';
 import { emitKubernetes } from './kubernetes/index.js';
@@ -16,5 +17,5 @@ export function emitAll(model: MeshModel, options: EmitOptions): EmittedFile[] {
     if (seen.has(file.path)) throw new Error(`internal: two emitters produce ${file.path}`);
     seen.add(file.path);
   }
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort((a, b) => compare(a.path, b.path));
 }

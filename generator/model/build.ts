@@ -9,6 +9,7 @@ import type {
   DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, ServiceModel,
   SourceRef, TypeModel, TypeRef,
 } from './types.js';
+import { byName, compare } from './order.js';
 import { parseDuration, parseSize } from './units.js';
 
 const DEFAULTS = {
@@ -182,12 +183,4 @@ function buildDeploy(raw: RawDeploy | undefined, image: string): DeployModel {
 function doubleCpu(cpu: string): string {
   const millis = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Math.round(Number(cpu) * 1000);
   return `${millis * 2}m`;
-}
-
-function byName(a: { name: string }, b: { name: string }): number {
-  return compare(a.name, b.name);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

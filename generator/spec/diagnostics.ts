@@ -1,6 +1,8 @@
 // Problems found in a spec, reported all together in the compiler format editors parse:
 //   spec/services/orders.yaml:12:11: error unknown-type: type `Ordr` is not declared; did you mean `Order`?
 
+import { compare } from '../model/order.js';
+
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
@@ -26,9 +28,6 @@ export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
   );
 }
 
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export function hasErrors(list: Diagnostic[]): boolean {
   return list.some((d) => d.severity === 'error');

@@ -1,7 +1,8 @@
 // One service's OpenAPI 3.1 document, as a plain object.
 import type { HttpMethod, MeshModel, ServiceModel } from '../../model/types.js';
 import { buildOperation } from './operation.js';
-import { compare, componentSchemas, errorSchemaName } from './schemas.js';
+import { compare } from '../../model/order.js';
+import { componentSchemas, errorSchemaName } from './schemas.js';
 import type { OpenApiDocument, Operation } from './types.js';
 type PathItem = Partial<Record<Lowercase<HttpMethod>, Operation>>;
 

@@ -2,7 +2,7 @@
 // YAML rather than JSON so the writer can put its `#` header comment on top.
 import { stringify } from 'yaml';
 import type { Emitter } from '../types.js';
-import { compare } from './schemas.js';
+import { compare } from '../../model/order.js';
 import { buildOpenApiDocument } from './document.js';
 
 export { buildOpenApiDocument } from './document.js';

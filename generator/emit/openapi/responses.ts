@@ -2,7 +2,8 @@
 // status the endpoint can answer with. Several codes may share a status (409 for Conflict and
 // OutOfStock); they share the response, whose description names each code.
 import type { EndpointModel } from '../../model/types.js';
-import { compare, schemaRefPrefix, toOpenApiSchema } from './schemas.js';
+import { compare } from '../../model/order.js';
+import { schemaRefPrefix, toOpenApiSchema } from './schemas.js';
 import type { Response, Responses, Schema } from './types.js';
 
 interface ErrorCase {

@@ -1,6 +1,7 @@
 // components.schemas of one service's document: exactly the types its operations reference
 // (transitively), plus the shared error body. Deriving the set from the emitted `$ref`s, rather
 // than from the spec, guarantees every `$ref` resolves and no component is dead weight.
+import { compare } from '../../model/order.js';
 import type { MeshModel, TypeModel } from '../../model/types.js';
 import { type JsonSchema, typeToJsonSchema } from '../json-schema.js';
 import type { Schema } from './types.js';
@@ -90,7 +91,3 @@ export function collectRefs(value: unknown): string[] {
   return names;
 }
 
-/** Code-unit order, independent of the locale the generator runs in. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

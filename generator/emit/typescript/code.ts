@@ -1,6 +1,7 @@
 // A tiny printer for generated TypeScript: literals, JSDoc and imports in a prettier-like style
 // (2-space indent, single quotes, trailing commas, break only what does not fit). Hand-rolled rather
 // than ts-morph so the output is byte-stable and does not depend on a formatter's version.
+import { compare } from '../../model/order.js';
 
 /** Line width used to decide whether a literal or import fits on one line. */
 export const WIDTH = 100;
@@ -109,11 +110,6 @@ export function importDecl(
   const flat = `${head}{ ${sorted.join(', ')} } from ${quote(from)};`;
   if (flat.length <= WIDTH) return `${flat}\n`;
   return `${head}{\n${sorted.map((n) => `  ${n},\n`).join('')}} from ${quote(from)};\n`;
-}
-
-/** Code-point order: locale-independent, so output is the same on every machine. */
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Joins top-level blocks with one blank line between them; ends with a single newline. */

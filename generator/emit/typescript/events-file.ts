@@ -1,6 +1,7 @@
 // generated/events.ts: the mesh's event name -> payload interface and the runtime's event catalog.
 import type { MeshModel } from '../../model/types.js';
-import { compare, importBlock, jsdoc, joinBlocks, printLiteral, propertyName } from './code.js';
+import { compare } from '../../model/order.js';
+import { importBlock, jsdoc, joinBlocks, printLiteral, propertyName } from './code.js';
 import { meshEventsName } from './names.js';
 
 export function eventsFile(model: MeshModel): string {

@@ -3,7 +3,7 @@ import { posix } from 'node:path';
 import { pascalCase } from '../../model/names.js';
 import type { EmitOptions } from '../types.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
-import { compare } from './code.js';
+import { compare } from '../../model/order.js';
 
 /** Names of everything a service's generated files declare, so every emitter agrees on them. */
 export function serviceNames(service: string) {

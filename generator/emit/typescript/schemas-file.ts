@@ -1,7 +1,8 @@
 // generated/schemas.ts: every type of the mesh as one JSON Schema document, for runtime validation.
 import type { MeshModel } from '../../model/types.js';
 import { typeToJsonSchema } from '../json-schema.js';
-import { compare, importBlock, jsdoc, joinBlocks, jsonLiteral, printLiteral } from './code.js';
+import { compare } from '../../model/order.js';
+import { importBlock, jsdoc, joinBlocks, jsonLiteral, printLiteral } from './code.js';
 
 /** Prefix of a reference to another type inside this document. */
 const REF_PREFIX = '#/$defs/';

@@ -1,6 +1,7 @@
 // generated/types.ts: one interface per record and one string union (plus its values) per enum.
 import type { EnumTypeModel, MeshModel, RecordTypeModel } from '../../model/types.js';
-import { WIDTH, compare, jsdoc, joinBlocks, propertyName, quote } from './code.js';
+import { compare } from '../../model/order.js';
+import { WIDTH, jsdoc, joinBlocks, propertyName, quote } from './code.js';
 import { typeExpr } from './type-expr.js';
 
 function recordDecl(type: RecordTypeModel): string {
