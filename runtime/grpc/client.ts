@@ -5,6 +5,7 @@ import type { ServiceDefinition } from '../service/definition.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { createGrpcCodec } from './codec.js';
+import { passBytes } from './raw.js';
 import { requestMetadata } from './metadata.js';
 import { fromGrpcError } from './status.js';
 
@@ -19,7 +20,6 @@ export interface GrpcTransportOptions {
 export function createGrpcTransport({ address, definition, schemas }: GrpcTransportOptions): ClientTransport {
   const codec = createGrpcCodec(definition, schemas);
   const client = new Client(address, credentials.createInsecure());
-  const same = (bytes: Buffer) => bytes;
 
   return {
     call(endpoint, input, options) {
@@ -35,8 +35,8 @@ export function createGrpcTransport({ address, definition, schemas }: GrpcTransp
         const onAbort = () => call.cancel();
         const call = client.makeUnaryRequest(
           endpointCodec.path,
-          same,
-          same,
+          passBytes,
+          passBytes,
           request,
           requestMetadata(options.requestId, options.caller),
           grpcOptions(options),

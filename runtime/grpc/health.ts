@@ -3,21 +3,13 @@
 // that answers at all is serving: once shutdown starts, it takes no new calls.
 import { status as Status, type handleUnaryCall, type MethodDefinition, type Server } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import { rawUnaryMethod } from './raw.js';
 
 const SERVING = 1;
 
 /** Answers for `''` (the whole server) and `service` (the fully qualified proto service name). */
 export function addHealthService(server: Server, service: string): void {
-  const same = (bytes: Buffer) => bytes;
-  const check: MethodDefinition<Buffer, Buffer> = {
-    path: '/grpc.health.v1.Health/Check',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: same,
-    requestDeserialize: same,
-    responseSerialize: same,
-    responseDeserialize: same,
-  };
+  const check: MethodDefinition<Buffer, Buffer> = rawUnaryMethod('/grpc.health.v1.Health/Check');
   const handler: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
     let asked: string;
     try {

@@ -17,6 +17,7 @@ import type { SchemaRegistry } from '../validation/types.js';
 import { createGrpcCodec, type EndpointCodec } from './codec.js';
 import { addHealthService } from './health.js';
 import { readCaller, REQUEST_ID, text } from './metadata.js';
+import { rawUnaryMethod } from './raw.js';
 import { toGrpcError } from './status.js';
 
 export interface GrpcServerOptions {
@@ -41,16 +42,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const handlers: UntypedServiceImplementation = {};
   for (const endpoint of definition.endpoints) {
     const endpointCodec = codec.endpoint(endpoint.name);
-    // Bytes in, bytes out: the codec runs inside the handler, where its failures become proper statuses.
-    methods[endpoint.grpcMethod] = {
-      path: endpointCodec.path,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: same,
-      requestDeserialize: same,
-      responseSerialize: same,
-      responseDeserialize: same,
-    };
+    methods[endpoint.grpcMethod] = rawUnaryMethod(endpointCodec.path);
     handlers[endpoint.grpcMethod] = unaryHandler(endpoint, endpointCodec, options);
   }
   server.addService(methods, handlers);
@@ -75,9 +67,6 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   };
 }
 
-function same(bytes: Buffer): Buffer {
-  return bytes;
-}
 
 function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, options: GrpcServerOptions): handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
