@@ -16,3 +16,8 @@ export const layoutOptions = {
   out: { type: 'string', default: 'generated' },
   hooks: { type: 'string', default: 'hooks' },
 } as const;
+
+/** The generate() layout for the folder options, relative to the working folder. */
+export function layoutFrom(values: { spec?: unknown; out?: unknown; hooks?: unknown }) {
+  return { root: process.cwd(), specDir: values.spec as string, outDir: values.out as string, hooksDir: values.hooks as string };
+}

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generate } from '../generate.js';
 import type { DevStack } from '../../runtime/dev/index.js';
-import { layoutOptions, parse } from './args.js';
+import { layoutFrom, layoutOptions, parse } from './args.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
 
 export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR]
@@ -18,19 +18,9 @@ Options:
   -h, --help    show this help`;
 
 export async function devCommand(args: string[]): Promise<number> {
-  const values = parse(
-    args,
-    layoutOptions,
-    devUsage,
-  );
+  const values = parse(args, layoutOptions, devUsage);
   if (values.help) return say(devUsage), 0;
-  const result = await generate({
-    root: process.cwd(),
-    specDir: values.spec as string,
-    outDir: values.out as string,
-    hooksDir: values.hooks as string,
-    check: false,
-  });
+  const result = await generate({ ...layoutFrom(values), check: false });
   const { errors } = printDiagnostics(result.diagnostics);
   if (!result.ok) {
     complain(`${plural(errors, 'error')} in the spec: fix them and run again`);

@@ -1,5 +1,5 @@
 import { generate } from '../generate.js';
-import { layoutOptions, parse } from './args.js';
+import { layoutFrom, layoutOptions, parse } from './args.js';
 import { plural, printDiagnostics, say } from './output.js';
 
 export const generateUsage = `Usage: meshspec generate [--spec DIR] [--out DIR] [--hooks DIR] [--check]
@@ -26,13 +26,7 @@ export async function generateCommand(args: string[]): Promise<number> {
   if (values.help) return say(generateUsage), 0;
   const started = performance.now();
   const check = values.check as boolean;
-  const result = await generate({
-    root: process.cwd(),
-    specDir: values.spec as string,
-    outDir: values.out as string,
-    hooksDir: values.hooks as string,
-    check,
-  });
+  const result = await generate({ ...layoutFrom(values), check });
   const { errors } = printDiagnostics(result.diagnostics);
   if (!result.ok) {
     process.stderr.write(`${plural(errors, 'error')}: nothing was written\n`);
