@@ -7,7 +7,7 @@ import { emitAll } from './emit/index.js';
 import { planHooks } from './hooks/index.js';
 import type { MeshModel } from './model/types.js';
 import { compileSpec } from './pipeline.js';
-import type { Diagnostic } from './spec/diagnostics.js';
+import type { Diagnostic } from './language/diagnostics.js';
 import { applyPlan } from './writer/apply.js';
 import { withHeader } from './writer/header.js';
 import { isEmptyPlan, planOutput, type DesiredFile, type OutputPlan } from './writer/plan.js';

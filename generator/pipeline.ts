@@ -1,11 +1,11 @@
 // The generator's pipeline: compile (load -> schema -> semantic checks -> model), then generate
 // (emitters -> hook plan), leaving the writing to generator/writer.
 import { createRequire } from 'node:module';
-import { collect } from './spec/collect.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from './spec/diagnostics.js';
-import { loadSpec, type SpecDocument } from './spec/load.js';
-import { checkSchema } from './spec/schema-check.js';
-import { checkSemantics } from './spec/semantic/index.js';
+import { collect } from './language/collect.js';
+import { hasErrors, sortDiagnostics, type Diagnostic } from './language/diagnostics.js';
+import { loadSpec, type SpecDocument } from './language/load.js';
+import { checkSchema } from './language/schema-check.js';
+import { checkSemantics } from './language/semantic/index.js';
 import { buildModel } from './model/build.js';
 import type { MeshModel } from './model/types.js';
 

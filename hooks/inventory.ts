@@ -1,6 +1,6 @@
 // Hooks of the inventory service: the code you write. meshspec created this file once and will only
 // ever add stubs to it; it never changes or deletes what is here.
-import type { Product, Reservation } from '../generated/types.js';
+import type { Product, Reservation } from '../generated/inventory/types.js';
 import type { InventoryHandlers, InventorySubscriptions } from '../generated/inventory/handlers.js';
 import { NotFound, OutOfStock } from '../generated/inventory/errors.js';
 

@@ -2,7 +2,8 @@
 // ever add stubs to it; it never changes or deletes what is here.
 import { randomUUID } from 'node:crypto';
 import { isMeshError } from 'meshspec/runtime';
-import type { Order, OrderEvent } from '../generated/types.js';
+import type { OrderEvent } from '../generated/types.js';
+import type { Order } from '../generated/orders/types.js';
 import type { OrdersContext, OrdersHandlers, OrdersSubscriptions } from '../generated/orders/handlers.js';
 import { Conflict, NotFound, OutOfStock, UserNotFound } from '../generated/orders/errors.js';
 

@@ -2,7 +2,7 @@
 // ever add stubs to it; it never changes or deletes what is here.
 import { randomUUID } from 'node:crypto';
 import { isMeshError } from 'meshspec/runtime';
-import type { Payment } from '../generated/types.js';
+import type { Payment } from '../generated/payments/types.js';
 import type { PaymentsHandlers } from '../generated/payments/handlers.js';
 import { AmountMismatch, Conflict, NotFound, PaymentDeclined } from '../generated/payments/errors.js';
 

@@ -1,7 +1,7 @@
 // Hooks of the users service: the code you write. meshspec created this file once and will only
 // ever add stubs to it; it never changes or deletes what is here.
 import { randomUUID } from 'node:crypto';
-import type { User } from '../generated/types.js';
+import type { User } from '../generated/users/types.js';
 import type { UsersHandlers } from '../generated/users/handlers.js';
 import { EmailTaken, NotFound } from '../generated/users/errors.js';
 

@@ -1,5 +1,5 @@
 // How the CLI prints: diagnostics to stderr in the compiler format, everything else to stdout.
-import { formatDiagnostic, type Diagnostic } from '../spec/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../language/diagnostics.js';
 
 export function printDiagnostics(diagnostics: Diagnostic[]): { errors: number; warnings: number } {
   for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);

@@ -1,12 +1,12 @@
 // Every emitter, in one list. Each is a pure function of the model; together they make generated/.
 import { compare } from '../model/order.js';
-import type { EmittedFile, MeshModel } from '../model/types.js';
+import type { MeshModel } from '../model/types.js';
 import { emitGateway } from './gateway/index.js';
 import { emitKubernetes } from './kubernetes/index.js';
 import { emitOpenApi } from './openapi/index.js';
 import { emitProto } from './proto/index.js';
 import { emitTypeScript } from './typescript/index.js';
-import type { EmitOptions, Emitter } from './types.js';
+import type { EmitOptions, EmittedFile, Emitter } from './types.js';
 
 export const emitters: readonly Emitter[] = [emitTypeScript, emitGateway, emitProto, emitOpenApi, emitKubernetes];
 

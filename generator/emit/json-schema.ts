@@ -23,34 +23,41 @@ export interface JsonSchema {
   additionalProperties?: boolean | JsonSchema;
 }
 
-/** The schema of a type reference; named types become `{ $ref: refPrefix + name }`. */
-export function typeRefToJsonSchema(ref: TypeRef, refPrefix: string): JsonSchema {
+/**
+ * The `$ref` of a named type, as a document places it: `#/$defs/orders.Item` in the mesh's registry,
+ * `#/components/schemas/Item` in a service's OpenAPI document. `name` is as written at the place of
+ * use; the caller resolves it in that place's scope.
+ */
+export type RefOf = (name: string) => string;
+
+/** The schema of a type reference; named types become `{ $ref }`. */
+export function typeRefToJsonSchema(ref: TypeRef, refOf: RefOf): JsonSchema {
   switch (ref.kind) {
     case 'primitive':
       return { type: ref.name };
     case 'ref':
-      return { $ref: refPrefix + ref.name };
+      return { $ref: refOf(ref.name) };
     case 'array':
-      return { type: 'array', items: typeRefToJsonSchema(ref.items, refPrefix) };
+      return { type: 'array', items: typeRefToJsonSchema(ref.items, refOf) };
     case 'map':
       // Map keys are always strings, which is all a JSON object key can be.
-      return { type: 'object', additionalProperties: typeRefToJsonSchema(ref.values, refPrefix) };
+      return { type: 'object', additionalProperties: typeRefToJsonSchema(ref.values, refOf) };
   }
 }
 
 /** The schema of one record field: its type, its constraints and its description. */
-export function fieldToJsonSchema(field: FieldModel, refPrefix: string): JsonSchema {
-  const schema = constrain(field.type, field.constraints, refPrefix);
+export function fieldToJsonSchema(field: FieldModel, refOf: RefOf): JsonSchema {
+  const schema = constrain(field.type, field.constraints, refOf);
   return field.description === undefined ? schema : { ...schema, description: field.description };
 }
 
-/** The schema of a named type, as it goes under `$defs` or `components.schemas`. */
-export function typeToJsonSchema(type: TypeModel, refPrefix: string): JsonSchema {
+/** The schema of a named type, as it goes under `$defs` or `components.schemas`; `refOf` resolves in the type's scope. */
+export function typeToJsonSchema(type: TypeModel, refOf: RefOf): JsonSchema {
   const description = type.description === undefined ? {} : { description: type.description };
   if (type.kind === 'enum') return { type: 'string', ...description, enum: [...type.values] };
 
   const properties: Record<string, JsonSchema> = {};
-  for (const field of type.fields) properties[field.name] = fieldToJsonSchema(field, refPrefix);
+  for (const field of type.fields) properties[field.name] = fieldToJsonSchema(field, refOf);
   const required = type.fields.filter((f) => !f.optional).map((f) => f.name);
   return {
     type: 'object',
@@ -70,15 +77,15 @@ const valueKeys = ['format', 'pattern', 'minLength', 'maxLength', 'minimum', 'ma
  * every other constraint describes the values, so for arrays and maps it moves to the elements
  * (`tags: { type: array, items: string, maxLength: 20 }` limits each tag, not the list).
  */
-function constrain(ref: TypeRef, constraints: FieldConstraints, refPrefix: string): JsonSchema {
+function constrain(ref: TypeRef, constraints: FieldConstraints, refOf: RefOf): JsonSchema {
   if (ref.kind === 'array') {
     const counts = pick(constraints, countKeys);
-    return { type: 'array', items: constrain(ref.items, omit(constraints, countKeys), refPrefix), ...counts };
+    return { type: 'array', items: constrain(ref.items, omit(constraints, countKeys), refOf), ...counts };
   }
   if (ref.kind === 'map') {
-    return { type: 'object', additionalProperties: constrain(ref.values, constraints, refPrefix) };
+    return { type: 'object', additionalProperties: constrain(ref.values, constraints, refOf) };
   }
-  return { ...typeRefToJsonSchema(ref, refPrefix), ...pick(constraints, [...valueKeys, ...countKeys]) };
+  return { ...typeRefToJsonSchema(ref, refOf), ...pick(constraints, [...valueKeys, ...countKeys]) };
 }
 
 function pick(c: FieldConstraints, keys: readonly (keyof FieldConstraints)[]): FieldConstraints {

@@ -1,19 +1,19 @@
-// Names shared by hook stubs and the generated code they are typed against, derived with the
-// emitters' own conversion so they cannot drift apart: `users` -> `UsersHandlers`.
+// Names shared by hook stubs and the generated code they are typed against, from generator/naming
+// like the emitters' own, so they cannot drift apart: `users` -> `UsersHandlers`.
 import { posix } from 'node:path';
-import { pascalCase } from '../model/names.js';
+import { outputFiles, serviceNames } from '../naming/index.js';
 
 export function handlersType(service: string): string {
-  return `${pascalCase(service)}Handlers`;
+  return serviceNames(service).handlers;
 }
 
 export function subscriptionsType(service: string): string {
-  return `${pascalCase(service)}Subscriptions`;
+  return serviceNames(service).subscriptions;
 }
 
 /** Import path of a service's generated handler types, as seen from the hooks folder. */
 export function handlersModule(generatedImport: string, service: string): string {
-  return `${generatedImport.replace(/\/+$/, '')}/${service}/handlers.js`;
+  return `${generatedImport.replace(/\/+$/, '')}/${outputFiles.serviceModule(service, 'handlers').replace(/\.ts$/, '.js')}`;
 }
 
 /** Project-relative paths with `/`, without `./` or a trailing slash: `./hooks/` -> `hooks`, `.` -> ``. */

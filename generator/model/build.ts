@@ -1,16 +1,16 @@
 // Builds the normalized model from a spec index that passed every check. Resolves names, applies
 // defaults, converts units and sorts everything, so emitters only print.
-import { builtinErrorStatus, type BuiltinErrorCode } from '../../runtime/errors/index.js';
-import { recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../spec/collect.js';
-import type { RawDeploy, RawEndpoint, RawField, RawService } from '../spec/raw.js';
-import { locate, type SpecDocument, type SpecPath } from '../spec/load.js';
-import { inlineEnumName, pascalCase, pathParams } from './names.js';
+import { builtinErrorStatus, type BuiltinErrorCode } from '../../common/errors.js';
+import { parseDuration, parseSize } from '../../common/units.js';
+import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
+import type { RawDeploy, RawEndpoint, RawField, RawService } from '../language/raw.js';
+import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
+import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
   DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, ServiceModel,
   SourceRef, TypeModel, TypeRef,
 } from './types.js';
-import { byName, compare } from './order.js';
-import { parseDuration, parseSize } from './units.js';
+import { byKey, byName, compare } from './order.js';
 
 const DEFAULTS = {
   bodyLimit: '1mb',
@@ -30,7 +30,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
   const image = (name: string) => `${registry}/${name}:${raw.version}`;
   const sourceOf = (doc: SpecDocument, path: SpecPath): SourceRef => ({ file: doc.sourceName, ...locate(doc, path, { key: true }) });
 
-  const types = [...index.types.values()].map((d) => buildType(index, d, sourceOf(d.doc, d.path))).sort(byName);
+  const types = [...index.types.values()].map((d) => buildType(d, sourceOf(d.doc, d.path))).sort(byKey);
   const services = [...index.services.values()]
     .map((service) => buildService(index, service, sourceOf, image(service.name)))
     .sort(byName);
@@ -54,8 +54,8 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
       routes: g.routes
         .map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix }))
         .sort((a, b) => b.prefix.length - a.prefix.length || compare(a.prefix, b.prefix)),
-      timeoutMs: parseDuration(g.timeout ?? DEFAULTS.gatewayTimeout),
-      bodyLimitBytes: parseSize(g.bodyLimit ?? DEFAULTS.bodyLimit),
+      timeoutMs: duration(g.timeout ?? DEFAULTS.gatewayTimeout),
+      bodyLimitBytes: size(g.bodyLimit ?? DEFAULTS.bodyLimit),
       deploy: buildDeploy(g.deploy, image('gateway')),
       source: sourceOf(mesh.doc, ['gateway']),
     };
@@ -68,8 +68,8 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
     files: [mesh.doc.sourceName, ...[...index.services.values()].map((s) => s.doc.sourceName)].sort(),
     meshFile: mesh.doc.sourceName,
     runtime: {
-      bodyLimitBytes: parseSize(raw.runtime?.bodyLimit ?? DEFAULTS.bodyLimit),
-      shutdownGraceMs: parseDuration(raw.runtime?.shutdownGrace ?? DEFAULTS.shutdownGrace),
+      bodyLimitBytes: size(raw.runtime?.bodyLimit ?? DEFAULTS.bodyLimit),
+      shutdownGraceMs: duration(raw.runtime?.shutdownGrace ?? DEFAULTS.shutdownGrace),
     },
     deploy: { namespace, registry },
     types,
@@ -79,7 +79,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
   };
 }
 
-function buildType(index: SpecIndex, declaration: TypeDeclaration, source: SourceRef): TypeModel {
+function buildType(declaration: TypeDeclaration, source: SourceRef): TypeModel {
   const description = declaration.form === 'spec' ? declaration.raw.description : declaration.form === 'inline-enum' ? declaration.raw.description : undefined;
   const common = { name: declaration.name, owner: declaration.owner, ...(description !== undefined && { description }), source };
   if (declaration.form === 'inline-enum') return { kind: 'enum', ...common, values: [...declaration.raw.enum!], inline: true };
@@ -118,7 +118,7 @@ function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf:
   const resolveError = (name: string): ErrorModel =>
     custom.get(name) ?? { name, status: builtinErrorStatus[name as BuiltinErrorCode], builtin: true };
   const endpoints = Object.entries(raw.endpoints ?? {})
-    .map(([name, e]) => buildEndpoint(index, name, e, resolveError, sourceOf(doc, ['endpoints', name])))
+    .map(([name, e]) => buildEndpoint(index, raw.service, name, e, resolveError, sourceOf(doc, ['endpoints', name])))
     .sort(byName);
   const errors = new Map<string, ErrorModel>(custom);
   for (const endpoint of endpoints) for (const error of endpoint.errors) errors.set(error.name, error);
@@ -127,7 +127,7 @@ function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf:
     name: raw.service,
     ...(raw.description !== undefined && { description: raw.description }),
     ports: { http: raw.ports.http, grpc: raw.ports.grpc ?? null },
-    types: [...index.types.values()].filter((t) => t.owner === raw.service).map((t) => t.name).sort(),
+    types: [...index.types.values()].filter((t) => t.owner === raw.service).map((t) => t.name).sort(compare),
     errors: [...errors.values()].sort(byName),
     endpoints,
     calls: Object.entries(raw.calls ?? {}).map(([service, c]) => ({ service, transport: c.transport ?? 'http' as const })).sort((a, b) => compare(a.service, b.service)),
@@ -139,11 +139,12 @@ function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf:
   };
 }
 
-function buildEndpoint(index: SpecIndex, name: string, raw: RawEndpoint, resolveError: (name: string) => ErrorModel, source: SourceRef): EndpointModel {
+function buildEndpoint(index: SpecIndex, service: string, name: string, raw: RawEndpoint, resolveError: (name: string) => ErrorModel, source: SourceRef): EndpointModel {
   const [method, path] = raw.http.split(' ') as [HttpMethod, string];
   const params = pathParams(path);
-  const inputName = raw.input ?? `${pascalCase(name)}Input`;
-  const inputDeclaration = index.types.get(inputName)!;
+  const inputName = raw.input ?? synthesizedInputName(name);
+  const inputDeclaration = raw.input === undefined ? index.types.get(typeKey(service, inputName)) : lookupType(index, service, inputName);
+  if (!inputDeclaration) throw new Error(`internal: the input ${inputName} of ${service}.${name} passed the checks but is not declared`);
   const hasOwnFields = recordFields(inputDeclaration).some(([field]) => !params.includes(field));
   const inputSource = !hasOwnFields ? 'none' : method === 'GET' || method === 'DELETE' ? 'query' : 'body';
   const output = raw.output === undefined ? null : { type: raw.output.replace(/\[\]$/, ''), list: raw.output.endsWith('[]') };
@@ -152,7 +153,7 @@ function buildEndpoint(index: SpecIndex, name: string, raw: RawEndpoint, resolve
     name,
     ...(raw.description !== undefined && { description: raw.description }),
     http: { method, path, pathParams: params, successStatus, inputSource },
-    grpcMethod: pascalCase(name),
+    grpcMethod: grpcMethodName(name),
     input: inputName,
     inputSynthesized: raw.input === undefined,
     output,
@@ -178,6 +179,18 @@ function buildDeploy(raw: RawDeploy | undefined, image: string): DeployModel {
       })
       .sort((a, b) => compare(a.env, b.env)),
   };
+}
+
+function duration(text: string): number {
+  const ms = parseDuration(text);
+  if (ms === undefined) throw new Error(`internal: ${text} passed the schema but is not a duration`);
+  return ms;
+}
+
+function size(text: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new Error(`internal: ${text} passed the schema but is not a size`);
+  return bytes;
 }
 
 function doubleCpu(cpu: string): string {

@@ -14,6 +14,7 @@ export type PrimitiveName = 'string' | 'integer' | 'number' | 'boolean';
 
 export type TypeRef =
   | { kind: 'primitive'; name: PrimitiveName }
+  /** A named type, resolved in the scope of the type or endpoint that refers to it. */
   | { kind: 'ref'; name: string }
   | { kind: 'array'; items: TypeRef }
   | { kind: 'map'; values: TypeRef };
@@ -96,13 +97,14 @@ export interface EndpointModel {
   /** gRPC method name (PascalCase of the endpoint name). */
   grpcMethod: string;
   /**
-   * The handler's input type: always a record. Either the spec's `input` type, or a synthesized
-   * `<Endpoint>Input` record (owner = service) holding the path params when the spec has no input.
+   * The handler's input type (a name in the service's scope): always a record. Either the spec's
+   * `input` type, or a synthesized `<Endpoint>Input` record (owner = service) holding the path
+   * params when the spec has no input.
    */
   input: string;
   /** True when `input` was synthesized from path params (and so is not a spec type). */
   inputSynthesized: boolean;
-  /** Output type name and shape; null means no body (204). */
+  /** Output type (a name in the service's scope) and shape; null means no body (204). */
   output: { type: string; list: boolean } | null;
   /** Declared errors, sorted by name, resolved to statuses. */
   errors: ErrorModel[];
@@ -172,7 +174,7 @@ export interface EventModel {
   /** Dotted name, e.g. `user.created`. */
   name: string;
   description?: string;
-  /** Record type of the payload. */
+  /** Record type of the payload: always a mesh-level type. */
   payload: string;
   version: number;
   /** Services that may publish it, sorted. */
@@ -220,17 +222,13 @@ export interface MeshModel {
   runtime: RuntimeSettingsModel;
   /** Kubernetes namespace and image registry. */
   deploy: { namespace: string; registry: string };
-  /** All types (records and enums, spec-declared and synthesized), sorted by name. Names are unique mesh-wide. */
+  /**
+   * All types (records and enums, spec-declared and synthesized), sorted by key (`typeKey`). A name is
+   * unique within its scope: a service may declare `Item` beside another service's `Item`, and never
+   * reuses a mesh-level name. Resolve a name with `resolveType` (generator/model/lookup.ts).
+   */
   types: TypeModel[];
   events: EventModel[];
   services: ServiceModel[];
   gateway: GatewayModel | null;
-}
-
-/** One output file of an emitter: path relative to the output folder, with `/`. */
-export interface EmittedFile {
-  path: string;
-  content: string;
-  /** Spec files (relative to spec folder) this file was derived from; named in its header. */
-  sources: string[];
 }

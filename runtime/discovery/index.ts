@@ -2,6 +2,7 @@
 // (e.g. `http://users.shop.svc.cluster.local:3001`); on a laptop every service listens on its
 // spec port on 127.0.0.1. An in-code override map wins over both: `meshspec dev` and tests know
 // the real ports of services that listened on port 0.
+import { discoveryEnvName } from '../../common/discovery.js';
 
 export interface DiscoveryOverrides {
   /** Service name -> origin, e.g. `{ users: 'http://127.0.0.1:41873' }`. */
@@ -12,10 +13,6 @@ export interface DiscoveryOverrides {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-function envName(service: string, kind: 'HTTP' | 'GRPC'): string {
-  return `MESH_${service.toUpperCase()}_${kind}`;
-}
-
 /** Origin (`http://host:port`, no trailing slash) of `service`'s HTTP server. */
 export function resolveHttpOrigin(
   service: string,
@@ -25,7 +22,7 @@ export function resolveHttpOrigin(
 ): string {
   const explicit = overrides?.http?.[service];
   if (explicit) return normalizeOrigin(explicit, `discovery override for ${service}`);
-  const name = envName(service, 'HTTP');
+  const name = discoveryEnvName(service, 'HTTP');
   const fromEnv = env[name];
   if (fromEnv) return normalizeOrigin(fromEnv, name);
   return `http://127.0.0.1:${defaultPort}`;
@@ -40,7 +37,7 @@ export function resolveGrpcAddress(
 ): string {
   const explicit = overrides?.grpc?.[service];
   if (explicit) return checkAddress(explicit, `discovery override for ${service}`);
-  const name = envName(service, 'GRPC');
+  const name = discoveryEnvName(service, 'GRPC');
   const fromEnv = env[name];
   if (fromEnv) return checkAddress(fromEnv, name);
   return `127.0.0.1:${defaultPort}`;

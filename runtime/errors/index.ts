@@ -2,6 +2,7 @@
 // declares; the binding maps it to a status (HTTP) or status code (gRPC) and the client on the
 // other side rebuilds a MeshError with the same code. Anything else becomes a 500 `Internal`
 // without leaking its message or stack.
+import { builtinErrorStatus, type BuiltinErrorCode } from '../../common/errors.js';
 
 export interface MeshErrorBody {
   error: { code: string; message: string; details?: unknown; requestId?: string };
@@ -33,21 +34,7 @@ export function isMeshError(err: unknown, code?: string): err is MeshError {
   return err instanceof MeshError && (code === undefined || err.code === code);
 }
 
-/** Built-in errors every endpoint may declare, with their HTTP statuses. */
-export const builtinErrorStatus = {
-  BadRequest: 400,
-  Unauthorized: 401,
-  Forbidden: 403,
-  NotFound: 404,
-  Conflict: 409,
-  Gone: 410,
-  PreconditionFailed: 412,
-  Unprocessable: 422,
-  TooManyRequests: 429,
-  Unavailable: 503,
-} as const;
-
-export type BuiltinErrorCode = keyof typeof builtinErrorStatus;
+export { builtinErrorStatus, isBuiltinError, type BuiltinErrorCode } from '../../common/errors.js';
 
 function builtin(code: BuiltinErrorCode, fallback: string) {
   return class extends MeshError {

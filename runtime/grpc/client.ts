@@ -49,7 +49,7 @@ export function createGrpcTransport({ address, definition, schemas }: GrpcTransp
               try {
                 resolve(endpointCodec.decodeOutput(response!));
               } catch (decodeErr) {
-                reject(new InternalError(`malformed ${endpoint.grpcMethod} response from ${definition.name}: ${(decodeErr as Error).message}`));
+                reject(new InternalError(`malformed ${endpoint.grpc.method} response from ${definition.name}: ${(decodeErr as Error).message}`));
               }
             }
           },

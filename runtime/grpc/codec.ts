@@ -2,7 +2,7 @@
 // per endpoint, how hook-shaped inputs and outputs become request and response bytes and back.
 import { resolve } from 'node:path';
 import protobuf from 'protobufjs';
-import type { EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
+import type { EndpointDescriptor, ProtoDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { messageConverter, type ConverterContext, type EnumTable, type MessageConverter } from './convert.js';
 
@@ -45,12 +45,13 @@ function buildCodec(definition: ServiceDefinition, schemas: SchemaRegistry): Grp
   root.resolveAll();
   const service = root.lookupService(proto.service);
 
-  const ctx: ConverterContext = { enumTable: enumTables(schemas), required: requiredFields(schemas), memo: new Map() };
+  const keyOf = schemaKeys(proto);
+  const ctx: ConverterContext = { keyOf, enumTable: enumTables(schemas, keyOf), required: requiredFields(schemas), memo: new Map() };
   const endpoints = new Map<string, EndpointCodec>();
   for (const endpoint of definition.endpoints) {
-    const method = service.methods[endpoint.grpcMethod];
-    if (!method) throw new Error(`${proto.file}: ${proto.service} has no rpc ${endpoint.grpcMethod}; regenerate the protos`);
-    endpoints.set(endpoint.name, endpointCodec(endpoint, method, ctx, `/${proto.service}/${endpoint.grpcMethod}`));
+    const method = service.methods[endpoint.grpc.method];
+    if (!method) throw new Error(`${proto.file}: ${proto.service} has no rpc ${endpoint.grpc.method}; regenerate the protos`);
+    endpoints.set(endpoint.name, endpointCodec(endpoint, method, ctx, `/${proto.service}/${endpoint.grpc.method}`));
   }
   return {
     service: proto.service,
@@ -62,24 +63,36 @@ function buildCodec(definition: ServiceDefinition, schemas: SchemaRegistry): Grp
   };
 }
 
+/**
+ * A record travels whole in one field of the request or response (`{ createOrder: {...} }`), except
+ * an input made of path params, which is the request itself.
+ */
 function endpointCodec(endpoint: EndpointDescriptor, method: protobuf.Method, ctx: ConverterContext, path: string): EndpointCodec {
   const requestType = method.resolvedRequestType!;
   const responseType = method.resolvedResponseType!;
-  const request = messageConverter(requestType, ctx.required(endpoint.input), ctx);
-  const output = endpoint.output;
-  const responseRequired = output === null ? new Set<string>() : output.list ? new Set(['items']) : ctx.required(output.type);
-  const response = messageConverter(responseType, responseRequired, ctx);
+  const { request: requestField, response: responseField } = endpoint.grpc;
+  const request = messageConverter(requestType, requestField === null ? ctx.required(endpoint.input) : new Set([requestField]), ctx);
+  const response = messageConverter(responseType, new Set(responseField === null ? [] : [responseField]), ctx);
   return {
     path,
-    encodeInput: (input) => encode(requestType, request, input),
-    decodeInput: (bytes) => decode(requestType, request, bytes),
-    encodeOutput: (value) => encode(responseType, response, output === null ? {} : output.list ? { items: value } : value),
+    encodeInput: (input) => encode(requestType, request, requestField === null ? input : { [requestField]: input }),
+    decodeInput(bytes) {
+      const decoded = decode(requestType, request, bytes);
+      return requestField === null ? decoded : present(decoded, requestType, requestField);
+    },
+    encodeOutput: (value) => encode(responseType, response, responseField === null ? {} : { [responseField]: value }),
     decodeOutput(bytes) {
       const decoded = decode(responseType, response, bytes);
-      if (output === null) return undefined;
-      return output.list ? decoded.items : decoded;
+      return responseField === null ? undefined : present(decoded, responseType, responseField);
     },
   };
+}
+
+/** The record a request or response carries; absent, the message is malformed (proto3 cannot require it). */
+function present(decoded: Record<string, unknown>, type: protobuf.Type, field: string): unknown {
+  const value = decoded[field];
+  if (value === undefined) throw new TypeError(`${type.name}.${field}: missing`);
+  return value;
 }
 
 function encode(type: protobuf.Type, converter: MessageConverter, value: unknown): Buffer {
@@ -96,16 +109,26 @@ interface SchemaDef {
   required?: unknown;
 }
 
-function def(schemas: SchemaRegistry, name: string): SchemaDef {
-  const found = schemas.$defs[name];
-  if (!found) throw new Error(`the mesh schemas have no type ${name}, which the proto uses; regenerate`);
+function def(schemas: SchemaRegistry, key: string): SchemaDef {
+  const found = Object.hasOwn(schemas.$defs, key) ? schemas.$defs[key] : undefined;
+  if (!found) throw new Error(`the mesh schemas have no type ${key}, which the proto uses; regenerate`);
   return found as SchemaDef;
 }
 
-/** Proto enum `X` <-> `$defs.X.enum`, by position (ARCHITECTURE.md: value i is number i + 1). */
-function enumTables(schemas: SchemaRegistry): (type: protobuf.Enum) => EnumTable {
+/** The schema key of a proto message or enum: `shop.orders.v1.Order` -> `orders.Order`, `shop.types.v1.X` -> `X`. */
+function schemaKeys(proto: ProtoDescriptor): (type: protobuf.ReflectionObject) => string {
   return (type) => {
-    const values = def(schemas, type.name).enum;
+    const pkg = type.parent?.fullName.replace(/^\./, '') ?? '';
+    const owner = Object.hasOwn(proto.packages, pkg) ? proto.packages[pkg] : undefined;
+    if (owner === undefined) throw new Error(`${proto.file}: ${type.fullName} is in package ${pkg}, which the definition does not map; regenerate`);
+    return owner === null ? type.name : `${owner}.${type.name}`;
+  };
+}
+
+/** Proto enum `X` <-> `$defs.X.enum`, by position (ARCHITECTURE.md: value i is number i + 1). */
+function enumTables(schemas: SchemaRegistry, keyOf: (type: protobuf.ReflectionObject) => string): (type: protobuf.Enum) => EnumTable {
+  return (type) => {
+    const values = def(schemas, keyOf(type)).enum;
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'string')) {
       throw new Error(`the mesh schema of ${type.name} is not an enum of strings`);
     }
@@ -117,9 +140,9 @@ function enumTables(schemas: SchemaRegistry): (type: protobuf.Enum) => EnumTable
   };
 }
 
-function requiredFields(schemas: SchemaRegistry): (typeName: string) => ReadonlySet<string> {
-  return (typeName) => {
-    const required = def(schemas, typeName).required;
+function requiredFields(schemas: SchemaRegistry): (key: string) => ReadonlySet<string> {
+  return (key) => {
+    const required = def(schemas, key).required;
     return new Set(Array.isArray(required) ? (required as string[]) : []);
   };
 }

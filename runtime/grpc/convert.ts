@@ -22,12 +22,14 @@ export interface EnumTable {
 
 /** What building converters needs from outside the proto: the spec's enum values and required fields. */
 export interface ConverterContext {
+  /** The schema key of a proto message or enum (`orders.Order`). */
+  keyOf(type: protobuf.ReflectionObject): string;
   enumTable(type: protobuf.Enum): EnumTable;
   /**
-   * Fields the JSON Schema of `typeName` requires. The proto cannot say: repeated, map and message
-   * fields carry no `optional` keyword either way.
+   * Fields the JSON Schema of the type `key` requires. The proto cannot say: repeated, map and
+   * message fields carry no `optional` keyword either way.
    */
-  required(typeName: string): ReadonlySet<string>;
+  required(key: string): ReadonlySet<string>;
   readonly memo: Map<protobuf.Type, MessageConverter>;
 }
 
@@ -153,7 +155,7 @@ function readMap(v: Record<string, unknown> | undefined, item: ValueConverter): 
 function valueConverter(field: protobuf.Field, where: string, ctx: ConverterContext): ValueConverter {
   const target = field.resolvedType;
   if (target && 'fieldsArray' in target) {
-    const nested = messageConverter(target, ctx.required(target.name), ctx);
+    const nested = messageConverter(target, ctx.required(ctx.keyOf(target)), ctx);
     return { toProto: (v) => nested.toProto(v), fromProto: (v) => nested.fromProto(v as Record<string, unknown>) };
   }
   if (target) return enumConverter(ctx.enumTable(target), target.name, where);

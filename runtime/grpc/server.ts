@@ -42,8 +42,8 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const handlers: UntypedServiceImplementation = {};
   for (const endpoint of definition.endpoints) {
     const endpointCodec = codec.endpoint(endpoint.name);
-    methods[endpoint.grpcMethod] = rawUnaryMethod(endpointCodec.path);
-    handlers[endpoint.grpcMethod] = unaryHandler(endpoint, endpointCodec, options);
+    methods[endpoint.grpc.method] = rawUnaryMethod(endpointCodec.path);
+    handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, options);
   }
   server.addService(methods, handlers);
   addHealthService(server, codec.service);
@@ -101,7 +101,7 @@ async function serve(
   try {
     input = codec.decodeInput(call.request);
   } catch (err) {
-    throw new BadRequest(`malformed ${endpoint.grpcMethod} request: ${(err as Error).message}`);
+    throw new BadRequest(`malformed ${endpoint.grpc.method} request: ${(err as Error).message}`);
   }
   const meta = invocationMeta(call, signal);
   // The caller has already given up: running the hook would be wasted work.

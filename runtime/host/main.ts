@@ -4,6 +4,7 @@
 // same process.
 import type { Logger } from 'pino';
 import { createMemoryBus, type MemoryBus } from '../bus/memory.js';
+import { parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from './start.js';
 import { exitOnSignals, exitOnStartupFailure } from './signals.js';
@@ -48,18 +49,16 @@ function parsePort(name: string, value: string): number {
   return port;
 }
 
-const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 function parseSize(name: string, value: string): number {
-  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
-  if (!match) throw new StartupError(`${name} must be a size such as 1048576, 512kb or 1mb, got '${value}'`);
-  return Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toLowerCase()] as number);
+  const bytes = parseUnits(value, { lenient: true });
+  if (bytes === undefined) throw new StartupError(`${name} must be a size such as 1048576, 512kb or 1mb, got '${value}'`);
+  return bytes;
 }
 
-const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
 function parseDuration(name: string, value: string): number {
-  const match = /^(\d+)\s*(ms|s|m)?$/.exec(value.trim());
-  if (!match) throw new StartupError(`${name} must be a duration such as 500ms or 10s, got '${value}'`);
-  return Number(match[1]) * (DURATION_UNITS[match[2] ?? ''] as number);
+  const ms = parseMs(value, { lenient: true });
+  if (ms === undefined) throw new StartupError(`${name} must be a duration such as 500ms or 10s, got '${value}'`);
+  return ms;
 }
 
 export interface RunningProcess {

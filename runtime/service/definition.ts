@@ -19,8 +19,20 @@ export interface EndpointDescriptor {
   readonly output: { readonly type: string; readonly list: boolean } | null;
   /** Declared error code -> HTTP status. */
   readonly errors: Readonly<Record<string, number>>;
-  /** gRPC method name on the service's proto service, e.g. `GetUser`. */
-  readonly grpcMethod: string;
+  readonly grpc: GrpcMethodDescriptor;
+}
+
+/** How an endpoint travels over gRPC (ARCHITECTURE.md, "gRPC contract"). */
+export interface GrpcMethodDescriptor {
+  /** Method name on the service's proto service, e.g. `GetUser`. */
+  readonly method: string;
+  /**
+   * The request field that carries the input record whole (`createOrder`), or null when the
+   * request's own fields are the input (an endpoint whose input is its path params).
+   */
+  readonly request: string | null;
+  /** The response field that carries the output (`order`, or `items` for a list); null without output. */
+  readonly response: string | null;
 }
 
 export interface SubscriptionDescriptor {
@@ -36,6 +48,11 @@ export interface ProtoDescriptor {
   readonly file: string;
   /** Fully qualified service name, e.g. `shop.users.v1.UsersService`. */
   readonly service: string;
+  /**
+   * Proto package -> owner of the types it declares (a service's name, or null for the mesh-level
+   * types), so a message maps to its schema key: `shop.orders.v1.Order` is `orders.Order`.
+   */
+  readonly packages: Readonly<Record<string, string | null>>;
 }
 
 export interface ServiceDefinition {

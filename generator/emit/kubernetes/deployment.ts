@@ -2,7 +2,7 @@
 // `/health` (alive) and `/ready` (accepting traffic; false once shutdown starts) endpoints.
 import { createHash } from 'node:crypto';
 import type { MeshModel } from '../../model/types.js';
-import { configMapName } from './config-map.js';
+import { configMapName } from '../../naming/index.js';
 import { commonLabels, objectMeta, selectorLabels } from './labels.js';
 import type { IContainer, IDeployment, IEnvVar, IProbe, Workload } from './types.js';
 
@@ -62,7 +62,7 @@ function container(workload: Workload): IContainer {
     image: workload.image,
     command: workload.command,
     ports: workload.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
-    envFrom: [{ configMapRef: { name: configMapName(workload) } }],
+    envFrom: [{ configMapRef: { name: configMapName(workload.name) } }],
     ...(env.length > 0 ? { env } : {}),
     resources: {
       requests: { ...workload.resources.requests },

@@ -1,8 +1,9 @@
 // The Kubernetes emitter: `k8s/namespace.yaml`, `k8s/<service>.yaml` (ConfigMap, Deployment,
 // Service, and a PodDisruptionBudget when replicated), `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
 // Secrets appear only as references (`secretKeyRef`), never as values.
-import type { EmittedFile, MeshModel } from '../../model/types.js';
-import type { Emitter } from '../types.js';
+import type { MeshModel } from '../../model/types.js';
+import { GATEWAY_WORKLOAD, outputFiles } from '../../naming/index.js';
+import type { EmittedFile, Emitter } from '../types.js';
 import { configMapObject } from './config-map.js';
 import { deploymentObject } from './deployment.js';
 import { kustomizationObject } from './kustomization.js';
@@ -15,11 +16,11 @@ import { toYamlDocuments } from './yaml.js';
 
 export const emitKubernetes: Emitter = (model) => {
   const manifests: EmittedFile[] = [
-    { path: 'k8s/namespace.yaml', content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
+    { path: outputFiles.k8sNamespace, content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
   ];
   for (const service of model.services) {
     manifests.push({
-      path: `k8s/${service.name}.yaml`,
+      path: outputFiles.k8sWorkload(service.name),
       content: toYamlDocuments(workloadObjects(model, serviceWorkload(model, service))),
       // The mesh file gives the namespace, version and grace period; callees' files their ports.
       sources: sorted([model.meshFile, service.file, ...service.calls.map((c) => fileOf(model, c.service))]),
@@ -27,14 +28,14 @@ export const emitKubernetes: Emitter = (model) => {
   }
   if (model.gateway) {
     manifests.push({
-      path: 'k8s/gateway.yaml',
+      path: outputFiles.k8sWorkload(GATEWAY_WORKLOAD),
       content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway))),
       sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service))]),
     });
   }
   const resources = manifests.map((f) => f.path.slice('k8s/'.length));
   manifests.push({
-    path: 'k8s/kustomization.yaml',
+    path: outputFiles.k8sKustomization,
     content: toYamlDocuments([kustomizationObject(model, resources)]),
     sources: sorted(manifests.flatMap((f) => f.sources)),
   });

@@ -1,5 +1,6 @@
 // Services and the gateway, reduced to what their Kubernetes objects need.
 import type { DeployModel, GatewayModel, MeshModel, ServiceModel } from '../../model/types.js';
+import { discoveryEnvName, GATEWAY_WORKLOAD } from '../../naming/index.js';
 import type { Workload, WorkloadPort } from './types.js';
 
 /** gRPC without TLS is HTTP/2 cleartext, for which Kubernetes defines this protocol name. */
@@ -25,8 +26,8 @@ export function serviceWorkload(model: MeshModel, service: ServiceModel): Worklo
   const discovery: Record<string, string> = {};
   for (const call of service.calls) {
     const callee = serviceNamed(model, call.service);
-    if (call.transport === 'http') discovery[envName(callee.name, 'HTTP')] = httpUrl(model, callee);
-    else discovery[envName(callee.name, 'GRPC')] = grpcAddress(model, callee);
+    if (call.transport === 'http') discovery[discoveryEnvName(callee.name, 'HTTP')] = httpUrl(model, callee);
+    else discovery[discoveryEnvName(callee.name, 'GRPC')] = grpcAddress(model, callee);
   }
   return fromDeploy(service.name, service.deploy, ports, discovery);
 }
@@ -35,11 +36,11 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel): Worklo
   const discovery: Record<string, string> = {};
   for (const route of gateway.routes) {
     const upstream = serviceNamed(model, route.service);
-    discovery[envName(upstream.name, 'HTTP')] = httpUrl(model, upstream);
+    discovery[discoveryEnvName(upstream.name, 'HTTP')] = httpUrl(model, upstream);
   }
   // Clients reach the gateway on port 80; the process keeps its spec port.
   const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
-  return fromDeploy('gateway', gateway.deploy, ports, discovery);
+  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, ports, discovery);
 }
 
 function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], discovery: Record<string, string>): Workload {
@@ -63,11 +64,6 @@ function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], di
     config,
     secrets: deploy.secrets,
   };
-}
-
-/** The variable runtime/discovery reads: `MESH_<SERVICE>_HTTP` / `MESH_<SERVICE>_GRPC`. */
-function envName(service: string, kind: 'HTTP' | 'GRPC'): string {
-  return `MESH_${service.toUpperCase()}_${kind}`;
 }
 
 function host(model: MeshModel, service: ServiceModel): string {

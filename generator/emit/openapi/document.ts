@@ -10,7 +10,7 @@ type PathItem = Partial<Record<Lowercase<HttpMethod>, Operation>>;
 const methodOrder: Lowercase<HttpMethod>[] = ['get', 'put', 'post', 'delete', 'patch'];
 
 export function buildOpenApiDocument(model: MeshModel, service: ServiceModel): OpenApiDocument {
-  const errorSchema = errorSchemaName(model);
+  const errorSchema = errorSchemaName(model, service);
   const description = service.description ?? `The ${service.name} service of the ${model.name} mesh.`;
 
   const byPath = new Map<string, PathItem>();
@@ -31,7 +31,7 @@ export function buildOpenApiDocument(model: MeshModel, service: ServiceModel): O
     servers: [{ url: `http://localhost:${service.ports.http}`, description: 'The service on a developer machine.' }],
     tags: [{ name: service.name, description }],
     paths,
-    components: { schemas: componentSchemas(model, paths, errorSchema) },
+    components: { schemas: componentSchemas(model, service, paths, errorSchema) },
   };
 }
 

@@ -3,6 +3,7 @@
 import { stringify } from 'yaml';
 import type { Emitter } from '../types.js';
 import { compare } from '../../model/order.js';
+import { outputFiles } from '../../naming/index.js';
 import { buildOpenApiDocument } from './document.js';
 
 export { buildOpenApiDocument } from './document.js';
@@ -10,7 +11,7 @@ export type { OpenApiDocument } from './types.js';
 
 export const emitOpenApi: Emitter = (model) =>
   model.services.map((service) => ({
-    path: `openapi/${service.name}.openapi.yaml`,
+    path: outputFiles.openApi(service.name),
     content: stringify(buildOpenApiDocument(model, service), {
       // Key order is decided by the builder; no anchors/aliases, no folding of long lines.
       aliasDuplicateObjects: false,

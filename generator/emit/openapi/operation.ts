@@ -10,8 +10,8 @@ export function buildOperation(
   endpoint: EndpointModel,
   errorSchema: string,
 ): Operation {
-  const { parameters, requestBody } = operationInput(model, endpoint);
-  const hasInput = inputRecord(model, endpoint).fields.length > 0;
+  const { parameters, requestBody } = operationInput(model, service, endpoint);
+  const hasInput = inputRecord(model, service, endpoint).fields.length > 0;
   return {
     operationId: endpoint.name,
     summary: humanize(endpoint.name),

@@ -1,8 +1,9 @@
 // Where an endpoint's input travels: path placeholders, the query string, or a JSON body.
 // The input record is split accordingly, so a body never requires a field that is in the path.
-import type { EndpointModel, FieldModel, MeshModel, RecordTypeModel } from '../../model/types.js';
+import { resolveRecord } from '../../model/lookup.js';
+import type { EndpointModel, FieldModel, MeshModel, RecordTypeModel, ServiceModel } from '../../model/types.js';
 import { fieldToJsonSchema, typeToJsonSchema } from '../json-schema.js';
-import { schemaRefPrefix, toOpenApiSchema } from './schemas.js';
+import { componentRef, toOpenApiSchema } from './schemas.js';
 import type { Parameter, RequestBody } from './types.js';
 
 export interface OperationInput {
@@ -10,14 +11,12 @@ export interface OperationInput {
   requestBody: RequestBody | null;
 }
 
-export function inputRecord(model: MeshModel, endpoint: EndpointModel): RecordTypeModel {
-  const type = model.types.find((t) => t.name === endpoint.input);
-  if (type?.kind !== 'record') throw new Error(`openapi: input ${endpoint.input} of ${endpoint.name} is not a record`);
-  return type;
+export function inputRecord(model: MeshModel, service: ServiceModel, endpoint: EndpointModel): RecordTypeModel {
+  return resolveRecord(model, service.name, endpoint.input);
 }
 
-export function operationInput(model: MeshModel, endpoint: EndpointModel): OperationInput {
-  const record = inputRecord(model, endpoint);
+export function operationInput(model: MeshModel, service: ServiceModel, endpoint: EndpointModel): OperationInput {
+  const record = inputRecord(model, service, endpoint);
   const { pathParams, inputSource } = endpoint.http;
 
   const parameters = pathParams.map((name) => parameter(fieldNamed(record, name), 'path'));
@@ -36,7 +35,7 @@ function fieldNamed(record: RecordTypeModel, name: string): FieldModel {
 
 function parameter(field: FieldModel, where: 'path' | 'query'): Parameter {
   // The description goes on the parameter, where documentation tools show it.
-  const { description, ...schema } = fieldToJsonSchema(field, schemaRefPrefix);
+  const { description, ...schema } = fieldToJsonSchema(field, componentRef);
   return {
     name: field.name,
     in: where,
@@ -54,8 +53,8 @@ function parameter(field: FieldModel, where: 'path' | 'query'): Parameter {
  */
 function body(record: RecordTypeModel, fields: FieldModel[], hasPathParams: boolean): RequestBody {
   const schema = hasPathParams
-    ? toOpenApiSchema(typeToJsonSchema({ ...record, fields }, schemaRefPrefix))
-    : toOpenApiSchema({ $ref: schemaRefPrefix + record.name });
+    ? toOpenApiSchema(typeToJsonSchema({ ...record, fields }, componentRef))
+    : toOpenApiSchema({ $ref: componentRef(record.name) });
   return {
     required: fields.some((f) => !f.optional),
     content: { 'application/json': { schema } },

@@ -3,7 +3,7 @@
 // OutOfStock); they share the response, whose description names each code.
 import type { EndpointModel } from '../../model/types.js';
 import { compare } from '../../model/order.js';
-import { schemaRefPrefix, toOpenApiSchema } from './schemas.js';
+import { componentRef, toOpenApiSchema } from './schemas.js';
 import type { Response, Responses, Schema } from './types.js';
 
 interface ErrorCase {
@@ -35,7 +35,7 @@ export function operationResponses(
         .sort((a, b) => compare(a.code, b.code))
         .map((c) => (c.description ? `${c.code}: ${c.description}` : c.code))
         .join('\n'),
-      content: { 'application/json': { schema: toOpenApiSchema({ $ref: schemaRefPrefix + errorSchema }) } },
+      content: { 'application/json': { schema: toOpenApiSchema({ $ref: componentRef(errorSchema) }) } },
     };
   }
   return responses;
@@ -46,7 +46,7 @@ function success(endpoint: EndpointModel): Response {
   const description = reasons[status] ?? 'Success';
   // 204 must not carry a body even if an output were declared.
   if (!endpoint.output || status === 204) return { description };
-  const ref = { $ref: schemaRefPrefix + endpoint.output.type };
+  const ref = { $ref: componentRef(endpoint.output.type) };
   const schema: Schema = toOpenApiSchema(endpoint.output.list ? { type: 'array', items: ref } : ref);
   return { description, content: { 'application/json': { schema } } };
 }

@@ -2,11 +2,18 @@
 // (transitively), plus the shared error body. Deriving the set from the emitted `$ref`s, rather
 // than from the spec, guarantees every `$ref` resolves and no component is dead weight.
 import { compare } from '../../model/order.js';
-import type { MeshModel, TypeModel } from '../../model/types.js';
+import { resolveType } from '../../model/lookup.js';
+import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { type JsonSchema, typeToJsonSchema } from '../json-schema.js';
 import type { Schema } from './types.js';
 
 export const schemaRefPrefix = '#/components/schemas/';
+
+/**
+ * A component is named like its type: one service's document holds only the service's own types
+ * and mesh-level ones, and a service never reuses a mesh-level name.
+ */
+export const componentRef = (name: string): string => schemaRefPrefix + name;
 
 /**
  * The one cast between json-schema.ts and openapi-types, which cannot express 2020-12's `$ref`
@@ -16,9 +23,9 @@ export function toOpenApiSchema(schema: JsonSchema): Schema {
   return schema as Schema;
 }
 
-/** A component name for the error body that no spec type already uses. */
-export function errorSchemaName(model: MeshModel): string {
-  const taken = new Set(model.types.map((t) => t.name));
+/** A component name for the error body that no type the service sees already uses. */
+export function errorSchemaName(model: MeshModel, service: ServiceModel): string {
+  const taken = new Set(model.types.filter((t) => t.owner === null || t.owner === service.name).map((t) => t.name));
   if (!taken.has('Error')) return 'Error';
   for (let i = 1; ; i++) {
     const name = i === 1 ? 'MeshError' : `MeshError${i}`;
@@ -53,17 +60,15 @@ export function errorBodySchema(): JsonSchema {
 /** Every spec type `root` references, transitively, plus the error body; sorted by name. */
 export function componentSchemas(
   model: MeshModel,
+  service: ServiceModel,
   root: unknown,
   errorName: string,
 ): Record<string, Schema> {
-  const byName = new Map<string, TypeModel>(model.types.map((t) => [t.name, t]));
   const found = new Map<string, JsonSchema>();
   const pending = collectRefs(root).filter((name) => name !== errorName);
   for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
     if (found.has(name)) continue;
-    const type = byName.get(name);
-    if (!type) throw new Error(`openapi: reference to unknown type ${name}`);
-    const schema = typeToJsonSchema(type, schemaRefPrefix);
+    const schema = typeToJsonSchema(resolveType(model, service.name, name), componentRef);
     found.set(name, schema);
     pending.push(...collectRefs(schema));
   }

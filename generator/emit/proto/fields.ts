@@ -1,7 +1,7 @@
 // One record field -> one proto field declaration (ARCHITECTURE.md, "Naming rules").
 import type { FieldModel, PrimitiveName, TypeRef } from '../../model/types.js';
 import { comment } from './comments.js';
-import { protoFieldName } from './names.js';
+import { protoFieldName } from '../../naming/index.js';
 import type { ProtoScope } from './scope.js';
 
 const scalars: Record<PrimitiveName, string> = {

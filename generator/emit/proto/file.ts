@@ -1,6 +1,6 @@
 // Assembling one .proto file from its blocks: syntax, package, imports, then the declarations
 // separated by blank lines (the layout `buf format` keeps as is).
-import { typesProtoFile } from './names.js';
+import { typesProtoFile } from '../../naming/index.js';
 import type { ProtoScope } from './scope.js';
 
 /** The text of a proto file; `blocks` are rendered before this is called, so the scope knows the imports. */

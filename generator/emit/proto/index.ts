@@ -1,15 +1,20 @@
 // Protobuf emitter: buf.yaml, the mesh-level types file and one file per service with a gRPC port.
-import type { EmittedFile } from '../../model/types.js';
-import type { Emitter } from '../types.js';
+// Only types an rpc reaches become messages.
+import { byKey } from '../../model/order.js';
+import type { EmittedFile, Emitter } from '../types.js';
 import { bufYaml } from './buf.js';
+import { reachableTypes } from './reachable.js';
 import { serviceProto } from './service.js';
 import { typesProto } from './types-file.js';
 
 export const emitProto: Emitter = (model) => {
-  const types = typesProto(model);
   const services = model.services.filter((s) => s.ports.grpc !== null);
-  const files: EmittedFile[] = [...(types ? [types] : []), ...services.map((s) => serviceProto(model, s))];
-  const clash = types && files.find((f) => f !== types && f.path === types.path);
-  if (clash) throw new Error(`proto: a service named "types" would share ${types.path} with the mesh-level types`);
-  return files.length === 0 ? [] : [bufYaml(model), ...files];
+  if (services.length === 0) return [];
+  const reached = [...reachableTypes(model, services).values()].sort(byKey);
+  const types = typesProto(model, reached);
+  const files: EmittedFile[] = [bufYaml(model), ...(types ? [types] : []), ...services.map((s) => serviceProto(model, s, reached))];
+  const paths = files.map((f) => f.path);
+  const twice = paths.find((path, i) => paths.indexOf(path) !== i);
+  if (twice) throw new Error(`internal: two proto files would be written to ${twice}`);
+  return files;
 };

@@ -1,8 +1,8 @@
 // Proto message and enum blocks.
 import type { EnumTypeModel, FieldModel } from '../../model/types.js';
+import { enumValueName, enumZeroName } from '../../naming/index.js';
 import { comment } from './comments.js';
 import { fieldLines } from './fields.js';
-import { enumValueName, enumZeroName } from './names.js';
 import type { ProtoScope } from './scope.js';
 
 export interface MessageShape {
@@ -10,15 +10,13 @@ export interface MessageShape {
   description?: string;
   fields: readonly FieldModel[];
   reserved: readonly number[];
-  /** The spec type the fields come from (for error messages), when it is not `name`. */
-  origin?: string;
 }
 
 /** `message X { ... }`, or `message X {}` when it has neither fields nor reserved numbers. */
 export function messageBlock(message: MessageShape, scope: ProtoScope): string[] {
   const lead = comment(message.description, '');
   if (message.fields.length === 0 && message.reserved.length === 0) return [...lead, `message ${message.name} {}`];
-  const body = message.fields.flatMap((f) => fieldLines(f, scope, message.origin ?? message.name));
+  const body = message.fields.flatMap((f) => fieldLines(f, scope, message.name));
   if (message.reserved.length > 0) body.push(`  reserved ${message.reserved.join(', ')};`);
   return [...lead, `message ${message.name} {`, ...body, '}'];
 }

@@ -1,10 +1,11 @@
 // Resolving a type reference to the name it has inside one proto file, and remembering whether
 // that file needs the mesh-level types import (IMPORT_USED: import it only when used).
+import { resolveType } from '../../model/lookup.js';
 import type { MeshModel, TypeModel } from '../../model/types.js';
-import { typesPackage } from './names.js';
+import { typesPackage } from '../../naming/index.js';
 
 export interface ProtoScope {
-  /** The type behind a spec name (throws for an unknown one). */
+  /** The type a name means in this file's scope (throws for an unknown one). */
   type(name: string): TypeModel;
   /** The name to write for a referenced type inside this file. */
   refName(name: string): string;
@@ -14,13 +15,8 @@ export interface ProtoScope {
 
 /** Scope of the file holding the types owned by `owner` (a service name, or null for mesh-level). */
 export function createScope(model: MeshModel, owner: string | null): ProtoScope {
-  const byName = new Map(model.types.map((t) => [t.name, t]));
   let usesMeshTypes = false;
-  const type = (name: string): TypeModel => {
-    const found = byName.get(name);
-    if (!found) throw new Error(`proto: type ${name} is not in the model`);
-    return found;
-  };
+  const type = (name: string): TypeModel => resolveType(model, owner, name);
   return {
     type,
     refName(name) {
@@ -32,8 +28,7 @@ export function createScope(model: MeshModel, owner: string | null): ProtoScope 
         // `shop.shop.v1` first in a service named like its mesh, and fail to compile.
         return `.${typesPackage(model.name)}.${name}`;
       }
-      const from = owner === null ? 'a mesh-level type' : `service ${owner}`;
-      throw new Error(`proto: ${from} references ${name}, a type of service ${target.owner} (types may reference only their own service's and mesh-level types)`);
+      throw new Error(`proto: ${owner ?? 'a mesh-level type'} references ${name}, a type of service ${target.owner}`);
     },
     get usesMeshTypes() {
       return usesMeshTypes;

@@ -1,7 +1,8 @@
 // generated/<svc>/client.ts: the typed client other services (and tests) use to call <svc>.
-import type { EndpointModel, ServiceModel } from '../../model/types.js';
+import type { EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature } from './code.js';
-import { serviceNames } from './names.js';
+import { serviceNames } from '../../naming/index.js';
+import { scopedTypeImports } from './names.js';
 import { endpointDoc, outputType } from './signatures.js';
 
 function clientMethod(endpoint: EndpointModel): string {
@@ -11,12 +12,12 @@ function clientMethod(endpoint: EndpointModel): string {
   return flat.length <= WIDTH ? `${flat}\n` : `${head}\n      ${call}\n`;
 }
 
-export function clientFile(service: ServiceModel): string {
+export function clientFile(model: MeshModel, service: ServiceModel): string {
   const n = serviceNames(service.name);
   const typeNames = service.endpoints.flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input]));
   const imports = importBlock([
     { names: ['CallOptions', 'ClientTransport'], from: 'meshspec/runtime', typeOnly: true },
-    { names: typeNames, from: '../types.js', typeOnly: true },
+    ...scopedTypeImports(model, service.name, typeNames),
     { names: service.endpoints.length > 0 ? [n.definition] : [], from: './definition.js' },
   ]);
 

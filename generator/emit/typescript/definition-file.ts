@@ -1,10 +1,13 @@
 // generated/<svc>/definition.ts: the service as plain data (runtime/service/definition.ts).
+import { keyOf, resolveType } from '../../model/lookup.js';
 import type { EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
+import { outputFiles, protoServiceName, rpcFields, serviceNames, serviceProtoFile, servicePackage, typesPackage } from '../../naming/index.js';
 import { type Literal, code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
-import { pascalCase } from '../../model/names.js';
-import { serviceNames } from './names.js';
 
-function endpointLiteral(endpoint: EndpointModel): Literal {
+function endpointLiteral(model: MeshModel, service: ServiceModel, endpoint: EndpointModel): Literal {
+  // The runtime finds types in the mesh's schema registry by key (`orders.Order`, or `Order` when shared).
+  const key = (name: string) => keyOf(resolveType(model, service.name, name));
+  const fields = rpcFields(endpoint);
   return {
     name: endpoint.name,
     method: endpoint.http.method,
@@ -12,10 +15,10 @@ function endpointLiteral(endpoint: EndpointModel): Literal {
     pathParams: endpoint.http.pathParams,
     inputSource: endpoint.http.inputSource,
     successStatus: endpoint.http.successStatus,
-    input: endpoint.input,
-    output: endpoint.output && { type: endpoint.output.type, list: endpoint.output.list },
+    input: key(endpoint.input),
+    output: endpoint.output && { type: key(endpoint.output.type), list: endpoint.output.list },
     errors: Object.fromEntries(endpoint.errors.map((e) => [e.name, e.status])),
-    grpcMethod: endpoint.grpcMethod,
+    grpc: { method: endpoint.grpcMethod, request: fields.request?.json ?? null, response: fields.response?.json ?? null },
   };
 }
 
@@ -23,9 +26,11 @@ function endpointLiteral(endpoint: EndpointModel): Literal {
 function protoLiteral(model: MeshModel, service: ServiceModel): Literal {
   if (service.ports.grpc === null) return null;
   return {
-    root: code("fileURLToPath(new URL('../proto', import.meta.url))"),
-    file: `${model.name}/${service.name}/v1/${service.name}.proto`,
-    service: `${model.name}.${service.name}.v1.${pascalCase(service.name)}Service`,
+    root: code(`fileURLToPath(new URL('../${outputFiles.protoRoot}', import.meta.url))`),
+    file: serviceProtoFile(model.name, service.name),
+    service: `${servicePackage(model.name, service.name)}.${protoServiceName(service.name)}`,
+    // Which proto package holds which of the mesh's types: the runtime maps messages to schema keys by it.
+    packages: { [servicePackage(model.name, service.name)]: service.name, [typesPackage(model.name)]: null },
   };
 }
 
@@ -36,7 +41,7 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     name: service.name,
     version: model.version,
     ports: { http: service.ports.http, grpc: service.ports.grpc },
-    endpoints: service.endpoints.map(endpointLiteral),
+    endpoints: service.endpoints.map((e) => endpointLiteral(model, service, e)),
     subscriptions: service.subscribes.map((s) => ({ event: s.event, handler: s.handler })),
     publishes: service.publishes,
     calls: service.calls.map((c) => ({ service: c.service, transport: c.transport })),

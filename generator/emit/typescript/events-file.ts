@@ -2,7 +2,7 @@
 import type { MeshModel } from '../../model/types.js';
 import { compare } from '../../model/order.js';
 import { importBlock, jsdoc, joinBlocks, printLiteral, propertyName } from './code.js';
-import { meshEventsName } from './names.js';
+import { meshEventsName } from '../../naming/index.js';
 
 export function eventsFile(model: MeshModel): string {
   const events = [...model.events].sort((a, b) => compare(a.name, b.name));
@@ -13,7 +13,7 @@ export function eventsFile(model: MeshModel): string {
   const members = events.map((e) => `${jsdoc(e.description, 2)}  ${propertyName(e.name)}: ${e.payload};\n`);
   const eventsInterface =
     jsdoc(`Every event of the ${model.name} mesh, by name, with its payload type.`) +
-    `export interface ${meshEventsName(model)} ${members.length === 0 ? '{}' : `{\n${members.join('')}}`}\n`;
+    `export interface ${meshEventsName(model.name)} ${members.length === 0 ? '{}' : `{\n${members.join('')}}`}\n`;
   const catalog = Object.fromEntries(events.map((e) => [e.name, { payload: e.payload, version: e.version }]));
   const catalogConst =
     jsdoc('Payload type (a key of the schemas) and version of every event, for validation and envelopes.') +

@@ -1,7 +1,8 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
-import { serviceNames, siblingModule } from './names.js';
+import { serviceNames, siblingModule } from '../../naming/index.js';
+import { scopedTypeImports } from './names.js';
 import { endpointDoc, findEvent, outputType } from './signatures.js';
 
 /** `export interface Name { … }`, or an empty record type when there are no members. */
@@ -26,7 +27,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel): string {
       from: siblingModule(c.service, 'client'),
       typeOnly: true,
     })),
-    { names: typeNames, from: '../types.js', typeOnly: true },
+    ...scopedTypeImports(model, service.name, typeNames),
   ]);
 
   const clients = interfaceOrEmpty(

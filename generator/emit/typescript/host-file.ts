@@ -2,7 +2,8 @@
 import type { ServiceModel } from '../../model/types.js';
 import type { EmitOptions } from '../types.js';
 import { code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
-import { hookModule, serviceNames, siblingModule } from './names.js';
+import { serviceNames, siblingModule } from '../../naming/index.js';
+import { hookModule } from './names.js';
 
 export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);

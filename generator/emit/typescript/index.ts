@@ -1,7 +1,7 @@
 // The TypeScript emitter: the generated/ files that link the spec to the runtime and the user's
 // hooks. One module per output file kind; this one only lays them out (ARCHITECTURE.md, generated/).
-import type { EmittedFile } from '../../model/types.js';
-import type { Emitter } from '../types.js';
+import { outputFiles, type ServiceModule } from '../../naming/index.js';
+import type { EmittedFile, Emitter } from '../types.js';
 import { clientFile } from './client-file.js';
 import { definitionFile } from './definition-file.js';
 import { errorsFile } from './errors-file.js';
@@ -17,27 +17,28 @@ import { typesFile } from './types-file.js';
 export const emitTypeScript: Emitter = (model, options) => {
   const meshWide = (path: string, content: string): EmittedFile => ({ path, content, sources: [...model.files] });
   const files: EmittedFile[] = [
-    meshWide('schemas.ts', schemasFile(model)),
-    meshWide('types.ts', typesFile(model)),
-    meshWide('events.ts', eventsFile(model)),
-    meshWide('stack.ts', stackFile(model)),
+    meshWide(outputFiles.schemas, schemasFile(model)),
+    { path: outputFiles.meshTypes, content: typesFile(model, null), sources: [model.meshFile] },
+    meshWide(outputFiles.events, eventsFile(model)),
+    meshWide(outputFiles.stack, stackFile(model)),
   ];
   for (const service of model.services) {
     const sources = serviceSources(model, service);
-    const file = (name: string, content: string): EmittedFile => ({
-      path: `${service.name}/${name}`,
+    const file = (module: ServiceModule, content: string): EmittedFile => ({
+      path: outputFiles.serviceModule(service.name, module),
       content,
       sources: [...sources],
     });
     files.push(
-      file('definition.ts', definitionFile(model, service)),
-      file('errors.ts', errorsFile(service)),
-      file('handlers.ts', handlersFile(model, service)),
-      file('client.ts', clientFile(service)),
-      file('host.ts', hostFile(service, options)),
-      file('main.ts', mainFile(model, service)),
+      // A service's types depend only on its own file and the mesh's; its other modules on its callees' too.
+      { path: outputFiles.serviceModule(service.name, 'types'), content: typesFile(model, service.name), sources: [model.meshFile, service.file].sort() },
+      file('definition', definitionFile(model, service)),
+      file('errors', errorsFile(service)),
+      file('handlers', handlersFile(model, service)),
+      file('client', clientFile(model, service)),
+      file('host', hostFile(service, options)),
+      file('main', mainFile(model, service)),
     );
   }
   return files;
 };
-

@@ -1,7 +1,7 @@
 // generated/<svc>/main.ts: the service as its own process (containers, `node generated/<svc>/main.ts`).
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { importBlock, joinBlocks, printLiteral } from './code.js';
-import { serviceNames } from './names.js';
+import { serviceNames } from '../../naming/index.js';
 import { runtimeDefaults } from './runtime-defaults.js';
 
 export function mainFile(model: MeshModel, service: ServiceModel): string {

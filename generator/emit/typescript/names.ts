@@ -1,31 +1,10 @@
-// Identifier and path naming shared by the TypeScript emitters (ARCHITECTURE.md, "Naming rules").
+// Module paths the TypeScript emitters share. Identifiers come from generator/naming.
 import { posix } from 'node:path';
-import { pascalCase } from '../../model/names.js';
-import type { EmitOptions } from '../types.js';
+import { resolveType } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { compare } from '../../model/order.js';
-
-/** Names of everything a service's generated files declare, so every emitter agrees on them. */
-export function serviceNames(service: string) {
-  const Svc = pascalCase(service);
-  return {
-    definition: `${service}Definition`,
-    host: `${service}Host`,
-    client: `${Svc}Client`,
-    createClient: `create${Svc}Client`,
-    clients: `${Svc}Clients`,
-    publishes: `${Svc}Publishes`,
-    context: `${Svc}Context`,
-    eventContext: `${Svc}EventContext`,
-    handlers: `${Svc}Handlers`,
-    subscriptions: `${Svc}Subscriptions`,
-  };
-}
-
-/** `ShopEvents`: the event name -> payload interface of the mesh. */
-export function meshEventsName(model: MeshModel): string {
-  return `${pascalCase(model.name)}Events`;
-}
+import type { EmitOptions } from '../types.js';
+import type { ImportSpec } from './code.js';
 
 /** Spec files a service's generated files derive from: the mesh file, its own and its callees'. */
 export function serviceSources(model: MeshModel, service: ServiceModel): string[] {
@@ -34,9 +13,24 @@ export function serviceSources(model: MeshModel, service: ServiceModel): string[
   return [...new Set(files)].sort(compare);
 }
 
-/** Import specifier of a sibling service folder's file, from inside a service folder. */
-export function siblingModule(service: string, file: string): string {
-  return `../${service}/${file}.js`;
+/**
+ * Type-only imports of `names` (as service `scope` names them) into a module of `generated/<scope>/`:
+ * the service's own types from `./types.js`, mesh-level ones from `../types.js`.
+ */
+export function scopedTypeImports(model: MeshModel, scope: string, names: readonly string[]): ImportSpec[] {
+  const own: string[] = [];
+  const shared: string[] = [];
+  for (const name of new Set(names)) (resolveType(model, scope, name).owner === null ? shared : own).push(name);
+  return [
+    { names: own, from: './types.js', typeOnly: true },
+    { names: shared, from: '../types.js', typeOnly: true },
+  ];
+}
+
+/** The specifier `fromFile` imports `toFile` by (both relative to the output folder): `./routes.js`, `./users/host.js`. */
+export function importPath(fromFile: string, toFile: string): string {
+  const relative = posix.relative(posix.dirname(fromFile), toFile).replace(/\.ts$/, '.js');
+  return relative.startsWith('.') ? relative : `./${relative}`;
 }
 
 /**

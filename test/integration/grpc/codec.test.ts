@@ -38,7 +38,7 @@ function withDefs(change: (defs: Record<string, object>) => void): SchemaRegistr
 
 describe('gRPC codec', () => {
   it('drops enum numbers that have no spec value (UNSPECIFIED or from a newer peer)', () => {
-    const bytes = Buffer.from(root.lookupType('acme.catalog.v1.GetItemResponse').encode({ ...zeroItem(), kind: 0, kinds: [2, 99, 0, 1], http: 7 }).finish());
+    const bytes = Buffer.from(root.lookupType('acme.catalog.v1.GetItemResponse').encode({ item: { ...zeroItem(), kind: 0, kinds: [2, 99, 0, 1], http: 7 } }).finish());
     const decoded = createGrpcCodec(definition, schemas).endpoint('getItem').decodeOutput(bytes) as Record<string, unknown>;
     expect(decoded).not.toHaveProperty('kind');
     expect(decoded).not.toHaveProperty('http');
@@ -46,7 +46,8 @@ describe('gRPC codec', () => {
   });
 
   it('decodes what another proto3 implementation sends for defaults: nothing at all', () => {
-    const decoded = createGrpcCodec(definition, schemas).endpoint('putItem').decodeInput(Buffer.alloc(0));
+    const empty = Buffer.from(root.lookupType('acme.catalog.v1.PutItemRequest').encode({ item: {} }).finish());
+    const decoded = createGrpcCodec(definition, schemas).endpoint('putItem').decodeInput(empty);
     expect(decoded).toStrictEqual({ id: '', count: 0, price: 0, active: false, tags: [], attrs: {}, children: [], scores: {}, kinds: [], parties: {} });
   });
 
@@ -57,9 +58,9 @@ describe('gRPC codec', () => {
 
   it('refuses definitions and schemas that do not match the proto, at startup', () => {
     expect(() => createGrpcCodec({ ...definition, proto: null }, schemas)).toThrow(/service catalog has no gRPC port/);
-    const renamed = { ...definition, endpoints: definition.endpoints.map((e) => (e.name === 'getItem' ? { ...e, grpcMethod: 'FetchItem' } : e)) };
+    const renamed = { ...definition, endpoints: definition.endpoints.map((e) => (e.name === 'getItem' ? { ...e, grpc: { ...e.grpc, method: 'FetchItem' } } : e)) };
     expect(() => createGrpcCodec(renamed, schemas)).toThrow(/acme\.catalog\.v1\.CatalogService has no rpc FetchItem/);
-    const shorter = withDefs((defs) => (defs.ItemKind = { type: 'string', enum: ['physical'] }));
+    const shorter = withDefs((defs) => (defs['catalog.ItemKind'] = { type: 'string', enum: ['physical'] }));
     expect(() => createGrpcCodec(definition, shorter)).toThrow(/proto enum ItemKind has 2 values but its schema 1/);
     const missing = withDefs((defs) => delete defs.Party);
     expect(() => createGrpcCodec(definition, missing)).toThrow(/the mesh schemas have no type Party/);

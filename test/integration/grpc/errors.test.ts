@@ -127,7 +127,7 @@ describe('gRPC errors', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]!.level).toBe(50);
     expect(logged[0]!.requestId).toBe('req-bad-output');
-    expect(logged[0]!.err?.message).toMatch(/GetItemResponse\.kind: "secretValue" is not a value of ItemKind/);
+    expect(logged[0]!.err?.message).toMatch(/Item\.kind: "secretValue" is not a value of ItemKind/);
   });
 
   it('rejects with Timeout (504) when the deadline passes, and cancels the call on the server', async () => {

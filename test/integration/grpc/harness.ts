@@ -4,7 +4,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { typeToJsonSchema } from '../../../generator/emit/json-schema.js';
-import { pascalCase } from '../../../generator/model/names.js';
+import { keyOf, resolveType } from '../../../generator/model/lookup.js';
+import { protoServiceName, rpcFields, serviceProtoFile, servicePackage, typesPackage } from '../../../generator/naming/index.js';
 import type { MeshModel } from '../../../generator/model/types.js';
 import { createGrpcServer, createGrpcTransport, type GrpcServer } from '../../../runtime/grpc/index.js';
 import type { EndpointDescriptor, ServiceDefinition } from '../../../runtime/service/definition.js';
@@ -39,7 +40,8 @@ export interface Harness {
 
 /** The mesh schemas as generated/schemas.ts holds them. */
 export function schemasOf(model: MeshModel): SchemaRegistry {
-  return { $id: `meshspec:${model.name}`, $defs: Object.fromEntries(model.types.map((t) => [t.name, typeToJsonSchema(t, '#/$defs/')])) };
+  const refOf = (scope: string | null) => (name: string) => `#/$defs/${keyOf(resolveType(model, scope, name))}`;
+  return { $id: `meshspec:${model.name}`, $defs: Object.fromEntries(model.types.map((t) => [keyOf(t), typeToJsonSchema(t, refOf(t.owner))])) };
 }
 
 /** The service's definition as generated/<service>/definition.ts holds it, with the proto under `protoRoot`. */
@@ -58,15 +60,20 @@ export function definitionOf(model: MeshModel, serviceName: string, protoRoot: s
       pathParams: e.http.pathParams,
       inputSource: e.http.inputSource,
       successStatus: e.http.successStatus,
-      input: e.input,
-      output: e.output,
+      input: keyOf(resolveType(model, service.name, e.input)),
+      output: e.output && { type: keyOf(resolveType(model, service.name, e.output.type)), list: e.output.list },
       errors: Object.fromEntries(e.errors.map((x) => [x.name, x.status])),
-      grpcMethod: e.grpcMethod,
+      grpc: { method: e.grpcMethod, request: rpcFields(e).request?.json ?? null, response: rpcFields(e).response?.json ?? null },
     })),
     subscriptions: [],
     publishes: [],
     calls: [],
-    proto: service.ports.grpc === null ? null : { root: protoRoot, file: `${model.name}/${service.name}/v1/${service.name}.proto`, service: `${model.name}.${service.name}.v1.${pascalCase(service.name)}Service` },
+    proto: service.ports.grpc === null ? null : {
+      root: protoRoot,
+      file: serviceProtoFile(model.name, service.name),
+      service: `${servicePackage(model.name, service.name)}.${protoServiceName(service.name)}`,
+      packages: { [servicePackage(model.name, service.name)]: service.name, [typesPackage(model.name)]: null },
+    },
   };
 }
 

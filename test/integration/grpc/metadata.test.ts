@@ -5,6 +5,9 @@ import { fixtureModel } from '../../unit/proto/model-fixture.js';
 import { startHarness, type Harness } from './harness.js';
 import { rawCall } from './raw-client.js';
 
+// `DeleteItemRequest { GetItemInput get_item_input = 1; }` holding an empty input: field 1, length 0.
+const emptyInput = Buffer.from([0x0a, 0x00]);
+
 let h: Harness;
 
 beforeAll(async () => {
@@ -48,7 +51,7 @@ describe('gRPC call metadata', () => {
     metadata.set('x-mesh-caller', Buffer.from(JSON.stringify(caller)).toString('base64url'));
     metadata.set('x-request-id', 'raw-1');
     h.invocations.length = 0;
-    const { error } = await rawCall(h.address, '/acme.catalog.v1.CatalogService/DeleteItem', Buffer.alloc(0), metadata);
+    const { error } = await rawCall(h.address, '/acme.catalog.v1.CatalogService/DeleteItem', emptyInput, metadata);
     expect(error).toBeNull();
     expect(h.invocations[0]!.meta.caller).toStrictEqual(caller);
     expect(h.invocations[0]!.meta.requestId).toBe('raw-1');
@@ -59,7 +62,7 @@ describe('gRPC call metadata', () => {
       const metadata = new Metadata();
       metadata.set('x-mesh-caller', value);
       h.invocations.length = 0;
-      const { error } = await rawCall(h.address, '/acme.catalog.v1.CatalogService/DeleteItem', Buffer.alloc(0), metadata);
+      const { error } = await rawCall(h.address, '/acme.catalog.v1.CatalogService/DeleteItem', emptyInput, metadata);
       expect(error).toBeNull();
       expect([value, h.invocations[0]!.meta.caller]).toEqual([value, null]);
     }

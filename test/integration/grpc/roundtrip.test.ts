@@ -78,10 +78,10 @@ describe('gRPC round trips', () => {
 
   it('rejects a client input the proto cannot carry before sending, naming the field', async () => {
     h.invocations.length = 0;
-    await expect(h.transport.call(h.endpoint('putItem'), { ...zeroItem(), count: 1.5 }, {})).rejects.toThrow(/PutItemRequest\.count: expected an integer/);
+    await expect(h.transport.call(h.endpoint('putItem'), { ...zeroItem(), count: 1.5 }, {})).rejects.toThrow(/Item\.count: expected an integer/);
     await expect(h.transport.call(h.endpoint('putItem'), { ...zeroItem(), kind: 'bogus' }, {})).rejects.toThrow(/"bogus" is not a value of ItemKind/);
     const { id: _dropped, ...noId } = zeroItem();
-    await expect(h.transport.call(h.endpoint('putItem'), noId, {})).rejects.toThrow(/PutItemRequest\.id: missing required field/);
+    await expect(h.transport.call(h.endpoint('putItem'), noId, {})).rejects.toThrow(/Item\.id: missing required field/);
     expect(h.invocations).toHaveLength(0);
   });
 });

@@ -13,7 +13,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
-import type { EmittedFile } from '../../../generator/model/types.js';
+import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 
 type Obj = Record<string, any>;

@@ -56,6 +56,10 @@ describe('buf on the emitted protos', () => {
     const model = fixtureModel();
     // A snake_case enum name breaks ENUM_PASCAL_CASE.
     model.types.push({ kind: 'enum', name: 'status_kind', owner: null, values: ['a'], inline: false, source: { file: 'mesh.yaml', line: 1, col: 1 } });
+    // Only types an rpc reaches are emitted: give the enum a field of a reachable record.
+    const item = model.types.find((t) => t.name === 'Item');
+    if (item?.kind !== 'record') throw new Error('the fixture has no Item record');
+    item.fields.push({ name: 'statusKind', number: 30, optional: true, type: { kind: 'ref', name: 'status_kind' }, constraints: {} });
     const result = await bufIn(await protoDirOf(model), ['lint']);
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('status_kind');

@@ -46,7 +46,7 @@ const endpoint = (e: Partial<EndpointDescriptor> & Pick<EndpointDescriptor, 'nam
   successStatus: 200,
   output: { type: 'User', list: false },
   errors: {},
-  grpcMethod: e.name[0]?.toUpperCase() + e.name.slice(1),
+  grpc: { method: e.name[0]?.toUpperCase() + e.name.slice(1), request: e.input, response: 'user' },
   ...e,
 });
 

@@ -9,7 +9,7 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitGateway } from '../../../generator/emit/gateway/index.js';
 import { emitTypeScript } from '../../../generator/emit/typescript/index.js';
-import type { EmittedFile } from '../../../generator/model/types.js';
+import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { exampleHooks } from './example-hooks.js';
 
@@ -119,7 +119,7 @@ describe('generated TypeScript for the example spec', () => {
 
   it('reports an unannotated hook with a wrong return type where the host wires it in', () => {
     const users = [
-      "import type { CreateUser, DeleteUserInput, GetUserInput, User } from '../generated/types.js';",
+      "import type { CreateUser, DeleteUserInput, GetUserInput, User } from '../generated/users/types.js';",
       'const user: User = { id: "1", email: "a@b.c", name: "a", createdAt: "" };',
       'export const handlers = {',
       '  async createUser(_input: CreateUser): Promise<User> { return user; },',

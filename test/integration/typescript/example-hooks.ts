@@ -3,7 +3,7 @@
 // together with the generated code, so they must exercise what the generated types promise.
 
 const users = `import { randomUUID } from 'node:crypto';
-import type { User } from '../generated/types.js';
+import type { User } from '../generated/users/types.js';
 import { EmailTaken, NotFound } from '../generated/users/errors.js';
 import type { UsersHandlers } from '../generated/users/handlers.js';
 
@@ -34,7 +34,8 @@ export const handlers: UsersHandlers = {
 `;
 
 const orders = `import { randomUUID } from 'node:crypto';
-import type { Order, OrderStatus } from '../generated/types.js';
+import type { Order } from '../generated/orders/types.js';
+import type { OrderStatus } from '../generated/types.js';
 import { OrderStatusValues } from '../generated/types.js';
 import { Conflict, NotFound, OutOfStock, UserNotFound } from '../generated/orders/errors.js';
 import type { OrdersHandlers, OrdersSubscriptions } from '../generated/orders/handlers.js';
@@ -111,7 +112,7 @@ export const subscriptions: OrdersSubscriptions = {
 `;
 
 const payments = `import { randomUUID } from 'node:crypto';
-import type { Payment } from '../generated/types.js';
+import type { Payment } from '../generated/payments/types.js';
 import { AmountMismatch, NotFound, PaymentDeclined } from '../generated/payments/errors.js';
 import type { PaymentsHandlers } from '../generated/payments/handlers.js';
 
@@ -144,7 +145,7 @@ export const handlers: PaymentsHandlers = {
 };
 `;
 
-const inventory = `import type { Product, Reservation } from '../generated/types.js';
+const inventory = `import type { Product, Reservation } from '../generated/inventory/types.js';
 import { NotFound, OutOfStock } from '../generated/inventory/errors.js';
 import type { InventoryHandlers, InventorySubscriptions } from '../generated/inventory/handlers.js';
 

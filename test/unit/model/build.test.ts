@@ -2,8 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileSpec } from '../../../generator/pipeline.js';
 import type { MeshModel } from '../../../generator/model/types.js';
-import { parseDuration, parseSize } from '../../../generator/model/units.js';
-import { snakeCase, upperSnakeCase } from '../../../generator/model/names.js';
+import { parseDuration, parseSize } from '../../../common/units.js';
+import { snakeCase, upperSnakeCase } from '../../../generator/naming/index.js';
 
 let model: MeshModel;
 
@@ -26,10 +26,11 @@ describe('model of the example spec', () => {
     expect(parseSize('64kb')).toBe(65_536);
   });
 
-  it('sorts services, types and events by name', () => {
+  it('sorts services and events by name, types by key (mesh-level `Name`, then `<service>.Name`)', () => {
     expect(model.services.map((s) => s.name)).toEqual(['inventory', 'orders', 'payments', 'users']);
-    const names = model.types.map((t) => t.name);
-    expect(names).toEqual([...names].sort());
+    const keys = model.types.map((t) => (t.owner === null ? t.name : `${t.owner}.${t.name}`));
+    expect(keys).toEqual([...keys].sort());
+    expect(keys.slice(0, 5)).toEqual(['OrderEvent', 'OrderStatus', 'PaymentEvent', 'UserCreated', 'UserDeleted']);
     expect(model.events.map((e) => e.name)).toEqual([...model.events.map((e) => e.name)].sort());
   });
 

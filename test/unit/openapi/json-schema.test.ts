@@ -5,7 +5,7 @@ import { typeRefToJsonSchema, typeToJsonSchema } from '../../../generator/emit/j
 import type { TypeModel } from '../../../generator/model/types.js';
 import { types } from './fixture.js';
 
-const defs = '#/$defs/';
+const defs = (name: string) => `#/$defs/${name}`;
 
 function typeNamed(name: string): TypeModel {
   const type = types.find((t) => t.name === name);
@@ -17,7 +17,7 @@ describe('typeRefToJsonSchema', () => {
   it('maps primitives, references, arrays and maps', () => {
     expect(typeRefToJsonSchema({ kind: 'primitive', name: 'integer' }, defs)).toEqual({ type: 'integer' });
     expect(typeRefToJsonSchema({ kind: 'ref', name: 'User' }, defs)).toEqual({ $ref: '#/$defs/User' });
-    expect(typeRefToJsonSchema({ kind: 'array', items: { kind: 'ref', name: 'User' } }, '#/components/schemas/')).toEqual({
+    expect(typeRefToJsonSchema({ kind: 'array', items: { kind: 'ref', name: 'User' } }, (name) => `#/components/schemas/${name}`)).toEqual({
       type: 'array',
       items: { $ref: '#/components/schemas/User' },
     });

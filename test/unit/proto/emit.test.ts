@@ -1,7 +1,8 @@
 // The proto emitter over a hand-built model: layout, numbering, names, labels, imports, errors.
 import { describe, expect, it } from 'vitest';
 import { emitProto } from '../../../generator/emit/proto/index.js';
-import type { EmittedFile, MeshModel, RecordTypeModel } from '../../../generator/model/types.js';
+import type { EmittedFile } from '../../../generator/emit/types.js';
+import type { MeshModel, RecordTypeModel } from '../../../generator/model/types.js';
 import { fixtureModel } from './model-fixture.js';
 
 const options = { hooksImport: '../hooks' };
@@ -112,17 +113,23 @@ describe('emitProto', () => {
   it('builds request and response messages from the input and output types', () => {
     const text = content(emit(fixtureModel()), CATALOG);
     expect(block(text, 'message GetItemRequest {')).toBe('message GetItemRequest {\n  string id = 1;\n}');
-    expect(block(text, 'message ListItemsRequest {')).toBe('message ListItemsRequest {\n  optional ItemKind kind = 1;\n  optional int64 limit = 2;\n}');
+    // A declared input record and an output record travel whole, in field 1.
+    expect(block(text, 'message ListItemsRequest {')).toBe('message ListItemsRequest {\n  ListItemsQuery list_items_query = 1;\n}');
     expect(block(text, 'message ListItemsResponse {')).toBe('message ListItemsResponse {\n  repeated Item items = 1;\n}');
     expect(block(text, 'message DeleteItemResponse {}')).toBe('message DeleteItemResponse {}');
-    // The response of a single record carries its fields and reserved numbers, not a wrapper.
-    const response = block(text, 'message PutItemResponse {');
-    expect(response).toContain('  map<string, double> extras = 20;\n  reserved 5, 9;\n}');
-    expect(response).not.toContain('item');
-    expect(block(text, 'message PutItemRequest {').split('\n').slice(1)).toEqual(block(text, 'message Item {').split('\n').slice(2));
+    expect(block(text, 'message PutItemRequest {')).toBe('message PutItemRequest {\n  Item item = 1;\n}');
+    expect(block(text, 'message PutItemResponse {')).toBe('message PutItemResponse {\n  Item item = 1;\n}');
+    expect(block(text, 'message GetItemResponse {')).toBe('message GetItemResponse {\n  Item item = 1;\n}');
   });
 
-  it('emits owned types in name order after the rpc messages, but not synthesized inputs', () => {
+  it('names the wrapping field after the type, split into words as buf does', () => {
+    const model = fixtureModel();
+    record(model, 'ListItemsQuery').name = 'HTTPListQuery';
+    model.services[0]!.endpoints[2]!.input = 'HTTPListQuery';
+    expect(block(content(emit(model), CATALOG), 'message ListItemsRequest {')).toBe('message ListItemsRequest {\n  HTTPListQuery http_list_query = 1;\n}');
+  });
+
+  it('emits the owned types the rpcs reach in name order after the rpc messages, but not inputs synthesized from path params', () => {
     const text = content(emit(fixtureModel()), CATALOG);
     const heads = text.split('\n').filter((l) => /^(message|enum|service) /.test(l)).map((l) => l.replace(/ \{\}?$/, ''));
     expect(heads).toEqual([
@@ -135,10 +142,21 @@ describe('emitProto', () => {
       'message ListItemsResponse',
       'message PutItemRequest',
       'message PutItemResponse',
+      // deleteItem names GetItemInput as its declared input, so it travels whole; getItem's request has its fields.
+      'message GetItemInput',
       'message Item',
       'enum ItemKind',
       'message ListItemsQuery',
     ]);
+  });
+
+  it('emits no message for a type no rpc reaches', () => {
+    const model = fixtureModel();
+    model.types.push({ kind: 'record', name: 'Orphan', owner: 'catalog', fields: [], reserved: [], source: { file: 'services/catalog.yaml', line: 1, col: 1 } });
+    model.types.push({ kind: 'record', name: 'SharedOrphan', owner: null, fields: [], reserved: [], source: { file: 'mesh.yaml', line: 1, col: 1 } });
+    const files = emit(model);
+    expect(content(files, CATALOG)).not.toContain('Orphan');
+    expect(content(files, TYPES)).not.toContain('SharedOrphan');
   });
 
   it('numbers enum values from 1 in spec order after PREFIX_UNSPECIFIED = 0', () => {
@@ -202,24 +220,24 @@ describe('emitProto', () => {
       const model = fixtureModel();
       model.types.push({ kind: 'record', name: 'Page', owner: 'web', fields: [], reserved: [], source: { file: 'services/web.yaml', line: 1, col: 1 } });
       record(model, 'Item').fields.push({ name: 'page', number: 30, optional: false, type: { kind: 'ref', name: 'Page' }, constraints: {} });
-      expect(() => emitProto(model, options)).toThrow(/service catalog references Page, a type of service web/);
+      expect(() => emitProto(model, options)).toThrow(/type Page is not in the model \(as seen from catalog\)/);
     });
 
     it('an enum as a single output, and a type named like an rpc message', () => {
       const model = fixtureModel();
       model.services[0]!.endpoints[3]!.output = { type: 'ItemKind', list: false };
-      expect(() => emitProto(model, options)).toThrow(/output of putItem is ItemKind, an enum/);
+      expect(() => emitProto(model, options)).toThrow(/ItemKind is used as a record but is an enum/);
       const clash = fixtureModel();
       record(clash, 'ListItemsQuery').name = 'GetItemResponse';
       clash.services[0]!.endpoints[2]!.input = 'GetItemResponse';
-      expect(() => emitProto(clash, options)).toThrow(/declares a type GetItemResponse/);
+      expect(() => emitProto(clash, options)).toThrow(/would declare GetItemResponse twice/);
     });
 
     it('a service named "types" next to mesh-level types', () => {
       const model = fixtureModel();
       model.services[0]!.name = 'types';
       for (const t of model.types) if (t.owner === 'catalog') t.owner = 'types';
-      expect(() => emitProto(model, options)).toThrow(/service named "types"/);
+      expect(() => emitProto(model, options)).toThrow(/two proto files would be written to proto\/acme\/types\/v1\/types\.proto/);
     });
   });
 });

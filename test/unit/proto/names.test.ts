@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { enumPrefix, enumValueName, enumZeroName, protoFieldName, protoServiceName, serviceProtoFile, servicePackage, typesPackage, typesProtoFile } from '../../../generator/emit/proto/names.js';
+import { enumPrefix, enumValueName, enumZeroName, protoFieldName, protoServiceName, serviceProtoFile, servicePackage, typesPackage, typesProtoFile } from '../../../generator/naming/index.js';
 
 describe('proto names', () => {
   it('snake_cases camelCase fields so that protobufjs camelCases them back', () => {

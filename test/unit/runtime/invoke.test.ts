@@ -31,7 +31,7 @@ const endpoint: EndpointDescriptor = {
   input: 'In',
   output: { type: 'Out', list: false },
   errors: { NotFound: 404 },
-  grpcMethod: 'Op',
+  grpc: { method: 'Op', request: 'in', response: 'out' },
 };
 const definition: ServiceDefinition = {
   mesh: 't',

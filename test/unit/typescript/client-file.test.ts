@@ -39,7 +39,7 @@ describe('<svc>/client.ts', () => {
   it('imports the runtime types, the spec types and its definition', () => {
     expect(users).toContain("import type { CallOptions, ClientTransport } from 'meshspec/runtime';\n");
     expect(users).toContain(
-      "import type { CreateUser, DeleteUserInput, GetUserInput, ListUsersInput, User } from '../types.js';\n",
+      "import type { CreateUser, DeleteUserInput, GetUserInput, ListUsersInput, User } from './types.js';\n",
     );
     expect(users).toContain("import { usersDefinition } from './definition.js';\n");
   });

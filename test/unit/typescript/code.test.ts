@@ -69,7 +69,7 @@ describe('imports', () => {
     const block = importBlock([
       { names: ['b'], from: './b.js' },
       { names: [], from: './empty.js' },
-      { names: ['T'], from: 'meshspec/runtime', typeOnly: true },
+      { names: ['HandlerContext'], from: 'meshspec/runtime', typeOnly: true },
       { names: ['a'], from: '../a.js' },
       { names: ['fileURLToPath'], from: 'node:url' },
     ]);

@@ -21,14 +21,16 @@ describe('<svc>/definition.ts', () => {
         "      pathParams: ['id'],",
         "      inputSource: 'none',",
         '      successStatus: 200,',
-        "      input: 'GetUserInput',",
-        "      output: { type: 'User', list: false },",
+        "      input: 'users.GetUserInput',",
+        "      output: { type: 'users.User', list: false },",
         '      errors: { NotFound: 404 },',
-        "      grpcMethod: 'GetUser',",
+        "      grpc: { method: 'GetUser', request: null, response: 'user' },",
         '    },',
       ].join('\n'),
     );
-    expect(users).toContain("      output: { type: 'User', list: true },\n      errors: {},\n");
+    expect(users).toContain("      output: { type: 'users.User', list: true },\n      errors: {},\n");
+    expect(users).toContain("      grpc: { method: 'CreateUser', request: 'createUser', response: 'user' },\n");
+    expect(users).toContain("      grpc: { method: 'ListUsers', request: null, response: 'items' },\n");
     expect(users).toContain('      successStatus: 204,\n');
     expect(users).toContain('      output: null,\n');
     expect(orders).toContain('      errors: { Conflict: 409, NotFound: 404 },\n');
@@ -42,6 +44,7 @@ describe('<svc>/definition.ts', () => {
         "    root: fileURLToPath(new URL('../proto', import.meta.url)),",
         "    file: 'shop/users/v1/users.proto',",
         "    service: 'shop.users.v1.UsersService',",
+        "    packages: { 'shop.users.v1': 'users', 'shop.types.v1': null },",
         '  },',
       ].join('\n'),
     );

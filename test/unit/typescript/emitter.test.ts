@@ -5,18 +5,20 @@ import { fixtureModel } from './fixture.js';
 const options = { hooksImport: '../hooks' };
 
 describe('emitTypeScript', () => {
-  it('lays out the mesh-wide files and six files per service', () => {
+  it('lays out the mesh-wide files and seven files per service', () => {
     expect(emitTypeScript(fixtureModel(), options).map((f) => f.path)).toEqual([
       'schemas.ts',
       'types.ts',
       'events.ts',
       'stack.ts',
+      'orders/types.ts',
       'orders/definition.ts',
       'orders/errors.ts',
       'orders/handlers.ts',
       'orders/client.ts',
       'orders/host.ts',
       'orders/main.ts',
+      'users/types.ts',
       'users/definition.ts',
       'users/errors.ts',
       'users/handlers.ts',
@@ -33,7 +35,8 @@ describe('emitTypeScript', () => {
   it('names the spec files each file derives from: a service its own, the mesh and its callees', () => {
     const files = emitTypeScript(fixtureModel(), options);
     const sources = (path: string) => files.find((f) => f.path === path)?.sources;
-    expect(sources('types.ts')).toEqual(['mesh.yaml', 'services/orders.yaml', 'services/users.yaml']);
+    expect(sources('types.ts')).toEqual(['mesh.yaml']);
+    expect(sources('orders/types.ts')).toEqual(['mesh.yaml', 'services/orders.yaml']);
     expect(sources('users/client.ts')).toEqual(['mesh.yaml', 'services/users.yaml']);
     expect(sources('orders/host.ts')).toEqual(['mesh.yaml', 'services/orders.yaml', 'services/users.yaml']);
   });

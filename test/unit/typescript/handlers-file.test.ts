@@ -54,6 +54,7 @@ describe('<svc>/handlers.ts', () => {
   });
 
   it('imports exactly the spec types it uses', () => {
-    expect(orders).toContain("import type { CancelOrderInput, CreateOrder, Order, UserCreated } from '../types.js';\n");
+    expect(orders).toContain("import type { UserCreated } from '../types.js';\n");
+    expect(orders).toContain("import type { CancelOrderInput, CreateOrder, Order } from './types.js';\n");
   });
 });

@@ -16,27 +16,27 @@ describe('schemas.ts', () => {
     expect(registryOf(text).$id).toBe('meshspec:shop');
   });
 
-  it('holds every type, sorted, with refs into $defs and closed records', () => {
+  it('holds every type by key (`<service>.<Type>` for a service\'s own), sorted, with refs into $defs and closed records', () => {
     const { $defs } = registryOf(text);
     expect(Object.keys($defs)).toEqual([
-      'CancelOrderInput',
-      'CreateOrder',
-      'CreateUser',
-      'DeleteUserInput',
-      'GetUserInput',
-      'ListUsersInput',
-      'Order',
-      'OrderLine',
       'OrderStatus',
-      'User',
       'UserCreated',
+      'orders.CancelOrderInput',
+      'orders.CreateOrder',
+      'orders.Order',
+      'orders.OrderLine',
+      'users.CreateUser',
+      'users.DeleteUserInput',
+      'users.GetUserInput',
+      'users.ListUsersInput',
+      'users.User',
     ]);
-    expect($defs['Order']).toEqual({
+    expect($defs['orders.Order']).toEqual({
       type: 'object',
       description: 'An order.',
       properties: {
         id: { type: 'string' },
-        lines: { type: 'array', items: { $ref: '#/$defs/OrderLine' } },
+        lines: { type: 'array', items: { $ref: '#/$defs/orders.OrderLine' } },
         status: { $ref: '#/$defs/OrderStatus' },
         tags: { type: 'object', additionalProperties: { type: 'string' }, description: 'Free-form labels.' },
       },
@@ -44,6 +44,6 @@ describe('schemas.ts', () => {
       additionalProperties: false,
     });
     expect($defs['OrderStatus']).toEqual({ type: 'string', enum: ['pending', 'confirmed', 'cancelled'] });
-    expect($defs['CreateUser']).toMatchObject({ properties: { email: { type: 'string', format: 'email' } } });
+    expect($defs['users.CreateUser']).toMatchObject({ properties: { email: { type: 'string', format: 'email' } } });
   });
 });

@@ -1,11 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { emitted, fixtureModel } from './fixture.js';
 
-describe('types.ts', () => {
+describe('types.ts and <svc>/types.ts', () => {
   const text = emitted('types.ts');
+  const orders = emitted('orders/types.ts');
+  const users = emitted('users/types.ts');
+
+  it('puts mesh-level types in types.ts and each service\'s own in <svc>/types.ts, importing the shared ones it uses', () => {
+    expect([...text.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1])).toEqual(['OrderStatus', 'UserCreated']);
+    expect(orders).toMatch(/^import type \{ OrderStatus \} from '\.\.\/types\.js';\n/);
+    expect(users).not.toContain('import');
+  });
+
+  it('lets two services each declare a type of the same name', () => {
+    const model = fixtureModel();
+    const source = model.types[0]!.source;
+    model.types.push(
+      { kind: 'record', name: 'Item', owner: 'orders', fields: [], reserved: [], source },
+      { kind: 'record', name: 'Item', owner: 'users', fields: [], reserved: [], source },
+    );
+    expect(emitted('orders/types.ts', model)).toContain('export interface Item {}');
+    expect(emitted('users/types.ts', model)).toContain('export interface Item {}');
+  });
 
   it('declares a record as an interface: optional fields, arrays, maps, enums by name, JSDoc', () => {
-    expect(text).toContain(
+    expect(orders).toContain(
       [
         '/** An order. */',
         'export interface Order {',
@@ -17,12 +36,12 @@ describe('types.ts', () => {
         '}',
       ].join('\n'),
     );
-    expect(text).toContain('export interface User {\n  id: string;\n  email: string;\n  nickname?: string;\n}');
+    expect(users).toContain('export interface User {\n  id: string;\n  email: string;\n  nickname?: string;\n}');
   });
 
   it('maps integers to number and keeps an empty record as `{}`', () => {
-    expect(text).toContain('export interface OrderLine {\n  sku: string;\n  quantity: number;\n}');
-    expect(text).toContain('export interface ListUsersInput {}\n');
+    expect(orders).toContain('export interface OrderLine {\n  sku: string;\n  quantity: number;\n}');
+    expect(users).toContain('export interface ListUsersInput {}\n');
   });
 
   it('declares an enum as a string union plus its values in spec order', () => {
@@ -42,8 +61,8 @@ describe('types.ts', () => {
   it('orders declarations by type name whatever the model order', () => {
     const model = fixtureModel();
     model.types.reverse();
-    expect(emitted('types.ts', model)).toBe(text);
-    const names = [...text.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
+    expect(emitted('orders/types.ts', model)).toBe(orders);
+    const names = [...orders.matchAll(/^export (?:interface|type) (\w+)/gm)].map((m) => m[1]);
     expect(names).toEqual([...names].sort());
   });
 });

@@ -1,10 +1,12 @@
 // Golden error cases: each folder under test/golden/errors holds a broken spec and the exact
 // diagnostics (file:line:col, code, message) meshspec must report for it, all of them at once.
-import { readdirSync, readFileSync } from 'node:fs';
+// `UPDATE_GOLDEN=1 npx vitest run test/unit/language/golden-errors.test.ts` rewrites expected.txt
+// from what meshspec reports now: review the diff before committing it.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSpec } from '../../../generator/pipeline.js';
-import { formatDiagnostic } from '../../../generator/spec/diagnostics.js';
+import { formatDiagnostic } from '../../../generator/language/diagnostics.js';
 
 const root = path.resolve(import.meta.dirname, '../../golden/errors');
 const cases = readdirSync(root).sort();
@@ -19,10 +21,12 @@ describe('golden error cases', () => {
   for (const name of cases) {
     it(name, async () => {
       const dir = path.join(root, name);
-      const expected = readFileSync(path.join(dir, 'expected.txt'), 'utf8').trimEnd().split('\n');
       const result = await compileSpec('spec', dir);
+      const actual = result.diagnostics.map(formatDiagnostic);
+      if (process.env.UPDATE_GOLDEN) writeFileSync(path.join(dir, 'expected.txt'), `${actual.join('\n')}\n`);
+      const expected = readFileSync(path.join(dir, 'expected.txt'), 'utf8').trimEnd().split('\n');
       expect(result.model).toBeNull();
-      expect(result.diagnostics.map(formatDiagnostic)).toEqual(expected);
+      expect(actual).toEqual(expected);
     });
   }
 });

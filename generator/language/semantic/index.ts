@@ -1,7 +1,8 @@
 // Semantic checks: everything the JSON Schema cannot say (references, uniqueness, clashes).
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
-import { checkEvents, checkGateway, checkPorts, checkProtoNames } from './mesh.js';
+import { checkGeneratedNames } from './generated-names.js';
+import { checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
 import { checkServices } from './services.js';
 import { checkTypes } from './types.js';
@@ -12,7 +13,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkServices(index, report);
   checkEvents(index, report);
   checkPorts(index, report);
-  checkProtoNames(index, report);
+  checkGeneratedNames(index, report);
   checkGateway(index, report);
   return report.diagnostics;
 }

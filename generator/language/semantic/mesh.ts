@@ -1,9 +1,9 @@
 // Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway routes.
-import { pascalCase, pathParams } from '../../model/names.js';
+import { pathParams } from '../../naming/index.js';
 import { isRecord, unknownName, type SpecIndex } from '../collect.js';
 import type { SpecDocument, SpecPath } from '../load.js';
 import type { Reporter } from './reporter.js';
-import { specTypeNames } from './types.js';
+import { checkTypeRef } from './types.js';
 
 export function checkEvents(index: SpecIndex, report: Reporter): void {
   const published = new Set<string>();
@@ -14,10 +14,10 @@ export function checkEvents(index: SpecIndex, report: Reporter): void {
     for (const e of Object.keys(service.raw.subscribes ?? {})) subscribed.add(e);
   }
   for (const event of index.events.values()) {
-    const payload = index.types.get(event.raw.payload);
-    if (!payload || payload.form === 'synthesized-input') {
-      if (!index.unchecked.types.has(event.raw.payload)) report.error(event.doc, [...event.path, 'payload'], 'unknown-type', unknownName('type', event.raw.payload, specTypeNames(index)));
-    } else if (!isRecord(payload)) {
+    // Publishers and subscribers in any service share the payload: it is a mesh-level type.
+    const rule = 'an event payload is shared by every publisher and subscriber, so it must be a mesh-level type';
+    const payload = checkTypeRef(index, null, event.doc, [...event.path, 'payload'], event.raw.payload, report, rule);
+    if (payload && !isRecord(payload)) {
       report.error(event.doc, [...event.path, 'payload'], 'not-a-record', `an event payload must be a record type, and \`${event.raw.payload}\` is an enum`);
     }
     // Who publishes what is unknown while a service file failed the schema: judge usage only on a whole spec.
@@ -45,21 +45,6 @@ export function checkPorts(index: SpecIndex, report: Reporter): void {
   for (const service of index.services.values()) {
     claim(service.raw.ports.http, `${service.name} (http)`, service.doc, ['ports', 'http']);
     claim(service.raw.ports.grpc, `${service.name} (grpc)`, service.doc, ['ports', 'grpc']);
-  }
-}
-
-/** gRPC request/response messages are named `<Method>Request`/`<Method>Response` in the service's proto package. */
-export function checkProtoNames(index: SpecIndex, report: Reporter): void {
-  for (const service of index.services.values()) {
-    if (service.raw.ports.grpc === undefined) continue;
-    for (const name of Object.keys(service.raw.endpoints ?? {})) {
-      for (const wrapper of [`${pascalCase(name)}Request`, `${pascalCase(name)}Response`]) {
-        const clash = index.types.get(wrapper);
-        if (clash && clash.owner === service.name) {
-          report.error(clash.doc, clash.path, 'proto-name-clash', `\`${wrapper}\` is the name of the gRPC message of endpoint \`${name}\` in service \`${service.name}\`; rename the type`, { key: true });
-        }
-      }
-    }
   }
 }
 

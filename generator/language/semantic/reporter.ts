@@ -1,15 +1,15 @@
 // Collects the diagnostics of the semantic checks, located in their documents.
 import type { Diagnostic, Severity } from '../diagnostics.js';
-import { locate, type SpecDocument, type SpecPath } from '../load.js';
+import { locate, type LocateOptions, type SpecDocument, type SpecPath } from '../load.js';
 
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
 
-  error(doc: SpecDocument, path: SpecPath, code: string, message: string, options: { key?: boolean } = {}): void {
+  error(doc: SpecDocument, path: SpecPath, code: string, message: string, options: LocateOptions = {}): void {
     this.add('error', doc, path, code, message, options);
   }
 
-  warning(doc: SpecDocument, path: SpecPath, code: string, message: string, options: { key?: boolean } = {}): void {
+  warning(doc: SpecDocument, path: SpecPath, code: string, message: string, options: LocateOptions = {}): void {
     this.add('warning', doc, path, code, message, options);
   }
 
@@ -19,7 +19,7 @@ export class Reporter {
     return `${doc.file}:${line}:${col}`;
   }
 
-  private add(severity: Severity, doc: SpecDocument, path: SpecPath, code: string, message: string, options: { key?: boolean }) {
+  private add(severity: Severity, doc: SpecDocument, path: SpecPath, code: string, message: string, options: LocateOptions) {
     this.diagnostics.push({ severity, code, message, file: doc.file, ...locate(doc, path, options) });
   }
 }

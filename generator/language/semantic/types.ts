@@ -1,20 +1,12 @@
 // Checks of type declarations: field references, field numbers, constraints that fit the field's type,
-// names that clash with generated code, and which types a type may reference.
-import { pascalCase } from '../../model/names.js';
-import { builtinErrorStatus } from '../../../runtime/errors/index.js';
-import { recordFields, unknownName, type SpecIndex, type TypeDeclaration } from '../collect.js';
+// and which types a type may reference. (Names that clash with generated code: generated-names.ts.)
+import { lookupType, maybeDeclared, otherOwners, recordFields, unknownName, visibleTypeNames, type Scope, type SpecIndex, type TypeDeclaration } from '../collect.js';
+import type { SpecDocument, SpecPath } from '../load.js';
 import type { RawField } from '../raw.js';
+import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
 
 const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean']);
-// Names the generated TypeScript uses itself: a spec type with one of these names would shadow it.
-const RESERVED_TYPE_NAMES = new Set([
-  'Array', 'Boolean', 'Date', 'Error', 'Function', 'Map', 'Number', 'Object', 'Promise', 'Record', 'RegExp', 'Set',
-  'String', 'Symbol', 'Partial', 'Required', 'Readonly', 'Pick', 'Omit', 'Exclude', 'Extract', 'NonNullable',
-  'ReturnType', 'Parameters', 'Awaited', 'JSON', 'Math', 'URL', 'Buffer', 'MeshError', 'HandlerContext', 'CallOptions',
-  'ClientTransport', 'ServiceDefinition', 'ServiceHostOptions', 'EventCatalog', 'SchemaRegistry', 'TransportFor',
-  'NotImplemented', 'ValidationFailed', 'InternalError', 'Timeout', ...Object.keys(builtinErrorStatus),
-]);
 const CONSTRAINTS: Record<string, string[]> = {
   string: ['format', 'pattern', 'minLength', 'maxLength'],
   integer: ['minimum', 'maximum'],
@@ -26,30 +18,11 @@ const ALL_CONSTRAINTS = [...new Set(Object.values(CONSTRAINTS).flat())];
 const PROTO_RESERVED = { from: 19000, to: 19999 };
 
 export function checkTypes(index: SpecIndex, report: Reporter): void {
-  const generatedNames = generatedTypeNames(index);
   for (const declaration of index.types.values()) {
-    if (declaration.form !== 'synthesized-input') {
-      const clash = RESERVED_TYPE_NAMES.has(declaration.name)
-        ? 'a name the generated TypeScript uses itself'
-        : generatedNames.get(declaration.name);
-      if (clash) report.error(declaration.doc, declaration.path, 'reserved-name', `type name \`${declaration.name}\` is ${clash}; choose another name`, { key: true });
-    }
     if (declaration.form !== 'spec') continue;
     checkFieldNumbers(declaration, report);
     for (const [name, field] of recordFields(declaration)) checkField(index, declaration, name, field, report);
   }
-}
-
-/** Names the TypeScript emitter gives its own declarations (handlers, clients, events). */
-function generatedTypeNames(index: SpecIndex): Map<string, string> {
-  const names = new Map<string, string>();
-  for (const service of index.services.keys()) {
-    for (const suffix of ['Handlers', 'Subscriptions', 'Context', 'Clients', 'Publishes', 'Client']) {
-      names.set(`${pascalCase(service)}${suffix}`, `generated for service \`${service}\``);
-    }
-  }
-  if (index.mesh) names.set(`${pascalCase(index.mesh.name)}Events`, 'the generated map of the mesh\'s events');
-  return names;
 }
 
 function checkFieldNumbers(declaration: TypeDeclaration & { form: 'spec' }, report: Reporter): void {
@@ -77,6 +50,8 @@ function checkField(index: SpecIndex, owner: TypeDeclaration & { form: 'spec' },
   const fail = (key: string | null, code: string, message: string) => report.error(owner.doc, key ? [...at, key] : at, code, message, { key: key === null });
   const label = `\`${owner.name}.${name}\``;
 
+  // Hooks and the runtime read fields as properties of plain objects: `constructor` is always "there".
+  if (isPrototypeMember(name)) fail(null, 'reserved-name', prototypeMessage('a field', name, 'a missing value would read as present'));
   if (field.enum !== undefined && field.type !== undefined && field.type !== 'string') {
     fail('type', 'enum-with-type', `${label} has an inline \`enum\`, so its type is the enum; remove \`type: ${field.type}\``);
   }
@@ -113,17 +88,26 @@ function checkField(index: SpecIndex, owner: TypeDeclaration & { form: 'spec' },
   if (field.type !== undefined && !PRIMITIVES.has(field.type) && field.type !== 'array' && field.type !== 'map') references.push(['type', field.type]);
   if (field.items !== undefined && !PRIMITIVES.has(field.items)) references.push(['items', field.items]);
   if (field.values !== undefined && !PRIMITIVES.has(field.values)) references.push(['values', field.values]);
+  const whose = owner.owner === null ? 'mesh-level types' : `types of service \`${owner.owner}\``;
   for (const [key, ref] of references) {
-    const target = index.types.get(ref);
-    if (!target || target.form === 'synthesized-input') {
-      if (!index.unchecked.types.has(ref)) fail(key, 'unknown-type', unknownName('type', ref, specTypeNames(index)));
-    } else if (target.owner !== null && target.owner !== owner.owner) {
-      const where = owner.owner === null ? 'mesh-level types' : `types of service \`${owner.owner}\``;
-      fail(key, 'cross-service-type', `\`${ref}\` belongs to service \`${target.owner}\`; ${where} may only use their own types and mesh-level ones: move \`${ref}\` to mesh.yaml \`types\` to share it`);
-    }
+    checkTypeRef(index, owner.owner, owner.doc, [...at, key], ref, report, `${whose} may only use their own types and mesh-level ones`);
   }
 }
 
-export function specTypeNames(index: SpecIndex): string[] {
-  return [...index.types.values()].filter((t) => t.form !== 'synthesized-input').map((t) => t.name);
+/**
+ * Reports a reference to a type `scope` cannot see: unknown (with a suggestion), or another service's
+ * own type (`rule` says which types the place may use). Returns the type when the reference is good.
+ */
+export function checkTypeRef(index: SpecIndex, scope: Scope, doc: SpecDocument, at: SpecPath, name: string, report: Reporter, rule: string): TypeDeclaration | undefined {
+  const found = lookupType(index, scope, name);
+  if (found) return found;
+  if (maybeDeclared(index, scope, name)) return undefined;
+  const owners = otherOwners(index, scope, name);
+  if (owners.length > 0) {
+    const belongs = owners.length === 1 ? `service \`${owners[0]}\`` : `services ${owners.map((o) => `\`${o}\``).join(', ')}`;
+    report.error(doc, at, 'cross-service-type', `\`${name}\` belongs to ${belongs}; ${rule}: move \`${name}\` to mesh.yaml \`types\` to share it`);
+  } else {
+    report.error(doc, at, 'unknown-type', unknownName('type', name, visibleTypeNames(index, scope)));
+  }
+  return undefined;
 }

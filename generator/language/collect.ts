@@ -1,10 +1,14 @@
 // Gathers every declaration of the spec (services, types, events) into one index with its location,
 // reporting duplicates. Semantic checks and the model builder both read this index, so names are
 // derived in one place (inline enums, synthesized inputs).
+//
+// Types have scopes: a service's types belong to it (two services may each declare `Item`), the
+// types of mesh.yaml are shared. Inside a service a name means the service's own type, else the
+// mesh-level one; a service type may not reuse a mesh-level name, so that is never ambiguous.
 import { didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
 import type { RawEndpoint, RawField, RawMesh, RawService, RawTypeDecl } from './raw.js';
-import { inlineEnumName, pathParams, synthesizedInputName } from '../model/names.js';
+import { inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
 
 export interface Declared<T> {
   name: string;
@@ -13,6 +17,7 @@ export interface Declared<T> {
   path: SpecPath;
 }
 
+/** A type: `owner` is the service that declares it, or null for a mesh-level type. */
 export type TypeDeclaration =
   | (Declared<RawTypeDecl> & { form: 'spec'; owner: string | null })
   | (Declared<RawField> & { form: 'inline-enum'; owner: string | null; parentType: string; field: string })
@@ -21,15 +26,19 @@ export type TypeDeclaration =
 export interface SpecIndex {
   mesh: Declared<RawMesh> | null;
   services: Map<string, Declared<RawService>>;
+  /** Every type by its key (`typeKey`: `Item` for a mesh-level type, `orders.Item` for a service's). */
   types: Map<string, TypeDeclaration>;
   events: Map<string, Declared<{ payload: string; version?: number; description?: string }>>;
   /**
    * Names declared in documents that failed the schema (read loosely). Those documents are not
-   * checked further, but references to their names are not reported as unknown: the user sees
-   * every real problem at once, and no false ones.
+   * checked further, but references to their names are not reported as unknown, nor judged by a
+   * kind nobody could check: the user sees every real problem at once, and no false ones.
    */
   unchecked: { services: Set<string>; types: Set<string>; events: Set<string> };
 }
+
+/** The scope a reference is resolved in: a service's name, or null for mesh.yaml. */
+export type Scope = string | null;
 
 export function collect(documents: SpecDocument[], failed: SpecDocument[] = []): { index: SpecIndex; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -41,17 +50,24 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
     return `${d.doc.file}:${pos.line}:${pos.col}`;
   };
 
-  const addType = (declaration: TypeDeclaration, clash: (previous: TypeDeclaration) => string) => {
-    const previous = index.types.get(declaration.name);
+  /** `clash(at, fix)`: the message for a name already taken at `at`; `fix` says what to do about it. */
+  const addType = (declaration: TypeDeclaration, clash: (at: string, fix: string) => string, fix: string) => {
+    const previous = index.types.get(typeKey(declaration.owner, declaration.name));
     if (previous) {
-      error(declaration.doc, declaration.path, 'duplicate-type', clash(previous));
+      error(declaration.doc, declaration.path, 'duplicate-type', clash(`already declared at ${where(previous)}${describeForm(previous)}`, fix));
       return;
     }
-    index.types.set(declaration.name, declaration);
+    const shadowed = declaration.owner === null ? undefined : index.types.get(declaration.name);
+    if (shadowed) {
+      const reason = `also a mesh-level type (${where(shadowed)}), and a service's types may not reuse a mesh-level name`;
+      error(declaration.doc, declaration.path, 'shadowed-type', clash(reason, fix || '; rename it, or use the mesh-level type'));
+      return;
+    }
+    index.types.set(typeKey(declaration.owner, declaration.name), declaration);
   };
   const addTypes = (doc: SpecDocument, types: Record<string, RawTypeDecl> | undefined, owner: string | null) => {
     for (const [name, raw] of Object.entries(types ?? {})) {
-      addType({ form: 'spec', name, raw, doc, path: ['types', name], owner }, (p) => `type \`${name}\` is already declared at ${where(p)}${describeForm(p)}`);
+      addType({ form: 'spec', name, raw, doc, path: ['types', name], owner }, (at, fix) => `type \`${name}\` is ${at}${fix}`, '');
     }
     for (const [typeName, raw] of Object.entries(types ?? {})) {
       for (const [field, spec] of Object.entries(raw.fields ?? {})) {
@@ -59,13 +75,16 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
         const name = inlineEnumName(typeName, field);
         addType(
           { form: 'inline-enum', name, raw: spec, doc, path: ['types', typeName, 'fields', field], owner, parentType: typeName, field },
-          (p) => `the inline enum of \`${typeName}.${field}\` is named \`${name}\`, which is already declared at ${where(p)}; declare the enum as a type and refer to it`,
+          (at, fix) => `the inline enum of \`${typeName}.${field}\` is named \`${name}\`, which is ${at}${fix}`,
+          '; declare the enum as a type and refer to it',
         );
       }
     }
   };
 
-  for (const doc of documents) {
+  // The mesh file first, so that its types are known when a service's type shadows one.
+  const ordered = [...documents].sort((a, b) => Number(b.kind === 'mesh') - Number(a.kind === 'mesh'));
+  for (const doc of ordered) {
     if (doc.kind === 'mesh') {
       const raw = doc.data as RawMesh;
       index.mesh = { name: raw.mesh, raw, doc, path: [] };
@@ -91,12 +110,50 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
       const params = pathParams(raw.http.split(' ')[1] ?? '');
       addType(
         { form: 'synthesized-input', name, raw, doc: service.doc, path: ['endpoints', endpoint], owner: service.name, endpoint, params },
-        (p) => `endpoint \`${endpoint}\` has no \`input\`, so its input type is named \`${name}\`, which is already declared at ${where(p)}; give the endpoint an explicit \`input\``,
+        (at, fix) => `endpoint \`${endpoint}\` has no \`input\`, so its input type is named \`${name}\`, which is ${at}${fix}`,
+        '; give the endpoint an explicit `input`',
       );
     }
   }
   return { index, diagnostics };
 }
+
+/** The type `name` means in `scope`: the scope's own type, else the mesh-level one. Synthesized inputs cannot be named. */
+export function lookupType(index: SpecIndex, scope: Scope, name: string): TypeDeclaration | undefined {
+  const found = (scope === null ? undefined : index.types.get(typeKey(scope, name))) ?? index.types.get(name);
+  return found?.form === 'synthesized-input' ? undefined : found;
+}
+
+/** True when a document that failed the schema may declare `name` where `scope` sees it: it must not be called unknown. */
+export function maybeDeclared(index: SpecIndex, scope: Scope, name: string): boolean {
+  const { types } = index.unchecked;
+  return types.has(name) || (scope !== null && types.has(typeKey(scope, name))) || types.has(typeKey(ANY_SERVICE, name));
+}
+
+/** The kind of the type `name` in `scope`; 'unknown' when it is not declared or was declared in a document nobody could check. */
+export function typeKind(index: SpecIndex, scope: Scope, name: string | undefined): 'record' | 'enum' | 'unknown' {
+  const found = name === undefined ? undefined : lookupType(index, scope, name);
+  if (!found) return 'unknown';
+  return isRecord(found) ? 'record' : 'enum';
+}
+
+/** Names a reference in `scope` may use (for "did you mean"). */
+export function visibleTypeNames(index: SpecIndex, scope: Scope): string[] {
+  return [...index.types.values()]
+    .filter((t) => t.form !== 'synthesized-input' && (t.owner === null || t.owner === scope))
+    .map((t) => t.name);
+}
+
+/** Services other than `scope` whose own types include `name`. */
+export function otherOwners(index: SpecIndex, scope: Scope, name: string): string[] {
+  return [...index.types.values()]
+    .filter((t) => t.form !== 'synthesized-input' && t.name === name && t.owner !== null && t.owner !== scope)
+    .map((t) => t.owner!)
+    .sort();
+}
+
+/** Stands for a service file whose `service` name could not be read. */
+const ANY_SERVICE = '*';
 
 /** What documents that failed the schema seem to declare: only keys and names of the right JS type. */
 function uncheckedNames(failed: SpecDocument[]): SpecIndex['unchecked'] {
@@ -104,12 +161,14 @@ function uncheckedNames(failed: SpecDocument[]): SpecIndex['unchecked'] {
   const keys = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : []);
   for (const doc of failed) {
     const data = doc.data as Record<string, unknown> | null;
-    if (typeof data?.service === 'string') names.services.add(data.service);
+    const service = typeof data?.service === 'string' ? data.service : null;
+    const owner = doc.kind === 'mesh' ? null : (service ?? ANY_SERVICE);
+    if (service !== null) names.services.add(service);
     for (const [event] of keys(data?.events)) names.events.add(event);
     for (const [typeName, declaration] of keys(data?.types)) {
-      names.types.add(typeName);
+      names.types.add(typeKey(owner, typeName));
       for (const [field, spec] of keys((declaration as { fields?: unknown } | null)?.fields)) {
-        if ((spec as { enum?: unknown } | null)?.enum !== undefined) names.types.add(inlineEnumName(typeName, field));
+        if ((spec as { enum?: unknown } | null)?.enum !== undefined) names.types.add(typeKey(owner, inlineEnumName(typeName, field)));
       }
     }
   }

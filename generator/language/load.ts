@@ -13,6 +13,8 @@ export interface SpecDocument {
   kind: 'mesh' | 'service';
   doc: Document.Parsed;
   lineCounter: LineCounter;
+  /** The file's text, for pointing inside a value (`{id}` in `GET /users/{id}`). */
+  source: string;
   /** Plain data of the document. */
   data: unknown;
 }
@@ -72,17 +74,23 @@ export async function loadSpec(specDir: string, cwd: string = process.cwd()): Pr
       });
     }
     if (doc.errors.length > 0) continue;
-    documents.push({ file, sourceName: sourceName(abs), kind, doc, lineCounter, data: doc.toJS({ maxAliasCount: 100 }) });
+    documents.push({ file, sourceName: sourceName(abs), kind, doc, lineCounter, source: text, data: doc.toJS({ maxAliasCount: 100 }) });
   }
   return { documents, diagnostics };
 }
 
+export interface LocateOptions {
+  /** The position of the last key itself (for "unknown key" or "duplicate name" messages). */
+  key?: boolean;
+  /** Text inside the value to point at (the first occurrence), e.g. `{id}` in `GET /users/{id}`. */
+  within?: string;
+}
+
 /**
- * Position of the node at `at` (a key path into the document). With `key: true`, the position of the
- * last key itself (for "unknown key" or "duplicate name" messages). When the path does not exist
- * (a missing key), the deepest node that does exist.
+ * Position of the node at `at` (a key path into the document), or of `key`/`within` it. When the
+ * path does not exist (a missing key), the deepest node that does exist.
  */
-export function locate(document: SpecDocument, at: SpecPath, options: { key?: boolean } = {}): { line: number; col: number } {
+export function locate(document: SpecDocument, at: SpecPath, options: LocateOptions = {}): { line: number; col: number } {
   let node: unknown = document.doc.contents;
   let offset = rangeStart(node) ?? 0;
   for (let i = 0; i < at.length; i++) {
@@ -102,6 +110,10 @@ export function locate(document: SpecDocument, at: SpecPath, options: { key?: bo
       break;
     }
     offset = rangeStart(node) ?? offset;
+  }
+  if (options.within !== undefined && isScalar(node) && node.range) {
+    const found = document.source.slice(node.range[0], node.range[1]).indexOf(options.within);
+    if (found >= 0) offset = node.range[0] + found;
   }
   return document.lineCounter.linePos(offset);
 }

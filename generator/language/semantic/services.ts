@@ -1,16 +1,19 @@
 // Checks of each service: what it calls, its errors, endpoints, events and routes.
-import { builtinErrorStatus } from '../../../runtime/errors/index.js';
-import { pathParams } from '../../model/names.js';
-import { isRecord, recordFields, unknownName, type Declared, type SpecIndex } from '../collect.js';
+import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
+import { pathParams } from '../../naming/index.js';
+import { didYouMean } from '../diagnostics.js';
+import { isRecord, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
 import type { RawEndpoint, RawService } from '../raw.js';
+import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
-import { specTypeNames } from './types.js';
+import { checkTypeRef } from './types.js';
 
 const QUERY_METHODS = new Set(['GET', 'DELETE']);
 const SCALARS = new Set(['string', 'integer', 'number', 'boolean']);
 
 export function checkServices(index: SpecIndex, report: Reporter): void {
   for (const service of index.services.values()) {
+    if (isPrototypeMember(service.name)) report.error(service.doc, ['service'], 'reserved-name', prototypeMessage('a service', service.name, 'a client looked up for a service that is not called would seem to exist'));
     checkCalls(index, service, report);
     checkErrors(service, report);
     checkEndpoints(index, service, report);
@@ -34,7 +37,7 @@ function checkCalls(index: SpecIndex, service: Declared<RawService>, report: Rep
 
 function checkErrors(service: Declared<RawService>, report: Reporter): void {
   for (const name of Object.keys(service.raw.errors ?? {})) {
-    if (name in builtinErrorStatus) {
+    if (isBuiltinError(name)) {
       report.error(service.doc, ['errors', name], 'duplicate-error', `\`${name}\` is a built-in error; use it without declaring it`, { key: true });
     }
   }
@@ -79,43 +82,43 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
   const input = checkRecordRef(index, service, at, endpoint.input, 'input', report);
   if (!input) return;
   const fields = new Map(recordFields(input));
+  const http = ['endpoints', name, 'http'];
   for (const param of params) {
     const field = fields.get(param);
+    const place = { within: `{${param}}` };
     if (!field) {
-      report.error(service.doc, ['endpoints', name, 'http'], 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\``);
-    } else if (field.optional || !(field.type === 'string' || field.type === 'integer' || field.enum || isEnumType(index, field.type))) {
-      report.error(service.doc, ['endpoints', name, 'http'], 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\``);
+      report.error(service.doc, http, 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\`${didYouMean(param, fields.keys())}`, place);
+    } else if (field.optional || !(field.type === 'string' || field.type === 'integer' || field.enum || enumLike(index, service, field.type))) {
+      report.error(service.doc, http, 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\``, place);
     }
   }
   if (!QUERY_METHODS.has(method)) return;
   for (const [field, spec] of fields) {
     if (params.includes(field)) continue;
-    const scalar = spec.enum !== undefined || SCALARS.has(spec.type ?? '') || isEnumType(index, spec.type) ||
-      (spec.type === 'array' && (SCALARS.has(spec.items ?? '') || isEnumType(index, spec.items)));
+    // A type declared in a file that failed the schema is not judged: its kind is anybody's guess.
+    const scalar = spec.enum !== undefined || SCALARS.has(spec.type ?? '') || enumLike(index, service, spec.type) ||
+      (spec.type === 'array' && (SCALARS.has(spec.items ?? '') || enumLike(index, service, spec.items)));
     if (!scalar) {
       report.error(service.doc, at, 'query-field-not-scalar', `${method} takes its input from the query string, so \`${input.name}.${field}\` must be a scalar, an enum or a list of them; use POST for structured input`);
     }
   }
 }
 
-function isEnumType(index: SpecIndex, name: string | undefined): boolean {
-  const declaration = name === undefined ? undefined : index.types.get(name);
-  return declaration !== undefined && !isRecord(declaration);
+/**
+ * An enum, or a type reference nobody can judge: undeclared (reported on its own) or declared in a
+ * file that failed the schema. Either way no second error about its kind.
+ */
+function enumLike(index: SpecIndex, service: Declared<RawService>, type: string | undefined): boolean {
+  if (type === undefined || SCALARS.has(type) || type === 'array' || type === 'map') return false;
+  return typeKind(index, service.name, type) !== 'record';
 }
 
 /** Checks that `name` is a record type a service may use in its endpoints; returns it when it is. */
 function checkRecordRef(index: SpecIndex, service: Declared<RawService>, at: (string | number)[], name: string, role: string, report: Reporter) {
-  const target = index.types.get(name);
-  if (!target || target.form === 'synthesized-input') {
-    if (!index.unchecked.types.has(name)) report.error(service.doc, at, 'unknown-type', unknownName('type', name, specTypeNames(index)));
-    return undefined;
-  }
-  if (!isRecord(target)) {
+  const rule = "an endpoint may use its service's types and mesh-level ones";
+  const target = checkTypeRef(index, service.name, service.doc, at, name, report, rule);
+  if (target && !isRecord(target)) {
     report.error(service.doc, at, 'not-a-record', `the ${role} of an endpoint must be a record type, and \`${name}\` is an enum`);
-    return undefined;
-  }
-  if (target.owner !== null && target.owner !== service.name) {
-    report.error(service.doc, at, 'cross-service-type', `\`${name}\` belongs to service \`${target.owner}\`; an endpoint may use its service's types and mesh-level ones: move \`${name}\` to mesh.yaml \`types\` to share it`);
     return undefined;
   }
   return target;
@@ -139,13 +142,4 @@ function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Re
 
 function knownEvent(index: SpecIndex, event: string): boolean {
   return index.events.has(event) || index.unchecked.events.has(event);
-}
-
-/** Hooks are looked up by name on plain objects: a name every object has would find the wrong function. */
-function isPrototypeMember(name: string): boolean {
-  return name in Object.prototype;
-}
-
-function prototypeMessage(kind: string, name: string): string {
-  return `\`${name}\` cannot be ${kind} name: every JavaScript object already has it, so a missing hook would not be noticed`;
 }

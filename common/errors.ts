@@ -1,0 +1,38 @@
+// The built-in errors every endpoint may declare, with their HTTP statuses. The generator checks and
+// documents them; the runtime throws and maps them. One table, read by both.
+
+export const builtinErrorStatus = {
+  BadRequest: 400,
+  Unauthorized: 401,
+  Forbidden: 403,
+  NotFound: 404,
+  Conflict: 409,
+  Gone: 410,
+  PreconditionFailed: 412,
+  Unprocessable: 422,
+  TooManyRequests: 429,
+  Unavailable: 503,
+} as const;
+
+export type BuiltinErrorCode = keyof typeof builtinErrorStatus;
+
+/** True when `name` is a built-in error code (own keys only: `toString` is not an error). */
+export function isBuiltinError(name: string): name is BuiltinErrorCode {
+  return Object.hasOwn(builtinErrorStatus, name);
+}
+
+/**
+ * Codes the runtime answers with on its own (validation, routing, limits, unfinished hooks, deadlines).
+ * A service may not declare an error with one of these codes: a client could not tell them apart.
+ */
+export const runtimeErrorStatus = {
+  ValidationFailed: 400,
+  MethodNotAllowed: 405,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  Internal: 500,
+  NotImplemented: 501,
+  Timeout: 504,
+} as const;
+
+export type RuntimeErrorCode = keyof typeof runtimeErrorStatus;

@@ -1,0 +1,30 @@
+// Durations and sizes, written with units (`250ms`, `10s`, `1mb`). One table for the spec (where the
+// schema demands a unit) and for the environment a running service reads (where a bare number is
+// milliseconds or bytes), so `SHUTDOWN_GRACE=1h` means what `shutdownGrace: 1h` means.
+
+export const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+export const SIZE_UNITS_BYTES = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+
+export interface UnitOptions {
+  /** Accept a number without a unit (milliseconds, bytes) and spaces around it. Default: false, as in the spec. */
+  lenient?: boolean;
+}
+
+/** `250ms` -> 250, `2m` -> 120000; undefined when `text` is not a duration. */
+export function parseDuration(text: string, options: UnitOptions = {}): number | undefined {
+  return parse(text, DURATION_UNITS_MS, options);
+}
+
+/** `64kb` -> 65536; undefined when `text` is not a size. */
+export function parseSize(text: string, options: UnitOptions = {}): number | undefined {
+  return parse(text, SIZE_UNITS_BYTES, options);
+}
+
+function parse(text: string, units: Readonly<Record<string, number>>, { lenient = false }: UnitOptions): number | undefined {
+  const value = lenient ? text.trim().toLowerCase() : text;
+  const match = /^(\d+)\s*([a-z]*)$/.exec(value);
+  if (!match || (!lenient && /\s/.test(value))) return undefined;
+  const unit = match[2]!;
+  const factor = unit === '' ? (lenient ? 1 : undefined) : units[unit];
+  return factor === undefined ? undefined : Number(match[1]) * factor;
+}

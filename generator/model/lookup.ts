@@ -1,0 +1,32 @@
+// Finding a type by the name a spec place uses for it. Names are scoped (ARCHITECTURE.md): in a
+// service, a name means the service's own type, else the mesh-level one.
+import { typeKey } from '../naming/index.js';
+import type { MeshModel, RecordTypeModel, TypeModel } from './types.js';
+
+const indexes = new WeakMap<MeshModel, Map<string, TypeModel>>();
+
+function byKey(model: MeshModel): Map<string, TypeModel> {
+  let index = indexes.get(model);
+  if (!index) indexes.set(model, (index = new Map(model.types.map((t) => [typeKey(t.owner, t.name), t]))));
+  return index;
+}
+
+/** The type `name` means in `scope` (a service's name, or null for the mesh); a miss is a generator bug. */
+export function resolveType(model: MeshModel, scope: string | null, name: string): TypeModel {
+  const types = byKey(model);
+  const found = (scope === null ? undefined : types.get(typeKey(scope, name))) ?? types.get(name);
+  if (!found) throw new Error(`internal: type ${name} is not in the model${scope === null ? '' : ` (as seen from ${scope})`}`);
+  return found;
+}
+
+/** Like resolveType, for a place that needs a record (an input, an output, a payload). */
+export function resolveRecord(model: MeshModel, scope: string | null, name: string): RecordTypeModel {
+  const type = resolveType(model, scope, name);
+  if (type.kind !== 'record') throw new Error(`internal: ${name} is used as a record but is an enum`);
+  return type;
+}
+
+/** The mesh-wide key of a type (its name in the JSON Schema registry). */
+export function keyOf(type: Pick<TypeModel, 'owner' | 'name'>): string {
+  return typeKey(type.owner, type.name);
+}

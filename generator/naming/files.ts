@@ -1,0 +1,62 @@
+// The path of every file the emitters write, relative to the output folder. The emitters name their
+// files through these functions and the semantic checks list them to find two outputs with one path
+// (a service named `gateway` next to the gateway, say) before anything is written.
+import { serviceProtoFile, typesProtoFile } from './proto.js';
+
+/** The TypeScript modules of a service, inside `<service>/`. */
+export const SERVICE_MODULES = ['client', 'definition', 'errors', 'handlers', 'host', 'main', 'types'] as const;
+export type ServiceModule = (typeof SERVICE_MODULES)[number];
+
+export const outputFiles = {
+  schemas: 'schemas.ts',
+  meshTypes: 'types.ts',
+  events: 'events.ts',
+  stack: 'stack.ts',
+  serviceModule: (service: string, module: ServiceModule) => `${service}/${module}.ts`,
+  gatewayRoutes: 'gateway/routes.ts',
+  gatewayMain: 'gateway/main.ts',
+  bufYaml: 'proto/buf.yaml',
+  /** The folder the proto import paths are relative to (buf's module root). */
+  protoRoot: 'proto',
+  typesProto: (mesh: string) => `proto/${typesProtoFile(mesh)}`,
+  serviceProto: (mesh: string, service: string) => `proto/${serviceProtoFile(mesh, service)}`,
+  openApi: (service: string) => `openapi/${service}.openapi.yaml`,
+  k8sNamespace: 'k8s/namespace.yaml',
+  k8sKustomization: 'k8s/kustomization.yaml',
+  k8sWorkload: (workload: string) => `k8s/${workload}.yaml`,
+} as const;
+
+/** What decides which files a mesh has, as the semantic checks know it before a model exists. */
+export interface FileShape {
+  mesh: string;
+  gateway: boolean;
+  services: readonly { name: string; grpc: boolean }[];
+}
+
+/**
+ * Every file a mesh of this shape may produce, with who produces it. Generous on purpose (the
+ * mesh-level proto is listed even when no rpc uses a mesh-level type): a name that is free today
+ * stays free when the spec grows.
+ */
+export function plannedFiles(shape: FileShape): { path: string; owner: string }[] {
+  const files: { path: string; owner: string }[] = [];
+  const add = (path: string, owner: string) => files.push({ path, owner });
+  for (const path of [outputFiles.schemas, outputFiles.meshTypes, outputFiles.events, outputFiles.stack]) add(path, 'the mesh');
+  add(outputFiles.bufYaml, 'the mesh');
+  add(outputFiles.typesProto(shape.mesh), 'the mesh-level types');
+  add(outputFiles.k8sNamespace, 'the mesh');
+  add(outputFiles.k8sKustomization, 'the mesh');
+  if (shape.gateway) {
+    add(outputFiles.gatewayRoutes, 'the gateway');
+    add(outputFiles.gatewayMain, 'the gateway');
+    add(outputFiles.k8sWorkload('gateway'), 'the gateway');
+  }
+  for (const service of shape.services) {
+    const owner = `service \`${service.name}\``;
+    for (const module of SERVICE_MODULES) add(outputFiles.serviceModule(service.name, module), owner);
+    if (service.grpc) add(outputFiles.serviceProto(shape.mesh, service.name), owner);
+    add(outputFiles.openApi(service.name), owner);
+    add(outputFiles.k8sWorkload(service.name), owner);
+  }
+  return files;
+}

@@ -1,0 +1,60 @@
+// Every identifier and module path the TypeScript emitters derive. The semantic checks read the same
+// functions to reject a spec name that would collide with one (generator/language/semantic/generated-names.ts).
+import { pascalCase } from './case.js';
+
+/** Names of everything a service's generated files declare, so every emitter (and the checks) agree on them. */
+export function serviceNames(service: string) {
+  const Svc = pascalCase(service);
+  return {
+    definition: `${service}Definition`,
+    host: `${service}Host`,
+    client: `${Svc}Client`,
+    createClient: `create${Svc}Client`,
+    clients: `${Svc}Clients`,
+    publishes: `${Svc}Publishes`,
+    context: `${Svc}Context`,
+    eventContext: `${Svc}EventContext`,
+    handlers: `${Svc}Handlers`,
+    subscriptions: `${Svc}Subscriptions`,
+  } as const;
+}
+
+/** `ShopEvents`: the event name -> payload interface of the mesh. */
+export function meshEventsName(mesh: string): string {
+  return `${pascalCase(mesh)}Events`;
+}
+
+/** `OrderStatusValues`: the constant listing an enum's values. */
+export function enumValuesName(enumName: string): string {
+  return `${enumName}Values`;
+}
+
+/** Module-level constants the emitters declare besides the derived names above. */
+export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions'] as const;
+
+/**
+ * Every name generated code imports from `meshspec/runtime`. The printer refuses to import any other
+ * (generator/emit/typescript/code.ts), so this list cannot fall behind the emitters.
+ */
+export const RUNTIME_IMPORTS = [
+  'CallOptions', 'ClientTransport', 'DevStack', 'EventCatalog', 'GatewayConfig', 'HandlerContext', 'MeshError',
+  'SchemaRegistry', 'ServiceDefinition', 'ServiceHostOptions', 'runGateway', 'runServices',
+] as const;
+
+/** Built-in errors a service's errors module re-exports, besides those in `common/errors.ts`. */
+export const RUNTIME_ERROR_CLASSES = ['NotImplemented', 'ValidationFailed', 'InternalError', 'Timeout'] as const;
+
+/**
+ * Global names generated code (and the hooks written against it) uses: a spec type of the same name
+ * would shadow the global in its module.
+ */
+export const TYPESCRIPT_GLOBALS = [
+  'Array', 'Awaited', 'Boolean', 'Buffer', 'Date', 'Error', 'Exclude', 'Extract', 'Function', 'JSON', 'Map', 'Math',
+  'NonNullable', 'Number', 'Object', 'Omit', 'Parameters', 'Partial', 'Pick', 'Promise', 'Readonly', 'Record', 'RegExp',
+  'Required', 'ReturnType', 'Set', 'String', 'Symbol', 'URL',
+] as const;
+
+/** Import specifier of a sibling service folder's file, from inside a service folder. */
+export function siblingModule(service: string, file: string): string {
+  return `../${service}/${file}.js`;
+}
