@@ -2,8 +2,8 @@
 // check or write. The CLI only prints what this returns.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from './cli/usage-error.js';
 import { emitAll } from './emit/index.js';
+import { LayoutError } from './layout-error.js';
 import { planHooks } from './hooks/index.js';
 import type { MeshModel } from './model/types.js';
 import { compileSpec } from './pipeline.js';
@@ -43,7 +43,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const outDir = normalize(options.outDir);
   const hooksDir = normalize(options.hooksDir);
   if (hooksDir === outDir || hooksDir.startsWith(`${outDir}/`)) {
-    throw new UsageError(`the hooks folder (${hooksDir}) must not be inside the output folder (${outDir}): generated files are replaced, hooks are yours`);
+    throw new LayoutError(`the hooks folder (${hooksDir}) must not be inside the output folder (${outDir}): generated files are replaced, hooks are yours`);
   }
   const compiled = await compileSpec(options.specDir, root);
   if (!compiled.model) return { ok: false, diagnostics: compiled.diagnostics };
@@ -78,7 +78,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 function normalize(dir: string): string {
   const clean = path.posix.normalize(dir.split(path.sep).join('/')).replace(/\/$/, '');
   if (clean.startsWith('..') || path.posix.isAbsolute(clean)) {
-    throw new UsageError(`${dir}: folders must be inside the project (the current folder)`);
+    throw new LayoutError(`${dir}: folders must be inside the project (the current folder)`);
   }
   return clean;
 }

@@ -1,6 +1,7 @@
 // Entry of the `meshspec` command: dispatches to validate, generate and dev.
 import { generatorVersion } from '../pipeline.js';
 import { complain, say } from './output.js';
+import { LayoutError } from '../layout-error.js';
 import { UsageError } from './usage-error.js';
 
 const usage = `meshspec ${generatorVersion}: one YAML spec in, a typed, resilient, deployable service mesh out.
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     const run = await load();
     return await run(args);
   } catch (error) {
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || error instanceof LayoutError) {
       complain(error.message);
       return 2;
     }

@@ -1,7 +1,7 @@
 // Problems found in a spec, reported all together in the compiler format editors parse:
 //   spec/services/orders.yaml:12:11: error unknown-type: type `Ordr` is not declared; did you mean `Order`?
 
-import { compare } from '../model/order.js';
+import { compare } from '../naming/index.js';
 
 export type Severity = 'error' | 'warning';
 

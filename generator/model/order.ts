@@ -1,10 +1,7 @@
-// The one ordering the generator sorts names by: UTF-16 code units, like `Array.prototype.sort()`
-// without a comparator, and independent of locale, so output is the same bytes on every machine.
-import { typeKey } from '../naming/index.js';
+// Orderings of model entries, built on the generator's one string ordering (generator/naming/order.ts).
+import { compare, typeKey } from '../naming/index.js';
 
-export function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compare };
 
 export function byName(a: { name: string }, b: { name: string }): number {
   return compare(a.name, b.name);

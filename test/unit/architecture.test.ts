@@ -1,0 +1,75 @@
+// The folder layout is the architecture: dependencies point one way, language -> model -> emit ->
+// writer, with generator/naming and common/ neutral, and the runtime never importing the generator.
+// This reads every import of the repository's own modules and fails on an edge the layout forbids.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../support/project.js';
+
+/** Each part, and the parts it may import (besides itself, node builtins and packages). */
+const allowed: Record<string, readonly string[]> = {
+  common: [],
+  'generator/naming': ['common'],
+  'generator/language': ['generator/naming', 'common'],
+  'generator/model': ['generator/language', 'generator/naming', 'common'],
+  'generator/emit': ['generator/model', 'generator/naming', 'common'],
+  'generator/hooks': ['generator/model', 'generator/naming', 'common'],
+  'generator/writer': ['generator/emit'],
+  // The pipeline wires the stages together; the CLI prints what it returns and runs the dev stack.
+  'generator/pipeline': ['generator/language', 'generator/model', 'generator/naming', 'common'],
+  'generator/layout-error': [],
+  'generator/generate': ['generator/layout-error', 'generator/pipeline', 'generator/emit', 'generator/hooks', 'generator/writer', 'generator/model', 'generator/language', 'generator/naming'],
+  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/language', 'generator/naming', 'runtime'],
+  runtime: ['common'],
+};
+
+const parts = Object.keys(allowed).sort((a, b) => b.length - a.length);
+
+function partOf(file: string): string | undefined {
+  const relative = path.relative(repoRoot, file).split(path.sep).join('/').replace(/\.(ts|js)$/, '');
+  return parts.find((p) => relative === p || relative.startsWith(`${p}/`));
+}
+
+function sources(dir: string): string[] {
+  return readdirSync(path.join(repoRoot, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+    .map((e) => path.join(e.parentPath, e.name));
+}
+
+/** Relative module specifiers of `import`/`export ... from` and dynamic `import()` in a file. */
+function relativeImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
+  return found.map((spec) => path.resolve(path.dirname(file), spec));
+}
+
+describe('architecture', () => {
+  const files = [...sources('generator'), ...sources('runtime'), ...sources('common')];
+
+  it('finds the parts it checks (so an empty scan cannot pass)', () => {
+    expect(files.length).toBeGreaterThan(100);
+    for (const part of ['common', 'generator/naming', 'generator/language', 'generator/model', 'generator/emit', 'runtime']) {
+      expect(files.some((f) => partOf(f) === part), part).toBe(true);
+    }
+  });
+
+  it('has every dependency point the way the layout says', () => {
+    const violations: string[] = [];
+    for (const file of files) {
+      const from = partOf(file);
+      if (from === undefined) continue;
+      for (const target of relativeImports(file)) {
+        const to = partOf(target);
+        if (to === undefined || to === from || allowed[from]!.includes(to)) continue;
+        violations.push(`${path.relative(repoRoot, file)} (${from}) imports ${path.relative(repoRoot, target)} (${to})`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('would report an edge against the layout', () => {
+    expect(allowed['runtime']).not.toContain('generator/emit');
+    expect(partOf(path.join(repoRoot, 'generator/emit/proto/rpc.ts'))).toBe('generator/emit');
+    expect(partOf(path.join(repoRoot, 'generator/generate.ts'))).toBe('generator/generate');
+  });
+});
