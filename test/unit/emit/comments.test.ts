@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitAll } from '../../../generator/emit/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 // Double-quoted YAML: \r, \u2028 and \u2029 are escapes YAML itself decodes.
 const hostile = (what: string) => `"${what} one\\nline two\\r\\nline three\\rline four\\u2028line five\\u2029line six */ end"`;
@@ -67,7 +68,7 @@ beforeAll(async () => {
   );
   const compiled = await compileSpec(dir, dir);
   if (!compiled.model) throw new Error(compiled.diagnostics.map((d) => d.message).join('\n'));
-  files = emitAll(compiled.model, { hooksImport: '../hooks' });
+  files = emitAll(compiled.model, { layout: defaultLayout });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
