@@ -3,10 +3,10 @@
 // of a batch before the next, so nothing piles up; CPU and wall time cover publishing and delivery.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { events } from '../generated/events.js';
-import { inventoryDefinition } from '../generated/inventory/definition.js';
-import { ordersDefinition } from '../generated/orders/definition.js';
-import { schemas } from '../generated/schemas.js';
+import { events } from './generated/events.js';
+import { inventoryDefinition } from './generated/inventory/definition.js';
+import { ordersDefinition } from './generated/orders/definition.js';
+import { schemas } from './generated/schemas.js';
 import { createPublisher, subscribeAll } from '../runtime/bus/index.js';
 import { createMemoryBus } from '../runtime/bus/memory.js';
 import type { EventEnvelope } from '../runtime/bus/types.js';
@@ -87,7 +87,7 @@ async function makePublish(kind: BusKind, hit: () => void): Promise<Publish> {
       const publish = createPublisher({ definition: ordersDefinition, events, validators, bus });
       await subscribeAll({
         definition: inventoryDefinition,
-        subscriptions: { commitReservation: async () => hit(), releaseForCancelledOrder: async () => {} },
+        subscriptions: { commitReservation: async () => hit() },
         events,
         validators,
         bus,

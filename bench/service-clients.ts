@@ -5,9 +5,9 @@ import { resolve } from 'node:path';
 import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { Pool } from 'undici';
-import { createInventoryClient, type InventoryClient } from '../generated/inventory/client.js';
-import { inventoryDefinition } from '../generated/inventory/definition.js';
-import { schemas } from '../generated/schemas.js';
+import { createInventoryClient, type InventoryClient } from './generated/inventory/client.js';
+import { inventoryDefinition } from './generated/inventory/definition.js';
+import { schemas } from './generated/schemas.js';
 import { createGrpcTransport } from '../runtime/grpc/client.js';
 import { createHttpTransport } from '../runtime/http/client.js';
 import type { CallOptions } from '../runtime/transport/types.js';
@@ -61,16 +61,18 @@ function rawGrpc(address: string, id: string, path: string): Call {
   const root = new protobuf.Root();
   root.resolvePath = (_origin, target) => resolve(proto.root, target);
   root.loadSync(proto.file);
-  const request = root.lookupType('shop.inventory.v1.GetProductRequest');
-  const response = root.lookupType('shop.inventory.v1.GetProductResponse');
+  const pkg = proto.service.slice(0, proto.service.lastIndexOf('.'));
+  const request = root.lookupType(`${pkg}.GetProductRequest`);
+  const response = root.lookupType(`${pkg}.GetProductResponse`);
   const client = new Client(address, credentials.createInsecure());
   const serialize = (value: object) => Buffer.from(request.encode(value).finish());
-  const deserialize = (bytes: Buffer) => response.toObject(response.decode(bytes), { longs: Number }) as { id: string };
+  // The response wraps the product (ARCHITECTURE.md, "gRPC contract").
+  const deserialize = (bytes: Buffer) => response.toObject(response.decode(bytes), { longs: Number }) as { product?: { id: string } };
   return () =>
     new Promise((done, fail) => {
-      client.makeUnaryRequest(path, serialize, deserialize, { id }, new Metadata(), {}, (err, product) => {
+      client.makeUnaryRequest(path, serialize, deserialize, { id }, new Metadata(), {}, (err, answer) => {
         if (err) fail(err);
-        else done(product!.id === id);
+        else done(answer!.product?.id === id);
       });
     });
 }

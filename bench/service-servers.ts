@@ -5,7 +5,7 @@
 //                                  the first call the hook returns the stored reservation: no growth)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
-import { inventoryHost } from '../generated/inventory/host.js';
+import { inventoryHost } from './generated/inventory/host.js';
 import { createMemoryBus } from '../runtime/bus/memory.js';
 import { startService } from '../runtime/host/index.js';
 import { createLogger } from '../runtime/logging/index.js';
@@ -25,7 +25,7 @@ export const RESERVE: HttpRequest = {
   status: 201,
 };
 
-// The baselines' data: the same catalogue entry as hooks/inventory.ts.
+// The baselines' data: the same catalogue entry as bench/hooks/inventory.ts.
 const products = new Map([[PRODUCT_ID, { id: PRODUCT_ID, name: 'Mechanical keyboard', price: 49.9, available: 10 }]]);
 
 interface ReserveBody {

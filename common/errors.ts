@@ -22,8 +22,9 @@ export function isBuiltinError(name: string): name is BuiltinErrorCode {
 }
 
 /**
- * Codes the runtime answers with on its own (validation, routing, limits, unfinished hooks, deadlines).
- * A service may not declare an error with one of these codes: a client could not tell them apart.
+ * Codes the runtime answers with on its own (validation, routing, limits, unfinished hooks, deadlines,
+ * an upstream that failed to answer). runtime/errors has a class for each. A service may not declare
+ * an error with one of these codes: a client could not tell them apart.
  */
 export const runtimeErrorStatus = {
   ValidationFailed: 400,
@@ -32,6 +33,7 @@ export const runtimeErrorStatus = {
   UnsupportedMediaType: 415,
   Internal: 500,
   NotImplemented: 501,
+  BadGateway: 502,
   Timeout: 504,
 } as const;
 

@@ -4,8 +4,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { emitAll } from './emit/index.js';
 import { LayoutError } from './layout-error.js';
-import { planHooks } from './hooks/index.js';
+import { planHooks, type HookPlan } from './hooks/index.js';
 import type { MeshModel } from './model/types.js';
+import { outputPath, type ProjectLayout } from './naming/index.js';
 import { compileSpec } from './pipeline.js';
 import type { Diagnostic } from './language/diagnostics.js';
 import { applyPlan } from './writer/apply.js';
@@ -40,26 +41,16 @@ export type GenerateResult =
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { root, check } = options;
-  const outDir = normalize(options.outDir);
-  const hooksDir = normalize(options.hooksDir);
-  if (hooksDir === outDir || hooksDir.startsWith(`${outDir}/`)) {
-    throw new LayoutError(`the hooks folder (${hooksDir}) must not be inside the output folder (${outDir}): generated files are replaced, hooks are yours`);
-  }
+  const layout = projectLayout(options.outDir, options.hooksDir);
   const compiled = await compileSpec(options.specDir, root);
   if (!compiled.model) return { ok: false, diagnostics: compiled.diagnostics };
   const model = compiled.model;
 
-  const hooksImport = toImport(path.posix.relative(outDir, hooksDir));
-  const emitted = emitAll(model, { hooksImport });
-  const desired: DesiredFile[] = emitted.map((file) => ({ path: `${outDir}/${file.path}`, content: withHeader(file, model.generatorVersion) }));
-
-  const hooks = planHooks(model, {
-    hooksDir,
-    generatedImport: toImport(path.posix.relative(hooksDir, outDir)),
-    readExisting: (file) => readOptional(path.join(root, file)),
-    listExisting: () => listTs(root, hooksDir),
+  const { desired, hooks } = renderProject(model, layout, {
+    read: (file) => readOptional(path.join(root, file)),
+    list: () => listTs(root, layout.hooksDir),
   });
-  const plan = await planOutput(root, outDir, [...desired, ...hooks.writes]);
+  const plan = await planOutput(root, layout.outDir, [...desired, ...hooks.writes]);
   const upToDate = isEmptyPlan(plan);
   if (!check && !upToDate) await applyPlan(root, plan);
   return {
@@ -75,12 +66,49 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   };
 }
 
+/** The hook files as they are on disk: project-relative paths in, content out. */
+export interface ExistingHooks {
+  read(file: string): string | undefined;
+  /** The `.ts` files directly in the hooks folder. */
+  list(): string[];
+}
+
+/**
+ * Every file a run wants, in memory: the output folder's files with their headers, and the hook
+ * files to create or extend (given the ones that exist). Paths are relative to the project root.
+ */
+export function renderProject(model: MeshModel, layout: ProjectLayout, existing: ExistingHooks): { desired: DesiredFile[]; hooks: HookPlan } {
+  const desired: DesiredFile[] = emitAll(model, { layout }).map((file) => ({
+    path: outputPath(layout, file.path),
+    content: withHeader(file, model.generatorVersion),
+  }));
+  const hooks = planHooks(model, {
+    hooksDir: layout.hooksDir,
+    generatedImport: toImport(path.posix.relative(layout.hooksDir, layout.outDir)),
+    readExisting: existing.read,
+    listExisting: existing.list,
+  });
+  return { desired, hooks };
+}
+
+/** The folders asked for, normalized, or a LayoutError saying why they cannot work. */
+export function projectLayout(outDir: string, hooksDir: string): ProjectLayout {
+  const out = normalize(outDir);
+  const hooks = normalize(hooksDir);
+  if (out === '') throw new LayoutError(`${outDir}: the output folder must be a folder inside the project, not the project itself`);
+  if (hooks === out || hooks.startsWith(`${out}/`)) {
+    throw new LayoutError(`the hooks folder (${hooks}) must not be inside the output folder (${out}): generated files are replaced, hooks are yours`);
+  }
+  return { outDir: out, hooksDir: hooks };
+}
+
+/** A project-relative folder with `/`, without `./` or a trailing slash; `` for the project root. */
 function normalize(dir: string): string {
   const clean = path.posix.normalize(dir.split(path.sep).join('/')).replace(/\/$/, '');
   if (clean.startsWith('..') || path.posix.isAbsolute(clean)) {
     throw new LayoutError(`${dir}: folders must be inside the project (the current folder)`);
   }
-  return clean;
+  return clean === '.' ? '' : clean;
 }
 
 function toImport(relative: string): string {
@@ -98,7 +126,7 @@ function readOptional(file: string): string | undefined {
 
 function listTs(root: string, dir: string): string[] {
   try {
-    return readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.ts')).sort().map((n) => `${dir}/${n}`);
+    return readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.ts')).sort().map((n) => (dir === '' ? n : `${dir}/${n}`));
   } catch {
     return [];
   }

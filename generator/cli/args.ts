@@ -1,5 +1,6 @@
 // Argument parsing shared by the commands (node:util parseArgs, strict: unknown flags are errors).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { defaultLayout } from '../naming/index.js';
 import { UsageError } from './usage-error.js';
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
@@ -13,8 +14,8 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
 /** The folder options `generate` and `dev` share. */
 export const layoutOptions = {
   spec: { type: 'string', default: 'spec' },
-  out: { type: 'string', default: 'generated' },
-  hooks: { type: 'string', default: 'hooks' },
+  out: { type: 'string', default: defaultLayout.outDir },
+  hooks: { type: 'string', default: defaultLayout.hooksDir },
 } as const;
 
 /** The generate() layout for the folder options, relative to the working folder. */

@@ -14,7 +14,8 @@ Options:
   --spec DIR    spec folder (default: spec)
   --out DIR     output folder (default: generated)
   --hooks DIR   folder of your hook files (default: hooks)
-  --check       write nothing; exit 1 listing every file that differs, is missing or is extra
+  --check       write nothing; exit 1 listing every file that differs, is missing or is extra,
+                and every file in the output folder that meshspec did not write
   -h, --help    show this help`;
 
 export async function generateCommand(args: string[]): Promise<number> {
@@ -37,26 +38,34 @@ export async function generateCommand(args: string[]): Promise<number> {
   const elapsed = Math.round(performance.now() - started);
 
   if (check) {
-    const lines = [
+    // Drift and foreign files fail the check alike, but need different fixes: `generate` repairs
+    // drift and never touches a file it did not write, so that one only the user can move.
+    const drift = [
       ...plan.create.map((f) => `missing:  ${f.path}`),
       ...plan.update.map((f) => `differs:  ${f.path}`),
       ...plan.remove.map((f) => `extra:    ${f}`),
-      ...plan.foreign.map((f) => `foreign:  ${f} (not written by meshspec)`),
     ];
-    if (lines.length === 0) {
+    const foreign = plan.foreign.map((f) => `foreign:  ${f} (not written by meshspec)`);
+    if (drift.length === 0 && foreign.length === 0) {
       say(`${values.out}: up to date (${plural(result.fileCount, 'file')}, ${elapsed} ms)`);
       return 0;
     }
-    for (const line of lines) process.stderr.write(`${line}\n`);
+    for (const line of [...drift, ...foreign]) process.stderr.write(`${line}\n`);
     for (const change of result.hookChanges) process.stderr.write(`would change: ${change}\n`);
-    process.stderr.write(`${plural(lines.length, 'file')} out of date: run \`meshspec generate\`\n`);
+    if (drift.length > 0) process.stderr.write(`${plural(drift.length, 'file')} out of date: run \`meshspec generate\`\n`);
+    if (foreign.length > 0) {
+      const them = foreign.length === 1 ? 'it' : 'them';
+      process.stderr.write(`${plural(foreign.length, 'file')} in ${values.out} ${foreign.length === 1 ? 'was' : 'were'} not written by meshspec: move or delete ${them} (meshspec never deletes a file it did not write)\n`);
+    }
     return 1;
   }
 
   for (const file of plan.create) say(`created  ${file.path}`);
   for (const file of plan.update) say(`updated  ${file.path}`);
   for (const file of plan.remove) say(`removed  ${file}`);
-  for (const file of plan.foreign) process.stderr.write(`warning: ${file} is in the output folder but was not written by meshspec; left alone\n`);
+  for (const file of plan.foreign) {
+    process.stderr.write(`warning: ${file} is in the output folder but was not written by meshspec: left alone, and \`generate --check\` fails until it is moved or deleted\n`);
+  }
   for (const change of result.hookChanges) say(`hooks    ${change}`);
   say(`${values.out}: ${plural(result.fileCount, 'file')} (${result.lineCount} lines); ${plan.create.length} created, ${plan.update.length} updated, ${plan.remove.length} removed, ${plan.unchanged} unchanged in ${elapsed} ms`);
   return 0;

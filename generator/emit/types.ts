@@ -1,5 +1,6 @@
 // The signature every emitter has: a pure function of the model (and the project's layout) to files.
 import type { MeshModel } from '../model/types.js';
+import type { ProjectLayout } from '../naming/index.js';
 
 /** One output file of an emitter: path relative to the output folder, with `/`. */
 export interface EmittedFile {
@@ -10,8 +11,11 @@ export interface EmittedFile {
 }
 
 export interface EmitOptions {
-  /** Import path of the hooks folder as seen from the output folder, e.g. `../hooks`. */
-  hooksImport: string;
+  /**
+   * The output and hooks folders, relative to the project root: every path an emitter writes into a
+   * file (an entry point, a hook module, a doc comment naming a hook file) comes from it.
+   */
+  layout: ProjectLayout;
 }
 
 export type Emitter = (model: MeshModel, options: EmitOptions) => EmittedFile[];

@@ -1,7 +1,7 @@
 // Names shared by hook stubs and the generated code they are typed against, from generator/naming
 // like the emitters' own, so they cannot drift apart: `users` -> `UsersHandlers`.
 import { posix } from 'node:path';
-import { outputFiles, serviceNames } from '../naming/index.js';
+import { hookFile, outputFiles, serviceNames } from '../naming/index.js';
 
 export function handlersType(service: string): string {
   return serviceNames(service).handlers;
@@ -23,8 +23,7 @@ export function normalizePath(path: string): string {
 }
 
 export function hookPath(hooksDir: string, service: string): string {
-  const dir = normalizePath(hooksDir);
-  return dir === '' ? `${service}.ts` : `${dir}/${service}.ts`;
+  return hookFile(normalizePath(hooksDir), service);
 }
 
 /** The operation name a stub reports in its NotImplemented error, e.g. `users.getUser`. */

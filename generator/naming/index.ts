@@ -4,6 +4,7 @@
 export * from './case.js';
 export * from './files.js';
 export * from './kubernetes.js';
+export * from './layout.js';
 export * from './order.js';
 export * from './proto.js';
 export * from './spec.js';

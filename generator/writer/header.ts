@@ -10,11 +10,19 @@ const COMMENT_BY_EXTENSION: Record<string, string> = { ts: '//', proto: '//', ya
 export function withHeader(file: EmittedFile, version: string): string {
   const comment = COMMENT_BY_EXTENSION[file.path.split('.').pop() ?? ''];
   if (comment === undefined) throw new Error(`internal: no comment syntax for ${file.path}; emitters may only emit .ts, .proto and .yaml files`);
-  const sources = [...new Set(file.sources)].sort().join(', ');
+  const sources = [...new Set(file.sources)].sort().map(oneLine).join(', ');
   return `${comment} ${HEADER_MARK} v${version} from ${sources}. DO NOT EDIT.\n${file.content}`;
 }
 
 export function isGenerated(content: string): boolean {
   const firstLine = content.slice(0, content.indexOf('\n') >>> 0);
   return firstLine.includes(HEADER_MARK);
+}
+
+// Every character that ends a line comment in TypeScript (and the ones that end it in proto and YAML).
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\u2028': '\\u2028', '\u2029': '\\u2029' };
+
+/** A spec file's path with its line breaks (legal in file names) written as escapes: the header is one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\n\r\u2028\u2029]/g, (c) => ESCAPES[c] ?? c);
 }

@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import type { MeshErrorBody } from '../errors/index.js';
+import { BadGateway, PayloadTooLarge, Timeout, Unavailable, type MeshError, type MeshErrorBody } from '../errors/index.js';
 import { responseHeaders, type RequestHead } from './headers.js';
 import { pathOf } from './router.js';
 
@@ -87,7 +87,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   }
 
   /** Answers from the gateway itself with a JSON error (or ends a started response on failure). */
-  fail(status: number, code: string, message: string): void {
+  fail(error: MeshError): void {
+    const { status, code, message } = error;
     this.failure = code;
     const res = this.res;
     if (res.headersSent) {
@@ -110,7 +111,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   }
 
   failTooLarge(): void {
-    this.fail(413, 'PayloadTooLarge', `request body is larger than ${this.ctx.bodyLimitBytes} bytes`);
+    this.fail(new PayloadTooLarge(`request body is larger than ${this.ctx.bodyLimitBytes} bytes`));
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -147,11 +148,11 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     if (err instanceof BodyTooLarge) {
       this.failTooLarge();
     } else if (UNAVAILABLE_CODES.has(code)) {
-      this.fail(503, 'Unavailable', `service ${service} is unavailable`);
+      this.fail(new Unavailable(`service ${service} is unavailable`));
     } else if (TIMEOUT_CODES.has(code)) {
-      this.fail(504, 'Timeout', `service ${service} did not answer within ${this.ctx.timeoutMs} ms`);
+      this.fail(new Timeout(`service ${service} did not answer within ${this.ctx.timeoutMs} ms`));
     } else {
-      this.fail(502, 'BadGateway', `service ${service} failed to answer`);
+      this.fail(new BadGateway(`service ${service} failed to answer`));
     }
   }
 

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { NotFound } from '../errors/index.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead } from './headers.js';
 import { pathOf, rewritePath, type Router } from './router.js';
@@ -45,7 +46,7 @@ export class GatewayProxy {
 
     const route = this.router.match(url);
     if (route === undefined) {
-      ex.fail(404, 'NotFound', `no route for ${req.method} ${pathOf(url)}`);
+      ex.fail(new NotFound(`no route for ${req.method} ${pathOf(url)}`));
       return;
     }
     ex.service = route.service;

@@ -34,7 +34,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   const app = createHttpApp({
     definition,
     invoke,
-    validators: createValidators(schemas, { coerce: true }),
+    schemas,
     logger,
     bodyLimitBytes: settings.bodyLimitBytes,
     isReady: () => ready,

@@ -2,7 +2,7 @@
 // callee's HTTP binding understands, and every way it can fail into a MeshError.
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
-import { MeshError, Timeout, Unavailable, ValidationFailed } from '../errors/index.js';
+import { BadGateway, MeshError, Timeout, Unavailable, ValidationFailed } from '../errors/index.js';
 import type { EndpointDescriptor } from '../service/definition.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, REQUEST_ID_HEADER } from './headers.js';
@@ -194,7 +194,7 @@ async function readResponse(route: Route, service: string, status: number, body:
     try {
       return JSON.parse(text);
     } catch {
-      throw new MeshError('BadGateway', `${route.label} answered ${status} with a body that is not JSON`, 502);
+      throw new BadGateway(`${route.label} answered ${status} with a body that is not JSON`);
     }
   }
   const text = await body.text();

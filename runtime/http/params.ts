@@ -1,7 +1,7 @@
 // Routes and input assembly for the HTTP binding, prepared once per endpoint at startup.
-import { BadRequest } from '../errors/index.js';
+import { BadRequest, ValidationFailed } from '../errors/index.js';
 import type { EndpointDescriptor } from '../service/definition.js';
-import type { Validators } from '../validation/types.js';
+import type { SchemaRegistry, Validators } from '../validation/types.js';
 
 /** `/users/{id}` -> `/users/:id` (Express 5 path syntax). */
 export function toExpressPath(path: string): string {
@@ -33,9 +33,11 @@ export type InputAssembler = (params: Params, query: Query, body: unknown) => un
  * Path params and query values arrive as strings; the coercing validators turn them into what the
  * input type says (integer fields become numbers, single query values of array fields become
  * arrays). Coercion only rewrites: reporting what is still invalid is the strict check's job in
- * invoke. Throws BadRequest when a path param contradicts a body or query field of the same name.
+ * invoke. Rejects here what only the HTTP shape explains: a path param that contradicts a body or
+ * query field of the same name, a scalar query parameter given more than once, a JSON body that is
+ * not an object.
  */
-export function createInputAssembler(endpoint: EndpointDescriptor, coercing: Validators): InputAssembler {
+export function createInputAssembler(endpoint: EndpointDescriptor, schemas: SchemaRegistry, coercing: Validators): InputAssembler {
   const names = endpoint.pathParams;
   const coerce = (value: Record<string, unknown>) => {
     coercing.validate(endpoint.input, value);
@@ -50,8 +52,10 @@ export function createInputAssembler(endpoint: EndpointDescriptor, coercing: Val
   switch (endpoint.inputSource) {
     case 'none':
       return names.length === 0 ? () => ({}) : (params) => paramsOf(params);
-    case 'query':
+    case 'query': {
+      const scalars = scalarFields(schemas, endpoint.input);
       return (params, query) => {
+        rejectRepeated(query, scalars);
         const input: Record<string, unknown> = { ...query };
         for (const name of names) {
           if (Object.hasOwn(input, name) && input[name] !== params[name]) throw conflict(name, 'query parameter');
@@ -59,11 +63,14 @@ export function createInputAssembler(endpoint: EndpointDescriptor, coercing: Val
         }
         return coerce(input);
       };
+    }
     case 'body':
       return (params, _query, body) => {
         if (body === undefined) return names.length === 0 ? {} : paramsOf(params);
-        // A non-object body cannot take params: leave it for validation to reject.
-        if (names.length === 0 || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+          throw new BadRequest(`the JSON body must be an object, got ${kindOf(body)}`);
+        }
+        if (names.length === 0) return body;
         const values = paramsOf(params);
         const fields = body as Record<string, unknown>;
         for (const name of names) {
@@ -76,4 +83,30 @@ export function createInputAssembler(endpoint: EndpointDescriptor, coercing: Val
 
 function conflict(name: string, where: string): InstanceType<typeof BadRequest> {
   return new BadRequest(`path parameter '${name}' conflicts with the ${where} '${name}'`);
+}
+
+/** The input's fields that take one value (all but lists), as its schema says. */
+function scalarFields(schemas: SchemaRegistry, input: string): Set<string> {
+  const schema = schemas.$defs[input] as { properties?: Record<string, { type?: unknown }> } | undefined;
+  const properties = Object.entries(schema?.properties ?? {});
+  return new Set(properties.filter(([, property]) => property.type !== 'array').map(([name]) => name));
+}
+
+/** A repeated query key arrives as a list: for a field that takes one value, say so (not "must be integer"). */
+function rejectRepeated(query: Query, scalars: Set<string>): void {
+  const repeated = Object.entries(query).filter(
+    (entry): entry is [string, unknown[]] => Array.isArray(entry[1]) && scalars.has(entry[0]),
+  );
+  if (repeated.length === 0) return;
+  const message = repeated.map(([name, values]) => `query parameter '${name}' is given ${values.length} times; it takes one value`);
+  throw new ValidationFailed(
+    `invalid input: ${message.join('; ')}`,
+    repeated.map(([name, values]) => ({ path: `/${name}`, message: `is given ${values.length} times in the query string; it takes one value` })),
+  );
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
 }

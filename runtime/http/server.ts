@@ -3,18 +3,28 @@
 import { performance } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import { InternalError, isMeshError, MeshError, NotFound } from '../errors/index.js';
+import {
+  BadRequest,
+  InternalError,
+  isMeshError,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  UnsupportedMediaType,
+  type MeshError,
+} from '../errors/index.js';
 import type { EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { Invoke } from '../service/invoke.js';
-import type { Validators } from '../validation/types.js';
+import { createValidators } from '../validation/index.js';
+import type { SchemaRegistry } from '../validation/types.js';
 import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom, REQUEST_ID_HEADER, requestIdFrom } from './headers.js';
-import { bySpecificity, createInputAssembler, toExpressPath } from './params.js';
+import { bySpecificity, createInputAssembler, toExpressPath, type InputAssembler } from './params.js';
 
 export interface HttpAppOptions {
   definition: ServiceDefinition;
   invoke: Invoke;
-  /** Coercing validators (`createValidators(schemas, { coerce: true })`), for path params and query strings. */
-  validators: Validators;
+  /** The mesh's schemas: path params and query strings are coerced to what the input type says. */
+  schemas: SchemaRegistry;
   logger: Logger;
   bodyLimitBytes: number;
   /** False before startup completes and once shutdown starts. */
@@ -26,7 +36,8 @@ const JSON_TYPES = ['application/json', 'application/*+json'];
 const PROBE_PATHS = new Set(['/health', '/ready']);
 
 export function createHttpApp(options: HttpAppOptions): Express {
-  const { definition, invoke, validators, logger, bodyLimitBytes, isReady } = options;
+  const { definition, invoke, schemas, logger, bodyLimitBytes, isReady } = options;
+  const coercing = createValidators(schemas, { coerce: true });
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -40,11 +51,13 @@ export function createHttpApp(options: HttpAppOptions): Express {
     else res.status(503).json({ status: 'not ready' });
   });
 
-  const parseJson = express.json({ limit: bodyLimitBytes, type: JSON_TYPES });
+  // Not strict: any JSON value parses, so that a body that is not an object (`null`, a list) gets
+  // a message saying so rather than "malformed" (input assembly rejects it).
+  const parseJson = express.json({ limit: bodyLimitBytes, type: JSON_TYPES, strict: false });
   const endpoints = [...definition.endpoints].sort((a, b) => bySpecificity(a.path, b.path));
   for (const endpoint of endpoints) {
     const route = toExpressPath(endpoint.path);
-    const handle = endpointHandler(endpoint, invoke, validators, logger);
+    const handle = endpointHandler(endpoint, invoke, createInputAssembler(endpoint, schemas, coercing), logger);
     const method = endpoint.method.toLowerCase() as Lowercase<EndpointDescriptor['method']>;
     if (endpoint.inputSource === 'body') app[method](route, requireJson, parseJson, handle);
     else app[method](route, handle);
@@ -60,7 +73,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     const allow = methods.join(', ');
     app.all(route, (req, res) => {
       res.setHeader('Allow', allow);
-      sendError(res, new MeshError('MethodNotAllowed', `${req.method} is not allowed here; use ${allow}`, 405));
+      sendError(res, new MethodNotAllowed(`${req.method} is not allowed here; use ${allow}`));
     });
   }
 
@@ -71,8 +84,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   return app;
 }
 
-function endpointHandler(endpoint: EndpointDescriptor, invoke: Invoke, validators: Validators, logger: Logger): RequestHandler {
-  const assemble = createInputAssembler(endpoint, validators);
+function endpointHandler(endpoint: EndpointDescriptor, invoke: Invoke, assemble: InputAssembler, logger: Logger): RequestHandler {
   const { successStatus } = endpoint;
   const hasOutput = endpoint.output !== null;
   const readsQuery = endpoint.inputSource === 'query';
@@ -108,7 +120,7 @@ function endpointHandler(endpoint: EndpointDescriptor, invoke: Invoke, validator
 const requireJson: RequestHandler = (req, res, next) => {
   // `is` is null without a body: an empty request is fine (its input is validated as `{}`).
   if (req.is(JSON_TYPES) === false) {
-    sendError(res, new MeshError('UnsupportedMediaType', `expected a JSON body (content-type application/json), got ${req.headers['content-type'] ?? 'none'}`, 415));
+    sendError(res, new UnsupportedMediaType(`expected a JSON body (content-type application/json), got ${req.headers['content-type'] ?? 'none'}`));
     return;
   }
   next();
@@ -150,15 +162,15 @@ function fromExpressError(err: unknown, req: Request, logger: Logger): MeshError
   const { type, status, limit } = (err ?? {}) as { type?: string; status?: number; limit?: number };
   switch (type) {
     case 'entity.too.large':
-      return new MeshError('PayloadTooLarge', `request body is larger than the limit of ${limit} bytes`, 413);
+      return new PayloadTooLarge(`request body is larger than the limit of ${limit} bytes`);
     case 'entity.parse.failed':
-      return new MeshError('BadRequest', 'malformed JSON body', 400);
+      return new BadRequest('malformed JSON body');
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new MeshError('UnsupportedMediaType', (err as Error).message, 415);
+      return new UnsupportedMediaType((err as Error).message);
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new MeshError('BadRequest', (err as Error).message, 400);
+    return new BadRequest((err as Error).message);
   }
   logger.error({ err, requestId: requestIdOf(req.res as Response), path: pathOf(req) }, 'request failed');
   return new InternalError();

@@ -14,14 +14,14 @@ import type { Workload } from './types.js';
 import { gatewayWorkload, serviceWorkload } from './workload.js';
 import { toYamlDocuments } from './yaml.js';
 
-export const emitKubernetes: Emitter = (model) => {
+export const emitKubernetes: Emitter = (model, { layout }) => {
   const manifests: EmittedFile[] = [
     { path: outputFiles.k8sNamespace, content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
   ];
   for (const service of model.services) {
     manifests.push({
       path: outputFiles.k8sWorkload(service.name),
-      content: toYamlDocuments(workloadObjects(model, serviceWorkload(model, service))),
+      content: toYamlDocuments(workloadObjects(model, serviceWorkload(model, service, layout))),
       // The mesh file gives the namespace, version and grace period; callees' files their ports.
       sources: sorted([model.meshFile, service.file, ...service.calls.map((c) => fileOf(model, c.service))]),
     });
@@ -29,7 +29,7 @@ export const emitKubernetes: Emitter = (model) => {
   if (model.gateway) {
     manifests.push({
       path: outputFiles.k8sWorkload(GATEWAY_WORKLOAD),
-      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway))),
+      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway, layout))),
       sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service))]),
     });
   }

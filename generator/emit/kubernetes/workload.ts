@@ -1,6 +1,6 @@
 // Services and the gateway, reduced to what their Kubernetes objects need.
 import type { DeployModel, GatewayModel, MeshModel, ServiceModel } from '../../model/types.js';
-import { discoveryEnvName, GATEWAY_WORKLOAD } from '../../naming/index.js';
+import { discoveryEnvName, GATEWAY_WORKLOAD, outputFiles, outputPath, type ProjectLayout } from '../../naming/index.js';
 import type { Workload, WorkloadPort } from './types.js';
 
 /** gRPC without TLS is HTTP/2 cleartext, for which Kubernetes defines this protocol name. */
@@ -8,14 +8,14 @@ const grpcAppProtocol = 'kubernetes.io/h2c';
 
 /**
  * The image is built from the project itself (runtime, generated code, hooks) and the runtime
- * runs TypeScript through tsx, so the entry point is the generated `main.ts`: no build step.
- * The path is relative to the image's working directory, the project root.
+ * runs TypeScript through tsx, so the entry point is a generated `main.ts` (a path of outputFiles):
+ * no build step. The path is relative to the image's working directory, the project root.
  */
-export function entryCommand(name: string): string[] {
-  return ['node', '--import', 'tsx', `generated/${name}/main.ts`];
+export function entryCommand(layout: ProjectLayout, entry: string): string[] {
+  return ['node', '--import', 'tsx', outputPath(layout, entry)];
 }
 
-export function serviceWorkload(model: MeshModel, service: ServiceModel): Workload {
+export function serviceWorkload(model: MeshModel, service: ServiceModel, layout: ProjectLayout): Workload {
   const ports: WorkloadPort[] = [
     { name: 'http', containerPort: service.ports.http, servicePort: service.ports.http, appProtocol: 'http' },
   ];
@@ -29,10 +29,10 @@ export function serviceWorkload(model: MeshModel, service: ServiceModel): Worklo
     if (call.transport === 'http') discovery[discoveryEnvName(callee.name, 'HTTP')] = httpUrl(model, callee);
     else discovery[discoveryEnvName(callee.name, 'GRPC')] = grpcAddress(model, callee);
   }
-  return fromDeploy(service.name, service.deploy, ports, discovery);
+  return fromDeploy(service.name, service.deploy, ports, discovery, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')));
 }
 
-export function gatewayWorkload(model: MeshModel, gateway: GatewayModel): Workload {
+export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout: ProjectLayout): Workload {
   const discovery: Record<string, string> = {};
   for (const route of gateway.routes) {
     const upstream = serviceNamed(model, route.service);
@@ -40,10 +40,10 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel): Worklo
   }
   // Clients reach the gateway on port 80; the process keeps its spec port.
   const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
-  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, ports, discovery);
+  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, ports, discovery, entryCommand(layout, outputFiles.gatewayMain));
 }
 
-function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], discovery: Record<string, string>): Workload {
+function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], discovery: Record<string, string>, command: string[]): Workload {
   // Later entries win: the spec's own `deploy.env` may override the defaults and discovery.
   const entries: [string, string][] = [
     ['LOG_LEVEL', 'info'],
@@ -59,7 +59,7 @@ function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], di
     image: deploy.image,
     replicas: deploy.replicas,
     resources: deploy.resources,
-    command: entryCommand(name),
+    command,
     ports,
     config,
     secrets: deploy.secrets,

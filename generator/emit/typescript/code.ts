@@ -3,6 +3,7 @@
 // than ts-morph so the output is byte-stable and does not depend on a formatter's version.
 import { compare } from '../../model/order.js';
 import { RUNTIME_IMPORTS } from '../../naming/index.js';
+import { textLines } from '../text-lines.js';
 
 /** Line width used to decide whether a literal or import fits on one line. */
 export const WIDTH = 100;
@@ -88,11 +89,13 @@ export function printLiteral(value: Literal, indent = 0, column = indent, expand
   return `${open}\n${lines.map((l) => `${l},\n`).join('')}${' '.repeat(indent)}${close}`;
 }
 
-/** A JSDoc block for `text` (may be several lines) at `indent`; empty when there is no text. */
+/**
+ * A JSDoc block for `text` at `indent`; empty when there is no text. Text may come as one string or
+ * as lines, and any of them may hold line breaks of any kind (generator/emit/text-lines.ts): every
+ * line gets its ` * `, and a `*\/` in the text cannot close the comment early.
+ */
 export function jsdoc(text: string | readonly string[] | undefined, indent = 0): string {
-  const lines = (typeof text === 'string' ? text.split('\n') : (text ?? []))
-    .map((l) => l.trimEnd().replaceAll('*/', '*\\/'));
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  const lines = textLines(text).map((l) => l.replaceAll('*/', '*\\/'));
   if (lines.length === 0) return '';
   const pad = ' '.repeat(indent);
   const single = `${pad}/** ${lines[0]} */`;

@@ -1,7 +1,8 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
-import { serviceNames, siblingModule } from '../../naming/index.js';
+import { hookFile, serviceNames, siblingModule } from '../../naming/index.js';
+import type { EmitOptions } from '../types.js';
 import { scopedTypeImports } from './names.js';
 import { endpointDoc, findEvent, outputType } from './signatures.js';
 
@@ -11,8 +12,9 @@ function interfaceOrEmpty(doc: string, name: string, members: string[], separato
   return `${jsdoc(doc)}export interface ${name} {\n${members.join(separator)}}\n`;
 }
 
-export function handlersFile(model: MeshModel, service: ServiceModel): string {
+export function handlersFile(model: MeshModel, service: ServiceModel, { layout }: EmitOptions): string {
   const n = serviceNames(service.name);
+  const hooks = hookFile(layout.hooksDir, service.name);
   const published = service.publishes.map((name) => findEvent(model, name));
   const subscribed = service.subscribes.map((s) => ({ ...s, payload: findEvent(model, s.event).payload }));
   const typeNames = [
@@ -44,7 +46,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel): string {
     jsdoc(`What every ${service.name} hook gets besides its input.`) +
     `export type ${n.context} = HandlerContext<${n.clients}, ${n.publishes}>;\n`;
   const handlers = interfaceOrEmpty(
-    `The ${service.name} endpoints: \`hooks/${service.name}.ts\` exports \`handlers\` implementing this.`,
+    `The ${service.name} endpoints: \`${hooks}\` exports \`handlers\` implementing this.`,
     n.handlers,
     service.endpoints.map(
       (e) =>
@@ -58,7 +60,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel): string {
     jsdoc('What an event hook gets besides the payload: the same context as an endpoint hook.') +
       `export type ${n.eventContext} = ${n.context};\n\n` +
       interfaceOrEmpty(
-        `The ${service.name} event hooks: \`hooks/${service.name}.ts\` exports \`subscriptions\` implementing this.`,
+        `The ${service.name} event hooks: \`${hooks}\` exports \`subscriptions\` implementing this.`,
         n.subscriptions,
         subscribed.map(
           (s) =>

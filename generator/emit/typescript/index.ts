@@ -34,7 +34,7 @@ export const emitTypeScript: Emitter = (model, options) => {
       { path: outputFiles.serviceModule(service.name, 'types'), content: typesFile(model, service.name), sources: [model.meshFile, service.file].sort() },
       file('definition', definitionFile(model, service)),
       file('errors', errorsFile(service)),
-      file('handlers', handlersFile(model, service)),
+      file('handlers', handlersFile(model, service, options)),
       file('client', clientFile(model, service)),
       file('host', hostFile(service, options)),
       file('main', mainFile(model, service)),

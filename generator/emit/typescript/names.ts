@@ -1,8 +1,8 @@
 // Module paths the TypeScript emitters share. Identifiers come from generator/naming.
-import { posix } from 'node:path';
 import { resolveType } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { compare } from '../../model/order.js';
+import { hookFile, outputFiles, outputPath, relativeImport } from '../../naming/index.js';
 import type { EmitOptions } from '../types.js';
 import type { ImportSpec } from './code.js';
 
@@ -29,17 +29,11 @@ export function scopedTypeImports(model: MeshModel, scope: string, names: readon
 
 /** The specifier `fromFile` imports `toFile` by (both relative to the output folder): `./routes.js`, `./users/host.js`. */
 export function importPath(fromFile: string, toFile: string): string {
-  const relative = posix.relative(posix.dirname(fromFile), toFile).replace(/\.ts$/, '.js');
-  return relative.startsWith('.') ? relative : `./${relative}`;
+  return relativeImport(fromFile, toFile);
 }
 
-/**
- * Import specifier of a service's hook module from inside `generated/<svc>/`: `hooksImport` is
- * relative to the output folder, so one more `..` (`../hooks` -> `../../hooks/users.js`).
- */
-export function hookModule(options: EmitOptions, service: string): string {
-  const dir = options.hooksImport.replace(/\/+$/, '');
-  if (!dir.startsWith('.')) return `${dir}/${service}.js`;
-  const joined = posix.join('..', dir, `${service}.js`);
-  return joined.startsWith('.') ? joined : `./${joined}`;
+/** Import specifier of a service's hook module from its host module: `../../hooks/users.js`. */
+export function hookModule({ layout }: EmitOptions, service: string): string {
+  const host = outputPath(layout, outputFiles.serviceModule(service, 'host'));
+  return relativeImport(host, hookFile(layout.hooksDir, service));
 }

@@ -15,13 +15,14 @@ import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 type Obj = Record<string, any>;
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { model, diagnostics } = await compileSpec('spec', root);
 if (!model) throw new Error(`the example spec does not compile: ${JSON.stringify(diagnostics, null, 2)}`);
-const files = emitKubernetes(model, { hooksImport: '../hooks' });
+const files = emitKubernetes(model, { layout: defaultLayout });
 const manifests = files.filter((f) => f.path !== 'k8s/kustomization.yaml');
 const objects: [string, Obj][] = manifests.flatMap((f) =>
   parseAllDocuments(f.content).map((d): [string, Obj] => {

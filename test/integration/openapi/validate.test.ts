@@ -9,13 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emitOpenApi } from '../../../generator/emit/openapi/index.js';
 import { compileSpec } from '../../../generator/pipeline.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 type Doc = Record<string, any>;
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { model, diagnostics } = await compileSpec('spec', root);
 if (!model) throw new Error(`the example spec does not compile: ${JSON.stringify(diagnostics, null, 2)}`);
-const files = emitOpenApi(model, { hooksImport: '../hooks' });
+const files = emitOpenApi(model, { layout: defaultLayout });
 const docs: [string, Doc][] = files.map((f) => [f.path, parse(f.content) as Doc]);
 const fresh = (path: string): Doc => parse(files.find((f) => f.path === path)?.content ?? '') as Doc;
 

@@ -7,6 +7,7 @@ import { emitAll } from '../../../generator/emit/index.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import type { MeshModel } from '../../../generator/model/types.js';
 import { tempProject, type TempProject } from '../../support/project.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 const SERVICES = 100;
 let project: TempProject;
@@ -56,7 +57,7 @@ describe(`a mesh of ${SERVICES} services that each declare Item and CreateItem`,
   });
 
   it('generates each service its own types module, schema keys, proto package and OpenAPI components', () => {
-    const files = new Map(emitAll(model, { hooksImport: '../hooks' }).map((f) => [f.path, f.content]));
+    const files = new Map(emitAll(model, { layout: defaultLayout }).map((f) => [f.path, f.content]));
     expect(files.get('s7/types.ts')).toContain('export interface Item {');
     expect(files.get('s7/types.ts')).toContain("import type { Status } from '../types.js';");
     expect(files.get('types.ts')).not.toContain('Item');

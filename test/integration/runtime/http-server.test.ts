@@ -51,6 +51,20 @@ describe('routing and input', () => {
     expect((await jsonOf(bad)).error.details).toEqual([{ path: '/limit', message: 'must be integer' }]);
   });
 
+  it('says a scalar query parameter given more than once takes one value (not "must be integer")', async () => {
+    const res = await fetch(`${base}/users?limit=1&limit=2&tags=a&tags=b`);
+    expect(res.status).toBe(400);
+    expect((await jsonOf(res)).error).toEqual({
+      code: 'ValidationFailed',
+      message: "invalid input: query parameter 'limit' is given 2 times; it takes one value",
+      details: [{ path: '/limit', message: 'is given 2 times in the query string; it takes one value' }],
+      requestId: res.headers.get('x-request-id'),
+    });
+    // A key that is no field at all stays an unknown property, however often it comes.
+    const unknown = await fetch(`${base}/users?nope=1&nope=2`);
+    expect((await jsonOf(unknown)).error.details).toEqual([{ path: '/nope', message: 'unknown property' }]);
+  });
+
   it('merges path params into the body and rejects a contradicting body field', async () => {
     const ok = await fetch(`${base}/users/1`, { ...json({ name: 'Grace' }), method: 'PUT' });
     expect(await jsonOf(ok)).toMatchObject({ id: 1, name: 'Grace' });
@@ -150,6 +164,15 @@ describe('errors', () => {
     const res = await fetch(`${base}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
     expect(res.status).toBe(400);
     expect((await jsonOf(res)).error).toMatchObject({ code: 'BadRequest', message: 'malformed JSON body' });
+  });
+
+  it('answers 400 naming what the JSON body is when it is not an object (null, a list, a scalar)', async () => {
+    const send = (body: string) => fetch(`${base}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    for (const [body, what] of [['null', 'null'], ['[1]', 'an array'], ['"ada"', 'a string'], [' 42', 'a number'], ['true', 'a boolean']]) {
+      const res = await send(body!);
+      expect(res.status, body).toBe(400);
+      expect((await jsonOf(res)).error, body).toMatchObject({ code: 'BadRequest', message: `the JSON body must be an object, got ${what}` });
+    }
   });
 
   it('answers 415 for a body that is not JSON', async () => {

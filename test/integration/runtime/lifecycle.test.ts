@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createHttpApp, createValidators, startService, StartupError } from '../../../runtime/index.js';
+import { createHttpApp, startService, StartupError } from '../../../runtime/index.js';
 import { captureLogger, schemas, testSettings, usersDefinition, usersHost } from './fixtures.js';
 
 /** GET over a given agent (keep-alive), resolving with status, headers and parsed body. */
@@ -51,7 +51,7 @@ describe('graceful shutdown', () => {
     const app = createHttpApp({
       definition: usersDefinition,
       invoke: async () => undefined,
-      validators: createValidators(schemas, { coerce: true }),
+      schemas,
       logger,
       bodyLimitBytes: 1024,
       isReady: () => ready,

@@ -12,6 +12,7 @@ import { emitTypeScript } from '../../../generator/emit/typescript/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { exampleHooks } from './example-hooks.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const root = path.join(repo, '.tmp', `ts-compile-${randomBytes(6).toString('hex')}`);
@@ -78,7 +79,7 @@ function replace(text: string, from: string, to: string): string {
 beforeAll(async () => {
   const { model, diagnostics } = await compileSpec('spec', repo);
   if (!model) throw new Error(`example spec does not compile: ${JSON.stringify(diagnostics)}`);
-  const emitOptions = { hooksImport: '../hooks' };
+  const emitOptions = { layout: defaultLayout };
   emitted = [...emitTypeScript(model, emitOptions), ...emitGateway(model, emitOptions)];
   const files: [string, string][] = [
     ...emitted.map((f): [string, string] => [`generated/${f.path}`, f.content]),

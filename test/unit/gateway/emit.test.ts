@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emitGateway } from '../../../generator/emit/gateway/index.js';
 import type { DeployModel, GatewayModel, MeshModel, ServiceModel } from '../../../generator/model/types.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 const deploy: DeployModel = {
   image: 'registry.example.com/shop/x:1.0.0',
@@ -59,7 +60,7 @@ function model(overrides: Partial<MeshModel> = {}): MeshModel {
   };
 }
 
-const options = { hooksImport: '../hooks' };
+const options = { layout: defaultLayout };
 
 describe('emitGateway', () => {
   it('emits nothing when the spec has no gateway', () => {

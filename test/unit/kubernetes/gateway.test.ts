@@ -3,10 +3,11 @@ import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
 import { labelValue } from '../../../generator/emit/kubernetes/labels.js';
 import { meshModel } from './fixture.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 type Obj = Record<string, any>;
 
-const file = emitKubernetes(meshModel(), { hooksImport: '../hooks' }).find((f) => f.path === 'k8s/gateway.yaml');
+const file = emitKubernetes(meshModel(), { layout: defaultLayout }).find((f) => f.path === 'k8s/gateway.yaml');
 const objects = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj);
 const byKind = (k: string): Obj => objects.find((o) => o.kind === k) ?? {};
 
@@ -40,7 +41,7 @@ describe('gateway manifests', () => {
   });
 
   it('is left out, also from the kustomization, when the mesh has no gateway', () => {
-    const files = emitKubernetes(meshModel({ gateway: null }), { hooksImport: '' });
+    const files = emitKubernetes(meshModel({ gateway: null }), { layout: defaultLayout });
     expect(files.map((f) => f.path)).not.toContain('k8s/gateway.yaml');
     expect(files.find((f) => f.path === 'k8s/kustomization.yaml')?.content).not.toContain('gateway');
   });

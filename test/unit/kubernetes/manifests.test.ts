@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
 import { meshModel, orders } from './fixture.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 type Obj = Record<string, any>;
 
-const files = emitKubernetes(meshModel(), { hooksImport: '../hooks' });
+const files = emitKubernetes(meshModel(), { layout: defaultLayout });
 
 function objects(path: string): Obj[] {
   const file = files.find((f) => f.path === path);
@@ -45,7 +46,7 @@ describe('files', () => {
 
   it('has no header, is deterministic, and names its sources', () => {
     for (const f of files) expect(f.content.startsWith('apiVersion: ')).toBe(true);
-    expect(emitKubernetes(meshModel(), { hooksImport: '../hooks' })).toEqual(files);
+    expect(emitKubernetes(meshModel(), { layout: defaultLayout })).toEqual(files);
     expect(files.find((f) => f.path === 'k8s/orders.yaml')?.sources).toEqual([
       'spec/mesh.yaml',
       'spec/services/inventory.yaml',
@@ -97,7 +98,7 @@ describe('ConfigMap', () => {
 
   it('rolls the pods when the config changes', () => {
     const hash = (m: ReturnType<typeof meshModel>) => {
-      const file = emitKubernetes(m, { hooksImport: '' }).find((f) => f.path === 'k8s/users.yaml');
+      const file = emitKubernetes(m, { layout: defaultLayout }).find((f) => f.path === 'k8s/users.yaml');
       const deployment = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj)[1];
       return deployment?.spec.template.metadata.annotations['meshspec/config-hash'] as string;
     };
@@ -206,6 +207,6 @@ describe('errors', () => {
     const model = meshModel({
       services: base.services.map((s) => (s.name === 'orders' ? { ...s, calls: [{ service: 'orders', transport: 'grpc' }] } : s)),
     });
-    expect(() => emitKubernetes(model, { hooksImport: '' })).toThrow(/orders is called over gRPC but has no gRPC port/);
+    expect(() => emitKubernetes(model, { layout: defaultLayout })).toThrow(/orders is called over gRPC but has no gRPC port/);
   });
 });

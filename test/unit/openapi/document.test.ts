@@ -4,6 +4,7 @@ import { buildOpenApiDocument, emitOpenApi } from '../../../generator/emit/opena
 import { collectRefs } from '../../../generator/emit/openapi/schemas.js';
 import type { TypeModel } from '../../../generator/model/types.js';
 import { meshModel, types, users } from './fixture.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 const model = meshModel();
 const doc = buildOpenApiDocument(model, users);
@@ -164,7 +165,7 @@ describe('components', () => {
 });
 
 describe('emitOpenApi', () => {
-  const files = emitOpenApi(model, { hooksImport: '../hooks' });
+  const files = emitOpenApi(model, { layout: defaultLayout });
 
   it('writes one YAML document per service, without a header', () => {
     expect(files.map((f) => f.path)).toEqual(['openapi/users.openapi.yaml']);
@@ -174,7 +175,7 @@ describe('emitOpenApi', () => {
   });
 
   it('is deterministic and uses no YAML anchors', () => {
-    expect(emitOpenApi(meshModel(), { hooksImport: '../hooks' })).toEqual(files);
+    expect(emitOpenApi(meshModel(), { layout: defaultLayout })).toEqual(files);
     expect(files[0]?.content).not.toMatch(/[&*]a\d/);
   });
 });

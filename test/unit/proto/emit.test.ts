@@ -4,8 +4,9 @@ import { emitProto } from '../../../generator/emit/proto/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import type { MeshModel, RecordTypeModel } from '../../../generator/model/types.js';
 import { fixtureModel } from './model-fixture.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
-const options = { hooksImport: '../hooks' };
+const options = { layout: defaultLayout };
 
 function emit(model: MeshModel): Map<string, EmittedFile> {
   return new Map(emitProto(model, options).map((f) => [f.path, f]));

@@ -3,13 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { emitProto } from '../../../generator/emit/proto/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
 let files: Map<string, EmittedFile>;
 
 beforeAll(async () => {
   const { model, diagnostics } = await compileSpec('spec');
   if (!model) throw new Error(`the example spec does not compile: ${JSON.stringify(diagnostics)}`);
-  files = new Map(emitProto(model, { hooksImport: '../hooks' }).map((f) => [f.path, f]));
+  files = new Map(emitProto(model, { layout: defaultLayout }).map((f) => [f.path, f]));
 });
 
 function text(path: string): string {

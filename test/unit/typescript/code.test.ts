@@ -55,6 +55,15 @@ describe('jsdoc', () => {
   it('cannot be closed early by the text', () => {
     expect(jsdoc('a */ b')).toBe('/** a *\\/ b */\n');
   });
+
+  it('prefixes every line, also of a list element that holds line breaks (an endpoint description)', () => {
+    expect(jsdoc(['First.\nSecond.', '', '`GET /x` -> 200.'], 2)).toBe('  /**\n   * First.\n   * Second.\n   *\n   * `GET /x` -> 200.\n   */\n');
+  });
+
+  it('breaks lines at CRLF, CR, U+2028 and U+2029 as well as LF, and escapes a closer on any line', () => {
+    expect(jsdoc('a\r\nb\rc\u2028d\u2029e */')).toBe('/**\n * a\n * b\n * c\n * d\n * e *\\/\n */\n');
+    expect(jsdoc(['\n', 'x', '\r\n'])).toBe('/** x */\n');
+  });
 });
 
 describe('imports', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { emitTypeScript } from '../../../generator/emit/typescript/index.js';
 import { fixtureModel } from './fixture.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
 
-const options = { hooksImport: '../hooks' };
+const options = { layout: defaultLayout };
 
 describe('emitTypeScript', () => {
   it('lays out the mesh-wide files and seven files per service', () => {

@@ -11,6 +11,7 @@ import type {
   TypeRef,
 } from '../../../generator/model/types.js';
 import { emitTypeScript } from '../../../generator/emit/typescript/index.js';
+import { defaultLayout, type ProjectLayout } from '../../../generator/naming/index.js';
 
 const source = { file: 'mesh.yaml', line: 1, col: 1 };
 const str: TypeRef = { kind: 'primitive', name: 'string' };
@@ -177,9 +178,9 @@ export function fixtureModel(): MeshModel {
   };
 }
 
-/** The content of one file the TypeScript emitter produces for the fixture (hooks in `../hooks`). */
-export function emitted(path: string, model: MeshModel = fixtureModel(), hooksImport = '../hooks'): string {
-  const file = emitTypeScript(model, { hooksImport }).find((f) => f.path === path);
+/** The content of one file the TypeScript emitter produces for the fixture (default layout: generated/, hooks/). */
+export function emitted(path: string, model: MeshModel = fixtureModel(), layout: ProjectLayout = defaultLayout): string {
+  const file = emitTypeScript(model, { layout }).find((f) => f.path === path);
   if (!file) throw new Error(`no emitted file ${path}`);
   return file.content;
 }

@@ -8,8 +8,9 @@ describe('<svc>/host.ts', () => {
   it('imports the hooks relative to the service folder', () => {
     expect(orders).toContain("import { handlers, subscriptions } from '../../hooks/orders.js';\n");
     expect(users).toContain("import { handlers } from '../../hooks/users.js';\n");
-    expect(emitted('users/host.ts', undefined, './src/hooks')).toContain("from '../src/hooks/users.js';\n");
-    expect(emitted('users/host.ts', undefined, '../../app/hooks/')).toContain("from '../../../app/hooks/users.js';\n");
+    expect(emitted('users/host.ts', undefined, { outDir: 'generated', hooksDir: 'src/hooks' })).toContain("from '../../src/hooks/users.js';\n");
+    expect(emitted('users/host.ts', undefined, { outDir: 'build/gen', hooksDir: 'app/hooks' })).toContain("from '../../../app/hooks/users.js';\n");
+    expect(emitted('users/host.ts', undefined, { outDir: 'generated', hooksDir: '' })).toContain("from '../../users.js';\n");
   });
 
   it('checks the hooks against the generated interfaces', () => {

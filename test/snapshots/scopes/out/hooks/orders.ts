@@ -1,0 +1,21 @@
+// Hooks of the `orders` service: the code behind its endpoints and events.
+// This file is yours. meshspec created it once and never overwrites it: when the spec gains an
+// endpoint or event handler, `meshspec generate` only adds a stub for it at the end of the object,
+// and it warns (without deleting anything) about members the spec no longer declares.
+
+import type { OrdersHandlers, OrdersSubscriptions } from '../generated/orders/handlers.js';
+import { NotImplemented } from 'meshspec/runtime';
+
+export const handlers: OrdersHandlers = {
+  // GET /orders/{id}: GetOrderInput -> Order; errors: NotFound
+  async getOrder(input, ctx) {
+    throw new NotImplemented('orders.getOrder');
+  },
+};
+
+export const subscriptions: OrdersSubscriptions = {
+  // on item.shipped: ItemShipped
+  async markShipped(payload, ctx) {
+    throw new NotImplemented('orders.markShipped');
+  },
+};
