@@ -3,6 +3,7 @@
 export * from './errors/index.js';
 export type { Caller, HandlerContext, Logger, Publish } from './context/index.js';
 export type {
+  DeclaredErrorDescriptor,
   EndpointDescriptor,
   EventCatalog,
   HttpMethod,

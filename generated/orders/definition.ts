@@ -18,7 +18,10 @@ export const ordersDefinition = {
       successStatus: 200,
       input: 'orders.CancelOrderInput',
       output: { type: 'orders.Order', list: false },
-      errors: { Conflict: 409, NotFound: 404 },
+      errors: {
+        Conflict: { status: 409, grpc: 'ABORTED' },
+        NotFound: { status: 404, grpc: 'NOT_FOUND' },
+      },
       grpc: { method: 'CancelOrder', request: null, response: 'order' },
     },
     {
@@ -30,7 +33,11 @@ export const ordersDefinition = {
       successStatus: 201,
       input: 'orders.CreateOrder',
       output: { type: 'orders.Order', list: false },
-      errors: { NotFound: 404, OutOfStock: 409, UserNotFound: 422 },
+      errors: {
+        NotFound: { status: 404, grpc: 'NOT_FOUND' },
+        OutOfStock: { status: 409, grpc: 'FAILED_PRECONDITION' },
+        UserNotFound: { status: 422, grpc: 'FAILED_PRECONDITION' },
+      },
       grpc: { method: 'CreateOrder', request: 'createOrder', response: 'order' },
     },
     {
@@ -42,7 +49,7 @@ export const ordersDefinition = {
       successStatus: 200,
       input: 'orders.GetOrderInput',
       output: { type: 'orders.Order', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetOrder', request: null, response: 'order' },
     },
     {

@@ -18,7 +18,12 @@ export const paymentsDefinition = {
       successStatus: 201,
       input: 'payments.CreatePayment',
       output: { type: 'payments.Payment', list: false },
-      errors: { AmountMismatch: 422, Conflict: 409, NotFound: 404, PaymentDeclined: 402 },
+      errors: {
+        AmountMismatch: { status: 422, grpc: 'FAILED_PRECONDITION' },
+        Conflict: { status: 409, grpc: 'ABORTED' },
+        NotFound: { status: 404, grpc: 'NOT_FOUND' },
+        PaymentDeclined: { status: 402, grpc: 'FAILED_PRECONDITION' },
+      },
       grpc: { method: 'CreatePayment', request: 'createPayment', response: 'payment' },
     },
     {
@@ -30,7 +35,7 @@ export const paymentsDefinition = {
       successStatus: 200,
       input: 'payments.GetPaymentInput',
       output: { type: 'payments.Payment', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetPayment', request: null, response: 'payment' },
     },
   ],

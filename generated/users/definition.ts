@@ -18,7 +18,7 @@ export const usersDefinition = {
       successStatus: 201,
       input: 'users.CreateUser',
       output: { type: 'users.User', list: false },
-      errors: { EmailTaken: 409 },
+      errors: { EmailTaken: { status: 409, grpc: 'ALREADY_EXISTS' } },
       grpc: { method: 'CreateUser', request: 'createUser', response: 'user' },
     },
     {
@@ -30,7 +30,7 @@ export const usersDefinition = {
       successStatus: 204,
       input: 'users.DeleteUserInput',
       output: null,
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'DeleteUser', request: null, response: null },
     },
     {
@@ -42,7 +42,7 @@ export const usersDefinition = {
       successStatus: 200,
       input: 'users.GetUserInput',
       output: { type: 'users.User', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetUser', request: null, response: 'user' },
     },
     {

@@ -1,5 +1,6 @@
 // The shape of spec documents after JSON Schema validation (see schema/meshspec.schema.json).
 // Only code that runs after a document passed the schema may rely on these types.
+import type { GrpcStatusName } from '../../common/grpc-status.js';
 
 export interface RawField {
   type?: string;
@@ -67,7 +68,7 @@ export interface RawService {
   ports: { http: number; grpc?: number };
   calls?: Record<string, { transport?: 'http' | 'grpc' }>;
   types?: Record<string, RawTypeDecl>;
-  errors?: Record<string, { status: number; description?: string }>;
+  errors?: Record<string, { status: number; grpc?: GrpcStatusName; description?: string }>;
   endpoints?: Record<string, RawEndpoint>;
   publishes?: string[];
   subscribes?: Record<string, string>;

@@ -1,6 +1,7 @@
 // Builds the normalized model from a spec index that passed every check. Resolves names, applies
 // defaults, converts units and sorts everything, so emitters only print.
 import { builtinErrorStatus, type BuiltinErrorCode } from '../../common/errors.js';
+import { defaultGrpcStatus } from '../../common/grpc-status.js';
 import { parseDuration, parseSize } from '../../common/units.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
 import type { RawDeploy, RawEndpoint, RawField, RawService } from '../language/raw.js';
@@ -114,9 +115,11 @@ function buildField(typeName: string, name: string, field: RawField): FieldModel
 
 function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf: (doc: SpecDocument, path: SpecPath) => SourceRef, image: string): ServiceModel {
   const { raw, doc } = service;
-  const custom = new Map(Object.entries(raw.errors ?? {}).map(([name, e]) => [name, { name, status: e.status, ...(e.description !== undefined && { description: e.description }), builtin: false } satisfies ErrorModel]));
-  const resolveError = (name: string): ErrorModel =>
-    custom.get(name) ?? { name, status: builtinErrorStatus[name as BuiltinErrorCode], builtin: true };
+  const custom = new Map(Object.entries(raw.errors ?? {}).map(([name, e]) => [name, { name, status: e.status, grpc: e.grpc ?? defaultGrpcStatus(e.status), ...(e.description !== undefined && { description: e.description }), builtin: false } satisfies ErrorModel]));
+  const resolveError = (name: string): ErrorModel => {
+    const status = builtinErrorStatus[name as BuiltinErrorCode];
+    return custom.get(name) ?? { name, status, grpc: defaultGrpcStatus(status), builtin: true };
+  };
   const endpoints = Object.entries(raw.endpoints ?? {})
     .map(([name, e]) => buildEndpoint(index, raw.service, name, e, resolveError, sourceOf(doc, ['endpoints', name])))
     .sort(byName);

@@ -2,6 +2,7 @@
 // Built once from the validated spec (generator/model/build.ts). Everything here is resolved:
 // references point at names that exist, durations and sizes are numbers, lists are sorted
 // deterministically. Nothing downstream parses YAML or looks a reference up in the spec again.
+import type { GrpcStatusName } from '../../common/grpc-status.js';
 
 /** Where a declaration came from, for headers and diagnostics. Paths are relative to the spec folder, with `/`. */
 export interface SourceRef {
@@ -73,6 +74,8 @@ export interface ErrorModel {
   /** PascalCase code, e.g. `NotFound`, `UserNotFound`. Sent on the wire as `error.code`. */
   name: string;
   status: number;
+  /** The gRPC status code it answers with: declared, or the default for its HTTP status (common/grpc-status.ts). */
+  grpc: GrpcStatusName;
   description?: string;
   /** True for the built-in errors every service knows (NotFound, Conflict, ...). */
   builtin: boolean;

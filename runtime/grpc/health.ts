@@ -1,42 +1,96 @@
-// The standard gRPC health check (grpc.health.v1.Health/Check), so gRPC-native probes and load
-// balancers can ask. Two tiny messages, coded by hand rather than loading another proto. A server
-// that answers at all is serving: once shutdown starts, it takes no new calls.
-import { status as Status, type handleUnaryCall, type MethodDefinition, type Server } from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
-import { rawUnaryMethod } from './raw.js';
+// The standard gRPC health service (grpc.health.v1.Health), so gRPC-native probes and load balancers
+// can ask: Check answers once, Watch streams the status and every change, List gives every status
+// (the server's, `''`, and its service's). A server that answers is SERVING; when shutdown starts it
+// is NOT_SERVING, and Watch streams say so and end, so a balancer drains this instance before it
+// stops taking calls, and the streams do not hold the shutdown.
+import {
+  status as Status,
+  type handleServerStreamingCall,
+  type handleUnaryCall,
+  type Server,
+  type ServerWritableStream,
+} from '@grpc/grpc-js';
+import { rawServerStreamingMethod, rawUnaryMethod } from './raw.js';
+import { standardType } from './standard-protos.js';
 
+const HealthCheckRequest = standardType('grpc.health.v1.HealthCheckRequest');
+const HealthCheckResponse = standardType('grpc.health.v1.HealthCheckResponse');
+const HealthListResponse = standardType('grpc.health.v1.HealthListResponse');
 const SERVING = 1;
+const NOT_SERVING = 2;
+const SERVICE_UNKNOWN = 3;
+
+export interface HealthService {
+  /** Every status becomes NOT_SERVING; Watch streams get that and end. */
+  shutdown(): void;
+}
 
 /** Answers for `''` (the whole server) and `service` (the fully qualified proto service name). */
-export function addHealthService(server: Server, service: string): void {
-  const check: MethodDefinition<Buffer, Buffer> = rawUnaryMethod('/grpc.health.v1.Health/Check');
-  const handler: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
-    let asked: string;
-    try {
-      asked = serviceName(call.request);
-    } catch {
-      callback({ code: Status.INVALID_ARGUMENT, details: 'malformed HealthCheckRequest' });
+export function addHealthService(server: Server, service: string): HealthService {
+  let serving = true;
+  const watchers = new Set<ServerWritableStream<Buffer, Buffer>>();
+  const statusOf = (asked: string) => (asked !== '' && asked !== service ? SERVICE_UNKNOWN : serving ? SERVING : NOT_SERVING);
+
+  const check: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
+    const asked = serviceName(call.request);
+    if (asked === null) callback({ code: Status.INVALID_ARGUMENT, details: 'malformed HealthCheckRequest' });
+    else if (statusOf(asked) === SERVICE_UNKNOWN) callback({ code: Status.NOT_FOUND, details: `unknown service ${asked}` });
+    else callback(null, response(statusOf(asked)));
+  };
+
+  // As health.proto says: an unknown service is SERVICE_UNKNOWN, and the stream stays open.
+  const watch: handleServerStreamingCall<Buffer, Buffer> = (call) => {
+    const asked = serviceName(call.request);
+    if (asked === null) {
+      call.emit('error', { code: Status.INVALID_ARGUMENT, details: 'malformed HealthCheckRequest' });
       return;
     }
-    if (asked !== '' && asked !== service) callback({ code: Status.NOT_FOUND, details: `unknown service ${asked}` });
-    else callback(null, statusMessage(SERVING));
+    call.write(response(statusOf(asked)));
+    if (!serving) {
+      call.end();
+      return;
+    }
+    watchers.add(call);
+    call.on('cancelled', () => watchers.delete(call));
   };
-  server.addService({ Check: check }, { Check: handler });
+
+  const list: handleUnaryCall<Buffer, Buffer> = (_call, callback) => {
+    const status = { status: statusOf('') };
+    callback(null, Buffer.from(HealthListResponse.encode({ statuses: { '': status, [service]: status } }).finish()));
+  };
+
+  server.addService(
+    {
+      Check: rawUnaryMethod('/grpc.health.v1.Health/Check'),
+      Watch: rawServerStreamingMethod('/grpc.health.v1.Health/Watch'),
+      List: rawUnaryMethod('/grpc.health.v1.Health/List'),
+    },
+    { Check: check, Watch: watch, List: list },
+  );
+
+  return {
+    shutdown() {
+      if (!serving) return;
+      serving = false;
+      for (const call of watchers) {
+        const asked = serviceName(call.request) ?? '';
+        if (statusOf(asked) !== SERVICE_UNKNOWN) call.write(response(NOT_SERVING));
+        call.end();
+      }
+      watchers.clear();
+    },
+  };
 }
 
-/** `HealthCheckRequest.service` (field 1, length-delimited). */
-function serviceName(bytes: Buffer): string {
-  const reader = protobuf.Reader.create(bytes);
-  let name = '';
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    if (tag === ((1 << 3) | 2)) name = reader.string();
-    else reader.skipType(tag & 7);
+/** `HealthCheckRequest.service`, or null when the bytes are not a HealthCheckRequest. */
+function serviceName(bytes: Buffer): string | null {
+  try {
+    return (HealthCheckRequest.decode(bytes) as unknown as { service: string }).service;
+  } catch {
+    return null;
   }
-  return name;
 }
 
-/** `HealthCheckResponse { status = 1 }` (field 1, varint). */
-function statusMessage(status: number): Buffer {
-  return Buffer.from(protobuf.Writer.create().uint32((1 << 3) | 0).int32(status).finish());
+function response(status: number): Buffer {
+  return Buffer.from(HealthCheckResponse.encode({ status }).finish());
 }

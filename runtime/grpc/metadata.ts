@@ -10,6 +10,8 @@ export const ERROR_CODE = 'x-mesh-error-code';
 export const ERROR_STATUS = 'x-mesh-error-status';
 /** JSON of MeshError.details, with non-ASCII escaped (metadata values must be printable ASCII). */
 export const ERROR_DETAILS = 'x-mesh-error-details';
+/** The standard google.rpc.Status of a failed call (status-details.ts), binary. */
+export const STATUS_DETAILS = 'grpc-status-details-bin';
 
 /** Metadata of an outgoing call. */
 export function requestMetadata(requestId: string | undefined, caller: Caller | null | undefined): Metadata {

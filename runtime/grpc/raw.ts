@@ -18,3 +18,8 @@ export function rawUnaryMethod(path: string) {
     responseDeserialize: passBytes,
   } as const;
 }
+
+/** A server-streaming method definition that hands grpc-js raw bytes both ways. */
+export function rawServerStreamingMethod(path: string) {
+  return { ...rawUnaryMethod(path), responseStream: true } as const;
+}

@@ -18,7 +18,8 @@ import { createGrpcCodec, type EndpointCodec } from './codec.js';
 import { addHealthService } from './health.js';
 import { readCaller, REQUEST_ID, text } from './metadata.js';
 import { rawUnaryMethod } from './raw.js';
-import { toGrpcError } from './status.js';
+import { addReflectionService } from './reflection.js';
+import { toGrpcError, type ErrorContext } from './status.js';
 
 export interface GrpcServerOptions {
   definition: ServiceDefinition;
@@ -43,10 +44,12 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   for (const endpoint of definition.endpoints) {
     const endpointCodec = codec.endpoint(endpoint.name);
     methods[endpoint.grpc.method] = rawUnaryMethod(endpointCodec.path);
-    handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, options);
+    const errors: ErrorContext = { declared: endpoint.errors, domain: codec.service, fieldPath: endpointCodec.fieldPath };
+    handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, errors, options);
   }
   server.addService(methods, handlers);
-  addHealthService(server, codec.service);
+  const health = addHealthService(server, codec.service);
+  addReflectionService(server, definition.proto!); // non-null: the codec refuses a definition without one
 
   return {
     listen(port, host) {
@@ -56,6 +59,8 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
       });
     },
     close(graceMs) {
+      // Balancers watching health drain this instance first; the Watch streams end so they do not hold the shutdown.
+      health.shutdown();
       return new Promise((resolve) => {
         const force = setTimeout(() => server.forceShutdown(), graceMs);
         server.tryShutdown(() => {
@@ -68,7 +73,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
 }
 
 
-function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, options: GrpcServerOptions): handleUnaryCall<Buffer, Buffer> {
+function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, errors: ErrorContext, options: GrpcServerOptions): handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
     const controller = new AbortController();
     let answered = false;
@@ -83,7 +88,7 @@ function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, option
       },
       (err: MeshError) => {
         answered = true;
-        callback(toGrpcError(err));
+        callback(toGrpcError(err, errors));
       },
     );
   };
@@ -101,6 +106,8 @@ async function serve(
   try {
     input = codec.decodeInput(call.request);
   } catch (err) {
+    // A value the spec does not allow is ValidationFailed naming the field; bytes that are not the message, BadRequest.
+    if (isMeshError(err)) throw err;
     throw new BadRequest(`malformed ${endpoint.grpc.method} request: ${(err as Error).message}`);
   }
   const meta = invocationMeta(call, signal);

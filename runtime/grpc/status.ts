@@ -1,36 +1,39 @@
-// MeshError <-> gRPC status. The status code is for generic gRPC tooling; the exact error (code,
-// HTTP status, details) rides in trailers so a meshspec client rebuilds the very same MeshError.
+// MeshError <-> gRPC status. The status code and grpc-status-details-bin are for generic gRPC
+// tooling; the exact error (code, HTTP status, details) also rides in meshspec's own trailers so a
+// meshspec client rebuilds the very same MeshError.
 import { Metadata, status as Status, type ServerErrorResponse, type ServiceError } from '@grpc/grpc-js';
+import { defaultGrpcStatus, grpcStatusCodes } from '../../common/grpc-status.js';
 import { InternalError, MeshError, Timeout, Unavailable } from '../errors/index.js';
-import { asciiJson, ERROR_CODE, ERROR_DETAILS, ERROR_STATUS, text } from './metadata.js';
+import type { DeclaredErrorDescriptor } from '../service/definition.js';
+import { asciiJson, ERROR_CODE, ERROR_DETAILS, ERROR_STATUS, STATUS_DETAILS, text } from './metadata.js';
+import { statusDetails, type StatusDetailsContext } from './status-details.js';
 
-const byHttpStatus: Readonly<Record<number, Status>> = {
-  400: Status.INVALID_ARGUMENT,
-  401: Status.UNAUTHENTICATED,
-  403: Status.PERMISSION_DENIED,
-  404: Status.NOT_FOUND,
-  409: Status.ALREADY_EXISTS,
-  412: Status.FAILED_PRECONDITION,
-  422: Status.FAILED_PRECONDITION,
-  429: Status.RESOURCE_EXHAUSTED,
-  500: Status.INTERNAL,
-  501: Status.UNIMPLEMENTED,
-  503: Status.UNAVAILABLE,
-  504: Status.DEADLINE_EXCEEDED,
-};
-
-/** The gRPC status code for an HTTP status. */
+/** The gRPC status code of an error with this HTTP status that declares none (common/grpc-status.ts). */
 export function grpcStatusFor(httpStatus: number): Status {
-  return byHttpStatus[httpStatus] ?? Status.UNKNOWN;
+  return grpcStatusCodes[defaultGrpcStatus(httpStatus)];
+}
+
+/** What answering for one endpoint needs to know beyond the error. */
+export interface ErrorContext extends StatusDetailsContext {
+  /** The endpoint's declared errors: a declared one answers with its own gRPC code. */
+  readonly declared: Readonly<Record<string, DeclaredErrorDescriptor>>;
+}
+
+/** The gRPC status code `err` answers with: its declaration's, else the default for its HTTP status. */
+export function grpcStatusOf(err: MeshError, declared: Readonly<Record<string, DeclaredErrorDescriptor>>): Status {
+  const declaration = Object.hasOwn(declared, err.code) ? declared[err.code] : undefined;
+  return declaration ? grpcStatusCodes[declaration.grpc] : grpcStatusFor(err.status);
 }
 
 /** What a server hands grpc-js for a failed call: status, message and the error in trailers. */
-export function toGrpcError(err: MeshError): ServerErrorResponse {
+export function toGrpcError(err: MeshError, context: ErrorContext): ServerErrorResponse {
+  const code = grpcStatusOf(err, context.declared);
   const metadata = new Metadata();
   metadata.set(ERROR_CODE, err.code);
   metadata.set(ERROR_STATUS, String(err.status));
   if (err.details !== undefined) metadata.set(ERROR_DETAILS, asciiJson(err.details));
-  return Object.assign(new Error(err.message), { code: grpcStatusFor(err.status), details: err.message, metadata });
+  metadata.set(STATUS_DETAILS, statusDetails(err, code, context));
+  return Object.assign(new Error(err.message), { code, details: err.message, metadata });
 }
 
 /** Where a failed call was going, for the messages of errors the callee did not send. */

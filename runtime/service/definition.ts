@@ -1,5 +1,6 @@
 // The description of a service that the generator emits (generated/<service>/definition.ts)
 // and the runtime binds to transports. Plain data: no functions, so it can be printed and diffed.
+import type { GrpcStatusName } from '../../common/grpc-status.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -17,9 +18,15 @@ export interface EndpointDescriptor {
   readonly input: string;
   /** Output type; null for no body (204). `list` means an array of `type`. */
   readonly output: { readonly type: string; readonly list: boolean } | null;
-  /** Declared error code -> HTTP status. */
-  readonly errors: Readonly<Record<string, number>>;
+  /** Declared error code -> how it travels. */
+  readonly errors: Readonly<Record<string, DeclaredErrorDescriptor>>;
   readonly grpc: GrpcMethodDescriptor;
+}
+
+/** An error an endpoint declares: its HTTP status and the gRPC status code it answers with. */
+export interface DeclaredErrorDescriptor {
+  readonly status: number;
+  readonly grpc: GrpcStatusName;
 }
 
 /** How an endpoint travels over gRPC (ARCHITECTURE.md, "gRPC contract"). */

@@ -18,7 +18,7 @@ export const inventoryDefinition = {
       successStatus: 200,
       input: 'inventory.GetProductInput',
       output: { type: 'inventory.Product', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetProduct', request: null, response: 'product' },
     },
     {
@@ -30,7 +30,10 @@ export const inventoryDefinition = {
       successStatus: 201,
       input: 'inventory.Reserve',
       output: { type: 'inventory.Reservation', list: false },
-      errors: { NotFound: 404, OutOfStock: 409 },
+      errors: {
+        NotFound: { status: 404, grpc: 'NOT_FOUND' },
+        OutOfStock: { status: 409, grpc: 'ABORTED' },
+      },
       grpc: { method: 'Reserve', request: 'reserve', response: 'reservation' },
     },
   ],

@@ -1,6 +1,6 @@
 // The proto file of one service: its gRPC service, a request and response message per endpoint,
 // then the service's own types that those messages reach.
-import type { MeshModel, ServiceModel, TypeModel } from '../../model/types.js';
+import type { EndpointModel, MeshModel, ServiceModel, TypeModel } from '../../model/types.js';
 import { outputFiles, protoServiceName, servicePackage } from '../../naming/index.js';
 import type { EmittedFile } from '../types.js';
 import { comment } from './comments.js';
@@ -32,7 +32,17 @@ export function serviceProto(model: MeshModel, service: ServiceModel, reached: r
 function serviceBlock(service: ServiceModel): string[] {
   const rpcs = service.endpoints.flatMap((e) => [
     ...comment(e.description, '  '),
+    ...comment(errorsLine(e), '  '),
     `  rpc ${e.grpcMethod}(${e.grpcMethod}Request) returns (${e.grpcMethod}Response);`,
   ]);
   return [...comment(service.description, ''), `service ${protoServiceName(service.name)} {`, ...rpcs, '}'];
+}
+
+/**
+ * The declared errors with the status code each answers with, for whoever reads the .proto alone
+ * (the code travels in ErrorInfo.reason and the x-mesh-error-code trailer; ARCHITECTURE.md).
+ */
+function errorsLine(endpoint: EndpointModel): string | undefined {
+  if (endpoint.errors.length === 0) return undefined;
+  return `Errors: ${endpoint.errors.map((e) => `${e.name} (${e.grpc})`).join(', ')}.`;
 }

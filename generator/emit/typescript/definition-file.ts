@@ -17,7 +17,8 @@ function endpointLiteral(model: MeshModel, service: ServiceModel, endpoint: Endp
     successStatus: endpoint.http.successStatus,
     input: key(endpoint.input),
     output: endpoint.output && { type: key(endpoint.output.type), list: endpoint.output.list },
-    errors: Object.fromEntries(endpoint.errors.map((e) => [e.name, e.status])),
+    // Each declared error's gRPC code travels with it, so the server answers with it (common/grpc-status.ts).
+    errors: Object.fromEntries(endpoint.errors.map((e) => [e.name, { status: e.status, grpc: e.grpc }])),
     grpc: { method: endpoint.grpcMethod, request: fields.request?.json ?? null, response: fields.response?.json ?? null },
   };
 }

@@ -8,6 +8,7 @@ import { createGrpcTransport, grpcStatusFor } from '../../../runtime/grpc/index.
 import { fixtureModel } from '../../unit/proto/model-fixture.js';
 import { startHarness, type Harness } from './harness.js';
 import { zeroItem } from './items.js';
+import { statusDetailsOf } from '../../support/google-rpc.js';
 import { rawCall } from './raw-client.js';
 
 let h: Harness;
@@ -77,13 +78,14 @@ describe('gRPC errors', () => {
     expect([invalid.code, invalid.status, invalid.details]).toEqual(['ValidationFailed', 400, [{ path: '/id', message: 'must not be empty' }]]);
   });
 
-  it('maps HTTP statuses to gRPC status codes', () => {
+  it('maps HTTP statuses to gRPC status codes (the defaults of common/grpc-status.ts)', () => {
+    // 409 was ALREADY_EXISTS for every conflict, "out of stock" too; now ABORTED unless declared otherwise.
     const table: [number, Status][] = [
       [400, Status.INVALID_ARGUMENT],
       [401, Status.UNAUTHENTICATED],
       [403, Status.PERMISSION_DENIED],
       [404, Status.NOT_FOUND],
-      [409, Status.ALREADY_EXISTS],
+      [409, Status.ABORTED],
       [412, Status.FAILED_PRECONDITION],
       [422, Status.FAILED_PRECONDITION],
       [429, Status.RESOURCE_EXHAUSTED],
@@ -91,8 +93,9 @@ describe('gRPC errors', () => {
       [501, Status.UNIMPLEMENTED],
       [503, Status.UNAVAILABLE],
       [504, Status.DEADLINE_EXCEEDED],
-      [402, Status.UNKNOWN],
-      [410, Status.UNKNOWN],
+      [402, Status.FAILED_PRECONDITION],
+      [410, Status.NOT_FOUND],
+      [507, Status.UNKNOWN],
     ];
     for (const [http, grpc] of table) expect([http, grpcStatusFor(http)]).toEqual([http, grpc]);
   });
@@ -102,11 +105,15 @@ describe('gRPC errors', () => {
       throw new MeshError('OutOfStock', 'only 2 left', 409, { left: 2 });
     };
     const { error } = await rawCall(h.address, '/acme.catalog.v1.CatalogService/GetItem', Buffer.alloc(0));
-    expect(error?.code).toBe(Status.ALREADY_EXISTS);
+    // getItem does not declare OutOfStock: the default for 409.
+    expect(error?.code).toBe(Status.ABORTED);
     expect(error?.details).toBe('only 2 left');
     expect(error?.metadata.get('x-mesh-error-code')).toEqual(['OutOfStock']);
     expect(error?.metadata.get('x-mesh-error-status')).toEqual(['409']);
     expect(error?.metadata.get('x-mesh-error-details')).toEqual(['{"left":2}']);
+    expect(statusDetailsOf(error?.metadata).details).toEqual([
+      { '@type': 'google.rpc.ErrorInfo', reason: 'OutOfStock', domain: 'acme.catalog.v1.CatalogService', metadata: { left: '2', httpStatus: '409' } },
+    ]);
   });
 
   it('answers a malformed request with BadRequest (400) without invoking the hook', async () => {
@@ -127,7 +134,7 @@ describe('gRPC errors', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]!.level).toBe(50);
     expect(logged[0]!.requestId).toBe('req-bad-output');
-    expect(logged[0]!.err?.message).toMatch(/Item\.kind: "secretValue" is not a value of ItemKind/);
+    expect(logged[0]!.err?.message).toBe('GetItemResponse.item.kind: "secretValue" is not a value of ItemKind: expected one of "physical", "digitalDownload"');
   });
 
   it('rejects with Timeout (504) when the deadline passes, and cancels the call on the server', async () => {

@@ -62,7 +62,7 @@ export function definitionOf(model: MeshModel, serviceName: string, protoRoot: s
       successStatus: e.http.successStatus,
       input: keyOf(resolveType(model, service.name, e.input)),
       output: e.output && { type: keyOf(resolveType(model, service.name, e.output.type)), list: e.output.list },
-      errors: Object.fromEntries(e.errors.map((x) => [x.name, x.status])),
+      errors: Object.fromEntries(e.errors.map((x) => [x.name, { status: x.status, grpc: x.grpc }])),
       grpc: { method: e.grpcMethod, request: rpcFields(e).request?.json ?? null, response: rpcFields(e).response?.json ?? null },
     })),
     subscriptions: [],

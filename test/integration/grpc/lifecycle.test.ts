@@ -1,6 +1,7 @@
-// Listening, the health check and shutting down with a grace period.
-import { status as Status } from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+// Listening, the standard health service (through the official grpc-health-check definition) and
+// shutting down with a grace period.
+import { Client, credentials, makeGenericClientConstructor, status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeshError } from '../../../runtime/errors/index.js';
 import { fixtureModel } from '../../unit/proto/model-fixture.js';
@@ -14,22 +15,33 @@ afterEach(async () => {
   h = null;
 });
 
-const CHECK = '/grpc.health.v1.Health/Check';
-
-function checkRequest(service: string): Buffer {
-  return Buffer.from(protobuf.Writer.create().uint32(10).string(service).finish());
+/** A client of grpc.health.v1.Health built from the official package's definition, as probes use it. */
+function healthClient(address: string): HealthClient {
+  const Client = makeGenericClientConstructor(healthService, 'Health');
+  return new Client(address, credentials.createInsecure()) as unknown as HealthClient;
 }
 
-/** HealthCheckResponse.status. */
-function servingStatus(bytes: Buffer | null): number {
-  const reader = protobuf.Reader.create(bytes ?? Buffer.alloc(0));
-  let status = 0;
-  while (reader.pos < reader.len) {
-    const tag = reader.uint32();
-    if (tag === 8) status = reader.int32();
-    else reader.skipType(tag & 7);
-  }
-  return status;
+interface HealthClient {
+  Check(request: { service: string }, callback: (err: ServiceError | null, response?: { status: string }) => void): void;
+  Watch(request: { service: string }): ClientReadableStream<{ status: string }>;
+  List(request: object, callback: (err: ServiceError | null, response?: { statuses: Record<string, { status: string }> }) => void): void;
+  close(): void;
+}
+
+function check(client: HealthClient, service: string): Promise<{ status?: string; code?: number }> {
+  return new Promise((resolve) => client.Check({ service }, (err, response) => resolve(err ? { code: err.code } : { status: response!.status })));
+}
+
+/** Collects a Watch stream's messages; `ended` resolves with the final status code. */
+function watch(client: HealthClient, service: string) {
+  const seen: string[] = [];
+  const stream = client.Watch({ service });
+  stream.on('data', (message: { status: string }) => seen.push(message.status));
+  const ended = new Promise<number>((resolve) => {
+    stream.on('status', (s: { code: number }) => resolve(s.code));
+    stream.on('error', () => undefined);
+  });
+  return { seen, ended, stream };
 }
 
 describe('gRPC server lifecycle', () => {
@@ -40,15 +52,46 @@ describe('gRPC server lifecycle', () => {
     await expect(h.transport.call(h.endpoint('deleteItem'), { id: 'x' }, {})).resolves.toBeUndefined();
   });
 
-  it('answers the standard health check for the server and for its service', async () => {
+  it('answers the standard health Check and List for the server and for its service', async () => {
     h = await startHarness(fixtureModel(), 'catalog');
-    for (const service of ['', 'acme.catalog.v1.CatalogService']) {
-      const { error, response } = await rawCall(h.address, CHECK, checkRequest(service));
-      expect(error).toBeNull();
-      expect([service, servingStatus(response)]).toEqual([service, 1]);
-    }
-    const unknown = await rawCall(h.address, CHECK, checkRequest('acme.other.v1.OtherService'));
-    expect(unknown.error?.code).toBe(Status.NOT_FOUND);
+    const client = healthClient(h.address);
+    for (const service of ['', 'acme.catalog.v1.CatalogService']) expect([service, await check(client, service)]).toEqual([service, { status: 'SERVING' }]);
+    expect(await check(client, 'acme.other.v1.OtherService')).toEqual({ code: Status.NOT_FOUND });
+    const listed = await new Promise((resolve) => client.List({}, (_err, response) => resolve(response?.statuses)));
+    expect(listed).toEqual({ '': { status: 'SERVING' }, 'acme.catalog.v1.CatalogService': { status: 'SERVING' } });
+    client.close();
+  });
+
+  it('streams the status to Watch, then NOT_SERVING when shutdown starts, and ends the stream so shutdown is not held', async () => {
+    h = await startHarness(fixtureModel(), 'catalog');
+    const client = healthClient(h.address);
+    const server = watch(client, '');
+    const own = watch(client, 'acme.catalog.v1.CatalogService');
+    // As health.proto says: an unknown service is SERVICE_UNKNOWN and the stream stays open.
+    const unknown = watch(client, 'acme.other.v1.OtherService');
+    await expect.poll(() => [server.seen, own.seen, unknown.seen]).toEqual([['SERVING'], ['SERVING'], ['SERVICE_UNKNOWN']]);
+
+    const started = Date.now();
+    await h.server.close(5_000);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await server.ended).toBe(Status.OK);
+    expect(await own.ended).toBe(Status.OK);
+    expect(await unknown.ended).toBe(Status.OK);
+    expect([server.seen, own.seen, unknown.seen]).toEqual([['SERVING', 'NOT_SERVING'], ['SERVING', 'NOT_SERVING'], ['SERVICE_UNKNOWN']]);
+    client.close();
+  });
+
+  it('answers health requests that are not a HealthCheckRequest with INVALID_ARGUMENT', async () => {
+    h = await startHarness(fixtureModel(), 'catalog');
+    const garbage = Buffer.from([0x0a, 0xff, 0xff]);
+    expect((await rawCall(h.address, '/grpc.health.v1.Health/Check', garbage)).error?.code).toBe(Status.INVALID_ARGUMENT);
+    const client = new Client(h.address, credentials.createInsecure());
+    const same = (b: Buffer) => b;
+    const stream = client.makeServerStreamRequest('/grpc.health.v1.Health/Watch', same, same, garbage);
+    stream.on('data', () => undefined);
+    const code = await new Promise<number>((resolve) => stream.on('error', (err: ServiceError) => resolve(err.code)));
+    expect(code).toBe(Status.INVALID_ARGUMENT);
+    client.close();
   });
 
   it('lets an in-flight call finish within the grace period', async () => {

@@ -2,6 +2,7 @@
 // hook receives or returns must come out on the other side exactly (toStrictEqual: no extra keys,
 // no `undefined` stand-ins for absent fields).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ValidationFailed } from '../../../runtime/errors/index.js';
 import { fixtureModel } from '../../unit/proto/model-fixture.js';
 import { startHarness, type Harness } from './harness.js';
 import { fullItem, zeroItem } from './items.js';
@@ -76,12 +77,27 @@ describe('gRPC round trips', () => {
     expect(returned).toStrictEqual(zeroItem());
   });
 
-  it('rejects a client input the proto cannot carry before sending, naming the field', async () => {
+  it('rejects a client input the proto cannot carry before sending, as ValidationFailed naming the full field path', async () => {
     h.invocations.length = 0;
-    await expect(h.transport.call(h.endpoint('putItem'), { ...zeroItem(), count: 1.5 }, {})).rejects.toThrow(/Item\.count: expected an integer/);
-    await expect(h.transport.call(h.endpoint('putItem'), { ...zeroItem(), kind: 'bogus' }, {})).rejects.toThrow(/"bogus" is not a value of ItemKind/);
-    const { id: _dropped, ...noId } = zeroItem();
-    await expect(h.transport.call(h.endpoint('putItem'), noId, {})).rejects.toThrow(/Item\.id: missing required field/);
+    const child = { ...zeroItem(), id: 'c' };
+    const cases: [Record<string, unknown>, string, string][] = [
+      [{ ...zeroItem(), count: 1.5 }, 'PutItemRequest.item.count: expected an integer, got 1.5', '/count'],
+      [{ ...zeroItem(), kind: 'bogus' }, 'PutItemRequest.item.kind: "bogus" is not a value of ItemKind: expected one of "physical", "digitalDownload"', '/kind'],
+      [{ ...zeroItem(), children: [child, { ...child, kinds: ['physical', 7] }] }, 'PutItemRequest.item.children[1].kinds[1]: 7 is not a value of ItemKind: expected one of "physical", "digitalDownload"', '/children/1/kinds/1'],
+      [{ ...zeroItem(), attrs: { color: 1 } }, 'PutItemRequest.item.attrs["color"]: expected a string, got 1', '/attrs/color'],
+      [{ ...zeroItem(), parties: { 'x/y': { vip: true } } }, 'PutItemRequest.item.parties["x/y"].party_id: missing required field', '/parties/x~1y/partyId'],
+      [{ ...zeroItem(), id: undefined }, 'PutItemRequest.item.id: missing required field', '/id'],
+      [{ ...zeroItem(), tags: 'a' }, 'PutItemRequest.item.tags: expected an array, got "a"', '/tags'],
+    ];
+    for (const [input, message, path] of cases) {
+      const err = await h.transport.call(h.endpoint('putItem'), input, {}).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ValidationFailed);
+      expect([(err as ValidationFailed).status, (err as ValidationFailed).message]).toEqual([400, `invalid input: ${message}`]);
+      expect((err as ValidationFailed).details).toEqual([{ path, message: message.slice(message.indexOf(': ') + 2) }]);
+    }
+    // A bad value is shown cut short, never whole.
+    const long = await h.transport.call(h.endpoint('putItem'), { ...zeroItem(), count: 'y'.repeat(10_000) }, {}).catch((e: unknown) => e);
+    expect((long as ValidationFailed).message).toBe(`invalid input: PutItemRequest.item.count: expected an integer, got "${'y'.repeat(56)}...`);
     expect(h.invocations).toHaveLength(0);
   });
 });

@@ -51,10 +51,10 @@ const endpoint = (e: Partial<EndpointDescriptor> & Pick<EndpointDescriptor, 'nam
 });
 
 export const ep = {
-  createUser: endpoint({ name: 'createUser', method: 'POST', path: '/users', input: 'CreateUser', inputSource: 'body', successStatus: 201, errors: { EmailTaken: 409 } }),
+  createUser: endpoint({ name: 'createUser', method: 'POST', path: '/users', input: 'CreateUser', inputSource: 'body', successStatus: 201, errors: { EmailTaken: { status: 409, grpc: 'ALREADY_EXISTS' } } }),
   getMe: endpoint({ name: 'getMe', method: 'GET', path: '/users/me', input: 'Empty' }),
-  getUser: endpoint({ name: 'getUser', method: 'GET', path: '/users/{id}', input: 'GetUserInput', errors: { NotFound: 404 } }),
-  updateUser: endpoint({ name: 'updateUser', method: 'PUT', path: '/users/{id}', input: 'UpdateUserInput', inputSource: 'body', errors: { NotFound: 404 } }),
+  getUser: endpoint({ name: 'getUser', method: 'GET', path: '/users/{id}', input: 'GetUserInput', errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } } }),
+  updateUser: endpoint({ name: 'updateUser', method: 'PUT', path: '/users/{id}', input: 'UpdateUserInput', inputSource: 'body', errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } } }),
   deleteUser: endpoint({ name: 'deleteUser', method: 'DELETE', path: '/users/{id}', input: 'GetUserInput', successStatus: 204, output: null }),
   listUsers: endpoint({ name: 'listUsers', method: 'GET', path: '/users', input: 'ListUsersQuery', inputSource: 'query', output: { type: 'User', list: true } }),
   slow: endpoint({ name: 'slow', method: 'GET', path: '/slow', input: 'SlowInput', inputSource: 'query', output: { type: 'Echo', list: false } }),
@@ -132,7 +132,7 @@ export const usersHandlers = {
 
 /** `front` calls users over HTTP: the second hop for request-id propagation tests. */
 const via = {
-  getUser: endpoint({ name: 'getUserVia', method: 'GET', path: '/via/{id}', input: 'GetUserInput', errors: { NotFound: 404 } }),
+  getUser: endpoint({ name: 'getUserVia', method: 'GET', path: '/via/{id}', input: 'GetUserInput', errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } } }),
   echo: endpoint({ name: 'echoVia', method: 'GET', path: '/via-echo', input: 'Empty', output: { type: 'Echo', list: false } }),
 };
 

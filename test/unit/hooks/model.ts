@@ -4,8 +4,8 @@ import type { EndpointModel, ErrorModel, MeshModel, ServiceModel, SubscriptionMo
 import type { HookOptions } from '../../../generator/hooks/index.js';
 
 const source = { file: 'services/users.yaml', line: 1, col: 1 };
-const notFound: ErrorModel = { name: 'NotFound', status: 404, builtin: true };
-const emailTaken: ErrorModel = { name: 'EmailTaken', status: 409, builtin: false };
+const notFound: ErrorModel = { name: 'NotFound', status: 404, grpc: 'NOT_FOUND', builtin: true };
+const emailTaken: ErrorModel = { name: 'EmailTaken', status: 409, grpc: 'ALREADY_EXISTS', builtin: false };
 
 export function endpoint(
   name: string,

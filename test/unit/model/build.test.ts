@@ -59,6 +59,23 @@ describe('model of the example spec', () => {
     expect(service('payments').errors.map((e) => e.name)).toEqual(['AmountMismatch', 'Conflict', 'NotFound', 'PaymentDeclined']);
   });
 
+  it('gives each error the gRPC code it declares, or the default for its HTTP status', () => {
+    const codes = (svc: string) => service(svc).errors.map((e) => [e.name, e.status, e.grpc]);
+    expect(codes('orders')).toEqual([
+      ['Conflict', 409, 'ABORTED'],
+      ['NotFound', 404, 'NOT_FOUND'],
+      ['OutOfStock', 409, 'FAILED_PRECONDITION'],
+      ['UserNotFound', 422, 'FAILED_PRECONDITION'],
+    ]);
+    expect(codes('payments')).toEqual([
+      ['AmountMismatch', 422, 'FAILED_PRECONDITION'],
+      ['Conflict', 409, 'ABORTED'],
+      ['NotFound', 404, 'NOT_FOUND'],
+      ['PaymentDeclined', 402, 'FAILED_PRECONDITION'],
+    ]);
+    expect(codes('users').find(([name]) => name === 'EmailTaken')).toEqual(['EmailTaken', 409, 'ALREADY_EXISTS']);
+  });
+
   it('names inline enums <Type><Field> and keeps their value order', () => {
     expect(type('PaymentStatus')).toMatchObject({ kind: 'enum', inline: true, owner: 'payments', values: ['completed', 'declined', 'refunded'] });
     const payment = type('Payment');

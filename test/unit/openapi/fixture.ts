@@ -39,9 +39,9 @@ function record(name: string, fields: FieldModel[], owner: string | null = 'user
 }
 
 const errors: Record<string, ErrorModel> = {
-  NotFound: { name: 'NotFound', status: 404, builtin: true },
-  Conflict: { name: 'Conflict', status: 409, builtin: true },
-  EmailTaken: { name: 'EmailTaken', status: 409, description: 'The email is in use.', builtin: false },
+  NotFound: { name: 'NotFound', status: 404, grpc: 'NOT_FOUND', builtin: true },
+  Conflict: { name: 'Conflict', status: 409, grpc: 'ABORTED', builtin: true },
+  EmailTaken: { name: 'EmailTaken', status: 409, grpc: 'ALREADY_EXISTS', description: 'The email is in use.', builtin: false },
 };
 
 function endpoint(

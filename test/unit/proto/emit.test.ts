@@ -79,6 +79,19 @@ describe('emitProto', () => {
     );
   });
 
+  it('lists each rpc\'s declared errors with the gRPC code each answers with', () => {
+    const model = fixtureModel();
+    const catalog = model.services.find((s) => s.name === 'catalog')!;
+    const getItem = catalog.endpoints.find((e) => e.name === 'getItem')!;
+    getItem.errors = [
+      { name: 'NotFound', status: 404, grpc: 'NOT_FOUND', builtin: true },
+      { name: 'ItemRetired', status: 409, grpc: 'FAILED_PRECONDITION', builtin: false },
+    ];
+    expect(block(content(emit(model), CATALOG), 'service CatalogService {')).toContain(
+      '  // One item by id.\n  // Errors: NotFound (NOT_FOUND), ItemRetired (FAILED_PRECONDITION).\n  rpc GetItem(GetItemRequest) returns (GetItemResponse);\n',
+    );
+  });
+
   it('maps every field kind with its number, snake_case name and label', () => {
     const text = content(emit(fixtureModel()), CATALOG);
     expect(block(text, 'message Item {')).toBe(

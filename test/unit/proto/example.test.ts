@@ -94,12 +94,15 @@ describe('emitProto on the example spec', () => {
     expect(text(INVENTORY)).not.toMatch(/message \w+Input /);
   });
 
-  it('declares each service with its rpcs in endpoint-name order', () => {
+  it('declares each service with its rpcs in endpoint-name order, each with its errors\' gRPC codes', () => {
     expect(block('proto/shop/users/v1/users.proto', 'service UsersService {')).toBe(
       [
         'service UsersService {',
+        '  // Errors: EmailTaken (ALREADY_EXISTS).',
         '  rpc CreateUser(CreateUserRequest) returns (CreateUserResponse);',
+        '  // Errors: NotFound (NOT_FOUND).',
         '  rpc DeleteUser(DeleteUserRequest) returns (DeleteUserResponse);',
+        '  // Errors: NotFound (NOT_FOUND).',
         '  rpc GetUser(GetUserRequest) returns (GetUserResponse);',
         '  rpc ListUsers(ListUsersRequest) returns (ListUsersResponse);',
         '}',

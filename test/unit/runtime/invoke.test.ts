@@ -30,7 +30,7 @@ const endpoint: EndpointDescriptor = {
   successStatus: 200,
   input: 'In',
   output: { type: 'Out', list: false },
-  errors: { NotFound: 404 },
+  errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
   grpc: { method: 'Op', request: 'in', response: 'out' },
 };
 const definition: ServiceDefinition = {

@@ -11,7 +11,7 @@ describe('<svc>/definition.ts', () => {
     expect(users).toContain("  mesh: 'shop',\n  name: 'users',\n  version: '1.2.3',\n");
   });
 
-  it('lists endpoints with the spec path, params, statuses and an error code -> status map', () => {
+  it('lists endpoints with the spec path, params, statuses and each error\'s HTTP status and gRPC code', () => {
     expect(users).toContain(
       [
         '    {',
@@ -23,7 +23,7 @@ describe('<svc>/definition.ts', () => {
         '      successStatus: 200,',
         "      input: 'users.GetUserInput',",
         "      output: { type: 'users.User', list: false },",
-        '      errors: { NotFound: 404 },',
+        "      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },",
         "      grpc: { method: 'GetUser', request: null, response: 'user' },",
         '    },',
       ].join('\n'),
@@ -33,7 +33,10 @@ describe('<svc>/definition.ts', () => {
     expect(users).toContain("      grpc: { method: 'ListUsers', request: null, response: 'items' },\n");
     expect(users).toContain('      successStatus: 204,\n');
     expect(users).toContain('      output: null,\n');
-    expect(orders).toContain('      errors: { Conflict: 409, NotFound: 404 },\n');
+    // Defaults per HTTP status (Conflict is ABORTED), or the code the declaration names.
+    expect(orders).toContain("      errors: {\n        Conflict: { status: 409, grpc: 'ABORTED' },\n        NotFound: { status: 404, grpc: 'NOT_FOUND' },\n      },\n");
+    expect(orders).toContain("      errors: { UserNotFound: { status: 422, grpc: 'FAILED_PRECONDITION' } },\n");
+    expect(users).toContain("      errors: { EmailTaken: { status: 409, grpc: 'ALREADY_EXISTS' } },\n");
   });
 
   it('resolves the proto next to the generated code when there is a gRPC port', () => {

@@ -34,15 +34,16 @@ function record(name: string, owner: string | null, fields: FieldModel[], descri
   return description === undefined ? base : { ...base, description };
 }
 
-const NotFound: ErrorModel = { name: 'NotFound', status: 404, builtin: true };
-const Conflict: ErrorModel = { name: 'Conflict', status: 409, builtin: true };
+const NotFound: ErrorModel = { name: 'NotFound', status: 404, grpc: 'NOT_FOUND', builtin: true };
+const Conflict: ErrorModel = { name: 'Conflict', status: 409, grpc: 'ABORTED', builtin: true };
 const UserNotFound: ErrorModel = {
   name: 'UserNotFound',
   status: 422,
+  grpc: 'FAILED_PRECONDITION',
   builtin: false,
   description: "The order's user does not exist.",
 };
-const EmailTaken: ErrorModel = { name: 'EmailTaken', status: 409, builtin: false };
+const EmailTaken: ErrorModel = { name: 'EmailTaken', status: 409, grpc: 'ALREADY_EXISTS', builtin: false };
 
 function endpoint(
   name: string,

@@ -17,7 +17,7 @@ export const notesDefinition = {
       successStatus: 200,
       input: 'notes.GetNoteInput',
       output: { type: 'notes.Note', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetNote', request: null, response: 'note' },
     },
   ],

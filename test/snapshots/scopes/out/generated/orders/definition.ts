@@ -17,7 +17,7 @@ export const ordersDefinition = {
       successStatus: 200,
       input: 'orders.GetOrderInput',
       output: { type: 'orders.Order', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetOrder', request: null, response: 'order' },
     },
   ],

@@ -18,7 +18,7 @@ export const stockDefinition = {
       successStatus: 200,
       input: 'stock.GetItemInput',
       output: { type: 'stock.Item', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetItem', request: null, response: 'item' },
     },
     {
@@ -30,7 +30,10 @@ export const stockDefinition = {
       successStatus: 201,
       input: 'stock.Take',
       output: { type: 'stock.Item', list: false },
-      errors: { NotEnough: 409, NotFound: 404 },
+      errors: {
+        NotEnough: { status: 409, grpc: 'ABORTED' },
+        NotFound: { status: 404, grpc: 'NOT_FOUND' },
+      },
       grpc: { method: 'Take', request: 'take', response: 'item' },
     },
   ],

@@ -18,7 +18,7 @@ export const booksDefinition = {
       successStatus: 200,
       input: 'books.GetBookInput',
       output: { type: 'books.Book', list: false },
-      errors: { NotFound: 404 },
+      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetBook', request: null, response: 'book' },
     },
   ],
