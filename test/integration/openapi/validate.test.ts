@@ -4,11 +4,11 @@
 import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emitOpenApi } from '../../../generator/emit/openapi/index.js';
 import { compileSpec } from '../../../generator/pipeline.js';
+import { addStringFormats } from '../../../runtime/validation/formats.js';
 
 type Doc = Record<string, any>;
 
@@ -53,7 +53,7 @@ function unresolvedRefs(doc: Doc): string[] {
 /** Compiles every component schema with Ajv 2020 (strict: unknown keywords and bad types throw). */
 function compileComponents(doc: Doc): string[] {
   const ajv = new Ajv2020({ strict: true });
-  addFormats.default(ajv);
+  addStringFormats(ajv);
   ajv.addKeyword({ keyword: 'components' }); // a container, so `#/components/schemas/X` resolves
   const id = 'https://meshspec.invalid/openapi.json';
   ajv.addSchema({ $id: id, components: doc.components });

@@ -1,9 +1,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { typeRefToJsonSchema, typeToJsonSchema } from '../../../generator/emit/json-schema.js';
 import type { TypeModel } from '../../../generator/model/types.js';
 import { types } from './fixture.js';
+import { addStringFormats } from '../../../runtime/validation/formats.js';
 
 const defs = (name: string) => `#/$defs/${name}`;
 
@@ -53,7 +53,7 @@ describe('typeToJsonSchema', () => {
 
   it('produces schemas a 2020-12 validator compiles and enforces', () => {
     const ajv = new Ajv2020({ strict: true });
-    addFormats.default(ajv);
+    addStringFormats(ajv);
     const $defs = Object.fromEntries(types.map((t) => [t.name, typeToJsonSchema(t, defs)]));
     const validate = ajv.compile({ $defs, $ref: '#/$defs/User' });
     const user = { id: '0b4c6a55-5b3e-4f57-9a0b-3f0f7d7c2d11', role: 'admin', labels: { a: 'b' } };

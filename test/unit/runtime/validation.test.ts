@@ -66,6 +66,13 @@ describe('createValidators', () => {
     });
   });
 
+  it('accepts every address the JSON Schema email format accepts, single-label domains included', () => {
+    const order = (email: string) => ({ email, items: [{ productId: 'p', quantity: 1 }] });
+    expect(validators.validate('CreateOrder', order('0@com'))).toEqual({ ok: true });
+    expect(validators.validate('CreateOrder', order('"joe bloggs"@example.com'))).toEqual({ ok: true });
+    expect(validators.validate('CreateOrder', order('0@com.')).ok).toBe(false);
+  });
+
   it('throws for a type that is not in the registry', () => {
     expect(() => validators.validate('Nope', {})).toThrow("unknown schema type 'Nope'");
   });
