@@ -64,6 +64,42 @@ function compileComponents(doc: Doc): string[] {
   return names;
 }
 
+/** Every `schema` of the document's operations and shared responses, with where it is. */
+function operationSchemas(doc: Doc): [string, Doc][] {
+  const found: [string, Doc][] = [];
+  const walk = (v: unknown, at: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
+    else if (v && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        if (key === 'schema' && child && typeof child === 'object') found.push([`${at}/schema`, child as Doc]);
+        else walk(child, `${at}/${key}`);
+      }
+    }
+  };
+  walk(doc.paths, '#/paths');
+  walk(doc.components?.responses, '#/components/responses');
+  return found;
+}
+
+/** Compiles every operation and response schema with Ajv 2020 (strict), its `$ref`s into the document's components. */
+function compileOperationSchemas(doc: Doc): string[] {
+  const ajv = new Ajv2020({ strict: true });
+  addStringFormats(ajv);
+  ajv.addKeyword({ keyword: 'components' });
+  const id = 'https://meshspec.invalid/openapi.json';
+  ajv.addSchema({ $id: id, components: doc.components });
+  const absolute = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(absolute)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, c]) => [k, k === '$ref' && typeof c === 'string' ? id + c : absolute(c)]))
+        : v;
+  return operationSchemas(doc).map(([at, schema]) => {
+    ajv.compile(absolute(schema) as object);
+    return at;
+  });
+}
+
 describe('OpenAPI documents of the example spec', () => {
   it('has one document per service', () => {
     expect(files.map((f) => f.path)).toEqual(model.services.map((s) => `openapi/${s.name}.openapi.yaml`));
@@ -85,10 +121,17 @@ describe('OpenAPI documents of the example spec', () => {
     expect(compileComponents(doc)).toContain('Error');
   });
 
+  it.each(docs)('%s has operation and response schemas that compile as JSON Schema 2020-12', (_path, doc) => {
+    expect(compileOperationSchemas(doc)).toContain('#/components/responses/Internal/content/application/json/schema');
+  });
+
   it('documents the example endpoints as the model says', () => {
     const orders = fresh('openapi/orders.openapi.yaml');
     expect(orders.paths['/orders/{id}/cancel'].post.requestBody).toBeUndefined();
-    expect(Object.keys(orders.paths['/orders/{id}/cancel'].post.responses)).toEqual(['200', '400', '404', '409', '500']);
+    // No body: no 413 or 415; every operation: 405 for other methods, 500, and the pass-through 501, 503, 504.
+    expect(Object.keys(orders.paths['/orders/{id}/cancel'].post.responses)).toEqual(['200', '400', '404', '405', '409', '500', '501', '503', '504']);
+    expect(Object.keys(orders.paths['/orders'].post.responses)).toEqual(['201', '400', '404', '405', '409', '413', '415', '422', '500', '501', '503', '504']);
+    expect(orders.paths['/orders'].post.responses['409']).toEqual({ $ref: '#/components/responses/OutOfStock' });
     expect(orders.paths['/orders'].get.parameters.map((p: Doc) => `${p.in}:${p.name}:${p.required}`)).toEqual([
       'query:userId:false',
       'query:status:false',
@@ -111,7 +154,7 @@ describe('the validators are live', () => {
 
   it('the OpenAPI validator rejects a response without a description', async () => {
     const doc = fresh(path);
-    delete doc.paths['/users/{id}'].get.responses['404'].description;
+    delete doc.components.responses.NotFound.description;
     expect((await validateOpenApi(doc)).valid).toBe(false);
   });
 
@@ -119,6 +162,12 @@ describe('the validators are live', () => {
     const doc = fresh(path);
     delete doc.components.schemas.User;
     expect(unresolvedRefs(doc)).toContain('#/components/schemas/User');
+  });
+
+  it('Ajv rejects a response schema with an unknown keyword', () => {
+    const doc = fresh(path);
+    doc.components.responses.NotFound.content['application/json'].schema.allOf[1].propertis = {};
+    expect(() => compileOperationSchemas(doc)).toThrow(/propertis/);
   });
 
   it('Ajv rejects a component schema with an unknown type', () => {

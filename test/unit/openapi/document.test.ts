@@ -100,21 +100,62 @@ describe('responses', () => {
     expect(paths['/users/{id}']?.delete?.responses?.['204']).toEqual({ description: 'No Content' });
   });
 
-  it('lists each declared error status with the Error schema, codes sharing a status sharing it', () => {
-    const responses = paths['/users']?.post?.responses ?? {};
-    expect(Object.keys(responses)).toEqual(['201', '400', '409', '500']);
-    expect(responses['409']).toEqual({
-      description: 'Conflict\nEmailTaken: The email is in use.',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-    });
-    expect(Object.keys(paths['/users/{id}']?.get?.responses ?? {})).toEqual(['200', '400', '404', '500']);
+  const responsesOf = (path: string, method: 'get' | 'post' | 'patch' | 'delete') => paths[path]?.[method]?.responses ?? {};
+  const shared = doc.components?.responses ?? {};
+
+  it('lists every status the runtime sends: routing, body limits and type, unfinished hooks, dependencies, deadlines', () => {
+    // A body endpoint: 413 and 415 besides the rest; 409 shared by a built-in and a declared error.
+    expect(Object.keys(responsesOf('/users', 'post'))).toEqual(['201', '400', '405', '409', '413', '415', '500', '501', '503', '504']);
+    // Path params only: no body to limit or type.
+    expect(Object.keys(responsesOf('/users/{id}', 'get'))).toEqual(['200', '400', '404', '405', '500', '501', '503', '504']);
+    // Nothing to validate: no 400.
+    expect(Object.keys(responsesOf('/ping', 'get'))).toEqual(['204', '405', '500', '501', '503', '504']);
   });
 
-  it('has 400 ValidationFailed only when there is input to validate; always 500', () => {
-    const ping = paths['/ping']?.get?.responses ?? {};
-    expect(Object.keys(ping)).toEqual(['204', '500']);
-    expect(JSON.stringify(paths['/users/{id}']?.delete?.responses?.['400'])).toContain('ValidationFailed');
-    expect(JSON.stringify(ping['500'])).toContain('Internal');
+  it('references shared error responses, one per status and code set, named after the codes', () => {
+    expect(responsesOf('/users', 'post')['409']).toEqual({ $ref: '#/components/responses/Conflict_EmailTaken' });
+    expect(responsesOf('/users', 'post')['400']).toEqual({ $ref: '#/components/responses/BadRequest_ValidationFailed' });
+    // A query endpoint without path params cannot receive BadRequest: only validation failures.
+    expect(responsesOf('/users', 'get')['400']).toEqual({ $ref: '#/components/responses/ValidationFailed' });
+    expect(responsesOf('/users/{id}', 'delete')['404']).toEqual(responsesOf('/users/{id}', 'get')['404']);
+    expect(Object.keys(shared)).toEqual([
+      'BadRequest_ValidationFailed',
+      'Conflict_EmailTaken',
+      'Internal',
+      'MethodNotAllowed',
+      'NotFound',
+      'NotImplemented',
+      'PayloadTooLarge',
+      'Timeout',
+      'Unavailable',
+      'UnsupportedMediaType',
+      'ValidationFailed',
+    ]);
+  });
+
+  it('describes each code a shared response carries and narrows the error body to them', () => {
+    expect(shared.Conflict_EmailTaken).toEqual({
+      description: "Conflict: The request conflicts with the resource's current state.\nEmailTaken: The email is in use.",
+      content: {
+        'application/json': {
+          schema: {
+            allOf: [
+              { $ref: '#/components/schemas/Error' },
+              { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: ['Conflict', 'EmailTaken'] } } } } },
+            ],
+          },
+        },
+      },
+    });
+    expect(shared.PayloadTooLarge?.description).toBe("PayloadTooLarge: The body is larger than the service's limit of 1048576 bytes.");
+    expect(shared.Timeout?.description).toContain('x-mesh-deadline');
+    expect(shared.BadRequest_ValidationFailed?.description).toMatch(/^BadRequest: .*JSON.*\nValidationFailed: .*details/);
+  });
+
+  it('documents the Allow header of a 405', () => {
+    expect(shared.MethodNotAllowed).toMatchObject({
+      headers: { Allow: { required: true, schema: { type: 'string' } } },
+    });
   });
 
   it('lists the events an endpoint may publish as x-emits', () => {
