@@ -109,6 +109,7 @@ function buildField(typeName: string, name: string, field: RawField): FieldModel
     ...(field.description !== undefined && { description: field.description }),
     type,
     constraints,
+    ...(field.example !== undefined && { example: field.example }),
   };
 }
 

@@ -15,7 +15,7 @@ export function buildOperation(model: MeshModel, service: ServiceModel, endpoint
     tags: [service.name],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
-    responses: operationResponses(endpoint, shape, successResponse(endpoint), context),
+    responses: operationResponses(endpoint, shape, successResponse(model, service, endpoint), context),
     ...(endpoint.emits.length > 0 ? { 'x-emits': [...endpoint.emits] } : {}),
   };
 }

@@ -3,7 +3,9 @@
 // (runtime-errors.ts). Error responses are shared: each lives once in `components.responses`, one per
 // status and set of codes, named after its codes (`Conflict_OutOfStock`; error names have no `_`),
 // and its description and schema name each code it can carry.
-import type { EndpointModel } from '../../model/types.js';
+import { resolveType } from '../../model/lookup.js';
+import type { EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
+import { recordExample } from './examples.js';
 import { compare } from '../../model/order.js';
 import { isBuiltinError } from '../../../common/errors.js';
 import { builtinErrorDescriptions, type ErrorCase, type OperationShape, runtimeErrorCases } from './runtime-errors.js';
@@ -48,14 +50,18 @@ export function errorCasesByStatus(endpoint: EndpointModel, shape: OperationShap
   return byStatus;
 }
 
-export function successResponse(endpoint: EndpointModel): Response {
+export function successResponse(model: MeshModel, service: ServiceModel, endpoint: EndpointModel): Response {
   const status = endpoint.http.successStatus;
   const description = reasons[status] ?? 'Success';
   // 204 must not carry a body even if an output were declared.
   if (!endpoint.output || status === 204) return { description };
-  const ref = { $ref: componentRef(endpoint.output.type) };
-  const schema: Schema = toOpenApiSchema(endpoint.output.list ? { type: 'array', items: ref } : ref);
-  return { description, content: { 'application/json': { schema } } };
+  const { type, list } = endpoint.output;
+  const ref = { $ref: componentRef(type) };
+  const schema: Schema = toOpenApiSchema(list ? { type: 'array', items: ref } : ref);
+  const output = resolveType(model, service.name, type);
+  const item = output.kind === 'record' ? recordExample(model, output) : undefined;
+  const example = item === undefined ? {} : { example: list ? [item] : item };
+  return { description, content: { 'application/json': { schema, ...example } } };
 }
 
 function sharedErrorResponse(cases: ErrorCase[], context: ResponseContext): Reference {

@@ -100,6 +100,47 @@ function compileOperationSchemas(doc: Doc): string[] {
   });
 }
 
+/**
+ * Every example of the document against the schema it illustrates: `example` beside a `schema`
+ * (media types, parameters) and `examples` inside a schema. Returns the ones that fail, with where.
+ */
+function invalidExamples(doc: Doc): string[] {
+  const ajv = new Ajv2020({ strict: true });
+  addStringFormats(ajv);
+  ajv.addKeyword({ keyword: 'components' });
+  const id = 'https://meshspec.invalid/examples.json';
+  ajv.addSchema({ $id: id, components: doc.components });
+  const absolute = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(absolute)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, c]) => [k, k === '$ref' && typeof c === 'string' ? id + c : absolute(c)]))
+        : v;
+  const failures: string[] = [];
+  const check = (schema: unknown, example: unknown, at: string) => {
+    if (!ajv.validate(absolute(schema) as object, example)) failures.push(`${at}: ${ajv.errorsText()}`);
+  };
+  const walk = (v: unknown, at: string): void => {
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${at}/${i}`));
+    if (!v || typeof v !== 'object') return;
+    const node = v as Doc;
+    if ('schema' in node && 'example' in node) check(node.schema, node.example, `${at}/example`);
+    if (Array.isArray(node.examples) && ('type' in node || '$ref' in node)) {
+      const { examples, ...schema } = node;
+      examples.forEach((example: unknown, i: number) => check(schema, example, `${at}/examples/${i}`));
+    }
+    for (const [key, child] of Object.entries(node)) if (key !== 'example' && key !== 'examples') walk(child, `${at}/${key}`);
+  };
+  walk(doc, '#');
+  return failures;
+}
+
+/** How many examples `doc` carries (so that checking them all is not checking none). */
+function exampleCount(doc: Doc): number {
+  const text = JSON.stringify(doc);
+  return (text.match(/"example":/g) ?? []).length + (text.match(/"examples":/g) ?? []).length;
+}
+
 describe('OpenAPI documents of the example spec', () => {
   it('has one document per service', () => {
     expect(files.map((f) => f.path)).toEqual(model.services.map((s) => `openapi/${s.name}.openapi.yaml`));
@@ -123,6 +164,26 @@ describe('OpenAPI documents of the example spec', () => {
 
   it.each(docs)('%s has operation and response schemas that compile as JSON Schema 2020-12', (_path, doc) => {
     expect(compileOperationSchemas(doc)).toContain('#/components/responses/Internal/content/application/json/schema');
+  });
+
+  it.each(docs)('%s has examples that its schemas accept', (_path, doc) => {
+    expect(exampleCount(doc)).toBeGreaterThan(5);
+    expect(invalidExamples(doc)).toEqual([]);
+  });
+
+  it.each(files.map((f) => [f.path, f.content]))('%s reads the same as YAML 1.1 and 1.2', (_path, content) => {
+    expect(parse(content, { version: '1.1' })).toEqual(parse(content));
+  });
+
+  it('carries request and response examples for the success paths', () => {
+    const orders = fresh('openapi/orders.openapi.yaml');
+    const create = orders.paths['/orders'].post;
+    expect(create.requestBody.content['application/json'].example).toEqual({
+      userId: '5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f',
+      items: [{ productId: 'sku-keyboard', quantity: 2 }],
+    });
+    expect(create.responses['201'].content['application/json'].example).toMatchObject({ status: 'pending', createdAt: '2024-05-01T12:00:00.000Z' });
+    expect(orders.paths['/orders'].get.parameters.map((p: Doc) => p.example)).toEqual(['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f', 'pending']);
   });
 
   it('documents the example endpoints as the model says', () => {
@@ -168,6 +229,16 @@ describe('the validators are live', () => {
     const doc = fresh(path);
     doc.components.responses.NotFound.content['application/json'].schema.allOf[1].propertis = {};
     expect(() => compileOperationSchemas(doc)).toThrow(/propertis/);
+  });
+
+  it('the example check reports an example its schema rejects', () => {
+    const doc = fresh('openapi/orders.openapi.yaml');
+    doc.paths['/orders'].post.requestBody.content['application/json'].example.items[0].quantity = 0;
+    doc.components.schemas.Order.properties.userId.examples = ['not-a-uuid'];
+    expect(invalidExamples(doc)).toEqual([
+      expect.stringMatching(/^#\/paths\/\/orders\/post\/requestBody\/content\/application\/json\/example: .*quantity must be >= 1/),
+      expect.stringMatching(/^#\/components\/schemas\/Order\/properties\/userId\/examples\/0: data must match format "uuid"/),
+    ]);
   });
 
   it('Ajv rejects a component schema with an unknown type', () => {

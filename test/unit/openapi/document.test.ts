@@ -2,13 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildOpenApiDocument, emitOpenApi } from '../../../generator/emit/openapi/index.js';
 import { collectRefs } from '../../../generator/emit/openapi/schemas.js';
-import type { TypeModel } from '../../../generator/model/types.js';
-import { meshModel, types, users } from './fixture.js';
+import type { OpenApiDocument } from '../../../generator/emit/openapi/index.js';
+import type { FieldModel, TypeModel } from '../../../generator/model/types.js';
+import { meshModel, types, userId, users } from './fixture.js';
 
 const model = meshModel();
 const doc = buildOpenApiDocument(model, users);
 const paths = doc.paths ?? {};
 const schemas = doc.components?.schemas ?? {};
+// Assembled from the field examples; the optional address from Address's own.
+const userExample = { id: userId, role: 'admin', address: { city: 'Oslo' }, labels: { team: 'core' } };
 
 describe('document', () => {
   it('describes the service: info, server, tag', () => {
@@ -32,7 +35,7 @@ describe('document', () => {
 describe('input', () => {
   it('types a path param from the input field, documentation on the parameter', () => {
     expect(paths['/users/{id}']?.get?.parameters).toEqual([
-      { name: 'id', in: 'path', required: true, description: 'The user id.', schema: { type: 'string', format: 'uuid' } },
+      { name: 'id', in: 'path', required: true, description: 'The user id.', schema: { type: 'string', format: 'uuid' }, example: userId },
     ]);
   });
 
@@ -56,7 +59,9 @@ describe('input', () => {
     expect(create?.parameters).toBeUndefined();
     expect(create?.requestBody).toEqual({
       required: true,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateUser' } } },
+      content: {
+        'application/json': { schema: { $ref: '#/components/schemas/CreateUser' }, example: { email: 'ada@example.com', name: 'Ada' } },
+      },
     });
   });
 
@@ -69,10 +74,12 @@ describe('input', () => {
         'application/json': {
           schema: {
             type: 'object',
-            properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/UserRole' } },
+            properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/UserRole', examples: ['member'] } },
             required: ['role'],
             additionalProperties: false,
           },
+          // `id` has no example, but it travels in the path; `name` is optional and has none.
+          example: { role: 'member' },
         },
       },
     });
@@ -88,11 +95,11 @@ describe('responses', () => {
   it('answers the success status with the output, an array for a list', () => {
     expect(paths['/users']?.post?.responses?.['201']).toEqual({
       description: 'Created',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/User' }, example: userExample } },
     });
     expect(paths['/users']?.get?.responses?.['200']).toEqual({
       description: 'OK',
-      content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/User' } } } },
+      content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/User' } }, example: [userExample] } },
     });
   });
 
@@ -164,6 +171,44 @@ describe('responses', () => {
   });
 });
 
+describe('examples', () => {
+  const withFields = (name: string, change: (fields: FieldModel[]) => FieldModel[]): TypeModel[] =>
+    types.map((t) => (t.name === name && t.kind === 'record' ? { ...t, fields: change(t.fields) } : t));
+  const withoutExample = ({ example: _, ...field }: FieldModel): FieldModel => field;
+  const okBody = (d: OpenApiDocument, path: string, method: 'get' | 'post') => {
+    const ok = d.paths?.[path]?.[method]?.responses?.[method === 'post' ? '201' : '200'];
+    return ok && 'content' in ok ? ok.content?.['application/json'] : undefined;
+  };
+
+  it('has no response example when a required field has none', () => {
+    const noLabels = withFields('User', (fields) => fields.map((f) => (f.name === 'labels' ? withoutExample(f) : f)));
+    const d = buildOpenApiDocument(meshModel({ types: noLabels }), users);
+    expect(okBody(d, '/users', 'post')).toEqual({ schema: { $ref: '#/components/schemas/User' } });
+  });
+
+  it('leaves out an optional field whose record has no example', () => {
+    const noCity = withFields('Address', (fields) => fields.map(withoutExample));
+    const d = buildOpenApiDocument(meshModel({ types: noCity }), users);
+    expect(okBody(d, '/users', 'post')?.example).toEqual({ id: userId, role: 'admin', labels: { team: 'core' } });
+  });
+
+  it('assembles one item for a list of records, unless the list may not have one item', () => {
+    const listOf = (constraints: FieldModel['constraints']) =>
+      withFields('User', (fields) => [...fields, { name: 'homes', number: 5, optional: false, type: { kind: 'array', items: { kind: 'ref', name: 'Address' } }, constraints }]);
+    const one = buildOpenApiDocument(meshModel({ types: listOf({ minItems: 1 }) }), users);
+    expect(okBody(one, '/users', 'post')?.example).toMatchObject({ homes: [{ city: 'Oslo' }] });
+    const two = buildOpenApiDocument(meshModel({ types: listOf({ minItems: 2 }) }), users);
+    expect(okBody(two, '/users', 'post')).not.toHaveProperty('example');
+  });
+
+  it('stops at a record that holds itself', () => {
+    const recursive = withFields('Address', (fields) => [...fields, { name: 'next', number: 3, optional: true, type: { kind: 'ref', name: 'Address' }, constraints: {} }]);
+    const d = buildOpenApiDocument(meshModel({ types: recursive }), users);
+    expect(okBody(d, '/users', 'post')?.example).toMatchObject({ address: { city: 'Oslo' } });
+    expect(okBody(d, '/users', 'post')?.example).not.toHaveProperty('address.next');
+  });
+});
+
 describe('components', () => {
   it('holds exactly the types the operations reach, transitively, plus Error, sorted', () => {
     expect(Object.keys(schemas)).toEqual(['Address', 'CreateUser', 'Error', 'User', 'UserRole']);
@@ -178,10 +223,10 @@ describe('components', () => {
     expect(schemas.User).toEqual({
       type: 'object',
       properties: {
-        id: { type: 'string', format: 'uuid' },
-        role: { $ref: '#/components/schemas/UserRole', description: 'What the user may do.' },
+        id: { type: 'string', format: 'uuid', examples: [userId] },
+        role: { $ref: '#/components/schemas/UserRole', description: 'What the user may do.', examples: ['admin'] },
         address: { $ref: '#/components/schemas/Address' },
-        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        labels: { type: 'object', additionalProperties: { type: 'string' }, examples: [{ team: 'core' }] },
       },
       required: ['id', 'role', 'labels'],
       additionalProperties: false,

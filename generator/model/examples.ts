@@ -1,0 +1,75 @@
+// Checks each field's `example` against the field's JSON Schema, compiled with ajv and the string
+// formats the runtime enforces: an example the service would reject must not reach the documents.
+// It runs on the built model (the schema of a field needs every type it refers to be sound), so its
+// errors appear once the spec is otherwise valid; each points at the example, or inside it.
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { stringFormats } from '../../common/formats.js';
+import { recordFields, type SpecIndex } from '../language/collect.js';
+import type { Diagnostic } from '../language/diagnostics.js';
+import { locate, type SpecPath } from '../language/load.js';
+import { fieldToJsonSchema, registryRefOf, schemaRegistry } from './json-schema.js';
+import { resolveRecord } from './lookup.js';
+import type { MeshModel } from './types.js';
+
+export function checkExamples(model: MeshModel, index: SpecIndex): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  let ajv: { compile: (schema: object) => ValidateFunction; id: string } | undefined;
+  for (const declaration of index.types.values()) {
+    if (declaration.form !== 'spec') continue;
+    for (const [name, raw] of recordFields(declaration)) {
+      if (raw.example === undefined) continue;
+      ajv ??= createAjv(model);
+      const field = resolveRecord(model, declaration.owner, declaration.name).fields.find((f) => f.name === name);
+      if (!field) throw new Error(`internal: field ${declaration.name}.${name} is not in the model`);
+      const refOf = registryRefOf(model, declaration.owner);
+      // Without `examples`, so that the schema does not carry the value it judges.
+      const { examples: _, ...schema } = fieldToJsonSchema(field, (ref) => ajv!.id + refOf(ref));
+      const validate = ajv.compile(schema);
+      const error = validate(raw.example) ? undefined : validate.errors?.[0];
+      if (!error) continue;
+      const at: SpecPath = [...declaration.path, 'fields', name, 'example', ...pointerSegments(error.instancePath)];
+      const extra = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;
+      diagnostics.push({
+        severity: 'error',
+        code: 'invalid-example',
+        message: `the example of \`${declaration.name}.${name}\` is not a value the field accepts: ${describe(error)}; change the example (or the field's type and constraints)`,
+        file: declaration.doc.file,
+        ...locate(declaration.doc, extra === undefined ? at : [...at, extra], { key: extra !== undefined }),
+      });
+    }
+  }
+  return diagnostics;
+}
+
+/** ajv as the runtime configures it (no coercion, the same string formats), holding the mesh's registry. */
+function createAjv(model: MeshModel): { compile: (schema: object) => ValidateFunction; id: string } {
+  const ajv = new Ajv2020({ strict: false });
+  for (const [name, check] of Object.entries(stringFormats)) ajv.addFormat(name, { type: 'string', validate: check });
+  const registry = schemaRegistry(model);
+  ajv.addSchema(registry);
+  return { compile: (schema) => ajv.compile(schema), id: registry.$id };
+}
+
+function describe(error: ErrorObject): string {
+  const where = error.instancePath === '' ? '' : `\`${error.instancePath}\` `;
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `${where}has \`${String(params.additionalProperty)}\`, which is not a field of the record`;
+    case 'required':
+      return `${where}lacks the required field \`${String(params.missingProperty)}\``;
+    case 'enum':
+      return `${where}must be one of ${(params.allowedValues as unknown[]).map((v) => `\`${String(v)}\``).join(', ')}`;
+    default:
+      return `${where}${error.message ?? `fails \`${error.keyword}\``}`;
+  }
+}
+
+function pointerSegments(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replaceAll('~1', '/').replaceAll('~0', '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
