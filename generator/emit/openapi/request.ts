@@ -4,6 +4,7 @@ import { resolveRecord } from '../../model/lookup.js';
 import type { EndpointModel, FieldModel, MeshModel, RecordTypeModel, ServiceModel } from '../../model/types.js';
 import { fieldToJsonSchema, typeToJsonSchema } from '../../model/json-schema.js';
 import { fieldExample, fieldsExample } from './examples.js';
+import { feedingField, resourceAt } from './links.js';
 import { componentRef, toOpenApiSchema } from './schemas.js';
 import type { Parameter, RequestBody } from './types.js';
 
@@ -20,7 +21,7 @@ export function operationInput(model: MeshModel, service: ServiceModel, endpoint
   const record = inputRecord(model, service, endpoint);
   const { pathParams, inputSource } = endpoint.http;
 
-  const parameters = pathParams.map((name) => parameter(model, record, fieldNamed(record, name), 'path'));
+  const parameters = pathParams.map((name) => parameter(model, record, fieldNamed(record, name), 'path', pathParamExample(model, service, endpoint, name)));
   const rest = record.fields.filter((f) => !pathParams.includes(f.name));
   if (inputSource === 'query') parameters.push(...rest.map((f) => parameter(model, record, f, 'query')));
 
@@ -34,10 +35,22 @@ function fieldNamed(record: RecordTypeModel, name: string): FieldModel {
   return field;
 }
 
-function parameter(model: MeshModel, record: RecordTypeModel, field: FieldModel, where: 'path' | 'query'): Parameter {
+/**
+ * A path param without an example of its own borrows the example of the field that would feed it in
+ * a link from the resource the path names there (links.ts): `{id}` of `/orders/{id}` takes
+ * `Order.id`'s.
+ */
+function pathParamExample(model: MeshModel, service: ServiceModel, endpoint: EndpointModel, param: string): unknown {
+  const resource = resourceAt(model, service, endpoint.http.path, param);
+  return resource && feedingField(model, service, endpoint, param, resource)?.example;
+}
+
+function parameter(model: MeshModel, record: RecordTypeModel, field: FieldModel, where: 'path' | 'query', fallbackExample?: unknown): Parameter {
   // The description goes on the parameter, where documentation tools show it; so does the example.
   const { description, examples: _, ...schema } = fieldToJsonSchema(field, componentRef);
-  const example = fieldExample(model, record.owner, field);
+  // An empty path segment addresses another resource (`/orders/` is the list): never this operation.
+  if (where === 'path' && schema.type === 'string' && (schema.minLength ?? 0) < 1) schema.minLength = 1;
+  const example = fieldExample(model, record.owner, field) ?? fallbackExample;
   return {
     name: field.name,
     in: where,

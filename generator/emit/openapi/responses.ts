@@ -6,6 +6,7 @@
 import { resolveType } from '../../model/lookup.js';
 import type { EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { recordExample } from './examples.js';
+import { operationLinks } from './links.js';
 import { compare } from '../../model/order.js';
 import { isBuiltinError } from '../../../common/errors.js';
 import { builtinErrorDescriptions, type ErrorCase, type OperationShape, runtimeErrorCases } from './runtime-errors.js';
@@ -61,7 +62,12 @@ export function successResponse(model: MeshModel, service: ServiceModel, endpoin
   const output = resolveType(model, service.name, type);
   const item = output.kind === 'record' ? recordExample(model, output) : undefined;
   const example = item === undefined ? {} : { example: list ? [item] : item };
-  return { description, content: { 'application/json': { schema, ...example } } };
+  const links = operationLinks(model, service, endpoint);
+  return {
+    description,
+    content: { 'application/json': { schema, ...example } },
+    ...(Object.keys(links).length > 0 ? { links } : {}),
+  };
 }
 
 function sharedErrorResponse(cases: ErrorCase[], context: ResponseContext): Reference {

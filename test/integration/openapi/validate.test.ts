@@ -175,6 +175,39 @@ describe('OpenAPI documents of the example spec', () => {
     expect(parse(content, { version: '1.1' })).toEqual(parse(content));
   });
 
+  it.each(docs)('%s has links that name an operation and feed its path params from required fields', (_path, doc) => {
+    const operations = new Map<string, { path: string; op: Doc }>();
+    for (const [path, item] of Object.entries(doc.paths as Doc)) for (const op of Object.values(item as Doc)) operations.set(op.operationId, { path, op });
+    let links = 0;
+    for (const { op } of operations.values()) {
+      for (const [status, response] of Object.entries(op.responses as Doc)) {
+        for (const [name, link] of Object.entries((response.links ?? {}) as Doc)) {
+          links++;
+          const target = operations.get(link.operationId);
+          expect(target, `${op.operationId} ${status} -> ${name}`).toBeDefined();
+          const pathParams = [...target!.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+          expect(Object.keys(link.parameters)).toEqual(pathParams);
+          const output = doc.components.schemas[response.content['application/json'].schema.$ref.split('/').pop()];
+          for (const value of Object.values(link.parameters) as string[]) {
+            expect(value).toMatch(/^\$response\.body#\/\w+$/);
+            expect(output.required).toContain(value.split('/').pop());
+          }
+        }
+      }
+    }
+    expect(links).toBeGreaterThan(0);
+  });
+
+  it('links what a create returns to the operations on it', () => {
+    const orders = fresh('openapi/orders.openapi.yaml');
+    const created = orders.paths['/orders'].post.responses['201'];
+    expect(Object.keys(created.links)).toEqual(['cancelOrder', 'getOrder']);
+    expect(created.links.getOrder).toMatchObject({ operationId: 'getOrder', parameters: { id: '$response.body#/id' } });
+    expect(fresh('openapi/inventory.openapi.yaml').paths['/reservations'].post.responses['201'].links.releaseReservation.parameters).toEqual({
+      orderId: '$response.body#/orderId',
+    });
+  });
+
   it('carries request and response examples for the success paths', () => {
     const orders = fresh('openapi/orders.openapi.yaml');
     const create = orders.paths['/orders'].post;

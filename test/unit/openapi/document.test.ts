@@ -4,7 +4,7 @@ import { buildOpenApiDocument, emitOpenApi } from '../../../generator/emit/opena
 import { collectRefs } from '../../../generator/emit/openapi/schemas.js';
 import type { OpenApiDocument } from '../../../generator/emit/openapi/index.js';
 import type { FieldModel, TypeModel } from '../../../generator/model/types.js';
-import { meshModel, types, userId, users } from './fixture.js';
+import { endpoint, field, meshModel, record, str, types, userId, users } from './fixture.js';
 
 const model = meshModel();
 const doc = buildOpenApiDocument(model, users);
@@ -35,7 +35,8 @@ describe('document', () => {
 describe('input', () => {
   it('types a path param from the input field, documentation on the parameter', () => {
     expect(paths['/users/{id}']?.get?.parameters).toEqual([
-      { name: 'id', in: 'path', required: true, description: 'The user id.', schema: { type: 'string', format: 'uuid' }, example: userId },
+      // Never empty: `/users/` is another resource.
+      { name: 'id', in: 'path', required: true, description: 'The user id.', schema: { type: 'string', format: 'uuid', minLength: 1 }, example: userId },
     ]);
   });
 
@@ -96,6 +97,11 @@ describe('responses', () => {
     expect(paths['/users']?.post?.responses?.['201']).toEqual({
       description: 'Created',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/User' }, example: userExample } },
+      links: {
+        deleteUser: { operationId: 'deleteUser', parameters: { id: '$response.body#/id' }, description: "deleteUser with `id` = the returned User's `id`." },
+        getUser: { operationId: 'getUser', parameters: { id: '$response.body#/id' }, description: "getUser with `id` = the returned User's `id`." },
+        updateUser: { operationId: 'updateUser', parameters: { id: '$response.body#/id' }, description: "updateUser with `id` = the returned User's `id`." },
+      },
     });
     expect(paths['/users']?.get?.responses?.['200']).toEqual({
       description: 'OK',
@@ -206,6 +212,45 @@ describe('examples', () => {
     const d = buildOpenApiDocument(meshModel({ types: recursive }), users);
     expect(okBody(d, '/users', 'post')?.example).toMatchObject({ address: { city: 'Oslo' } });
     expect(okBody(d, '/users', 'post')?.example).not.toHaveProperty('address.next');
+  });
+});
+
+describe('links', () => {
+  const linksOf = (d: OpenApiDocument, path: string, method: 'get' | 'post', status: string) => {
+    const response = d.paths?.[path]?.[method]?.responses?.[status];
+    return response && 'links' in response ? Object.fromEntries(Object.entries(response.links ?? {}).map(([k, v]) => [k, 'parameters' in v ? v.parameters : v])) : {};
+  };
+
+  it('links a returned record to the operations on it, never to the same operation, never from a list', () => {
+    expect(linksOf(doc, '/users/{id}', 'get', '200')).toEqual({ deleteUser: { id: '$response.body#/id' }, updateUser: { id: '$response.body#/id' } });
+    expect(linksOf(doc, '/users', 'get', '200')).toEqual({});
+  });
+
+  it('feeds `{id}` only from the resource GET returns at that place, `{fooId}` from `fooId` or from the `id` of a `Foo`', () => {
+    const sessionInput = record('ListSessionsInput', [field('userId', 1, str)]);
+    const roleInput = record('GetByRoleInput', [field('role', 1, str)]);
+    const addressInput = record('GetAddressInput', [field('id', 1, str)]);
+    const extra = [
+      endpoint('listSessions', 'GET /users/{userId}/sessions', 'ListSessionsInput', { inputSynthesized: true, output: { type: 'User', list: true } }),
+      // `role` of User is an enum, not the parameter's string: no link.
+      endpoint('getByRole', 'GET /roles/{role}', 'GetByRoleInput', { inputSynthesized: true, output: { type: 'User', list: true } }),
+      // Another resource's `{id}`: User's id must not feed it.
+      endpoint('getAddress', 'GET /addresses/{id}', 'GetAddressInput', { inputSynthesized: true, output: { type: 'Address', list: false } }),
+    ];
+    const model = meshModel({ types: [...types, sessionInput, roleInput, addressInput], services: [{ ...users, endpoints: [...users.endpoints, ...extra].sort((a, b) => a.name.localeCompare(b.name)) }] });
+    const d = buildOpenApiDocument(model, model.services[0]!);
+    expect(Object.keys(linksOf(d, '/users', 'post', '201'))).toEqual(['deleteUser', 'getUser', 'listSessions', 'updateUser']);
+    expect(linksOf(d, '/users', 'post', '201').listSessions).toEqual({ userId: '$response.body#/id' });
+    // The borrowed example of a path param comes from the same rule.
+    const getAddress = d.paths?.['/addresses/{id}']?.get?.parameters?.[0];
+    expect(getAddress && 'example' in getAddress).toBe(false);
+    const getUser = d.paths?.['/users/{id}']?.get?.parameters?.[0];
+    expect(getUser && 'example' in getUser ? getUser.example : undefined).toBe(userId);
+  });
+
+  it('borrows a path param example from the resource when the input field has none', () => {
+    const param = paths['/users/{id}']?.delete?.parameters?.[0];
+    expect(param && 'example' in param ? param.example : undefined).toBe(userId);
   });
 });
 

@@ -14,11 +14,11 @@ import type {
 } from '../../../generator/model/types.js';
 
 const source = { file: 'spec/services/users.yaml', line: 1, col: 1 };
-const str: TypeRef = { kind: 'primitive', name: 'string' };
-const int: TypeRef = { kind: 'primitive', name: 'integer' };
-const ref = (name: string): TypeRef => ({ kind: 'ref', name });
+export const str: TypeRef = { kind: 'primitive', name: 'string' };
+export const int: TypeRef = { kind: 'primitive', name: 'integer' };
+export const ref = (name: string): TypeRef => ({ kind: 'ref', name });
 
-function field(
+export function field(
   name: string,
   number: number,
   type: TypeRef,
@@ -35,7 +35,7 @@ function field(
   };
 }
 
-function record(name: string, fields: FieldModel[], owner: string | null = 'users'): RecordTypeModel {
+export function record(name: string, fields: FieldModel[], owner: string | null = 'users'): RecordTypeModel {
   return { kind: 'record', name, owner, fields, reserved: [], source };
 }
 
@@ -45,7 +45,7 @@ const errors: Record<string, ErrorModel> = {
   EmailTaken: { name: 'EmailTaken', status: 409, description: 'The email is in use.', builtin: false },
 };
 
-function endpoint(
+export function endpoint(
   name: string,
   http: string,
   input: string,
