@@ -82,7 +82,7 @@ const runtimeCases: RuntimeCase[] = [
     code: 'BadRequest',
     when: (shape) => shape.body || shape.pathParams,
     description: () =>
-      'The request cannot be read: a body that is not a JSON object or array, a path segment that is not valid percent-encoding, or a path parameter sent again in the query or body with another value.',
+      'The request cannot be read: a body that is not valid JSON or not a JSON object, a path segment that is not valid percent-encoding, or a path parameter sent again in the query or body with another value.',
   },
   {
     code: 'ValidationFailed',
