@@ -19,6 +19,8 @@ export function createValidators(schemas: SchemaRegistry, options: ValidatorOpti
   const ajv = new Ajv2020({
     allErrors: true,
     strict: false,
+    // NaN and Infinity are no JSON numbers (JSON Schema's `number` is JSON's), though gRPC doubles can carry them.
+    strictNumbers: true,
     coerceTypes: options.coerce ? 'array' : false,
   });
   addStringFormats(ajv);

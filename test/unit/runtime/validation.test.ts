@@ -73,6 +73,13 @@ describe('createValidators', () => {
     expect(validators.validate('CreateOrder', order('0@com.')).ok).toBe(false);
   });
 
+  it('rejects numbers JSON cannot carry (NaN, Infinity), which only other transports could send', () => {
+    for (const limit of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(validators.validate('Query', { limit }).ok, String(limit)).toBe(false);
+    }
+    expect(validators.validate('Query', { limit: 5 }).ok).toBe(true);
+  });
+
   it('throws for a type that is not in the registry', () => {
     expect(() => validators.validate('Nope', {})).toThrow("unknown schema type 'Nope'");
   });
