@@ -7,7 +7,7 @@ import type { Operation } from './types.js';
 
 export function buildOperation(model: MeshModel, service: ServiceModel, endpoint: EndpointModel, context: ResponseContext): Operation {
   const { parameters, requestBody } = operationInput(model, service, endpoint);
-  const shape = operationShape(endpoint, inputRecord(model, service, endpoint).fields.length);
+  const shape = operationShape(endpoint, inputRecord(model, service, endpoint));
   return {
     operationId: endpoint.name,
     summary: humanize(endpoint.name),

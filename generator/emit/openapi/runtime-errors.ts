@@ -4,7 +4,7 @@
 // statuses and the pass-through list come from the tables both sides read (common/errors.ts).
 // test/integration/openapi/fuzz.test.ts sends each kind of request and holds the two to each other.
 import { builtinErrorStatus, passthroughErrorCodes, runtimeErrorStatus, type BuiltinErrorCode } from '../../../common/errors.js';
-import type { EndpointModel } from '../../model/types.js';
+import type { EndpointModel, FieldModel, RecordTypeModel } from '../../model/types.js';
 
 export interface ErrorCase {
   code: string;
@@ -14,7 +14,7 @@ export interface ErrorCase {
 
 /** What decides which runtime errors an operation can receive. */
 export interface OperationShape {
-  /** The input has fields, so it is validated. */
+  /** Some input the client sends can fail validation. */
   validated: boolean;
   /** Path placeholders, decoded and checked against the query or body. */
   pathParams: boolean;
@@ -22,12 +22,20 @@ export interface OperationShape {
   body: boolean;
 }
 
-export function operationShape(endpoint: EndpointModel, inputFieldCount: number): OperationShape {
+export function operationShape(endpoint: EndpointModel, input: RecordTypeModel): OperationShape {
+  const { inputSource, pathParams } = endpoint.http;
   return {
-    validated: inputFieldCount > 0,
-    pathParams: endpoint.http.pathParams.length > 0,
-    body: endpoint.http.inputSource === 'body',
+    // A query or body can always be wrong (types, unknown keys); path params only when they are
+    // more than a non-empty string, which is all a matched path segment is.
+    validated: inputSource !== 'none' || input.fields.some((f) => pathParams.includes(f.name) && pathParamCanFail(f)),
+    pathParams: pathParams.length > 0,
+    body: inputSource === 'body',
   };
+}
+
+function pathParamCanFail(field: FieldModel): boolean {
+  const { minLength = 0, ...others } = field.constraints;
+  return field.type.kind !== 'primitive' || field.type.name !== 'string' || minLength > 1 || Object.keys(others).length > 0;
 }
 
 /** What a built-in error means, for endpoints that declare one (the spec cannot describe built-ins). */

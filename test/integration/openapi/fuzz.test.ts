@@ -50,6 +50,8 @@ interface Exchange {
   query: Record<string, Json>;
   body?: { text: string; contentType: string };
   headers?: Record<string, string>;
+  /** Path values go into the URL as they are, already percent-encoded (or deliberately not). */
+  rawPath?: boolean;
   expect: Expect;
 }
 
@@ -61,7 +63,7 @@ const gone = new Set<Json>();
 
 async function exchange(x: Exchange): Promise<{ status: number; body: Json | undefined }> {
   const base = running.urls[x.api.name]?.http;
-  const path = x.op.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeSegment(x.path[name]));
+  const path = x.op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (x.rawPath ? String(x.path[name]) : encodeSegment(x.path[name])));
   const search = new URLSearchParams();
   for (const [name, value] of Object.entries(x.query)) for (const v of Array.isArray(value) ? value : [value]) search.append(name, String(v));
   const url = `${base}${path}${search.size > 0 ? `?${search}` : ''}`;
@@ -272,6 +274,15 @@ async function unreadableBody(api: ApiDocument, op: Operation, kind: number): Pr
   await exchange({ api, op, label: chosen.label, path: input.path, query: input.query, body: chosen.body, expect: { only: [chosen.status] } });
 }
 
+/** A path segment that is not valid percent-encoding (a cut UTF-8 sequence): the request cannot be read. */
+async function undecodablePath(api: ApiDocument, op: Operation): Promise<void> {
+  const input = validInput(api, op, false);
+  const path = Object.fromEntries(Object.keys(input.path).map((name, i) => [name, i === 0 ? '%E0%A4%A' : encodeSegment(input.path[name])]));
+  stats.invalid++;
+  const body = input.body === undefined ? {} : { body: jsonBody(input.body) };
+  await exchange({ api, op, label: 'undecodable path segment', path, query: input.query, ...body, rawPath: true, expect: { only: [400] } });
+}
+
 async function otherMethod(api: ApiDocument, path: string, served: string[]): Promise<void> {
   const others = HTTP_METHODS.map((m) => m.toUpperCase()).filter((m) => !served.includes(m));
   const op = api.operations.find((o) => o.path === path)!;
@@ -291,6 +302,7 @@ describe(`the example services against their OpenAPI documents (seed ${SEED}, ${
           await validRequest(api, op, false);
           await invalidInput(api, op, round + i);
           if (op.body) await unreadableBody(api, op, round + i);
+          if ((round + i) % 3 === 0 && op.parameters.some((p) => p.in === 'path')) await undecodablePath(api, op);
         }
         for (const [path, served] of api.methodsByPath()) await otherMethod(api, path, served);
         // A deadline already past: the request is valid, so it is the deadline that answers (504).

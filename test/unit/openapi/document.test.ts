@@ -131,7 +131,12 @@ describe('responses', () => {
     // A query endpoint without path params cannot receive BadRequest: only validation failures.
     expect(responsesOf('/users', 'get')['400']).toEqual({ $ref: '#/components/responses/ValidationFailed' });
     expect(responsesOf('/users/{id}', 'delete')['404']).toEqual(responsesOf('/users/{id}', 'get')['404']);
+    // A plain string path param cannot fail validation: a matched segment is a non-empty string.
+    expect(responsesOf('/users/{id}', 'delete')['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
+    // A uuid one can.
+    expect(responsesOf('/users/{id}', 'get')['400']).toEqual({ $ref: '#/components/responses/BadRequest_ValidationFailed' });
     expect(Object.keys(shared)).toEqual([
+      'BadRequest',
       'BadRequest_ValidationFailed',
       'Conflict_EmailTaken',
       'Internal',
