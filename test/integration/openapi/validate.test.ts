@@ -81,12 +81,15 @@ function operationSchemas(doc: Doc): [string, Doc][] {
   return found;
 }
 
-/** Compiles every operation and response schema with Ajv 2020 (strict), its `$ref`s into the document's components. */
-function compileOperationSchemas(doc: Doc): string[] {
+/**
+ * Ajv 2020 in strict mode holding the document's components, and a compiler for any schema of the
+ * document: its `#/components/...` references are made absolute so that they resolve there.
+ */
+function documentAjv(doc: Doc): { ajv: Ajv2020; compile: (schema: unknown) => ReturnType<Ajv2020['compile']> } {
   const ajv = new Ajv2020({ strict: true });
   addStringFormats(ajv);
   ajv.addKeyword({ keyword: 'components' });
-  const id = 'https://meshspec.invalid/openapi.json';
+  const id = 'https://meshspec.invalid/document.json';
   ajv.addSchema({ $id: id, components: doc.components });
   const absolute = (v: unknown): unknown =>
     Array.isArray(v)
@@ -94,8 +97,14 @@ function compileOperationSchemas(doc: Doc): string[] {
       : v && typeof v === 'object'
         ? Object.fromEntries(Object.entries(v).map(([k, c]) => [k, k === '$ref' && typeof c === 'string' ? id + c : absolute(c)]))
         : v;
+  return { ajv, compile: (schema) => ajv.compile(absolute(schema) as object) };
+}
+
+/** Compiles every operation and response schema with Ajv 2020 (strict), its `$ref`s into the document's components. */
+function compileOperationSchemas(doc: Doc): string[] {
+  const { compile } = documentAjv(doc);
   return operationSchemas(doc).map(([at, schema]) => {
-    ajv.compile(absolute(schema) as object);
+    compile(schema);
     return at;
   });
 }
@@ -105,20 +114,11 @@ function compileOperationSchemas(doc: Doc): string[] {
  * (media types, parameters) and `examples` inside a schema. Returns the ones that fail, with where.
  */
 function invalidExamples(doc: Doc): string[] {
-  const ajv = new Ajv2020({ strict: true });
-  addStringFormats(ajv);
-  ajv.addKeyword({ keyword: 'components' });
-  const id = 'https://meshspec.invalid/examples.json';
-  ajv.addSchema({ $id: id, components: doc.components });
-  const absolute = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(absolute)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.entries(v).map(([k, c]) => [k, k === '$ref' && typeof c === 'string' ? id + c : absolute(c)]))
-        : v;
+  const { ajv, compile } = documentAjv(doc);
   const failures: string[] = [];
   const check = (schema: unknown, example: unknown, at: string) => {
-    if (!ajv.validate(absolute(schema) as object, example)) failures.push(`${at}: ${ajv.errorsText()}`);
+    const validate = compile(schema);
+    if (!validate(example)) failures.push(`${at}: ${ajv.errorsText(validate.errors)}`);
   };
   const walk = (v: unknown, at: string): void => {
     if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${at}/${i}`));
