@@ -38,3 +38,10 @@ export const runtimeErrorStatus = {
 } as const;
 
 export type RuntimeErrorCode = keyof typeof runtimeErrorStatus;
+
+/**
+ * Codes that pass through any endpoint even when it does not declare them: a dependency being down
+ * (503) or too slow (504) is not this service's bug, and a hook stub says it is not written yet (501).
+ * Any other undeclared error a hook throws becomes a 500 `Internal`.
+ */
+export const passthroughErrorCodes = ['Unavailable', 'Timeout', 'NotImplemented'] as const satisfies readonly (BuiltinErrorCode | RuntimeErrorCode)[];

@@ -56,10 +56,10 @@ export const schemas = {
     'inventory.Product': {
       type: 'object',
       properties: {
-        id: { type: 'string', minLength: 1 },
-        name: { type: 'string' },
-        price: { type: 'number', minimum: 0 },
-        available: { type: 'integer', minimum: 0 },
+        id: { type: 'string', minLength: 1, examples: ['sku-keyboard'] },
+        name: { type: 'string', examples: ['Mechanical keyboard'] },
+        price: { type: 'number', minimum: 0, examples: [49.9] },
+        available: { type: 'integer', minimum: 0, examples: [10] },
       },
       required: ['id', 'name', 'price', 'available'],
       additionalProperties: false,
@@ -73,9 +73,13 @@ export const schemas = {
     'inventory.Reservation': {
       type: 'object',
       properties: {
-        orderId: { type: 'string', format: 'uuid' },
+        orderId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+        },
         items: { type: 'array', items: { $ref: '#/$defs/inventory.ReservedItem' } },
-        state: { $ref: '#/$defs/inventory.ReservationState' },
+        state: { $ref: '#/$defs/inventory.ReservationState', examples: ['held'] },
       },
       required: ['orderId', 'items', 'state'],
       additionalProperties: false,
@@ -84,7 +88,11 @@ export const schemas = {
     'inventory.Reserve': {
       type: 'object',
       properties: {
-        orderId: { type: 'string', format: 'uuid' },
+        orderId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+        },
         items: { type: 'array', items: { $ref: '#/$defs/inventory.ReserveItem' }, minItems: 1 },
       },
       required: ['orderId', 'items'],
@@ -93,8 +101,8 @@ export const schemas = {
     'inventory.ReserveItem': {
       type: 'object',
       properties: {
-        productId: { type: 'string', minLength: 1 },
-        quantity: { type: 'integer', minimum: 1 },
+        productId: { type: 'string', minLength: 1, examples: ['sku-keyboard'] },
+        quantity: { type: 'integer', minimum: 1, examples: [2] },
       },
       required: ['productId', 'quantity'],
       additionalProperties: false,
@@ -102,9 +110,9 @@ export const schemas = {
     'inventory.ReservedItem': {
       type: 'object',
       properties: {
-        productId: { type: 'string' },
-        quantity: { type: 'integer' },
-        unitPrice: { type: 'number' },
+        productId: { type: 'string', examples: ['sku-keyboard'] },
+        quantity: { type: 'integer', examples: [2] },
+        unitPrice: { type: 'number', examples: [49.9] },
       },
       required: ['productId', 'quantity', 'unitPrice'],
       additionalProperties: false,
@@ -118,7 +126,11 @@ export const schemas = {
     'orders.CreateOrder': {
       type: 'object',
       properties: {
-        userId: { type: 'string', format: 'uuid' },
+        userId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f'],
+        },
         items: { type: 'array', items: { $ref: '#/$defs/orders.CreateOrderItem' }, minItems: 1 },
       },
       required: ['userId', 'items'],
@@ -127,8 +139,8 @@ export const schemas = {
     'orders.CreateOrderItem': {
       type: 'object',
       properties: {
-        productId: { type: 'string', minLength: 1 },
-        quantity: { type: 'integer', minimum: 1, maximum: 1000 },
+        productId: { type: 'string', minLength: 1, examples: ['sku-keyboard'] },
+        quantity: { type: 'integer', minimum: 1, maximum: 1000, examples: [2] },
       },
       required: ['productId', 'quantity'],
       additionalProperties: false,
@@ -142,20 +154,28 @@ export const schemas = {
     'orders.ListOrdersQuery': {
       type: 'object',
       properties: {
-        userId: { type: 'string', format: 'uuid' },
-        status: { $ref: '#/$defs/OrderStatus' },
+        userId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f'],
+        },
+        status: { $ref: '#/$defs/OrderStatus', examples: ['pending'] },
       },
       additionalProperties: false,
     },
     'orders.Order': {
       type: 'object',
       properties: {
-        id: { type: 'string', format: 'uuid' },
-        userId: { type: 'string', format: 'uuid' },
+        id: { type: 'string', format: 'uuid', examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'] },
+        userId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f'],
+        },
         items: { type: 'array', items: { $ref: '#/$defs/orders.OrderItem' } },
-        totalAmount: { type: 'number', minimum: 0 },
-        status: { $ref: '#/$defs/OrderStatus' },
-        createdAt: { type: 'string', format: 'date-time' },
+        totalAmount: { type: 'number', minimum: 0, examples: [99.8] },
+        status: { $ref: '#/$defs/OrderStatus', examples: ['pending'] },
+        createdAt: { type: 'string', format: 'date-time', examples: ['2024-05-01T12:00:00.000Z'] },
       },
       required: ['id', 'userId', 'items', 'totalAmount', 'status', 'createdAt'],
       additionalProperties: false,
@@ -163,9 +183,9 @@ export const schemas = {
     'orders.OrderItem': {
       type: 'object',
       properties: {
-        productId: { type: 'string', minLength: 1 },
-        quantity: { type: 'integer', minimum: 1 },
-        unitPrice: { type: 'number', minimum: 0 },
+        productId: { type: 'string', minLength: 1, examples: ['sku-keyboard'] },
+        quantity: { type: 'integer', minimum: 1, examples: [2] },
+        unitPrice: { type: 'number', minimum: 0, examples: [49.9] },
       },
       required: ['productId', 'quantity', 'unitPrice'],
       additionalProperties: false,
@@ -173,9 +193,13 @@ export const schemas = {
     'payments.CreatePayment': {
       type: 'object',
       properties: {
-        orderId: { type: 'string', format: 'uuid' },
-        amount: { type: 'number', minimum: 0 },
-        cardToken: { type: 'string', pattern: '^tok_[a-z0-9]+$' },
+        orderId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+        },
+        amount: { type: 'number', minimum: 0, examples: [99.8] },
+        cardToken: { type: 'string', pattern: '^tok_[a-z0-9]+$', examples: ['tok_visa'] },
       },
       required: ['orderId', 'amount', 'cardToken'],
       additionalProperties: false,
@@ -189,11 +213,15 @@ export const schemas = {
     'payments.Payment': {
       type: 'object',
       properties: {
-        id: { type: 'string', format: 'uuid' },
-        orderId: { type: 'string', format: 'uuid' },
-        amount: { type: 'number', minimum: 0 },
-        status: { $ref: '#/$defs/payments.PaymentStatus' },
-        createdAt: { type: 'string', format: 'date-time' },
+        id: { type: 'string', format: 'uuid', examples: ['9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'] },
+        orderId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+        },
+        amount: { type: 'number', minimum: 0, examples: [99.8] },
+        status: { $ref: '#/$defs/payments.PaymentStatus', examples: ['completed'] },
+        createdAt: { type: 'string', format: 'date-time', examples: ['2024-05-01T12:00:00.000Z'] },
       },
       required: ['id', 'orderId', 'amount', 'status', 'createdAt'],
       additionalProperties: false,
@@ -202,8 +230,8 @@ export const schemas = {
     'users.CreateUser': {
       type: 'object',
       properties: {
-        email: { type: 'string', format: 'email' },
-        name: { type: 'string', minLength: 1, maxLength: 100 },
+        email: { type: 'string', format: 'email', examples: ['ada@example.com'] },
+        name: { type: 'string', minLength: 1, maxLength: 100, examples: ['Ada Lovelace'] },
       },
       required: ['email', 'name'],
       additionalProperties: false,
@@ -224,10 +252,10 @@ export const schemas = {
     'users.User': {
       type: 'object',
       properties: {
-        id: { type: 'string', format: 'uuid' },
-        email: { type: 'string', format: 'email' },
-        name: { type: 'string', minLength: 1, maxLength: 100 },
-        createdAt: { type: 'string', format: 'date-time' },
+        id: { type: 'string', format: 'uuid', examples: ['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f'] },
+        email: { type: 'string', format: 'email', examples: ['ada@example.com'] },
+        name: { type: 'string', minLength: 1, maxLength: 100, examples: ['Ada Lovelace'] },
+        createdAt: { type: 'string', format: 'date-time', examples: ['2024-05-01T12:00:00.000Z'] },
       },
       required: ['id', 'email', 'name', 'createdAt'],
       additionalProperties: false,

@@ -7,6 +7,7 @@ import { loadSpec, type SpecDocument } from './language/load.js';
 import { checkSchema } from './language/schema-check.js';
 import { checkSemantics } from './language/semantic/index.js';
 import { buildModel } from './model/build.js';
+import { checkExamples } from './model/examples.js';
 import type { MeshModel } from './model/types.js';
 
 const require = createRequire(import.meta.url);
@@ -38,5 +39,8 @@ export async function compileSpec(specDir: string, cwd: string = process.cwd()):
   const { index, diagnostics: collected } = collect(valid, failed);
   diagnostics.push(...collected, ...checkSemantics(index));
   if (hasErrors(diagnostics)) return { model: null, diagnostics: sortDiagnostics(diagnostics) };
-  return { model: buildModel(index, generatorVersion), diagnostics: sortDiagnostics(diagnostics) };
+  const model = buildModel(index, generatorVersion);
+  // Examples are judged by the fields' JSON Schemas, which need a sound model.
+  diagnostics.push(...checkExamples(model, index));
+  return { model: hasErrors(diagnostics) ? null : model, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -18,6 +18,8 @@ export interface RawField {
   maximum?: number;
   minItems?: number;
   maxItems?: number;
+  /** Any JSON value; checked against the field once the model is built (generator/model/examples.ts). */
+  example?: unknown;
 }
 
 export interface RawTypeDecl {

@@ -110,6 +110,7 @@ function buildField(typeName: string, name: string, field: RawField): FieldModel
     ...(field.description !== undefined && { description: field.description }),
     type,
     constraints,
+    ...(field.example !== undefined && { example: field.example }),
   };
 }
 

@@ -41,6 +41,8 @@ export interface FieldModel {
   description?: string;
   type: TypeRef;
   constraints: FieldConstraints;
+  /** The spec's `example`: a value the field accepts (checked), for documentation. */
+  example?: unknown;
 }
 
 export interface RecordTypeModel {

@@ -2,6 +2,7 @@
 // whatever it throws into an error the endpoint's contract allows.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
+import { passthroughErrorCodes } from '../../common/errors.js';
 import { InternalError, isMeshError, NotImplemented, Timeout, ValidationFailed, type MeshError } from '../errors/index.js';
 import { describeIssues } from '../validation/index.js';
 import type { Validators } from '../validation/types.js';
@@ -23,11 +24,8 @@ export interface InvokeOptions {
 
 type EndpointHook = (input: unknown, ctx: AnyHandlerContext) => unknown;
 
-/**
- * Codes that pass through even when the endpoint does not declare them: a dependency being down
- * (503) or too slow (504) is not this service's bug, and a hook stub says it is not written yet (501).
- */
-const PASSTHROUGH = new Set(['Unavailable', 'Timeout', 'NotImplemented']);
+/** Undeclared codes a hook may still answer with (common/errors.ts says why). */
+const PASSTHROUGH = new Set<string>(passthroughErrorCodes);
 
 export function createInvoke(options: InvokeOptions): Invoke {
   const { definition, validators, contextFor, logger } = options;

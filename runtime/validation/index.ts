@@ -2,7 +2,7 @@
 // once; a type's validator is compiled the first time it is used and then cached, so startup stays
 // fast however many types the mesh has.
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
+import { addStringFormats } from './formats.js';
 import type { SchemaRegistry, ValidationIssue, ValidationResult, Validators } from './types.js';
 
 export type { SchemaRegistry, ValidationIssue, ValidationResult, Validators } from './types.js';
@@ -15,16 +15,15 @@ export interface ValidatorOptions {
   coerce?: boolean;
 }
 
-// ajv-formats is CommonJS: its default export is the plugin under either interop.
-const addFormats = addFormatsModule.default;
-
 export function createValidators(schemas: SchemaRegistry, options: ValidatorOptions = {}): Validators {
   const ajv = new Ajv2020({
     allErrors: true,
     strict: false,
+    // NaN and Infinity are no JSON numbers (JSON Schema's `number` is JSON's), though gRPC doubles can carry them.
+    strictNumbers: true,
     coerceTypes: options.coerce ? 'array' : false,
   });
-  addFormats(ajv);
+  addStringFormats(ajv);
   ajv.addSchema(schemas as object, schemas.$id);
 
   const compiled = new Map<string, ValidateFunction>();

@@ -2,6 +2,7 @@
 import type { HttpMethod, MeshModel, ServiceModel } from '../../model/types.js';
 import { buildOperation } from './operation.js';
 import { compare } from '../../model/order.js';
+import type { ResponseContext } from './responses.js';
 import { componentSchemas, errorSchemaName } from './schemas.js';
 import type { OpenApiDocument, Operation } from './types.js';
 type PathItem = Partial<Record<Lowercase<HttpMethod>, Operation>>;
@@ -13,10 +14,11 @@ export function buildOpenApiDocument(model: MeshModel, service: ServiceModel): O
   const errorSchema = errorSchemaName(model, service);
   const description = service.description ?? `The ${service.name} service of the ${model.name} mesh.`;
 
+  const context: ResponseContext = { errorSchema, bodyLimitBytes: model.runtime.bodyLimitBytes, shared: new Map() };
   const byPath = new Map<string, PathItem>();
   for (const endpoint of service.endpoints) {
     const item = byPath.get(endpoint.http.path) ?? {};
-    item[lower(endpoint.http.method)] = buildOperation(model, service, endpoint, errorSchema);
+    item[lower(endpoint.http.method)] = buildOperation(model, service, endpoint, context);
     byPath.set(endpoint.http.path, item);
   }
   const paths: Record<string, PathItem> = {};
@@ -31,7 +33,10 @@ export function buildOpenApiDocument(model: MeshModel, service: ServiceModel): O
     servers: [{ url: `http://localhost:${service.ports.http}`, description: 'The service on a developer machine.' }],
     tags: [{ name: service.name, description }],
     paths,
-    components: { schemas: componentSchemas(model, service, paths, errorSchema) },
+    components: {
+      schemas: componentSchemas(model, service, [paths, [...context.shared.values()]], errorSchema),
+      responses: Object.fromEntries([...context.shared].sort(([a], [b]) => compare(a, b))),
+    },
   };
 }
 

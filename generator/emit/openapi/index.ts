@@ -16,6 +16,9 @@ export const emitOpenApi: Emitter = (model) =>
       // Key order is decided by the builder; no anchors/aliases, no folding of long lines.
       aliasDuplicateObjects: false,
       lineWidth: 0,
+      // Quote every string a YAML 1.1 reader (PyYAML, many tools) would take for something else
+      // (`2024-05-01T12:00:00Z` a timestamp, `yes` a boolean); YAML 1.2 reads the result the same.
+      version: '1.1',
     }),
     // Mesh-level types and the mesh version come from the mesh file.
     sources: [...new Set([model.meshFile, service.file])].sort(compare),

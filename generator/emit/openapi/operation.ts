@@ -1,17 +1,13 @@
 // One endpoint as an OpenAPI operation.
 import type { EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { inputRecord, operationInput } from './request.js';
-import { operationResponses } from './responses.js';
+import { operationResponses, type ResponseContext, successResponse } from './responses.js';
+import { operationShape } from './runtime-errors.js';
 import type { Operation } from './types.js';
 
-export function buildOperation(
-  model: MeshModel,
-  service: ServiceModel,
-  endpoint: EndpointModel,
-  errorSchema: string,
-): Operation {
+export function buildOperation(model: MeshModel, service: ServiceModel, endpoint: EndpointModel, context: ResponseContext): Operation {
   const { parameters, requestBody } = operationInput(model, service, endpoint);
-  const hasInput = inputRecord(model, service, endpoint).fields.length > 0;
+  const shape = operationShape(endpoint, inputRecord(model, service, endpoint));
   return {
     operationId: endpoint.name,
     summary: humanize(endpoint.name),
@@ -19,7 +15,7 @@ export function buildOperation(
     tags: [service.name],
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(requestBody ? { requestBody } : {}),
-    responses: operationResponses(endpoint, hasInput, errorSchema),
+    responses: operationResponses(endpoint, shape, successResponse(model, service, endpoint), context),
     ...(endpoint.emits.length > 0 ? { 'x-emits': [...endpoint.emits] } : {}),
   };
 }

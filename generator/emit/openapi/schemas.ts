@@ -4,7 +4,7 @@
 import { compare } from '../../model/order.js';
 import { resolveType } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
-import { type JsonSchema, typeToJsonSchema } from '../json-schema.js';
+import { type JsonSchema, typeToJsonSchema } from '../../model/json-schema.js';
 import type { Schema } from './types.js';
 
 export const schemaRefPrefix = '#/components/schemas/';

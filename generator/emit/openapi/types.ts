@@ -13,5 +13,7 @@ export type Parameter = OpenAPIV3_1.ParameterObject;
 export type RequestBody = OpenAPIV3_1.RequestBodyObject & OpenAPIV3.RequestBodyObject;
 export type Responses = OpenAPIV3_1.ResponsesObject & OpenAPIV3.ResponsesObject;
 export type Response = OpenAPIV3_1.ResponseObject & OpenAPIV3.ResponseObject;
+export type Reference = OpenAPIV3_1.ReferenceObject & OpenAPIV3.ReferenceObject;
+export type Link = OpenAPIV3_1.LinkObject & OpenAPIV3.LinkObject;
 export type Operation = OpenAPIV3_1.OperationObject<OperationExtensions> & OpenAPIV3.OperationObject<OperationExtensions>;
 export type OpenApiDocument = OpenAPIV3_1.Document<OperationExtensions>;

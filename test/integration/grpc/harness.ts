@@ -3,7 +3,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { typeToJsonSchema } from '../../../generator/emit/json-schema.js';
+import { typeToJsonSchema } from '../../../generator/model/json-schema.js';
 import { keyOf, resolveType } from '../../../generator/model/lookup.js';
 import { protoServiceName, rpcFields, serviceProtoFile, servicePackage, typesPackage } from '../../../generator/naming/index.js';
 import type { MeshModel } from '../../../generator/model/types.js';

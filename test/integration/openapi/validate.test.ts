@@ -4,12 +4,12 @@
 import { fileURLToPath } from 'node:url';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { emitOpenApi } from '../../../generator/emit/openapi/index.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
+import { addStringFormats } from '../../../runtime/validation/formats.js';
 
 type Doc = Record<string, any>;
 
@@ -54,7 +54,7 @@ function unresolvedRefs(doc: Doc): string[] {
 /** Compiles every component schema with Ajv 2020 (strict: unknown keywords and bad types throw). */
 function compileComponents(doc: Doc): string[] {
   const ajv = new Ajv2020({ strict: true });
-  addFormats.default(ajv);
+  addStringFormats(ajv);
   ajv.addKeyword({ keyword: 'components' }); // a container, so `#/components/schemas/X` resolves
   const id = 'https://meshspec.invalid/openapi.json';
   ajv.addSchema({ $id: id, components: doc.components });
@@ -63,6 +63,83 @@ function compileComponents(doc: Doc): string[] {
     if (!ajv.getSchema(`${id}#/components/schemas/${name}`)) throw new Error(`no schema ${name}`);
   }
   return names;
+}
+
+/** Every `schema` of the document's operations and shared responses, with where it is. */
+function operationSchemas(doc: Doc): [string, Doc][] {
+  const found: [string, Doc][] = [];
+  const walk = (v: unknown, at: string): void => {
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
+    else if (v && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        if (key === 'schema' && child && typeof child === 'object') found.push([`${at}/schema`, child as Doc]);
+        else walk(child, `${at}/${key}`);
+      }
+    }
+  };
+  walk(doc.paths, '#/paths');
+  walk(doc.components?.responses, '#/components/responses');
+  return found;
+}
+
+/**
+ * Ajv 2020 in strict mode holding the document's components, and a compiler for any schema of the
+ * document: its `#/components/...` references are made absolute so that they resolve there.
+ */
+function documentAjv(doc: Doc): { ajv: Ajv2020; compile: (schema: unknown) => ReturnType<Ajv2020['compile']> } {
+  const ajv = new Ajv2020({ strict: true });
+  addStringFormats(ajv);
+  ajv.addKeyword({ keyword: 'components' });
+  const id = 'https://meshspec.invalid/document.json';
+  ajv.addSchema({ $id: id, components: doc.components });
+  const absolute = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(absolute)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, c]) => [k, k === '$ref' && typeof c === 'string' ? id + c : absolute(c)]))
+        : v;
+  return { ajv, compile: (schema) => ajv.compile(absolute(schema) as object) };
+}
+
+/** Compiles every operation and response schema with Ajv 2020 (strict), its `$ref`s into the document's components. */
+function compileOperationSchemas(doc: Doc): string[] {
+  const { compile } = documentAjv(doc);
+  return operationSchemas(doc).map(([at, schema]) => {
+    compile(schema);
+    return at;
+  });
+}
+
+/**
+ * Every example of the document against the schema it illustrates: `example` beside a `schema`
+ * (media types, parameters) and `examples` inside a schema. Returns the ones that fail, with where.
+ */
+function invalidExamples(doc: Doc): string[] {
+  const { ajv, compile } = documentAjv(doc);
+  const failures: string[] = [];
+  const check = (schema: unknown, example: unknown, at: string) => {
+    const validate = compile(schema);
+    if (!validate(example)) failures.push(`${at}: ${ajv.errorsText(validate.errors)}`);
+  };
+  const walk = (v: unknown, at: string): void => {
+    if (Array.isArray(v)) return v.forEach((x, i) => walk(x, `${at}/${i}`));
+    if (!v || typeof v !== 'object') return;
+    const node = v as Doc;
+    if ('schema' in node && 'example' in node) check(node.schema, node.example, `${at}/example`);
+    if (Array.isArray(node.examples) && ('type' in node || '$ref' in node)) {
+      const { examples, ...schema } = node;
+      examples.forEach((example: unknown, i: number) => check(schema, example, `${at}/examples/${i}`));
+    }
+    for (const [key, child] of Object.entries(node)) if (key !== 'example' && key !== 'examples') walk(child, `${at}/${key}`);
+  };
+  walk(doc, '#');
+  return failures;
+}
+
+/** How many examples `doc` carries (so that checking them all is not checking none). */
+function exampleCount(doc: Doc): number {
+  const text = JSON.stringify(doc);
+  return (text.match(/"example":/g) ?? []).length + (text.match(/"examples":/g) ?? []).length;
 }
 
 describe('OpenAPI documents of the example spec', () => {
@@ -86,10 +163,70 @@ describe('OpenAPI documents of the example spec', () => {
     expect(compileComponents(doc)).toContain('Error');
   });
 
+  it.each(docs)('%s has operation and response schemas that compile as JSON Schema 2020-12', (_path, doc) => {
+    expect(compileOperationSchemas(doc)).toContain('#/components/responses/Internal/content/application/json/schema');
+  });
+
+  it.each(docs)('%s has examples that its schemas accept', (_path, doc) => {
+    expect(exampleCount(doc)).toBeGreaterThan(5);
+    expect(invalidExamples(doc)).toEqual([]);
+  });
+
+  it.each(files.map((f) => [f.path, f.content]))('%s reads the same as YAML 1.1 and 1.2', (_path, content) => {
+    expect(parse(content, { version: '1.1' })).toEqual(parse(content));
+  });
+
+  it.each(docs)('%s has links that name an operation and feed its path params from required fields', (_path, doc) => {
+    const operations = new Map<string, { path: string; op: Doc }>();
+    for (const [path, item] of Object.entries(doc.paths as Doc)) for (const op of Object.values(item as Doc)) operations.set(op.operationId, { path, op });
+    let links = 0;
+    for (const { op } of operations.values()) {
+      for (const [status, response] of Object.entries(op.responses as Doc)) {
+        for (const [name, link] of Object.entries((response.links ?? {}) as Doc)) {
+          links++;
+          const target = operations.get(link.operationId);
+          expect(target, `${op.operationId} ${status} -> ${name}`).toBeDefined();
+          const pathParams = [...target!.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+          expect(Object.keys(link.parameters)).toEqual(pathParams);
+          const output = doc.components.schemas[response.content['application/json'].schema.$ref.split('/').pop()];
+          for (const value of Object.values(link.parameters) as string[]) {
+            expect(value).toMatch(/^\$response\.body#\/\w+$/);
+            expect(output.required).toContain(value.split('/').pop());
+          }
+        }
+      }
+    }
+    expect(links).toBeGreaterThan(0);
+  });
+
+  it('links what a create returns to the operations on it', () => {
+    const orders = fresh('openapi/orders.openapi.yaml');
+    const created = orders.paths['/orders'].post.responses['201'];
+    expect(Object.keys(created.links)).toEqual(['cancelOrder', 'getOrder']);
+    expect(created.links.getOrder).toMatchObject({ operationId: 'getOrder', parameters: { id: '$response.body#/id' } });
+    expect(fresh('openapi/inventory.openapi.yaml').paths['/reservations'].post.responses['201'].links.releaseReservation.parameters).toEqual({
+      orderId: '$response.body#/orderId',
+    });
+  });
+
+  it('carries request and response examples for the success paths', () => {
+    const orders = fresh('openapi/orders.openapi.yaml');
+    const create = orders.paths['/orders'].post;
+    expect(create.requestBody.content['application/json'].example).toEqual({
+      userId: '5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f',
+      items: [{ productId: 'sku-keyboard', quantity: 2 }],
+    });
+    expect(create.responses['201'].content['application/json'].example).toMatchObject({ status: 'pending', createdAt: '2024-05-01T12:00:00.000Z' });
+    expect(orders.paths['/orders'].get.parameters.map((p: Doc) => p.example)).toEqual(['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f', 'pending']);
+  });
+
   it('documents the example endpoints as the model says', () => {
     const orders = fresh('openapi/orders.openapi.yaml');
     expect(orders.paths['/orders/{id}/cancel'].post.requestBody).toBeUndefined();
-    expect(Object.keys(orders.paths['/orders/{id}/cancel'].post.responses)).toEqual(['200', '400', '404', '409', '500']);
+    // No body: no 413 or 415; every operation: 405 for other methods, 500, and the pass-through 501, 503, 504.
+    expect(Object.keys(orders.paths['/orders/{id}/cancel'].post.responses)).toEqual(['200', '400', '404', '405', '409', '500', '501', '503', '504']);
+    expect(Object.keys(orders.paths['/orders'].post.responses)).toEqual(['201', '400', '404', '405', '409', '413', '415', '422', '500', '501', '503', '504']);
+    expect(orders.paths['/orders'].post.responses['409']).toEqual({ $ref: '#/components/responses/OutOfStock' });
     expect(orders.paths['/orders'].get.parameters.map((p: Doc) => `${p.in}:${p.name}:${p.required}`)).toEqual([
       'query:userId:false',
       'query:status:false',
@@ -112,7 +249,7 @@ describe('the validators are live', () => {
 
   it('the OpenAPI validator rejects a response without a description', async () => {
     const doc = fresh(path);
-    delete doc.paths['/users/{id}'].get.responses['404'].description;
+    delete doc.components.responses.NotFound.description;
     expect((await validateOpenApi(doc)).valid).toBe(false);
   });
 
@@ -120,6 +257,22 @@ describe('the validators are live', () => {
     const doc = fresh(path);
     delete doc.components.schemas.User;
     expect(unresolvedRefs(doc)).toContain('#/components/schemas/User');
+  });
+
+  it('Ajv rejects a response schema with an unknown keyword', () => {
+    const doc = fresh(path);
+    doc.components.responses.NotFound.content['application/json'].schema.allOf[1].propertis = {};
+    expect(() => compileOperationSchemas(doc)).toThrow(/propertis/);
+  });
+
+  it('the example check reports an example its schema rejects', () => {
+    const doc = fresh('openapi/orders.openapi.yaml');
+    doc.paths['/orders'].post.requestBody.content['application/json'].example.items[0].quantity = 0;
+    doc.components.schemas.Order.properties.userId.examples = ['not-a-uuid'];
+    expect(invalidExamples(doc)).toEqual([
+      expect.stringMatching(/^#\/paths\/\/orders\/post\/requestBody\/content\/application\/json\/example: .*quantity must be >= 1/),
+      expect.stringMatching(/^#\/components\/schemas\/Order\/properties\/userId\/examples\/0: data must match format "uuid"/),
+    ]);
   });
 
   it('Ajv rejects a component schema with an unknown type', () => {

@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { buildOpenApiDocument, emitOpenApi } from '../../../generator/emit/openapi/index.js';
 import { collectRefs } from '../../../generator/emit/openapi/schemas.js';
-import type { TypeModel } from '../../../generator/model/types.js';
-import { meshModel, types, users } from './fixture.js';
+import type { OpenApiDocument } from '../../../generator/emit/openapi/index.js';
+import type { FieldModel, TypeModel } from '../../../generator/model/types.js';
+import { endpoint, field, meshModel, record, str, types, userId, users } from './fixture.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
 
 const model = meshModel();
 const doc = buildOpenApiDocument(model, users);
 const paths = doc.paths ?? {};
 const schemas = doc.components?.schemas ?? {};
+// Assembled from the field examples; the optional address from Address's own.
+const userExample = { id: userId, role: 'admin', address: { city: 'Oslo' }, labels: { team: 'core' } };
 
 describe('document', () => {
   it('describes the service: info, server, tag', () => {
@@ -33,7 +36,8 @@ describe('document', () => {
 describe('input', () => {
   it('types a path param from the input field, documentation on the parameter', () => {
     expect(paths['/users/{id}']?.get?.parameters).toEqual([
-      { name: 'id', in: 'path', required: true, description: 'The user id.', schema: { type: 'string', format: 'uuid' } },
+      // Never empty: `/users/` is another resource.
+      { name: 'id', in: 'path', required: true, description: 'The user id.', schema: { type: 'string', format: 'uuid', minLength: 1 }, example: userId },
     ]);
   });
 
@@ -57,7 +61,9 @@ describe('input', () => {
     expect(create?.parameters).toBeUndefined();
     expect(create?.requestBody).toEqual({
       required: true,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/CreateUser' } } },
+      content: {
+        'application/json': { schema: { $ref: '#/components/schemas/CreateUser' }, example: { email: 'ada@example.com', name: 'Ada' } },
+      },
     });
   });
 
@@ -70,10 +76,12 @@ describe('input', () => {
         'application/json': {
           schema: {
             type: 'object',
-            properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/UserRole' } },
+            properties: { name: { type: 'string' }, role: { $ref: '#/components/schemas/UserRole', examples: ['member'] } },
             required: ['role'],
             additionalProperties: false,
           },
+          // `id` has no example, but it travels in the path; `name` is optional and has none.
+          example: { role: 'member' },
         },
       },
     });
@@ -89,11 +97,16 @@ describe('responses', () => {
   it('answers the success status with the output, an array for a list', () => {
     expect(paths['/users']?.post?.responses?.['201']).toEqual({
       description: 'Created',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/User' } } },
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/User' }, example: userExample } },
+      links: {
+        deleteUser: { operationId: 'deleteUser', parameters: { id: '$response.body#/id' }, description: "deleteUser with `id` = the returned User's `id`." },
+        getUser: { operationId: 'getUser', parameters: { id: '$response.body#/id' }, description: "getUser with `id` = the returned User's `id`." },
+        updateUser: { operationId: 'updateUser', parameters: { id: '$response.body#/id' }, description: "updateUser with `id` = the returned User's `id`." },
+      },
     });
     expect(paths['/users']?.get?.responses?.['200']).toEqual({
       description: 'OK',
-      content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/User' } } } },
+      content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/User' } }, example: [userExample] } },
     });
   });
 
@@ -101,26 +114,149 @@ describe('responses', () => {
     expect(paths['/users/{id}']?.delete?.responses?.['204']).toEqual({ description: 'No Content' });
   });
 
-  it('lists each declared error status with the Error schema, codes sharing a status sharing it', () => {
-    const responses = paths['/users']?.post?.responses ?? {};
-    expect(Object.keys(responses)).toEqual(['201', '400', '409', '500']);
-    expect(responses['409']).toEqual({
-      description: 'Conflict\nEmailTaken: The email is in use.',
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-    });
-    expect(Object.keys(paths['/users/{id}']?.get?.responses ?? {})).toEqual(['200', '400', '404', '500']);
+  const responsesOf = (path: string, method: 'get' | 'post' | 'patch' | 'delete') => paths[path]?.[method]?.responses ?? {};
+  const shared = doc.components?.responses ?? {};
+
+  it('lists every status the runtime sends: routing, body limits and type, unfinished hooks, dependencies, deadlines', () => {
+    // A body endpoint: 413 and 415 besides the rest; 409 shared by a built-in and a declared error.
+    expect(Object.keys(responsesOf('/users', 'post'))).toEqual(['201', '400', '405', '409', '413', '415', '500', '501', '503', '504']);
+    // Path params only: no body to limit or type.
+    expect(Object.keys(responsesOf('/users/{id}', 'get'))).toEqual(['200', '400', '404', '405', '500', '501', '503', '504']);
+    // Nothing to validate: no 400.
+    expect(Object.keys(responsesOf('/ping', 'get'))).toEqual(['204', '405', '500', '501', '503', '504']);
   });
 
-  it('has 400 ValidationFailed only when there is input to validate; always 500', () => {
-    const ping = paths['/ping']?.get?.responses ?? {};
-    expect(Object.keys(ping)).toEqual(['204', '500']);
-    expect(JSON.stringify(paths['/users/{id}']?.delete?.responses?.['400'])).toContain('ValidationFailed');
-    expect(JSON.stringify(ping['500'])).toContain('Internal');
+  it('references shared error responses, one per status and code set, named after the codes', () => {
+    expect(responsesOf('/users', 'post')['409']).toEqual({ $ref: '#/components/responses/Conflict_EmailTaken' });
+    expect(responsesOf('/users', 'post')['400']).toEqual({ $ref: '#/components/responses/BadRequest_ValidationFailed' });
+    // A query endpoint without path params cannot receive BadRequest: only validation failures.
+    expect(responsesOf('/users', 'get')['400']).toEqual({ $ref: '#/components/responses/ValidationFailed' });
+    expect(responsesOf('/users/{id}', 'delete')['404']).toEqual(responsesOf('/users/{id}', 'get')['404']);
+    // A plain string path param cannot fail validation: a matched segment is a non-empty string.
+    expect(responsesOf('/users/{id}', 'delete')['400']).toEqual({ $ref: '#/components/responses/BadRequest' });
+    // A uuid one can.
+    expect(responsesOf('/users/{id}', 'get')['400']).toEqual({ $ref: '#/components/responses/BadRequest_ValidationFailed' });
+    expect(Object.keys(shared)).toEqual([
+      'BadRequest',
+      'BadRequest_ValidationFailed',
+      'Conflict_EmailTaken',
+      'Internal',
+      'MethodNotAllowed',
+      'NotFound',
+      'NotImplemented',
+      'PayloadTooLarge',
+      'Timeout',
+      'Unavailable',
+      'UnsupportedMediaType',
+      'ValidationFailed',
+    ]);
+  });
+
+  it('describes each code a shared response carries and narrows the error body to them', () => {
+    expect(shared.Conflict_EmailTaken).toEqual({
+      description: "Conflict: The request conflicts with the resource's current state.\nEmailTaken: The email is in use.",
+      content: {
+        'application/json': {
+          schema: {
+            allOf: [
+              { $ref: '#/components/schemas/Error' },
+              { type: 'object', properties: { error: { type: 'object', properties: { code: { enum: ['Conflict', 'EmailTaken'] } } } } },
+            ],
+          },
+        },
+      },
+    });
+    expect(shared.PayloadTooLarge?.description).toBe("PayloadTooLarge: The body is larger than the service's limit of 1048576 bytes.");
+    expect(shared.Timeout?.description).toContain('x-mesh-deadline');
+    expect(shared.BadRequest_ValidationFailed?.description).toMatch(/^BadRequest: .*JSON.*\nValidationFailed: .*details/);
+  });
+
+  it('documents the Allow header of a 405', () => {
+    expect(shared.MethodNotAllowed).toMatchObject({
+      headers: { Allow: { required: true, schema: { type: 'string' } } },
+    });
   });
 
   it('lists the events an endpoint may publish as x-emits', () => {
     expect(paths['/users']?.post?.['x-emits']).toEqual(['user.created']);
     expect(paths['/users']?.get).not.toHaveProperty('x-emits');
+  });
+});
+
+describe('examples', () => {
+  const withFields = (name: string, change: (fields: FieldModel[]) => FieldModel[]): TypeModel[] =>
+    types.map((t) => (t.name === name && t.kind === 'record' ? { ...t, fields: change(t.fields) } : t));
+  const withoutExample = ({ example: _, ...field }: FieldModel): FieldModel => field;
+  const okBody = (d: OpenApiDocument, path: string, method: 'get' | 'post') => {
+    const ok = d.paths?.[path]?.[method]?.responses?.[method === 'post' ? '201' : '200'];
+    return ok && 'content' in ok ? ok.content?.['application/json'] : undefined;
+  };
+
+  it('has no response example when a required field has none', () => {
+    const noLabels = withFields('User', (fields) => fields.map((f) => (f.name === 'labels' ? withoutExample(f) : f)));
+    const d = buildOpenApiDocument(meshModel({ types: noLabels }), users);
+    expect(okBody(d, '/users', 'post')).toEqual({ schema: { $ref: '#/components/schemas/User' } });
+  });
+
+  it('leaves out an optional field whose record has no example', () => {
+    const noCity = withFields('Address', (fields) => fields.map(withoutExample));
+    const d = buildOpenApiDocument(meshModel({ types: noCity }), users);
+    expect(okBody(d, '/users', 'post')?.example).toEqual({ id: userId, role: 'admin', labels: { team: 'core' } });
+  });
+
+  it('assembles one item for a list of records, unless the list may not have one item', () => {
+    const listOf = (constraints: FieldModel['constraints']) =>
+      withFields('User', (fields) => [...fields, { name: 'homes', number: 5, optional: false, type: { kind: 'array', items: { kind: 'ref', name: 'Address' } }, constraints }]);
+    const one = buildOpenApiDocument(meshModel({ types: listOf({ minItems: 1 }) }), users);
+    expect(okBody(one, '/users', 'post')?.example).toMatchObject({ homes: [{ city: 'Oslo' }] });
+    const two = buildOpenApiDocument(meshModel({ types: listOf({ minItems: 2 }) }), users);
+    expect(okBody(two, '/users', 'post')).not.toHaveProperty('example');
+  });
+
+  it('stops at a record that holds itself', () => {
+    const recursive = withFields('Address', (fields) => [...fields, { name: 'next', number: 3, optional: true, type: { kind: 'ref', name: 'Address' }, constraints: {} }]);
+    const d = buildOpenApiDocument(meshModel({ types: recursive }), users);
+    expect(okBody(d, '/users', 'post')?.example).toMatchObject({ address: { city: 'Oslo' } });
+    expect(okBody(d, '/users', 'post')?.example).not.toHaveProperty('address.next');
+  });
+});
+
+describe('links', () => {
+  const linksOf = (d: OpenApiDocument, path: string, method: 'get' | 'post', status: string) => {
+    const response = d.paths?.[path]?.[method]?.responses?.[status];
+    return response && 'links' in response ? Object.fromEntries(Object.entries(response.links ?? {}).map(([k, v]) => [k, 'parameters' in v ? v.parameters : v])) : {};
+  };
+
+  it('links a returned record to the operations on it, never to the same operation, never from a list', () => {
+    expect(linksOf(doc, '/users/{id}', 'get', '200')).toEqual({ deleteUser: { id: '$response.body#/id' }, updateUser: { id: '$response.body#/id' } });
+    expect(linksOf(doc, '/users', 'get', '200')).toEqual({});
+  });
+
+  it('feeds `{id}` only from the resource GET returns at that place, `{fooId}` from `fooId` or from the `id` of a `Foo`', () => {
+    const sessionInput = record('ListSessionsInput', [field('userId', 1, str)]);
+    const roleInput = record('GetByRoleInput', [field('role', 1, str)]);
+    const addressInput = record('GetAddressInput', [field('id', 1, str)]);
+    const extra = [
+      endpoint('listSessions', 'GET /users/{userId}/sessions', 'ListSessionsInput', { inputSynthesized: true, output: { type: 'User', list: true } }),
+      // `role` of User is an enum, not the parameter's string: no link.
+      endpoint('getByRole', 'GET /roles/{role}', 'GetByRoleInput', { inputSynthesized: true, output: { type: 'User', list: true } }),
+      // Another resource's `{id}`: User's id must not feed it.
+      endpoint('getAddress', 'GET /addresses/{id}', 'GetAddressInput', { inputSynthesized: true, output: { type: 'Address', list: false } }),
+    ];
+    const model = meshModel({ types: [...types, sessionInput, roleInput, addressInput], services: [{ ...users, endpoints: [...users.endpoints, ...extra].sort((a, b) => a.name.localeCompare(b.name)) }] });
+    const d = buildOpenApiDocument(model, model.services[0]!);
+    expect(Object.keys(linksOf(d, '/users', 'post', '201'))).toEqual(['deleteUser', 'getUser', 'listSessions', 'updateUser']);
+    expect(linksOf(d, '/users', 'post', '201').listSessions).toEqual({ userId: '$response.body#/id' });
+    // The borrowed example of a path param comes from the same rule.
+    const getAddress = d.paths?.['/addresses/{id}']?.get?.parameters?.[0];
+    expect(getAddress && 'example' in getAddress).toBe(false);
+    const getUser = d.paths?.['/users/{id}']?.get?.parameters?.[0];
+    expect(getUser && 'example' in getUser ? getUser.example : undefined).toBe(userId);
+  });
+
+  it('borrows a path param example from the resource when the input field has none', () => {
+    const param = paths['/users/{id}']?.delete?.parameters?.[0];
+    expect(param && 'example' in param ? param.example : undefined).toBe(userId);
   });
 });
 
@@ -138,10 +274,10 @@ describe('components', () => {
     expect(schemas.User).toEqual({
       type: 'object',
       properties: {
-        id: { type: 'string', format: 'uuid' },
-        role: { $ref: '#/components/schemas/UserRole', description: 'What the user may do.' },
+        id: { type: 'string', format: 'uuid', examples: [userId] },
+        role: { $ref: '#/components/schemas/UserRole', description: 'What the user may do.', examples: ['admin'] },
         address: { $ref: '#/components/schemas/Address' },
-        labels: { type: 'object', additionalProperties: { type: 'string' } },
+        labels: { type: 'object', additionalProperties: { type: 'string' }, examples: [{ team: 'core' }] },
       },
       required: ['id', 'role', 'labels'],
       additionalProperties: false,

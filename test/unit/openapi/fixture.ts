@@ -14,15 +14,15 @@ import type {
 } from '../../../generator/model/types.js';
 
 const source = { file: 'spec/services/users.yaml', line: 1, col: 1 };
-const str: TypeRef = { kind: 'primitive', name: 'string' };
-const int: TypeRef = { kind: 'primitive', name: 'integer' };
-const ref = (name: string): TypeRef => ({ kind: 'ref', name });
+export const str: TypeRef = { kind: 'primitive', name: 'string' };
+export const int: TypeRef = { kind: 'primitive', name: 'integer' };
+export const ref = (name: string): TypeRef => ({ kind: 'ref', name });
 
-function field(
+export function field(
   name: string,
   number: number,
   type: TypeRef,
-  opts: { optional?: boolean; description?: string; constraints?: FieldConstraints } = {},
+  opts: { optional?: boolean; description?: string; constraints?: FieldConstraints; example?: unknown } = {},
 ): FieldModel {
   return {
     name,
@@ -31,10 +31,11 @@ function field(
     optional: opts.optional ?? false,
     constraints: opts.constraints ?? {},
     ...(opts.description ? { description: opts.description } : {}),
+    ...(opts.example === undefined ? {} : { example: opts.example }),
   };
 }
 
-function record(name: string, fields: FieldModel[], owner: string | null = 'users'): RecordTypeModel {
+export function record(name: string, fields: FieldModel[], owner: string | null = 'users'): RecordTypeModel {
   return { kind: 'record', name, owner, fields, reserved: [], source };
 }
 
@@ -44,7 +45,7 @@ const errors: Record<string, ErrorModel> = {
   EmailTaken: { name: 'EmailTaken', status: 409, grpc: 'ALREADY_EXISTS', description: 'The email is in use.', builtin: false },
 };
 
-function endpoint(
+export function endpoint(
   name: string,
   http: string,
   input: string,
@@ -73,14 +74,16 @@ function endpoint(
   };
 }
 
+export const userId = '0b4c6a55-5b3e-4f57-9a0b-3f0f7d7c2d11';
+
 export const types: TypeModel[] = [
-  record('Address', [field('city', 1, str), field('zip', 2, str, { optional: true })], null),
+  record('Address', [field('city', 1, str, { example: 'Oslo' }), field('zip', 2, str, { optional: true })], null),
   record('CreateUser', [
-    field('email', 1, str, { constraints: { format: 'email' } }),
-    field('name', 2, str, { constraints: { minLength: 1, maxLength: 100 } }),
+    field('email', 1, str, { constraints: { format: 'email' }, example: 'ada@example.com' }),
+    field('name', 2, str, { constraints: { minLength: 1, maxLength: 100 }, example: 'Ada' }),
   ]),
   record('DeleteUserInput', [field('id', 1, str)]),
-  record('GetUserInput', [field('id', 1, str, { description: 'The user id.', constraints: { format: 'uuid' } })]),
+  record('GetUserInput', [field('id', 1, str, { description: 'The user id.', constraints: { format: 'uuid' }, example: userId })]),
   record('ListUsersQuery', [
     field('role', 1, ref('UserRole'), { optional: true }),
     field('limit', 2, int, { optional: true, constraints: { minimum: 1, maximum: 100 } }),
@@ -90,14 +93,14 @@ export const types: TypeModel[] = [
   record('UpdateUser', [
     field('id', 1, str, { constraints: { format: 'uuid' } }),
     field('name', 2, str, { optional: true }),
-    field('role', 3, ref('UserRole')),
+    field('role', 3, ref('UserRole'), { example: 'member' }),
   ]),
   record('Unused', [field('x', 1, str)]),
   record('User', [
-    field('id', 1, str, { constraints: { format: 'uuid' } }),
-    field('role', 2, ref('UserRole'), { description: 'What the user may do.' }),
+    field('id', 1, str, { constraints: { format: 'uuid' }, example: userId }),
+    field('role', 2, ref('UserRole'), { description: 'What the user may do.', example: 'admin' }),
     field('address', 3, ref('Address'), { optional: true }),
-    field('labels', 4, { kind: 'map', values: str }),
+    field('labels', 4, { kind: 'map', values: str }, { example: { team: 'core' } }),
   ]),
   { kind: 'enum', name: 'UserRole', owner: 'users', values: ['admin', 'member'], inline: false, source },
 ];

@@ -1,9 +1,9 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { typeRefToJsonSchema, typeToJsonSchema } from '../../../generator/emit/json-schema.js';
-import type { TypeModel } from '../../../generator/model/types.js';
-import { types } from './fixture.js';
+import { fieldToJsonSchema, schemaRegistry, typeRefToJsonSchema, typeToJsonSchema } from '../../../generator/model/json-schema.js';
+import type { FieldModel, TypeModel } from '../../../generator/model/types.js';
+import { meshModel, types } from './fixture.js';
+import { addStringFormats } from '../../../runtime/validation/formats.js';
 
 const defs = (name: string) => `#/$defs/${name}`;
 
@@ -51,9 +51,26 @@ describe('typeToJsonSchema', () => {
     expect(schema).toEqual({ type: 'object', description: 'Nothing.', properties: {}, additionalProperties: false });
   });
 
+  it('carries a field example as `examples`, on the array itself for a list', () => {
+    const tags: FieldModel = {
+      name: 'tags',
+      number: 1,
+      optional: false,
+      type: { kind: 'array', items: { kind: 'primitive', name: 'string' } },
+      constraints: { maxItems: 3, maxLength: 5 },
+      example: ['new'],
+    };
+    expect(fieldToJsonSchema(tags, defs)).toEqual({ type: 'array', items: { type: 'string', maxLength: 5 }, maxItems: 3, examples: [['new']] });
+    expect(typeToJsonSchema(typeNamed('User'), defs).properties?.role).toEqual({
+      $ref: '#/$defs/UserRole',
+      description: 'What the user may do.',
+      examples: ['admin'],
+    });
+  });
+
   it('produces schemas a 2020-12 validator compiles and enforces', () => {
     const ajv = new Ajv2020({ strict: true });
-    addFormats.default(ajv);
+    addStringFormats(ajv);
     const $defs = Object.fromEntries(types.map((t) => [t.name, typeToJsonSchema(t, defs)]));
     const validate = ajv.compile({ $defs, $ref: '#/$defs/User' });
     const user = { id: '0b4c6a55-5b3e-4f57-9a0b-3f0f7d7c2d11', role: 'admin', labels: { a: 'b' } };
@@ -64,5 +81,15 @@ describe('typeToJsonSchema', () => {
     expect(validate({ ...user, extra: 1 })).toBe(false);
     expect(validate({ id: user.id, role: 'admin' })).toBe(false);
     expect(validate({ ...user, labels: { a: 1 } })).toBe(false);
+  });
+});
+
+describe('schemaRegistry', () => {
+  it('keys every type by scope, references resolved in the scope of the type using them', () => {
+    const registry = schemaRegistry(meshModel());
+    expect(registry.$id).toBe('meshspec:shop');
+    expect(Object.keys(registry.$defs)).toEqual([...types].map((t) => (t.owner === null ? t.name : `${t.owner}.${t.name}`)).sort());
+    expect(registry.$defs['users.User']?.properties?.address).toEqual({ $ref: '#/$defs/Address' });
+    expect(registry.$defs['users.User']?.properties?.role).toMatchObject({ $ref: '#/$defs/users.UserRole' });
   });
 });

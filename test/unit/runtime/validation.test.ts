@@ -66,6 +66,20 @@ describe('createValidators', () => {
     });
   });
 
+  it('accepts every address the JSON Schema email format accepts, single-label domains included', () => {
+    const order = (email: string) => ({ email, items: [{ productId: 'p', quantity: 1 }] });
+    expect(validators.validate('CreateOrder', order('0@com'))).toEqual({ ok: true });
+    expect(validators.validate('CreateOrder', order('"joe bloggs"@example.com'))).toEqual({ ok: true });
+    expect(validators.validate('CreateOrder', order('0@com.')).ok).toBe(false);
+  });
+
+  it('rejects numbers JSON cannot carry (NaN, Infinity), which only other transports could send', () => {
+    for (const limit of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      expect(validators.validate('Query', { limit }).ok, String(limit)).toBe(false);
+    }
+    expect(validators.validate('Query', { limit: 5 }).ok).toBe(true);
+  });
+
   it('throws for a type that is not in the registry', () => {
     expect(() => validators.validate('Nope', {})).toThrow("unknown schema type 'Nope'");
   });

@@ -1,7 +1,10 @@
 // Model types -> JSON Schema (draft 2020-12). The one place that knows this mapping: the OpenAPI
-// emitter (components) and the TypeScript emitter (generated/schemas.ts, runtime validation)
-// both call it, so the documented contract and the enforced one cannot drift apart.
-import type { FieldConstraints, FieldModel, StringFormat, TypeModel, TypeRef } from '../model/types.js';
+// emitter (components), the TypeScript emitter (generated/schemas.ts, runtime validation) and the
+// check of the spec's examples all call it, so the documented contract, the enforced one and the
+// examples cannot drift apart.
+import { keyOf, resolveType } from './lookup.js';
+import { byKey } from './order.js';
+import type { FieldConstraints, FieldModel, MeshModel, StringFormat, TypeModel, TypeRef } from './types.js';
 
 /** The subset of JSON Schema 2020-12 that model types map to. */
 export interface JsonSchema {
@@ -21,6 +24,8 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   additionalProperties?: boolean | JsonSchema;
+  allOf?: JsonSchema[];
+  examples?: unknown[];
 }
 
 /**
@@ -45,10 +50,33 @@ export function typeRefToJsonSchema(ref: TypeRef, refOf: RefOf): JsonSchema {
   }
 }
 
-/** The schema of one record field: its type, its constraints and its description. */
+/** The schema of one record field: its type, its constraints, its description and its example. */
 export function fieldToJsonSchema(field: FieldModel, refOf: RefOf): JsonSchema {
-  const schema = constrain(field.type, field.constraints, refOf);
-  return field.description === undefined ? schema : { ...schema, description: field.description };
+  return {
+    ...constrain(field.type, field.constraints, refOf),
+    ...(field.description === undefined ? {} : { description: field.description }),
+    ...(field.example === undefined ? {} : { examples: [field.example] }),
+  };
+}
+
+/** Prefix of a reference to another type inside the registry. */
+export const REGISTRY_REF_PREFIX = '#/$defs/';
+
+/**
+ * Every type of the mesh as one JSON Schema document (generated/schemas.ts, which the runtime
+ * validates with): keyed `Item` (mesh-level) and `orders.Item` (a service's own), sorted.
+ */
+export function schemaRegistry(model: MeshModel): { $id: string; $defs: Record<string, JsonSchema> } {
+  const types = [...model.types].sort(byKey);
+  return {
+    $id: `meshspec:${model.name}`,
+    $defs: Object.fromEntries(types.map((t) => [keyOf(t), typeToJsonSchema(t, registryRefOf(model, t.owner))])),
+  };
+}
+
+/** References as the registry places them, resolved in `scope` (the type's or endpoint's owner). */
+export function registryRefOf(model: MeshModel, scope: string | null): RefOf {
+  return (name) => REGISTRY_REF_PREFIX + keyOf(resolveType(model, scope, name));
 }
 
 /** The schema of a named type, as it goes under `$defs` or `components.schemas`; `refOf` resolves in the type's scope. */
