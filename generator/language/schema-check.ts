@@ -2,7 +2,7 @@
 // at the offending key or value and say what is legal.
 import { createRequire } from 'node:module';
 import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { didYouMean, type Diagnostic } from './diagnostics.js';
+import { closest, didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
 import { notYetSupported } from './not-yet-supported.js';
 
@@ -50,8 +50,21 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
   return errors.filter((e) => {
     if (e.keyword === 'if' || (e.keyword === 'propertyNames' && errors.some((o) => o !== e && o.propertyName !== undefined))) return false;
+    if (e.keyword === 'required' && misspelt(e, errors) !== undefined) return false;
     return !oneOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(`${p}/`));
   });
+}
+
+/**
+ * The unknown key that is a misspelling of the required key `error` misses (`servce` for `service`):
+ * one mistake, reported once, as the unknown key with its suggestion.
+ */
+function misspelt(error: ErrorObject, errors: ErrorObject[]): string | undefined {
+  const missing = (error.params as { missingProperty: string }).missingProperty;
+  return errors
+    .filter((e) => e.keyword === 'additionalProperties' && e.instancePath === error.instancePath)
+    .map((e) => String((e.params as { additionalProperty: string }).additionalProperty))
+    .find((key) => closest(key, [missing]) === missing);
 }
 
 function pathOf(instancePath: string): SpecPath {

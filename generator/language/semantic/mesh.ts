@@ -1,6 +1,6 @@
 // Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway routes.
 import { pathParams } from '../../naming/index.js';
-import { isRecord, unknownName, type SpecIndex } from '../collect.js';
+import { isRecord, maybeService, someServiceUnchecked, unknownName, type SpecIndex } from '../collect.js';
 import type { SpecDocument, SpecPath } from '../load.js';
 import type { Reporter } from './reporter.js';
 import { checkTypeRef } from './types.js';
@@ -21,7 +21,7 @@ export function checkEvents(index: SpecIndex, report: Reporter): void {
       report.error(event.doc, [...event.path, 'payload'], 'not-a-record', `an event payload must be a record type, and \`${event.raw.payload}\` is an enum`);
     }
     // Who publishes what is unknown while a service file failed the schema: judge usage only on a whole spec.
-    if (index.unchecked.services.size > 0) continue;
+    if (someServiceUnchecked(index)) continue;
     if (subscribed.has(event.name) && !published.has(event.name)) {
       report.warning(event.doc, event.path, 'event-never-published', `services subscribe to \`${event.name}\` but no service publishes it (add it to an endpoint's \`emits\` or a service's \`publishes\`)`, { key: true });
     } else if (!published.has(event.name)) {
@@ -63,7 +63,7 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
     }
     const service = index.services.get(route.service);
     if (!service) {
-      if (!index.unchecked.services.has(route.service)) {
+      if (!maybeService(index, route.service)) {
         report.error(doc, [...at, 'service'], 'unknown-service', unknownName('service', route.service, index.services.keys()));
       }
       return;

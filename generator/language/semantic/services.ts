@@ -2,7 +2,7 @@
 import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
 import { pathParams } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
-import { isRecord, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
+import { isRecord, maybeEvent, maybeService, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
 import type { RawEndpoint, RawService } from '../raw.js';
 import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
@@ -28,7 +28,7 @@ function checkCalls(index: SpecIndex, service: Declared<RawService>, report: Rep
     if (callee === service.name) {
       report.error(service.doc, at, 'self-call', `service \`${callee}\` cannot call itself through a client; call your own code directly`, { key: true });
     } else if (!target) {
-      if (!index.unchecked.services.has(callee)) report.error(service.doc, at, 'unknown-service', unknownName('service', callee, index.services.keys()), { key: true });
+      if (!maybeService(index, callee)) report.error(service.doc, at, 'unknown-service', unknownName('service', callee, index.services.keys()), { key: true });
     } else if (call.transport === 'grpc' && target.raw.ports.grpc === undefined) {
       report.error(service.doc, [...at, 'transport'], 'no-grpc-port', `\`${callee}\` has no gRPC port (\`ports.grpc\` in ${target.doc.file}), so it cannot be called over gRPC`);
     }
@@ -141,5 +141,5 @@ function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Re
 }
 
 function knownEvent(index: SpecIndex, event: string): boolean {
-  return index.events.has(event) || index.unchecked.events.has(event);
+  return index.events.has(event) || maybeEvent(index, event);
 }

@@ -17,6 +17,7 @@ describe('golden error cases', () => {
       'bad-yaml', 'schema-violation', 'unknown-reference', 'duplicate-field-number', 'illegal-name', 'port-clash',
       // Issue #5's known failures, each called valid (or reported falsely) before the fix.
       'generated-suffix-type', 'proto-enum-values', 'service-file-clash', 'event-payload-scope', 'mesh-schema-error-isolated',
+      'service-schema-error-isolated', 'mesh-sections-unreadable', 'duplicate-type-no-follow-on',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
