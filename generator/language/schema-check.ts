@@ -5,6 +5,7 @@ import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist
 import { closest, didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
 import { notYetSupported } from './not-yet-supported.js';
+import { camelCaseSuggestion, pascalCaseSuggestion } from '../naming/index.js';
 
 const require = createRequire(import.meta.url);
 const schema = require('./schema/meshspec.schema.json') as { $id: string };
@@ -87,7 +88,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
   if (error.propertyName !== undefined) {
     // A key that fails `propertyNames`: the name itself is illegal.
     const name = error.propertyName;
-    return make('illegal-name', `\`${name}\` is not a legal name here: ${xMessage ?? error.message}`, where([...at, name], true));
+    return make('illegal-name', `\`${name}\` is not a legal name here: ${rule(error, xMessage)}${suggestion(error, name)}`, where([...at, name], true));
   }
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -102,7 +103,8 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       return make('missing-key', `missing required key \`${key}\`${context(at)}`, where(at, at.length > 0));
     }
     case 'pattern':
-      return make('invalid-value', `\`${String(error.data)}\` is not valid: ${xMessage ?? error.message}`, where(at));
+    case 'maxLength':
+      return make('invalid-value', `\`${String(error.data)}\` is not valid: ${rule(error, xMessage)}${suggestion(error, String(error.data))}`, where(at));
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
       return make('invalid-value', `\`${String(error.data)}\` is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}${didYouMean(String(error.data), allowed)}`, where(at));
@@ -118,6 +120,93 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
     default:
       return make('invalid-value', `${String(error.message)}${context(at)}`, where(at));
   }
+}
+
+/** What a name or value that failed `pattern` or `maxLength` must look like. */
+function rule(error: ErrorObject, xMessage: string | undefined): string {
+  if (error.keyword === 'maxLength') return `it may be at most ${(error.params as { limit: number }).limit} characters long`;
+  return xMessage ?? String(error.message);
+}
+
+/**
+ * `; did you mean \`x\`?` with a legal spelling of a value that failed a pattern, or ''. The one place
+ * that knows how to respell each kind of name, keyed by the schema location of the pattern that
+ * failed (`$defs/fieldName`, or a property's path for patterns written in place). Every suggestion
+ * is checked against that pattern before it is offered.
+ */
+function suggestion(error: ErrorObject, value: string): string {
+  if (error.keyword !== 'pattern') return '';
+  const location = schemaLocations().get(error.parentSchema as object);
+  const candidate = location === undefined ? undefined : SUGGESTIONS[location]?.(value);
+  const pattern = new RegExp((error.params as { pattern: string }).pattern, 'u');
+  return candidate !== undefined && candidate !== value && pattern.test(candidate) ? `; did you mean \`${candidate}\`?` : '';
+}
+
+const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
+  '$defs/fieldName': camelCaseSuggestion,
+  '$defs/operationName': camelCaseSuggestion,
+  '$defs/enumValue': camelCaseSuggestion,
+  '$defs/typeName': pascalCaseSuggestion,
+  '$defs/errorName': pascalCaseSuggestion,
+  '$defs/meshName': (name) => name.toLowerCase().replace(/[^a-z0-9]/g, ''),
+  '$defs/eventName': (name) => (camelCaseSuggestion(name) ?? name).replace(/[A-Z]/g, (c) => `.${c}`).toLowerCase().replace(/[^a-z0-9]+/g, '.'),
+  '$defs/typeRef': typeRefSuggestion,
+  '$defs/fieldType': typeRefSuggestion,
+  '$defs/endpoint/properties/output': (ref) => (ref.endsWith('[]') ? `${pascalCaseSuggestion(ref.slice(0, -2).trim()) ?? ref.slice(0, -2).trim()}[]` : pascalCaseSuggestion(ref)),
+  '$defs/endpoint/properties/http': httpSuggestion,
+  '$defs/duration': (text) => quantitySuggestion(text, { milliseconds: 'ms', millisecond: 'ms', millis: 'ms', seconds: 's', second: 's', secs: 's', sec: 's', minutes: 'm', minute: 'm', mins: 'm', min: 'm', hours: 'h', hour: 'h', hrs: 'h', hr: 'h' }),
+  '$defs/size': (text) => quantitySuggestion(text, { bytes: 'b', byte: 'b', kib: 'kb', k: 'kb', mib: 'mb', m: 'mb', gib: 'gb', g: 'gb' }),
+  '$defs/deploy/properties/env/propertyNames': upperSnakeSuggestion,
+  '$defs/deploy/properties/secrets/propertyNames': upperSnakeSuggestion,
+};
+
+let locations: Map<object, string> | undefined;
+
+/** The JSON pointer of every subschema (`$defs/fieldName`), by identity: ajv reports the subschema itself. */
+function schemaLocations(): Map<object, string> {
+  if (!locations) {
+    locations = new Map();
+    const walk = (node: unknown, pointer: string) => {
+      if (node === null || typeof node !== 'object') return;
+      if (!Array.isArray(node)) locations!.set(node, pointer);
+      for (const [key, child] of Object.entries(node)) walk(child, pointer === '' ? key : `${pointer}/${key}`);
+    };
+    walk(schema, '');
+  }
+  return locations;
+}
+
+/** Names people write for the primitives in other languages. */
+const PRIMITIVE_ALIASES: Record<string, string> = {
+  str: 'string', text: 'string', int: 'integer', int32: 'integer', int64: 'integer', long: 'integer',
+  float: 'number', double: 'number', decimal: 'number', bool: 'boolean', list: 'array', object: 'map', dict: 'map', record: 'map',
+};
+
+function typeRefSuggestion(ref: string): string | undefined {
+  const lower = ref.toLowerCase();
+  if (['string', 'integer', 'number', 'boolean', 'array', 'map'].includes(lower)) return lower;
+  return PRIMITIVE_ALIASES[lower] ?? pascalCaseSuggestion(ref);
+}
+
+/** `get /users/:id` -> `GET /users/{id}`. */
+function httpSuggestion(http: string): string | undefined {
+  const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(http);
+  if (!match) return undefined;
+  const path = `/${match[2]!.replace(/^\/+/, '')}`.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}');
+  return `${match[1]!.toUpperCase()} ${path}`;
+}
+
+/** `10 seconds` -> `10s`, `1MB` -> `1mb`. */
+function quantitySuggestion(text: string, units: Record<string, string>): string | undefined {
+  const match = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
+  if (!match) return undefined;
+  const unit = match[2]!.toLowerCase();
+  return `${match[1]}${units[unit] ?? unit}`;
+}
+
+/** `myVar` -> `MY_VAR`. */
+function upperSnakeSuggestion(name: string): string | undefined {
+  return camelCaseSuggestion(name) !== undefined || /[a-z]/.test(name) ? (camelCaseSuggestion(name) ?? name).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase() : undefined;
 }
 
 function context(at: SpecPath): string {
