@@ -5,6 +5,9 @@ import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist
 import { closest, didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
 import { notYetSupported } from './not-yet-supported.js';
+import { findMisindentedKey, misindentation } from './yaml/indentation.js';
+import { repairBudget } from './yaml/read.js';
+import { parseYaml, SourceLines } from './yaml/source.js';
 import { camelCaseSuggestion, pascalCaseSuggestion } from '../naming/index.js';
 
 const require = createRequire(import.meta.url);
@@ -26,9 +29,15 @@ function getValidators() {
   return validators;
 }
 
-export function checkSchema(document: SpecDocument): Diagnostic[] {
+export interface SchemaCheck {
+  diagnostics: Diagnostic[];
+  /** The document's data as meant, when one mis-indented line explains every problem (read for names only). */
+  intended?: unknown;
+}
+
+export function checkSchema(document: SpecDocument): SchemaCheck {
   const validate = getValidators()[document.kind];
-  if (validate(document.data)) return [];
+  if (validate(document.data)) return { diagnostics: [] };
   const errors = relevant(validate.errors ?? []);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -40,7 +49,24 @@ export function checkSchema(document: SpecDocument): Diagnostic[] {
       out.push(diagnostic);
     }
   }
-  return out;
+  return misindented(document, out) ?? { diagnostics: out };
+}
+
+/**
+ * A key indented wrong can still be YAML: it lands in another map, and the schema reports each
+ * consequence. When re-indenting one line near the first problem makes the document pass the
+ * schema, that line is the one mistake to report.
+ */
+function misindented(document: SpecDocument, diagnostics: Diagnostic[]): SchemaCheck | undefined {
+  const source = new SourceLines(document.source);
+  const validate = getValidators()[document.kind];
+  const fix = findMisindentedKey(source, diagnostics.map((d) => d.line - 1), (data) => validate(data), repairBudget(document.source));
+  if (!fix) return undefined;
+  const diagnostic: Diagnostic = {
+    severity: 'error', code: 'yaml-indentation', message: misindentation(source, fix), file: document.file,
+    line: fix.line + 1, col: source.indent(fix.line) + 1,
+  };
+  return { diagnostics: [diagnostic], intended: parseYaml(fix.text).doc.toJS({ maxAliasCount: 100 }) };
 }
 
 /**

@@ -18,7 +18,7 @@ describe('golden error cases', () => {
       // Issue #5's known failures, each called valid (or reported falsely) before the fix.
       'generated-suffix-type', 'proto-enum-values', 'service-file-clash', 'event-payload-scope', 'mesh-schema-error-isolated',
       'service-schema-error-isolated', 'mesh-sections-unreadable', 'duplicate-type-no-follow-on',
-      'name-suggestions',
+      'name-suggestions', 'yaml-indentation', 'yaml-unquoted-values', 'yaml-other-mistakes',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
