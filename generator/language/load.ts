@@ -79,6 +79,8 @@ export interface LocateOptions {
   key?: boolean;
   /** Text inside the value to point at (the first occurrence), e.g. `{id}` in `GET /users/{id}`. */
   within?: string;
+  /** Point at the last occurrence of `within` instead (the second of two). */
+  last?: boolean;
 }
 
 /**
@@ -107,7 +109,8 @@ export function locate(document: SpecDocument, at: SpecPath, options: LocateOpti
     offset = rangeStart(node) ?? offset;
   }
   if (options.within !== undefined && isScalar(node) && node.range) {
-    const found = document.source.slice(node.range[0], node.range[1]).indexOf(options.within);
+    const text = document.source.slice(node.range[0], node.range[1]);
+    const found = options.last ? text.lastIndexOf(options.within) : text.indexOf(options.within);
     if (found >= 0) offset = node.range[0] + found;
   }
   return document.lineCounter.linePos(offset);

@@ -58,7 +58,9 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
     else routes.set(route, name);
 
     const duplicate = params.find((p, i) => params.indexOf(p) !== i);
-    if (duplicate) report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\``);
+    if (duplicate) {
+      report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\`; give each param its own name`, { within: `{${duplicate}}`, last: true });
+    }
 
     checkInput(index, service, name, endpoint, method, params, report);
     if (endpoint.output !== undefined) {
@@ -83,13 +85,15 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
   if (!input) return;
   const fields = new Map(recordFields(input));
   const http = ['endpoints', name, 'http'];
-  for (const param of params) {
+  for (const param of new Set(params)) {
     const field = fields.get(param);
     const place = { within: `{${param}}` };
     if (!field) {
-      report.error(service.doc, http, 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\`${didYouMean(param, fields.keys())}`, place);
+      const hint = didYouMean(param, fields.keys()) || `; add a required string or integer field \`${param}\` to \`${input.name}\``;
+      report.error(service.doc, http, 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\`${hint}`, place);
     } else if (field.optional || !(field.type === 'string' || field.type === 'integer' || field.enum || enumLike(index, service, field.type))) {
-      report.error(service.doc, http, 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\``, place);
+      const actual = field.optional ? 'optional' : `of type \`${field.type === 'array' ? `${field.items ?? '?'}[]` : field.type}\``;
+      report.error(service.doc, http, 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\`, and \`${input.name}.${param}\` is ${actual}`, place);
     }
   }
   if (!QUERY_METHODS.has(method)) return;
