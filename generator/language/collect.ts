@@ -158,8 +158,10 @@ export function lookupType(index: SpecIndex, scope: Scope, name: string): TypeDe
 /** True when a document that failed the schema (or a rejected declaration) may declare `name` where `scope` sees it: it must not be called unknown. */
 export function maybeDeclared(index: SpecIndex, scope: Scope, name: string): boolean {
   const { types } = index.unchecked;
-  const scopes = [null, ANY_SERVICE, ...(scope === null ? [] : [scope])];
-  return scopes.some((s) => types.has(typeKey(s, name)) || types.has(typeKey(s, ANY_NAME)));
+  // A service file whose name could not be read may declare the name; its unreadable `types` say
+  // nothing about this scope's (it is another service, or a duplicate of this one).
+  if (types.has(typeKey(ANY_SERVICE, name))) return true;
+  return [null, ...(scope === null ? [] : [scope])].some((s) => types.has(typeKey(s, name)) || types.has(typeKey(s, ANY_NAME)));
 }
 
 /** True when a service file that failed the schema may declare service `name`. */

@@ -78,6 +78,8 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((e) => {
     if (e.keyword === 'if' || (e.keyword === 'propertyNames' && errors.some((o) => o !== e && o.propertyName !== undefined))) return false;
     if (e.keyword === 'required' && misspelt(e, errors) !== undefined) return false;
+    // A type with neither `fields` nor `enum`, because one of them is misspelt: the unknown key says it all.
+    if (e.keyword === 'oneOf' && unknownKeysAt(e.instancePath, errors).some((key) => closest(key, ['fields', 'enum']) !== undefined)) return false;
     return !oneOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(`${p}/`));
   });
 }
@@ -88,10 +90,14 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
  */
 function misspelt(error: ErrorObject, errors: ErrorObject[]): string | undefined {
   const missing = (error.params as { missingProperty: string }).missingProperty;
+  return unknownKeysAt(error.instancePath, errors).find((key) => closest(key, [missing]) === missing);
+}
+
+/** The unknown keys ajv reports in the map at `instancePath`. */
+function unknownKeysAt(instancePath: string, errors: ErrorObject[]): string[] {
   return errors
-    .filter((e) => e.keyword === 'additionalProperties' && e.instancePath === error.instancePath)
-    .map((e) => String((e.params as { additionalProperty: string }).additionalProperty))
-    .find((key) => closest(key, [missing]) === missing);
+    .filter((e) => e.keyword === 'additionalProperties' && e.instancePath === instancePath)
+    .map((e) => String((e.params as { additionalProperty: string }).additionalProperty));
 }
 
 function pathOf(instancePath: string): SpecPath {
@@ -122,7 +128,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       const later = notYetSupported(at, key);
       if (later) return make('not-supported-yet', later, where([...at, key], true));
       const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      return make('unknown-key', `unknown key \`${key}\`${context(at)}${didYouMean(key, known)}`, where([...at, key], true));
+      return make('unknown-key', `unknown key \`${key}\`${context(at)}${unknownKeyHint(key, known)}`, where([...at, key], true));
     }
     case 'required': {
       const key = (error.params as { missingProperty: string }).missingProperty;
@@ -135,17 +141,52 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
       return make('invalid-value', `\`${String(error.data)}\` is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}${didYouMean(String(error.data), allowed)}`, where(at));
     }
-    case 'type':
-      return make('wrong-type', `expected ${(error.params as { type: string | string[] }).type} here, got ${describe(error.data)}`, where(at));
+    case 'type': {
+      const expected = [(error.params as { type: string | string[] }).type].flat();
+      const quoted = typeof error.data === 'string' && /^-?\d+(\.\d+)?$/.test(error.data) && expected.some((t) => t === 'integer' || t === 'number');
+      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : ''}`, where(at));
+    }
     case 'oneOf':
-      return make('invalid-type-declaration', xMessage ?? 'must match exactly one form', where(at, at.length > 0));
-    case 'uniqueItems':
-      return make('duplicate-item', `the list has a duplicate: \`${String((error.data as unknown[])[(error.params as { j: number }).j])}\``, where(at));
+      return make('invalid-type-declaration', typeDeclarationProblem(error.data) ?? xMessage ?? 'must match exactly one form', where(at, at.length > 0));
+    case 'uniqueItems': {
+      const { i, j } = error.params as { i: number; j: number };
+      const item = Math.max(i, j);
+      return make('duplicate-item', `\`${String((error.data as unknown[])[item])}\` is already in this list (item ${Math.min(i, j) + 1}); list it once`, where([...at, item]));
+    }
     case 'minProperties':
-      return make('empty', `must declare at least one entry`, where(at, at.length > 0));
+      return make('empty', `${subject(at, document)} must declare at least ${(error.params as { limit: number }).limit} entry`, where(at));
+    case 'minItems':
+      return make('empty', `${subject(at, document)} must list at least ${(error.params as { limit: number }).limit} item`, where(at));
+    case 'minimum':
+    case 'maximum': {
+      const { limit } = error.params as { limit: number };
+      const { minimum, maximum } = error.parentSchema as { minimum?: number; maximum?: number };
+      const range = minimum !== undefined && maximum !== undefined ? ` (${minimum} to ${maximum})` : '';
+      return make('invalid-value', `${subject(at, document)} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${limit}, not ${String(error.data)}${range}`, where(at));
+    }
     default:
-      return make('invalid-value', `${String(error.message)}${context(at)}`, where(at));
+      return make('invalid-value', `${subject(at, document)} ${String(error.message)}`, where(at));
   }
+}
+
+/** What to do about an unknown key: the key it misspells, else the keys that belong here. */
+function unknownKeyHint(key: string, known: string[]): string {
+  if (key === '<<') return '; YAML merge keys are not supported: write the keys out';
+  const colon = /^([^:\s]+):(\S.*)$/.exec(key);
+  if (colon) return `; a key needs a space after its colon: \`${colon[1]}: ${colon[2]}\``;
+  const typo = didYouMean(key, known);
+  if (typo || known.length === 0) return typo;
+  return known.length <= 12 ? ` (the keys here: ${known.map((k) => `\`${k}\``).join(', ')})` : '';
+}
+
+/** What is wrong with a type declaration that is neither a record nor an enum. */
+function typeDeclarationProblem(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const has = (key: string) => Object.hasOwn(data, key);
+  if (has('fields') && has('enum')) return 'a type declares `fields` (a record) or `enum` (an enum), not both; keep one';
+  if (has('enum') && has('reserved')) return '`reserved` lists the removed field numbers of a record; an enum has no field numbers';
+  if (!has('fields') && !has('enum')) return 'a type declares `fields` (a record) or `enum` (an enum); this one has neither';
+  return undefined;
 }
 
 /** What a name or value that failed `pattern` or `maxLength` must look like. */
@@ -240,9 +281,24 @@ function context(at: SpecPath): string {
   return named.length > 0 ? ` in \`${at.join('.')}\`` : '';
 }
 
+/** How a message names the place: `` `ports.http` ``, or the file itself. */
+function subject(at: SpecPath, document: SpecDocument): string {
+  return at.length > 0 ? `\`${at.join('.')}\`` : `a ${document.kind} file`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a map (`key: value` entries)', array: 'a list', string: 'text', integer: 'a whole number', number: 'a number', boolean: '`true` or `false`', null: 'empty',
+};
+
+function words(types: string[]): string {
+  const named = types.map((t) => TYPE_WORDS[t] ?? t);
+  return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
+}
+
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a map';
-  return `${typeof value} \`${String(value)}\``;
+  if (typeof value === 'string') return `the text \`${value.length > 40 ? `${value.slice(0, 40)}…` : value}\``;
+  return `\`${String(value)}\``;
 }

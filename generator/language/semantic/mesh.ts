@@ -36,7 +36,7 @@ export function checkPorts(index: SpecIndex, report: Reporter): void {
     if (port === undefined) return;
     const previous = taken.get(port);
     if (previous) {
-      report.error(doc, path, 'port-clash', `port ${port} of ${owner} is already used by ${previous.owner} at ${report.where(previous.doc, previous.path, false)}`);
+      report.error(doc, path, 'port-clash', `port ${port} of ${owner} is already used by ${previous.owner} at ${report.where(previous.doc, previous.path, false)}; give each its own port`);
     } else {
       taken.set(port, { owner, doc, path });
     }
@@ -56,10 +56,14 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
   gateway.routes.forEach((route, i) => {
     const at = ['gateway', 'routes', i];
     const first = prefixes.get(route.prefix);
-    if (first !== undefined) report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1}`);
-    else prefixes.set(route.prefix, i);
-    if (route.prefix === '/health' || route.prefix === '/ready') {
-      report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe endpoint`);
+    const reserved = route.prefix === '/health' || route.prefix === '/ready';
+    if (first !== undefined) {
+      report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1} (${report.where(doc, ['gateway', 'routes', first, 'prefix'], false)}); route each prefix once`);
+    } else {
+      prefixes.set(route.prefix, i);
+    }
+    if (reserved) {
+      report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe endpoint; route another prefix`);
     }
     const service = index.services.get(route.service);
     if (!service) {
@@ -68,6 +72,8 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
       }
       return;
     }
+    // A prefix already rejected is not judged again for what it reaches.
+    if ((first !== undefined || reserved) && route.rewrite === undefined) return;
     const upstream = (route.rewrite ?? route.prefix).replace(/\/$/, '');
     const reachable = Object.values(service.raw.endpoints ?? {}).some((e) => pathStartsWith(e.http.split(' ')[1] ?? '', upstream));
     if (!reachable) {

@@ -54,8 +54,13 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
 
     const route = `${method} ${path.replace(/\{[^}]+\}/g, '{}').replace(/\/$/, '')}`;
     const previous = routes.get(route);
-    if (previous) report.error(service.doc, [...at, 'http'], 'duplicate-route', `\`${endpoint.http}\` is the same route as endpoint \`${previous}\``);
-    else routes.set(route, name);
+    if (previous) {
+      const other = service.raw.endpoints![previous]!.http;
+      const same = other === endpoint.http ? '' : ` (\`${other}\`: params match any segment)`;
+      report.error(service.doc, [...at, 'http'], 'duplicate-route', `\`${endpoint.http}\` is the same route as endpoint \`${previous}\`${same}; change the method or the path`);
+    } else {
+      routes.set(route, name);
+    }
 
     const duplicate = params.find((p, i) => params.indexOf(p) !== i);
     if (duplicate) {
@@ -65,7 +70,7 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
     checkInput(index, service, name, endpoint, method, params, report);
     if (endpoint.output !== undefined) {
       checkRecordRef(index, service, [...at, 'output'], endpoint.output.replace(/\[\]$/, ''), 'output', report);
-      if (endpoint.status === 204) report.error(service.doc, [...at, 'status'], 'status-with-body', `status 204 has no body, but the endpoint has an \`output\``);
+      if (endpoint.status === 204) report.error(service.doc, [...at, 'status'], 'status-with-body', `status 204 has no body, but the endpoint has an \`output\`; remove one of them (without \`status\`, an endpoint without \`output\` answers 204)`);
     }
     (endpoint.errors ?? []).forEach((error, i) => {
       if (!knownErrors.includes(error)) {

@@ -19,7 +19,7 @@ describe('golden error cases', () => {
       'generated-suffix-type', 'proto-enum-values', 'service-file-clash', 'event-payload-scope', 'mesh-schema-error-isolated',
       'service-schema-error-isolated', 'mesh-sections-unreadable', 'duplicate-type-no-follow-on',
       'name-suggestions', 'yaml-indentation', 'yaml-unquoted-values', 'yaml-other-mistakes',
-      'path-params',
+      'path-params', 'schema-messages',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
