@@ -3,7 +3,7 @@ import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
 import { pathParams } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
 import { isRecord, maybeEvent, maybeService, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
-import type { RawEndpoint, RawService } from '../raw.js';
+import type { RawEndpoint, RawField, RawService } from '../raw.js';
 import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
 import { checkTypeRef } from './types.js';
@@ -96,6 +96,8 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
     if (!field) {
       const hint = didYouMean(param, fields.keys()) || `; add a required string or integer field \`${param}\` to \`${input.name}\``;
       report.error(service.doc, http, 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\`${hint}`, place);
+    } else if (!declaredWhole(field)) {
+      continue;
     } else if (field.optional || !(field.type === 'string' || field.type === 'integer' || field.enum || enumLike(index, service, field.type))) {
       const actual = field.optional ? 'optional' : `of type \`${field.type === 'array' ? `${field.items ?? '?'}[]` : field.type}\``;
       report.error(service.doc, http, 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\`, and \`${input.name}.${param}\` is ${actual}`, place);
@@ -103,7 +105,7 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
   }
   if (!QUERY_METHODS.has(method)) return;
   for (const [field, spec] of fields) {
-    if (params.includes(field)) continue;
+    if (params.includes(field) || !declaredWhole(spec)) continue;
     // A type declared in a file that failed the schema is not judged: its kind is anybody's guess.
     const scalar = spec.enum !== undefined || SCALARS.has(spec.type ?? '') || enumLike(index, service, spec.type) ||
       (spec.type === 'array' && (SCALARS.has(spec.items ?? '') || enumLike(index, service, spec.items)));
@@ -111,6 +113,15 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
       report.error(service.doc, at, 'query-field-not-scalar', `${method} takes its input from the query string, so \`${input.name}.${field}\` must be a scalar, an enum or a list of them; use POST for structured input`);
     }
   }
+}
+
+/**
+ * A field whose kind is known: one without a type, or an array without `items`, is reported where it
+ * is declared and not judged again (a map is never a scalar, whatever it holds).
+ */
+function declaredWhole(field: RawField): boolean {
+  if (field.type === undefined) return field.enum !== undefined;
+  return !(field.type === 'array' && field.items === undefined);
 }
 
 /**

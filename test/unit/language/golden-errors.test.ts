@@ -20,6 +20,7 @@ describe('golden error cases', () => {
       'service-schema-error-isolated', 'mesh-sections-unreadable', 'duplicate-type-no-follow-on',
       'name-suggestions', 'yaml-indentation', 'yaml-unquoted-values', 'yaml-other-mistakes',
       'path-params', 'schema-messages',
+      'broken-field-no-follow-on',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
