@@ -298,6 +298,7 @@ function words(types: string[]): string {
 function describe(value: unknown): string {
   if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'object') return 'a map';
   if (typeof value === 'string') return `the text \`${value.length > 40 ? `${value.slice(0, 40)}…` : value}\``;
   return `\`${String(value)}\``;

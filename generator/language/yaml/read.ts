@@ -2,7 +2,7 @@
 // per mistake, at the mistake, with what to write instead. After each mistake found, its repaired
 // text is read again to find the next one; what cannot be repaired ends the search, so that the
 // errors which only follow from it are not reported.
-import { visit, type Document, type LineCounter } from 'yaml';
+import { isCollection, visit, type Document, type LineCounter } from 'yaml';
 import { code } from '../diagnostics.js';
 import { explain } from './explain.js';
 import { findSplitValues } from './quoting.js';
@@ -35,6 +35,12 @@ const MAX_PROBLEMS = 20;
 const MAX_ALIAS_COUNT = 100;
 
 export function readYaml(text: string): YamlReading {
+  const binary = /[\u0000-\u0008\u000E-\u001F\uFFFD]/.exec(text);
+  if (binary) {
+    const source = new SourceLines(text);
+    const problem = 'this file holds bytes that are not UTF-8 text (or control characters); a spec file is YAML text';
+    return { problems: [{ line: source.lineOf(binary.index) + 1, col: source.colOf(binary.index) + 1, message: problem, indentation: false }] };
+  }
   const problems: YamlProblem[] = [];
   const budget = repairBudget(text);
   let current = text;
@@ -46,6 +52,16 @@ export function readYaml(text: string): YamlReading {
     const errors = parseProblems(doc);
 
     if (errors.length === 0) {
+      if (doc.directives?.yaml.explicit && doc.directives.yaml.version !== '1.2') {
+        // YAML 1.1 reads `y`, `no` and `on` as booleans; specs are YAML 1.2.
+        report(current.indexOf('%YAML'), `meshspec reads YAML 1.2, where \`yes\`, \`no\` and \`on\` are text; remove the \`%YAML ${doc.directives.yaml.version}\` line`);
+        return { problems };
+      }
+      visit(doc, {
+        Pair(_, pair) {
+          if (isCollection(pair.key)) report((pair.key as { range?: [number] }).range?.[0] ?? 0, 'a key must be a name, not a list or a map');
+        },
+      });
       for (const split of findSplitValues(doc, source)) {
         report(split.comma, `the comma ends the value of \`${split.key}\` inside \`{ ... }\`, so \`${split.piece}\` became a key of its own; quote the value: ${code(split.written)}`);
       }
