@@ -100,7 +100,7 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
         addType(
           { form: 'inline-enum', name, raw: spec, doc, path: ['types', typeName, 'fields', field], owner, parentType: typeName, field },
           (at, fix) => `the inline enum of \`${typeName}.${field}\` is named \`${name}\`, which is ${at}${fix}`,
-          '; declare the enum as a type and refer to it',
+          `; if it is the same enum, use it (\`type: ${name}\`), else rename the field or declare this enum as a type of another name`,
         );
       }
     }
