@@ -132,7 +132,8 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
     }
     case 'required': {
       const key = (error.params as { missingProperty: string }).missingProperty;
-      return make('missing-key', `missing required key \`${key}\`${context(at)}`, where(at, at.length > 0));
+      const example = REQUIRED_EXAMPLES[key];
+      return make('missing-key', `missing required key \`${key}\`${context(at)}${example ? ` (e.g. \`${example}\`)` : ''}`, where(at, at.length > 0));
     }
     case 'pattern':
     case 'maxLength':
@@ -168,6 +169,13 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       return make('invalid-value', `${subject(at, document)} ${String(error.message)}`, where(at));
   }
 }
+
+/** How a required key is written, for the message that says it is missing. */
+const REQUIRED_EXAMPLES: Record<string, string> = {
+  mesh: 'mesh: shop', version: 'version: 1.0.0', service: 'service: users', ports: 'ports: { http: 3001 }',
+  http: 'http: GET /users/{id}', payload: 'payload: UserCreated', field: 'field: 1', prefix: 'prefix: /api/v1/users',
+  routes: 'routes: [{ prefix: /api/v1/users, service: users }]', port: 'port: 8080',
+};
 
 /** What to do about an unknown key: the key it misspells, else the keys that belong here. */
 function unknownKeyHint(key: string, known: string[]): string {
