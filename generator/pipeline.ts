@@ -25,9 +25,10 @@ export async function compileSpec(specDir: string, cwd: string = process.cwd()):
   const diagnostics = [...loaded.diagnostics];
   const failed: SpecDocument[] = [];
   for (const document of loaded.documents) {
-    const problems = checkSchema(document);
+    const { diagnostics: problems, intended } = checkSchema(document);
     diagnostics.push(...problems);
-    if (problems.length > 0) failed.push(document);
+    // Names in a failed document are read as meant when a mis-indented line explains its problems.
+    if (problems.length > 0) failed.push(intended === undefined ? document : { ...document, data: intended });
   }
   // Semantic checks read documents as the schema describes them, so they skip the ones that failed
   // it. They need every document parsed and the mesh file present; otherwise they would mostly
@@ -35,7 +36,7 @@ export async function compileSpec(specDir: string, cwd: string = process.cwd()):
   const meshPresent = loaded.documents.some((d) => d.kind === 'mesh');
   if (loaded.diagnostics.length > 0 || !meshPresent) return { model: null, diagnostics: sortDiagnostics(diagnostics) };
 
-  const valid = loaded.documents.filter((d) => !failed.includes(d));
+  const valid = loaded.documents.filter((d) => !failed.some((f) => f.file === d.file));
   const { index, diagnostics: collected } = collect(valid, failed);
   diagnostics.push(...collected, ...checkSemantics(index));
   if (hasErrors(diagnostics)) return { model: null, diagnostics: sortDiagnostics(diagnostics) };

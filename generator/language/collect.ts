@@ -30,11 +30,23 @@ export interface SpecIndex {
   types: Map<string, TypeDeclaration>;
   events: Map<string, Declared<{ payload: string; version?: number; description?: string }>>;
   /**
-   * Names declared in documents that failed the schema (read loosely). Those documents are not
-   * checked further, but references to their names are not reported as unknown, nor judged by a
-   * kind nobody could check: the user sees every real problem at once, and no false ones.
+   * Names declared in documents that failed the schema (read loosely), and types whose declaration
+   * was rejected (a duplicate, or a service's type shadowing a mesh-level one). Those are not checked
+   * further, but references to their names are not reported as unknown, nor judged by a kind nobody
+   * could check: the user sees every real problem at once, and no false ones.
    */
-  unchecked: { services: Set<string>; types: Set<string>; events: Set<string> };
+  unchecked: Unchecked;
+}
+
+export interface Unchecked {
+  services: Set<string>;
+  /** Type keys (`typeKey`); `ANY_NAME` in place of a name when a scope's types could not be read at all. */
+  types: Set<string>;
+  events: Set<string>;
+  /** A failed service file whose name could not be read: any service may be declared there. */
+  anyService: boolean;
+  /** A failed mesh file whose events could not be read: any event may be declared there. */
+  anyEvent: boolean;
 }
 
 /** The scope a reference is resolved in: a service's name, or null for mesh.yaml. */
@@ -50,33 +62,45 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
     return `${d.doc.file}:${pos.line}:${pos.col}`;
   };
 
-  /** `clash(at, fix)`: the message for a name already taken at `at`; `fix` says what to do about it. */
-  const addType = (declaration: TypeDeclaration, clash: (at: string, fix: string) => string, fix: string) => {
+  /**
+   * Registers a type, or reports why its name is taken and returns false. `clash(at, fix)`: the message
+   * for a name already taken at `at`; `fix` says what to do about it.
+   */
+  const addType = (declaration: TypeDeclaration, clash: (at: string, fix: string) => string, fix: string): boolean => {
     const previous = index.types.get(typeKey(declaration.owner, declaration.name));
     if (previous) {
       error(declaration.doc, declaration.path, 'duplicate-type', clash(`already declared at ${where(previous)}${describeForm(previous)}`, fix));
-      return;
+      return false;
     }
     const shadowed = declaration.owner === null ? undefined : index.types.get(declaration.name);
     if (shadowed) {
       const reason = `also a mesh-level type (${where(shadowed)}), and a service's types may not reuse a mesh-level name`;
       error(declaration.doc, declaration.path, 'shadowed-type', clash(reason, fix || '; rename it, or use the mesh-level type'));
-      return;
+      // Uses of the name inside the service meant this declaration, not the mesh-level type: judge neither.
+      index.unchecked.types.add(typeKey(declaration.owner, declaration.name));
+      return false;
     }
     index.types.set(typeKey(declaration.owner, declaration.name), declaration);
+    return true;
   };
   const addTypes = (doc: SpecDocument, types: Record<string, RawTypeDecl> | undefined, owner: string | null) => {
+    const rejected = new Set<string>();
     for (const [name, raw] of Object.entries(types ?? {})) {
-      addType({ form: 'spec', name, raw, doc, path: ['types', name], owner }, (at, fix) => `type \`${name}\` is ${at}${fix}`, '');
+      if (!addType({ form: 'spec', name, raw, doc, path: ['types', name], owner }, (at, fix) => `type \`${name}\` is ${at}${fix}`, '')) rejected.add(name);
     }
     for (const [typeName, raw] of Object.entries(types ?? {})) {
       for (const [field, spec] of Object.entries(raw.fields ?? {})) {
         if (!spec.enum) continue;
         const name = inlineEnumName(typeName, field);
+        // The inline enums of a rejected type are named after a name that has to change: not judged.
+        if (rejected.has(typeName)) {
+          index.unchecked.types.add(typeKey(owner, name));
+          continue;
+        }
         addType(
           { form: 'inline-enum', name, raw: spec, doc, path: ['types', typeName, 'fields', field], owner, parentType: typeName, field },
           (at, fix) => `the inline enum of \`${typeName}.${field}\` is named \`${name}\`, which is ${at}${fix}`,
-          '; declare the enum as a type and refer to it',
+          `; if it is the same enum, use it (\`type: ${name}\`), else rename the field or declare this enum as a type of another name`,
         );
       }
     }
@@ -96,6 +120,8 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
     const previous = index.services.get(raw.service);
     if (previous) {
       error(doc, ['service'], 'duplicate-service', `service \`${raw.service}\` is already declared in ${previous.doc.file}`, false);
+      // The second file is not checked: what it publishes or calls is not known.
+      index.unchecked.services.add(raw.service);
       continue;
     }
     index.services.set(raw.service, { name: raw.service, raw, doc, path: [] });
@@ -118,16 +144,39 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
   return { index, diagnostics };
 }
 
-/** The type `name` means in `scope`: the scope's own type, else the mesh-level one. Synthesized inputs cannot be named. */
+/**
+ * The type `name` means in `scope`: the scope's own type, else the mesh-level one. Synthesized inputs
+ * cannot be named. Undefined as well when the scope's own declaration of the name was rejected.
+ */
 export function lookupType(index: SpecIndex, scope: Scope, name: string): TypeDeclaration | undefined {
-  const found = (scope === null ? undefined : index.types.get(typeKey(scope, name))) ?? index.types.get(name);
+  const own = scope === null ? undefined : typeKey(scope, name);
+  if (own !== undefined && !index.types.has(own) && index.unchecked.types.has(own)) return undefined;
+  const found = (own === undefined ? undefined : index.types.get(own)) ?? index.types.get(name);
   return found?.form === 'synthesized-input' ? undefined : found;
 }
 
-/** True when a document that failed the schema may declare `name` where `scope` sees it: it must not be called unknown. */
+/** True when a document that failed the schema (or a rejected declaration) may declare `name` where `scope` sees it: it must not be called unknown. */
 export function maybeDeclared(index: SpecIndex, scope: Scope, name: string): boolean {
   const { types } = index.unchecked;
-  return types.has(name) || (scope !== null && types.has(typeKey(scope, name))) || types.has(typeKey(ANY_SERVICE, name));
+  // A service file whose name could not be read may declare the name; its unreadable `types` say
+  // nothing about this scope's (it is another service, or a duplicate of this one).
+  if (types.has(typeKey(ANY_SERVICE, name))) return true;
+  return [null, ...(scope === null ? [] : [scope])].some((s) => types.has(typeKey(s, name)) || types.has(typeKey(s, ANY_NAME)));
+}
+
+/** True when a service file that failed the schema may declare service `name`. */
+export function maybeService(index: SpecIndex, name: string): boolean {
+  return index.unchecked.anyService || index.unchecked.services.has(name);
+}
+
+/** True when a mesh file that failed the schema may declare event `name`. */
+export function maybeEvent(index: SpecIndex, name: string): boolean {
+  return index.unchecked.anyEvent || index.unchecked.events.has(name);
+}
+
+/** True when some service file failed the schema: who publishes or calls what is then not fully known. */
+export function someServiceUnchecked(index: SpecIndex): boolean {
+  return index.unchecked.anyService || index.unchecked.services.size > 0;
 }
 
 /** The kind of the type `name` in `scope`; 'unknown' when it is not declared or was declared in a document nobody could check. */
@@ -144,28 +193,41 @@ export function visibleTypeNames(index: SpecIndex, scope: Scope): string[] {
     .map((t) => t.name);
 }
 
-/** Services other than `scope` whose own types include `name`. */
+/** Services other than `scope` whose own types include `name`, also in service files that failed the schema. */
 export function otherOwners(index: SpecIndex, scope: Scope, name: string): string[] {
-  return [...index.types.values()]
-    .filter((t) => t.form !== 'synthesized-input' && t.name === name && t.owner !== null && t.owner !== scope)
-    .map((t) => t.owner!)
-    .sort();
+  const owners = new Set<string>();
+  for (const t of index.types.values()) {
+    if (t.form !== 'synthesized-input' && t.name === name && t.owner !== null && t.owner !== scope) owners.add(t.owner);
+  }
+  for (const service of index.unchecked.services) {
+    if (service !== scope && index.unchecked.types.has(typeKey(service, name))) owners.add(service);
+  }
+  return [...owners].sort();
 }
 
 /** Stands for a service file whose `service` name could not be read. */
 const ANY_SERVICE = '*';
+/** Stands for every name of a scope whose `types` could not be read. */
+const ANY_NAME = '*';
 
 /** What documents that failed the schema seem to declare: only keys and names of the right JS type. */
-function uncheckedNames(failed: SpecDocument[]): SpecIndex['unchecked'] {
-  const names: SpecIndex['unchecked'] = { services: new Set(), types: new Set(), events: new Set() };
-  const keys = (value: unknown) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value) : []);
+function uncheckedNames(failed: SpecDocument[]): Unchecked {
+  const names: Unchecked = { services: new Set(), types: new Set(), events: new Set(), anyService: false, anyEvent: false };
+  const isMapping = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+  const keys = (value: unknown) => (isMapping(value) ? Object.entries(value) : []);
   for (const doc of failed) {
-    const data = doc.data as Record<string, unknown> | null;
-    const service = typeof data?.service === 'string' ? data.service : null;
+    const data = isMapping(doc.data) ? doc.data : {};
+    const unreadable = (key: string) => !isMapping(doc.data) || (data[key] !== undefined && data[key] !== null && !isMapping(data[key]));
+    const service = typeof data.service === 'string' ? data.service : null;
     const owner = doc.kind === 'mesh' ? null : (service ?? ANY_SERVICE);
-    if (service !== null) names.services.add(service);
-    for (const [event] of keys(data?.events)) names.events.add(event);
-    for (const [typeName, declaration] of keys(data?.types)) {
+    if (doc.kind === 'service') {
+      if (service === null) names.anyService = true;
+      else names.services.add(service);
+    }
+    if (doc.kind === 'mesh' && unreadable('events')) names.anyEvent = true;
+    for (const [event] of keys(data.events)) names.events.add(event);
+    if (unreadable('types')) names.types.add(typeKey(owner, ANY_NAME));
+    for (const [typeName, declaration] of keys(data.types)) {
       names.types.add(typeKey(owner, typeName));
       for (const [field, spec] of keys((declaration as { fields?: unknown } | null)?.fields)) {
         if ((spec as { enum?: unknown } | null)?.enum !== undefined) names.types.add(typeKey(owner, inlineEnumName(typeName, field)));

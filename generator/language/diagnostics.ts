@@ -29,6 +29,11 @@ export function sortDiagnostics(list: Diagnostic[]): Diagnostic[] {
 }
 
 
+/** Text quoted as code in a message: `x`, or `` `x` `` when the text holds a backquote itself. */
+export function code(text: string): string {
+  return text.includes('`') ? `\`\` ${text} \`\`` : `\`${text}\``;
+}
+
 export function hasErrors(list: Diagnostic[]): boolean {
   return list.some((d) => d.severity === 'error');
 }

@@ -2,8 +2,9 @@
 // later check can point at file:line:col.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { readYaml } from './yaml/read.js';
 
 export interface SpecDocument {
   /** Path shown in diagnostics (relative to the working folder). */
@@ -62,19 +63,13 @@ export async function loadSpec(specDir: string, cwd: string = process.cwd()): Pr
   const documents: SpecDocument[] = [];
   for (const { abs, kind } of wanted) {
     const text = await readFile(abs, 'utf8');
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true });
     const file = show(abs);
-    for (const error of [...doc.errors, ...doc.warnings]) {
-      const [start] = error.pos;
-      const { line, col } = lineCounter.linePos(start);
-      diagnostics.push({
-        severity: 'error', code: 'yaml-syntax', file, line, col,
-        message: firstLine(error.message),
-      });
+    const read = readYaml(text);
+    for (const { line, col, message, indentation } of read.problems) {
+      diagnostics.push({ severity: 'error', code: indentation ? 'yaml-indentation' : 'yaml-syntax', file, line, col, message });
     }
-    if (doc.errors.length > 0) continue;
-    documents.push({ file, sourceName: sourceName(abs), kind, doc, lineCounter, source: text, data: doc.toJS({ maxAliasCount: 100 }) });
+    if (!('doc' in read)) continue;
+    documents.push({ file, sourceName: sourceName(abs), kind, doc: read.doc, lineCounter: read.lineCounter, source: text, data: read.data });
   }
   return { documents, diagnostics };
 }
@@ -84,6 +79,8 @@ export interface LocateOptions {
   key?: boolean;
   /** Text inside the value to point at (the first occurrence), e.g. `{id}` in `GET /users/{id}`. */
   within?: string;
+  /** Point at the last occurrence of `within` instead (the second of two). */
+  last?: boolean;
 }
 
 /**
@@ -112,7 +109,8 @@ export function locate(document: SpecDocument, at: SpecPath, options: LocateOpti
     offset = rangeStart(node) ?? offset;
   }
   if (options.within !== undefined && isScalar(node) && node.range) {
-    const found = document.source.slice(node.range[0], node.range[1]).indexOf(options.within);
+    const text = document.source.slice(node.range[0], node.range[1]);
+    const found = options.last ? text.lastIndexOf(options.within) : text.indexOf(options.within);
     if (found >= 0) offset = node.range[0] + found;
   }
   return document.lineCounter.linePos(offset);
@@ -133,8 +131,4 @@ async function listDir(dir: string): Promise<string[] | null> {
 
 function toSlash(p: string): string {
   return p.split(path.sep).join('/');
-}
-
-function firstLine(message: string): string {
-  return (message.split('\n')[0] ?? message).replace(/ at line \d+, column \d+:?$/, '');
 }

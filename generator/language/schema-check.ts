@@ -2,9 +2,13 @@
 // at the offending key or value and say what is legal.
 import { createRequire } from 'node:module';
 import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { didYouMean, type Diagnostic } from './diagnostics.js';
+import { closest, didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
 import { notYetSupported } from './not-yet-supported.js';
+import { findMisindentedKey, misindentation } from './yaml/indentation.js';
+import { repairBudget } from './yaml/read.js';
+import { parseYaml, SourceLines } from './yaml/source.js';
+import { camelCaseSuggestion, pascalCaseSuggestion } from '../naming/index.js';
 
 const require = createRequire(import.meta.url);
 const schema = require('./schema/meshspec.schema.json') as { $id: string };
@@ -25,9 +29,15 @@ function getValidators() {
   return validators;
 }
 
-export function checkSchema(document: SpecDocument): Diagnostic[] {
+export interface SchemaCheck {
+  diagnostics: Diagnostic[];
+  /** The document's data as meant, when one mis-indented line explains every problem (read for names only). */
+  intended?: unknown;
+}
+
+export function checkSchema(document: SpecDocument): SchemaCheck {
   const validate = getValidators()[document.kind];
-  if (validate(document.data)) return [];
+  if (validate(document.data)) return { diagnostics: [] };
   const errors = relevant(validate.errors ?? []);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -39,7 +49,24 @@ export function checkSchema(document: SpecDocument): Diagnostic[] {
       out.push(diagnostic);
     }
   }
-  return out;
+  return misindented(document, out) ?? { diagnostics: out };
+}
+
+/**
+ * A key indented wrong can still be YAML: it lands in another map, and the schema reports each
+ * consequence. When re-indenting one line near the first problem makes the document pass the
+ * schema, that line is the one mistake to report.
+ */
+function misindented(document: SpecDocument, diagnostics: Diagnostic[]): SchemaCheck | undefined {
+  const source = new SourceLines(document.source);
+  const validate = getValidators()[document.kind];
+  const fix = findMisindentedKey(source, diagnostics.map((d) => d.line - 1), (data) => validate(data), repairBudget(document.source));
+  if (!fix) return undefined;
+  const diagnostic: Diagnostic = {
+    severity: 'error', code: 'yaml-indentation', message: misindentation(source, fix), file: document.file,
+    line: fix.line + 1, col: source.indent(fix.line) + 1,
+  };
+  return { diagnostics: [diagnostic], intended: parseYaml(fix.text).doc.toJS({ maxAliasCount: 100 }) };
 }
 
 /**
@@ -50,8 +77,27 @@ function relevant(errors: ErrorObject[]): ErrorObject[] {
   const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => e.schemaPath);
   return errors.filter((e) => {
     if (e.keyword === 'if' || (e.keyword === 'propertyNames' && errors.some((o) => o !== e && o.propertyName !== undefined))) return false;
+    if (e.keyword === 'required' && misspelt(e, errors) !== undefined) return false;
+    // A type with neither `fields` nor `enum`, because one of them is misspelt: the unknown key says it all.
+    if (e.keyword === 'oneOf' && unknownKeysAt(e.instancePath, errors).some((key) => closest(key, ['fields', 'enum']) !== undefined)) return false;
     return !oneOfPaths.some((p) => e.schemaPath !== p && e.schemaPath.startsWith(`${p}/`));
   });
+}
+
+/**
+ * The unknown key that is a misspelling of the required key `error` misses (`servce` for `service`):
+ * one mistake, reported once, as the unknown key with its suggestion.
+ */
+function misspelt(error: ErrorObject, errors: ErrorObject[]): string | undefined {
+  const missing = (error.params as { missingProperty: string }).missingProperty;
+  return unknownKeysAt(error.instancePath, errors).find((key) => closest(key, [missing]) === missing);
+}
+
+/** The unknown keys ajv reports in the map at `instancePath`. */
+function unknownKeysAt(instancePath: string, errors: ErrorObject[]): string[] {
+  return errors
+    .filter((e) => e.keyword === 'additionalProperties' && e.instancePath === instancePath)
+    .map((e) => String((e.params as { additionalProperty: string }).additionalProperty));
 }
 
 function pathOf(instancePath: string): SpecPath {
@@ -74,7 +120,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
   if (error.propertyName !== undefined) {
     // A key that fails `propertyNames`: the name itself is illegal.
     const name = error.propertyName;
-    return make('illegal-name', `\`${name}\` is not a legal name here: ${xMessage ?? error.message}`, where([...at, name], true));
+    return make('illegal-name', `\`${name}\` is not a legal name here: ${rule(error, xMessage)}${suggestion(error, name)}`, where([...at, name], true));
   }
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -82,29 +128,160 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       const later = notYetSupported(at, key);
       if (later) return make('not-supported-yet', later, where([...at, key], true));
       const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
-      return make('unknown-key', `unknown key \`${key}\`${context(at)}${didYouMean(key, known)}`, where([...at, key], true));
+      return make('unknown-key', `unknown key \`${key}\`${context(at)}${unknownKeyHint(key, known)}`, where([...at, key], true));
     }
     case 'required': {
       const key = (error.params as { missingProperty: string }).missingProperty;
-      return make('missing-key', `missing required key \`${key}\`${context(at)}`, where(at, at.length > 0));
+      const example = REQUIRED_EXAMPLES[key];
+      return make('missing-key', `missing required key \`${key}\`${context(at)}${example ? ` (e.g. \`${example}\`)` : ''}`, where(at, at.length > 0));
     }
     case 'pattern':
-      return make('invalid-value', `\`${String(error.data)}\` is not valid: ${xMessage ?? error.message}`, where(at));
+    case 'maxLength':
+      return make('invalid-value', `\`${String(error.data)}\` is not valid: ${rule(error, xMessage)}${suggestion(error, String(error.data))}`, where(at));
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
       return make('invalid-value', `\`${String(error.data)}\` is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}${didYouMean(String(error.data), allowed)}`, where(at));
     }
-    case 'type':
-      return make('wrong-type', `expected ${(error.params as { type: string | string[] }).type} here, got ${describe(error.data)}`, where(at));
+    case 'type': {
+      const expected = [(error.params as { type: string | string[] }).type].flat();
+      const quoted = typeof error.data === 'string' && /^-?\d+(\.\d+)?$/.test(error.data) && expected.some((t) => t === 'integer' || t === 'number');
+      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : ''}`, where(at));
+    }
     case 'oneOf':
-      return make('invalid-type-declaration', xMessage ?? 'must match exactly one form', where(at, at.length > 0));
-    case 'uniqueItems':
-      return make('duplicate-item', `the list has a duplicate: \`${String((error.data as unknown[])[(error.params as { j: number }).j])}\``, where(at));
+      return make('invalid-type-declaration', typeDeclarationProblem(error.data) ?? xMessage ?? 'must match exactly one form', where(at, at.length > 0));
+    case 'uniqueItems': {
+      const { i, j } = error.params as { i: number; j: number };
+      const item = Math.max(i, j);
+      return make('duplicate-item', `\`${String((error.data as unknown[])[item])}\` is already in this list (item ${Math.min(i, j) + 1}); list it once`, where([...at, item]));
+    }
     case 'minProperties':
-      return make('empty', `must declare at least one entry`, where(at, at.length > 0));
+      return make('empty', `${subject(at, document)} must declare at least ${(error.params as { limit: number }).limit} entry`, where(at));
+    case 'minItems':
+      return make('empty', `${subject(at, document)} must list at least ${(error.params as { limit: number }).limit} item`, where(at));
+    case 'minimum':
+    case 'maximum': {
+      const { limit } = error.params as { limit: number };
+      const { minimum, maximum } = error.parentSchema as { minimum?: number; maximum?: number };
+      const range = minimum !== undefined && maximum !== undefined ? ` (${minimum} to ${maximum})` : '';
+      return make('invalid-value', `${subject(at, document)} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${limit}, not ${String(error.data)}${range}`, where(at));
+    }
     default:
-      return make('invalid-value', `${String(error.message)}${context(at)}`, where(at));
+      return make('invalid-value', `${subject(at, document)} ${String(error.message)}`, where(at));
   }
+}
+
+/** How a required key is written, for the message that says it is missing. */
+const REQUIRED_EXAMPLES: Record<string, string> = {
+  mesh: 'mesh: shop', version: 'version: 1.0.0', service: 'service: users', ports: 'ports: { http: 3001 }',
+  http: 'http: GET /users/{id}', payload: 'payload: UserCreated', field: 'field: 1', prefix: 'prefix: /api/v1/users',
+  routes: 'routes: [{ prefix: /api/v1/users, service: users }]', port: 'port: 8080',
+};
+
+/** What to do about an unknown key: the key it misspells, else the keys that belong here. */
+function unknownKeyHint(key: string, known: string[]): string {
+  if (key === '<<') return '; YAML merge keys are not supported: write the keys out';
+  const colon = /^([^:\s]+):(\S.*)$/.exec(key);
+  if (colon) return `; a key needs a space after its colon: \`${colon[1]}: ${colon[2]}\``;
+  const typo = didYouMean(key, known);
+  if (typo || known.length === 0) return typo;
+  return known.length <= 12 ? ` (the keys here: ${known.map((k) => `\`${k}\``).join(', ')})` : '';
+}
+
+/** What is wrong with a type declaration that is neither a record nor an enum. */
+function typeDeclarationProblem(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const has = (key: string) => Object.hasOwn(data, key);
+  if (has('fields') && has('enum')) return 'a type declares `fields` (a record) or `enum` (an enum), not both; keep one';
+  if (has('enum') && has('reserved')) return '`reserved` lists the removed field numbers of a record; an enum has no field numbers';
+  if (!has('fields') && !has('enum')) return 'a type declares `fields` (a record) or `enum` (an enum); this one has neither';
+  return undefined;
+}
+
+/** What a name or value that failed `pattern` or `maxLength` must look like. */
+function rule(error: ErrorObject, xMessage: string | undefined): string {
+  if (error.keyword === 'maxLength') return `it may be at most ${(error.params as { limit: number }).limit} characters long`;
+  return xMessage ?? String(error.message);
+}
+
+/**
+ * `; did you mean \`x\`?` with a legal spelling of a value that failed a pattern, or ''. The one place
+ * that knows how to respell each kind of name, keyed by the schema location of the pattern that
+ * failed (`$defs/fieldName`, or a property's path for patterns written in place). Every suggestion
+ * is checked against that pattern before it is offered.
+ */
+function suggestion(error: ErrorObject, value: string): string {
+  if (error.keyword !== 'pattern') return '';
+  const location = schemaLocations().get(error.parentSchema as object);
+  const candidate = location === undefined ? undefined : SUGGESTIONS[location]?.(value);
+  const pattern = new RegExp((error.params as { pattern: string }).pattern, 'u');
+  return candidate !== undefined && candidate !== value && pattern.test(candidate) ? `; did you mean \`${candidate}\`?` : '';
+}
+
+const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
+  '$defs/fieldName': camelCaseSuggestion,
+  '$defs/operationName': camelCaseSuggestion,
+  '$defs/enumValue': camelCaseSuggestion,
+  '$defs/typeName': pascalCaseSuggestion,
+  '$defs/errorName': pascalCaseSuggestion,
+  '$defs/meshName': (name) => name.toLowerCase().replace(/[^a-z0-9]/g, ''),
+  '$defs/eventName': (name) => (camelCaseSuggestion(name) ?? name).replace(/[A-Z]/g, (c) => `.${c}`).toLowerCase().replace(/[^a-z0-9]+/g, '.'),
+  '$defs/typeRef': typeRefSuggestion,
+  '$defs/fieldType': typeRefSuggestion,
+  '$defs/endpoint/properties/output': (ref) => (ref.endsWith('[]') ? `${pascalCaseSuggestion(ref.slice(0, -2).trim()) ?? ref.slice(0, -2).trim()}[]` : pascalCaseSuggestion(ref)),
+  '$defs/endpoint/properties/http': httpSuggestion,
+  '$defs/duration': (text) => quantitySuggestion(text, { milliseconds: 'ms', millisecond: 'ms', millis: 'ms', seconds: 's', second: 's', secs: 's', sec: 's', minutes: 'm', minute: 'm', mins: 'm', min: 'm', hours: 'h', hour: 'h', hrs: 'h', hr: 'h' }),
+  '$defs/size': (text) => quantitySuggestion(text, { bytes: 'b', byte: 'b', kib: 'kb', k: 'kb', mib: 'mb', m: 'mb', gib: 'gb', g: 'gb' }),
+  '$defs/deploy/properties/env/propertyNames': upperSnakeSuggestion,
+  '$defs/deploy/properties/secrets/propertyNames': upperSnakeSuggestion,
+};
+
+let locations: Map<object, string> | undefined;
+
+/** The JSON pointer of every subschema (`$defs/fieldName`), by identity: ajv reports the subschema itself. */
+function schemaLocations(): Map<object, string> {
+  if (!locations) {
+    locations = new Map();
+    const walk = (node: unknown, pointer: string) => {
+      if (node === null || typeof node !== 'object') return;
+      if (!Array.isArray(node)) locations!.set(node, pointer);
+      for (const [key, child] of Object.entries(node)) walk(child, pointer === '' ? key : `${pointer}/${key}`);
+    };
+    walk(schema, '');
+  }
+  return locations;
+}
+
+/** Names people write for the primitives in other languages. */
+const PRIMITIVE_ALIASES: Record<string, string> = {
+  str: 'string', text: 'string', int: 'integer', int32: 'integer', int64: 'integer', long: 'integer',
+  float: 'number', double: 'number', decimal: 'number', bool: 'boolean', list: 'array', object: 'map', dict: 'map', record: 'map',
+};
+
+function typeRefSuggestion(ref: string): string | undefined {
+  const lower = ref.toLowerCase();
+  if (['string', 'integer', 'number', 'boolean', 'array', 'map'].includes(lower)) return lower;
+  return PRIMITIVE_ALIASES[lower] ?? pascalCaseSuggestion(ref);
+}
+
+/** `get /users/:id` -> `GET /users/{id}`. */
+function httpSuggestion(http: string): string | undefined {
+  const match = /^\s*([A-Za-z]+)\s+(\S+)\s*$/.exec(http);
+  if (!match) return undefined;
+  const path = `/${match[2]!.replace(/^\/+/, '')}`.replace(/:([A-Za-z][A-Za-z0-9]*)/g, '{$1}');
+  return `${match[1]!.toUpperCase()} ${path}`;
+}
+
+/** `10 seconds` -> `10s`, `1MB` -> `1mb`. */
+function quantitySuggestion(text: string, units: Record<string, string>): string | undefined {
+  const match = /^\s*(\d+)\s*([A-Za-z]+)\s*$/.exec(text);
+  if (!match) return undefined;
+  const unit = match[2]!.toLowerCase();
+  return `${match[1]}${units[unit] ?? unit}`;
+}
+
+/** `myVar` -> `MY_VAR`. */
+function upperSnakeSuggestion(name: string): string | undefined {
+  return camelCaseSuggestion(name) !== undefined || /[a-z]/.test(name) ? (camelCaseSuggestion(name) ?? name).replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase() : undefined;
 }
 
 function context(at: SpecPath): string {
@@ -112,9 +289,25 @@ function context(at: SpecPath): string {
   return named.length > 0 ? ` in \`${at.join('.')}\`` : '';
 }
 
+/** How a message names the place: `` `ports.http` ``, or the file itself. */
+function subject(at: SpecPath, document: SpecDocument): string {
+  return at.length > 0 ? `\`${at.join('.')}\`` : `a ${document.kind} file`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a map (`key: value` entries)', array: 'a list', string: 'text', integer: 'a whole number', number: 'a number', boolean: '`true` or `false`', null: 'empty',
+};
+
+function words(types: string[]): string {
+  const named = types.map((t) => TYPE_WORDS[t] ?? t);
+  return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
+}
+
 function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return 'empty';
   if (Array.isArray(value)) return 'a list';
+  if (value instanceof Uint8Array) return 'binary data';
   if (typeof value === 'object') return 'a map';
-  return `${typeof value} \`${String(value)}\``;
+  if (typeof value === 'string') return `the text \`${value.length > 40 ? `${value.slice(0, 40)}…` : value}\``;
+  return `\`${String(value)}\``;
 }

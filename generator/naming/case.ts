@@ -53,26 +53,46 @@ export function isCamelCase(name: string): boolean {
 
 /**
  * The closest spelling of `name` that follows the camelCase rule, or undefined when there is no
- * obvious one: runs of capitals become one word (`userID` -> `userId`), a lone trailing capital
- * joins the word before it (`whoAmI` -> `whoAmi`, `getP` -> `getp`), underscores and dashes start
- * words (`user_id` -> `userId`).
+ * obvious one: runs of capitals become one word (`userID` -> `userId`), a one-character word joins
+ * the word before it (`whoAmI` -> `whoAmi`, `getP` -> `getp`), underscores, dashes and spaces
+ * separate words (`user_id` -> `userId`, `ACTIVE_NOW` -> `activeNow`).
  */
 export function camelCaseSuggestion(name: string): string | undefined {
-  const words = name
-    .replace(/[-_\s]+([A-Za-z0-9])/g, (_, c: string) => c.toUpperCase())
-    .replace(/[^A-Za-z0-9]/g, '')
-    .match(/[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+|[A-Z]/g);
-  if (!words || words.length === 0) return undefined;
+  if (isCamelCase(name)) return undefined;
+  const words = splitWords(name);
+  if (words.length === 0) return undefined;
   const merged: string[] = [];
   for (const word of words) {
-    const lone = word.length === 1 && isUpper(word);
-    if (lone && merged.length > 0) merged[merged.length - 1] += word.toLowerCase();
+    if (word.length === 1 && merged.length > 0) merged[merged.length - 1] += word;
     else merged.push(word);
   }
-  const out = merged
-    .map((w, i) => (i === 0 ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1).toLowerCase()))
-    .join('');
-  return isCamelCase(out) && out !== name ? out : undefined;
+  const out = merged.map((w, i) => (i === 0 ? w.toLowerCase() : capitalize(w.toLowerCase()))).join('');
+  return isCamelCase(out) ? out : undefined;
+}
+
+/** The PascalCase rule of type and error names: a capital start, then letters and digits. */
+export const PASCAL_CASE = /^[A-Z][a-z0-9]*([A-Z][a-z0-9]*)*$/;
+
+/** The closest PascalCase spelling of `name` (`order_item` -> `OrderItem`, `user` -> `User`), or undefined. */
+export function pascalCaseSuggestion(name: string): string | undefined {
+  if (PASCAL_CASE.test(name)) return undefined;
+  const out = splitWords(name).map((w) => capitalize(/[a-z]/.test(w) ? w : w.toLowerCase())).join('');
+  return PASCAL_CASE.test(out) ? out : undefined;
+}
+
+/**
+ * The words of a name in any common style: separated by anything but letters and digits, or by case
+ * (`HTTPServer` -> `HTTP`, `Server`). A part written all in capitals (`ACTIVE`) is one word.
+ */
+function splitWords(name: string): string[] {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .flatMap((part) => (/[a-z]/.test(part) ? (part.match(/[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z0-9])|[A-Z]+/g) ?? []) : [part]));
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 function isUpper(c: string): boolean {

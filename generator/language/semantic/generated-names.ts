@@ -3,8 +3,8 @@
 // from, so a clash is reported on the spec before anything is generated, naming what it collides with.
 import { isBuiltinError, runtimeErrorStatus } from '../../../common/errors.js';
 import {
-  enumValueName, enumValuesName, enumZeroName, meshEventsName, plannedFiles, protoServiceName, RESERVED_OBJECTS, rpcMessageNames,
-  RUNTIME_ERROR_CLASSES, RUNTIME_IMPORTS, serviceNames, TYPESCRIPT_GLOBALS,
+  enumValueName, enumValuesName, enumZeroName, meshEventsName, outputFiles, plannedFiles, protoServiceName, RESERVED_OBJECTS, rpcMessageNames,
+  RUNTIME_ERROR_CLASSES, RUNTIME_IMPORTS, serviceNames, TYPESCRIPT_GLOBALS, type ServiceModule,
 } from '../../naming/index.js';
 import type { SpecIndex, TypeDeclaration } from '../collect.js';
 import type { SpecPath } from '../load.js';
@@ -25,6 +25,20 @@ function subject(d: TypeDeclaration): { lead: string; fix: string } {
   return { lead: `type name \`${d.name}\` is`, fix: 'choose another name' };
 }
 
+/** What each of `serviceNames` is and the module that declares it, for messages. */
+const SERVICE_NAME_ROLES: Record<keyof ReturnType<typeof serviceNames>, [role: string, module: ServiceModule]> = {
+  definition: ['the service definition', 'definition'],
+  host: ['the function that starts the service', 'host'],
+  client: ['the client interface', 'client'],
+  createClient: ['the function that creates a client', 'client'],
+  clients: ['the interface of the clients the hooks call', 'handlers'],
+  publishes: ['the map of the events the service publishes', 'handlers'],
+  context: ['the context type of the hooks', 'handlers'],
+  eventContext: ['the context type of the event hooks', 'handlers'],
+  handlers: ['the interface of the endpoint hooks', 'handlers'],
+  subscriptions: ['the interface of the event hooks', 'handlers'],
+};
+
 /**
  * TypeScript: a spec type is declared in its scope's `types.ts` and imported wherever it is used, next
  * to the runtime's names, every service's generated names and the globals generated code uses. A
@@ -36,7 +50,10 @@ function checkTypeScriptNames(index: SpecIndex, report: Reporter): void {
   for (const name of [...RUNTIME_IMPORTS, ...RUNTIME_ERROR_CLASSES]) taken.set(name, 'a name the generated TypeScript imports from meshspec/runtime');
   if (index.mesh) taken.set(meshEventsName(index.mesh.name), "the generated map of the mesh's events");
   for (const service of index.services.keys()) {
-    for (const name of Object.values(serviceNames(service))) taken.set(name, `generated for service \`${service}\``);
+    for (const [key, name] of Object.entries(serviceNames(service)) as [keyof typeof SERVICE_NAME_ROLES, string][]) {
+      const [role, module] = SERVICE_NAME_ROLES[key];
+      taken.set(name, `taken by the generated TypeScript of service \`${service}\`: \`${outputFiles.serviceModule(service, module)}\` declares it as ${role}`);
+    }
   }
   const enums = [...index.types.values()].filter((t) => t.form === 'inline-enum' || (t.form === 'spec' && t.raw.enum !== undefined));
   for (const declaration of index.types.values()) {
@@ -70,7 +87,7 @@ function checkErrorNames(index: SpecIndex, report: Reporter): void {
 
 interface ProtoSymbol {
   what: string;
-  /** Where the spec declares it; absent for names only the generator makes (service, rpc messages). */
+  /** Where the spec declares it; absent for names only the generator makes (service, rpc messages, zero values). */
   at?: { doc: TypeDeclaration['doc']; path: SpecPath };
 }
 
@@ -85,11 +102,11 @@ function checkProtoNames(index: SpecIndex, report: Reporter): void {
     if (service.raw.ports.grpc === undefined) continue;
     const symbols = new Map<string, ProtoSymbol>();
     packages.set(service.name, symbols);
-    symbols.set(protoServiceName(service.name), { what: `the gRPC service of \`${service.name}\`` });
+    symbols.set(protoServiceName(service.name), { what: `the gRPC service generated for \`${service.name}\`` });
     for (const endpoint of Object.keys(service.raw.endpoints ?? {})) {
       const { request, response } = rpcMessageNames(endpoint);
-      symbols.set(request, { what: `the gRPC request message of endpoint \`${endpoint}\` in service \`${service.name}\`` });
-      symbols.set(response, { what: `the gRPC response message of endpoint \`${endpoint}\` in service \`${service.name}\`` });
+      symbols.set(request, { what: `the gRPC request message generated for endpoint \`${endpoint}\`` });
+      symbols.set(response, { what: `the gRPC response message generated for endpoint \`${endpoint}\`` });
     }
   }
   const enter = (symbols: Map<string, ProtoSymbol>, name: string, symbol: ProtoSymbol & { at: NonNullable<ProtoSymbol['at']> }, message: (previous: ProtoSymbol) => string) => {
@@ -98,9 +115,9 @@ function checkProtoNames(index: SpecIndex, report: Reporter): void {
       symbols.set(name, symbol);
       return;
     }
-    const where = previous.at ? ` (${report.where(previous.at.doc, previous.at.path)})` : '';
-    report.error(symbol.at.doc, symbol.at.path, 'proto-name-clash', `${message(previous)}${where}; rename it`, { key: true });
+    report.error(symbol.at.doc, symbol.at.path, 'proto-name-clash', message(previous), { key: true });
   };
+  const located = (p: ProtoSymbol) => (p.at ? `${p.what} (${report.where(p.at.doc, p.at.path)})` : p.what);
 
   for (const declaration of index.types.values()) {
     // Synthesized inputs are not messages: their fields are the request's own.
@@ -109,18 +126,24 @@ function checkProtoNames(index: SpecIndex, report: Reporter): void {
     if (!symbols) continue;
     const at = { doc: declaration.doc, path: declaration.path };
     const { lead } = subject(declaration);
-    enter(symbols, declaration.name, { what: `type \`${declaration.name}\``, at }, (p) => `${lead} the name of ${p.what}`);
+    enter(symbols, declaration.name, { what: `type \`${declaration.name}\``, at }, (p) => `${lead} also the name of ${located(p)} in protobuf; rename it`);
     const values = declaration.form === 'inline-enum' ? declaration.raw.enum : declaration.form === 'spec' ? declaration.raw.enum : undefined;
     if (values === undefined) continue;
     const zero = enumZeroName(declaration.name);
+    const previousZero = symbols.get(zero);
+    if (previousZero) {
+      report.error(declaration.doc, declaration.path, 'proto-name-clash', `enum \`${declaration.name}\` gets the zero value \`${zero}\` in protobuf, which is already the name of ${located(previousZero)}; rename one of them`, { key: true });
+    } else {
+      symbols.set(zero, { what: `the zero value protobuf requires of enum \`${declaration.name}\` (it stands for "not set")` });
+    }
     const valuesPath = [...declaration.path, 'enum'];
-    enter(symbols, zero, { what: `the zero value protobuf requires of enum \`${declaration.name}\``, at }, (p) => `enum \`${declaration.name}\` needs the zero value \`${zero}\`, which is ${p.what}`);
     values.forEach((value, i) => {
       const protoName = enumValueName(declaration.name, value);
       enter(
         symbols, protoName,
-        { what: `the value \`${value}\` of enum \`${declaration.name}\``, at: { doc: declaration.doc, path: [...valuesPath, i] } },
-        (p) => `enum value \`${value}\` of \`${declaration.name}\` is \`${protoName}\` in protobuf, which is ${p.what}`,
+        { what: `value \`${value}\` of enum \`${declaration.name}\``, at: { doc: declaration.doc, path: [...valuesPath, i] } },
+        (p) => `enum value \`${value}\` of \`${declaration.name}\` becomes \`${protoName}\` in protobuf, which is already ${located(p)}; ` +
+          (p.at ? 'enum values share one namespace per proto package, so rename one of them' : 'rename the value'),
       );
     });
   }
@@ -145,7 +168,9 @@ function checkFiles(index: SpecIndex, report: Reporter): void {
   for (const service of services) {
     const found = clashes.get(`service \`${service.name}\``);
     if (!found) continue;
-    const list = found.map((c) => `\`${c.path}\` (also generated for ${c.other})`).join(', ');
+    const byOther = new Map<string, string[]>();
+    for (const c of found) byOther.set(c.other, [...(byOther.get(c.other) ?? []), `\`${c.path}\``]);
+    const list = [...byOther].map(([other, paths]) => `${paths.join(' and ')}, also generated for ${other}`).join('; ');
     report.error(service.doc, ['service'], 'generated-name-clash', `service \`${service.name}\` would generate ${list}; rename the service`);
   }
 }

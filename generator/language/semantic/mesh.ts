@@ -1,6 +1,6 @@
 // Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway routes.
 import { pathParams } from '../../naming/index.js';
-import { isRecord, unknownName, type SpecIndex } from '../collect.js';
+import { isRecord, maybeService, someServiceUnchecked, unknownName, type SpecIndex } from '../collect.js';
 import type { SpecDocument, SpecPath } from '../load.js';
 import type { Reporter } from './reporter.js';
 import { checkTypeRef } from './types.js';
@@ -21,7 +21,7 @@ export function checkEvents(index: SpecIndex, report: Reporter): void {
       report.error(event.doc, [...event.path, 'payload'], 'not-a-record', `an event payload must be a record type, and \`${event.raw.payload}\` is an enum`);
     }
     // Who publishes what is unknown while a service file failed the schema: judge usage only on a whole spec.
-    if (index.unchecked.services.size > 0) continue;
+    if (someServiceUnchecked(index)) continue;
     if (subscribed.has(event.name) && !published.has(event.name)) {
       report.warning(event.doc, event.path, 'event-never-published', `services subscribe to \`${event.name}\` but no service publishes it (add it to an endpoint's \`emits\` or a service's \`publishes\`)`, { key: true });
     } else if (!published.has(event.name)) {
@@ -36,7 +36,7 @@ export function checkPorts(index: SpecIndex, report: Reporter): void {
     if (port === undefined) return;
     const previous = taken.get(port);
     if (previous) {
-      report.error(doc, path, 'port-clash', `port ${port} of ${owner} is already used by ${previous.owner} at ${report.where(previous.doc, previous.path, false)}`);
+      report.error(doc, path, 'port-clash', `port ${port} of ${owner} is already used by ${previous.owner} at ${report.where(previous.doc, previous.path, false)}; give each its own port`);
     } else {
       taken.set(port, { owner, doc, path });
     }
@@ -56,18 +56,24 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
   gateway.routes.forEach((route, i) => {
     const at = ['gateway', 'routes', i];
     const first = prefixes.get(route.prefix);
-    if (first !== undefined) report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1}`);
-    else prefixes.set(route.prefix, i);
-    if (route.prefix === '/health' || route.prefix === '/ready') {
-      report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe endpoint`);
+    const reserved = route.prefix === '/health' || route.prefix === '/ready';
+    if (first !== undefined) {
+      report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1} (${report.where(doc, ['gateway', 'routes', first, 'prefix'], false)}); route each prefix once`);
+    } else {
+      prefixes.set(route.prefix, i);
+    }
+    if (reserved) {
+      report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe endpoint; route another prefix`);
     }
     const service = index.services.get(route.service);
     if (!service) {
-      if (!index.unchecked.services.has(route.service)) {
+      if (!maybeService(index, route.service)) {
         report.error(doc, [...at, 'service'], 'unknown-service', unknownName('service', route.service, index.services.keys()));
       }
       return;
     }
+    // A prefix already rejected is not judged again for what it reaches.
+    if ((first !== undefined || reserved) && route.rewrite === undefined) return;
     const upstream = (route.rewrite ?? route.prefix).replace(/\/$/, '');
     const reachable = Object.values(service.raw.endpoints ?? {}).some((e) => pathStartsWith(e.http.split(' ')[1] ?? '', upstream));
     if (!reachable) {

@@ -2,8 +2,8 @@
 import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
 import { pathParams } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
-import { isRecord, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
-import type { RawEndpoint, RawService } from '../raw.js';
+import { isRecord, maybeEvent, maybeService, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
+import type { RawEndpoint, RawField, RawService } from '../raw.js';
 import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
 import { checkTypeRef } from './types.js';
@@ -28,7 +28,7 @@ function checkCalls(index: SpecIndex, service: Declared<RawService>, report: Rep
     if (callee === service.name) {
       report.error(service.doc, at, 'self-call', `service \`${callee}\` cannot call itself through a client; call your own code directly`, { key: true });
     } else if (!target) {
-      if (!index.unchecked.services.has(callee)) report.error(service.doc, at, 'unknown-service', unknownName('service', callee, index.services.keys()), { key: true });
+      if (!maybeService(index, callee)) report.error(service.doc, at, 'unknown-service', unknownName('service', callee, index.services.keys()), { key: true });
     } else if (call.transport === 'grpc' && target.raw.ports.grpc === undefined) {
       report.error(service.doc, [...at, 'transport'], 'no-grpc-port', `\`${callee}\` has no gRPC port (\`ports.grpc\` in ${target.doc.file}), so it cannot be called over gRPC`);
     }
@@ -54,16 +54,23 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
 
     const route = `${method} ${path.replace(/\{[^}]+\}/g, '{}').replace(/\/$/, '')}`;
     const previous = routes.get(route);
-    if (previous) report.error(service.doc, [...at, 'http'], 'duplicate-route', `\`${endpoint.http}\` is the same route as endpoint \`${previous}\``);
-    else routes.set(route, name);
+    if (previous) {
+      const other = service.raw.endpoints![previous]!.http;
+      const same = other === endpoint.http ? '' : ` (\`${other}\`: params match any segment)`;
+      report.error(service.doc, [...at, 'http'], 'duplicate-route', `\`${endpoint.http}\` is the same route as endpoint \`${previous}\`${same}; change the method or the path`);
+    } else {
+      routes.set(route, name);
+    }
 
     const duplicate = params.find((p, i) => params.indexOf(p) !== i);
-    if (duplicate) report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\``);
+    if (duplicate) {
+      report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\`; give each param its own name`, { within: `{${duplicate}}`, last: true });
+    }
 
     checkInput(index, service, name, endpoint, method, params, report);
     if (endpoint.output !== undefined) {
       checkRecordRef(index, service, [...at, 'output'], endpoint.output.replace(/\[\]$/, ''), 'output', report);
-      if (endpoint.status === 204) report.error(service.doc, [...at, 'status'], 'status-with-body', `status 204 has no body, but the endpoint has an \`output\``);
+      if (endpoint.status === 204) report.error(service.doc, [...at, 'status'], 'status-with-body', `status 204 has no body, but the endpoint has an \`output\`; remove one of them (without \`status\`, an endpoint without \`output\` answers 204)`);
     }
     (endpoint.errors ?? []).forEach((error, i) => {
       if (!knownErrors.includes(error)) {
@@ -83,18 +90,22 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
   if (!input) return;
   const fields = new Map(recordFields(input));
   const http = ['endpoints', name, 'http'];
-  for (const param of params) {
+  for (const param of new Set(params)) {
     const field = fields.get(param);
     const place = { within: `{${param}}` };
     if (!field) {
-      report.error(service.doc, http, 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\`${didYouMean(param, fields.keys())}`, place);
+      const hint = didYouMean(param, fields.keys()) || `; add a required string or integer field \`${param}\` to \`${input.name}\``;
+      report.error(service.doc, http, 'path-param-not-in-input', `path param \`{${param}}\` must be a field of the input \`${input.name}\`${hint}`, place);
+    } else if (!declaredWhole(field)) {
+      continue;
     } else if (field.optional || !(field.type === 'string' || field.type === 'integer' || field.enum || enumLike(index, service, field.type))) {
-      report.error(service.doc, http, 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\``, place);
+      const actual = field.optional ? 'optional' : `of type \`${field.type === 'array' ? `${field.items ?? '?'}[]` : field.type}\``;
+      report.error(service.doc, http, 'path-param-type', `path param \`{${param}}\` must be a required string, integer or enum field of \`${input.name}\`, and \`${input.name}.${param}\` is ${actual}`, place);
     }
   }
   if (!QUERY_METHODS.has(method)) return;
   for (const [field, spec] of fields) {
-    if (params.includes(field)) continue;
+    if (params.includes(field) || !declaredWhole(spec)) continue;
     // A type declared in a file that failed the schema is not judged: its kind is anybody's guess.
     const scalar = spec.enum !== undefined || SCALARS.has(spec.type ?? '') || enumLike(index, service, spec.type) ||
       (spec.type === 'array' && (SCALARS.has(spec.items ?? '') || enumLike(index, service, spec.items)));
@@ -102,6 +113,15 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
       report.error(service.doc, at, 'query-field-not-scalar', `${method} takes its input from the query string, so \`${input.name}.${field}\` must be a scalar, an enum or a list of them; use POST for structured input`);
     }
   }
+}
+
+/**
+ * A field whose kind is known: one without a type, or an array without `items`, is reported where it
+ * is declared and not judged again (a map is never a scalar, whatever it holds).
+ */
+function declaredWhole(field: RawField): boolean {
+  if (field.type === undefined) return field.enum !== undefined;
+  return !(field.type === 'array' && field.items === undefined);
 }
 
 /**
@@ -141,5 +161,5 @@ function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Re
 }
 
 function knownEvent(index: SpecIndex, event: string): boolean {
-  return index.events.has(event) || index.unchecked.events.has(event);
+  return index.events.has(event) || maybeEvent(index, event);
 }

@@ -40,7 +40,7 @@ function checkFieldNumbers(declaration: TypeDeclaration & { form: 'spec' }, repo
       report.error(declaration.doc, at, 'reserved-field-number', `field number ${field.field} is reserved in \`${declaration.name}\` (a removed field had it); use a new number`);
     }
     if (field.field >= PROTO_RESERVED.from && field.field <= PROTO_RESERVED.to) {
-      report.error(declaration.doc, at, 'proto-reserved-number', `field numbers ${PROTO_RESERVED.from}-${PROTO_RESERVED.to} are reserved by protobuf`);
+      report.error(declaration.doc, at, 'proto-reserved-number', `field numbers ${PROTO_RESERVED.from}-${PROTO_RESERVED.to} are reserved by protobuf; use another number`);
     }
   }
 }
@@ -90,7 +90,9 @@ function checkField(index: SpecIndex, owner: TypeDeclaration & { form: 'spec' },
   if (field.values !== undefined && !PRIMITIVES.has(field.values)) references.push(['values', field.values]);
   const whose = owner.owner === null ? 'mesh-level types' : `types of service \`${owner.owner}\``;
   for (const [key, ref] of references) {
-    checkTypeRef(index, owner.owner, owner.doc, [...at, key], ref, report, `${whose} may only use their own types and mesh-level ones`);
+    // A field may also name a primitive: `String` is likelier a misspelt `string` than a type.
+    const primitives = key === 'type' ? [...PRIMITIVES, 'array', 'map'] : [...PRIMITIVES];
+    checkTypeRef(index, owner.owner, owner.doc, [...at, key], ref, report, `${whose} may only use their own types and mesh-level ones`, primitives);
   }
 }
 
@@ -98,7 +100,7 @@ function checkField(index: SpecIndex, owner: TypeDeclaration & { form: 'spec' },
  * Reports a reference to a type `scope` cannot see: unknown (with a suggestion), or another service's
  * own type (`rule` says which types the place may use). Returns the type when the reference is good.
  */
-export function checkTypeRef(index: SpecIndex, scope: Scope, doc: SpecDocument, at: SpecPath, name: string, report: Reporter, rule: string): TypeDeclaration | undefined {
+export function checkTypeRef(index: SpecIndex, scope: Scope, doc: SpecDocument, at: SpecPath, name: string, report: Reporter, rule: string, primitives: string[] = []): TypeDeclaration | undefined {
   const found = lookupType(index, scope, name);
   if (found) return found;
   if (maybeDeclared(index, scope, name)) return undefined;
@@ -107,7 +109,7 @@ export function checkTypeRef(index: SpecIndex, scope: Scope, doc: SpecDocument, 
     const belongs = owners.length === 1 ? `service \`${owners[0]}\`` : `services ${owners.map((o) => `\`${o}\``).join(', ')}`;
     report.error(doc, at, 'cross-service-type', `\`${name}\` belongs to ${belongs}; ${rule}: move \`${name}\` to mesh.yaml \`types\` to share it`);
   } else {
-    report.error(doc, at, 'unknown-type', unknownName('type', name, visibleTypeNames(index, scope)));
+    report.error(doc, at, 'unknown-type', unknownName('type', name, [...visibleTypeNames(index, scope), ...primitives]));
   }
   return undefined;
 }
