@@ -34,12 +34,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export function settingsFromEnv(defaults: RuntimeDefaults, env: Env = process.env): ProcessSettings {
   const settings: ProcessSettings = {
-    host: env.HOST || '0.0.0.0',
-    bodyLimitBytes: env.BODY_LIMIT ? parseSize('BODY_LIMIT', env.BODY_LIMIT) : defaults.bodyLimitBytes,
-    shutdownGraceMs: env.SHUTDOWN_GRACE ? parseDuration('SHUTDOWN_GRACE', env.SHUTDOWN_GRACE) : defaults.shutdownGraceMs,
+    host: env['HOST'] || '0.0.0.0',
+    bodyLimitBytes: env['BODY_LIMIT'] ? parseSize('BODY_LIMIT', env['BODY_LIMIT']) : defaults.bodyLimitBytes,
+    shutdownGraceMs: env['SHUTDOWN_GRACE'] ? parseDuration('SHUTDOWN_GRACE', env['SHUTDOWN_GRACE']) : defaults.shutdownGraceMs,
   };
-  if (env.PORT) settings.httpPort = parsePort('PORT', env.PORT);
-  if (env.GRPC_PORT) settings.grpcPort = env.GRPC_PORT === 'off' ? null : parsePort('GRPC_PORT', env.GRPC_PORT);
+  if (env['PORT']) settings.httpPort = parsePort('PORT', env['PORT']);
+  if (env['GRPC_PORT']) settings.grpcPort = env['GRPC_PORT'] === 'off' ? null : parsePort('GRPC_PORT', env['GRPC_PORT']);
   return settings;
 }
 

@@ -97,7 +97,8 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
       }
 
       try {
-        const response = await pool.request({ path, method: route.method, headers, body, signal });
+        // undici spells "none" null: no body for GET and DELETE, no signal without a deadline or caller's signal.
+        const response = await pool.request({ path, method: route.method, headers, body: body ?? null, signal: signal ?? null });
         return await readResponse(route, service, response.statusCode, response.body);
       } catch (err) {
         const error = toMeshError(err, signal, route, origin, service);
@@ -210,7 +211,7 @@ function errorFromBody(text: string): { code: string; message: string; details?:
   } catch {
     return null;
   }
-  const error = (parsed as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
+  const error = (parsed as { error?: unknown } | null)?.error as { code?: unknown; message?: unknown; details?: unknown } | undefined;
   if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') return null;
   return { code: error.code, message: error.message, details: error.details };
 }

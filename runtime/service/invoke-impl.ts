@@ -31,7 +31,7 @@ const PASSTHROUGH = new Set(['Unavailable', 'Timeout', 'NotImplemented']);
 
 export function createInvoke(options: InvokeOptions): Invoke {
   const { definition, validators, contextFor, logger } = options;
-  const checkOutput = options.checkOutput ?? process.env.NODE_ENV !== 'production';
+  const checkOutput = options.checkOutput ?? process.env['NODE_ENV'] !== 'production';
   const hooks = new Map<string, EndpointHook>();
   for (const endpoint of definition.endpoints) {
     const hook = (options.handlers as Record<string, unknown>)[endpoint.name];
