@@ -5,18 +5,12 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Service } from 'kubernetes-models/v1/Service';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
-
-type Obj = Record<string, any>;
+import { validateObject, type Obj } from '../../support/kubernetes.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { model, diagnostics } = await compileSpec('spec', root);
@@ -33,20 +27,6 @@ const objects: [string, Obj][] = manifests.flatMap((f) =>
 /** Namespace + (ConfigMap, Deployment, Service, PDB when replicated) per service and for the gateway. */
 const workloads = [...model.services.map((s) => s.deploy), ...(model.gateway ? [model.gateway.deploy] : [])];
 const expectedCount = 1 + workloads.reduce((n, d) => n + 3 + (d.replicas > 1 ? 1 : 0), 0);
-
-const models: Record<string, new (data: any) => { validate(): void }> = {
-  ConfigMap,
-  Deployment,
-  Namespace,
-  PodDisruptionBudget,
-  Service,
-};
-
-function validateObject(o: Obj): void {
-  const Model = models[o.kind];
-  if (!Model) throw new Error(`unexpected kind ${o.kind}`);
-  new Model(o).validate();
-}
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error === undefined;
 const dirs: string[] = [];
