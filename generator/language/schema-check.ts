@@ -102,6 +102,9 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       return make('duplicate-item', `the list has a duplicate: \`${String((error.data as unknown[])[(error.params as { j: number }).j])}\``, where(at));
     case 'minProperties':
       return make('empty', `must declare at least one entry`, where(at, at.length > 0));
+    case 'minimum':
+    case 'maximum':
+      return make('invalid-value', `\`${String(error.data)}\` is out of range: ${xMessage ?? error.message}`, where(at));
     default:
       return make('invalid-value', `${String(error.message)}${context(at)}`, where(at));
   }
