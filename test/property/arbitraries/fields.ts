@@ -58,8 +58,8 @@ export function recordFields(choose: Choose, options: FieldOptions): { fields: F
   if (!choose.chance(0.2)) return { fields };
   const reserved = new Set<number>();
   for (let i = choose.int(1, 3); i > 0; i--) {
-    const n = fieldNumber(choose) + 20;
-    if (!numbers.has(n)) reserved.add(n);
+    const n = fieldNumber(choose) + choose.pick([20, -5, 11]);
+    if (n >= 1 && n <= 536870911 && (n < 19000 || n > 19999) && !numbers.has(n)) reserved.add(n);
   }
   return reserved.size > 0 ? { fields, reserved: [...reserved] } : { fields };
 }
