@@ -4,7 +4,7 @@
 // same process.
 import type { Logger } from 'pino';
 import { createMemoryBus, type MemoryBus } from '../bus/memory.js';
-import { parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
+import { MAX_DURATION_MS, parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from './start.js';
 import { exitOnSignals, exitOnStartupFailure } from './signals.js';
@@ -58,6 +58,7 @@ function parseSize(name: string, value: string): number {
 function parseDuration(name: string, value: string): number {
   const ms = parseMs(value, { lenient: true });
   if (ms === undefined) throw new StartupError(`${name} must be a duration such as 500ms or 10s, got '${value}'`);
+  if (ms > MAX_DURATION_MS) throw new StartupError(`${name} must be at most ${MAX_DURATION_MS} ms (about 596h), got '${value}'`);
   return ms;
 }
 

@@ -1,4 +1,6 @@
-// Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway routes.
+// Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway
+// routes, durations.
+import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
 import { pathParams } from '../../naming/index.js';
 import { isRecord, unknownName, type SpecIndex } from '../collect.js';
 import type { SpecDocument, SpecPath } from '../load.js';
@@ -45,6 +47,22 @@ export function checkPorts(index: SpecIndex, report: Reporter): void {
   for (const service of index.services.values()) {
     claim(service.raw.ports.http, `${service.name} (http)`, service.doc, ['ports', 'http']);
     claim(service.raw.ports.grpc, `${service.name} (grpc)`, service.doc, ['ports', 'grpc']);
+  }
+}
+
+/** Durations the runtime waits with a timer: no longer than a timer can count. */
+export function checkDurations(index: SpecIndex, report: Reporter): void {
+  const mesh = index.mesh;
+  if (!mesh) return;
+  const durations: [SpecPath, string | undefined][] = [
+    [['runtime', 'shutdownGrace'], mesh.raw.runtime?.shutdownGrace],
+    [['gateway', 'timeout'], mesh.raw.gateway?.timeout],
+  ];
+  for (const [at, text] of durations) {
+    const ms = text === undefined ? undefined : parseDuration(text);
+    if (ms !== undefined && ms > MAX_DURATION_MS) {
+      report.error(mesh.doc, at, 'duration-too-long', `\`${text}\` is longer than the runtime can wait: at most ${MAX_DURATION_MS} ms (about 596h)`);
+    }
   }
 }
 
