@@ -1,5 +1,6 @@
 // Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway
 // routes, durations.
+import { isProbePath } from '../../../common/probes.js';
 import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
 import { pathParams } from '../../naming/index.js';
 import { isRecord, unknownName, type SpecIndex } from '../collect.js';
@@ -76,7 +77,7 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
     const first = prefixes.get(route.prefix);
     if (first !== undefined) report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1}`);
     else prefixes.set(route.prefix, i);
-    if (route.prefix === '/health' || route.prefix === '/ready') {
+    if (isProbePath(route.prefix)) {
       report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe endpoint`);
     }
     const service = index.services.get(route.service);

@@ -1,5 +1,6 @@
 // Checks of each service: what it calls, its errors, endpoints, events and routes.
 import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
+import { isProbePath } from '../../../common/probes.js';
 import { pathParams } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
 import { isRecord, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
@@ -56,6 +57,10 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
     const previous = routes.get(route);
     if (previous) report.error(service.doc, [...at, 'http'], 'duplicate-route', `\`${endpoint.http}\` is the same route as endpoint \`${previous}\``);
     else routes.set(route, name);
+
+    if (method === 'GET' && isProbePath(path)) {
+      report.error(service.doc, [...at, 'http'], 'reserved-route', `\`GET ${path}\` is the service's own ${path.startsWith('/health') ? 'liveness' : 'readiness'} probe, which the runtime answers itself: choose another path`);
+    }
 
     const duplicate = params.find((p, i) => params.indexOf(p) !== i);
     if (duplicate) report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\``);
