@@ -105,6 +105,8 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
       (spec.type === 'array' && (SCALARS.has(spec.items ?? '') || enumLike(index, service, spec.items)));
     if (!scalar) {
       report.error(service.doc, at, 'query-field-not-scalar', `${method} takes its input from the query string, so \`${input.name}.${field}\` must be a scalar, an enum or a list of them; use POST for structured input`);
+    } else if (spec.type === 'array' && !spec.optional && (spec.minItems ?? 0) < 1) {
+      report.error(service.doc, at, 'query-list-required', `${method} takes its input from the query string, which cannot carry an empty list, so the required list \`${input.name}.${field}\` could never be empty over HTTP: make it \`optional: true\` or give it \`minItems: 1\``);
     }
   }
 }
