@@ -100,6 +100,11 @@ function field(choose: Choose, name: string, number: number, options: FieldOptio
     out.values = element(choose, enums, records);
   }
   if (choose.chance(0.3)) out.optional = true;
+  // A query string cannot carry an empty list: a required one there holds at least one item.
+  if (options.queryable && out.type === 'array' && !out.optional && (out.minItems ?? 0) < 1) {
+    out.minItems = 1;
+    if (out.maxItems !== undefined && out.maxItems < 1) out.maxItems = 1;
+  }
   if (description !== undefined) out.description = description;
   return out;
 }
