@@ -57,7 +57,9 @@ function declareEndpoint(choose: Choose, name: string, scope: EndpointScope): En
     scope.taken.add(synthesized);
     params = [...new Set(choose.some(SYNTHESIZED_PARAMS, 2))];
   }
-  endpoint.http = `${method} ${path(choose, params)}`;
+  const route = path(choose, params);
+  // GET /ready and /health are the runtime's probes: the language refuses them.
+  endpoint.http = `${method} ${method === 'GET' && /^\/(ready|health)\/?$/.test(route) ? `/v1${route}` : route}`;
 
   const outputs = scope.records;
   if (outputs.length > 0 && choose.chance(0.75)) {
