@@ -1,7 +1,7 @@
 // Checks of each service: what it calls, its errors, endpoints, events and routes.
 import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
 import { isProbePath } from '../../../common/probes.js';
-import { pathParams } from '../../naming/index.js';
+import { camelCaseSuggestion, isCamelCase, pathParams, synthesizedInputName } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
 import { isRecord, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
 import type { RawEndpoint, RawService } from '../raw.js';
@@ -65,6 +65,7 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
     const duplicate = params.find((p, i) => params.indexOf(p) !== i);
     if (duplicate) report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\``);
 
+    if (endpoint.input === undefined) checkSynthesizedParams(service, name, params, report);
     checkInput(index, service, name, endpoint, method, params, report);
     if (endpoint.output !== undefined) {
       checkRecordRef(index, service, [...at, 'output'], endpoint.output.replace(/\[\]$/, ''), 'output', report);
@@ -78,6 +79,19 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
     (endpoint.emits ?? []).forEach((event, i) => {
       if (!knownEvent(index, event)) report.error(service.doc, [...at, 'emits', i], 'unknown-event', unknownName('event', event, index.events.keys()));
     });
+  }
+}
+
+/** Without `input`, the path params become the fields of a synthesized record: they must be legal field names. */
+function checkSynthesizedParams(service: Declared<RawService>, name: string, params: string[], report: Reporter): void {
+  for (const param of new Set(params)) {
+    if (isCamelCase(param)) continue;
+    const suggestion = camelCaseSuggestion(param);
+    report.error(
+      service.doc, ['endpoints', name, 'http'], 'illegal-name',
+      `path param \`{${param}}\` becomes a field of \`${synthesizedInputName(name)}\` (the endpoint has no \`input\`), and a field name is camelCase where each capital starts a word of two or more characters, so that protobuf's snake_case reads back as the same name${suggestion ? `; did you mean \`{${suggestion}}\`?` : ''}`,
+      { within: `{${param}}` },
+    );
   }
 }
 
