@@ -8,8 +8,8 @@ import { maybeDescription } from './text.js';
 import type { DeclaredType } from './types.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-/** Params of a synthesized input: any `{name}` the path grammar allows, including ones no field could be called. */
-const SYNTHESIZED_PARAMS = [...FIELD_NAMES.slice(0, 12), 'userID', 'aBC', 'whoAmI', 'x', 'class', 'then'] as const;
+/** Params of a synthesized input: they become its fields, so they follow the field name rule. */
+const SYNTHESIZED_PARAMS = [...FIELD_NAMES.slice(0, 12), 'x', 'class', 'then', 'default'] as const;
 
 export interface EndpointScope {
   /** Records the service may use, with their declarations (to find path param candidates). */
