@@ -30,5 +30,5 @@ export function deploy(choose: Choose): DeployPlan | undefined {
   return out;
 }
 
-export const SIZES = ['1mb', '1kb', '100kb', '16mb', '1gb', '0b', '99999999999gb'];
+export const SIZES = ['1mb', '1kb', '100kb', '16mb', '1gb', '99999999999gb'];
 export const DURATIONS = ['10s', '1s', '2500ms', '2m', '1h', '0ms', '24h', '596h'];
