@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { MeshError, Timeout, Unavailable, ValidationFailed } from '../errors/index.js';
 import type { EndpointDescriptor } from '../service/definition.js';
+import { pathParamIssues } from '../service/path-params.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
+import { describeIssues } from '../validation/index.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, REQUEST_ID_HEADER } from './headers.js';
 
 export interface HttpTransportOptions {
@@ -140,11 +142,15 @@ function buildPath(route: Route, fields: Record<string, unknown>): string {
       continue;
     }
     const value = fields[piece];
-    if (value === undefined || value === null || value === '') {
+    if (value === undefined || value === null) {
       throw new ValidationFailed(`invalid input for ${route.label}: missing path parameter '${piece}'`, [
         { path: '', message: `must have required property '${piece}'` },
       ]);
     }
+    // '' has no segment to travel in and URL parsers resolve `.` and `..` away: refuse them here,
+    // with the issue the service itself reports for them.
+    const issues = pathParamIssues([piece], fields);
+    if (issues.length > 0) throw new ValidationFailed(`invalid input for ${route.label}: ${describeIssues(issues)}`, issues);
     path += encodeURIComponent(String(value));
   }
   return path;

@@ -8,6 +8,7 @@ import type { Validators } from '../validation/types.js';
 import type { AnyHandlerContext, ContextFactory } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
 import type { Invoke } from './invoke.js';
+import { pathParamIssues } from './path-params.js';
 
 export interface InvokeOptions {
   definition: ServiceDefinition;
@@ -44,6 +45,8 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     const checked = validators.validate(endpoint.input, input);
     if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
+    const segments = pathParamIssues(endpoint.pathParams, input);
+    if (segments.length > 0) throw new ValidationFailed(`invalid input: ${describeIssues(segments)}`, segments);
     const hook = hooks.get(endpoint.name);
     if (!hook) throw new NotImplemented(endpoint.name);
 
