@@ -123,7 +123,8 @@ function constrain(choose: Choose, f: FieldPlan, type: (typeof PRIMITIVES)[numbe
     else if (roll === 1) f.pattern = choose.pick(PATTERNS).pattern;
     else if (roll === 2) {
       f.minLength = choose.int(0, 3);
-      if (choose.chance(0.5)) f.maxLength = f.minLength + choose.int(0, 200);
+      // At least 1: a path param must be able to hold a value that is not empty.
+      if (choose.chance(0.5)) f.maxLength = Math.max(1, f.minLength + choose.int(0, 200));
     }
   } else if (type === 'integer' || type === 'number') {
     if (!choose.chance(0.3)) return;

@@ -70,9 +70,12 @@ export async function servingProblems(project: TempProject, plan: SpecPlan): Pro
 
 /** The input an endpoint's stub must receive: a sample of its input type, or of its path params. */
 export function inputOf(plan: SpecPlan, service: string, endpoint: EndpointPlan, variant: number): Record<string, Sample> {
-  if (endpoint.input !== undefined) return sampleOf(plan, service, endpoint.input, variant) as Record<string, Sample>;
   const params = [...endpoint.http.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-  return Object.fromEntries(params.map((p, i) => [p, ['id-1', 'a b/c', 'ü'][(variant + i) % 3]!]));
+  if (endpoint.input === undefined) return Object.fromEntries(params.map((p, i) => [p, ['id-1', 'a b/c', 'ü'][(variant + i) % 3]!]));
+  const input = sampleOf(plan, service, endpoint.input, variant) as Record<string, Sample>;
+  // A path param is one URL segment: not empty, `.` or `..` (the runtime refuses those on every transport).
+  for (const param of params) if (input[param] === '' || input[param] === '.' || input[param] === '..') input[param] = 'x';
+  return input;
 }
 
 /** Undefined when `call` rejects with the stub's NotImplemented for `operation`; else what it did instead. */
