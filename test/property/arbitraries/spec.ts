@@ -38,7 +38,13 @@ export function buildSpec(choose: Choose): SpecPlan {
 
   const mesh = meshHeader(choose, meshName, namespace);
   const taken = new Set<string>();
-  const tricky = derivedNames({ services: [...names], endpoints: OPERATION_NAMES.slice(0, 6), enums: [], mesh: meshName });
+  // Names the generator derives: mostly for services this mesh does not have (they must stay free),
+  // now and then for its own (the clash checks must reject exactly those).
+  const absent = SERVICE_NAMES.filter((n) => !names.has(n)).slice(0, 8);
+  const tricky = [
+    ...derivedNames({ services: absent, endpoints: OPERATION_NAMES.slice(0, 6), enums: [], mesh: 'other' }),
+    ...derivedNames({ services: [...names], endpoints: [], enums: [], mesh: meshName }).slice(0, 3),
+  ];
   const meshTypes = declareTypes(choose, { visible: [], taken, tricky, minimum: { queryable: 0, records: 1 } });
   if (meshTypes.plans.length > 0) mesh.types = meshTypes.plans;
   const plans = new Map(meshTypes.plans.map((p) => [p.name, p]));
@@ -51,7 +57,7 @@ export function buildSpec(choose: Choose): SpecPlan {
     meshTypes: meshTypes.declared.map((t) => ({ ...t, plan: plans.get(t.name)! })),
     meshTaken: taken,
     events: events.map((e) => e.name),
-    tricky: derivedNames({ services: [...names], endpoints: OPERATION_NAMES.slice(0, 6), enums, mesh: meshName }),
+    tricky: [...tricky, ...enums.map((e) => `${e}Values`)],
   };
   const servicePlans = services.map((s) => declareService(choose, s.name, context));
   if (withGateway) {

@@ -58,7 +58,7 @@ function convertToString(f: { enum?: string[]; type?: string }): void {
 }
 
 function freshName(choose: Choose, taken: Set<string>, tricky: readonly string[]): string {
-  const pool = choose.chance(0.05) && tricky.length > 0 ? tricky : TYPE_NAMES;
+  const pool = choose.chance(0.1) && tricky.length > 0 ? tricky : TYPE_NAMES;
   let name = choose.pick(pool);
   for (let n = 2; taken.has(name); n++) name = `${choose.pick(TYPE_NAMES)}${n}`;
   taken.add(name);

@@ -6,7 +6,10 @@ export interface PropertySettings {
   runs: number;
 }
 
-/** `defaults.runs` valid specs by default; PROPERTY_RUNS scales every property alike (`factor` per property). */
+/**
+ * `defaults` unless PROPERTY_SEED / PROPERTY_RUNS say otherwise. PROPERTY_RUNS counts valid specs; a
+ * property with cheaper runs (mutations) takes `factor` times as many.
+ */
 export function propertySettings(defaults: PropertySettings, factor = 1): PropertySettings {
   const seed = process.env.PROPERTY_SEED === undefined ? defaults.seed : Number(process.env.PROPERTY_SEED);
   const runs = process.env.PROPERTY_RUNS === undefined ? defaults.runs : Math.max(1, Math.round(Number(process.env.PROPERTY_RUNS) * factor));
@@ -17,7 +20,7 @@ export function propertySettings(defaults: PropertySettings, factor = 1): Proper
 
 /** The line a run prints, so that any run can be repeated. */
 export function runSummary(name: string, settings: PropertySettings, tried: number, ms: number, extra = ''): string {
-  return `property ${name}: seed ${settings.seed}, ${tried} specs tried in ${(ms / 1000).toFixed(1)} s${extra} (repeat: PROPERTY_SEED=${settings.seed} PROPERTY_RUNS=${settings.runs} npm run test:properties)`;
+  return `property ${name}: seed ${settings.seed}, ${tried} specs tried in ${(ms / 1000).toFixed(1)} s${extra} (repeat: PROPERTY_SEED=${settings.seed} npm run test:properties)`;
 }
 
 /** A spec folder as text, for a failure message: the counterexample to save under test/property/counterexamples/. */
@@ -25,4 +28,9 @@ export function specText(files: Readonly<Record<string, string>>): string {
   return Object.entries(files)
     .map(([file, text]) => `--- spec/${file}\n${text}`)
     .join('');
+}
+
+/** A test timeout that grows with the run count (shrinking a counterexample takes its own time). */
+export function timeoutFor(settings: PropertySettings, perRunMs = 5_000): number {
+  return 300_000 + settings.runs * perRunMs;
 }
