@@ -12,7 +12,7 @@ import {
 } from '../../../runtime/index.js';
 import type { TempProject } from '../../support/project.js';
 import type { EndpointPlan, SpecPlan } from '../arbitraries/plan.js';
-import { sampleOf, type Sample } from '../arbitraries/samples.js';
+import { sampleOf, typeOf, type Sample } from '../arbitraries/samples.js';
 
 const CALL_TIMEOUT_MS = 5_000;
 
@@ -74,7 +74,11 @@ export function inputOf(plan: SpecPlan, service: string, endpoint: EndpointPlan,
   if (endpoint.input === undefined) return Object.fromEntries(params.map((p, i) => [p, ['id-1', 'a b/c', 'ü'][(variant + i) % 3]!]));
   const input = sampleOf(plan, service, endpoint.input, variant) as Record<string, Sample>;
   // A path param is one URL segment: not empty, `.` or `..` (the runtime refuses those on every transport).
-  for (const param of params) if (input[param] === '' || input[param] === '.' || input[param] === '..') input[param] = 'x';
+  const fields = typeOf(plan, service, endpoint.input).fields ?? [];
+  for (const param of params) {
+    if (input[param] !== '' && input[param] !== '.' && input[param] !== '..') continue;
+    input[param] = 'x'.repeat(Math.max(1, fields.find((f) => f.name === param)?.minLength ?? 1));
+  }
   return input;
 }
 
