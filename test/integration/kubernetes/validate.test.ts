@@ -10,7 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
-import { validateObject, type Obj } from '../../support/kubernetes.js';
+import { apiServerProblems, validateObject, type Obj } from '../../support/kubernetes.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { model, diagnostics } = await compileSpec('spec', root);
@@ -64,6 +64,10 @@ describe('Kubernetes manifests of the example spec', () => {
     expect(() => validateObject(o)).not.toThrow();
   });
 
+  it.each(objects)('%s passes the API server checks the schema leaves out', (_name, o) => {
+    expect(apiServerProblems(o)).toEqual([]);
+  });
+
   it('builds with kubectl kustomize into every object, all in the namespace', (ctx) => {
     requireKubectl((note) => ctx.skip(note));
     const result = kustomize(writeFolder(files));
@@ -85,6 +89,18 @@ describe('the validators are live', () => {
     const broken = structuredClone(deployment);
     delete broken.spec.selector;
     expect(() => validateObject(broken)).toThrow(/selector/);
+  });
+
+  it('the API server checks reject an empty image, a bad label value and an out-of-range grace period', () => {
+    const broken = structuredClone(deployment);
+    broken.spec.template.spec.containers[0].image = '';
+    broken.metadata.labels['app.kubernetes.io/version'] = 'x'.repeat(64);
+    broken.spec.template.spec.terminationGracePeriodSeconds = 3.6e23;
+    expect(apiServerProblems(broken)).toEqual([
+      expect.stringContaining('label app.kubernetes.io/version'),
+      expect.stringContaining('terminationGracePeriodSeconds'),
+      expect.stringContaining('image ""'),
+    ]);
   });
 
   it('kubernetes-models rejects a container port that is not a number', () => {
