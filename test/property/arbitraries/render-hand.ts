@@ -146,7 +146,8 @@ export function scalar(value: string | number | boolean, inFlow: boolean): strin
   if (typeof value !== 'string') return String(value);
   const plain = inFlow ? `{ k: ${value} }` : `k: ${value}`;
   try {
-    if (!/[\r\n\t]/.test(value) && value.trim() === value && value !== '' && (parse(plain) as { k: unknown } | null)?.k === value) return value;
+    const back = parse(plain, { logLevel: 'silent' }) as { k: unknown } | null;
+    if (!/[\r\n\t]/.test(value) && value.trim() === value && value !== '' && back?.k === value) return value;
   } catch {
     // not readable as plain: quote it
   }

@@ -22,11 +22,14 @@ export function renderWithYaml(plan: SpecPlan, style: YamlStyle): SpecFiles {
         },
       });
     }
-    // yaml 2.9.1 prints a block scalar with leading spaces under `indent: 4` with a `|2` indicator,
-    // which reads back with two more spaces: its block scalars are only used with `indent: 2`.
+    // Two bugs of yaml 2.9.1's printer, which render.ts caught reading specs back: a block scalar
+    // with leading spaces under `indent: 4` gets a `|2` indicator (reads back with two more spaces),
+    // and a folded double-quoted string with a line of only spaces reads back with a backslash. Its
+    // block scalars are only used with `indent: 2`, and double-quoted strings are not folded.
     files[file] = doc.toString({
       indent: style.indent,
       blockQuote: style.indent === 2,
+      doubleQuotedAsJSON: true,
       defaultStringType: STRING_TYPES[style.quotes],
       defaultKeyType: 'PLAIN',
     });
