@@ -2,7 +2,7 @@
 // for names, blank lines between sections, comments here and there, plain scalars wherever YAML reads
 // them back unchanged. It records where every key and value lands, so that a mutation knows the line
 // and column of what it changed.
-import { parse } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 import { specDocuments, type Data } from './documents.js';
 import type { RenderStyle, SpecFiles, SpecPlan } from './plan.js';
 
@@ -146,8 +146,10 @@ export function scalar(value: string | number | boolean, inFlow: boolean): strin
   if (typeof value !== 'string') return String(value);
   const plain = inFlow ? `{ k: ${value} }` : `k: ${value}`;
   try {
-    const back = parse(plain, { logLevel: 'silent' }) as { k: unknown } | null;
-    if (!/[\r\n\t]/.test(value) && value.trim() === value && value !== '' && back?.k === value) return value;
+    const doc = parseDocument(plain);
+    const clean = doc.errors.length === 0 && doc.warnings.length === 0 && !/[\r\n\t]/.test(value) && value.trim() === value && value !== '';
+    const node = clean && isMap(doc.contents) && doc.contents.items.length === 1 ? doc.get('k', true) : undefined;
+    if (isScalar(node) && node.value === value) return value;
   } catch {
     // not readable as plain: quote it
   }

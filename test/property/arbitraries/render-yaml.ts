@@ -12,6 +12,12 @@ export function renderWithYaml(plan: SpecPlan, style: YamlStyle): SpecFiles {
   const files: SpecFiles = {};
   for (const { file, data } of specDocuments(plan)) {
     const doc = new Document(data);
+    // yaml 2.9.1 prints a string starting with `%` plain, which YAML reads as a directive: quote it.
+    visit(doc, {
+      Scalar(_key, node) {
+        if (typeof node.value === 'string' && node.value.startsWith('%')) node.type = 'QUOTE_DOUBLE';
+      },
+    });
     // Field declarations on one line each (`id: { type: string, field: 1 }`), as the example spec has them.
     if (style.flowFields) {
       visit(doc, {
@@ -22,7 +28,7 @@ export function renderWithYaml(plan: SpecPlan, style: YamlStyle): SpecFiles {
         },
       });
     }
-    // Two bugs of yaml 2.9.1's printer, which render.ts caught reading specs back: a block scalar
+    // Two more bugs of yaml 2.9.1's printer, which render.ts caught reading specs back: a block scalar
     // with leading spaces under `indent: 4` gets a `|2` indicator (reads back with two more spaces),
     // and a folded double-quoted string with a line of only spaces reads back with a backslash. Its
     // block scalars are only used with `indent: 2`, and double-quoted strings are not folded.

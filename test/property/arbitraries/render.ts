@@ -11,7 +11,12 @@ import { renderWithYaml } from './render-yaml.js';
 export function renderSpec(plan: SpecPlan): SpecFiles {
   const files = plan.style.kind === 'yaml' ? renderWithYaml(plan, plan.style) : renderByHand(plan, plan.style);
   for (const { file, data } of specDocuments(plan)) {
-    const back: unknown = parse(files[file]!);
+    let back: unknown;
+    try {
+      back = parse(files[file]!);
+    } catch (error) {
+      throw new Error(`test renderer bug: ${file} (${plan.style.kind}) is not YAML (${(error as Error).message}):\n${files[file]}`);
+    }
     if (!isDeepStrictEqual(back, data)) {
       throw new Error(`test renderer bug: ${file} (${plan.style.kind}) does not read back as written:\n${files[file]}`);
     }
