@@ -14,7 +14,7 @@ import { validSpec } from './arbitraries/spec.js';
 import { checkSpec, typecheckProjects } from './support/check-spec.js';
 import { propertySettings, runSummary, specText, timeoutFor } from './support/settings.js';
 
-const settings = propertySettings({ seed: 20_240_501, runs: 30 });
+const settings = propertySettings({ seed: 20_240_501, runs: 45 });
 const kept: TempProject[] = [];
 
 afterAll(async () => {
