@@ -67,7 +67,9 @@ async function runMutations(name: string, kinds: readonly string[], run: Propert
 
 describe('one mistake in a valid spec', () => {
   it(`gives exactly one error, at the mistake (${SEMANTIC.join(', ')})`, async () => {
-    await runMutations('mutations', SEMANTIC, settings, true);
+    // No shrinking: the mistake and the spec are in the failure message, and a smaller spec rarely
+    // keeps the same mistake (both come from one stream of choices).
+    await runMutations('mutations', SEMANTIC, settings, false);
   }, timeoutFor(settings, 1_500));
 
   // Known to fail until the YAML layout diagnostics land (issue #5, item 6: several errors at column
