@@ -3,6 +3,12 @@
 // milliseconds or bytes), so `SHUTDOWN_GRACE=1h` means what `shutdownGrace: 1h` means.
 
 export const DURATION_UNITS_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/**
+ * The longest duration the runtime can wait: Node's timers take a signed 32-bit count of
+ * milliseconds (about 596 hours) and fire after 1 ms when given more.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 export const SIZE_UNITS_BYTES = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
 
 export interface UnitOptions {

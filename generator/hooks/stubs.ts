@@ -36,12 +36,14 @@ function method(service: string, name: string, params: string, comment: string, 
     .join('');
 }
 
+// A stub reads none of its parameters: the leading underscore keeps `noUnusedParameters` quiet
+// until the body is written (and the parameters renamed).
 export function endpointStub(service: string, endpoint: EndpointModel, layout: StubLayout): string {
-  return method(service, endpoint.name, 'input, ctx', describeEndpoint(endpoint), layout);
+  return method(service, endpoint.name, '_input, _ctx', describeEndpoint(endpoint), layout);
 }
 
 export function subscriptionStub(model: MeshModel, service: string, sub: SubscriptionModel, layout: StubLayout): string {
-  return method(service, sub.handler, 'payload, ctx', describeSubscription(model, sub), layout);
+  return method(service, sub.handler, '_payload, _ctx', describeSubscription(model, sub), layout);
 }
 
 /** Stubs one after another, a blank line between members (and before the first when `afterMember`). */

@@ -162,6 +162,8 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
     case 'maximum': {
       const { limit } = error.params as { limit: number };
       const { minimum, maximum } = error.parentSchema as { minimum?: number; maximum?: number };
+      // A rule written for people (a field number's range, say) says it better than the bare limit.
+      if (xMessage !== undefined) return make('invalid-value', `\`${String(error.data)}\` is out of range: ${xMessage}`, where(at));
       const range = minimum !== undefined && maximum !== undefined ? ` (${minimum} to ${maximum})` : '';
       return make('invalid-value', `${subject(at, document)} must be ${error.keyword === 'minimum' ? 'at least' : 'at most'} ${limit}, not ${String(error.data)}${range}`, where(at));
     }

@@ -12,9 +12,10 @@ export interface RunningGateway {
 
 export async function runGateway(config: GatewayConfig): Promise<RunningGateway> {
   const logger = createLogger({ service: 'gateway' });
-  const port = process.env.PORT ? Number(process.env.PORT) : config.port;
+  const fromEnv = process.env['PORT'];
+  const port = fromEnv ? Number(fromEnv) : config.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    logger.fatal(`PORT must be a port number, got '${process.env.PORT}'`);
+    logger.fatal(`PORT must be a port number, got '${fromEnv}'`);
     process.exit(1);
   }
 

@@ -41,7 +41,7 @@ export function readCaller(metadata: Metadata): Caller | null {
 
 function isCaller(v: unknown): v is Caller {
   if (typeof v !== 'object' || v === null) return false;
-  const c = v as Record<string, unknown>;
+  const c = v as { subject?: unknown; service?: unknown; roles?: unknown };
   return (
     typeof c.subject === 'string' &&
     (c.service === undefined || typeof c.service === 'string') &&

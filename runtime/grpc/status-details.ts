@@ -43,7 +43,7 @@ function errorInfo(err: MeshError, domain: string): Record<string, unknown> {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') metadata[key] = String(value);
     }
   }
-  metadata.httpStatus = String(err.status);
+  metadata['httpStatus'] = String(err.status);
   return { reason: err.code, domain, metadata };
 }
 

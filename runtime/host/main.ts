@@ -4,7 +4,7 @@
 // same process.
 import type { Logger } from 'pino';
 import { createMemoryBus, type MemoryBus } from '../bus/memory.js';
-import { parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
+import { MAX_DURATION_MS, parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from './start.js';
 import { exitOnSignals, exitOnStartupFailure } from './signals.js';
@@ -34,12 +34,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export function settingsFromEnv(defaults: RuntimeDefaults, env: Env = process.env): ProcessSettings {
   const settings: ProcessSettings = {
-    host: env.HOST || '0.0.0.0',
-    bodyLimitBytes: env.BODY_LIMIT ? parseSize('BODY_LIMIT', env.BODY_LIMIT) : defaults.bodyLimitBytes,
-    shutdownGraceMs: env.SHUTDOWN_GRACE ? parseDuration('SHUTDOWN_GRACE', env.SHUTDOWN_GRACE) : defaults.shutdownGraceMs,
+    host: env['HOST'] || '0.0.0.0',
+    bodyLimitBytes: env['BODY_LIMIT'] ? parseSize('BODY_LIMIT', env['BODY_LIMIT']) : defaults.bodyLimitBytes,
+    shutdownGraceMs: env['SHUTDOWN_GRACE'] ? parseDuration('SHUTDOWN_GRACE', env['SHUTDOWN_GRACE']) : defaults.shutdownGraceMs,
   };
-  if (env.PORT) settings.httpPort = parsePort('PORT', env.PORT);
-  if (env.GRPC_PORT) settings.grpcPort = env.GRPC_PORT === 'off' ? null : parsePort('GRPC_PORT', env.GRPC_PORT);
+  if (env['PORT']) settings.httpPort = parsePort('PORT', env['PORT']);
+  if (env['GRPC_PORT']) settings.grpcPort = env['GRPC_PORT'] === 'off' ? null : parsePort('GRPC_PORT', env['GRPC_PORT']);
   return settings;
 }
 
@@ -58,6 +58,7 @@ function parseSize(name: string, value: string): number {
 function parseDuration(name: string, value: string): number {
   const ms = parseMs(value, { lenient: true });
   if (ms === undefined) throw new StartupError(`${name} must be a duration such as 500ms or 10s, got '${value}'`);
+  if (ms > MAX_DURATION_MS) throw new StartupError(`${name} must be at most ${MAX_DURATION_MS} ms (about 596h), got '${value}'`);
   return ms;
 }
 

@@ -14,7 +14,7 @@ export interface TransportFactoryOptions {
   callees: Readonly<Record<string, ServiceDefinition>>;
   schemas: SchemaRegistry;
   logger: Logger;
-  discovery?: DiscoveryOverrides;
+  discovery?: DiscoveryOverrides | undefined;
 }
 
 export interface TransportFactory {

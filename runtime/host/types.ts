@@ -29,20 +29,21 @@ export interface HostSettings {
   bodyLimitBytes: number;
   /** Drain time on shutdown before open connections are cut, ms. */
   shutdownGraceMs: number;
-  /** Ports override the definition's (0 = any free port, for tests). */
-  httpPort?: number;
-  grpcPort?: number | null;
-  host?: string;
+  /** Ports override the definition's (0 = any free port, for tests); undefined keeps the definition's. */
+  httpPort?: number | undefined;
+  /** null: no gRPC server even when the definition has a port. */
+  grpcPort?: number | null | undefined;
+  host?: string | undefined;
   bus: EventBus;
   logger: Logger;
   /** Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1. */
-  transportFor?: TransportFor;
+  transportFor?: TransportFor | undefined;
   /**
    * Addresses that win over env vars and spec ports when the default transportFor is used (dev mode
    * and tests, where services listen on port 0). Read when a callee is first called, so it may be
    * filled in after this service starts.
    */
-  discovery?: DiscoveryOverrides;
+  discovery?: DiscoveryOverrides | undefined;
 }
 
 export interface RunningService {

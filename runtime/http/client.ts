@@ -4,7 +4,9 @@ import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { BadGateway, MeshError, Timeout, Unavailable, ValidationFailed } from '../errors/index.js';
 import type { EndpointDescriptor } from '../service/definition.js';
+import { pathParamIssues } from '../service/path-params.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
+import { describeIssues } from '../validation/index.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, REQUEST_ID_HEADER } from './headers.js';
 
 export interface HttpTransportOptions {
@@ -97,7 +99,8 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
       }
 
       try {
-        const response = await pool.request({ path, method: route.method, headers, body, signal });
+        // undici spells "none" null: no body for GET and DELETE, no signal without a deadline or caller's signal.
+        const response = await pool.request({ path, method: route.method, headers, body: body ?? null, signal: signal ?? null });
         return await readResponse(route, service, response.statusCode, response.body);
       } catch (err) {
         const error = toMeshError(err, signal, route, origin, service);
@@ -139,11 +142,15 @@ function buildPath(route: Route, fields: Record<string, unknown>): string {
       continue;
     }
     const value = fields[piece];
-    if (value === undefined || value === null || value === '') {
+    if (value === undefined || value === null) {
       throw new ValidationFailed(`invalid input for ${route.label}: missing path parameter '${piece}'`, [
         { path: '', message: `must have required property '${piece}'` },
       ]);
     }
+    // '' has no segment to travel in and URL parsers resolve `.` and `..` away: refuse them here,
+    // with the issue the service itself reports for them.
+    const issues = pathParamIssues([piece], fields);
+    if (issues.length > 0) throw new ValidationFailed(`invalid input for ${route.label}: ${describeIssues(issues)}`, issues);
     path += encodeURIComponent(String(value));
   }
   return path;
@@ -210,7 +217,7 @@ function errorFromBody(text: string): { code: string; message: string; details?:
   } catch {
     return null;
   }
-  const error = (parsed as { error?: unknown } | null)?.error as Record<string, unknown> | undefined;
+  const error = (parsed as { error?: unknown } | null)?.error as { code?: unknown; message?: unknown; details?: unknown } | undefined;
   if (!error || typeof error.code !== 'string' || typeof error.message !== 'string') return null;
   return { code: error.code, message: error.message, details: error.details };
 }

@@ -130,7 +130,7 @@ const requireJson: RequestHandler = (req, res, next) => {
 function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    res.locals.requestId = requestId;
+    res.locals['requestId'] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const started = performance.now();
     res.once('close', () => {
@@ -194,7 +194,7 @@ function sendJson(res: Response, status: number, value: unknown): void {
 }
 
 function requestIdOf(res: Response): string {
-  return res.locals.requestId as string;
+  return res.locals['requestId'] as string;
 }
 
 function pathOf(req: Request): string {

@@ -6,16 +6,16 @@ export type { Logger };
 
 export interface LoggerOptions {
   service: string;
-  /** Defaults to `LOG_LEVEL`, then `info`. */
-  level?: Level | 'silent';
-  /** Defaults to stdout. */
-  destination?: DestinationStream;
+  /** Defaults to `LOG_LEVEL`, then `info` (also when undefined). */
+  level?: Level | 'silent' | undefined;
+  /** Defaults to stdout (also when undefined). */
+  destination?: DestinationStream | undefined;
 }
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 export function createLogger(options: LoggerOptions): Logger {
-  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const level = options.level ?? process.env['LOG_LEVEL'] ?? 'info';
   if (!LEVELS.has(level)) {
     throw new Error(`unknown log level '${level}': use one of ${[...LEVELS].join(', ')}`);
   }
@@ -61,10 +61,21 @@ export function createPrefixedDestination(stream: { write(text: string): unknown
   };
 }
 
+/** A pino line: the fields of the fixed layout, then whatever the call logged. */
+interface LogEntry {
+  service?: unknown;
+  level?: unknown;
+  time?: unknown;
+  msg?: unknown;
+  requestId?: unknown;
+  err?: unknown;
+  [field: string]: unknown;
+}
+
 export function formatLine(line: string): string {
-  let entry: Record<string, unknown>;
+  let entry: LogEntry;
   try {
-    entry = JSON.parse(line) as Record<string, unknown>;
+    entry = JSON.parse(line) as LogEntry;
   } catch {
     return line;
   }

@@ -9,6 +9,7 @@ import type { Validators } from '../validation/types.js';
 import type { AnyHandlerContext, ContextFactory } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
 import type { Invoke } from './invoke.js';
+import { pathParamIssues } from './path-params.js';
 
 export interface InvokeOptions {
   definition: ServiceDefinition;
@@ -29,7 +30,7 @@ const PASSTHROUGH = new Set<string>(passthroughErrorCodes);
 
 export function createInvoke(options: InvokeOptions): Invoke {
   const { definition, validators, contextFor, logger } = options;
-  const checkOutput = options.checkOutput ?? process.env.NODE_ENV !== 'production';
+  const checkOutput = options.checkOutput ?? process.env['NODE_ENV'] !== 'production';
   const hooks = new Map<string, EndpointHook>();
   for (const endpoint of definition.endpoints) {
     const hook = (options.handlers as Record<string, unknown>)[endpoint.name];
@@ -42,6 +43,8 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     const checked = validators.validate(endpoint.input, input);
     if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
+    const segments = pathParamIssues(endpoint.pathParams, input);
+    if (segments.length > 0) throw new ValidationFailed(`invalid input: ${describeIssues(segments)}`, segments);
     const hook = hooks.get(endpoint.name);
     if (!hook) throw new NotImplemented(endpoint.name);
 

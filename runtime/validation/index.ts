@@ -66,7 +66,7 @@ function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
 }
 
 function toIssue(e: ErrorObject): ValidationIssue {
-  const params = e.params as Record<string, unknown>;
+  const params = e.params as { additionalProperty?: unknown; unevaluatedProperty?: unknown; allowedValues?: unknown[] };
   switch (e.keyword) {
     case 'additionalProperties':
     case 'unevaluatedProperties': {
@@ -74,7 +74,7 @@ function toIssue(e: ErrorObject): ValidationIssue {
       return { path: `${e.instancePath}/${escapePointer(name)}`, message: 'unknown property' };
     }
     case 'enum': {
-      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ');
+      const allowed = (params.allowedValues ?? []).map((v) => JSON.stringify(v)).join(', ');
       return { path: e.instancePath, message: `must be one of ${allowed}` };
     }
     default:

@@ -124,12 +124,16 @@ export function joinBlocks(blocks: readonly (string | false | null | undefined)[
     .join('\n\n')}\n`;
 }
 
-/** An interface method signature at `indent`, parameters one per line when it does not fit. */
+/**
+ * An interface method signature at `indent`, parameters one per line when it does not fit. A method
+ * named `new` is quoted: bare, `new(...)` in an interface declares a construct signature.
+ */
 export function methodSignature(name: string, params: readonly string[], returns: string, indent = 2): string {
   const pad = ' '.repeat(indent);
-  const flat = `${pad}${name}(${params.join(', ')}): ${returns};`;
+  const member = name === 'new' ? quote(name) : propertyName(name);
+  const flat = `${pad}${member}(${params.join(', ')}): ${returns};`;
   if (flat.length <= WIDTH) return `${flat}\n`;
-  return `${pad}${name}(\n${params.map((p) => `${pad}  ${p},\n`).join('')}${pad}): ${returns};\n`;
+  return `${pad}${member}(\n${params.map((p) => `${pad}  ${p},\n`).join('')}${pad}): ${returns};\n`;
 }
 
 export interface ImportSpec {

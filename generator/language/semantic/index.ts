@@ -2,7 +2,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
 import { checkGeneratedNames } from './generated-names.js';
-import { checkEvents, checkGateway, checkPorts } from './mesh.js';
+import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
 import { checkServices } from './services.js';
 import { checkTypes } from './types.js';
@@ -13,6 +13,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkServices(index, report);
   checkEvents(index, report);
   checkPorts(index, report);
+  checkDurations(index, report);
   checkGeneratedNames(index, report);
   checkGateway(index, report);
   return report.diagnostics;

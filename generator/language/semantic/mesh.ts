@@ -1,4 +1,7 @@
-// Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway routes.
+// Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway
+// routes, durations.
+import { isProbePath } from '../../../common/probes.js';
+import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
 import { pathParams } from '../../naming/index.js';
 import { isRecord, maybeService, someServiceUnchecked, unknownName, type SpecIndex } from '../collect.js';
 import type { SpecDocument, SpecPath } from '../load.js';
@@ -48,6 +51,22 @@ export function checkPorts(index: SpecIndex, report: Reporter): void {
   }
 }
 
+/** Durations the runtime waits with a timer: no longer than a timer can count. */
+export function checkDurations(index: SpecIndex, report: Reporter): void {
+  const mesh = index.mesh;
+  if (!mesh) return;
+  const durations: [SpecPath, string | undefined][] = [
+    [['runtime', 'shutdownGrace'], mesh.raw.runtime?.shutdownGrace],
+    [['gateway', 'timeout'], mesh.raw.gateway?.timeout],
+  ];
+  for (const [at, text] of durations) {
+    const ms = text === undefined ? undefined : parseDuration(text);
+    if (ms !== undefined && ms > MAX_DURATION_MS) {
+      report.error(mesh.doc, at, 'duration-too-long', `\`${text}\` is longer than the runtime can wait: at most ${MAX_DURATION_MS} ms (about 596h)`);
+    }
+  }
+}
+
 export function checkGateway(index: SpecIndex, report: Reporter): void {
   const gateway = index.mesh?.raw.gateway;
   if (!index.mesh || !gateway) return;
@@ -56,7 +75,7 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
   gateway.routes.forEach((route, i) => {
     const at = ['gateway', 'routes', i];
     const first = prefixes.get(route.prefix);
-    const reserved = route.prefix === '/health' || route.prefix === '/ready';
+    const reserved = isProbePath(route.prefix);
     if (first !== undefined) {
       report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1} (${report.where(doc, ['gateway', 'routes', first, 'prefix'], false)}); route each prefix once`);
     } else {

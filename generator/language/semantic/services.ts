@@ -1,6 +1,7 @@
 // Checks of each service: what it calls, its errors, endpoints, events and routes.
 import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
-import { pathParams } from '../../naming/index.js';
+import { isProbePath } from '../../../common/probes.js';
+import { camelCaseSuggestion, isCamelCase, pathParams, synthesizedInputName } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
 import { isRecord, maybeEvent, maybeService, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
 import type { RawEndpoint, RawField, RawService } from '../raw.js';
@@ -62,11 +63,16 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
       routes.set(route, name);
     }
 
+    if (method === 'GET' && isProbePath(path)) {
+      report.error(service.doc, [...at, 'http'], 'reserved-route', `\`GET ${path}\` is the service's own ${path.startsWith('/health') ? 'liveness' : 'readiness'} probe, which the runtime answers itself: choose another path`);
+    }
+
     const duplicate = params.find((p, i) => params.indexOf(p) !== i);
     if (duplicate) {
       report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\`; give each param its own name`, { within: `{${duplicate}}`, last: true });
     }
 
+    if (endpoint.input === undefined) checkSynthesizedParams(service, name, params, report);
     checkInput(index, service, name, endpoint, method, params, report);
     if (endpoint.output !== undefined) {
       checkRecordRef(index, service, [...at, 'output'], endpoint.output.replace(/\[\]$/, ''), 'output', report);
@@ -80,6 +86,19 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
     (endpoint.emits ?? []).forEach((event, i) => {
       if (!knownEvent(index, event)) report.error(service.doc, [...at, 'emits', i], 'unknown-event', unknownName('event', event, index.events.keys()));
     });
+  }
+}
+
+/** Without `input`, the path params become the fields of a synthesized record: they must be legal field names. */
+function checkSynthesizedParams(service: Declared<RawService>, name: string, params: string[], report: Reporter): void {
+  for (const param of new Set(params)) {
+    if (isCamelCase(param)) continue;
+    const suggestion = camelCaseSuggestion(param);
+    report.error(
+      service.doc, ['endpoints', name, 'http'], 'illegal-name',
+      `path param \`{${param}}\` becomes a field of \`${synthesizedInputName(name)}\` (the endpoint has no \`input\`), and a field name is camelCase where each capital starts a word of two or more characters, so that protobuf's snake_case reads back as the same name${suggestion ? `; did you mean \`{${suggestion}}\`?` : ''}`,
+      { within: `{${param}}` },
+    );
   }
 }
 
@@ -111,6 +130,8 @@ function checkInput(index: SpecIndex, service: Declared<RawService>, name: strin
       (spec.type === 'array' && (SCALARS.has(spec.items ?? '') || enumLike(index, service, spec.items)));
     if (!scalar) {
       report.error(service.doc, at, 'query-field-not-scalar', `${method} takes its input from the query string, so \`${input.name}.${field}\` must be a scalar, an enum or a list of them; use POST for structured input`);
+    } else if (spec.type === 'array' && !spec.optional && (spec.minItems ?? 0) < 1) {
+      report.error(service.doc, at, 'query-list-required', `${method} takes its input from the query string, which cannot carry an empty list, so the required list \`${input.name}.${field}\` could never be empty over HTTP: make it \`optional: true\` or give it \`minItems: 1\``);
     }
   }
 }

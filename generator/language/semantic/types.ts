@@ -27,6 +27,11 @@ export function checkTypes(index: SpecIndex, report: Reporter): void {
 
 function checkFieldNumbers(declaration: TypeDeclaration & { form: 'spec' }, report: Reporter): void {
   const reserved = new Set(declaration.raw.reserved ?? []);
+  (declaration.raw.reserved ?? []).forEach((number, i) => {
+    if (number >= PROTO_RESERVED.from && number <= PROTO_RESERVED.to) {
+      report.error(declaration.doc, [...declaration.path, 'reserved', i], 'proto-reserved-number', `field numbers ${PROTO_RESERVED.from}-${PROTO_RESERVED.to} are protobuf's own: they cannot be reserved, nor used`);
+    }
+  });
   const seen = new Map<number, string>();
   for (const [name, field] of recordFields(declaration)) {
     const at = [...declaration.path, 'fields', name, 'field'];

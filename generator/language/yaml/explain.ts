@@ -125,13 +125,20 @@ function duplicateKey(error: YAMLError, { source, doc, budget }: Context): Expla
   const duplicate = duplicateKeys(doc).find((d) => d.second >= source.offsetOf(source.lineOf(error.pos[0]), 0)) ?? duplicateKeys(doc)[0];
   if (!duplicate) return { offset: error.pos[0], message: 'a key appears twice in this map; remove one of them', recovered: true };
   // A key indented too deep or too little joins the map of its neighbours, where its own keys repeat theirs.
+  // Then the mis-indented line is one between the two that opens a map of its own (`getCartItems:`);
+  // moving either occurrence instead would only hide a plain duplicate.
   const misindented = findMisindentedYaml(source, source.lineOf(duplicate.second), budget);
-  if (misindented) return indentation(source, misindented);
+  if (misindented && opensMapBetween(source, misindented.line, duplicate)) return indentation(source, misindented);
   return {
     offset: duplicate.second,
     message: `\`${duplicate.key}\` is already a key of this map (line ${source.lineOf(duplicate.first) + 1}); a map holds each key once: remove one of them`,
     recovered: true,
   };
+}
+
+/** `line` lies strictly between the two occurrences and is a key with no value on its line (`name:`). */
+function opensMapBetween(source: SourceLines, line: number, duplicate: { first: number; second: number }): boolean {
+  return line > source.lineOf(duplicate.first) && line < source.lineOf(duplicate.second) && /^\s*[^\s#:][^:#]*:\s*(#.*)?\r?$/.test(source.lines[line]!);
 }
 
 function badEscape(error: YAMLError, { source, doc }: Context): Explanation {

@@ -5,19 +5,13 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { Namespace } from 'kubernetes-models/v1/Namespace';
-import { Service } from 'kubernetes-models/v1/Service';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
-
-type Obj = Record<string, any>;
+import { apiServerProblems, validateObject, type Obj } from '../../support/kubernetes.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const { model, diagnostics } = await compileSpec('spec', root);
@@ -34,20 +28,6 @@ const objects: [string, Obj][] = manifests.flatMap((f) =>
 /** Namespace + (ConfigMap, Deployment, Service, PDB when replicated) per service and for the gateway. */
 const workloads = [...model.services.map((s) => s.deploy), ...(model.gateway ? [model.gateway.deploy] : [])];
 const expectedCount = 1 + workloads.reduce((n, d) => n + 3 + (d.replicas > 1 ? 1 : 0), 0);
-
-const models: Record<string, new (data: any) => { validate(): void }> = {
-  ConfigMap,
-  Deployment,
-  Namespace,
-  PodDisruptionBudget,
-  Service,
-};
-
-function validateObject(o: Obj): void {
-  const Model = models[o.kind];
-  if (!Model) throw new Error(`unexpected kind ${o.kind}`);
-  new Model(o).validate();
-}
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error === undefined;
 const dirs: string[] = [];
@@ -85,6 +65,10 @@ describe('Kubernetes manifests of the example spec', () => {
     expect(() => validateObject(o)).not.toThrow();
   });
 
+  it.each(objects)('%s passes the API server checks the schema leaves out', (_name, o) => {
+    expect(apiServerProblems(o)).toEqual([]);
+  });
+
   it('builds with kubectl kustomize into every object, all in the namespace', (ctx) => {
     requireKubectl((note) => ctx.skip(note));
     const result = kustomize(writeFolder(files));
@@ -106,6 +90,18 @@ describe('the validators are live', () => {
     const broken = structuredClone(deployment);
     delete broken.spec.selector;
     expect(() => validateObject(broken)).toThrow(/selector/);
+  });
+
+  it('the API server checks reject an empty image, a bad label value and an out-of-range grace period', () => {
+    const broken = structuredClone(deployment);
+    broken.spec.template.spec.containers[0].image = '';
+    broken.metadata.labels['app.kubernetes.io/version'] = 'x'.repeat(64);
+    broken.spec.template.spec.terminationGracePeriodSeconds = 3.6e23;
+    expect(apiServerProblems(broken)).toEqual([
+      expect.stringContaining('label app.kubernetes.io/version'),
+      expect.stringContaining('terminationGracePeriodSeconds'),
+      expect.stringContaining('image ""'),
+    ]);
   });
 
   it('kubernetes-models rejects a container port that is not a number', () => {

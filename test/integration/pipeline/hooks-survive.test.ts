@@ -39,7 +39,7 @@ describe('hooks survive regeneration', () => {
 
     const after = await project.read('hooks/users.ts');
     expect(after).toContain('// looked up by id (edited by hand)');
-    expect(after).toMatch(/async renameUser\(input, ctx\) \{\s*throw new NotImplemented\('users\.renameUser'\);/);
+    expect(after).toMatch(/async renameUser\(_input, _ctx\) \{\s*throw new NotImplemented\('users\.renameUser'\);/);
     // Every character of the edited file is still there, in order: only text was inserted.
     expect(isSubsequence(edited, after)).toBe(true);
     expect(await project.read('generated/users/handlers.ts')).toContain('renameUser(input: RenameUser, ctx: UsersContext): Promise<User>;');

@@ -1,33 +1,19 @@
 // The emitted protos against the real `buf` binary: STANDARD lint with no findings, they compile,
 // and `buf format` would not change them.
-import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileSpec } from '../../../generator/pipeline.js';
 import type { MeshModel } from '../../../generator/model/types.js';
+import { bufIn } from '../../support/buf.js';
 import { fixtureModel } from '../../unit/proto/model-fixture.js';
 import { writeProtos } from './write-protos.js';
 
-const run = promisify(execFile);
-const buf = resolve('node_modules/.bin/buf');
 const folders: string[] = [];
 
 afterAll(async () => {
   await Promise.all(folders.map((f) => rm(f, { recursive: true, force: true })));
 });
-
-/** Runs buf in the proto folder; resolves with its exit code and output instead of throwing. */
-async function bufIn(protoDir: string, args: string[]): Promise<{ code: number; output: string }> {
-  try {
-    const { stdout, stderr } = await run(buf, args, { cwd: protoDir });
-    return { code: 0, output: stdout + stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
-}
 
 async function protoDirOf(model: MeshModel): Promise<string> {
   const out = await writeProtos(model);

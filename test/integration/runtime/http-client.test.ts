@@ -108,6 +108,18 @@ describe('createHttpTransport', () => {
     expect(err.code).toBe('ValidationFailed');
     await t.close();
   });
+
+  it('refuses a path param no URL can carry before sending it, as the server would', async () => {
+    const t = transport();
+    for (const id of ['', '.', '..']) {
+      expect(await rejection(t.call(ep.getUser, { id }, {}))).toMatchObject({
+        code: 'ValidationFailed',
+        status: 400,
+        details: [{ path: '/id', message: 'must be a URL path segment: not empty, "." or ".."' }],
+      });
+    }
+    await t.close();
+  });
 });
 
 describe('across two services', () => {

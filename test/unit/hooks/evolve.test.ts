@@ -13,7 +13,7 @@ function evolve(original: string, model = users) {
 
 const archiveStub = (indent: string, unit: string, eol: string, quote = "'") =>
   `${indent}// POST /users/{id}/archive: ArchiveUserInput -> no content; errors: NotFound${eol}` +
-  `${indent}async archiveUser(input, ctx) {${eol}` +
+  `${indent}async archiveUser(_input, _ctx) {${eol}` +
   `${indent}${unit}throw new NotImplemented(${quote}users.archiveUser${quote});${eol}` +
   `${indent}},${eol}`;
 
@@ -27,7 +27,7 @@ describe('planHooks: adding a stub to an existing file', () => {
       '',
       '/* the handlers */',
       'export const handlers = {',
-      '\tasync createUser(input, ctx)   {',
+      '\tasync createUser(_input, _ctx)   {',
       '\t\t// talk to the db',
       '\t\treturn db.insert( input ) ;',
       '',

@@ -15,7 +15,7 @@ describe('planHooks: imports', () => {
     const original = "import { MeshError } from 'meshspec/runtime';\nexport const handlers = {};\n";
     const content = contentFor(original);
     expect(content).toContain("import { MeshError, NotImplemented } from 'meshspec/runtime';\n");
-    const stub = "\n  // GET /users/{id}: GetUserInput -> User; errors: NotFound\n  async getUser(input, ctx) {\n    throw new NotImplemented('users.getUser');\n  },\n";
+    const stub = "\n  // GET /users/{id}: GetUserInput -> User; errors: NotFound\n  async getUser(_input, _ctx) {\n    throw new NotImplemented('users.getUser');\n  },\n";
     expect(cut(cut(content, ', NotImplemented'), stub)).toBe(original);
   });
 
@@ -66,12 +66,12 @@ describe('planHooks: subscriptions', () => {
       '',
       'export const subscriptions: OrdersSubscriptions = {',
       '  // on user.deleted: UserDeleted',
-      '  async cancelOrdersForUser(payload, ctx) {',
+      '  async cancelOrdersForUser(_payload, _ctx) {',
       "    throw new NotImplemented('orders.cancelOrdersForUser');",
       '  },',
       '',
       '  // on payment.failed: PaymentEvent',
-      '  async failOrder(payload, ctx) {',
+      '  async failOrder(_payload, _ctx) {',
       "    throw new NotImplemented('orders.failOrder');",
       '  },',
       '};',
@@ -99,7 +99,7 @@ describe('planHooks: subscriptions', () => {
       '',
     ].join('\n');
     const content = contentFor(original, subscribing, 'hooks/orders.ts');
-    const stub = "\n  // on payment.failed: PaymentEvent\n  async failOrder(payload, ctx) {\n    throw new NotImplemented('orders.failOrder');\n  },\n";
+    const stub = "\n  // on payment.failed: PaymentEvent\n  async failOrder(_payload, _ctx) {\n    throw new NotImplemented('orders.failOrder');\n  },\n";
     expect(cut(content, stub)).toBe(original);
   });
 

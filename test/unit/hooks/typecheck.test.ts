@@ -1,10 +1,11 @@
-// The stubs must compile, under the project's strict settings, against generated-like handler
-// interfaces: typed parameters come from the `handlers: UsersHandlers` annotation alone.
+// The stubs must compile, under a consumer's strictest settings (unused parameters included),
+// against generated-like handler interfaces: typed parameters come from the `handlers: UsersHandlers`
+// annotation alone.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planHooks } from '../../../generator/hooks/index.js';
-import { typecheck } from '../../support/typecheck.js';
+import { typecheckAsConsumer } from '../../support/typecheck.js';
 import { archiveUser, createUser, getUser, listUsers, memoryOptions, mesh, service, userDeleted } from './model.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -31,7 +32,7 @@ export interface UsersSubscriptions {
 }
 `;
 
-/** Type errors of `hooks/users.ts` (with `content`) compiled with the project's strict options (`meshspec/runtime` resolves by self-reference). */
+/** Type errors of `hooks/users.ts` (with `content`) compiled as a strict consumer would (`meshspec/runtime` resolves by self-reference). */
 function typeErrors(name: string, content: string): string[] {
   const base = join(dir, name);
   const files = { 'generated/users/handlers.ts': generatedHandlers, 'hooks/users.ts': content };
@@ -39,7 +40,7 @@ function typeErrors(name: string, content: string): string[] {
     mkdirSync(dirname(join(base, path)), { recursive: true });
     writeFileSync(join(base, path), text);
   }
-  return typecheck([join(base, 'hooks/users.ts')]);
+  return typecheckAsConsumer([join(base, 'hooks/users.ts')]);
 }
 
 describe('hook stubs type-check against the generated interfaces', () => {
@@ -63,7 +64,7 @@ describe('hook stubs type-check against the generated interfaces', () => {
       '',
     ].join('\n');
     const content = planHooks(model, memoryOptions({ 'hooks/users.ts': original })).writes[0]?.content ?? '';
-    expect(content).toContain('async archiveUser(input, ctx)');
+    expect(content).toContain('async archiveUser(_input, _ctx)');
     expect(typeErrors('evolved', content)).toEqual([]);
   });
 

@@ -74,7 +74,7 @@ describe('planHooks: warnings', () => {
     const model = mesh(service('users', [getUser, archiveUser], [{ event: 'user.deleted', handler: 'onDeleted' }]));
     const original = 'export const handlers = { getUser() {} };\nexport const subscriptions = build();\n';
     const plan = planFor({ 'hooks/users.ts': original }, model);
-    expect(plan.writes[0]?.content).toContain('async archiveUser(input, ctx)');
+    expect(plan.writes[0]?.content).toContain('async archiveUser(_input, _ctx)');
     expect(plan.writes[0]?.content).not.toContain('onDeleted');
     expect(plan.warnings).toEqual([expect.stringContaining('could not check it for the event handlers `onDeleted`')]);
   });

@@ -19,6 +19,7 @@ const schemas: SchemaRegistry = {
   $defs: {
     In: { type: 'object', additionalProperties: false, required: ['email'], properties: { email: { type: 'string', format: 'email' } } },
     Out: { type: 'object', required: ['ok'], properties: { ok: { type: 'boolean' } } },
+    ById: { type: 'object', additionalProperties: false, required: ['id'], properties: { id: { type: 'string' } } },
   },
 };
 const endpoint: EndpointDescriptor = {
@@ -103,6 +104,26 @@ describe('createInvoke', () => {
       details: [{ path: '/email', message: 'must match format "email"' }],
     });
     expect(ran).toBe(false);
+  });
+
+  it('rejects a path param no URL can carry (empty, `.` or `..`) on every transport alike', async () => {
+    // Found by the valid-spec property: `{ id: '' }` failed over HTTP (no path segment to put it in)
+    // but reached the hook over gRPC; `..` was resolved away by URL-normalizing clients.
+    let ran = false;
+    const { invoke } = setup(async () => {
+      ran = true;
+      return { ok: true };
+    });
+    const byId: EndpointDescriptor = { ...endpoint, path: '/op/{id}', pathParams: ['id'], input: 'ById' };
+    for (const value of ['', '.', '..']) {
+      await expect(invoke(byId, { id: value }, meta())).rejects.toMatchObject({
+        code: 'ValidationFailed',
+        status: 400,
+        details: [{ path: '/id', message: 'must be a URL path segment: not empty, "." or ".."' }],
+      });
+    }
+    expect(ran).toBe(false);
+    await expect(invoke(byId, { id: '...' }, meta())).resolves.toEqual({ ok: true });
   });
 
   it('answers 501 for an endpoint without a hook', async () => {

@@ -78,6 +78,11 @@ describe('settingsFromEnv', () => {
     expect(() => settingsFromEnv(defaults, { PORT: 'eighty' })).toThrow("PORT must be a port number (0-65535), got 'eighty'");
     expect(() => settingsFromEnv(defaults, { BODY_LIMIT: 'lots' })).toThrow('BODY_LIMIT');
   });
+
+  it('refuses a grace period longer than a timer can wait (it would fire after 1 ms)', () => {
+    expect(() => settingsFromEnv(defaults, { SHUTDOWN_GRACE: '600h' })).toThrow("SHUTDOWN_GRACE must be at most 2147483647 ms (about 596h), got '600h'");
+    expect(settingsFromEnv(defaults, { SHUTDOWN_GRACE: '596h' }).shutdownGraceMs).toBe(596 * 3_600_000);
+  });
 });
 
 describe('dev log lines', () => {

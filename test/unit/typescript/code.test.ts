@@ -97,6 +97,11 @@ describe('methodSignature', () => {
     const long = methodSignature('f', ['input: ' + 'X'.repeat(50), 'ctx: ' + 'Y'.repeat(40)], 'Promise<void>');
     expect(long).toBe(`  f(\n    input: ${'X'.repeat(50)},\n    ctx: ${'Y'.repeat(40)},\n  ): Promise<void>;\n`);
   });
+
+  it('quotes `new`, which would otherwise declare a construct signature (found by the valid-spec property)', () => {
+    expect(methodSignature('new', ['input: X'], 'Promise<Y>')).toBe("  'new'(input: X): Promise<Y>;\n");
+    expect(methodSignature('delete', ['input: X'], 'Promise<Y>')).toBe('  delete(input: X): Promise<Y>;\n');
+  });
 });
 
 describe('jsonLiteral', () => {

@@ -8,7 +8,7 @@ import { NotImplemented } from 'meshspec/runtime';
 
 export const handlers: NotesHandlers = {
   // GET /notes/{id}: GetNoteInput -> Note; errors: NotFound
-  async getNote(input, ctx) {
+  async getNote(_input, _ctx) {
     throw new NotImplemented('notes.getNote');
   },
 };

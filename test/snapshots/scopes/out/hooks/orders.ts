@@ -8,14 +8,14 @@ import { NotImplemented } from 'meshspec/runtime';
 
 export const handlers: OrdersHandlers = {
   // GET /orders/{id}: GetOrderInput -> Order; errors: NotFound
-  async getOrder(input, ctx) {
+  async getOrder(_input, _ctx) {
     throw new NotImplemented('orders.getOrder');
   },
 };
 
 export const subscriptions: OrdersSubscriptions = {
   // on item.shipped: ItemShipped
-  async markShipped(payload, ctx) {
+  async markShipped(_payload, _ctx) {
     throw new NotImplemented('orders.markShipped');
   },
 };

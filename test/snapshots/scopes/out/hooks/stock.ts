@@ -8,12 +8,12 @@ import { NotImplemented } from 'meshspec/runtime';
 
 export const handlers: StockHandlers = {
   // GET /items/{sku}: GetItemInput -> Item; errors: NotFound
-  async getItem(input, ctx) {
+  async getItem(_input, _ctx) {
     throw new NotImplemented('stock.getItem');
   },
 
   // POST /takes: Take -> Item; errors: NotEnough, NotFound
-  async take(input, ctx) {
+  async take(_input, _ctx) {
     throw new NotImplemented('stock.take');
   },
 };

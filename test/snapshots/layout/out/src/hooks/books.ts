@@ -8,14 +8,14 @@ import { NotImplemented } from 'meshspec/runtime';
 
 export const handlers: BooksHandlers = {
   // GET /books/{id}: GetBookInput -> Book; errors: NotFound
-  async getBook(input, ctx) {
+  async getBook(_input, _ctx) {
     throw new NotImplemented('books.getBook');
   },
 };
 
 export const subscriptions: BooksSubscriptions = {
   // on book.added: BookAdded
-  async indexBook(payload, ctx) {
+  async indexBook(_payload, _ctx) {
     throw new NotImplemented('books.indexBook');
   },
 };
