@@ -90,6 +90,7 @@ export function fieldData(f: FieldPlan): Record<string, Data> {
     ['optional', f.optional],
     ['field', f.field],
     ['description', f.description],
+    ['example', f.example],
   ]);
 }
 

@@ -3,6 +3,7 @@
 import type { Choose } from './choose.js';
 import { ENUM_VALUES, FIELD_NAMES } from './names.js';
 import type { FieldPlan } from './plan.js';
+import { primitiveSample } from './samples.js';
 import { maybeDescription } from './text.js';
 
 /** A type a field may refer to, as the spec names it where the field is declared. */
@@ -85,6 +86,8 @@ function field(choose: Choose, name: string, number: number, options: FieldOptio
     const primitive = choose.pick(PRIMITIVES);
     out.type = primitive;
     constrain(choose, out, primitive);
+    // An example flows into the JSON Schema and the OpenAPI documents, and is checked against the field.
+    if (choose.chance(0.25)) out.example = primitiveSample(out, choose.int(0, 9));
   } else if (roll < 58 && enums.length > 0) {
     out.type = choose.pick(enums).name;
   } else if (roll < 66) {

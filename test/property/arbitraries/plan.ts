@@ -20,6 +20,8 @@ export interface FieldPlan {
   maximum?: number;
   minItems?: number;
   maxItems?: number;
+  /** A value the field's own constraints accept (the semantic checks check it against its schema). */
+  example?: string | number | boolean;
 }
 
 export interface TypePlan {

@@ -65,6 +65,13 @@ function scalarOrRef(plan: SpecPlan, owner: string | null, type: string, f: Fiel
   }
 }
 
+/** A value of a primitive field that its own constraints accept (for `example`). */
+export function primitiveSample(f: FieldPlan, variant: number): string | number | boolean {
+  if (f.type === 'string') return stringSample(f, variant);
+  if (f.type === 'integer' || f.type === 'number') return numberSample(f, variant, f.type === 'integer');
+  return variant % 2 === 0;
+}
+
 function stringSample(f: FieldPlan, variant: number): string {
   // Constraints apply to the field's own strings, not to the items of a list of strings.
   if (f.type === 'string' && f.format) return FORMAT_SAMPLES[f.format];

@@ -10,7 +10,7 @@ import { parse, parseAllDocuments } from 'yaml';
 import type { TempProject } from '../../support/project.js';
 import { bufIn } from '../../support/buf.js';
 import { apiServerProblems, validateObject, type Obj } from '../../support/kubernetes.js';
-import { compileComponents, unresolvedRefs, validateOpenApi, type Doc } from '../../support/openapi.js';
+import { compileComponents, compileOperationSchemas, invalidExamples, unresolvedRefs, validateOpenApi, type Doc } from '../../support/openapi.js';
 
 export async function protoProblems(project: TempProject, files: readonly string[]): Promise<string[]> {
   const protos = files.filter((f) => f.endsWith('.proto')).map((f) => path.posix.relative('generated/proto', f));
@@ -50,9 +50,13 @@ export async function openApiProblems(project: TempProject, files: readonly stri
     if (refs.length > 0) problems.push(`${file} has unresolved refs: ${refs.join(', ')}`);
     try {
       compileComponents(doc);
+      compileOperationSchemas(doc);
     } catch (error) {
-      problems.push(`${file} has a component schema Ajv rejects: ${(error as Error).message}`);
+      problems.push(`${file} has a schema Ajv rejects: ${(error as Error).message}`);
+      continue;
     }
+    const examples = invalidExamples(doc);
+    if (examples.length > 0) problems.push(`${file} has examples its own schemas reject: ${examples.join('; ')}`);
   }
   return problems;
 }
