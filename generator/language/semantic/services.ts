@@ -60,6 +60,14 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
       const same = other === endpoint.http ? '' : ` (\`${other}\`: params match any segment)`;
       report.error(service.doc, [...at, 'http'], 'duplicate-route', `\`${endpoint.http}\` is the same route as endpoint \`${previous}\`${same}; change the method or the path`);
     } else {
+      const crossing = [...routes.values()].find((other) => crosses(service.raw.endpoints![other]!.http, endpoint.http));
+      if (crossing) {
+        const other = service.raw.endpoints![crossing]!.http;
+        report.error(
+          service.doc, [...at, 'http'], 'ambiguous-route',
+          `\`${endpoint.http}\` and \`${other}\` (endpoint \`${crossing}\`) both match \`${overlap(other, endpoint.http)}\`, and neither is the more specific (each has a fixed segment where the other has a param); give them paths that tell them apart`,
+        );
+      }
       routes.set(route, name);
     }
 
@@ -183,4 +191,37 @@ function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Re
 
 function knownEvent(index: SpecIndex, event: string): boolean {
   return index.events.has(event) || maybeEvent(index, event);
+}
+
+/** The segments of `METHOD /a/{b}`, without a trailing slash; `null` for a param. */
+function segments(http: string): { method: string; parts: (string | null)[] } {
+  const [method = '', path = ''] = http.split(' ');
+  return { method, parts: path.replace(/\/$/, '').split('/').slice(1).map((s) => (s.startsWith('{') ? null : s)) };
+}
+
+/**
+ * Two routes of one method that some path matches both ways, with neither more specific: `/0/{x}`
+ * and `/{y}/list` both take `/0/list`. (`/users/me` beside `/users/{id}` is fine: the literal wins.)
+ */
+function crosses(a: string, b: string): boolean {
+  const x = segments(a);
+  const y = segments(b);
+  if (x.method !== y.method || x.parts.length !== y.parts.length) return false;
+  let xLiteralFirst = false;
+  let yLiteralFirst = false;
+  for (let i = 0; i < x.parts.length; i++) {
+    const p = x.parts[i];
+    const q = y.parts[i];
+    if (p !== null && q !== null && p !== q) return false;
+    if (p !== null && q === null) xLiteralFirst = true;
+    if (p === null && q !== null) yLiteralFirst = true;
+  }
+  return xLiteralFirst && yLiteralFirst;
+}
+
+/** A path both crossing routes match: each segment the literal one of them has, else `{…}`. */
+function overlap(a: string, b: string): string {
+  const x = segments(a).parts;
+  const y = segments(b).parts;
+  return `/${x.map((p, i) => p ?? y[i] ?? '{…}').join('/')}`;
 }
