@@ -4,6 +4,7 @@
 // errors appear once the spec is otherwise valid; each points at the example, or inside it.
 import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { stringFormats } from '../../common/formats.js';
+import { isPathSegment, PATH_SEGMENT_RULE } from '../../common/path-segments.js';
 import { recordFields, type SpecIndex } from '../language/collect.js';
 import type { Diagnostic } from '../language/diagnostics.js';
 import { locate, type SpecPath } from '../language/load.js';
@@ -22,7 +23,21 @@ export function checkExamples(model: MeshModel, index: SpecIndex): Diagnostic[] 
       if (!field) throw new Error(`internal: field ${declaration.name}.${name} is not in the model`);
       judge ??= createJudge(model);
       const error = judge(declaration.owner, field, raw.example);
-      if (!error) continue;
+      const at0: SpecPath = [...declaration.path, 'fields', name, 'example'];
+      if (!error) {
+        // Shown as the example of a path param too, where it must be a value a URL can carry.
+        const endpoint = isPathSegment(raw.example) ? undefined : pathParamOf(model, declaration.owner, declaration.name, name);
+        if (endpoint) {
+          diagnostics.push({
+            severity: 'error',
+            code: 'invalid-example',
+            message: `the example of \`${declaration.name}.${name}\` is ${JSON.stringify(raw.example)}, but \`${name}\` is a path param of endpoint \`${endpoint}\`, which must be ${PATH_SEGMENT_RULE}; change the example`,
+            file: declaration.doc.file,
+            ...locate(declaration.doc, at0),
+          });
+        }
+        continue;
+      }
       const at: SpecPath = [...declaration.path, 'fields', name, 'example', ...pointerSegments(error.instancePath)];
       // An unknown property is pointed at by its key.
       const extra = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : undefined;
@@ -36,6 +51,21 @@ export function checkExamples(model: MeshModel, index: SpecIndex): Diagnostic[] 
     }
   }
   return diagnostics;
+}
+
+/** The first endpoint (by name) that takes `field` of the record `owner.type` as a path param. */
+function pathParamOf(model: MeshModel, owner: string | null, type: string, field: string): string | undefined {
+  for (const service of model.services) {
+    if (owner !== null && service.name !== owner) continue;
+    const endpoint = service.endpoints.find((e) => e.http.pathParams.includes(field) && sameType(model, service.name, e.input, owner, type));
+    if (endpoint) return endpoint.name;
+  }
+  return undefined;
+}
+
+function sameType(model: MeshModel, scope: string, name: string, owner: string | null, type: string): boolean {
+  const found = resolveRecord(model, scope, name);
+  return found.owner === owner && found.name === type;
 }
 
 /** The first problem of `value` as a value of `field` (declared in `scope`), or undefined when it has none. */

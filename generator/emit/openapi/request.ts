@@ -3,6 +3,7 @@
 import { resolveRecord } from '../../model/lookup.js';
 import type { EndpointModel, FieldModel, MeshModel, RecordTypeModel, ServiceModel } from '../../model/types.js';
 import { fieldToJsonSchema, typeToJsonSchema } from '../../model/json-schema.js';
+import { isPathSegment } from '../../../common/path-segments.js';
 import { fieldExample, fieldsExample } from './examples.js';
 import { feedingField, resourceAt } from './links.js';
 import { componentRef, toOpenApiSchema } from './schemas.js';
@@ -42,7 +43,9 @@ function fieldNamed(record: RecordTypeModel, name: string): FieldModel {
  */
 function pathParamExample(model: MeshModel, service: ServiceModel, endpoint: EndpointModel, param: string): unknown {
   const resource = resourceAt(model, service, endpoint.http.path, param);
-  return resource && feedingField(model, service, endpoint, param, resource)?.example;
+  const example = resource && feedingField(model, service, endpoint, param, resource)?.example;
+  // A fine example of the field (an empty string, say) may be no value a URL can carry.
+  return isPathSegment(example) ? example : undefined;
 }
 
 function parameter(model: MeshModel, record: RecordTypeModel, field: FieldModel, where: 'path' | 'query', fallbackExample?: unknown): Parameter {

@@ -3,6 +3,7 @@
 import type { Choose } from './choose.js';
 import { ENUM_VALUES, FIELD_NAMES } from './names.js';
 import type { FieldPlan } from './plan.js';
+import { isPathSegment } from '../../../common/path-segments.js';
 import { primitiveSample } from './samples.js';
 import { maybeDescription } from './text.js';
 
@@ -87,7 +88,9 @@ function field(choose: Choose, name: string, number: number, options: FieldOptio
     out.type = primitive;
     constrain(choose, out, primitive);
     // An example flows into the JSON Schema and the OpenAPI documents, and is checked against the field.
-    if (choose.chance(0.25)) out.example = primitiveSample(out, choose.int(0, 9));
+    // Not one no URL can carry (`''`): the field may become a path param, which the checks refuse then.
+    const example = choose.chance(0.25) ? primitiveSample(out, choose.int(0, 9)) : undefined;
+    if (example !== undefined && isPathSegment(example)) out.example = example;
   } else if (roll < 58 && enums.length > 0) {
     out.type = choose.pick(enums).name;
   } else if (roll < 66) {

@@ -6,11 +6,14 @@ import { formatDiagnostic, type Diagnostic } from '../../../generator/language/d
 import { repoRoot } from '../../support/project.js';
 import type { SpecFiles } from '../arbitraries/plan.js';
 
-/** Every kebab-case string literal of generator/language: a code a diagnostic carries is one of them. */
+/**
+ * Every kebab-case string literal of generator/language and generator/model (whose example check
+ * needs the built model): a code a diagnostic carries is one of them.
+ */
 export const languageCodes: ReadonlySet<string> = (() => {
   const codes = new Set<string>();
-  const dir = path.join(repoRoot, 'generator/language');
-  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+  const dirs = ['generator/language', 'generator/model'].map((d) => path.join(repoRoot, d));
+  for (const entry of dirs.flatMap((dir) => readdirSync(dir, { recursive: true, withFileTypes: true }))) {
     if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
     const text = readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
     for (const m of text.matchAll(/'([a-z]+(?:-[a-z]+)+)'/g)) codes.add(m[1]!);

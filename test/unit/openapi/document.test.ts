@@ -258,6 +258,15 @@ describe('links', () => {
     const param = paths['/users/{id}']?.delete?.parameters?.[0];
     expect(param && 'example' in param ? param.example : undefined).toBe(userId);
   });
+
+  it('borrows none that no URL can carry (an empty id is a fine body value, never a path segment)', () => {
+    const emptyId = types.map((t) =>
+      t.kind === 'record' && t.name === 'User' ? { ...t, fields: t.fields.map((f) => (f.name === 'id' ? { ...f, constraints: {}, example: '' } : f)) } : t,
+    );
+    const param = buildOpenApiDocument(meshModel({ types: emptyId }), users).paths?.['/users/{id}']?.delete?.parameters?.[0];
+    expect(param).toBeDefined();
+    expect(param && 'example' in param).toBe(false);
+  });
 });
 
 describe('components', () => {
