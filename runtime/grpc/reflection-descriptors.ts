@@ -23,7 +23,7 @@ export function withValidFileDescriptors(definitions: PackageDefinition): Packag
   for (const file of files.values()) for (const symbol of declaredSymbols(file)) owner.set(symbol, file.name);
   const encoded: Buffer[] = [];
   for (const file of files.values()) {
-    for (const message of file.messageType ?? []) repair(message);
+    for (const message of file.messageType ?? []) repair(message, file.package ? `.${file.package}` : '');
     file.dependency = imports(file, owner);
     encoded.push(Buffer.from(descriptor.FileDescriptorProto.encode(file as unknown as descriptor.IFileDescriptorProto).finish()));
   }
@@ -43,7 +43,7 @@ interface FileDescriptor {
 
 interface MessageDescriptor {
   name: string;
-  field?: { name: string; typeName?: string; oneofIndex?: number | null; proto3Optional?: boolean }[];
+  field?: { name: string; label?: number; typeName?: string; oneofIndex?: number | null; proto3Optional?: boolean }[];
   oneofDecl?: { name: string }[];
   reservedRange?: { start: number; end: number }[];
   options?: { mapEntry?: boolean };
@@ -61,16 +61,25 @@ function imports(file: FileDescriptor, owner: ReadonlyMap<string, string>): stri
   return [...found].sort();
 }
 
-/** Map entries, reserved ranges and optional fields of `message` and its nested messages as protoc describes them. */
-function repair(message: MessageDescriptor): void {
+const LABEL_REPEATED = 3;
+
+/**
+ * Map entries, reserved ranges and optional fields of `message` (fully qualified `scope.name`) and its
+ * nested messages as protoc describes them.
+ */
+function repair(message: MessageDescriptor, scope: string): void {
+  const fqn = `${scope}.${message.name}`;
   const entries = new Map((message.nestedType ?? []).filter((n) => n.options?.mapEntry === true).map((n) => [n.name, n]));
   const oneofs = message.oneofDecl ?? [];
   const fields = message.field ?? [];
   for (const field of fields) {
-    const entry = field.typeName === undefined ? undefined : entries.get(field.typeName);
+    // Only the map field itself: protobufjs names its entry like the field (`type` -> `Type`), so a
+    // field of a message named `Type` elsewhere carries the same relative name and must keep it.
+    const entry = field.typeName === undefined || field.label !== LABEL_REPEATED || field.typeName !== protobufjsEntryName(field.name) ? undefined : entries.get(field.typeName);
     if (entry) {
       entry.name = mapEntryName(field.name);
-      field.typeName = entry.name;
+      // Fully qualified: a relative name would be resolved from the package, not from the message.
+      field.typeName = `${fqn}.${entry.name}`;
     }
     // protobufjs names the oneof of an optional field as protoc's synthetic one: `_<field>`, alone in it.
     const index = oneofIndexOf(field);
@@ -79,12 +88,17 @@ function repair(message: MessageDescriptor): void {
     }
   }
   for (const range of message.reservedRange ?? []) range.end += 1;
-  for (const nested of message.nestedType ?? []) repair(nested);
+  for (const nested of message.nestedType ?? []) repair(nested, fqn);
 }
 
 /** A decoded descriptor reads absent optional fields as their default (0): only an own value counts. */
 function oneofIndexOf(field: object): number | undefined {
   return Object.hasOwn(field, 'oneofIndex') ? (field as { oneofIndex: number }).oneofIndex : undefined;
+}
+
+/** protobufjs's name of a map field's entry (with keepCase): the field's name with a capital (`field_violations` -> `Field_violations`). */
+function protobufjsEntryName(field: string): string {
+  return field.charAt(0).toUpperCase() + field.slice(1);
 }
 
 /** protoc's name of a map field's entry: `field_violations` -> `FieldViolationsEntry`. */
