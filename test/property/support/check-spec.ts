@@ -40,11 +40,19 @@ export async function checkSpec(plan: SpecPlan, files: SpecFiles): Promise<SpecO
   problems.push(...(await protoProblems(project, written)));
   problems.push(...(await openApiProblems(project, written)));
   problems.push(...(await kubernetesProblems(project, written)));
+  // A library warning on the console while the stack starts and serves is a problem too (services log
+  // through pino; nothing else should write there).
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
   try {
     problems.push(...(await servingProblems(project, plan)));
   } catch (error) {
     problems.push(`serving failed: ${(error as Error).stack ?? String(error)}`);
+  } finally {
+    console.warn = warn;
   }
+  problems.push(...warnings.map((w) => `warned while serving: ${w}`));
   return { accepted: true, rejectedWith: [], problems, project };
 }
 
