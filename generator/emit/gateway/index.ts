@@ -1,9 +1,8 @@
 // The gateway's generated files: `gateway/routes.ts` (the GatewayConfig literal the runtime proxy
 // reads) and `gateway/main.ts` (the gateway as its own process). Nothing when the spec has no gateway.
 import type { GatewayModel, MeshModel, ServiceModel } from '../../model/types.js';
-import { outputFiles } from '../../naming/index.js';
+import { outputFiles, relativeImport } from '../../naming/index.js';
 import { importBlock, joinBlocks, printLiteral } from '../typescript/code.js';
-import { importPath } from '../typescript/names.js';
 import type { EmittedFile, Emitter } from '../types.js';
 
 export const emitGateway: Emitter = (model) => {
@@ -47,7 +46,7 @@ function mainFile(): string {
   return joinBlocks([
     importBlock([
       { names: ['runGateway'], from: 'meshspec/runtime' },
-      { names: ['gatewayConfig'], from: importPath(outputFiles.gatewayMain, outputFiles.gatewayRoutes) },
+      { names: ['gatewayConfig'], from: relativeImport(outputFiles.gatewayMain, outputFiles.gatewayRoutes) },
     ]),
     'await runGateway(gatewayConfig);\n',
   ]);

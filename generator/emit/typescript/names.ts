@@ -27,11 +27,6 @@ export function scopedTypeImports(model: MeshModel, scope: string, names: readon
   ];
 }
 
-/** The specifier `fromFile` imports `toFile` by (both relative to the output folder): `./routes.js`, `./users/host.js`. */
-export function importPath(fromFile: string, toFile: string): string {
-  return relativeImport(fromFile, toFile);
-}
-
 /** Import specifier of a service's hook module from its host module: `../../hooks/users.js`. */
 export function hookModule({ layout }: EmitOptions, service: string): string {
   const host = outputPath(layout, outputFiles.serviceModule(service, 'host'));
