@@ -1,5 +1,6 @@
 // The shape of spec documents after JSON Schema validation (see schema/meshspec.schema.json).
 // Only code that runs after a document passed the schema may rely on these types.
+import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
 
 export interface RawField {
@@ -10,7 +11,7 @@ export interface RawField {
   enum?: string[];
   items?: string;
   values?: string;
-  format?: 'uuid' | 'email' | 'date-time' | 'date' | 'uri';
+  format?: StringFormatName;
   pattern?: string;
   minLength?: number;
   maxLength?: number;

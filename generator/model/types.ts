@@ -2,6 +2,7 @@
 // Built once from the validated spec (generator/model/build.ts). Everything here is resolved:
 // references point at names that exist, durations and sizes are numbers, lists are sorted
 // deterministically. Nothing downstream parses YAML or looks a reference up in the spec again.
+import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
 
 /** Where a declaration came from, for headers and diagnostics. Paths are relative to the spec folder, with `/`. */
@@ -20,7 +21,8 @@ export type TypeRef =
   | { kind: 'array'; items: TypeRef }
   | { kind: 'map'; values: TypeRef };
 
-export type StringFormat = 'uuid' | 'email' | 'date-time' | 'date' | 'uri';
+/** A `format` the language offers: the names the runtime's validators register (common/formats.ts). */
+export type StringFormat = StringFormatName;
 
 export interface FieldConstraints {
   format?: StringFormat;

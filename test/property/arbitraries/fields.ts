@@ -3,6 +3,7 @@
 import type { Choose } from './choose.js';
 import { ENUM_VALUES, FIELD_NAMES } from './names.js';
 import type { FieldPlan } from './plan.js';
+import { stringFormats, type StringFormatName } from '../../../common/formats.js';
 import { isPathSegment } from '../../../common/path-segments.js';
 import { primitiveSample } from './samples.js';
 import { maybeDescription } from './text.js';
@@ -14,7 +15,8 @@ export interface VisibleType {
 }
 
 const PRIMITIVES = ['string', 'integer', 'number', 'boolean'] as const;
-const FORMATS = ['uuid', 'email', 'date-time', 'date', 'uri'] as const;
+/** Every format the language offers: a new one is generated (and needs a sample in samples.ts) at once. */
+const FORMATS = Object.keys(stringFormats) as StringFormatName[];
 
 /** Patterns the generated validators must accept, each with a value that matches it. */
 export const PATTERNS: readonly { pattern: string; sample: string }[] = [

@@ -1,6 +1,7 @@
 // A generated spec as plain data, shaped like the YAML it becomes: the arbitraries build a SpecPlan,
 // the renderers print it (render-yaml.ts, render-hand.ts), and the checks read it to know what to
 // expect (which services serve gRPC, which inputs to send).
+import type { StringFormatName } from '../../../common/formats.js';
 
 export interface FieldPlan {
   name: string;
@@ -12,7 +13,7 @@ export interface FieldPlan {
   field: number;
   optional?: boolean;
   description?: string;
-  format?: 'uuid' | 'email' | 'date-time' | 'date' | 'uri';
+  format?: StringFormatName;
   pattern?: string;
   minLength?: number;
   maxLength?: number;
