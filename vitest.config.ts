@@ -1,6 +1,16 @@
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+const runtime = path.resolve(import.meta.dirname, 'runtime');
+
 export default defineConfig({
+  resolve: {
+    // The runtime's package subpaths resolve to its sources here, as tsconfig.json's paths say for tsc and tsx.
+    alias: [
+      { find: /^meshspec\/runtime$/, replacement: path.join(runtime, 'index.ts') },
+      { find: /^meshspec\/runtime\/([a-z]+)$/, replacement: path.join(runtime, '$1', 'index.ts') },
+    ],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // End-to-end tests start real servers on fixed ports: keep files from running them at once.

@@ -1,9 +1,17 @@
 #!/usr/bin/env node
-// The meshspec command. The generator, the runtime and the generated code are TypeScript, run
-// through tsx's loader so that no build step stands between editing the spec and running the stack.
-import { register } from 'tsx/esm/api';
+// The meshspec command. Installed, it runs the compiled generator in dist/: no TypeScript loader
+// at start-up, so a `generate` with nothing to do answers at once. In meshspec's own repository,
+// where the TypeScript sources sit next to this file, it runs them through tsx instead, so that
+// developing meshspec needs no build step.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../generator/cli/main.ts');
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+const sources = new URL('../generator/cli/main.ts', import.meta.url);
+let main;
+if (existsSync(sources)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(sources.href));
+} else {
+  ({ main } = await import('../dist/generator/cli/main.js'));
+}
+process.exitCode = await main(process.argv.slice(2));

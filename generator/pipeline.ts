@@ -1,6 +1,5 @@
 // The generator's pipeline: compile (load -> schema -> semantic checks -> model), then generate
 // (emitters -> hook plan), leaving the writing to generator/writer.
-import { createRequire } from 'node:module';
 import { collect } from './language/collect.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './language/diagnostics.js';
 import { loadSpec, type SpecDocument } from './language/load.js';
@@ -9,9 +8,9 @@ import { checkSemantics } from './language/semantic/index.js';
 import { buildModel } from './model/build.js';
 import { checkExamples } from './model/examples.js';
 import type { MeshModel } from './model/types.js';
+import { meshspecPackage } from './package.js';
 
-const require = createRequire(import.meta.url);
-export const generatorVersion: string = (require('../package.json') as { version: string }).version;
+export const generatorVersion: string = meshspecPackage().version;
 
 export interface CompileResult {
   /** Null when any error was found. */

@@ -1,4 +1,16 @@
-// `meshspec/runtime`: everything generated code and hooks import from the runtime.
+// `meshspec/runtime`: the core every generated file and hook may import — errors, the handler
+// context, service definitions and the invoke pipeline. It loads no server, client, broker or
+// logger library: those live behind their own subpaths, so a file that needs an error class pays
+// for nothing else.
+//   meshspec/runtime/host        start a service process (HTTP + gRPC + bus)   runServices, startService
+//   meshspec/runtime/http        the HTTP binding and transport                createHttpApp, createHttpTransport
+//   meshspec/runtime/grpc        the gRPC binding and transport                createGrpcServer, createGrpcTransport
+//   meshspec/runtime/gateway     the gateway                                   createGateway, runGateway
+//   meshspec/runtime/bus         event buses and subscriptions                 createMemoryBus, subscribeAll
+//   meshspec/runtime/dev         the whole stack in one process                runStack, startStack
+//   meshspec/runtime/validation  ajv validators over the generated schemas     createValidators
+//   meshspec/runtime/logging     pino loggers                                  createLogger
+//   meshspec/runtime/discovery   where a service finds another                 resolveHttpOrigin
 
 export * from './errors/index.js';
 export type { Caller, HandlerContext, Logger, Publish } from './context/index.js';
@@ -21,55 +33,5 @@ export {
   type ServicePublisher,
 } from './service/context.js';
 export type { CallOptions, ClientTransport } from './transport/types.js';
-
-export { createValidators, describeIssues, type ValidatorOptions } from './validation/index.js';
+export { describeIssues } from './validation/issues.js';
 export type { SchemaRegistry, ValidationIssue, ValidationResult, Validators } from './validation/types.js';
-
-export {
-  checkSubscriptions,
-  createMemoryBus,
-  createPublisher,
-  PublishError,
-  subscribeAll,
-  UnprocessableEvent,
-  type BusSubscription,
-  type DeadLetter,
-  type EnvelopeHandler,
-  type EventBus,
-  type EventEnvelope,
-  type MemoryBus,
-  type MemoryBusOptions,
-  type PublisherOptions,
-  type ServiceSubscriptions,
-  type SubscribeAllOptions,
-} from './bus/index.js';
-
-export {
-  createTransportFactory,
-  runMain,
-  runServices,
-  settingsFromEnv,
-  startService,
-  StartupError,
-  type HostSettings,
-  type ProcessSettings,
-  type RunningProcess,
-  type RunningService,
-  type RuntimeDefaults,
-  type ServiceHostOptions,
-  type StartupErrorDetails,
-  type TransportFactory,
-  type TransportFactoryOptions,
-  type TransportFor,
-} from './host/index.js';
-
-export { createHttpApp, type HttpAppOptions } from './http/server.js';
-export { createHttpTransport, type HttpTransportOptions } from './http/client.js';
-export { CALLER_HEADER, DEADLINE_HEADER, REQUEST_ID_HEADER } from './http/headers.js';
-
-export { createLogger, createPrefixedDestination, type LoggerOptions } from './logging/index.js';
-export { resolveGrpcAddress, resolveHttpOrigin, type DiscoveryOverrides } from './discovery/index.js';
-export { runStack, startStack, type DevStack, type RunningStack, type StackOptions } from './dev/index.js';
-
-export { createGateway, runGateway, type Gateway, type GatewayConfig, type GatewayOptions, type GatewayRoute } from './gateway/index.js';
-export { createGrpcServer, createGrpcTransport, type GrpcServer, type GrpcServerOptions, type GrpcTransportOptions } from './grpc/index.js';

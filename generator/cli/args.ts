@@ -3,7 +3,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { defaultLayout } from '../naming/index.js';
 import { UsageError } from './usage-error.js';
 
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
+/** Option values by name, as node:util parseArgs returns them. */
+export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string): OptionValues {
   try {
     return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
   } catch (error) {

@@ -4,6 +4,7 @@ import { generate } from '../generate.js';
 import type { DevStack } from '../../runtime/dev/index.js';
 import { layoutFrom, layoutOptions, parse } from './args.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
+import { enableTypeScriptImports } from './typescript-loader.js';
 
 export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR]
 
@@ -33,6 +34,7 @@ export async function devCommand(args: string[]): Promise<number> {
   const stackModule = pathToFileURL(path.resolve(values.out as string, 'stack.ts')).href;
   let stack: DevStack;
   try {
+    await enableTypeScriptImports();
     ({ stack } = (await import(stackModule)) as { stack: DevStack });
   } catch (error) {
     // Loading runs the user's hook modules: their syntax or top-level errors are theirs to fix, not ours.

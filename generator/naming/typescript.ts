@@ -33,13 +33,34 @@ export function enumValuesName(enumName: string): string {
 export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions'] as const;
 
 /**
- * Every name generated code imports from `meshspec/runtime`. The printer refuses to import any other
- * (generator/emit/typescript/code.ts), so this list cannot fall behind the emitters.
+ * Every name generated code imports from the runtime, with the package subpath it comes from: the core
+ * (`meshspec/runtime`) for what every file needs, a feature's subpath for what only an entry point
+ * loads, so that a module importing an error class does not load the servers. The printer refuses any
+ * other import from the runtime (generator/emit/typescript/code.ts), so this table cannot fall behind
+ * the emitters.
  */
-export const RUNTIME_IMPORTS = [
-  'CallOptions', 'ClientTransport', 'DevStack', 'EventCatalog', 'GatewayConfig', 'HandlerContext', 'MeshError',
-  'SchemaRegistry', 'ServiceDefinition', 'ServiceHostOptions', 'runGateway', 'runServices',
-] as const;
+export const RUNTIME_MODULES = {
+  CallOptions: 'meshspec/runtime',
+  ClientTransport: 'meshspec/runtime',
+  DevStack: 'meshspec/runtime/dev',
+  EventCatalog: 'meshspec/runtime',
+  GatewayConfig: 'meshspec/runtime/gateway',
+  HandlerContext: 'meshspec/runtime',
+  MeshError: 'meshspec/runtime',
+  SchemaRegistry: 'meshspec/runtime',
+  ServiceDefinition: 'meshspec/runtime',
+  ServiceHostOptions: 'meshspec/runtime/host',
+  runGateway: 'meshspec/runtime/gateway',
+  runServices: 'meshspec/runtime/host',
+} as const;
+
+export type RuntimeImport = keyof typeof RUNTIME_MODULES;
+
+/** The names of RUNTIME_MODULES: spec types must not take them. */
+export const RUNTIME_IMPORTS = Object.keys(RUNTIME_MODULES) as readonly RuntimeImport[];
+
+/** The core module, where the built-in error classes come from. */
+export const RUNTIME_CORE_MODULE = 'meshspec/runtime';
 
 /** Built-in errors a service's errors module re-exports, besides those in `common/errors.ts`. */
 export const RUNTIME_ERROR_CLASSES = ['NotImplemented', 'ValidationFailed', 'InternalError', 'Timeout'] as const;

@@ -7,7 +7,7 @@ import type { Caller } from '../context/index.js';
 import { StartupError } from '../host/startup-error.js';
 import type { ContextFactory, ServicePublisher } from '../service/context.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
-import { describeIssues } from '../validation/index.js';
+import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import { UnprocessableEvent, type BusSubscription, type EnvelopeHandler, type EventBus } from './types.js';
 

@@ -6,7 +6,7 @@ import { BadGateway, MeshError, Timeout, Unavailable, ValidationFailed } from '.
 import type { EndpointDescriptor } from '../service/definition.js';
 import { pathParamIssues } from '../service/path-params.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
-import { describeIssues } from '../validation/index.js';
+import { describeIssues } from '../validation/issues.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, REQUEST_ID_HEADER } from './headers.js';
 
 export interface HttpTransportOptions {

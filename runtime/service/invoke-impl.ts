@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { passthroughErrorCodes } from '../../common/errors.js';
 import { InternalError, isMeshError, NotImplemented, Timeout, ValidationFailed, type MeshError } from '../errors/index.js';
-import { describeIssues } from '../validation/index.js';
+import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import type { AnyHandlerContext, ContextFactory } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';

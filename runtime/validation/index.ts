@@ -6,6 +6,7 @@ import { addStringFormats } from './formats.js';
 import type { SchemaRegistry, ValidationIssue, ValidationResult, Validators } from './types.js';
 
 export type { SchemaRegistry, ValidationIssue, ValidationResult, Validators } from './types.js';
+export { describeIssues } from './issues.js';
 
 export interface ValidatorOptions {
   /**
@@ -45,11 +46,6 @@ export function createValidators(schemas: SchemaRegistry, options: ValidatorOpti
       return { ok: false, issues: toIssues(fn.errors ?? []) };
     },
   };
-}
-
-/** `invalid input: /email must match format "email"; must have required property 'name'`. */
-export function describeIssues(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ');
 }
 
 function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {

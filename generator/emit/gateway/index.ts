@@ -1,7 +1,7 @@
 // The gateway's generated files: `gateway/routes.ts` (the GatewayConfig literal the runtime proxy
 // reads) and `gateway/main.ts` (the gateway as its own process). Nothing when the spec has no gateway.
 import type { GatewayModel, MeshModel, ServiceModel } from '../../model/types.js';
-import { outputFiles, relativeImport } from '../../naming/index.js';
+import { outputFiles, relativeImport, RUNTIME_MODULES } from '../../naming/index.js';
 import { importBlock, joinBlocks, printLiteral } from '../typescript/code.js';
 import type { EmittedFile, Emitter } from '../types.js';
 
@@ -37,7 +37,7 @@ function routesFile(mesh: string, gateway: GatewayModel, services: ServiceModel[
     services: Object.fromEntries(services.map((s) => [s.name, { httpPort: s.ports.http }])),
   };
   return joinBlocks([
-    importBlock([{ names: ['GatewayConfig'], from: 'meshspec/runtime', typeOnly: true }]),
+    importBlock([{ names: ['GatewayConfig'], from: RUNTIME_MODULES.GatewayConfig, typeOnly: true }]),
     `export const gatewayConfig: GatewayConfig = ${printLiteral(config, 0, 0, true)};\n`,
   ]);
 }
@@ -45,7 +45,7 @@ function routesFile(mesh: string, gateway: GatewayModel, services: ServiceModel[
 function mainFile(): string {
   return joinBlocks([
     importBlock([
-      { names: ['runGateway'], from: 'meshspec/runtime' },
+      { names: ['runGateway'], from: RUNTIME_MODULES.runGateway },
       { names: ['gatewayConfig'], from: relativeImport(outputFiles.gatewayMain, outputFiles.gatewayRoutes) },
     ]),
     'await runGateway(gatewayConfig);\n',

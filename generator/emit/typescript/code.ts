@@ -2,7 +2,7 @@
 // (2-space indent, single quotes, trailing commas, break only what does not fit). Hand-rolled rather
 // than ts-morph so the output is byte-stable and does not depend on a formatter's version.
 import { compare } from '../../model/order.js';
-import { RUNTIME_IMPORTS } from '../../naming/index.js';
+import { RUNTIME_MODULES } from '../../naming/index.js';
 import { textLines } from '../text-lines.js';
 
 /** Line width used to decide whether a literal or import fits on one line. */
@@ -148,18 +148,17 @@ function moduleRank(from: string): number {
   return from.startsWith('.') ? 2 : 1;
 }
 
-const RUNTIME_MODULE = 'meshspec/runtime';
-const runtimeImports = new Set<string>(RUNTIME_IMPORTS);
-
 /**
  * The import lines of a file: empty specs dropped, sorted by module (value before type import).
- * Names from the runtime must be listed in generator/naming (RUNTIME_IMPORTS): the semantic checks
- * keep spec types from taking them, which only works if that list is complete.
+ * Names from the runtime must be listed in generator/naming (RUNTIME_MODULES) with the subpath they are
+ * imported from: the semantic checks keep spec types from taking them, which only works if that
+ * table is complete.
  */
 export function importBlock(specs: readonly ImportSpec[]): string {
   for (const spec of specs) {
-    const unlisted = spec.from === RUNTIME_MODULE ? spec.names.filter((n) => !runtimeImports.has(n)) : [];
-    if (unlisted.length > 0) throw new Error(`internal: ${unlisted.join(', ')} imported from ${RUNTIME_MODULE} but not listed in RUNTIME_IMPORTS`);
+    if (!spec.from.startsWith('meshspec/')) continue;
+    const unlisted = spec.names.filter((n) => (RUNTIME_MODULES as Record<string, string>)[n] !== spec.from);
+    if (unlisted.length > 0) throw new Error(`internal: ${unlisted.join(', ')} imported from ${spec.from} but not listed for it in RUNTIME_MODULES`);
   }
   return specs
     .filter((s) => s.names.length > 0)

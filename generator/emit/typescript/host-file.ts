@@ -2,14 +2,14 @@
 import type { ServiceModel } from '../../model/types.js';
 import type { EmitOptions } from '../types.js';
 import { code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
-import { serviceNames, siblingModule } from '../../naming/index.js';
+import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import { hookModule } from './names.js';
 
 export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);
   const subscribes = service.subscribes.length > 0;
   const imports = importBlock([
-    { names: ['ServiceHostOptions'], from: 'meshspec/runtime', typeOnly: true },
+    { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },
     { names: subscribes ? ['handlers', 'subscriptions'] : ['handlers'], from: hookModule(options, service.name) },
     { names: ['events'], from: '../events.js' },
     { names: ['schemas'], from: '../schemas.js' },

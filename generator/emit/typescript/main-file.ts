@@ -1,13 +1,13 @@
 // generated/<svc>/main.ts: the service as its own process (containers, `node generated/<svc>/main.ts`).
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { importBlock, joinBlocks, printLiteral } from './code.js';
-import { serviceNames } from '../../naming/index.js';
+import { RUNTIME_MODULES, serviceNames } from '../../naming/index.js';
 import { runtimeDefaults } from './runtime-defaults.js';
 
 export function mainFile(model: MeshModel, service: ServiceModel): string {
   const host = serviceNames(service.name).host;
   const imports = importBlock([
-    { names: ['runServices'], from: 'meshspec/runtime' },
+    { names: ['runServices'], from: RUNTIME_MODULES.runServices },
     { names: [host], from: './host.js' },
   ]);
   const run =

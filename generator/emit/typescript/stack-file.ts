@@ -1,13 +1,13 @@
 // generated/stack.ts: every service host and the gateway config, for `meshspec dev` (runStack).
 import type { MeshModel } from '../../model/types.js';
 import { code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
-import { outputFiles, relativeImport, serviceNames } from '../../naming/index.js';
+import { outputFiles, relativeImport, RUNTIME_MODULES, serviceNames } from '../../naming/index.js';
 import { runtimeDefaults } from './runtime-defaults.js';
 
 export function stackFile(model: MeshModel): string {
   const hosts = model.services.map((s) => serviceNames(s.name).host);
   const imports = importBlock([
-    { names: ['DevStack'], from: 'meshspec/runtime', typeOnly: true },
+    { names: ['DevStack'], from: RUNTIME_MODULES.DevStack, typeOnly: true },
     { names: model.gateway ? ['gatewayConfig'] : [], from: relativeImport(outputFiles.stack, outputFiles.gatewayRoutes) },
     ...model.services.map((s) => ({ names: [serviceNames(s.name).host], from: relativeImport(outputFiles.stack, outputFiles.serviceModule(s.name, 'host')) })),
   ]);

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { events } from '../../../generated/events.js';
 import { ordersDefinition } from '../../../generated/orders/definition.js';
 import { schemas } from '../../../generated/schemas.js';
-import { MeshError, startService, type RunningService } from '../../../runtime/index.js';
+import { MeshError, startService, type RunningService } from '../../support/runtime.js';
 import { decodeAny } from '../../support/google-rpc.js';
 import { fixtureModel } from '../../unit/proto/model-fixture.js';
 import { captureLogger, testSettings } from '../runtime/fixtures.js';

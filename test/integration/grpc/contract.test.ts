@@ -19,7 +19,7 @@ import {
   type RunningService,
   type ServiceDefinition,
   type TransportFactory,
-} from '../../../runtime/index.js';
+} from '../../support/runtime.js';
 import { writeProtos } from '../proto/write-protos.js';
 import { captureLogger, testSettings } from '../runtime/fixtures.js';
 import { statusDetailsOf } from '../../support/google-rpc.js';

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { startStack, type RunningStack } from '../../../runtime/index.js';
+import { startStack, type RunningStack } from '../../support/runtime.js';
 import { ApiDocument, HTTP_METHODS, MUTATIONS, type Doc, type Json, type Operation, mutate, pick, prng } from './fuzz-support.js';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240501);

@@ -2,7 +2,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, StartupError, type DevStack, type GatewayConfig, type RunningStack } from '../../../runtime/index.js';
+import { startStack, StartupError, type DevStack, type GatewayConfig, type RunningStack } from '../../support/runtime.js';
 import { frontDefinition, frontHost, usersHost, jsonOf } from './fixtures.js';
 
 const welcomed: unknown[] = [];

@@ -14,7 +14,7 @@ import {
   type ServiceDefinition,
   type ServiceHostOptions,
   type TransportFor,
-} from '../../../runtime/index.js';
+} from '../../support/runtime.js';
 
 const record = (properties: Record<string, object>, required: string[] = Object.keys(properties)) => ({
   type: 'object',

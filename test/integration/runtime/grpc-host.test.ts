@@ -13,7 +13,7 @@ import {
   type RunningService,
   type SchemaRegistry,
   type ServiceDefinition,
-} from '../../../runtime/index.js';
+} from '../../support/runtime.js';
 import { definitionOf, schemasOf } from '../grpc/harness.js';
 import { writeProtos } from '../proto/write-protos.js';
 import { captureLogger, testSettings } from './fixtures.js';

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpTransport, isMeshError, MeshError, startService, type RunningService } from '../../../runtime/index.js';
+import { createHttpTransport, isMeshError, MeshError, startService, type RunningService } from '../../support/runtime.js';
 import { captureLogger, ep, frontHost, testSettings, usersHost, jsonOf } from './fixtures.js';
 
 let users: RunningService;

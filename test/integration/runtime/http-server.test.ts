@@ -1,6 +1,6 @@
 // The HTTP binding end to end: a real service on 127.0.0.1, plain fetch as the client.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type RunningService } from '../../../runtime/index.js';
+import { startService, type RunningService } from '../../support/runtime.js';
 import { captureLogger, SECRET, testSettings, usersHost, jsonOf } from './fixtures.js';
 
 let service: RunningService;

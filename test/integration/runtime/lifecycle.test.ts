@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { createHttpApp, startService, StartupError } from '../../../runtime/index.js';
+import { createHttpApp, startService, StartupError } from '../../support/runtime.js';
 import { captureLogger, schemas, testSettings, usersDefinition, usersHost } from './fixtures.js';
 
 /** GET over a given agent (keep-alive), resolving with status, headers and parsed body. */

@@ -9,7 +9,7 @@ import { serviceNames } from '../../../generator/naming/index.js';
 import {
   createGrpcTransport, createHttpTransport, isMeshError, startStack, type ClientTransport, type DevStack, type RunningStack,
   type SchemaRegistry, type ServiceDefinition,
-} from '../../../runtime/index.js';
+} from '../../support/runtime.js';
 import type { TempProject } from '../../support/project.js';
 import type { EndpointPlan, SpecPlan } from '../arbitraries/plan.js';
 import { sampleOf, typeOf, type Sample } from '../arbitraries/samples.js';

@@ -71,7 +71,7 @@ describe('emitGateway', () => {
     const routes = emitGateway(model(), options).find((f) => f.path === 'gateway/routes.ts');
     expect(routes?.content).toBe(
       [
-        "import type { GatewayConfig } from 'meshspec/runtime';",
+        "import type { GatewayConfig } from 'meshspec/runtime/gateway';",
         '',
         'export const gatewayConfig: GatewayConfig = {',
         "  mesh: 'shop',",
@@ -97,7 +97,7 @@ describe('emitGateway', () => {
     const main = emitGateway(model(), options).find((f) => f.path === 'gateway/main.ts');
     expect(main?.content).toBe(
       [
-        "import { runGateway } from 'meshspec/runtime';",
+        "import { runGateway } from 'meshspec/runtime/gateway';",
         "import { gatewayConfig } from './routes.js';",
         '',
         'await runGateway(gatewayConfig);',

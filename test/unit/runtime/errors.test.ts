@@ -2,7 +2,7 @@
 // one table (common/errors.ts runtimeErrorStatus), which the generator also reads.
 import { describe, expect, it } from 'vitest';
 import { runtimeErrorStatus } from '../../../common/errors.js';
-import * as runtime from '../../../runtime/index.js';
+import * as runtime from '../../support/runtime.js';
 
 const construct: Record<keyof typeof runtimeErrorStatus, () => runtime.MeshError> = {
   ValidationFailed: () => new runtime.ValidationFailed('invalid input: /a must be integer', [{ path: '/a', message: 'must be integer' }]),

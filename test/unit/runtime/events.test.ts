@@ -11,7 +11,7 @@ import {
   type EventCatalog,
   type SchemaRegistry,
   type ServiceDefinition,
-} from '../../../runtime/index.js';
+} from '../../support/runtime.js';
 
 const schemas: SchemaRegistry = {
   $id: 'https://meshspec.test/schemas/events',

@@ -12,7 +12,7 @@ import {
   type InvocationMeta,
   type SchemaRegistry,
   type ServiceDefinition,
-} from '../../../runtime/index.js';
+} from '../../support/runtime.js';
 
 const schemas: SchemaRegistry = {
   $id: 'https://meshspec.test/schemas/invoke',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, createMemoryBus, UnprocessableEvent, type EventEnvelope } from '../../../runtime/index.js';
+import { createLogger, createMemoryBus, UnprocessableEvent, type EventEnvelope } from '../../support/runtime.js';
 
 const logger = createLogger({ service: 'bus', level: 'silent' });
 let n = 0;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { callerFrom, deadlineFrom, encodeCaller, requestIdFrom } from '../../../runtime/http/headers.js';
 import { bySpecificity, toExpressPath } from '../../../runtime/http/params.js';
 import { formatLine } from '../../../runtime/logging/index.js';
-import { createLogger, createPrefixedDestination, resolveGrpcAddress, resolveHttpOrigin, settingsFromEnv } from '../../../runtime/index.js';
+import { createLogger, createPrefixedDestination, resolveGrpcAddress, resolveHttpOrigin, settingsFromEnv } from '../../support/runtime.js';
 
 describe('discovery', () => {
   it('uses the spec port on 127.0.0.1 by default', () => {

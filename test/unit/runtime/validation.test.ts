@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createValidators, describeIssues, type SchemaRegistry } from '../../../runtime/index.js';
+import { createValidators, describeIssues, type SchemaRegistry } from '../../support/runtime.js';
 
 const schemas: SchemaRegistry = {
   $id: 'https://meshspec.test/schemas/validation',

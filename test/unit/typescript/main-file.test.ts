@@ -7,7 +7,7 @@ describe('<svc>/main.ts', () => {
     model.runtime = { bodyLimitBytes: 2048, shutdownGraceMs: 750 };
     expect(emitted('users/main.ts', model)).toBe(
       [
-        "import { runServices } from 'meshspec/runtime';",
+        "import { runServices } from 'meshspec/runtime/host';",
         "import { usersHost } from './host.js';",
         '',
         "// The spec's runtime settings are defaults: BODY_LIMIT and SHUTDOWN_GRACE in the environment win.",

@@ -4,7 +4,7 @@ import { emitted, fixtureModel } from './fixture.js';
 describe('stack.ts', () => {
   it('lists every host factory and no gateway when the mesh has none', () => {
     const text = emitted('stack.ts');
-    expect(text).toContain("import type { DevStack } from 'meshspec/runtime';\n");
+    expect(text).toContain("import type { DevStack } from 'meshspec/runtime/dev';\n");
     expect(text).toContain("import { ordersHost } from './orders/host.js';\nimport { usersHost } from './users/host.js';\n");
     expect(text).toContain(
       "export const stack: DevStack = {\n  mesh: 'shop',\n  services: [ordersHost, usersHost],\n  gateway: null,\n" +

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Builds the package: the runtime, the generator and what they share, compiled to JavaScript with
+// declaration files in dist/, and the JSON Schema published beside them for editors. Runs before
+// `npm pack` and after `npm ci` (the prepare script); inside this repository the CLI, tsc, tsx and
+// vitest all work from the TypeScript sources, so nothing here has to run to develop meshspec.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
+const schema = path.join(root, 'generator/language/schema/meshspec.schema.json');
+
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+try {
+  execFileSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+} catch {
+  // tsc has printed its errors.
+  console.error('build failed: the TypeScript errors above must be fixed');
+  process.exit(1);
+}
+// The generator reads the schema next to its own module; editors read it at dist/meshspec.schema.json.
+mkdirSync(path.join(dist, 'generator/language/schema'), { recursive: true });
+copyFileSync(schema, path.join(dist, 'generator/language/schema/meshspec.schema.json'));
+copyFileSync(schema, path.join(dist, 'meshspec.schema.json'));
