@@ -97,7 +97,7 @@ export async function http(url: string, init: { method?: string; body?: unknown;
   const response = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
     headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+    ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
     signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
   });
   const text = await response.text();

@@ -43,6 +43,24 @@ function relativeImports(file: string): string[] {
   return found.map((spec) => path.resolve(path.dirname(file), spec));
 }
 
+/** Package specifiers (value imports, not `import type`) loaded by a module and everything it imports, transitively. */
+function packagesLoadedBy(entry: string): string[] {
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from\s+'([^']+)'/gms)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts'));
+      else packages.add(spec);
+    }
+  };
+  visit(entry);
+  return [...packages].sort();
+}
+
 describe('architecture', () => {
   const files = [...sources('generator'), ...sources('runtime'), ...sources('common')];
 
@@ -65,6 +83,15 @@ describe('architecture', () => {
       }
     }
     expect(violations).toEqual([]);
+  });
+
+  it('keeps the runtime core (meshspec/runtime) free of server, client, broker, logger and validator libraries', () => {
+    // A module that only needs an error class imports the core: what it loads is what this closure
+    // holds. The features load their libraries behind their own subpaths (meshspec/runtime/http, ...).
+    const packages = packagesLoadedBy(path.join(repoRoot, 'runtime/index.ts'));
+    expect(packages.filter((p) => !p.startsWith('node:'))).toEqual([]);
+    // The check sees packages: the HTTP feature's closure holds Express and undici.
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/http/index.ts'))).toEqual(expect.arrayContaining(['express', 'undici']));
   });
 
   it('would report an edge against the layout', () => {

@@ -14,7 +14,7 @@ export interface Explanation {
   offset: number;
   message: string;
   /** The text with this mistake repaired, to look for the next one; absent when the rest cannot be trusted. */
-  repaired?: string;
+  repaired?: string | undefined;
   /** The parser read on past this error by itself: the errors after it are worth explaining as they are. */
   recovered?: boolean;
   /** The mistake is a line's indentation. */

@@ -59,7 +59,7 @@ export function readYaml(text: string): YamlReading {
       }
       visit(doc, {
         Pair(_, pair) {
-          if (isCollection(pair.key)) report((pair.key as { range?: [number] }).range?.[0] ?? 0, 'a key must be a name, not a list or a map');
+          if (isCollection(pair.key)) report(pair.key.range?.[0] ?? 0, 'a key must be a name, not a list or a map');
         },
       });
       for (const split of findSplitValues(doc, source)) {

@@ -7,7 +7,7 @@ import { createHttpApp, startService, StartupError } from '../../support/runtime
 import { captureLogger, schemas, testSettings, usersDefinition, usersHost } from './fixtures.js';
 
 /** GET over a given agent (keep-alive), resolving with status, headers and parsed body. */
-function get(port: number, path: string, agent?: Agent): Promise<{ status: number; connection?: string; body: unknown }> {
+function get(port: number, path: string, agent?: Agent): Promise<{ status: number; connection: string | undefined; body: unknown }> {
   return new Promise((resolve, reject) => {
     request({ host: '127.0.0.1', port, path, agent }, (res) => {
       let text = '';
