@@ -1,13 +1,14 @@
 // Editor support as a user gets it: the real yaml-language-server over stdio, a project whose spec
 // files start with the schema line `meshspec init` writes, and the schema where the published package
 // puts it (node_modules/meshspec/dist/meshspec.schema.json). Completions, hover text and diagnostics
-// come from that schema; a file without the line gets none of them (the control).
+// come from that schema; a file without the line gets none of them (the control). The `yaml.schemas`
+// setting the README shows as the alternative to the line is checked too.
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startYamlLanguageServer, type LanguageServer } from '../../support/language-server.js';
+import { startYamlLanguageServer, type LanguageServer, type Settings } from '../../support/language-server.js';
 import { repoRoot } from '../../support/project.js';
 
 const schemaSource = path.join(repoRoot, 'generator/language/schema/meshspec.schema.json');
@@ -21,7 +22,7 @@ const CURSOR = '<|>';
 const TIMEOUT_MS = 10_000;
 
 /** The settings an editor sends: the features on, and no catalogue download from the network. */
-const settings = {
+const editorSettings = {
   yaml: {
     validate: true,
     hover: true,
@@ -64,8 +65,8 @@ function described(pointer: string): string {
   return description;
 }
 
-/** Writes `relative` into the project and opens it in the server; returns its URI and the cursor's position. */
-async function open(relative: string, textWithCursor: string): Promise<{ uri: string; cursor: Position }> {
+/** Writes `relative` into the project and opens it in the server (`to`); returns its URI and the cursor's position. */
+async function open(relative: string, textWithCursor: string, to: LanguageServer = server): Promise<{ uri: string; cursor: Position }> {
   const at = textWithCursor.indexOf(CURSOR);
   const text = textWithCursor.replace(CURSOR, '');
   const before = textWithCursor.slice(0, Math.max(at, 0)).split('\n');
@@ -74,7 +75,7 @@ async function open(relative: string, textWithCursor: string): Promise<{ uri: st
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, text);
   const uri = pathToFileURL(file).href;
-  server.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: ++version, text } });
+  to.notify('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: ++version, text } });
   return { uri, cursor };
 }
 
@@ -86,8 +87,8 @@ function keyPosition(text: string, key: string): Position {
   return { line, character: lines[line]!.indexOf(key) + 1 };
 }
 
-async function completionLabels(uri: string, position: Position): Promise<string[]> {
-  const answer = await server.request<CompletionItem[] | { items: CompletionItem[] }>(
+async function completionLabels(uri: string, position: Position, from: LanguageServer = server): Promise<string[]> {
+  const answer = await from.request<CompletionItem[] | { items: CompletionItem[] }>(
     'textDocument/completion',
     { textDocument: { uri }, position },
     TIMEOUT_MS,
@@ -115,35 +116,45 @@ async function exampleWithPublishedModeline(relative: string, modeline: string):
   return [modeline, ...rest].join('\n');
 }
 
+/** Starts the server on the project as an editor does: initialize, then answer its settings pull. */
+async function startSession(settings: Settings): Promise<LanguageServer> {
+  const started = startYamlLanguageServer(settings, root);
+  const rootUri = pathToFileURL(root).href;
+  try {
+    await started.request(
+      'initialize',
+      {
+        processId: process.pid,
+        rootUri,
+        workspaceFolders: [{ uri: rootUri, name: 'project' }],
+        capabilities: {
+          workspace: { configuration: true, workspaceFolders: true },
+          textDocument: {
+            completion: { completionItem: { snippetSupport: true } },
+            hover: { contentFormat: ['markdown', 'plaintext'] },
+            publishDiagnostics: {},
+          },
+        },
+      },
+      TIMEOUT_MS,
+    );
+    started.notify('initialized', {});
+    // The server pulls its settings after `initialized`; documents opened before would see its defaults.
+    await started.waitForRequest('workspace/configuration', TIMEOUT_MS);
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return started;
+}
+
 beforeAll(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'meshspec-editor-'));
   await mkdir(path.join(root, 'spec/services'), { recursive: true });
   await mkdir(path.dirname(path.join(root, PUBLISHED_SCHEMA)), { recursive: true });
   await copyFile(schemaSource, path.join(root, PUBLISHED_SCHEMA));
   schema = JSON.parse(await readFile(schemaSource, 'utf8'));
-
-  server = startYamlLanguageServer(settings, root);
-  const rootUri = pathToFileURL(root).href;
-  await server.request(
-    'initialize',
-    {
-      processId: process.pid,
-      rootUri,
-      workspaceFolders: [{ uri: rootUri, name: 'project' }],
-      capabilities: {
-        workspace: { configuration: true, workspaceFolders: true },
-        textDocument: {
-          completion: { completionItem: { snippetSupport: true } },
-          hover: { contentFormat: ['markdown', 'plaintext'] },
-          publishDiagnostics: {},
-        },
-      },
-    },
-    TIMEOUT_MS,
-  );
-  server.notify('initialized', {});
-  // The server pulls its settings after `initialized`; documents opened before would see its defaults.
-  await server.waitForRequest('workspace/configuration', TIMEOUT_MS);
+  server = await startSession(editorSettings);
 });
 
 afterAll(async () => {
@@ -265,6 +276,28 @@ describe('yaml-language-server with the published meshspec schema', () => {
       // The same file, validated by the same server, with one key the schema does not know.
       const broken = await open('spec/services/example-users-broken.yaml', usersText.replace('\nservice:', '\nowner: ada\nservice:'));
       expect((await diagnosticsFor(broken.uri)).map((d) => d.message)).toEqual([expect.stringMatching(/owner.*not allowed/)]);
+    });
+  });
+
+  describe('the yaml.schemas setting instead of the schema line', () => {
+    // What the README shows for VS Code's settings.json and for other editors: the published schema,
+    // relative to the workspace root, for every YAML file under spec/.
+    let mapped: LanguageServer;
+    beforeAll(async () => {
+      mapped = await startSession({
+        yaml: { ...editorSettings.yaml, schemas: { [`./${PUBLISHED_SCHEMA}`]: 'spec/**/*.yaml' } },
+      });
+    });
+    afterAll(async () => {
+      await mapped?.stop();
+    });
+
+    it('applies the schema to spec files without the line, and not to other YAML files', async () => {
+      const text = `service: users\nports: { http: 3001 }\n${CURSOR}\n`;
+      const inSpec = await open('spec/services/mapped.yaml', text, mapped);
+      const elsewhere = await open('config/other.yaml', text, mapped);
+      expect(await completionLabels(inSpec.uri, inSpec.cursor, mapped)).toEqual(expect.arrayContaining(['endpoints', 'types']));
+      expect(await completionLabels(elsewhere.uri, elsewhere.cursor, mapped)).not.toContain('endpoints');
     });
   });
 });
