@@ -4,8 +4,14 @@ import { defaultLayout } from '../naming/index.js';
 import { UsageError } from './usage-error.js';
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string) {
+  return parseWithPositionals(args, options, usage, false).values;
+}
+
+/** Like parse, for a command that also takes positional arguments (`init [DIR]`). */
+export function parseWithPositionals<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string, allowPositionals = true) {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+    const { values, positionals } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+    return { values, positionals };
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${usage}`);
   }
