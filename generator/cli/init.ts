@@ -79,7 +79,8 @@ export async function initCommand(args: string[]): Promise<number> {
     const outcome = await runInstall(root);
     if ('error' in outcome || outcome.code !== 0) {
       const why = 'error' in outcome ? outcome.error : `exit code ${outcome.code}`;
-      complain(`${INSTALL_COMMAND} failed (${why}); the project's files are written: fix the problem above and run \`${INSTALL_COMMAND}\` in ${shown}`);
+      const where = root === process.cwd() ? '' : ` in ${shown}`;
+      complain(`${INSTALL_COMMAND} failed (${why}); the project's files are written: fix the problem above and run \`${INSTALL_COMMAND}\`${where}`);
       return 1;
     }
   }
@@ -97,7 +98,7 @@ function report(plan: InitPlan): void {
       addedDependencies.length > 0 ? `added ${addedDependencies.join(', ')}` : '',
       typeWas !== null ? `"type": "module" (was ${typeWas === undefined ? 'unset' : JSON.stringify(typeWas)}: generated code is ES modules; a .js file of yours that uses require() needs the .cjs extension now)` : '',
     ].filter((part) => part !== '');
-    say(added.length > 0 ? `updated  package.json: ${added.join('; ')}` : 'kept     package.json (it has everything meshspec needs)');
+    say(added.length > 0 ? `updated  package.json: ${added.join('; ')}` : 'kept     package.json (nothing to add)');
     for (const skipped of skippedScripts) {
       say(`skipped  script "${skipped.name}": package.json's runs \`${skipped.theirs}\`; meshspec's would run \`${skipped.ours}\``);
     }

@@ -19,8 +19,8 @@ const allowed: Record<string, readonly string[]> = {
   'generator/pipeline': ['generator/language', 'generator/model', 'generator/naming', 'common'],
   'generator/layout-error': [],
   'generator/generate': ['generator/layout-error', 'generator/pipeline', 'generator/emit', 'generator/hooks', 'generator/writer', 'generator/model', 'generator/language', 'generator/naming'],
-  // Scaffolding a project writes through the writer; the CLI runs generate after it.
-  'generator/init': ['generator/writer'],
+  // Scaffolding a project names files as the generator does and writes through the writer; the CLI runs generate after it.
+  'generator/init': ['generator/naming', 'generator/writer'],
   'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/init', 'generator/language', 'generator/naming', 'runtime'],
   runtime: ['common'],
 };
