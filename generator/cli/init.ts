@@ -1,3 +1,5 @@
+// `meshspec init [DIR]`: plans the project (refusing before anything is written), writes it, runs
+// generate in-process, then npm install, and prints the next steps.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { generate } from '../generate.js';

@@ -66,6 +66,17 @@ describe('meshspec init usage', () => {
   });
 });
 
+describe('meshspec init where it cannot write', () => {
+  it('says so, exits 1 and leaves nothing behind', async () => {
+    await writeFile(path.join(root, 'notes.txt'), 'hello\n');
+    const run = await runInit(path.join(root, 'notes.txt', 'app'), '--no-install'); // a folder inside a file
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^meshspec: cannot write in .*notes\.txt\/app: .*ENOTDIR.*; nothing was written\n$/);
+    expect(run.stderr).not.toMatch(STACK_FRAME);
+    expect([...(await filesIn(root)).keys()]).toEqual(['notes.txt']);
+  });
+});
+
 describe('meshspec init as a command', () => {
   it('scaffolds the current folder by default, and the next steps need no cd', async () => {
     const child = start([path.join(repoRoot, 'bin/meshspec.js'), 'init', '--no-install'], {}, root);
