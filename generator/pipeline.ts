@@ -8,9 +8,9 @@ import { checkSemantics } from './language/semantic/index.js';
 import { buildModel } from './model/build.js';
 import { checkExamples } from './model/examples.js';
 import type { MeshModel } from './model/types.js';
-import { meshspecPackage } from './package.js';
+import { findMeshspecPackage } from './package.js';
 
-export const generatorVersion: string = meshspecPackage().version;
+export const generatorVersion: string = findMeshspecPackage().version;
 
 export interface CompileResult {
   /** Null when any error was found. */

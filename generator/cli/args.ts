@@ -7,8 +7,19 @@ import { UsageError } from './usage-error.js';
 export type OptionValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, usage: string): OptionValues {
+  return parseWithPositionals(args, options, usage, false).values;
+}
+
+/** Like parse, for a command that also takes positional arguments (`init [DIR]`). */
+export function parseWithPositionals<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  usage: string,
+  allowPositionals = true,
+): { values: OptionValues; positionals: string[] } {
   try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false }).values;
+    const { values, positionals } = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
+    return { values, positionals };
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n\n${usage}`);
   }

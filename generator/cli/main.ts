@@ -1,4 +1,4 @@
-// Entry of the `meshspec` command: dispatches to validate, generate and dev.
+// Entry of the `meshspec` command: dispatches to init, validate, generate and dev.
 import { generatorVersion } from '../pipeline.js';
 import { complain, say } from './output.js';
 import { LayoutError } from '../layout-error.js';
@@ -9,6 +9,7 @@ const usage = `meshspec ${generatorVersion}: one YAML spec in, a typed, resilien
 Usage: meshspec <command> [options]
 
 Commands:
+  init       start a project: package.json, tsconfig.json, a starter spec, its hook and a test
   validate   check the spec and report every problem with file:line:col
   generate   generate code, protos, OpenAPI and manifests from the spec (--check to verify only)
   dev        regenerate and run the whole stack on this machine
@@ -17,6 +18,7 @@ Run \`meshspec <command> --help\` for a command's options.`;
 
 // Loaded on demand: `validate` need not load the emitters (and ts-morph), which take most of the start-up.
 const commands: Record<string, () => Promise<(args: string[]) => Promise<number>>> = {
+  init: async () => (await import('./init.js')).initCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
   generate: async () => (await import('./generate.js')).generateCommand,
   dev: async () => (await import('./dev.js')).devCommand,

@@ -1,7 +1,7 @@
 // The folder layout is the architecture: dependencies point one way, language -> model -> emit ->
 // writer, with generator/naming and common/ neutral, and the runtime never importing the generator.
 // This reads every import of the repository's own modules and fails on an edge the layout forbids.
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/project.js';
@@ -16,10 +16,14 @@ const allowed: Record<string, readonly string[]> = {
   'generator/hooks': ['generator/model', 'generator/naming', 'common'],
   'generator/writer': ['generator/emit'],
   // The pipeline wires the stages together; the CLI prints what it returns and runs the dev stack.
-  'generator/pipeline': ['generator/language', 'generator/model', 'generator/naming', 'common'],
+  'generator/pipeline': ['generator/language', 'generator/model', 'generator/naming', 'generator/package', 'common'],
+  // meshspec's own package.json: its version and root, read by the pipeline and by init.
+  'generator/package': [],
   'generator/layout-error': [],
   'generator/generate': ['generator/layout-error', 'generator/pipeline', 'generator/emit', 'generator/hooks', 'generator/writer', 'generator/model', 'generator/language', 'generator/naming'],
-  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/language', 'generator/naming', 'runtime'],
+  // Scaffolding a project names files as the generator does and writes through the writer; the CLI runs generate after it.
+  'generator/init': ['generator/naming', 'generator/writer', 'generator/package'],
+  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/init', 'generator/package', 'generator/language', 'generator/naming', 'runtime'],
   runtime: ['common'],
 };
 
@@ -36,11 +40,15 @@ function sources(dir: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-/** Relative module specifiers of `import`/`export ... from` and dynamic `import()` in a file. */
+/**
+ * Relative module specifiers of `import`/`export ... from` and dynamic `import()` in a file, that
+ * name a module of the repository: an import inside a template string (the files `init` writes)
+ * names a file of the project being written, not one here.
+ */
 function relativeImports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const found = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
-  return found.map((spec) => path.resolve(path.dirname(file), spec));
+  return found.map((spec) => path.resolve(path.dirname(file), spec)).filter((target) => existsSync(target.replace(/\.js$/, '.ts')) || existsSync(target));
 }
 
 /** Package specifiers (value imports, not `import type`) loaded by a module and everything it imports, transitively. */

@@ -1,0 +1,24 @@
+// The npm scripts of a meshspec project. `test` is what CI runs: the type-check, the check that
+// generated/ matches the spec, then the project's own tests.
+
+/** Script name -> command, in the order they are added to package.json. */
+export const projectScripts: Readonly<Record<string, string>> = {
+  dev: 'meshspec dev',
+  generate: 'meshspec generate',
+  typecheck: 'tsc --noEmit',
+  test: 'npm run typecheck && meshspec generate --check && vitest run',
+  // tsc emits no .proto files, and a gRPC service loads its .proto next to its definition at run time.
+  build: "tsc -p tsconfig.build.json && node -e \"fs.existsSync('generated/proto') && fs.cpSync('generated/proto', 'dist/generated/proto', { recursive: true })\"",
+};
+
+/**
+ * What the next steps show for a script the project kept with another command: the same work,
+ * spelled out, since `npm run <name>` would run the project's own.
+ */
+export const scriptsSpelledOut: Readonly<Record<string, string>> = {
+  dev: 'npx meshspec dev',
+  test: 'npx tsc --noEmit && npx meshspec generate --check && npx vitest run',
+};
+
+/** The tools the scripts run besides meshspec, at the ranges meshspec itself is developed with. */
+export const projectDevTools = ['@types/node', 'typescript', 'vitest'] as const;
