@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Builds the package: the runtime, the generator and what they share, compiled to JavaScript with
 // declaration files in dist/, and the JSON Schema published beside them for editors. Runs before
-// `npm pack` and after `npm ci` (the prepare script); inside this repository the CLI, tsc, tsx and
-// vitest all work from the TypeScript sources, so nothing here has to run to develop meshspec.
+// `npm pack` (prepack) and first in `npm test`, whose package tests install what it builds. Inside
+// this repository the CLI, tsc, tsx and vitest work from the TypeScript sources, so developing
+// meshspec needs no build.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

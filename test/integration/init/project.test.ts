@@ -50,7 +50,7 @@ describe('the starter project', () => {
     // The clean run covered the project's files and meshspec's, resolved through node_modules.
     const listed = (await tool(project.root, 'typescript/bin/tsc', '--listFilesOnly', '-p', 'tsconfig.json')).output.split('\n');
     for (const file of ['hooks/greeter.ts', 'test/greeter.test.ts', 'generated/greeter/main.ts', 'generated/stack.ts']) expect(listed).toContain(project.file(file));
-    expect(listed).toContain(path.join(repoRoot, 'runtime/index.ts'));
+    expect(listed).toContain(path.join(repoRoot, 'dist/runtime/index.d.ts'));
   }, 120_000);
 
   it('passes its own test', async () => {

@@ -1,0 +1,167 @@
+// The package as a new user meets it: `npm pack`, installed with npm into an empty folder outside
+// this repository; then `meshspec init`, the project's own scripts, `meshspec dev` answering through
+// the gateway, and a spec change that brings a stub. Then the same with `init --example shop` and
+// the README's tour. Nothing resolves to this repository's sources: the project sees only the tarball.
+import { appendFile, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { start, type Child } from '../support/processes.js';
+import { command, emptyFolder, packTarball } from '../support/package.js';
+
+let tarball: { file: string; bytes: number; files: string[] };
+const folders: string[] = [];
+const children: Child[] = [];
+
+beforeAll(async () => {
+  tarball = await packTarball();
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.all(children.map((c) => c.stop('SIGTERM')));
+  await Promise.all([path.dirname(tarball?.file ?? ''), ...folders].filter(Boolean).map((f) => rm(f, { recursive: true, force: true })));
+});
+
+/** An empty folder outside the repository with the tarball installed, as `npm install <tarball>` leaves it. */
+async function installedInto(name: string): Promise<string> {
+  const folder = await emptyFolder(name);
+  folders.push(folder);
+  const installed = await command(folder, 'npm', ['install', tarball.file]);
+  expect(installed.output).not.toMatch(/npm error/);
+  expect(installed.code).toBe(0);
+  return folder;
+}
+
+const meshspec = (folder: string, ...args: string[]) => command(folder, path.join(folder, 'node_modules/.bin/meshspec'), args);
+const npm = (folder: string, ...args: string[]) => command(folder, 'npm', args);
+
+/** `meshspec dev --free-ports` in `folder`, ready: the gateway's URL from its banner. */
+async function dev(folder: string): Promise<{ child: Child; gateway: string }> {
+  const child = start([path.join(folder, 'node_modules/.bin/meshspec'), 'dev', '--free-ports'], {}, folder);
+  children.push(child);
+  await child.waitFor(/Ctrl-C to stop/, 90_000);
+  const gateway = /^\s+gateway\s+(http:\/\/\S+)/m.exec(child.output())?.[1];
+  expect(gateway).toBeTruthy();
+  return { child, gateway: gateway! };
+}
+
+async function json(url: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('the tarball', () => {
+  it('ships the command, the built runtime with declarations and the example, and no TypeScript sources', () => {
+    const files = tarball.files;
+    expect(files).toContain('bin/meshspec.js');
+    expect(files).toContain('dist/meshspec.schema.json');
+    for (const feature of ['', '/host', '/http', '/grpc', '/gateway', '/bus', '/dev', '/validation', '/logging', '/discovery']) {
+      expect(files).toContain(`dist/runtime${feature}/index.js`);
+      expect(files).toContain(`dist/runtime${feature}/index.d.ts`);
+    }
+    expect(files).toContain('spec/mesh.yaml');
+    expect(files).toContain('hooks/orders.ts');
+    // TypeScript only as declarations, and the example's hooks a user copies with init --example.
+    expect(files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('hooks/'))).toEqual([]);
+    expect(files.some((f) => f.startsWith('test/') || f.startsWith('bench/') || f.startsWith('generated/'))).toBe(false);
+  });
+});
+
+describe('a new project from the tarball: meshspec init', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await installedInto('starter');
+  }, 180_000);
+
+  it('scaffolds, installs and generates', async () => {
+    const init = await meshspec(folder, 'init');
+    expect(init.output).not.toMatch(/\n\s+at /); // no stack trace
+    expect(init.code).toBe(0);
+    const manifest = JSON.parse(await readFile(path.join(folder, 'package.json'), 'utf8'));
+    // The tarball the user installed stays the dependency; init added its scripts and tools.
+    expect(manifest.dependencies.meshspec).toMatch(/^file:/);
+    expect(Object.keys(manifest.scripts)).toEqual(expect.arrayContaining(['dev', 'generate', 'test', 'build']));
+    expect(manifest.type).toBe('module');
+    expect(await readFile(path.join(folder, 'spec/services/greeter.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/\.\.\/node_modules\/meshspec\/dist\/meshspec\.schema\.json\n/,
+    );
+  }, 240_000);
+
+  it('runs the project\'s own npm scripts: generate, and test (type-check, generate --check, its tests)', async () => {
+    const generate = await npm(folder, 'run', 'generate');
+    expect(generate.code).toBe(0);
+    const test = await npm(folder, 'test');
+    expect(test.output).toMatch(/Tests +\d+ passed/);
+    expect(test.code).toBe(0);
+  }, 240_000);
+
+  it('type-checks against the package\'s declarations under the strictest settings, libraries included', async () => {
+    const tsc = path.join(folder, 'node_modules/typescript/bin/tsc');
+    const strict = await command(folder, process.execPath, [tsc, '--noEmit', '-p', 'tsconfig.json', '--skipLibCheck', 'false', '--noPropertyAccessFromIndexSignature']);
+    expect(strict.output).toBe('');
+    const listed = (await command(folder, process.execPath, [tsc, '--listFilesOnly', '-p', 'tsconfig.json'])).output.split('\n');
+    // meshspec arrives as declarations: no runtime source is compiled by the consumer.
+    expect(listed.filter((f) => f.includes('node_modules/meshspec/'))).not.toEqual([]);
+    expect(listed.filter((f) => f.includes('node_modules/meshspec/') && !f.endsWith('.d.ts'))).toEqual([]);
+  }, 120_000);
+
+  it('answers the starter endpoint through the gateway, and a new endpoint in the spec brings its stub', async () => {
+    const { child, gateway } = await dev(folder);
+    const hello = await json(`${gateway}/api/v1/greetings/Ada`);
+    expect(hello).toEqual({ status: 200, body: { message: 'Hello, Ada!' } });
+    expect(await child.stop('SIGINT')).toBe(0);
+
+    await appendFile(
+      path.join(folder, 'spec/services/greeter.yaml'),
+      '  farewell:\n    http: GET /farewells/{name}\n    output: Greeting\n',
+    );
+    const regenerate = await npm(folder, 'run', 'generate');
+    expect(regenerate.output).toMatch(/farewell/);
+    expect(regenerate.code).toBe(0);
+    const hook = await readFile(path.join(folder, 'hooks/greeter.ts'), 'utf8');
+    expect(hook).toMatch(/farewell\(/);
+    expect(hook).toMatch(/NotImplemented/);
+    const typecheck = await npm(folder, 'run', 'typecheck');
+    expect(typecheck.code).toBe(0);
+
+    const again = await dev(folder);
+    expect((await json(`${again.gateway}/api/v1/greetings/Ada`)).status).toBe(200);
+    const stub = await json(`${again.gateway}/api/v1/farewells/Ada`);
+    expect(stub.status).toBe(501);
+    expect(stub.body.error.code).toBe('NotImplemented');
+  }, 240_000);
+});
+
+describe('the example shop from the tarball: meshspec init --example shop, and the README tour', () => {
+  let folder: string;
+  let gateway: string;
+  beforeAll(async () => {
+    folder = await installedInto('shop');
+    const init = await meshspec(folder, 'init', '--example', 'shop');
+    expect(init.code).toBe(0);
+    const test = await npm(folder, 'test');
+    expect(test.code).toBe(0);
+    ({ gateway } = await dev(folder));
+  }, 420_000);
+
+  it('creates a user, orders (over HTTP and gRPC), pays, and the order is confirmed by an event', async () => {
+    const user = await json(`${gateway}/api/v1/users`, { email: 'ada@example.com', name: 'Ada' });
+    expect(user.status).toBe(201);
+    const products = await json(`${gateway}/api/v1/products`);
+    expect(products.body.map((p: { id: string }) => p.id)).toContain('sku-keyboard');
+    const order = await json(`${gateway}/api/v1/orders`, { userId: user.body.id, items: [{ productId: 'sku-keyboard', quantity: 1 }] });
+    expect(order.status).toBe(201);
+    expect(order.body.status).toBe('pending');
+    const payment = await json(`${gateway}/api/v1/payments`, { orderId: order.body.id, amount: order.body.totalAmount, cardToken: 'tok_visa' });
+    expect(payment.status).toBe(201);
+    let status = '';
+    for (let i = 0; i < 100 && status !== 'confirmed'; i++) {
+      status = (await json(`${gateway}/api/v1/orders/${order.body.id}`)).body.status;
+      if (status !== 'confirmed') await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(status).toBe('confirmed');
+    const invalid = await json(`${gateway}/api/v1/users`, { email: 'nope' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('ValidationFailed');
+  });
+});
