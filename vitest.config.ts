@@ -13,7 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
-    // End-to-end tests start real servers on fixed ports: keep files from running them at once.
+    // Every server a test starts takes a free port, so files run side by side, and beside `npm start`.
     fileParallelism: true,
     maxWorkers: 2,
     testTimeout: 30_000,

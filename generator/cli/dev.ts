@@ -6,7 +6,7 @@ import { layoutFrom, layoutOptions, parse } from './args.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
 import { enableTypeScriptImports } from './typescript-loader.js';
 
-export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR]
+export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR] [--free-ports]
 
 Regenerates, then runs the whole stack on this machine with embedded defaults: every service on
 its ports (HTTP and gRPC), an in-memory event bus, and the gateway. Logs are prefixed by service.
@@ -16,10 +16,12 @@ Options:
   --spec DIR    spec folder (default: spec)
   --out DIR     output folder (default: generated)
   --hooks DIR   folder of your hook files (default: hooks)
+  --free-ports  every service (HTTP and gRPC) and the gateway listen on free ports instead of the
+                spec's, so a second stack runs beside the first; the banner prints the URLs
   -h, --help    show this help`;
 
 export async function devCommand(args: string[]): Promise<number> {
-  const values = parse(args, layoutOptions, devUsage);
+  const values = parse(args, { ...layoutOptions, 'free-ports': { type: 'boolean', default: false } }, devUsage);
   if (values.help) return say(devUsage), 0;
   const result = await generate({ ...layoutFrom(values), check: false });
   const { errors } = printDiagnostics(result.diagnostics);
@@ -45,10 +47,17 @@ export async function devCommand(args: string[]): Promise<number> {
   const { model } = result;
   // runStack keeps the process alive until Ctrl-C / SIGTERM, then exits by itself.
   await runStack(stack, {
+    ...(values['free-ports'] ? freePorts(model.services) : {}),
     meshFile: model.meshFile,
     specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
   });
   return 0;
+}
+
+/** Port 0 (any free port) for every listener the spec gives a port: HTTP, gRPC where declared, the gateway. */
+function freePorts(services: readonly { name: string; ports: { grpc: number | null } }[]) {
+  const ports = Object.fromEntries(services.map((s) => [s.name, { http: 0, grpc: s.ports.grpc === null ? null : 0 }]));
+  return { ports, gatewayPort: 0 };
 }
 
 /** The error's message plus the first place in the project's own files (not the runtime's or a library's). */

@@ -81,14 +81,38 @@ export function meshspecIn(cwd: string, ...args: string[]): Child {
 
 /** A TCP port that was free a moment ago. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
+  return (await freePorts(1))[0]!;
+}
+
+/**
+ * `count` distinct TCP ports that were free a moment ago: all are held until the last one is bound,
+ * so the system cannot hand out the same port twice.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.once('error', reject);
+            server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
+  }
+}
+
+/**
+ * The URL `meshspec dev` printed for `name` (`gateway` or a service) in its start-up banner, which
+ * names the ports the stack actually listens on (with `--free-ports`, not the spec's).
+ */
+export function bannerUrl(output: string, name: string): string {
+  const line = new RegExp(`^\\s+${name}\\s+(http://\\S+)`, 'm').exec(output);
+  if (!line) throw new Error(`no URL for ${name} in the banner; output:\n${output}`);
+  return line[1]!;
 }
 
 /** JSON over HTTP with a hard timeout, so that a hang fails the test instead of stalling it. */
@@ -106,8 +130,8 @@ export async function http(url: string, init: { method?: string; body?: unknown;
   return { status: response.status, headers: response.headers, body, ms: Date.now() - started };
 }
 
-/** Polls `probe` until it returns true. */
-export async function eventually(probe: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
+/** Polls `probe` until it returns true; `timeoutMs` only turns a hang into a failure, so it is generous. */
+export async function eventually(probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await probe()) return;

@@ -83,7 +83,7 @@ export interface TestGateway {
   readonly port: number;
   readonly gateway: Gateway;
   readonly logs: LogLine[];
-  /** The access line of `requestId`, waiting a little for it (it is written when the response closes). */
+  /** The access line of `requestId`, waiting for it (it is written when the response closes). */
   logOf(requestId: string): Promise<LogLine>;
 }
 
@@ -91,7 +91,7 @@ export interface TestGateway {
 export async function startGateway(
   routes: { prefix: string; service: string; rewrite?: string }[],
   origins: Record<string, string>,
-  overrides: Partial<Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes'>> = {},
+  overrides: Partial<Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes'> & { shutdownGraceMs: number }> = {},
 ): Promise<TestGateway> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
@@ -108,15 +108,14 @@ export async function startGateway(
   const gateway = createGateway(config, {
     logger,
     resolveOrigin: (service) => origins[service] ?? 'http://127.0.0.1:1',
-    shutdownGraceMs: 2_000,
+    shutdownGraceMs: overrides.shutdownGraceMs ?? 2_000,
   });
   const port = await gateway.listen(0, '127.0.0.1');
   cleanups.push(() => gateway.close());
   const logOf = async (requestId: string): Promise<LogLine> => {
-    for (let i = 0; i < 100; i++) {
+    for (const deadline = Date.now() + PATIENCE_MS; Date.now() < deadline; await sleep(10)) {
       const line = logs.find((l) => l.msg === 'request' && l.requestId === requestId);
       if (line) return line;
-      await sleep(10);
     }
     throw new Error(`no access log line for request ${requestId}`);
   };
@@ -155,11 +154,17 @@ export function send(port: number, path: string, options: SendOptions = {}): Pro
         });
       },
     );
-    req.setTimeout(options.timeoutMs ?? 5_000, () => req.destroy(new Error('client timeout: no reply')));
+    req.setTimeout(options.timeoutMs ?? PATIENCE_MS, () => req.destroy(new Error('client timeout: no reply')));
     req.on('error', reject);
     req.end(options.body);
   });
 }
+
+/**
+ * How long a test waits for something that happens at once unless the code under test is broken:
+ * long enough that load never reaches it, so that it only turns a hang into a failure with a message.
+ */
+export const PATIENCE_MS = 10_000;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -6,38 +6,44 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway } from '../../../runtime/gateway/index.js';
 import { GatewayProxy } from '../../../runtime/gateway/proxy.js';
 import { Router } from '../../../runtime/gateway/router.js';
-import { closeAll, send, signal, startGateway, startUpstream, within } from './helpers.js';
+import { closeAll, PATIENCE_MS, send, signal, startGateway, startUpstream, within } from './helpers.js';
 
 afterEach(closeAll);
 
 describe('close()', () => {
   it('lets an in-flight request finish, then refuses new connections', async () => {
     const arrived = signal();
+    const answer = signal();
     const users = await startUpstream((req, res) => {
       req.resume();
       arrived.resolve();
-      setTimeout(() => res.end('finished'), 200);
+      void answer.promise.then(() => res.end('finished'));
     });
     const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: users.origin });
-    const inFlight = send(gw.port, '/api/slow');
-    await within(arrived.promise, 3_000, 'the request never reached the upstream');
+    const inFlight = send(gw.port, '/api/slow', { timeoutMs: PATIENCE_MS });
+    await within(arrived.promise, PATIENCE_MS, 'the request never reached the upstream');
 
     const closed = gw.gateway.close();
+    // The upstream answers only once close() has started: the request is in flight throughout.
+    answer.resolve();
     const reply = await inFlight;
     expect(reply.status).toBe(200);
     expect(reply.body.toString()).toBe('finished');
-    await within(closed, 3_000, 'close() did not resolve after the in-flight request');
-    await expect(send(gw.port, '/api/again', { timeoutMs: 1_000 })).rejects.toThrow(/ECONNREFUSED/);
+    await within(closed, PATIENCE_MS, 'close() did not resolve after the in-flight request');
+    await expect(send(gw.port, '/api/again', { timeoutMs: PATIENCE_MS })).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('does not wait for a keep-alive connection whose response started before close()', async () => {
+    const finish = signal();
     const users = await startUpstream((req, res) => {
       req.resume();
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('started;');
-      setTimeout(() => res.end('finished'), 200);
+      void finish.promise.then(() => res.end('finished'));
     });
-    const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: users.origin });
+    // A grace period longer than the keep-alive timeout, so that only closing the drained
+    // connection can end close() before the connection times out.
+    const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: users.origin }, { shutdownGraceMs: 60_000 });
     const headersIn = signal();
     const body = new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: gw.port, path: '/api/stream', agent: new Agent({ keepAlive: true }) }, (res) => {
@@ -49,12 +55,13 @@ describe('close()', () => {
       req.on('error', reject);
       req.end();
     });
-    await within(headersIn.promise, 3_000, 'no response headers');
+    await within(headersIn.promise, PATIENCE_MS, 'no response headers');
     const closed = gw.gateway.close();
+    finish.resolve();
     expect(await body).toBe('started;finished');
-    // Well under the grace period (2 s) and the server's keep-alive timeout (5 s): the drained
-    // connection was closed, not left idle.
-    await within(closed, 1_000, 'close() waited for an idle keep-alive connection');
+    // Under the server's keep-alive timeout (5 s), and a bound no load reaches: the drained
+    // connection was closed, not left idle until it timed out.
+    await within(closed, 4_000, 'close() waited for an idle keep-alive connection');
   });
 
   it('answers /ready with 503 once shutdown started, /health still 200', async () => {
@@ -78,7 +85,11 @@ describe('close()', () => {
   });
 
   it('cuts requests that outlast the grace period', async () => {
-    const users = await startUpstream((req) => req.resume()); // never answers
+    const arrived = signal();
+    const users = await startUpstream((req) => {
+      req.resume();
+      arrived.resolve(); // and never answers
+    });
     const gateway = createGateway(
       {
         mesh: 'test',
@@ -91,9 +102,10 @@ describe('close()', () => {
       { logger: pino({ level: 'silent' }), shutdownGraceMs: 200 },
     );
     const port = await gateway.listen(0, '127.0.0.1');
-    const inFlight = send(port, '/api/hang', { timeoutMs: 5_000 }).catch((err: Error) => err);
-    await new Promise((r) => setTimeout(r, 100));
-    await within(gateway.close(), 3_000, 'close() waited past the grace period');
+    const inFlight = send(port, '/api/hang', { timeoutMs: PATIENCE_MS }).catch((err: Error) => err);
+    await within(arrived.promise, PATIENCE_MS, 'the request never reached the upstream');
+    // The upstream never answers and the gateway's own timeout is 30 s: only the grace period ends close().
+    await within(gateway.close(), PATIENCE_MS, 'close() waited past the grace period');
     const outcome = await inFlight;
     expect(outcome).toBeInstanceOf(Error);
     expect((outcome as Error).message).not.toMatch(/client timeout/);

@@ -1,7 +1,7 @@
 // Routing, rewrite, request ids, forwarded and hop-by-hop headers, the gateway's own endpoints.
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { closeAll, echo, send, startGateway, startUpstream, type TestGateway, type Upstream } from './helpers.js';
+import { closeAll, echo, PATIENCE_MS, send, startGateway, startUpstream, type TestGateway, type Upstream } from './helpers.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -219,7 +219,7 @@ describe('headers', () => {
       req.on('information', (info) => informational.push(info.statusCode));
       req.on('continue', () => req.end('{}'));
       req.on('error', reject);
-      req.setTimeout(3_000, () => req.destroy(new Error('no reply')));
+      req.setTimeout(PATIENCE_MS, () => req.destroy(new Error('no reply')));
     });
     expect(reply.status).toBe(200);
     expect(reply.informational).toEqual([100]);

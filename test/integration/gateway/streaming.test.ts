@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeAll, send, signal, startGateway, startUpstream, within } from './helpers.js';
+import { closeAll, PATIENCE_MS, send, signal, startGateway, startUpstream, within } from './helpers.js';
 
 afterEach(closeAll);
 
@@ -54,11 +54,11 @@ describe('request bodies', () => {
     req.on('error', () => undefined);
     req.write(Buffer.alloc(1000, 1));
     try {
-      await within(firstChunkUpstream.promise, 3_000, 'the upstream did not see the first chunk before the body ended');
+      await within(firstChunkUpstream.promise, PATIENCE_MS, 'the upstream did not see the first chunk before the body ended');
     } finally {
       req.end(Buffer.alloc(3000, 2));
     }
-    const { status, body } = await within(reply.promise, 5_000, 'no reply');
+    const { status, body } = await within(reply.promise, PATIENCE_MS, 'no reply');
     expect(status).toBe(200);
     expect(JSON.parse(body)).toMatchObject({ bytes: 4000, chunked: !('content-length' in headers) });
   });
@@ -73,7 +73,7 @@ describe('response bodies', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.write('first;');
       // Waits for the client (bounded, so a buffering gateway fails the order check, not the run).
-      void within(clientGotFirst.promise, 3_000, 'late')
+      void within(clientGotFirst.promise, PATIENCE_MS, 'late')
         .catch(() => order.push('upstream gave up waiting'))
         .finally(() => {
           order.push('upstream writes second');
@@ -95,7 +95,7 @@ describe('response bodies', () => {
       res.on('end', () => done.resolve(body));
     });
     req.end();
-    expect(await within(done.promise, 6_000, 'no response')).toBe('first;second');
+    expect(await within(done.promise, 2 * PATIENCE_MS, 'no response')).toBe('first;second');
     expect(order).toEqual(['client got first', 'upstream writes second']);
   });
 

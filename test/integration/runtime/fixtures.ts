@@ -116,7 +116,11 @@ export const usersHandlers = {
     return [...users.values()].slice(0, input.limit ?? 100).map((u) => ({ ...u, name: `${u.name}${input.tags ? `:${input.tags.join('+')}` : ''}` }));
   },
   async slow(input: { ms?: number }, ctx: Ctx) {
-    await new Promise((resolve) => setTimeout(resolve, input.ms ?? 300));
+    // Ends early once the call is given up on (deadline, caller gone), so no timer outlives its test.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, input.ms ?? 300);
+      ctx.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+    });
     return { done: true, aborted: ctx.signal.aborted };
   },
   async echo(_input: unknown, ctx: Ctx) {

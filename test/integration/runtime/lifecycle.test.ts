@@ -4,7 +4,7 @@ import { request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp, startService, StartupError } from '../../support/runtime.js';
-import { captureLogger, schemas, testSettings, usersDefinition, usersHost } from './fixtures.js';
+import { captureLogger, schemas, testSettings, usersDefinition, usersHandlers, usersHost } from './fixtures.js';
 
 /** GET over a given agent (keep-alive), resolving with status, headers and parsed body. */
 function get(port: number, path: string, agent?: Agent): Promise<{ status: number; connection: string | undefined; body: unknown }> {
@@ -19,21 +19,45 @@ function get(port: number, path: string, agent?: Agent): Promise<{ status: numbe
   });
 }
 
+/** A `slow` hook the test lets finish: `entered` resolves once a request is inside it. */
+function gatedSlow() {
+  let enter!: () => void;
+  let release!: () => void;
+  const entered = new Promise<void>((resolve) => (enter = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const handlers = {
+    ...usersHandlers,
+    async slow(_input: unknown, ctx: { signal: AbortSignal }) {
+      enter();
+      await released;
+      return { done: true, aborted: ctx.signal.aborted };
+    },
+  };
+  return { handlers, entered, release };
+}
+
+/** A grace period no test waits out: closing returns long before it unless something holds it open. */
+const LONG_GRACE_MS = 20_000;
+
 describe('graceful shutdown', () => {
   it('finishes an in-flight request, refuses new connections and turns not ready', async () => {
     const { logger } = captureLogger('users');
-    const service = await startService(usersHost(), testSettings(logger));
+    const gate = gatedSlow();
+    const service = await startService(usersHost({ handlers: gate.handlers }), testSettings(logger, { shutdownGraceMs: LONG_GRACE_MS }));
     const port = service.httpPort;
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     expect((await get(port, '/ready', agent)).status).toBe(200);
 
-    // Sent on the warm keep-alive connection, so it is in flight when close() starts.
-    const slow = get(port, '/slow?ms=300', agent);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const closed = service.close();
+    // Sent on the warm keep-alive connection, and inside the hook when close() starts.
+    const slow = get(port, '/slow', agent);
+    await gate.entered;
+    let closedYet = false;
+    const closed = service.close().then(() => (closedYet = true));
     expect(service.ready).toBe(false);
     await expect(get(port, '/health')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    expect(closedYet).toBe(false);
 
+    gate.release();
     const done = await slow;
     expect(done.status).toBe(200);
     expect(done.body).toEqual({ done: true, aborted: false });
@@ -41,7 +65,8 @@ describe('graceful shutdown', () => {
     expect(done.connection).toBe('close');
     const started = Date.now();
     await closed;
-    expect(Date.now() - started).toBeLessThan(500);
+    // An idle keep-alive connection holding the drain would have kept close() until the grace period.
+    expect(Date.now() - started).toBeLessThan(LONG_GRACE_MS / 2);
     agent.destroy();
   });
 
@@ -68,14 +93,18 @@ describe('graceful shutdown', () => {
 
   it('cuts requests still running after the grace period', async () => {
     const { logger, lines } = captureLogger('users');
-    const service = await startService(usersHost(), testSettings(logger, { shutdownGraceMs: 100 }));
-    const slow = get(service.httpPort, '/slow?ms=2000');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const started = Date.now();
-    await service.close();
-    expect(Date.now() - started).toBeLessThan(1000);
-    await expect(slow).rejects.toMatchObject({ code: 'ECONNRESET' });
-    expect(lines.some((l) => String(l.msg).startsWith('shutdown grace period over'))).toBe(true);
+    const gate = gatedSlow();
+    const service = await startService(usersHost({ handlers: gate.handlers }), testSettings(logger, { shutdownGraceMs: 100 }));
+    const slow = get(service.httpPort, '/slow');
+    await gate.entered;
+    try {
+      // The hook never finishes by itself: close() returning at all means the request was cut.
+      await service.close();
+      await expect(slow).rejects.toMatchObject({ code: 'ECONNRESET' });
+      expect(lines.some((l) => String(l.msg).startsWith('shutdown grace period over'))).toBe(true);
+    } finally {
+      gate.release();
+    }
   });
 });
 

@@ -20,10 +20,12 @@ describe('reading a big file with a mistake', () => {
     expect(text.length).toBeGreaterThan(500_000);
     const started = performance.now();
     const { problems } = readYaml(text);
-    expect(performance.now() - started).toBeLessThan(20_000);
+    // A few seconds with the budget, minutes without: a bound load does not reach (it was 20 s, and
+    // this takes 7 s when other tests share the two cores).
+    expect(performance.now() - started).toBeLessThan(60_000);
     expect(problems).toHaveLength(1);
     expect(problems[0]!.line).toBe(5001);
-  }, 30_000);
+  }, 120_000);
 
   it('finds the mis-indented line itself in a file of usual size', () => {
     const lines = bigServiceFile(20);

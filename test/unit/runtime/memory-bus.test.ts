@@ -138,17 +138,27 @@ describe('createMemoryBus', () => {
   });
 
   it('close cancels pending retries instead of waiting them out', async () => {
-    const bus = createMemoryBus({ logger, retryDelayMs: 10_000 });
+    const retryDelayMs = 20_000;
+    // The bus logs the retry right before it starts waiting: the signal that a retry is pending.
+    let retrying!: () => void;
+    const pending = new Promise<void>((resolve) => (retrying = resolve));
+    const watcher = createLogger({
+      service: 'bus',
+      level: 'warn',
+      destination: { write: (line: string) => void (line.includes('retrying') && retrying()) },
+    });
+    const bus = createMemoryBus({ logger: watcher, retryDelayMs, maxRetryDelayMs: retryDelayMs });
     let attempts = 0;
     await bus.subscribe('e', 'g', async () => {
       attempts++;
       throw new Error('fails');
     });
     await bus.publish(envelope('e'));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await pending;
     const started = Date.now();
     await bus.close();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Waiting the retry out would have taken the whole delay.
+    expect(Date.now() - started).toBeLessThan(retryDelayMs / 2);
     expect(attempts).toBe(1);
   });
 });

@@ -2,15 +2,15 @@
 // against generated-like handler interfaces: typed parameters come from the `handlers: UsersHandlers`
 // annotation alone.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planHooks } from '../../../generator/hooks/index.js';
+import { repoRoot } from '../../support/project.js';
 import { typecheckAsConsumer } from '../../support/typecheck.js';
-import { archiveUser, createUser, getUser, listUsers, memoryOptions, mesh, service, userDeleted } from './model.js';
+import { archiveUser, createUser, getUser, listUsers, memoryOptions, mesh, service, userDeleted } from '../../unit/hooks/model.js';
 
-const root = resolve(import.meta.dirname, '../../..');
-mkdirSync(join(root, '.tmp'), { recursive: true });
-const dir = mkdtempSync(join(root, '.tmp', 'hooks-typecheck-'));
+mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
+const dir = mkdtempSync(join(repoRoot, '.tmp', 'hooks-typecheck-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const generatedHandlers = `
