@@ -113,7 +113,7 @@ describe('a new project from the tarball: meshspec init', () => {
 
     await appendFile(
       path.join(folder, 'spec/services/greeter.yaml'),
-      '  farewell:\n    http: GET /farewells/{name}\n    output: Greeting\n',
+      '  farewell:\n    http: GET /greetings/{name}/farewell\n    output: Greeting\n',
     );
     const regenerate = await npm(folder, 'run', 'generate');
     expect(regenerate.output).toMatch(/farewell/);
@@ -126,7 +126,7 @@ describe('a new project from the tarball: meshspec init', () => {
 
     const again = await dev(folder);
     expect((await json(`${again.gateway}/api/v1/greetings/Ada`)).status).toBe(200);
-    const stub = await json(`${again.gateway}/api/v1/farewells/Ada`);
+    const stub = await json(`${again.gateway}/api/v1/greetings/Ada/farewell`);
     expect(stub.status).toBe(501);
     expect(stub.body.error.code).toBe('NotImplemented');
   }, 240_000);
