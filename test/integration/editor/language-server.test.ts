@@ -8,15 +8,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INSTALLED_SCHEMA, schemaLine } from '../../../generator/init/schema-line.js';
 import { startYamlLanguageServer, type LanguageServer, type Settings } from '../../support/language-server.js';
 import { repoRoot } from '../../support/project.js';
 
 const schemaSource = path.join(repoRoot, 'generator/language/schema/meshspec.schema.json');
 /** Where the published package puts the schema, relative to the consumer's project. */
-const PUBLISHED_SCHEMA = 'node_modules/meshspec/dist/meshspec.schema.json';
+const PUBLISHED_SCHEMA = INSTALLED_SCHEMA;
 /** The first line `meshspec init` writes in spec/services/*.yaml (and, one level up, in spec/mesh.yaml). */
-const SERVICE_MODELINE = `# yaml-language-server: $schema=../../${PUBLISHED_SCHEMA}`;
-const MESH_MODELINE = `# yaml-language-server: $schema=../${PUBLISHED_SCHEMA}`;
+const SERVICE_MODELINE = schemaLine('spec/services/users.yaml');
+const MESH_MODELINE = schemaLine('spec/mesh.yaml');
 /** Where the cursor is in a test document; removed before the text is sent. */
 const CURSOR = '<|>';
 const TIMEOUT_MS = 10_000;
