@@ -1,16 +1,17 @@
 // SIGTERM (Kubernetes) and SIGINT (Ctrl-C) -> graceful stop -> exit 0. A second signal while
-// stopping exits at once: the operator means it.
+// stopping exits at once: the operator means it. Started through npm (`npx meshspec dev`, `npm start`),
+// npm's own stop reaches us only through the parent watch, which stops us the same way.
 import type { Logger } from 'pino';
+import { watchNpmParent } from './parent-watch.js';
 
 export function exitOnSignals(stop: () => Promise<void>, logger: Logger): void {
   let stopping = false;
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting without waiting');
-      process.exit(1);
-    }
+  let signalled = false;
+  const begin = (fields: { signal: NodeJS.Signals } | { reason: string }) => {
+    if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    unwatch();
+    logger.info(fields, 'stopping');
     stop().then(
       () => process.exit(0),
       (err: unknown) => {
@@ -19,8 +20,19 @@ export function exitOnSignals(stop: () => Promise<void>, logger: Logger): void {
       },
     );
   };
+  const onSignal = (signal: NodeJS.Signals) => {
+    // Only a signal after a signal means "now": the watch may notice npm's stop a moment before the
+    // same stop's signal arrives (Ctrl-C reaches npm, the shell and us together).
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
+    signalled = true;
+    begin({ signal });
+  };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  const unwatch = watchNpmParent((reason) => begin({ reason }));
 }
 
 /** Logs why startup failed in one line (a stack only for errors nobody anticipated) and exits 1. */
