@@ -18,7 +18,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(children.map((c) => c.stop('SIGTERM')));
-  await Promise.all([path.dirname(tarball?.file ?? ''), ...folders].filter(Boolean).map((f) => rm(f, { recursive: true, force: true })));
+  const made = tarball ? [path.dirname(tarball.file), ...folders] : folders;
+  await Promise.all(made.map((f) => rm(f, { recursive: true, force: true })));
 });
 
 /** An empty folder outside the repository with the tarball installed, as `npm install <tarball>` leaves it. */
