@@ -32,6 +32,7 @@ const tsconfig = {
     noImplicitOverride: true,
     noImplicitReturns: true,
     noFallthroughCasesInSwitch: true,
+    noPropertyAccessFromIndexSignature: true,
     verbatimModuleSyntax: true,
     skipLibCheck: true,
     types: ['node'],
