@@ -1,14 +1,16 @@
 // Reading a hook file with ts-morph, in memory: where its `handlers` and `subscriptions` objects
 // are, which members they have, and what it imports. Only offsets and names come out, so the edits
-// computed from them are plain insertions into the original text.
-import {
+// computed from them are plain insertions into the original text. ts-morph is loaded by the first
+// createParser() (./ts-morph.ts), not on import: a `generate` with no hook file to read never loads it.
+import type {
   Node,
   Project,
-  type ImportDeclaration,
-  type ObjectLiteralExpression,
-  type SourceFile,
-  type VariableDeclaration,
+  ImportDeclaration,
+  ObjectLiteralExpression,
+  SourceFile,
+  VariableDeclaration,
 } from 'ts-morph';
+import { tsMorph } from './ts-morph.js';
 
 export interface ObjectShape {
   /** Offsets of the object's `{` and `}` in the file text. */
@@ -59,6 +61,7 @@ export type ParseResult = { ok: true; shape: HookFileShape } | { ok: false; reas
 
 /** One project for a whole run: no disk, no lib files, no module resolution. Only parsing is needed. */
 export function createParser(): (text: string) => ParseResult {
+  const { Project } = tsMorph();
   const project = new Project({
     useInMemoryFileSystem: true,
     compilerOptions: { noLib: true, noResolve: true, allowJs: false },
@@ -116,11 +119,11 @@ function findExported(sf: SourceFile, name: string): VariableDeclaration | undef
 function unwrap(node: Node): Node {
   let current = node;
   while (
-    Node.isSatisfiesExpression(current) ||
-    Node.isAsExpression(current) ||
-    Node.isTypeAssertion(current) ||
-    Node.isParenthesizedExpression(current) ||
-    Node.isNonNullExpression(current)
+    tsMorph().Node.isSatisfiesExpression(current) ||
+    tsMorph().Node.isAsExpression(current) ||
+    tsMorph().Node.isTypeAssertion(current) ||
+    tsMorph().Node.isParenthesizedExpression(current) ||
+    tsMorph().Node.isNonNullExpression(current)
   ) {
     current = current.getExpression();
   }
@@ -132,7 +135,7 @@ function lookup(decl: VariableDeclaration | undefined): ExportLookup {
   const init = decl.getInitializer();
   if (!init) return { kind: 'other', found: 'a declaration without a value' };
   const value = unwrap(init);
-  if (!Node.isObjectLiteralExpression(value)) return { kind: 'other', found: article(value.getKindName()) };
+  if (!tsMorph().Node.isObjectLiteralExpression(value)) return { kind: 'other', found: article(value.getKindName()) };
   return { kind: 'object', shape: objectShape(value) };
 }
 
@@ -147,7 +150,7 @@ function objectShape(obj: ObjectLiteralExpression): ObjectShape {
   let opaque = false;
   const members = obj.getProperties();
   for (const member of members) {
-    const name = Node.isSpreadAssignment(member) ? undefined : staticName(member.getNameNode());
+    const name = tsMorph().Node.isSpreadAssignment(member) ? undefined : staticName(member.getNameNode());
     if (name === undefined) opaque = true;
     else names.push(name);
   }
@@ -164,20 +167,20 @@ function objectShape(obj: ObjectLiteralExpression): ObjectShape {
 
 /** The name a member key stands for when it is known without running the code. */
 function staticName(key: Node): string | undefined {
-  if (Node.isIdentifier(key)) return key.getText();
-  if (Node.isStringLiteral(key) || Node.isNoSubstitutionTemplateLiteral(key) || Node.isNumericLiteral(key)) {
+  if (tsMorph().Node.isIdentifier(key)) return key.getText();
+  if (tsMorph().Node.isStringLiteral(key) || tsMorph().Node.isNoSubstitutionTemplateLiteral(key) || tsMorph().Node.isNumericLiteral(key)) {
     return key.getLiteralText();
   }
-  if (Node.isComputedPropertyName(key)) {
+  if (tsMorph().Node.isComputedPropertyName(key)) {
     const inner = key.getExpression();
-    if (Node.isStringLiteral(inner) || Node.isNoSubstitutionTemplateLiteral(inner)) return inner.getLiteralText();
+    if (tsMorph().Node.isStringLiteral(inner) || tsMorph().Node.isNoSubstitutionTemplateLiteral(inner)) return inner.getLiteralText();
   }
   return undefined;
 }
 
 function importShape(decl: ImportDeclaration): ImportShape {
   const namedNode = decl.getImportClause()?.getNamedBindings();
-  const named = Node.isNamedImports(namedNode)
+  const named = tsMorph().Node.isNamedImports(namedNode)
     ? {
         open: namedNode.getStart(),
         lastEnd: namedNode.getElements().at(-1)?.getEnd() ?? null,
