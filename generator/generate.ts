@@ -4,7 +4,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { emitAll } from './emit/index.js';
 import { LayoutError } from './layout-error.js';
-import { planHooks, type HookPlan } from './hooks/index.js';
+import { planHooks, type HookPlan, type HookVerdicts } from './hooks/index.js';
+import { loadVerdicts, saveVerdicts } from './hooks/verdict-file.js';
 import type { MeshModel } from './model/types.js';
 import { outputPath, type ProjectLayout } from './naming/index.js';
 import { compileSpec } from './pipeline.js';
@@ -46,13 +47,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   if (!compiled.model) return { ok: false, diagnostics: compiled.diagnostics };
   const model = compiled.model;
 
+  // Verdicts on hook files spare ts-morph when nothing changed; they never change what is written.
+  const stored = loadVerdicts(root, layout.hooksDir);
   const { desired, hooks } = renderProject(model, layout, {
     read: (file) => readOptional(path.join(root, file)),
     list: () => listTs(root, layout.hooksDir),
+    verdicts: stored?.verdicts,
   });
   const plan = await planOutput(root, layout.outDir, [...desired, ...hooks.writes]);
   const upToDate = isEmptyPlan(plan);
   if (!check && !upToDate) await applyPlan(root, plan);
+  if (stored) saveVerdicts(stored);
   return {
     ok: true,
     model,
@@ -71,6 +76,8 @@ export interface ExistingHooks {
   read(file: string): string | undefined;
   /** The `.ts` files directly in the hooks folder. */
   list(): string[];
+  /** Verdicts of earlier runs on hook files (updated to this run's); none means every file is read. */
+  verdicts?: HookVerdicts | undefined;
 }
 
 /**
@@ -87,6 +94,7 @@ export function renderProject(model: MeshModel, layout: ProjectLayout, existing:
     generatedImport: toImport(path.posix.relative(layout.hooksDir, layout.outDir)),
     readExisting: existing.read,
     listExisting: existing.list,
+    verdicts: existing.verdicts,
   });
   return { desired, hooks };
 }

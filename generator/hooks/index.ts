@@ -1,12 +1,16 @@
 // Hook files: the user's code behind each service. meshspec creates one per service once, then
 // only appends stubs for what the spec added and warns about what it dropped. Planning is pure:
 // files are read through `readExisting` and written by the caller (the writer), all at once.
+// Reading an existing file takes ts-morph; it is loaded only for a file no verdict answers for.
 import type { MeshModel } from '../model/types.js';
 import { createHookFile } from './create.js';
 import { evolveHookFile } from './evolve.js';
 import { hookPath } from './names.js';
-import { orphanWarnings } from './orphans.js';
-import { createParser } from './parse.js';
+import { orphanCandidates, orphanWarnings } from './orphans.js';
+import { createParser, type ParseResult } from './parse.js';
+import { expectation, orphanExpectation, VerdictMemory, type HookVerdicts } from './verdicts.js';
+
+export type { HookVerdict, HookVerdicts } from './verdicts.js';
 
 export interface HookPlan {
   /** Files to create or rewrite, path relative to the PROJECT root (e.g. 'hooks/users.ts'), full content. */
@@ -26,10 +30,16 @@ export interface HookOptions {
   readExisting: (path: string) => string | undefined;
   /** Project-relative paths of the files in the hooks folder (others are ignored). */
   listExisting: () => string[];
+  /**
+   * What earlier runs concluded about files they left as they were; read, and updated in place to
+   * this run's. A file whose text and expectations match its verdict is not read again.
+   */
+  verdicts?: HookVerdicts | undefined;
 }
 
 export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
-  const parse = createParser();
+  const parse = lazyParser();
+  const memory = options.verdicts && new VerdictMemory(options.verdicts);
   const plan: HookPlan = { writes: [], changes: [], warnings: [] };
   for (const service of model.services) {
     const path = hookPath(options.hooksDir, service.name);
@@ -40,19 +50,33 @@ export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
       plan.changes.push(`${path}: created with stubs for ${service.endpoints.length} endpoint(s)${handlers}`);
       continue;
     }
+    const expects = memory ? expectation(memory.generator, model, service, path, options.generatedImport) : '';
+    const known = memory?.recall(path, text, expects);
+    if (known) {
+      plan.warnings.push(...known);
+      continue;
+    }
     const outcome = evolveHookFile({ path, text, model, service, generatedImport: options.generatedImport, parse });
     if (outcome.content !== undefined) plan.writes.push({ path, content: outcome.content });
+    else if (outcome.changes.length === 0) memory?.remember(path, text, expects, outcome.warnings);
     plan.changes.push(...outcome.changes);
     plan.warnings.push(...outcome.warnings);
   }
-  plan.warnings.push(
-    ...orphanWarnings({
-      model,
-      hooksDir: options.hooksDir,
-      files: options.listExisting(),
-      read: options.readExisting,
-      parse,
-    }),
-  );
+  for (const file of orphanCandidates(model, options.hooksDir, options.listExisting())) {
+    const text = options.readExisting(file);
+    if (text === undefined) continue;
+    const expects = memory ? orphanExpectation(memory.generator, file) : '';
+    const known = memory?.recall(file, text, expects);
+    const warnings = known ?? orphanWarnings(file, parse(text));
+    if (!known) memory?.remember(file, text, expects, warnings);
+    plan.warnings.push(...warnings);
+  }
+  memory?.finish();
   return plan;
+}
+
+/** A parser made on its first use, so that a run that reads no hook file never loads ts-morph. */
+function lazyParser(): (text: string) => ParseResult {
+  let parser: ((text: string) => ParseResult) | undefined;
+  return (text) => (parser ??= createParser())(text);
 }

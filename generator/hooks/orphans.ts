@@ -6,26 +6,17 @@ import type { MeshModel } from '../model/types.js';
 import { hookPath, normalizePath } from './names.js';
 import type { ParseResult } from './parse.js';
 
-export interface OrphanInput {
-  model: MeshModel;
-  hooksDir: string;
-  files: readonly string[];
-  read: (path: string) => string | undefined;
-  parse: (text: string) => ParseResult;
-}
-
-export function orphanWarnings({ model, hooksDir, files, read, parse }: OrphanInput): string[] {
+/** The top-level `.ts` files of the hooks folder that no service of the spec owns, sorted. */
+export function orphanCandidates(model: MeshModel, hooksDir: string, files: readonly string[]): string[] {
   const dir = normalizePath(hooksDir) || '.';
   const owned = new Set(model.services.map((s) => hookPath(hooksDir, s.name)));
-  const candidates = [...new Set(files.map(normalizePath))]
+  return [...new Set(files.map(normalizePath))]
     .filter((f) => posix.dirname(f) === dir && f.endsWith('.ts') && !f.endsWith('.d.ts') && !owned.has(f))
     .sort();
-  return candidates
-    .filter((f) => {
-      const text = read(f);
-      if (text === undefined) return false;
-      const parsed = parse(text);
-      return parsed.ok && parsed.shape.handlers.kind !== 'missing';
-    })
-    .map((f) => `${f} belongs to no service in the spec; meshspec leaves it (delete it when you no longer need it)`);
+}
+
+/** The warnings for a candidate: one when it is a hook file (it exports `handlers`), else none. */
+export function orphanWarnings(file: string, parsed: ParseResult): string[] {
+  if (!parsed.ok || parsed.shape.handlers.kind === 'missing') return [];
+  return [`${file} belongs to no service in the spec; meshspec leaves it (delete it when you no longer need it)`];
 }
