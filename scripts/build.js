@@ -5,9 +5,10 @@
 // this repository the CLI, tsc, tsx and vitest work from the TypeScript sources, so developing
 // meshspec needs no build.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -26,3 +27,6 @@ try {
 mkdirSync(path.join(dist, 'generator/language/schema'), { recursive: true });
 copyFileSync(schema, path.join(dist, 'generator/language/schema/meshspec.schema.json'));
 copyFileSync(schema, path.join(dist, 'meshspec.schema.json'));
+// The spec documents' validators, compiled ahead of time so that `generate` need not run ajv's compiler.
+const { standaloneValidators } = await import(pathToFileURL(path.join(dist, 'generator/language/schema-validators.js')).href);
+writeFileSync(path.join(dist, 'generator/language/schema/validators.cjs'), standaloneValidators());

@@ -1,7 +1,6 @@
 // JSON Schema validation of each spec document, with ajv's errors turned into diagnostics that point
 // at the offending key or value and say what is legal.
-import { createRequire } from 'node:module';
-import Ajv2020Module, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import { closest, didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
 import { notYetSupported } from './not-yet-supported.js';
@@ -9,25 +8,7 @@ import { findMisindentedKey, misindentation } from './yaml/indentation.js';
 import { repairBudget } from './yaml/read.js';
 import { parseYaml, SourceLines } from './yaml/source.js';
 import { camelCaseSuggestion, pascalCaseSuggestion } from '../naming/index.js';
-
-const require = createRequire(import.meta.url);
-const schema = require('./schema/meshspec.schema.json') as { $id: string };
-const Ajv2020 = Ajv2020Module as unknown as typeof Ajv2020Module.default;
-
-let validators: { mesh: ValidateFunction; service: ValidateFunction } | undefined;
-
-function getValidators() {
-  if (!validators) {
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });
-    ajv.addSchema(schema);
-    validators = {
-      mesh: ajv.getSchema(`${schema.$id}#/$defs/meshFile`)!,
-      service: ajv.getSchema(`${schema.$id}#/$defs/serviceFile`)!,
-    };
-  }
-  return validators;
-}
+import { compiledValidators, fastValidators, schema } from './schema-validators.js';
 
 export interface SchemaCheck {
   diagnostics: Diagnostic[];
@@ -36,8 +17,10 @@ export interface SchemaCheck {
 }
 
 export function checkSchema(document: SpecDocument): SchemaCheck {
-  const validate = getValidators()[document.kind];
-  if (validate(document.data)) return { diagnostics: [] };
+  if (fastValidators()[document.kind](document.data)) return { diagnostics: [] };
+  // The errors of the validator compiled now: their `parentSchema` is the schema object the messages look up.
+  const validate = compiledValidators()[document.kind];
+  validate(document.data);
   const errors = relevant(validate.errors ?? []);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -59,7 +42,7 @@ export function checkSchema(document: SpecDocument): SchemaCheck {
  */
 function misindented(document: SpecDocument, diagnostics: Diagnostic[]): SchemaCheck | undefined {
   const source = new SourceLines(document.source);
-  const validate = getValidators()[document.kind];
+  const validate = compiledValidators()[document.kind];
   const fix = findMisindentedKey(source, diagnostics.map((d) => d.line - 1), (data) => validate(data), repairBudget(document.source));
   if (!fix) return undefined;
   const diagnostic: Diagnostic = {
