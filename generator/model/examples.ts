@@ -2,7 +2,8 @@
 // formats the runtime enforces: an example the service would reject must not reach the documents.
 // It runs on the built model (the schema of a field needs every type it refers to be sound), so its
 // errors appear once the spec is otherwise valid; each points at the example, or inside it.
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { stringFormats } from '../../common/formats.js';
 import { isPathSegment, PATH_SEGMENT_RULE } from '../../common/path-segments.js';
 import { recordFields, type SpecIndex } from '../language/collect.js';
@@ -73,15 +74,21 @@ type Judge = (scope: string | null, field: FieldModel, value: unknown) => ErrorO
 
 /** ajv as the runtime configures it (no coercion, the same string formats), holding the mesh's registry. */
 function createJudge(model: MeshModel): Judge {
-  const ajv = new Ajv2020({ strict: false, strictNumbers: true, verbose: true });
+  // Loaded here, not on import: a spec without examples never needs ajv.
+  const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
+  const ajv = new Ajv({ strict: false, strictNumbers: true, verbose: true });
   for (const [name, check] of Object.entries(stringFormats)) ajv.addFormat(name, { type: 'string', validate: check });
   const registry = schemaRegistry(model);
   ajv.addSchema(registry);
+  // Fields of many types share a schema (a uuid, a non-empty string): each distinct one is compiled once.
+  const compiled = new Map<string, ValidateFunction>();
   return (scope, field, value) => {
     const refOf = registryRefOf(model, scope);
     // Without `examples`, so that the schema does not carry the value it judges.
     const { examples: _, ...schema } = fieldToJsonSchema(field, (name) => registry.$id + refOf(name));
-    const validate = ajv.compile(schema);
+    const key = JSON.stringify(schema);
+    let validate = compiled.get(key);
+    if (!validate) compiled.set(key, (validate = ajv.compile(schema)));
     return validate(value) ? undefined : validate.errors?.[0];
   };
 }
