@@ -76,7 +76,9 @@ type Judge = (scope: string | null, field: FieldModel, value: unknown) => ErrorO
 function createJudge(model: MeshModel): Judge {
   // Loaded here, not on import: a spec without examples never needs ajv.
   const { Ajv2020: Ajv } = createRequire(import.meta.url)('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 };
-  const ajv = new Ajv({ strict: false, strictNumbers: true, verbose: true });
+  // The registry is the generator's own output, which the runtime compiles with the meta-schema check
+  // on; checking it here too would compile the meta-schema on every run, the judge's largest cost.
+  const ajv = new Ajv({ strict: false, strictNumbers: true, verbose: true, validateSchema: false });
   for (const [name, check] of Object.entries(stringFormats)) ajv.addFormat(name, { type: 'string', validate: check });
   const registry = schemaRegistry(model);
   ajv.addSchema(registry);
