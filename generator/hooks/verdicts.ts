@@ -1,7 +1,7 @@
 // What earlier runs concluded about hook files they had nothing to change in. Reading a hook file
 // takes ts-morph (most of a `generate`'s start-up); its outcome depends only on the file's text and
 // on what the generator expects of it, so when both are what they were, the outcome is too.
-import { createHash } from 'node:crypto';
+import { digest } from '../cache/folder.js';
 import type { MeshModel, ServiceModel } from '../model/types.js';
 import { createHookFile } from './create.js';
 
@@ -16,16 +16,9 @@ export interface HookVerdict {
 
 /** Verdicts by project-relative hook file path, from runs of the generator named `generator`. */
 export interface HookVerdicts {
-  /** Identifies the generator's code (version, hook planner, ts-morph): other code, other verdicts. */
+  /** Identifies the generator (generator/cache/fingerprint.ts): another generator's verdicts do not count. */
   generator: string;
   byPath: Map<string, HookVerdict>;
-}
-
-/** sha256 of the parts, each one delimited so that ['ab', 'c'] and ['a', 'bc'] differ. */
-export function digest(...parts: string[]): string {
-  const hash = createHash('sha256');
-  for (const part of parts) hash.update(`${part.length}:${part}`);
-  return hash.digest('hex');
 }
 
 /**

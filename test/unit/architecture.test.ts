@@ -13,17 +13,19 @@ const allowed: Record<string, readonly string[]> = {
   'generator/language': ['generator/naming', 'common'],
   'generator/model': ['generator/language', 'generator/naming', 'common'],
   'generator/emit': ['generator/model', 'generator/naming', 'common'],
-  'generator/hooks': ['generator/model', 'generator/naming', 'common'],
+  // The caches hold digests and what a run reported (the language's diagnostics); any stage may consult them.
+  'generator/cache': ['generator/language', 'generator/package'],
+  'generator/hooks': ['generator/model', 'generator/naming', 'generator/cache', 'common'],
   'generator/writer': ['generator/emit'],
   // The pipeline wires the stages together; the CLI prints what it returns and runs the dev stack.
   'generator/pipeline': ['generator/language', 'generator/model', 'generator/naming', 'generator/package', 'common'],
   // meshspec's own package.json: its version and root, read by the pipeline and by init.
   'generator/package': [],
   'generator/layout-error': [],
-  'generator/generate': ['generator/layout-error', 'generator/pipeline', 'generator/emit', 'generator/hooks', 'generator/writer', 'generator/model', 'generator/language', 'generator/naming'],
+  'generator/generate': ['generator/layout-error', 'generator/pipeline', 'generator/emit', 'generator/hooks', 'generator/writer', 'generator/model', 'generator/language', 'generator/naming', 'generator/cache'],
   // Scaffolding a project names files as the generator does and writes through the writer; the CLI runs generate after it.
   'generator/init': ['generator/naming', 'generator/writer', 'generator/package'],
-  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/init', 'generator/package', 'generator/language', 'generator/naming', 'runtime'],
+  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/init', 'generator/package', 'generator/language', 'generator/naming', 'generator/cache', 'runtime'],
   runtime: ['common'],
 };
 
