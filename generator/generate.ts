@@ -2,6 +2,7 @@
 // check or write. The CLI only prints what this returns.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { stampInputs, writeStamp, type StampInputs } from './cache/stamp.js';
 import { emitAll } from './emit/index.js';
 import { LayoutError } from './layout-error.js';
 import { planHooks, type HookPlan, type HookVerdicts } from './hooks/index.js';
@@ -43,6 +44,8 @@ export type GenerateResult =
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const { root, check } = options;
   const layout = projectLayout(options.outDir, options.hooksDir);
+  // Read before the spec is: an edit made during the run then makes the stamp miss, never lie.
+  const stamp = stampInputs(options);
   const compiled = await compileSpec(options.specDir, root);
   if (!compiled.model) return { ok: false, diagnostics: compiled.diagnostics };
   const model = compiled.model;
@@ -58,8 +61,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const upToDate = isEmptyPlan(plan);
   if (!check && !upToDate) await applyPlan(root, plan);
   if (stored) saveVerdicts(stored);
-  return {
-    ok: true,
+  const result = {
+    ok: true as const,
     model,
     diagnostics: compiled.diagnostics,
     plan,
@@ -69,6 +72,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     fileCount: desired.length,
     lineCount: desired.reduce((n, f) => n + f.content.split('\n').length - 1, 0),
   };
+  if (stamp) recordStamp(stamp, result, desired, hooks);
+  return result;
+}
+
+/** A stamp for a run that leaves the project up to date with nothing but meshspec's files in the output folder. */
+function recordStamp(stamp: StampInputs, result: Extract<GenerateResult, { ok: true }>, desired: DesiredFile[], hooks: HookPlan): void {
+  if (!result.upToDate || result.plan.foreign.length > 0 || hooks.writes.length > 0) return;
+  const { diagnostics, hookWarnings, fileCount, lineCount } = result;
+  writeStamp(stamp, desired, { diagnostics, hookWarnings, fileCount, lineCount });
 }
 
 /** The hook files as they are on disk: project-relative paths in, content out. */

@@ -1,6 +1,15 @@
-import { generate } from '../generate.js';
+import { readStamp, type StampSummary } from '../cache/stamp.js';
+import type { GenerateOptions, GenerateResult } from '../generate.js';
+import type { Diagnostic } from '../language/diagnostics.js';
 import { layoutFrom, layoutOptions, parse } from './args.js';
 import { plural, printDiagnostics, say } from './output.js';
+
+type OutputPlan = Extract<GenerateResult, { ok: true }>['plan'];
+
+/** What the command prints from: a run's result, or the report of the stamp that stands for one. */
+type Report =
+  | { ok: false; diagnostics: Diagnostic[] }
+  | { ok: true; diagnostics: Diagnostic[]; plan: OutputPlan; hookChanges: string[]; hookWarnings: string[]; fileCount: number; lineCount: number };
 
 export const generateUsage = `Usage: meshspec generate [--spec DIR] [--out DIR] [--hooks DIR] [--check]
 
@@ -8,13 +17,14 @@ Generates TypeScript (types, servers, clients, hook interfaces), .proto files, O
 the gateway's routes and Kubernetes manifests from the spec. Only changed files are rewritten;
 generated files the spec no longer produces are removed. Hook files (your code) are created once;
 later runs only add stubs for new endpoints and never change or delete your code.
-On any spec error nothing is written.
+On any spec error nothing is written. What a run needs to know that nothing changed since the
+last one is kept in node_modules/.cache/meshspec (safe to delete; it never changes what is written).
 
 Options:
   --spec DIR    spec folder (default: spec)
   --out DIR     output folder (default: generated)
   --hooks DIR   folder of your hook files (default: hooks)
-  --check       write nothing; exit 1 listing every file that differs, is missing or is extra,
+  --check       write nothing (but the cache); exit 1 listing every file that differs, is missing or is extra,
                 and every file in the output folder that meshspec did not write
   -h, --help    show this help`;
 
@@ -27,7 +37,10 @@ export async function generateCommand(args: string[]): Promise<number> {
   if (values.help) return say(generateUsage), 0;
   const started = performance.now();
   const check = values.check as boolean;
-  const result = await generate({ ...layoutFrom(values), check });
+  const layout = layoutFrom(values);
+  // Nothing changed since an up-to-date run: say what it said, without loading the generator at all.
+  const stamped = readStamp(layout);
+  const result: Report = stamped ? fromStamp(stamped) : await runGenerate({ ...layout, check });
   const { errors } = printDiagnostics(result.diagnostics);
   if (!result.ok) {
     process.stderr.write(`${plural(errors, 'error')}: nothing was written\n`);
@@ -69,4 +82,16 @@ export async function generateCommand(args: string[]): Promise<number> {
   for (const change of result.hookChanges) say(`hooks    ${change}`);
   say(`${values.out}: ${plural(result.fileCount, 'file')} (${result.lineCount} lines); ${plan.create.length} created, ${plan.update.length} updated, ${plan.remove.length} removed, ${plan.unchanged} unchanged in ${elapsed} ms`);
   return 0;
+}
+
+/** The generator, imported only for a run that has to compile the spec. */
+async function runGenerate(options: GenerateOptions): Promise<GenerateResult> {
+  const { generate } = await import('../generate.js');
+  return generate(options);
+}
+
+/** The report of a run on a project the stamp says is unchanged: every file is as it was, nothing to do. */
+function fromStamp(summary: StampSummary): Report {
+  const plan: OutputPlan = { create: [], update: [], remove: [], foreign: [], unchanged: summary.fileCount };
+  return { ok: true, ...summary, plan, hookChanges: [] };
 }
