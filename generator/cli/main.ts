@@ -1,8 +1,11 @@
 // Entry of the `meshspec` command: dispatches to init, validate, generate and dev.
-import { generatorVersion } from '../pipeline.js';
+import { findMeshspecPackage } from '../package.js';
 import { complain, say } from './output.js';
 import { LayoutError } from '../layout-error.js';
 import { UsageError } from './usage-error.js';
+
+// Not the pipeline's generatorVersion: importing the pipeline would load the whole compiler.
+const generatorVersion = findMeshspecPackage().version;
 
 const usage = `meshspec ${generatorVersion}: one YAML spec in, a typed, resilient, deployable service mesh out.
 
