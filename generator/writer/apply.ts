@@ -1,4 +1,5 @@
 // Applies an output plan as one transaction, so that a failure leaves the tree exactly as it was:
+// (each step a few dozen files at a time, every one settled before the next step or a roll-back)
 // 1. every new content is written to a temporary file beside its target;
 // 2. every file about to be replaced is hard-linked to a backup;
 // 3. temporaries are renamed into place (atomic per file);
@@ -6,6 +7,7 @@
 // A failure in 1-3 removes the temporaries and new folders and puts the backups back.
 import { link, mkdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { inBatches } from './batches.js';
 import type { OutputPlan } from './plan.js';
 
 interface Step {
@@ -34,7 +36,7 @@ export async function applyPlan(root: string, plan: OutputPlan, ops: typeof file
     const step = (file: { path: string; content: string }, replaces: boolean): Step =>
       ({ target: path.join(root, file.path), content: file.content, replaces, temp: null, backup: null, done: false });
     steps.push(...plan.create.map((f) => step(f, false)), ...plan.update.map((f) => step(f, true)));
-    for (const s of steps) {
+    await inBatches(steps, async (s) => {
       const created = await mkdir(path.dirname(s.target), { recursive: true });
       if (created !== undefined) createdDirs.push(created);
       const temp = aside(s.target, 'tmp');
@@ -45,12 +47,12 @@ export async function applyPlan(root: string, plan: OutputPlan, ops: typeof file
         await link(s.target, backup);
         s.backup = backup;
       }
-    }
-    for (const s of steps) {
+    });
+    await inBatches(steps, async (s) => {
       await rename(s.temp!, s.target);
       s.temp = null;
       s.done = true;
-    }
+    });
   } catch (error) {
     await rollBack(steps, createdDirs, ops);
     throw error;

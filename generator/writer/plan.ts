@@ -1,6 +1,7 @@
 // Compares what the generator wants on disk with what is there: the basis of both `--check` and writing.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { inBatches } from './batches.js';
 import { isGenerated } from './header.js';
 
 export interface DesiredFile {
@@ -27,8 +28,9 @@ export interface OutputPlan {
 export async function planOutput(root: string, outDir: string, desired: DesiredFile[]): Promise<OutputPlan> {
   const plan: OutputPlan = { create: [], update: [], remove: [], foreign: [], unchanged: 0 };
   const wanted = new Set(desired.map((f) => f.path));
-  for (const file of desired) {
-    const current = await readText(path.join(root, file.path));
+  const contents = await inBatches(desired, (file) => readText(path.join(root, file.path)));
+  for (const [i, file] of desired.entries()) {
+    const current = contents[i];
     if (current === undefined) plan.create.push(file);
     else if (current !== file.content) plan.update.push(file);
     else plan.unchanged++;
