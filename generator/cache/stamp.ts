@@ -4,7 +4,7 @@
 // and report the same: the CLI reports that without compiling the spec, emitting or loading either.
 // Any difference, or no readable stamp, and `generate` runs in full. A run records a stamp only when
 // it wrote no hook file and the output folder holds nothing it did not write.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from '../language/diagnostics.js';
 import { cacheFile, digest, isRecord, isStringArray, parseCache, readCache, writeCache } from './folder.js';
@@ -57,7 +57,7 @@ export function readStamp(layout: StampLayout): StampSummary | undefined {
   if (!isRecord(outputs) || !isSummary(summary)) return undefined;
   const present = files(layout.root, layout.outDir, true) ?? [];
   if (present.length !== Object.keys(outputs).length) return undefined;
-  for (const [file, text] of present) if (outputs[file] !== digest(text)) return undefined;
+  for (const e of present) if (e.error !== undefined || outputs[e.path] !== digest(e.text)) return undefined;
   return summary;
 }
 
@@ -67,24 +67,59 @@ export function writeStamp(at: StampInputs, outputs: readonly { path: string; co
   writeCache(at.file, `${JSON.stringify({ format: FORMAT, inputs: at.inputs, outputs: digests, summary })}\n`);
 }
 
-function entry([file, text]: [string, string]): string {
-  return `${file}\n${text}`;
+function entry(e: Entry): string {
+  return e.error === undefined ? `${e.path}\nfile\n${e.text}` : `${e.path}\nerror\n${e.error}`;
 }
 
-/** The files below `dir` (or directly in it), project-relative with `/`, sorted, with their text; undefined when `dir` is no folder. */
-function files(root: string, dir: string, recursive: boolean): [string, string][] | undefined {
-  const abs = path.join(root, dir);
-  let entries;
+/**
+ * The files below `dir` (or directly in it), project-relative with `/`, sorted, with their text;
+ * undefined when `dir` is no folder. Symbolic links are followed, as the generator's reads follow
+ * them (a linked folder is walked once); what cannot be read counts by its error.
+ */
+function files(root: string, dir: string, recursive: boolean): Entry[] | undefined {
+  const found: Entry[] = [];
+  const walked = new Set<string>();
+  const walk = (abs: string): boolean => {
+    let names: string[];
+    try {
+      const real = realpathSync(abs);
+      if (walked.has(real)) return true;
+      walked.add(real);
+      names = readdirSync(abs).sort();
+    } catch {
+      return false;
+    }
+    for (const name of names) {
+      const full = path.join(abs, name);
+      const relative = path.relative(root, full).split(path.sep).join('/');
+      let stats;
+      try {
+        stats = statSync(full);
+      } catch (error) {
+        found.push({ path: relative, error: (error as NodeJS.ErrnoException).code ?? 'error' });
+        continue;
+      }
+      if (stats.isDirectory()) {
+        if (recursive) walk(full);
+      } else {
+        found.push(readEntry(relative, full));
+      }
+    }
+    return true;
+  };
+  if (!walk(path.join(root, dir))) return undefined;
+  return found.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A file's text, or why it could not be read. */
+type Entry = { path: string; text: string; error?: undefined } | { path: string; error: string };
+
+function readEntry(relative: string, file: string): Entry {
   try {
-    entries = readdirSync(abs, { withFileTypes: true, recursive });
-  } catch {
-    return undefined;
+    return { path: relative, text: readFileSync(file, 'utf8') };
+  } catch (error) {
+    return { path: relative, error: (error as NodeJS.ErrnoException).code ?? 'error' };
   }
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort()
-    .map((file): [string, string] => [file, readFileSync(path.join(root, file), 'utf8')]);
 }
 
 function isSummary(value: unknown): value is StampSummary {

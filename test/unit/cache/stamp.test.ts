@@ -1,6 +1,6 @@
 // The up-to-date stamp holds only while every input and every output file is what the stamped run
 // read and left: any edit, addition or removal on either side makes it miss.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -53,6 +53,16 @@ describe('the up-to-date stamp', () => {
     ['a removed output file', () => rm(path.join(root, 'generated/a.ts'))],
   ])('misses after %s', async (_, change) => {
     await change();
+    expect(readStamp(layout())).toBeUndefined();
+  });
+
+  it('follows symbolic links, as the generator reads through them', async () => {
+    await rm(path.join(root, 'spec/services'), { recursive: true });
+    await put('shared/services/s.yaml', 'service: s\n');
+    await symlink(path.join(root, 'shared/services'), path.join(root, 'spec/services'), 'dir');
+    writeStamp(stampInputs(layout())!, outputs, summary);
+    expect(readStamp(layout())).toEqual(summary);
+    await put('shared/services/s.yaml', 'service: s2\n');
     expect(readStamp(layout())).toBeUndefined();
   });
 
