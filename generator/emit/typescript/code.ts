@@ -68,15 +68,40 @@ function inline(value: Literal): string {
   return props.length === 0 ? '{}' : `{ ${props.join(', ')} }`;
 }
 
+/** `inline(value)` when it is at most `max` characters long, else undefined (found once `max` is passed). */
+function inlineUpTo(value: Literal, max: number): string | undefined {
+  if (max < 0) return undefined;
+  if (typeof value !== 'object' || value === null || value instanceof Code) {
+    const flat = inline(value);
+    return flat.length <= max ? flat : undefined;
+  }
+  const list = isList(value);
+  const parts = list ? value : entries(value);
+  if (parts.length === 0) return list ? '[]' : '{}';
+  // `[a, b]` and `{ k: a, l: b }`: brackets, then each part and its separator.
+  let out = list ? '[' : '{ ';
+  for (const [i, part] of parts.entries()) {
+    const head = (i > 0 ? ', ' : '') + (list ? '' : `${propertyName((part as [string, Literal])[0])}: `);
+    const tail = list ? ']' : ' }';
+    const item = inlineUpTo(list ? (part as Literal) : (part as [string, Literal])[1], max - out.length - head.length - tail.length);
+    if (item === undefined) return undefined;
+    out += head + item;
+  }
+  out += list ? ']' : ' }';
+  return out.length <= max ? out : undefined;
+}
+
 /**
  * Prints `value` starting at `column` of a line indented by `indent` spaces. Objects and arrays
  * stay on one line when they fit (with room for a trailing comma), else get one entry per line.
  * `expand` forces the outermost level onto several lines (top-level constants read better so).
  */
 export function printLiteral(value: Literal, indent = 0, column = indent, expand = false): string {
-  const flat = inline(value);
   const composite = typeof value === 'object' && value !== null && !(value instanceof Code);
-  if (!composite || (!expand && column + flat.length + 1 <= WIDTH && !flat.includes('\n'))) return flat;
+  if (!composite) return inline(value);
+  // Room for a trailing comma. A long value is not printed flat just to find that it does not fit.
+  const flat = expand ? undefined : inlineUpTo(value, WIDTH - column - 1);
+  if (flat !== undefined && !flat.includes('\n')) return flat;
   const inner = ' '.repeat(indent + 2);
   const lines = isList(value)
     ? value.map((item) => inner + printLiteral(item, indent + 2))
@@ -84,7 +109,7 @@ export function printLiteral(value: Literal, indent = 0, column = indent, expand
         const key = `${propertyName(k)}: `;
         return inner + key + printLiteral(v, indent + 2, indent + 2 + key.length);
       });
-  if (lines.length === 0) return flat;
+  if (lines.length === 0) return inline(value);
   const [open, close] = isList(value) ? ['[', ']'] : ['{', '}'];
   return `${open}\n${lines.map((l) => `${l},\n`).join('')}${' '.repeat(indent)}${close}`;
 }
