@@ -1,7 +1,7 @@
 // Throwaway projects for the CLI benchmark, in the system's temporary folder: a copy of the example
 // (spec/ and hooks/) or a synthetic mesh. Each has an empty node_modules/, as an installed project
 // has one, so that meshspec keeps its cache there (node_modules/.cache/meshspec/).
-import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { writeSyntheticSpec } from './synthetic-spec.js';
@@ -12,6 +12,8 @@ export interface BenchProject {
   root: string;
   /** Removes generated/ and meshspec's cache: the state of a fresh clone after `npm ci`. */
   makeCold(): Promise<void>;
+  /** Edits the spec so that a run regenerates a few files and asks nothing new of the hooks (a service's description). */
+  editSpec(): Promise<void>;
   remove(): Promise<void>;
 }
 
@@ -24,6 +26,13 @@ async function project(name: string, fill: (root: string) => Promise<void>): Pro
     makeCold: async () => {
       await rm(path.join(root, 'generated'), { recursive: true, force: true });
       await rm(path.join(root, 'node_modules', '.cache'), { recursive: true, force: true });
+    },
+    editSpec: async () => {
+      const file = path.join(root, 'spec/services', (await readdir(path.join(root, 'spec/services'))).sort()[0]!);
+      const text = await readFile(file, 'utf8');
+      const edited = text.replace(/^description: (.*?)( \(edited\))?$/m, (_, words: string, edited?: string) => `description: ${words}${edited ? '' : ' (edited)'}`);
+      if (edited === text) throw new Error(`${file} has no description to edit`);
+      await writeFile(file, edited);
     },
     remove: () => rm(root, { recursive: true, force: true }),
   };
