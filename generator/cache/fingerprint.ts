@@ -14,6 +14,7 @@ const CODE = /\.(ts|js|cjs|json)$/;
 
 let fingerprint: string | undefined;
 
+/** `<version>+<digest of the generator's code>+yaml@…,ajv@…,ts-morph@…`, computed once per process. */
 export function generatorFingerprint(): string {
   if (fingerprint !== undefined) return fingerprint;
   const generator = path.resolve(import.meta.dirname, '..');

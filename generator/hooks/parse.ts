@@ -140,13 +140,14 @@ function findExported(sf: SourceFile, name: string): VariableDeclaration | undef
 
 /** Skips what does not change the object: `satisfies T`, `as T`, `<T>`, parentheses, `!`. */
 function unwrap(node: Node): Node {
+  const { Node } = tsMorph();
   let current = node;
   while (
-    tsMorph().Node.isSatisfiesExpression(current) ||
-    tsMorph().Node.isAsExpression(current) ||
-    tsMorph().Node.isTypeAssertion(current) ||
-    tsMorph().Node.isParenthesizedExpression(current) ||
-    tsMorph().Node.isNonNullExpression(current)
+    Node.isSatisfiesExpression(current) ||
+    Node.isAsExpression(current) ||
+    Node.isTypeAssertion(current) ||
+    Node.isParenthesizedExpression(current) ||
+    Node.isNonNullExpression(current)
   ) {
     current = current.getExpression();
   }
@@ -154,11 +155,12 @@ function unwrap(node: Node): Node {
 }
 
 function lookup(decl: VariableDeclaration | undefined): ExportLookup {
+  const { Node } = tsMorph();
   if (!decl) return { kind: 'missing' };
   const init = decl.getInitializer();
   if (!init) return { kind: 'other', found: 'a declaration without a value' };
   const value = unwrap(init);
-  if (!tsMorph().Node.isObjectLiteralExpression(value)) return { kind: 'other', found: article(value.getKindName()) };
+  if (!Node.isObjectLiteralExpression(value)) return { kind: 'other', found: article(value.getKindName()) };
   return { kind: 'object', shape: objectShape(value) };
 }
 
@@ -169,11 +171,12 @@ function article(kindName: string): string {
 }
 
 function objectShape(obj: ObjectLiteralExpression): ObjectShape {
+  const { Node } = tsMorph();
   const names: string[] = [];
   let opaque = false;
   const members = obj.getProperties();
   for (const member of members) {
-    const name = tsMorph().Node.isSpreadAssignment(member) ? undefined : staticName(member.getNameNode());
+    const name = Node.isSpreadAssignment(member) ? undefined : staticName(member.getNameNode());
     if (name === undefined) opaque = true;
     else names.push(name);
   }
@@ -190,20 +193,22 @@ function objectShape(obj: ObjectLiteralExpression): ObjectShape {
 
 /** The name a member key stands for when it is known without running the code. */
 function staticName(key: Node): string | undefined {
-  if (tsMorph().Node.isIdentifier(key)) return key.getText();
-  if (tsMorph().Node.isStringLiteral(key) || tsMorph().Node.isNoSubstitutionTemplateLiteral(key) || tsMorph().Node.isNumericLiteral(key)) {
+  const { Node } = tsMorph();
+  if (Node.isIdentifier(key)) return key.getText();
+  if (Node.isStringLiteral(key) || Node.isNoSubstitutionTemplateLiteral(key) || Node.isNumericLiteral(key)) {
     return key.getLiteralText();
   }
-  if (tsMorph().Node.isComputedPropertyName(key)) {
+  if (Node.isComputedPropertyName(key)) {
     const inner = key.getExpression();
-    if (tsMorph().Node.isStringLiteral(inner) || tsMorph().Node.isNoSubstitutionTemplateLiteral(inner)) return inner.getLiteralText();
+    if (Node.isStringLiteral(inner) || Node.isNoSubstitutionTemplateLiteral(inner)) return inner.getLiteralText();
   }
   return undefined;
 }
 
 function importShape(decl: ImportDeclaration): ImportShape {
+  const { Node } = tsMorph();
   const namedNode = decl.getImportClause()?.getNamedBindings();
-  const named = tsMorph().Node.isNamedImports(namedNode)
+  const named = Node.isNamedImports(namedNode)
     ? {
         open: namedNode.getStart(),
         lastEnd: namedNode.getElements().at(-1)?.getEnd() ?? null,
