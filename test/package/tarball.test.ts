@@ -2,7 +2,7 @@
 // this repository; then `meshspec init`, the project's own scripts, `meshspec dev` answering through
 // the gateway, and a spec change that brings a stub. Then the same with `init --example shop` and
 // the README's tour. Nothing resolves to this repository's sources: the project sees only the tarball.
-import { appendFile, readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { start, type Child } from '../support/processes.js';
@@ -131,6 +131,20 @@ describe('a new project from the tarball: meshspec init', () => {
     expect(stub.status).toBe(501);
     expect(stub.body.error.code).toBe('NotImplemented');
   }, 240_000);
+  it('reports a mistake in the spec at its place, with a suggestion, and writes nothing', async () => {
+    const file = path.join(folder, 'spec/services/greeter.yaml');
+    const spec = await readFile(file, 'utf8');
+    // The built package judges passing documents with validators compiled ahead of time; a failing
+    // one must still be explained as from the sources.
+    await writeFile(file, spec.replace('description:', 'descripton:'));
+    const before = await readFile(path.join(folder, 'generated/greeter/types.ts'), 'utf8');
+    const generate = await meshspec(folder, 'generate');
+    expect(generate.code).toBe(1);
+    expect(generate.output).toMatch(/spec\/services\/greeter\.yaml:\d+:\d+: error .*descripton.*description/);
+    expect(generate.output).not.toMatch(/\n\s+at /);
+    expect(await readFile(path.join(folder, 'generated/greeter/types.ts'), 'utf8')).toBe(before);
+    await writeFile(file, spec);
+  });
 });
 
 describe('the example shop from the tarball: meshspec init --example shop, and the README tour', () => {
