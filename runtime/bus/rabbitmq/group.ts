@@ -1,0 +1,187 @@
+// One subscribing group (a service) in this process: a channel with a prefetch limit and one consumer
+// on the group's work queue, dispatching each message to a local handler of its event. A handler
+// that succeeds gets its message acknowledged; one that throws gets it moved to a delay queue (and
+// back, counted in a header) or, after the last attempt or an UnprocessableEvent, to the group's
+// dead-letter queue; the original is acknowledged only once the broker confirmed the move.
+import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
+import type { Logger } from 'pino';
+import { UnprocessableEvent, type EnvelopeHandler, type EventEnvelope } from '../types.js';
+import { publishConfirmed } from './confirm.js';
+import { ATTEMPTS_HEADER, DEAD_AT_HEADER, ERROR_HEADER, EVENT_HEADER, GROUP_HEADER, attemptsOf } from './headers.js';
+import { deadLetterExchange, retryDelay, type GroupQueues } from './names.js';
+
+export interface GroupSettings {
+  readonly name: string;
+  readonly exchange: string;
+  readonly queues: GroupQueues;
+  readonly prefetch: number;
+  readonly maxAttempts: number;
+  readonly retryDelayMs: number;
+  readonly maxRetryDelayMs: number;
+  readonly logger: Logger;
+}
+
+export interface GroupMember {
+  readonly event: string;
+  readonly handler: EnvelopeHandler;
+  /** Handler calls in progress, so unsubscribing can wait for them. */
+  readonly running: Set<Promise<unknown>>;
+}
+
+export interface GroupConsumer {
+  /** Registers a handler first, then binds the queue to its event, so no message of it finds no handler. */
+  add(member: GroupMember): Promise<void>;
+  /** Removes a handler (the binding stays: the service's events keep queueing while it is away). */
+  remove(member: GroupMember): void;
+  readonly size: number;
+  /** Cancels the consumer, waits for the deliveries in flight (they ack or move), closes the channel. */
+  stop(): Promise<void>;
+}
+
+/** Declares the group's queues and starts consuming. `publisher` is the bus's confirm channel. */
+export async function startGroup(connection: ChannelModel, publisher: ConfirmChannel, settings: GroupSettings): Promise<GroupConsumer> {
+  const { name, exchange, queues, maxAttempts, logger } = settings;
+  const channel = await connection.createChannel();
+  channel.on('error', (err: unknown) => logger.error({ err, group: name }, 'RabbitMQ consumer channel failed'));
+  await channel.prefetch(settings.prefetch);
+  await declareQueues(channel, settings);
+
+  const members: GroupMember[] = [];
+  const byEvent = new Map<string, { next: number }>();
+  const deliveries = new Set<Promise<void>>();
+
+  const pick = (event: string): GroupMember | undefined => {
+    const candidates = members.filter((m) => m.event === event);
+    if (candidates.length === 0) return undefined;
+    const state = byEvent.get(event) ?? { next: 0 };
+    byEvent.set(event, state);
+    const member = candidates[state.next % candidates.length];
+    state.next += 1;
+    return member;
+  };
+
+  async function handle(message: ConsumeMessage): Promise<void> {
+    const failed = attemptsOf(message.properties.headers);
+    let envelope: EventEnvelope;
+    try {
+      envelope = JSON.parse(message.content.toString('utf8')) as EventEnvelope;
+    } catch (err) {
+      await moveToDead(message, failed + 1, new UnprocessableEvent(`the message is not JSON: ${(err as Error).message}`));
+      return;
+    }
+    const log = { event: envelope.event, eventId: envelope.id, group: name };
+    const member = pick(envelope.event);
+    let error: unknown;
+    if (member) {
+      const run = callHandler(member.handler, envelope);
+      member.running.add(run);
+      try {
+        await run;
+        channel.ack(message);
+        return;
+      } catch (err) {
+        error = err;
+      } finally {
+        member.running.delete(run);
+      }
+    } else {
+      // A binding left by an earlier version of the service, or a handler not registered yet: counted like a failure, so it ends.
+      error = new Error(`no handler for '${envelope.event}' in group '${name}' in this process`);
+    }
+    const attempts = failed + 1;
+    if (error instanceof UnprocessableEvent || attempts >= maxAttempts) {
+      logger.error({ ...log, attempts, err: error }, 'event dead-lettered');
+      await moveToDead(message, attempts, error);
+    } else {
+      const delay = retryDelay(attempts, settings.retryDelayMs, settings.maxRetryDelayMs);
+      logger.warn({ ...log, attempt: attempts, retryInMs: delay, err: error }, 'event handler failed; retrying');
+      await move(message, '', queues.retry(delay), { [ATTEMPTS_HEADER]: attempts });
+    }
+  }
+
+  function moveToDead(message: ConsumeMessage, attempts: number, error: unknown): Promise<void> {
+    return move(message, deadLetterExchange(exchange), queues.queue, {
+      [ATTEMPTS_HEADER]: attempts,
+      [ERROR_HEADER]: error instanceof Error ? error.message : String(error),
+      [DEAD_AT_HEADER]: new Date().toISOString(),
+      [GROUP_HEADER]: name,
+    });
+  }
+
+  // Republish, then ack: a crash in between delivers the message twice, never loses it.
+  async function move(message: ConsumeMessage, toExchange: string, routingKey: string, headers: Record<string, unknown>): Promise<void> {
+    const original = message.properties;
+    const options: Options.Publish = {
+      persistent: true,
+      contentType: original.contentType ?? 'application/json',
+      headers: { ...original.headers, [EVENT_HEADER]: original.headers?.[EVENT_HEADER] ?? message.fields.routingKey, ...headers },
+    };
+    if (original.messageId !== undefined) options.messageId = original.messageId;
+    await publishConfirmed(publisher, toExchange, routingKey, message.content, options);
+    channel.ack(message);
+  }
+
+  const onMessage = (message: ConsumeMessage | null) => {
+    if (message === null) {
+      logger.warn({ group: name, queue: queues.queue }, 'RabbitMQ cancelled the consumer (queue deleted?)');
+      return;
+    }
+    const delivery = handle(message).catch((err: unknown) => {
+      // The move failed (channel or connection gone): unacked, the broker delivers the message again.
+      logger.error({ err, group: name }, 'could not settle a message; the broker will deliver it again');
+    });
+    deliveries.add(delivery);
+    void delivery.finally(() => deliveries.delete(delivery));
+  };
+
+  const { consumerTag } = await channel.consume(queues.queue, onMessage, { noAck: false });
+  let stopping: Promise<void> | null = null;
+
+  return {
+    async add(member) {
+      members.push(member);
+      await channel.bindQueue(queues.queue, exchange, member.event);
+    },
+    remove(member) {
+      const at = members.indexOf(member);
+      if (at >= 0) members.splice(at, 1);
+    },
+    get size() {
+      return members.length;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await channel.cancel(consumerTag).catch(() => undefined);
+        while (deliveries.size > 0) await Promise.allSettled([...deliveries]);
+        await channel.close().catch(() => undefined);
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function declareQueues(channel: Channel, settings: GroupSettings): Promise<void> {
+  const { exchange, queues, maxAttempts, retryDelayMs, maxRetryDelayMs } = settings;
+  const dlx = deadLetterExchange(exchange);
+  await channel.assertExchange(exchange, 'topic', { durable: true });
+  await channel.assertExchange(dlx, 'direct', { durable: true });
+  await channel.assertQueue(queues.queue, { durable: true });
+  await channel.assertQueue(queues.dead, { durable: true });
+  await channel.bindQueue(queues.dead, dlx, queues.queue);
+  const delays = new Set<number>();
+  for (let failed = 1; failed < maxAttempts; failed++) delays.add(retryDelay(failed, retryDelayMs, maxRetryDelayMs));
+  for (const delay of delays) {
+    // No consumer: messages wait out the queue's TTL, then expire back into the work queue.
+    await channel.assertQueue(queues.retry(delay), {
+      durable: true,
+      messageTtl: delay,
+      deadLetterExchange: '',
+      deadLetterRoutingKey: queues.queue,
+    });
+  }
+}
+
+// Turns a synchronous throw into a rejection, so both are retried alike.
+async function callHandler(handler: EnvelopeHandler, envelope: EventEnvelope): Promise<void> {
+  await handler(envelope);
+}

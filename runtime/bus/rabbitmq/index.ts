@@ -1,0 +1,32 @@
+// meshspec/runtime/bus/rabbitmq: the EventBus over RabbitMQ (amqplib). See bus.ts for its guarantees.
+
+/**
+ * Connects to RabbitMQ and returns an EventBus: a durable topic exchange, publisher confirms,
+ * a durable queue per subscribing group with manual acknowledgement, delayed retries counted in a
+ * header, then a dead-letter queue per group (`<queue>.dead`).
+ *
+ * @param options.url AMQP URL (required)
+ * @param options.exchange default `meshspec.events`
+ * @param options.queuePrefix default `meshspec.` (a group's queue is `meshspec.<group>`)
+ * @param options.prefetch default 16
+ * @param options.maxAttempts default 5
+ * @param options.retryDelayMs default 1000 (doubled per attempt)
+ * @param options.maxRetryDelayMs default 60000
+ * @example
+ * const bus = await connectRabbitBus({ url: 'amqp://guest:guest@127.0.0.1:5672' });
+ * await bus.subscribe('payment.completed', 'orders', async (envelope) => { ... });
+ * await bus.publish(envelope); // resolves once the broker confirmed it
+ * await bus.close(); // waits for handlers in flight and acknowledges them
+ */
+export { connectRabbitBus, RABBIT_DEFAULTS, type RabbitBusOptions } from './bus.js';
+
+/**
+ * Queue names of a group: `queue`, `dead`, and `retry(delayMs)`.
+ * @param options the exchange and queue prefix the bus uses
+ * @param group the subscribing service
+ * @example groupQueues({ exchange: 'meshspec.events', queuePrefix: 'meshspec.' }, 'orders').dead // 'meshspec.orders.dead'
+ */
+export { groupQueues, deadLetterExchange, retryDelay, type GroupQueues, type RabbitNamesOptions } from './names.js';
+
+/** Header names on retried and dead-lettered messages (attempts, error, time, event, group). */
+export { ATTEMPTS_HEADER, DEAD_AT_HEADER, ERROR_HEADER, EVENT_HEADER, GROUP_HEADER, attemptsOf } from './headers.js';

@@ -1,0 +1,267 @@
+// The RabbitMQ EventBus against a real broker (RABBITMQ_URL, default the local one; a missing broker
+// fails the file, never skips it). Every run uses its own exchange and queue names and deletes them.
+import { randomBytes, randomUUID } from 'node:crypto';
+import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ATTEMPTS_HEADER,
+  DEAD_AT_HEADER,
+  ERROR_HEADER,
+  EVENT_HEADER,
+  connectRabbitBus,
+  deadLetterExchange,
+  groupQueues,
+  retryDelay,
+  type RabbitBusOptions,
+} from '../../../runtime/bus/rabbitmq/index.js';
+import { UnprocessableEvent, type EventBus, type EventEnvelope } from '../../../runtime/bus/types.js';
+import { createLogger } from '../../../runtime/logging/index.js';
+
+const URL = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
+const run = `t${randomBytes(4).toString('hex')}`;
+const names = { exchange: `${run}.events`, queuePrefix: `${run}.` };
+const RETRY_MS = 20;
+const MAX_RETRY_MS = 80;
+const WAIT_MS = 10_000;
+
+let admin: ChannelModel;
+let channel: Channel;
+const buses: EventBus[] = [];
+const groupsUsed = new Set<string>();
+
+function bus(overrides: Partial<RabbitBusOptions> = {}): Promise<EventBus> {
+  const options = { url: URL, ...names, retryDelayMs: RETRY_MS, maxRetryDelayMs: MAX_RETRY_MS, logger: createLogger({ service: 'bus', level: 'silent' }), ...overrides };
+  return connectRabbitBus(options).then((b) => (buses.push(b), b));
+}
+
+function group(name: string): string {
+  groupsUsed.add(name);
+  return name;
+}
+
+function envelope(event: string, payload: unknown = { n: 1 }): EventEnvelope {
+  return { id: randomUUID(), event, version: 1, source: 'test', time: new Date().toISOString(), payload };
+}
+
+/** Resolves once `predicate` holds, checked on every `tick()`; rejects after a bounded wait. */
+function waiter(label: string) {
+  const checks: Array<() => boolean> = [];
+  return {
+    until(predicate: () => boolean): Promise<void> {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`timed out waiting for ${label}`)), WAIT_MS);
+        const check = () => {
+          if (!predicate()) return false;
+          clearTimeout(timer);
+          resolve();
+          return true;
+        };
+        if (!check()) checks.push(check);
+      });
+    },
+    tick() {
+      for (const check of [...checks]) if (check()) checks.splice(checks.indexOf(check), 1);
+    },
+  };
+}
+
+/** The next message of a queue, consumed with a raw channel (acked). */
+async function nextMessage(queue: string): Promise<ConsumeMessage> {
+  let tag = '';
+  const message = await new Promise<ConsumeMessage>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message on ${queue}`)), WAIT_MS);
+    void channel
+      .consume(queue, (m) => {
+        if (!m) return;
+        clearTimeout(timer);
+        channel.ack(m);
+        resolve(m);
+      })
+      .then((ok) => (tag = ok.consumerTag));
+  });
+  await channel.cancel(tag);
+  return message;
+}
+
+beforeAll(async () => {
+  admin = await amqp.connect(URL);
+  channel = await admin.createChannel();
+});
+
+afterAll(async () => {
+  await Promise.allSettled(buses.map((b) => b.close()));
+  for (const g of groupsUsed) {
+    const q = groupQueues(names, g);
+    const delays = new Set([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, RETRY_MS, MAX_RETRY_MS)));
+    for (const queue of [q.queue, q.dead, ...[...delays].map((d) => q.retry(d))]) await channel.deleteQueue(queue);
+  }
+  await channel.deleteExchange(names.exchange);
+  await channel.deleteExchange(deadLetterExchange(names.exchange));
+  await admin.close();
+});
+
+describe('RabbitMQ event bus', () => {
+  it('fans every event out to each subscribing group, as a parsed JSON copy', async () => {
+    const b = await bus();
+    const seen = { a: [] as EventEnvelope[], b: [] as EventEnvelope[] };
+    const w = waiter('both groups');
+    await b.subscribe('item.added', group('fan-a'), async (e) => void (seen.a.push(e), w.tick()));
+    await b.subscribe('item.added', group('fan-b'), async (e) => void (seen.b.push(e), w.tick()));
+    const sent = Array.from({ length: 20 }, (_, n) => envelope('item.added', { n, at: new Date(0) }));
+    for (const e of sent) await b.publish(e);
+    await w.until(() => seen.a.length >= 20 && seen.b.length >= 20);
+    const ids = sent.map((e) => e.id).sort();
+    expect(seen.a.map((e) => e.id).sort()).toEqual(ids);
+    expect(seen.b.map((e) => e.id).sort()).toEqual(ids);
+    // JSON on the wire: a Date arrives as its string, and groups never share an object.
+    const first = seen.a.find((e) => e.id === sent[0]!.id)!;
+    expect(first.payload).toEqual({ n: 0, at: '1970-01-01T00:00:00.000Z' });
+    expect(seen.b.find((e) => e.id === sent[0]!.id)!.payload).not.toBe(first.payload);
+  });
+
+  it('splits a group’s events between its consumers, none handled by both', async () => {
+    const g = group('shared');
+    const [publisher, one, two] = await Promise.all([bus(), bus({ prefetch: 4 }), bus({ prefetch: 4 })]);
+    const got = { one: [] as string[], two: [] as string[] };
+    const w = waiter('200 events');
+    // A little work per event, so one consumer cannot drain the queue before the other's prefetch fills.
+    const slow = (list: string[]) => async (e: EventEnvelope) => {
+      await new Promise((r) => setTimeout(r, 2));
+      list.push(e.id);
+      w.tick();
+    };
+    await one.subscribe('job.queued', g, slow(got.one));
+    await two.subscribe('job.queued', g, slow(got.two));
+    const sent = Array.from({ length: 200 }, () => envelope('job.queued'));
+    await Promise.all(sent.map((e) => publisher.publish(e)));
+    await w.until(() => got.one.length + got.two.length >= 200);
+    expect(got.one.length).toBeGreaterThan(0);
+    expect(got.two.length).toBeGreaterThan(0);
+    expect(got.one.filter((id) => got.two.includes(id))).toEqual([]);
+    expect([...got.one, ...got.two].sort()).toEqual(sent.map((e) => e.id).sort());
+  });
+
+  it('resolves publish once the broker holds the event: persistent JSON in the durable queue before any consumer', async () => {
+    const g = group('durable');
+    const queue = groupQueues(names, g).queue;
+    const subscriber = await bus();
+    const subscription = await subscriber.subscribe('order.placed', g, async () => {});
+    await subscription.unsubscribe(); // the queue and its binding stay; nobody consumes now
+    const b = await bus();
+    const sent = [envelope('order.placed'), envelope('order.placed'), envelope('order.placed')];
+    for (const [n, e] of sent.entries()) {
+      await b.publish(e);
+      expect((await channel.checkQueue(queue)).messageCount).toBe(n + 1);
+    }
+    expect((await channel.checkQueue(queue)).consumerCount).toBe(0);
+    const message = await channel.get(queue, { noAck: true });
+    if (!message) throw new Error('the queue is empty');
+    expect(message.properties.deliveryMode).toBe(2);
+    expect(message.properties.contentType).toBe('application/json');
+    expect(message.properties.messageId).toBe(sent[0]!.id);
+    expect(message.properties.headers?.[EVENT_HEADER]).toBe('order.placed');
+    expect(message.fields.routingKey).toBe('order.placed');
+    expect(JSON.parse(message.content.toString())).toEqual(sent[0]);
+    await channel.purgeQueue(queue);
+    await b.close();
+    await expect(b.publish(envelope('order.placed'))).rejects.toThrow(/closed/);
+  });
+
+  it('retries a failing handler with a delay, counting attempts, until it succeeds', async () => {
+    const g = group('retry-ok');
+    const b = await bus();
+    const calls: number[] = [];
+    const w = waiter('third attempt');
+    await b.subscribe('mail.send', g, async () => {
+      calls.push(Date.now());
+      w.tick();
+      if (calls.length < 3) throw new Error(`transient ${calls.length}`);
+    });
+    await b.publish(envelope('mail.send'));
+    await w.until(() => calls.length >= 3);
+    // The waits are the configured backoff (20 ms, then 40 ms), served by the delay queues' TTL.
+    expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(RETRY_MS - 5);
+    expect(calls[2]! - calls[1]!).toBeGreaterThanOrEqual(2 * RETRY_MS - 5);
+    await b.close();
+    expect(calls).toHaveLength(3);
+    const q = groupQueues(names, g);
+    expect((await channel.checkQueue(q.queue)).messageCount).toBe(0);
+    expect((await channel.checkQueue(q.dead)).messageCount).toBe(0);
+  });
+
+  it('dead-letters an event after the last attempt, with its error and attempts', async () => {
+    const g = group('retry-dead');
+    const b = await bus({ maxAttempts: 3 });
+    let calls = 0;
+    await b.subscribe('mail.send', g, async () => {
+      calls += 1;
+      throw new Error('smtp refused');
+    });
+    const sent = envelope('mail.send');
+    await b.publish(sent);
+    const dead = await nextMessage(groupQueues(names, g).dead);
+    expect(calls).toBe(3);
+    expect(JSON.parse(dead.content.toString())).toEqual(sent);
+    expect(dead.properties.messageId).toBe(sent.id);
+    expect(dead.properties.headers?.[ERROR_HEADER]).toBe('smtp refused');
+    expect(dead.properties.headers?.[ATTEMPTS_HEADER]).toBe(3);
+    expect(dead.properties.headers?.[EVENT_HEADER]).toBe('mail.send');
+    expect(Date.now() - Date.parse(String(dead.properties.headers?.[DEAD_AT_HEADER]))).toBeLessThan(WAIT_MS);
+    await b.close();
+    expect(calls).toBe(3);
+    expect((await channel.checkQueue(groupQueues(names, g).queue)).messageCount).toBe(0);
+  });
+
+  it('dead-letters an UnprocessableEvent at once', async () => {
+    const g = group('unprocessable');
+    const b = await bus();
+    let calls = 0;
+    await b.subscribe('order.placed', g, async () => {
+      calls += 1;
+      throw new UnprocessableEvent('payload.total: must be a number');
+    });
+    await b.publish(envelope('order.placed'));
+    const dead = await nextMessage(groupQueues(names, g).dead);
+    expect(calls).toBe(1);
+    expect(dead.properties.headers?.[ATTEMPTS_HEADER]).toBe(1);
+    expect(dead.properties.headers?.[ERROR_HEADER]).toBe('payload.total: must be a number');
+  });
+
+  it('close waits for a handler in flight and acknowledges its event, which is not delivered again', async () => {
+    const g = group('closing');
+    const queue = groupQueues(names, g).queue;
+    const b = await bus();
+    let enter!: () => void;
+    let release!: () => void;
+    const entered = new Promise<void>((r) => (enter = r));
+    const released = new Promise<void>((r) => (release = r));
+    let finished = false;
+    await b.subscribe('report.build', g, async () => {
+      enter();
+      await released;
+      finished = true;
+    });
+    await b.publish(envelope('report.build'));
+    await entered;
+    let closed = false;
+    const closing = b.close().then(() => (closed = true));
+    // The consumer is cancelled at once, while the handler still holds its message.
+    await expect.poll(async () => (await channel.checkQueue(queue)).consumerCount, { timeout: WAIT_MS }).toBe(0);
+    expect(closed).toBe(false);
+    release();
+    await closing;
+    expect(finished).toBe(true);
+    // Unacked, the channel's close would have put the message back in the queue.
+    expect((await channel.checkQueue(queue)).messageCount).toBe(0);
+    const again = await bus();
+    let redelivered = 0;
+    await again.subscribe('report.build', g, async () => void (redelivered += 1));
+    const marker = envelope('report.build');
+    const w = waiter('marker');
+    let markerSeen = false;
+    await again.subscribe('report.mark', g, async () => void ((markerSeen = true), w.tick()));
+    await again.publish({ ...marker, event: 'report.mark' });
+    await w.until(() => markerSeen);
+    expect(redelivered).toBe(0);
+  });
+});
