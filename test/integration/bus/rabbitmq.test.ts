@@ -28,6 +28,8 @@ let admin: ChannelModel;
 let channel: Channel;
 const buses: EventBus[] = [];
 const groupsUsed = new Set<string>();
+/** Queues a test declared itself. */
+const queuesMade = new Set<string>();
 
 function bus(overrides: Partial<RabbitBusOptions> = {}): Promise<EventBus> {
   const options = { url: URL, ...names, retryDelayMs: RETRY_MS, maxRetryDelayMs: MAX_RETRY_MS, logger: createLogger({ service: 'bus', level: 'silent' }), ...overrides };
@@ -95,6 +97,7 @@ afterAll(async () => {
     const delays = new Set([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, RETRY_MS, MAX_RETRY_MS)));
     for (const queue of [q.queue, q.dead, ...[...delays].map((d) => q.retry(d))]) await channel.deleteQueue(queue);
   }
+  for (const queue of queuesMade) await channel.deleteQueue(queue);
   await channel.deleteExchange(names.exchange);
   await channel.deleteExchange(deadLetterExchange(names.exchange));
   await admin.close();
@@ -167,6 +170,20 @@ describe('RabbitMQ event bus', () => {
     await expect(b.publish(envelope('order.placed'))).rejects.toThrow(/closed/);
   });
 
+  it('rejects a publish the broker nacks', async () => {
+    // A full queue with overflow 'reject-publish' makes the broker nack what is routed to it.
+    const full = `${run}.full`;
+    const b = await bus();
+    await channel.assertQueue(full, { durable: true, maxLength: 1, arguments: { 'x-overflow': 'reject-publish' } });
+    queuesMade.add(full);
+    await channel.bindQueue(full, names.exchange, 'audit.logged');
+    await b.publish(envelope('audit.logged'));
+    await expect(b.publish(envelope('audit.logged'))).rejects.toThrow();
+    expect((await channel.checkQueue(full)).messageCount).toBe(1);
+    // A nack leaves the publishing channel open: the bus keeps publishing.
+    await expect(b.publish(envelope('audit.other'))).resolves.toBeUndefined();
+  });
+
   it('retries a failing handler with a delay, counting attempts, until it succeeds', async () => {
     const g = group('retry-ok');
     const b = await bus();
@@ -225,6 +242,20 @@ describe('RabbitMQ event bus', () => {
     expect(calls).toBe(1);
     expect(dead.properties.headers?.[ATTEMPTS_HEADER]).toBe(1);
     expect(dead.properties.headers?.[ERROR_HEADER]).toBe('payload.total: must be a number');
+  });
+
+  it('dead-letters, after its attempts, an event the group’s queue is still bound to but no handler here takes', async () => {
+    const g = group('stale');
+    const earlier = await bus();
+    await (await earlier.subscribe('user.renamed', g, async () => {})).unsubscribe(); // leaves the binding
+    const b = await bus({ maxAttempts: 2 });
+    await b.subscribe('user.created', g, async () => {});
+    const sent = envelope('user.renamed');
+    await b.publish(sent);
+    const dead = await nextMessage(groupQueues(names, g).dead);
+    expect(dead.properties.messageId).toBe(sent.id);
+    expect(dead.properties.headers?.[ATTEMPTS_HEADER]).toBe(2);
+    expect(String(dead.properties.headers?.[ERROR_HEADER])).toMatch(/no handler for 'user.renamed'/);
   });
 
   it('close waits for a handler in flight and acknowledges its event, which is not delivered again', async () => {
