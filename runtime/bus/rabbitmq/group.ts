@@ -75,14 +75,19 @@ export async function startGroup(connection: ChannelModel, publisher: ConfirmCha
     if (member) {
       const run = callHandler(member.handler, envelope);
       member.running.add(run);
+      let succeeded = false;
       try {
         await run;
-        channel.ack(message);
-        return;
+        succeeded = true;
       } catch (err) {
         error = err;
       } finally {
         member.running.delete(run);
+      }
+      // Outside the try: an ack that fails (channel gone) is not a handler failure; the broker redelivers.
+      if (succeeded) {
+        channel.ack(message);
+        return;
       }
     } else {
       // A binding left by an earlier version of the service, or a handler not registered yet: counted like a failure, so it ends.
