@@ -2,7 +2,9 @@
 // routing key, on a confirm channel (publish resolves on the broker's confirm), as persistent JSON.
 // Each subscribing group has a durable queue bound to its events, shared by its consumers (replicas
 // split the events). Delivery is at-least-once: a message is acknowledged only after its handler
-// succeeded or after it was moved, confirmed, to a retry or dead-letter queue.
+// succeeded or after it was moved, confirmed, to a retry or dead-letter queue. A lost connection is
+// reopened with backoff and the groups' consumers restarted; unacknowledged messages go back to their
+// queue (delivered again), and a publish in flight when the link dropped rejects (it was not confirmed).
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { createLogger } from '../../logging/index.js';
@@ -27,6 +29,10 @@ export interface RabbitBusOptions {
   retryDelayMs?: number;
   /** Upper bound of the wait between attempts. Default 60000 ms. */
   maxRetryDelayMs?: number;
+  /** First wait before reconnecting after the connection was lost, doubled up to 5 s. Default 100 ms. */
+  reconnectDelayMs?: number;
+  /** How long a publish waits for a lost connection to come back before it rejects. Default 10000 ms. */
+  publishWaitMs?: number;
   logger?: Logger;
 }
 
@@ -37,54 +43,133 @@ export const RABBIT_DEFAULTS = {
   maxAttempts: 5,
   retryDelayMs: 1000,
   maxRetryDelayMs: 60_000,
+  reconnectDelayMs: 100,
+  publishWaitMs: 10_000,
 } as const;
 
-/** Connects, declares the exchange and opens the publishing confirm channel. */
+const MAX_RECONNECT_DELAY_MS = 5000;
+
+interface Link {
+  readonly connection: ChannelModel;
+  readonly publisher: ConfirmChannel;
+}
+
+interface GroupState {
+  readonly members: GroupMember[];
+  /** The consumer on the current connection; null while disconnected. */
+  consumer: Promise<GroupConsumer> | null;
+}
+
+/** Connects (rejecting if the broker is unreachable now), declares the exchange and opens the publishing confirm channel. */
 export async function connectRabbitBus(options: RabbitBusOptions): Promise<EventBus> {
   const settings = { ...RABBIT_DEFAULTS, ...definedOnly(options) };
   const logger = options.logger ?? createLogger({ service: 'bus' });
   const names: RabbitNamesOptions = { exchange: settings.exchange, queuePrefix: settings.queuePrefix };
 
-  const connection: ChannelModel = await amqp.connect(options.url);
+  const groups = new Map<string, GroupState>();
+  /** Consumers of lost connections: close still waits for their handlers. */
+  const retired = new Set<Promise<GroupConsumer>>();
   let closed = false;
-  // Without a listener an 'error' would crash the process; reconnection is not implemented yet.
-  connection.on('error', (err: unknown) => logger.error({ err }, 'RabbitMQ connection failed'));
-  connection.on('close', () => {
-    if (!closed) logger.error('RabbitMQ connection closed unexpectedly: events are neither published nor consumed');
-  });
-
-  let publisher: ConfirmChannel;
-  try {
-    publisher = await connection.createConfirmChannel();
-    publisher.on('error', (err: unknown) => logger.error({ err }, 'RabbitMQ publishing channel failed'));
-    await publisher.assertExchange(settings.exchange, 'topic', { durable: true });
-  } catch (err) {
-    await connection.close().catch(() => undefined);
-    throw err;
-  }
-
-  /** Group name -> its consumer, started by the first subscription. */
-  const groups = new Map<string, Promise<GroupConsumer>>();
   let closing: Promise<void> | null = null;
+  let link: Link | null = null;
+  let linked: Promise<Link>;
+  let wakeReconnect: (() => void) | null = null;
 
-  const groupFor = (group: string): Promise<GroupConsumer> => {
-    let consumer = groups.get(group);
-    if (!consumer) {
-      consumer = startGroup(connection, publisher, {
-        ...settings,
-        name: group,
-        queues: groupQueues(names, group),
-        logger,
-      });
-      groups.set(group, consumer);
-      consumer.catch(() => groups.delete(group));
-    }
+  const startConsumer = (current: Link, group: string, state: GroupState): Promise<GroupConsumer> => {
+    const consumer = (async () => {
+      const started = await startGroup(current.connection, current.publisher, { ...settings, name: group, queues: groupQueues(names, group), logger }, state.members);
+      for (const event of new Set(state.members.map((m) => m.event))) await started.bind(event);
+      return started;
+    })();
+    consumer.catch((err: unknown) => {
+      logger.error({ err, group }, 'could not start the RabbitMQ consumer');
+      if (state.consumer === consumer) state.consumer = null;
+    });
     return consumer;
   };
 
+  async function open(): Promise<Link> {
+    const connection = await amqp.connect(options.url);
+    // Without a listener an 'error' would crash the process; 'close' follows it and reconnects.
+    connection.on('error', (err: unknown) => logger.error({ err }, 'RabbitMQ connection failed'));
+    try {
+      const publisher = await connection.createConfirmChannel();
+      publisher.on('error', (err: unknown) => logger.error({ err }, 'RabbitMQ publishing channel failed'));
+      await publisher.assertExchange(settings.exchange, 'topic', { durable: true });
+      const current: Link = { connection, publisher };
+      connection.on('close', () => lost(current));
+      return current;
+    } catch (err) {
+      await connection.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  function lost(current: Link): void {
+    if (closed || link !== current) return;
+    logger.error('RabbitMQ connection lost; reconnecting');
+    link = null;
+    for (const state of groups.values()) {
+      const old = state.consumer;
+      state.consumer = null;
+      if (!old) continue;
+      // Its channel is gone: stop it so its handlers' promises settle (their acks fail; the broker redelivers).
+      retired.add(old);
+      void old
+        .then((c) => c.stop())
+        .catch(() => undefined)
+        .finally(() => retired.delete(old));
+    }
+    linked = reconnect();
+    linked.catch(() => undefined);
+  }
+
+  async function reconnect(): Promise<Link> {
+    for (let delay = settings.reconnectDelayMs; ; delay = Math.min(delay * 2, MAX_RECONNECT_DELAY_MS)) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        wakeReconnect = () => (clearTimeout(timer), resolve());
+      });
+      wakeReconnect = null;
+      if (closed) throw new Error('the event bus is closed');
+      try {
+        const current = await open();
+        if (closed) {
+          await current.connection.close().catch(() => undefined);
+          throw new Error('the event bus is closed');
+        }
+        link = current;
+        for (const [group, state] of groups) if (state.members.length > 0) state.consumer = startConsumer(current, group, state);
+        logger.info('RabbitMQ connection restored');
+        return current;
+      } catch (err) {
+        if (closed) throw err;
+        logger.warn({ err, retryInMs: Math.min(delay * 2, MAX_RECONNECT_DELAY_MS) }, 'RabbitMQ reconnection failed');
+      }
+    }
+  }
+
+  /** The current link, waiting a bounded time for a lost one to come back. */
+  const current = async (what: string): Promise<Link> => {
+    if (closed) throw new Error(`cannot ${what}: the event bus is closed`);
+    if (link) return link;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cannot ${what}: RabbitMQ is unreachable`)), settings.publishWaitMs);
+    });
+    try {
+      return await Promise.race([linked, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+
+  link = await open();
+  linked = Promise.resolve(link);
+
   return {
     async publish(envelope) {
-      if (closed) throw new Error(`cannot publish '${envelope.event}': the event bus is closed`);
+      const { publisher } = await current(`publish '${envelope.event}'`);
       await publishConfirmed(publisher, settings.exchange, envelope.event, Buffer.from(JSON.stringify(envelope)), {
         persistent: true,
         contentType: 'application/json',
@@ -94,19 +179,31 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
     },
 
     async subscribe(event, group, handler): Promise<BusSubscription> {
-      if (closed) throw new Error(`cannot subscribe to '${event}': the event bus is closed`);
-      const consumer = await groupFor(group);
+      const now = await current(`subscribe to '${event}'`);
+      let state = groups.get(group);
+      if (!state) groups.set(group, (state = { members: [], consumer: null }));
       const member: GroupMember = { event, handler, running: new Set() };
-      await consumer.add(member);
+      // Registered before the binding, so no message of the event finds no handler here.
+      state.members.push(member);
+      try {
+        if (state.consumer) await (await state.consumer).bind(event);
+        else await (state.consumer = startConsumer(now, group, state));
+      } catch (err) {
+        state.members.splice(state.members.indexOf(member), 1);
+        throw err;
+      }
+      const owner = state;
       let left = false;
       return {
         async unsubscribe() {
           if (!left) {
             left = true;
-            consumer.remove(member);
-            if (consumer.size === 0 && groups.get(group) !== undefined && (await groups.get(group)) === consumer) {
+            owner.members.splice(owner.members.indexOf(member), 1);
+            if (owner.members.length === 0 && groups.get(group) === owner) {
               groups.delete(group);
-              await consumer.stop();
+              const consumer = owner.consumer;
+              owner.consumer = null;
+              if (consumer) await consumer.then((c) => c.stop(), () => undefined);
             }
           }
           await Promise.allSettled([...member.running]);
@@ -117,11 +214,16 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
     close() {
       closing ??= (async () => {
         closed = true;
-        const consumers = await Promise.allSettled([...groups.values()]);
+        wakeReconnect?.();
+        const consumers = [...retired, ...[...groups.values()].flatMap((s) => (s.consumer ? [s.consumer] : []))];
         groups.clear();
-        await Promise.allSettled(consumers.map((c) => (c.status === 'fulfilled' ? c.value.stop() : undefined)));
-        await publisher.close().catch(() => undefined);
-        await connection.close().catch(() => undefined);
+        await Promise.allSettled(consumers.map((c) => c.then((consumer) => consumer.stop())));
+        if (link) {
+          const { connection, publisher } = link;
+          link = null;
+          await publisher.close().catch(() => undefined);
+          await connection.close().catch(() => undefined);
+        }
       })();
       return closing;
     },

@@ -29,24 +29,28 @@ export interface GroupMember {
 }
 
 export interface GroupConsumer {
-  /** Registers a handler first, then binds the queue to its event, so no message of it finds no handler. */
-  add(member: GroupMember): Promise<void>;
-  /** Removes a handler (the binding stays: the service's events keep queueing while it is away). */
-  remove(member: GroupMember): void;
-  readonly size: number;
+  /** Binds the group's queue to an event (the binding stays after unsubscribing: events keep queueing while the service is away). */
+  bind(event: string): Promise<void>;
   /** Cancels the consumer, waits for the deliveries in flight (they ack or move), closes the channel. */
   stop(): Promise<void>;
 }
 
-/** Declares the group's queues and starts consuming. `publisher` is the bus's confirm channel. */
-export async function startGroup(connection: ChannelModel, publisher: ConfirmChannel, settings: GroupSettings): Promise<GroupConsumer> {
+/**
+ * Declares the group's queues and starts consuming. `publisher` is the bus's confirm channel; `members`
+ * is the bus's live list of the group's handlers (kept across reconnections).
+ */
+export async function startGroup(
+  connection: ChannelModel,
+  publisher: ConfirmChannel,
+  settings: GroupSettings,
+  members: readonly GroupMember[],
+): Promise<GroupConsumer> {
   const { name, exchange, queues, maxAttempts, logger } = settings;
   const channel = await connection.createChannel();
   channel.on('error', (err: unknown) => logger.error({ err, group: name }, 'RabbitMQ consumer channel failed'));
   await channel.prefetch(settings.prefetch);
   await declareQueues(channel, settings);
 
-  const members: GroupMember[] = [];
   const byEvent = new Map<string, { next: number }>();
   const deliveries = new Set<Promise<void>>();
 
@@ -143,16 +147,8 @@ export async function startGroup(connection: ChannelModel, publisher: ConfirmCha
   let stopping: Promise<void> | null = null;
 
   return {
-    async add(member) {
-      members.push(member);
-      await channel.bindQueue(queues.queue, exchange, member.event);
-    },
-    remove(member) {
-      const at = members.indexOf(member);
-      if (at >= 0) members.splice(at, 1);
-    },
-    get size() {
-      return members.length;
+    async bind(event) {
+      await channel.bindQueue(queues.queue, exchange, event);
     },
     stop() {
       stopping ??= (async () => {

@@ -1,6 +1,7 @@
 // The RabbitMQ EventBus against a real broker (RABBITMQ_URL, default the local one; a missing broker
 // fails the file, never skips it). Every run uses its own exchange and queue names and deletes them.
 import { randomBytes, randomUUID } from 'node:crypto';
+import net from 'node:net';
 import amqp, { type Channel, type ChannelModel, type ConsumeMessage } from 'amqplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -83,6 +84,36 @@ async function nextMessage(queue: string): Promise<ConsumeMessage> {
   });
   await channel.cancel(tag);
   return message;
+}
+
+
+/** A TCP proxy to the broker whose connections the test can cut, as a network failure would. */
+async function brokerProxy() {
+  const target = new globalThis.URL(URL);
+  const sockets = new Set<net.Socket>();
+  let accepted = 0;
+  const server = net.createServer((client) => {
+    accepted += 1;
+    const upstream = net.connect(Number(target.port || 5672), target.hostname);
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => (b.destroy(), sockets.delete(a)));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const url = new globalThis.URL(URL);
+  url.host = `127.0.0.1:${port}`;
+  return {
+    url: url.toString(),
+    get accepted() {
+      return accepted;
+    },
+    drop: () => sockets.forEach((s) => s.destroy()),
+    close: () => (sockets.forEach((s) => s.destroy()), new Promise<void>((resolve) => server.close(() => resolve()))),
+  };
 }
 
 beforeAll(async () => {
@@ -294,5 +325,39 @@ describe('RabbitMQ event bus', () => {
     await again.publish({ ...marker, event: 'report.mark' });
     await w.until(() => markerSeen);
     expect(redelivered).toBe(0);
+  });
+  it('reconnects after the connection drops: every event whose publish resolved is handled', async () => {
+    const g = group('reconnect');
+    const proxy = await brokerProxy();
+    const consumer = await bus({ url: proxy.url, reconnectDelayMs: 20 });
+    const publisher = await bus({ url: proxy.url, reconnectDelayMs: 20 });
+    const handled = new Set<string>();
+    const w = waiter('confirmed events handled');
+    await consumer.subscribe('tick.counted', g, async (e) => void (handled.add(e.id), w.tick()));
+    const confirmed: string[] = [];
+    let rejected = 0;
+    const publishOne = async () => {
+      const e = envelope('tick.counted');
+      try {
+        await publisher.publish(e);
+        confirmed.push(e.id);
+      } catch {
+        rejected += 1; // not confirmed: the publisher knows to retry it
+      }
+    };
+    for (let batch = 0; batch < 10; batch++) {
+      const sending = Array.from({ length: 20 }, publishOne);
+      if (batch === 4) proxy.drop();
+      await Promise.all(sending);
+    }
+    await w.until(() => confirmed.every((id) => handled.has(id)));
+    // Both buses came back (2 connections, then 2 more), and the batches after the drop went through.
+    expect(proxy.accepted).toBeGreaterThanOrEqual(4);
+    expect(confirmed.length).toBeGreaterThanOrEqual(100);
+    expect(confirmed.length + rejected).toBe(200);
+    expect(confirmed.filter((id) => !handled.has(id))).toEqual([]);
+    await consumer.close();
+    await publisher.close();
+    await proxy.close();
   });
 });
