@@ -1,0 +1,8 @@
+// Idempotency keys: running a side effect at most once per key across duplicate deliveries, retries
+// and processes. Shared by the event bus (a subscriber's effect keyed by event id), calls (idempotency
+// keys of requests) and the storage layer (a store in the service's database); hence its own folder
+// beside runtime/bus rather than inside it. Loads no library.
+export { once, type OnceOptions } from './once.js';
+export { createMemoryIdempotencyStore, type MemoryIdempotencyStore, type MemoryIdempotencyStoreOptions } from './memory.js';
+export { IdempotencyKeyBusy, IdempotencyLeaseLost, IdempotencyStoreFull } from './errors.js';
+export type { ClaimOptions, ClaimResult, IdempotencyRecord, IdempotencyStore } from './types.js';
