@@ -265,4 +265,47 @@ describe('Redis Streams bus', () => {
     await until('the event published during close to reach the next consumer', () => later.length >= 1);
     expect(later).toEqual([second.id]);
   });
+
+  it('dead-letters, without running it, an entry whose consumers kept dying on it (delivery count past maxAttempts)', async () => {
+    const event = eventName();
+    const options = { claimIdleMs: 300, maxAttempts: 2 };
+    await bus().publish(envelope(event));
+    for (let round = 1; round <= 2; round++) {
+      let took = false;
+      const dying = bus(options);
+      await dying.subscribe(event, 'poisoned', async () => {
+        took = true;
+        await new Promise(() => undefined);
+      });
+      await until(`consumer ${round} to take the entry`, () => took);
+      dying.disconnect();
+    }
+    let calls = 0;
+    await bus(options).subscribe(event, 'poisoned', async () => {
+      calls += 1;
+    });
+    await until('a dead letter', async () => (await admin.xlen(deadLetterKey(prefix, 'poisoned'))) > 0);
+    expect(calls).toBe(0);
+    expect(await deadLetters('poisoned')).toEqual([
+      expect.objectContaining({ attempts: '2', error: 'Error: delivered 2 times without an acknowledgement' }),
+    ]);
+    expect(await pendingCount(event, 'poisoned')).toBe(0);
+  });
+
+  it('unsubscribe ends one subscription; the others of the bus keep receiving', async () => {
+    const event = eventName();
+    const b = bus();
+    const got: Record<string, number> = { left: 0, stays: 0 };
+    const leaving = await b.subscribe(event, 'left', async () => void (got.left! += 1));
+    await b.subscribe(event, 'stays', async () => void (got.stays! += 1));
+    await b.publish(envelope(event));
+    await until('both groups to get the first event', () => got.left === 1 && got.stays === 1);
+    await leaving.unsubscribe();
+    await b.publish(envelope(event));
+    await until('the remaining group to get the second event', () => got.stays === 2);
+    expect(got.left).toBe(1);
+    // The group keeps its place: the event waits for the service's next start.
+    await b.subscribe(event, 'left', async () => void (got.left! += 1));
+    await until('the returning group to get the event it missed', () => got.left === 2);
+  });
 });
