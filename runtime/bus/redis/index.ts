@@ -1,0 +1,3 @@
+// meshspec/runtime/bus/redis: the Redis Streams EventBus adapter (ioredis).
+export { createRedisBus, type RedisBus } from './bus.js';
+export { deadLetterKey, streamKey, type RedisBusOptions } from './options.js';
