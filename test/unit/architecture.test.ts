@@ -104,6 +104,12 @@ describe('architecture', () => {
     expect(packagesLoadedBy(path.join(repoRoot, 'runtime/http/index.ts'))).toEqual(expect.arrayContaining(['express', 'undici']));
   });
 
+  it('keeps ioredis behind the Redis idempotency entry, out of meshspec/runtime/idempotency', () => {
+    const memory = packagesLoadedBy(path.join(repoRoot, 'runtime/idempotency/index.ts'));
+    expect(memory.filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/idempotency/redis.ts'))).toContain('ioredis');
+  });
+
   it('would report an edge against the layout', () => {
     expect(allowed['runtime']).not.toContain('generator/emit');
     expect(partOf(path.join(repoRoot, 'generator/emit/proto/rpc.ts'))).toBe('generator/emit');
