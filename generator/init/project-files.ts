@@ -17,26 +17,31 @@ export function projectFiles(name: string, tryIt: TryIt): ScaffoldFile[] {
   ];
 }
 
-// A strict consumer's settings: generated code and hooks are meant to pass every one of them.
+/**
+ * A strict consumer's compiler options, as tsconfig.json spells them: what a project `init` makes
+ * type-checks with, and what the tests hold generated code and hooks to (test/support/typecheck.ts).
+ */
+export const strictConsumerOptions = {
+  target: 'ES2022',
+  lib: ['ES2023'],
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  strict: true,
+  exactOptionalPropertyTypes: true,
+  noUncheckedIndexedAccess: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  noImplicitOverride: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
+  noPropertyAccessFromIndexSignature: true,
+  verbatimModuleSyntax: true,
+  skipLibCheck: true,
+  types: ['node'],
+} as const;
+
 const tsconfig = {
-  compilerOptions: {
-    target: 'ES2022',
-    lib: ['ES2023'],
-    module: 'NodeNext',
-    moduleResolution: 'NodeNext',
-    strict: true,
-    exactOptionalPropertyTypes: true,
-    noUncheckedIndexedAccess: true,
-    noUnusedLocals: true,
-    noUnusedParameters: true,
-    noImplicitOverride: true,
-    noImplicitReturns: true,
-    noFallthroughCasesInSwitch: true,
-    noPropertyAccessFromIndexSignature: true,
-    verbatimModuleSyntax: true,
-    skipLibCheck: true,
-    types: ['node'],
-  },
+  compilerOptions: strictConsumerOptions,
   include: ['generated', 'hooks', 'test'],
 };
 

@@ -3,6 +3,7 @@
 // `file:line:col message` lines.
 import path from 'node:path';
 import ts from 'typescript';
+import { strictConsumerOptions } from '../../generator/init/project-files.js';
 import { repoRoot } from './project.js';
 
 export function typecheck(files: string[]): string[] {
@@ -12,26 +13,11 @@ export function typecheck(files: string[]): string[] {
 }
 
 /**
- * The compiler options of a project that consumes generated code and the runtime (as TypeScript
- * source, through `meshspec/runtime`) with every strictness flag a careful team turns on.
+ * The compiler options of a project that consumes generated code and the runtime with every
+ * strictness flag a careful team turns on: those of the project `meshspec init` makes.
  */
 export const consumerOptions: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts'],
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
-  strict: true,
-  exactOptionalPropertyTypes: true,
-  noUncheckedIndexedAccess: true,
-  noUnusedLocals: true,
-  noUnusedParameters: true,
-  noImplicitOverride: true,
-  noImplicitReturns: true,
-  noFallthroughCasesInSwitch: true,
-  noPropertyAccessFromIndexSignature: true,
-  verbatimModuleSyntax: true,
-  skipLibCheck: true,
-  types: ['node'],
+  ...ts.convertCompilerOptionsFromJson(strictConsumerOptions, repoRoot).options,
   noEmit: true,
 };
 
