@@ -25,12 +25,13 @@ export async function tempProject(name: string, folders: string[] = ['spec', 'ho
     root,
     file,
     read: (relative) => readFile(file(relative), 'utf8'),
-    snapshot: (dir) => snapshot(root, dir),
+    snapshot: (dir) => filesBelow(root, dir),
     remove: () => rm(root, { recursive: true, force: true }),
   };
 }
 
-async function snapshot(root: string, dir: string): Promise<Map<string, string>> {
+/** Every file below `root/dir` (default: all of `root`), project-relative with `/`, sorted, with its content; empty when there is no such folder. */
+export async function filesBelow(root: string, dir = '.'): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   let entries;
   try {

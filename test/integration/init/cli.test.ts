@@ -6,11 +6,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { start } from '../../support/processes.js';
 import { repoRoot } from '../../support/project.js';
-import { emptyFolder, filesIn, removeFolder, runInit } from './run-init.js';
+import { emptyFolder } from '../../support/package.js';
+import { filesBelow } from '../../support/project.js';
+import { removeFolder, runInit } from './run-init.js';
 
 let root: string;
 beforeEach(async () => {
-  root = await emptyFolder();
+  root = await emptyFolder('init');
 });
 afterEach(() => removeFolder(root));
 
@@ -62,7 +64,7 @@ describe('meshspec init usage', () => {
     const run = await runInit(file, '--no-install');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${file} is a file: init needs a folder`);
-    expect([...(await filesIn(root)).keys()]).toEqual(['notes.txt']);
+    expect([...(await filesBelow(root)).keys()]).toEqual(['notes.txt']);
   });
 });
 
@@ -73,7 +75,7 @@ describe('meshspec init where it cannot write', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^meshspec: cannot write in .*notes\.txt\/app: .*ENOTDIR.*; nothing was written\n$/);
     expect(run.stderr).not.toMatch(STACK_FRAME);
-    expect([...(await filesIn(root)).keys()]).toEqual(['notes.txt']);
+    expect([...(await filesBelow(root)).keys()]).toEqual(['notes.txt']);
   });
 });
 
@@ -96,7 +98,7 @@ describe('meshspec init as a command', () => {
     expect(child.output()).toContain('running  npm install (in app)\n');
     expect(child.output()).toMatch(/meshspec: npm install failed \(exit code \d+\); the project's files are written: fix the problem above and run `npm install` in app\n/);
     expect(child.output()).not.toContain('Next:');
-    const files = await filesIn(path.join(root, 'app'));
+    const files = await filesBelow(path.join(root, 'app'));
     expect(files.has('package.json')).toBe(true);
     expect(files.has('generated/stack.ts')).toBe(true);
   }, 120_000);

@@ -3,7 +3,9 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../support/project.js';
-import { emptyFolder, filesIn, removeFolder, runInit, type InitRun } from './run-init.js';
+import { emptyFolder } from '../../support/package.js';
+import { filesBelow } from '../../support/project.js';
+import { removeFolder, runInit, type InitRun } from './run-init.js';
 
 let parent: string;
 let root: string;
@@ -11,10 +13,10 @@ let run: InitRun;
 let files: Map<string, string>;
 
 beforeAll(async () => {
-  parent = await emptyFolder();
+  parent = await emptyFolder('init');
   root = path.join(parent, 'shop');
   run = await runInit(root, '--example', 'shop', '--no-install');
-  files = await filesIn(root);
+  files = await filesBelow(root);
 });
 afterAll(() => removeFolder(parent));
 
@@ -25,8 +27,8 @@ describe('meshspec init --example shop', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('the shop example in');
-    const repoSpec = [...(await filesIn(path.join(repoRoot, 'spec'))).keys()].map((f) => `spec/${f}`);
-    const repoHooks = [...(await filesIn(path.join(repoRoot, 'hooks'))).keys()].map((f) => `hooks/${f}`);
+    const repoSpec = [...(await filesBelow(path.join(repoRoot, 'spec'))).keys()].map((f) => `spec/${f}`);
+    const repoHooks = [...(await filesBelow(path.join(repoRoot, 'hooks'))).keys()].map((f) => `hooks/${f}`);
     expect(repoSpec.length).toBeGreaterThan(1);
     expect(within('spec')).toEqual(repoSpec);
     expect(within('hooks')).toEqual(repoHooks);
@@ -35,8 +37,8 @@ describe('meshspec init --example shop', () => {
   });
 
   it('copies the hooks as they are and the spec with only its schema lines changed', async () => {
-    for (const [file, content] of await filesIn(path.join(repoRoot, 'hooks'))) expect(files.get(`hooks/${file}`)).toBe(content);
-    for (const [file, content] of await filesIn(path.join(repoRoot, 'spec'))) {
+    for (const [file, content] of await filesBelow(path.join(repoRoot, 'hooks'))) expect(files.get(`hooks/${file}`)).toBe(content);
+    for (const [file, content] of await filesBelow(path.join(repoRoot, 'spec'))) {
       const copied = files.get(`spec/${file}`)!;
       const depth = file.split('/').length; // mesh.yaml: 1, services/x.yaml: 2
       expect(copied.split('\n')[0]).toBe(`# yaml-language-server: $schema=${'../'.repeat(depth)}node_modules/meshspec/dist/meshspec.schema.json`);
@@ -45,7 +47,7 @@ describe('meshspec init --example shop', () => {
   });
 
   it('generates what the repository\'s own generated/ holds for the same spec', async () => {
-    const generated = await filesIn(path.join(repoRoot, 'generated'));
+    const generated = await filesBelow(path.join(repoRoot, 'generated'));
     expect(new Map(within('generated').map((f) => [f.slice('generated/'.length), files.get(f)!]))).toEqual(generated);
   });
 

@@ -4,11 +4,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { emptyFolder, filesIn, removeFolder, runInit } from './run-init.js';
+import { emptyFolder } from '../../support/package.js';
+import { filesBelow } from '../../support/project.js';
+import { removeFolder, runInit } from './run-init.js';
 
 let root: string;
 beforeEach(async () => {
-  root = await emptyFolder();
+  root = await emptyFolder('init');
 });
 afterEach(() => removeFolder(root));
 
@@ -42,7 +44,7 @@ describe('meshspec init in a repository that has a package.json', () => {
     await put({ 'package.json': theirPackage });
     const run = await runInit(root, '--no-install');
     expect(run.code).toBe(0);
-    const manifest = JSON.parse((await filesIn(root)).get('package.json')!) as Record<string, Record<string, string>>;
+    const manifest = JSON.parse((await filesBelow(root)).get('package.json')!) as Record<string, Record<string, string>>;
     expect(manifest['scripts']).toEqual({
       test: 'jest',
       dev: 'meshspec dev',
@@ -67,7 +69,7 @@ describe('meshspec init in a repository that has a package.json', () => {
   it('keeps its own indentation', async () => {
     await put({ 'package.json': theirPackage });
     await runInit(root, '--no-install');
-    expect((await filesIn(root)).get('package.json')).toMatch(/^\{\n {4}"name": "acme-api",\n/);
+    expect((await filesBelow(root)).get('package.json')).toMatch(/^\{\n {4}"name": "acme-api",\n/);
   });
 
   it('leaves a package.json that has everything byte for byte as it was', async () => {
@@ -75,7 +77,7 @@ describe('meshspec init in a repository that has a package.json', () => {
     await put({ 'package.json': complete });
     const run = await runInit(root, '--no-install');
     expect(run.code).toBe(0);
-    expect((await filesIn(root)).get('package.json')).toBe(complete);
+    expect((await filesBelow(root)).get('package.json')).toBe(complete);
     expect(run.stdout).toContain('kept     package.json (nothing to add)');
   });
 
@@ -84,7 +86,7 @@ describe('meshspec init in a repository that has a package.json', () => {
     await put({ 'package.json': theirPackage, ...theirs });
     const run = await runInit(root, '--no-install');
     expect(run.code).toBe(0);
-    const files = await filesIn(root);
+    const files = await filesBelow(root);
     for (const [file, content] of Object.entries(theirs)) {
       expect(files.get(file)).toBe(content);
       expect(run.stdout).toContain(`kept     ${file} (it exists: not changed`);
@@ -106,23 +108,23 @@ describe('meshspec init where a spec or a hook exists', () => {
   for (const [what, existing, message] of refusals) {
     it(`refuses with ${what}, exits 1 and writes nothing`, async () => {
       await put(existing);
-      const before = await filesIn(root);
+      const before = await filesBelow(root);
       const run = await runInit(root, '--no-install');
       expect(run.code).toBe(1);
       expect(run.stderr).toMatch(message);
       expect(run.stderr).toMatch(/nothing was written\n$/);
       expect(run.stdout).toBe('');
-      expect(await filesIn(root)).toEqual(before);
+      expect(await filesBelow(root)).toEqual(before);
     });
   }
 
   it('reports every reason at once, and still writes nothing (not even the package.json merge)', async () => {
     await put({ 'package.json': theirPackage, 'spec/mesh.yaml': 'mesh: a\n', 'spec/services/a.yaml': 'service: a\n', 'hooks/greeter.ts': '' });
-    const before = await filesIn(root);
+    const before = await filesBelow(root);
     const run = await runInit(root, '--no-install');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('spec/mesh.yaml, spec/services/a.yaml already exist');
     expect(run.stderr).toContain('hooks/greeter.ts already exists');
-    expect(await filesIn(root)).toEqual(before);
+    expect(await filesBelow(root)).toEqual(before);
   });
 });

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../../generator/generate.js';
 import { repoRoot } from '../../support/project.js';
-import { emptyFolder, filesIn, removeFolder, runInit, type InitRun } from './run-init.js';
+import { emptyFolder } from '../../support/package.js';
+import { filesBelow } from '../../support/project.js';
+import { removeFolder, runInit, type InitRun } from './run-init.js';
 
 const meshspec = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
   version: string;
@@ -18,10 +20,10 @@ let run: InitRun;
 let files: Map<string, string>;
 
 beforeAll(async () => {
-  parent = await emptyFolder();
+  parent = await emptyFolder('init');
   root = path.join(parent, 'nested', 'Hello World'); // missing, two levels deep
   run = await runInit(root, '--no-install');
-  files = await filesIn(root);
+  files = await filesBelow(root);
 });
 afterAll(() => removeFolder(parent));
 
@@ -146,11 +148,11 @@ describe('meshspec init DIR (the starter)', () => {
   });
 
   it('writes the same bytes for the same folder name', async () => {
-    const other = await emptyFolder();
+    const other = await emptyFolder('init');
     try {
       const again = await runInit(path.join(other, 'Hello World'), '--no-install');
       expect(again.code).toBe(0);
-      expect(await filesIn(path.join(other, 'Hello World'))).toEqual(files);
+      expect(await filesBelow(path.join(other, 'Hello World'))).toEqual(files);
     } finally {
       await removeFolder(other);
     }
