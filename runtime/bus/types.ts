@@ -1,5 +1,4 @@
-// The event bus seen by the runtime. Adapters (in-memory now; Redis, RabbitMQ, NATS later)
-// implement this; the typed publish/subscribe API the hooks see is built on top of it.
+// The event bus seen by the runtime. Adapters (memory.ts, redis/, rabbitmq/) implement this; the typed publish/subscribe API the hooks see is built on top of it.
 
 export interface EventEnvelope<T = unknown> {
   /** Unique per published event (UUID): consumers use it to drop duplicates. */
@@ -11,10 +10,18 @@ export interface EventEnvelope<T = unknown> {
   /** ISO 8601 time of publishing. */
   readonly time: string;
   readonly requestId?: string;
+  /** W3C trace context of the call that published the event (`traceparent` header value). */
+  readonly traceparent?: string;
   readonly payload: T;
 }
 
 export type EnvelopeHandler = (envelope: EventEnvelope) => Promise<void>;
+
+/** Per-subscription settings that override the bus's own. */
+export interface SubscribeOptions {
+  /** Deliveries of one event to this group, the first included, before it is dead-lettered. */
+  readonly maxAttempts?: number;
+}
 
 export interface BusSubscription {
   unsubscribe(): Promise<void>;
@@ -27,7 +34,7 @@ export interface EventBus {
    * Each event is delivered once per `group` (a subscribing service), to one of the group's
    * handlers. A handler that throws gets the event again, up to the adapter's retry limit.
    */
-  subscribe(event: string, group: string, handler: EnvelopeHandler): Promise<BusSubscription>;
+  subscribe(event: string, group: string, handler: EnvelopeHandler, options?: SubscribeOptions): Promise<BusSubscription>;
   /** Stops delivering and waits for handlers in progress. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@
 // same process.
 import type { Logger } from 'pino';
 import { createMemoryBus, type MemoryBus } from '../bus/memory.js';
+import type { BusDefaults } from '../bus/settings.js';
 import { MAX_DURATION_MS, parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from './start.js';
@@ -15,6 +16,8 @@ import type { RunningService, ServiceHostOptions } from './types.js';
 export interface RuntimeDefaults {
   bodyLimitBytes: number;
   shutdownGraceMs: number;
+  /** The spec's `runtime.bus`; default {@link DEFAULT_BUS} (memory). `EVENT_BUS`/`EVENT_BUS_URL` win. */
+  bus?: BusDefaults;
 }
 
 export interface ProcessSettings {

@@ -46,6 +46,8 @@ export interface SubscriptionDescriptor {
   readonly event: string;
   /** Name of the hook function in the service's `subscriptions` object. */
   readonly handler: string;
+  /** Overrides the bus's `maxAttempts` for this subscription (the spec's `maxAttempts`). */
+  readonly maxAttempts?: number;
 }
 
 export interface ProtoDescriptor {
