@@ -10,13 +10,13 @@ import type { BalanceStrategy } from './strategy.js';
  * rr.choose(candidates); // 0, then 1, then 2, then 0 ...
  */
 export function roundRobin(): BalanceStrategy {
-  let next = 0;
+  let turn = 0;
   return {
     name: 'round-robin',
     choose(candidates) {
-      const index = next % candidates.length;
-      // Kept small so it never loses precision in a long-running process.
-      next = (index + 1) % Number.MAX_SAFE_INTEGER;
+      const index = turn % candidates.length;
+      // Wrapped so it never loses precision in a long-running process.
+      turn = (turn + 1) % Number.MAX_SAFE_INTEGER;
       return index;
     },
   };
