@@ -29,6 +29,12 @@ export { createDnsSource, systemResolver, type DnsSource, type DnsSourceOptions,
 export { createEnvSource, parseAddressList } from './sources/env.js';
 export { createStaticSource, type StaticSourceOptions } from './sources/static.js';
 
+/**
+ * Addresses known in code, winning over the environment and the spec ports.
+ *
+ * @example
+ * const overrides: DiscoveryOverrides = { http: { users: 'http://127.0.0.1:41873' } };
+ */
 export interface DiscoveryOverrides {
   /** Service name -> origin, e.g. `{ users: 'http://127.0.0.1:41873' }`. */
   http?: Record<string, string>;

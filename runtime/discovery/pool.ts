@@ -47,6 +47,12 @@ export interface InstanceStats extends Candidate {
   readonly calls: { readonly success: number; readonly failure: number; readonly dropped: number };
 }
 
+/**
+ * Options of {@link createInstancePool}.
+ *
+ * @example
+ * const options: InstancePoolOptions = { service: 'users', source, strategy: 'p2c', outlier: { consecutiveFailures: 3 } };
+ */
 export interface InstancePoolOptions {
   /** The dependency's name, for messages. */
   service: string;
@@ -62,7 +68,13 @@ export interface InstancePoolOptions {
   isAvailable?: (instance: ServiceInstance) => boolean;
   /** Weight of the newest sample in the latency average, in (0, 1]. Default 0.3. */
   latencyWeight?: number;
-  /** Clock for outlier ejection, epoch ms. Default `Date.now`. */
+  /**
+   * Time over which an instance's latency average fades when it gets no calls, ms: the strategies see
+   * `average × e^(−age / this)`, so an instance once slow is tried again (and re-measured) instead of
+   * being passed over forever. Default 10000.
+   */
+  latencyFadeMs?: number;
+  /** Clock for outlier ejection and latency fading, epoch ms. Default `Date.now`. */
   now?: () => number;
   /** Receives outlier events (unless `outlier.observer` is set). */
   observer?: DiscoveryObserver;
@@ -88,6 +100,9 @@ interface Member extends Candidate {
   readonly instance: ServiceInstance;
   outstanding: number;
   latencyMs: number | undefined;
+  /** The average as of `sampledAt`; `latencyMs` is it faded to the last pick. */
+  average: number | undefined;
+  sampledAt: number;
   success: number;
   failure: number;
   dropped: number;
@@ -97,7 +112,7 @@ interface Member extends Candidate {
  * A pool over `source`.
  *
  * @param options `service`, `source`; `strategy` (default `'round-robin'`), `outlier` (default on), `readiness`
- *   (default none), `isAvailable` (default always), `latencyWeight` (default 0.3), `now` (default `Date.now`), `observer`.
+ *   (default none), `isAvailable` (default always), `latencyWeight` (default 0.3), `latencyFadeMs` (default 10000), `now` (default `Date.now`), `observer`.
  * @example
  * const users = createInstancePool({
  *   service: 'users',
@@ -122,6 +137,9 @@ export function createInstancePool(options: InstancePoolOptions): InstancePool {
   const strategy = typeof options.strategy === 'object' ? options.strategy : createStrategy(options.strategy ?? 'round-robin');
   const weight = options.latencyWeight ?? 0.3;
   if (!(weight > 0 && weight <= 1)) throw new Error(`pool of ${service}: latencyWeight must be in (0, 1], got ${weight}`);
+  const fadeMs = options.latencyFadeMs ?? 10_000;
+  if (!(fadeMs > 0)) throw new Error(`pool of ${service}: latencyFadeMs must be positive, got ${fadeMs}`);
+  const now = options.now ?? Date.now;
   const outliers: OutlierDetector | undefined =
     options.outlier === false
       ? undefined
@@ -135,12 +153,27 @@ export function createInstancePool(options: InstancePoolOptions): InstancePool {
   const sync = (instances: readonly ServiceInstance[]) => {
     const old = new Map(members.map((m) => [m.instance.address, m]));
     members = instances.map(
-      (instance) => old.get(instance.address) ?? { instance, address: instance.address, outstanding: 0, latencyMs: undefined, success: 0, failure: 0, dropped: 0 },
+      (instance) =>
+        old.get(instance.address) ?? {
+          instance,
+          address: instance.address,
+          outstanding: 0,
+          latencyMs: undefined,
+          average: undefined,
+          sampledAt: 0,
+          success: 0,
+          failure: 0,
+          dropped: 0,
+        },
     );
     outliers?.sync(members.map((m) => m.address));
   };
   sync(source.current());
   const unsubscribe = source.subscribe(sync);
+
+  const fade = (member: Member, at: number) => {
+    if (member.average !== undefined) member.latencyMs = member.average * Math.exp(-Math.max(0, at - member.sampledAt) / fadeMs);
+  };
 
   const release = (member: Member, outcome: CallOutcome, latencyMs: number | undefined) => {
     member.outstanding--;
@@ -148,8 +181,12 @@ export function createInstancePool(options: InstancePoolOptions): InstancePool {
     if (outcome === 'dropped') return;
     if (latencyMs !== undefined && Number.isFinite(latencyMs) && latencyMs >= 0) {
       // A failure counts as at least twice the average, so an instance that fails fast never looks fast.
+      const at = now();
+      fade(member, at);
       const sample = outcome === 'failure' ? Math.max(latencyMs, 2 * (member.latencyMs ?? latencyMs)) : latencyMs;
-      member.latencyMs = member.latencyMs === undefined ? sample : member.latencyMs + weight * (sample - member.latencyMs);
+      member.average = member.latencyMs === undefined ? sample : member.latencyMs + weight * (sample - member.latencyMs);
+      member.latencyMs = member.average;
+      member.sampledAt = at;
     }
     outliers?.record(member.address, outcome === 'failure');
   };
@@ -175,11 +212,15 @@ export function createInstancePool(options: InstancePoolOptions): InstancePool {
     pick(pickOptions) {
       const counts = { known: members.length, ejected: 0, down: 0, refused: 0 };
       const available: Member[] = [];
+      const at = now();
       for (const m of members) {
         if (outliers?.isEjected(m.address)) counts.ejected++;
         else if (readiness && !readiness.isUp(m.address)) counts.down++;
         else if (isAvailable && !isAvailable(m.instance)) counts.refused++;
-        else available.push(m);
+        else {
+          fade(m, at);
+          available.push(m);
+        }
       }
       if (available.length === 0) throw new NoInstanceAvailable(service, counts, source.description);
       const avoid = pickOptions?.avoid;
@@ -189,7 +230,9 @@ export function createInstancePool(options: InstancePoolOptions): InstancePool {
     },
 
     stats() {
+      const at = now();
       return members.map((m) => {
+        fade(m, at);
         const outlier: OutlierState | undefined = outliers?.state(m.address);
         return {
           address: m.address,

@@ -9,6 +9,12 @@ import type { InstanceSource, ServiceInstance } from '../source.js';
 /** Checks one URL; resolves to `undefined` when ready, or to the reason it is not. */
 export type ReadyProbe = (url: string, timeoutMs: number) => Promise<string | undefined>;
 
+/**
+ * Options of {@link createReadinessChecker}.
+ *
+ * @example
+ * const options: ReadinessOptions = { source, intervalMs: 2000, timeoutMs: 500 };
+ */
 export interface ReadinessOptions {
   /** The instances to check (re-read each round, so instances that come and go are followed). */
   source: InstanceSource;

@@ -21,6 +21,12 @@ export interface BalanceStrategy {
 /** The strategies a dependency can name. */
 export const STRATEGY_NAMES = ['round-robin', 'random', 'least-outstanding', 'p2c'] as const;
 
+/**
+ * A strategy's name, as a dependency names it.
+ *
+ * @example
+ * const name: StrategyName = 'least-outstanding';
+ */
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** A source of uniform numbers in [0, 1), like `Math.random`; tests pass a seeded one. */

@@ -9,6 +9,12 @@ import { sameInstances, toInstances, type InstanceSource, type InstancesListener
 /** Resolves a host name to IP addresses (IPv4 and/or IPv6). */
 export type HostResolver = (host: string) => Promise<readonly string[]>;
 
+/**
+ * Options of {@link createDnsSource}.
+ *
+ * @example
+ * const options: DnsSourceOptions = { host: 'users.shop.svc.cluster.local', port: 3001, kind: 'http', intervalMs: 10_000 };
+ */
 export interface DnsSourceOptions {
   /** The name to resolve, e.g. `users.shop.svc.cluster.local`. */
   host: string;

@@ -2,6 +2,12 @@
 import { checkAddressOf, type AddressKind } from '../address.js';
 import { toInstances, type InstanceSource } from '../source.js';
 
+/**
+ * Options of {@link createStaticSource}.
+ *
+ * @example
+ * const options: StaticSourceOptions = { kind: 'grpc', description: 'spec users.instances' };
+ */
 export interface StaticSourceOptions {
   /** `'http'` (origins) or `'grpc'` (`host:port`). */
   kind: AddressKind;

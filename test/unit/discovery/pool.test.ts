@@ -11,6 +11,7 @@ import {
   type ReadinessChecker,
   type ServiceInstance,
 } from '../../../runtime/discovery/index.js';
+import { manualClock } from './simulate.js';
 
 const A = 'http://a:3001';
 const B = 'http://b:3001';
@@ -89,7 +90,8 @@ describe('instance pool', () => {
   });
 
   it('counts outstanding calls, releases once, and keeps a latency average where a failure weighs at least double', () => {
-    const pool = staticPool([A], { latencyWeight: 0.5, outlier: false });
+    const clock = manualClock();
+    const pool = staticPool([A], { latencyWeight: 0.5, outlier: false, now: clock.now });
     const first = pool.pick();
     const second = pool.pick();
     expect(pool.stats()[0]).toMatchObject({ outstanding: 2, latencyMs: undefined });
@@ -102,12 +104,16 @@ describe('instance pool', () => {
     const dropped = pool.pick();
     dropped.release('dropped', 5000);
     expect(pool.stats()[0]).toMatchObject({ latencyMs: 15, calls: { dropped: 1 } });
+    // With no calls, the average fades: e^-1 of it after latencyFadeMs (default 10 s).
+    clock.advance(10_000);
+    expect(pool.stats()[0]!.latencyMs).toBeCloseTo(15 / Math.E, 9);
   });
 
   it('names its strategy, defaults to round-robin, and checks latencyWeight', () => {
     expect(staticPool([A]).strategy).toBe('round-robin');
     expect(staticPool([A], { strategy: 'p2c' }).strategy).toBe('p2c');
     expect(() => staticPool([A], { latencyWeight: 0 })).toThrow('pool of users: latencyWeight must be in (0, 1], got 0');
+    expect(() => staticPool([A], { latencyFadeMs: -1 })).toThrow('pool of users: latencyFadeMs must be positive, got -1');
   });
 
   it('stops following and closes its source on close', async () => {

@@ -41,13 +41,14 @@ export function chiSquareUniform(counts: Iterable<number>, k: number, total: num
 }
 
 /**
- * One call starts every millisecond; a call on `address` takes `latencyMs[address]` ms and is
- * released (with that latency) when it is over. Returns the address of every pick.
+ * One call starts every millisecond of `clock` (the pool's clock, moved here); a call on `address`
+ * takes `latencyMs[address]` ms and is released (with that latency) when it is over. Returns the
+ * address of every pick.
  */
-export function simulate(pool: InstancePool, latencyMs: Record<string, number>, picks: number): string[] {
+export function simulate(pool: InstancePool, latencyMs: Record<string, number>, picks: number, clock = manualClock(0)): string[] {
   const chosen: string[] = [];
   const inFlight: { endsAt: number; release: () => void }[] = [];
-  for (let now = 0; now < picks; now++) {
+  for (let now = 0; now < picks; now++, clock.advance(1)) {
     for (let i = inFlight.length - 1; i >= 0; i--) {
       if (inFlight[i]!.endsAt <= now) inFlight.splice(i, 1)[0]!.release();
     }

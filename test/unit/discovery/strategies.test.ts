@@ -16,18 +16,23 @@ import {
   type InstancePool,
   type StrategyName,
 } from '../../../runtime/discovery/index.js';
-import { chiSquareUniform, seeded, simulate, tally } from './simulate.js';
+import { chiSquareUniform, manualClock, seeded, simulate, tally } from './simulate.js';
 
 const PICKS = 10_000;
 const four = ['http://a:1', 'http://b:1', 'http://c:1', 'http://d:1'];
 const idle = (addresses: readonly string[]): Candidate[] => addresses.map((address) => ({ address, outstanding: 0, latencyMs: undefined }));
 
+// The pool reads the clock the simulation moves, so latency fading is reproducible too.
+let clock = manualClock(0);
+
 function pool(strategy: StrategyName, addresses: readonly string[], seed = 1): InstancePool {
+  clock = manualClock(0);
   return createInstancePool({
     service: 'users',
     source: createStaticSource(addresses, { kind: 'http' }),
     strategy: createStrategy(strategy, seeded(seed)),
     outlier: false,
+    now: clock.now,
   });
 }
 
@@ -88,7 +93,7 @@ describe('least-outstanding', () => {
 
   it('sends a slow instance far fewer calls: 10,000 calls over a 5 ms and a 50 ms instance, the slow one gets under 20%', () => {
     const p = pool('least-outstanding', ['http://fast:1', 'http://slow:1']);
-    const counts = tally(simulate(p, { 'http://fast:1': 5, 'http://slow:1': 50 }, PICKS));
+    const counts = tally(simulate(p, { 'http://fast:1': 5, 'http://slow:1': 50 }, PICKS, clock));
     const slowShare = counts.get('http://slow:1')! / PICKS;
     expect(slowShare).toBeGreaterThan(0);
     expect(slowShare).toBeLessThan(0.2);
@@ -127,13 +132,31 @@ describe('power of two choices', () => {
 
   it('prefers the faster instance: 10,000 calls over 5 ms, 5 ms and 50 ms instances, the slow one gets under 10%', () => {
     const p = pool('p2c', ['http://fast1:1', 'http://fast2:1', 'http://slow:1'], 8);
-    const counts = tally(simulate(p, { 'http://fast1:1': 5, 'http://fast2:1': 5, 'http://slow:1': 50 }, PICKS));
+    const counts = tally(simulate(p, { 'http://fast1:1': 5, 'http://fast2:1': 5, 'http://slow:1': 50 }, PICKS, clock));
     const slowShare = (counts.get('http://slow:1') ?? 0) / PICKS;
     expect(slowShare).toBeLessThan(0.1);
     // The two fast ones share the rest about evenly (within 45-55% of it).
     const fast1 = counts.get('http://fast1:1')! / (PICKS - (counts.get('http://slow:1') ?? 0));
     expect(fast1).toBeGreaterThan(0.45);
     expect(fast1).toBeLessThan(0.55);
+  });
+
+  it('tries a once-slow instance again after it has had no calls for a while, and follows its new latency', () => {
+    const p = pool('p2c', ['http://a:1', 'http://b:1'], 10);
+    const call = (latency: Record<string, number>) => {
+      const picked = p.pick();
+      picked.release('success', latency[picked.address]);
+      return picked.address;
+    };
+    // b is slow: after both are measured, every call goes to a.
+    const slowB = { 'http://a:1': 5, 'http://b:1': 50 };
+    for (let i = 0; i < 20; i++) call(slowB);
+    expect(new Set(Array.from({ length: 100 }, () => call(slowB)))).toEqual(new Set(['http://a:1']));
+    // b recovered, but only a call would tell: its old average fades while it gets none.
+    const fastB = { 'http://a:1': 5, 'http://b:1': 1 };
+    clock.advance(60_000);
+    const after = Array.from({ length: 100 }, () => call(fastB));
+    expect(after.filter((a) => a === 'http://b:1').length).toBeGreaterThan(90);
   });
 
   it('spreads evenly over equally fast instances: chi² < 16.27 over 10,000 picks', () => {
