@@ -10,7 +10,7 @@ import amqp from 'amqplib';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRabbitBus, deadLetterExchange, groupQueues, retryDelay, RABBIT_DEFAULTS } from '../../../runtime/bus/rabbitmq/index.js';
-import { createRedisBus } from '../../../runtime/bus/redis/index.js';
+import { createRedisBus, streamKey } from '../../../runtime/bus/redis/index.js';
 import type { EventBus } from '../../../runtime/bus/types.js';
 import { createLogger } from '../../../runtime/logging/index.js';
 import { deleteKeys, envelope, until } from '../../support/bus.js';
@@ -48,6 +48,8 @@ interface Setup {
   prefix: string;
   env: Record<string, string>;
   publisher(): Promise<EventBus>;
+  /** What the group still holds unacknowledged (pending entries, queued messages) once its consumer stopped. */
+  leftOver(): Promise<number>;
 }
 
 /** Publishes EVENTS events, WINDOW at a time, never more than MAX_AHEAD ahead of the effects; counts what it published. */
@@ -74,7 +76,7 @@ interface CrashResult {
   kills: number;
 }
 
-async function crashRun({ prefix, env, publisher }: Setup): Promise<CrashResult> {
+async function crashRun({ prefix, env, publisher, leftOver }: Setup): Promise<CrashResult> {
   const keys = crashKeys(prefix);
   const effects = () => admin.hlen(keys.effects);
   const consumer = async (): Promise<{ child: Child; startedAt: number }> => {
@@ -99,8 +101,11 @@ async function crashRun({ prefix, env, publisher }: Setup): Promise<CrashResult>
     }
     await publishing;
     await until('every event\'s effect', async () => (await effects()) === EVENTS, 60_000);
-    // A graceful stop acknowledges what is in flight and exits 0.
+    // The killed consumers' entries are redelivered (Redis: claimed after claimIdleMs) and acknowledged too.
+    await until('nothing left unacknowledged', async () => (await leftOver()) === 0, 30_000);
+    // A graceful stop acknowledges what is in flight and exits 0: nothing is left for the group.
     expect(await current.child.stop('SIGTERM')).toBe(0);
+    expect(await leftOver()).toBe(0);
   } finally {
     await current.child.stop('SIGKILL');
     await bus.close();
@@ -132,6 +137,7 @@ describe('crash test: a consumer killed twice with SIGKILL while 10,000 events a
       prefix,
       env: { CRASH_BUS: 'redis', CRASH_BUS_URL: REDIS_URL },
       publisher: async () => createRedisBus({ url: REDIS_URL, prefix, logger }),
+      leftOver: async () => Number(((await admin.xpending(streamKey(prefix, EVENT), GROUP)) as [number])[0]),
     });
     check('Redis Streams', result);
   });
@@ -144,6 +150,14 @@ describe('crash test: a consumer killed twice with SIGKILL while 10,000 events a
         prefix,
         env: { CRASH_BUS: 'rabbitmq', CRASH_BUS_URL: RABBITMQ_URL, CRASH_EXCHANGE: names.exchange, CRASH_QUEUE_PREFIX: names.queuePrefix },
         publisher: () => connectRabbitBus({ url: RABBITMQ_URL, ...names, logger }),
+        leftOver: async () => {
+          const connection = await amqp.connect(RABBITMQ_URL);
+          try {
+            return (await (await connection.createChannel()).checkQueue(groupQueues(names, GROUP).queue)).messageCount;
+          } finally {
+            await connection.close();
+          }
+        },
       });
       check('RabbitMQ', result);
     } finally {
