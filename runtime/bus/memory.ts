@@ -23,7 +23,7 @@ import {
 import { subscriptionMaxAttempts } from './subscribe-options.js';
 
 export interface MemoryBusOptions {
-  /** Deliveries of one event to one group, the first included. Default 5. */
+  /** Deliveries of one event to one group, the first included; a subscription's own `maxAttempts` wins. Default 5. */
   maxAttempts?: number;
   /** Wait before the second attempt, doubled for each further one. Default 10 ms. */
   retryDelayMs?: number;

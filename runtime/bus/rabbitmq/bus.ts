@@ -27,7 +27,7 @@ export interface RabbitBusOptions {
   queuePrefix?: string;
   /** Unacknowledged messages a group's consumer holds at once (handlers running side by side). Default 16. */
   prefetch?: number;
-  /** Deliveries of one event to one group, the first included. Default 5. */
+  /** Deliveries of one event to one group, the first included; a subscription's own `maxAttempts` wins. Default 5. */
   maxAttempts?: number;
   /** Wait before the second attempt, doubled for each further one. Default 1000 ms. */
   retryDelayMs?: number;
@@ -35,7 +35,7 @@ export interface RabbitBusOptions {
   maxRetryDelayMs?: number;
   /** First wait before reconnecting after the connection was lost, doubled up to 5 s. Default 100 ms. */
   reconnectDelayMs?: number;
-  /** How long a publish waits for a lost connection to come back before it rejects. Default 10000 ms. */
+  /** How long a publish waits for a lost connection (or publishing channel) to come back before it rejects. Default 10000 ms. */
   publishWaitMs?: number;
   logger?: Logger;
 }

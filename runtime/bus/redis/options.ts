@@ -13,7 +13,7 @@ export interface RedisBusOptions {
    * on publish at most once per `min(maxAgeMs / 10, 1000)` ms per stream), or null for no age limit. Default null.
    */
   maxAgeMs?: number | null;
-  /** Deliveries of one event to one group, the first included. Default 5, as the memory bus. */
+  /** Deliveries of one event to one group, the first included; a subscription's own `maxAttempts` wins. Default 5, as the memory bus. */
   maxAttempts?: number;
   /** Wait before the second attempt, doubled for each further one. Default 100 ms. */
   retryDelayMs?: number;
