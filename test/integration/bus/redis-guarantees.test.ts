@@ -70,6 +70,36 @@ describe('Redis Streams bus: per-subscription maxAttempts', () => {
   });
 });
 
+describe('Redis Streams bus: the in-flight limit', () => {
+  it('holds at most batchSize entries, also when claiming a dead consumer\'s entries fills every slot', async () => {
+    const event = eventName();
+    const options = { batchSize: 5, claimIdleMs: 300, blockMs: 100 };
+    const hang = () => new Promise<void>(() => undefined);
+    const sent = Array.from({ length: 55 }, () => envelope(event));
+    for (const e of sent) await bus().publish(e);
+    const dying = bus(options);
+    const taken: string[] = [];
+    await dying.subscribe(event, 'orders', async (e) => {
+      taken.push(e.id);
+      await hang();
+    });
+    await until('the first consumer to take 5', () => taken.length === 5);
+    dying.disconnect();
+    await new Promise((resolve) => setTimeout(resolve, options.claimIdleMs + 100));
+    // Its first claim takes the dead consumer's 5 and fills every slot: it must not read more.
+    const got: string[] = [];
+    await bus(options).subscribe(event, 'orders', async (e) => {
+      got.push(e.id);
+      await hang();
+    });
+    await until('the dead consumer\'s entries claimed', () => got.length >= 5);
+    await new Promise((resolve) => setTimeout(resolve, 5 * options.blockMs));
+    expect(got.sort()).toEqual([...taken].sort());
+    const summary = (await admin.xpending(streamKey(prefix, event), 'orders')) as [number, string, string, [string, string][]];
+    expect(summary[0]).toBe(5);
+  });
+});
+
 describe('Redis Streams bus: trimming by age', () => {
   it('trims entries older than maxAgeMs on publish (XTRIM MINID ~), keeping the young ones', async () => {
     const event = eventName();
