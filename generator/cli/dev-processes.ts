@@ -6,11 +6,10 @@ import { redactUrl } from '../../runtime/bus/settings.js';
 import { banner } from '../../runtime/dev/banner.js';
 import { exitOnSignals } from '../../runtime/host/signals.js';
 import { createLogger, createPrefixedDestination } from '../../runtime/logging/index.js';
-import type { MeshModel } from '../model/types.js';
 import { complain } from './output.js';
 import { brokerProblem } from './processes/broker.js';
 import { freePortAssignment } from './processes/free-ports.js';
-import { planProcesses, specPorts, type ProcessBus } from './processes/plan.js';
+import { planProcesses, specPorts, type PlannedMesh, type ProcessBus } from './processes/plan.js';
 import { ChildFailure, superviseStack } from './processes/supervisor.js';
 import { typeScriptNodeArgs } from './processes/typescript-import.js';
 
@@ -33,7 +32,7 @@ const STOP_MARGIN_MS = 5000;
  * @param options the generated folder, the bus, whether to use free ports
  * @example await runProcesses(model, { outDir: 'generated', bus: { kind: 'redis', url: 'redis://127.0.0.1:6379' }, freePorts: false })
  */
-export async function runProcesses(model: Pick<MeshModel, 'name' | 'services' | 'gateway' | 'runtime'>, options: ProcessesOptions): Promise<number> {
+export async function runProcesses(model: PlannedMesh & { name: string; runtime: { shutdownGraceMs: number } }, options: ProcessesOptions): Promise<number> {
   const problem = await brokerProblem(options.bus);
   if (problem) return complain(problem), 1;
 

@@ -3,7 +3,6 @@
 // host, the bus, and every service's address under MESH_<SERVICE>_HTTP / _GRPC).
 import path from 'node:path';
 import { discoveryEnvName } from '../../../common/discovery.js';
-import type { MeshModel } from '../../model/types.js';
 import { outputFiles } from '../../naming/files.js';
 
 /** Where every listener goes: the spec's ports, or free ones (`--free-ports`). */
@@ -38,8 +37,11 @@ export interface ProcessPlan {
   readonly gatewayUrl: string | null;
 }
 
-/** The model's parts a plan reads. */
-export type PlannedMesh = Pick<MeshModel, 'services' | 'gateway'>;
+/** The model's parts a plan reads (a MeshModel fits). */
+export interface PlannedMesh {
+  readonly services: readonly { readonly name: string; readonly ports: { readonly http: number; readonly grpc: number | null } }[];
+  readonly gateway: { readonly port: number } | null;
+}
 
 /**
  * The spec's own ports for every listener.
