@@ -2,7 +2,7 @@
 // their own process from their generated entry points, as containers would, over a durable bus.
 // A child that exits stops the whole stack (exit 1) instead of being restarted: in development a
 // crash is a bug to see at once, and a restart loop would bury it under fresh start-up lines.
-import { redactUrl } from '../../runtime/bus/settings.js';
+import { DEFAULT_NAMESPACE, redactUrl } from '../../runtime/bus/settings.js';
 import { banner } from '../../runtime/dev/banner.js';
 import { exitOnSignals } from '../../runtime/host/signals.js';
 import { createLogger, createPrefixedDestination } from '../../runtime/logging/index.js';
@@ -65,7 +65,7 @@ export async function runProcesses(model: PlannedMesh & { name: string; runtime:
     complain(err instanceof ChildFailure ? err.report() : String(err));
     return 1;
   }
-  output.write(banner(model.name, { gatewayUrl: plan.gatewayUrl, urls: plan.urls, bus: `${options.bus.kind} ${redactUrl(options.bus.url)}` }));
+  output.write(banner(model.name, { gatewayUrl: plan.gatewayUrl, urls: plan.urls, bus: describeBus(options.bus) }));
 
   void stack.failed.then(async (failure) => {
     complain(`${failure.report()}\nmeshspec: stopping the stack`);
@@ -73,4 +73,10 @@ export async function runProcesses(model: PlannedMesh & { name: string; runtime:
     process.exit(1);
   });
   return 0;
+}
+
+/** `redis redis://127.0.0.1:6379`, with the password redacted and a namespace other than the default named. */
+function describeBus(bus: ProcessBus): string {
+  const namespace = bus.namespace !== undefined && bus.namespace !== DEFAULT_NAMESPACE ? ` (namespace ${bus.namespace})` : '';
+  return `${bus.kind} ${redactUrl(bus.url)}${namespace}`;
 }

@@ -99,8 +99,14 @@ function processBus(kind: string | undefined, url: string | undefined): ProcessB
     throw new UsageError(`--bus must be redis or rabbitmq, got '${chosen.slice(0, 40)}'`);
   }
   try {
-    const settings = busSettingsFromEnv(DEFAULT_BUS, { EVENT_BUS: chosen, ...(url !== undefined && { EVENT_BUS_URL: url }) });
-    return { kind: chosen, url: settings.url as string };
+    // EVENT_BUS_NAMESPACE comes from the environment (there is no flag): checked here once, not in every child.
+    const namespace = process.env['EVENT_BUS_NAMESPACE'];
+    const settings = busSettingsFromEnv(DEFAULT_BUS, {
+      EVENT_BUS: chosen,
+      ...(url !== undefined && { EVENT_BUS_URL: url }),
+      ...(namespace !== undefined && { EVENT_BUS_NAMESPACE: namespace }),
+    });
+    return { kind: chosen, url: settings.url as string, namespace: settings.namespace };
   } catch (error) {
     // The settings speak of the environment variables the services read; here the flags set them.
     throw new UsageError((error as Error).message.replaceAll('EVENT_BUS_URL', '--bus-url').replaceAll('EVENT_BUS=', '--bus '));

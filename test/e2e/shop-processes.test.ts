@@ -2,8 +2,8 @@
 // own, each started from its generated entry point with the environment a container gets (PORT,
 // GRPC_PORT, HOST, EVENT_BUS, EVENT_BUS_URL, MESH_<SERVICE>_HTTP/_GRPC), on free ports, once over
 // Redis and once over RabbitMQ, driven through the gateway with the README tour's flows. Then the
-// command that does the same for a user, `meshspec dev --processes`. A missing broker fails these
-// tests, it never skips them.
+// command that does the same for a user, `meshspec dev --processes`. Each stack runs under its own
+// EVENT_BUS_NAMESPACE, deleted afterwards. A missing broker fails these tests, it never skips them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,14 +11,14 @@ import { parse } from 'yaml';
 import { brokerProblem } from '../../generator/cli/processes/broker.js';
 import { freePortAssignment } from '../../generator/cli/processes/free-ports.js';
 import { planProcesses, type PlannedMesh, type PlannedProcess, type ProcessBus } from '../../generator/cli/processes/plan.js';
+import { BROKER_URLS, deleteBusNamespace, testNamespace } from '../support/brokers.js';
+import { redactUrl } from '../../runtime/bus/settings.js';
 import { repoRoot } from '../support/project.js';
 import { bannerUrl, eventually, http, meshspec, start, type Child } from '../support/processes.js';
 import { cancellationReleasesStock, orderConfirmedByPayment } from '../support/shop-flow.js';
 
-const buses: readonly ProcessBus[] = [
-  { kind: 'redis', url: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379' },
-  { kind: 'rabbitmq', url: process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672' },
-];
+const buses = (['redis', 'rabbitmq'] as const).map((kind) => ({ kind, url: BROKER_URLS[kind] }));
+const SERVICES = ['inventory', 'orders', 'payments', 'users'];
 
 /** Five processes with tsx on a shared 2-core machine: generous, only a hang fails. */
 const START_MS = 180_000;
@@ -26,7 +26,7 @@ const START_MS = 180_000;
 /** The shop's services and gateway port, read from the spec as the generator reads them. */
 function shopMesh(): PlannedMesh {
   const mesh = parse(readFileSync(path.join(repoRoot, 'spec/mesh.yaml'), 'utf8')) as { gateway: { port: number } };
-  const services = ['inventory', 'orders', 'payments', 'users'].map((name) => {
+  const services = SERVICES.map((name) => {
     const spec = parse(readFileSync(path.join(repoRoot, `spec/services/${name}.yaml`), 'utf8')) as { ports: { http: number; grpc?: number } };
     return { name, ports: { http: spec.ports.http, grpc: spec.ports.grpc ?? null } };
   });
@@ -61,13 +61,15 @@ async function startShop(bus: ProcessBus): Promise<ShopProcesses> {
   return { api: `${plan.gatewayUrl}/api/v1`, children };
 }
 
-describe.each(buses)('the shop with every service in its own process, over $kind', (bus) => {
+describe.each(buses)('the shop with every service in its own process, over $kind', ({ kind, url }) => {
+  const namespace = testNamespace();
   let shop: ShopProcesses | undefined;
   beforeAll(async () => {
-    shop = await startShop(bus);
+    shop = await startShop({ kind, url, namespace });
   }, START_MS + 10_000);
   afterAll(async () => {
     await Promise.all(shop?.children.map((c) => c.stop('SIGKILL')) ?? []);
+    await deleteBusNamespace(kind, namespace, SERVICES);
   });
 
   it('confirms an order through the payment.completed event published by another process', async () => {
@@ -109,7 +111,10 @@ function isRunning(pid: number): boolean {
 
 describe('meshspec dev --processes', () => {
   it('starts every service and the gateway as processes, prints the banner with the bus, serves, and stops them all on SIGTERM', async () => {
-    const dev = meshspec('dev', '--processes', '--bus', 'redis', '--free-ports');
+    const namespace = testNamespace();
+    const dev = start([path.join(repoRoot, 'bin/meshspec.js'), 'dev', '--processes', '--bus', 'redis', '--bus-url', BROKER_URLS.redis, '--free-ports'], {
+      EVENT_BUS_NAMESPACE: namespace,
+    });
     try {
       await dev.waitFor(/Ctrl-C to stop/, START_MS);
       const output = dev.output();
@@ -119,7 +124,8 @@ describe('meshspec dev --processes', () => {
         // Logs arrive prefixed by service, turned from JSON into readable lines.
         expect(output).toMatch(new RegExp(`^\\[${service}\\] \\d\\d:\\d\\d:\\d\\d\\.\\d{3} INFO  ${service} started`, 'm'));
       }
-      expect(output).toMatch(/^\s+bus\s+redis redis:\/\/127\.0\.0\.1:6379$/m);
+      expect(output).toContain(`redis ${redactUrl(BROKER_URLS.redis)} (namespace ${namespace})`);
+      expect(output).toMatch(/^ {2}bus {2,}redis /m);
 
       const children = entryPointChildren(dev.process.pid!);
       expect(children).toHaveLength(5);
@@ -133,6 +139,7 @@ describe('meshspec dev --processes', () => {
       expect(dev.output()).not.toMatch(/did not stop|was killed|exited with code [1-9]/);
     } finally {
       await dev.stop('SIGKILL');
+      await deleteBusNamespace('redis', namespace, SERVICES);
     }
   }, START_MS + 90_000);
 

@@ -16,6 +16,8 @@ export interface PortAssignment {
 export interface ProcessBus {
   readonly kind: 'redis' | 'rabbitmq';
   readonly url: string;
+  /** EVENT_BUS_NAMESPACE: what the keys, exchange and queues are named under; default `meshspec`. */
+  readonly namespace?: string;
 }
 
 /** One child process: its entry point, its environment on top of the user's, and its readiness probe. */
@@ -103,6 +105,7 @@ export function planProcesses(
         GRPC_PORT: url.grpc === null ? 'off' : String(ports.grpc),
         EVENT_BUS: options.bus.kind,
         EVENT_BUS_URL: options.bus.url,
+        ...(options.bus.namespace !== undefined && { EVENT_BUS_NAMESPACE: options.bus.namespace }),
       },
       readyUrl: `${url.http}/ready`,
     };
