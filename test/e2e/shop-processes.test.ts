@@ -88,15 +88,25 @@ describe.each(buses)('the shop with every service in its own process, over $kind
   }, 70_000);
 });
 
-/** The node processes `pid` started from generated entry points (Linux: /proc). */
-function entryPointChildren(pid: number): number[] {
+/** The node processes `pid` started from generated entry points (Linux: /proc), by entry point. */
+function entryPointChildren(pid: number): Map<string, number> {
   const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return children.filter((child) => {
+  const found = new Map<string, number>();
+  for (const child of children) {
     try {
-      return /main\.ts/.test(readFileSync(`/proc/${child}/cmdline`, 'utf8'));
+      const entry = /generated\/(\w+)\/main\.ts/.exec(readFileSync(`/proc/${child}/cmdline`, 'utf8'))?.[1];
+      if (entry) found.set(entry, child);
     } catch {
-      return false;
+      // Exited meanwhile: not one of ours any more.
     }
+  }
+  return found;
+}
+
+/** `meshspec dev --processes` over Redis on free ports, under its own namespace. */
+function devProcesses(namespace: string): Child {
+  return start([path.join(repoRoot, 'bin/meshspec.js'), 'dev', '--processes', '--bus', 'redis', '--bus-url', BROKER_URLS.redis, '--free-ports'], {
+    EVENT_BUS_NAMESPACE: namespace,
   });
 }
 
@@ -112,9 +122,7 @@ function isRunning(pid: number): boolean {
 describe('meshspec dev --processes', () => {
   it('starts every service and the gateway as processes, prints the banner with the bus, serves, and stops them all on SIGTERM', async () => {
     const namespace = testNamespace();
-    const dev = start([path.join(repoRoot, 'bin/meshspec.js'), 'dev', '--processes', '--bus', 'redis', '--bus-url', BROKER_URLS.redis, '--free-ports'], {
-      EVENT_BUS_NAMESPACE: namespace,
-    });
+    const dev = devProcesses(namespace);
     try {
       await dev.waitFor(/Ctrl-C to stop/, START_MS);
       const output = dev.output();
@@ -127,7 +135,7 @@ describe('meshspec dev --processes', () => {
       expect(output).toContain(`redis ${redactUrl(BROKER_URLS.redis)} (namespace ${namespace})`);
       expect(output).toMatch(/^ {2}bus {2,}redis /m);
 
-      const children = entryPointChildren(dev.process.pid!);
+      const children = [...entryPointChildren(dev.process.pid!).values()];
       expect(children).toHaveLength(5);
 
       const products = await http(`${gateway}/api/v1/products`);
@@ -142,6 +150,24 @@ describe('meshspec dev --processes', () => {
       await deleteBusNamespace('redis', namespace, SERVICES);
     }
   }, START_MS + 90_000);
+
+  it('names a service that dies, stops the others and exits 1', async () => {
+    const namespace = testNamespace();
+    const dev = devProcesses(namespace);
+    try {
+      await dev.waitFor(/Ctrl-C to stop/, START_MS);
+      const children = entryPointChildren(dev.process.pid!);
+      expect([...children.keys()].sort()).toEqual(['gateway', ...SERVICES]);
+      process.kill(children.get('orders')!, 'SIGKILL');
+      expect(await dev.exited).toBe(1);
+      expect(dev.output()).toMatch(/^meshspec: orders was killed by SIGKILL; its last lines:\n {2}\[orders\] /m);
+      expect(dev.output()).toMatch(/^meshspec: stopping the stack$/m);
+      expect([...children.values()].filter(isRunning)).toEqual([]);
+    } finally {
+      await dev.stop('SIGKILL');
+      await deleteBusNamespace('redis', namespace, SERVICES);
+    }
+  }, START_MS + 60_000);
 
   it('refuses --bus memory: events would not cross processes', async () => {
     const dev = meshspec('dev', '--processes', '--bus', 'memory');
