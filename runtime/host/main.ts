@@ -109,12 +109,13 @@ export async function runServices(
     const busSettings = busSettingsFromEnv(defaults.bus, env);
     bus = openProcessBus(busSettings, logger.child({ component: 'bus' }));
     idempotency = await openIdempotencyStore(busSettings, logger.child({ component: 'idempotency' }), env);
-    if (busSettings.kind === 'memory' && !busSettings.fromEnvironment) warnIfEventsStayLocal(hosts, logger);
-    else logger.info({ bus: bus.description }, 'event bus');
     for (const host of hosts) {
       const serviceLogger: Logger = hosts.length === 1 ? logger : createLogger({ service: host.definition.name });
       services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger }));
     }
+    // After the start, so a start that fails says one thing only: why.
+    if (busSettings.kind === 'memory' && !busSettings.fromEnvironment) warnIfEventsStayLocal(hosts, logger);
+    else logger.info({ bus: bus.description }, 'event bus');
   } catch (err) {
     await close().catch(() => undefined);
     exitOnStartupFailure(err, logger, (e) => e instanceof StartupError);

@@ -52,7 +52,8 @@ describe('a standalone process on the memory bus by default', () => {
     const inventory = start(['--import', 'tsx', 'bench/generated/inventory/main.ts'], { PORT: String(port), HOST: '127.0.0.1', GRPC_PORT: 'off' });
     const chosen = start(['--import', 'tsx', 'bench/generated/inventory/main.ts'], { PORT: String(explicitPort), HOST: '127.0.0.1', GRPC_PORT: 'off', EVENT_BUS: 'memory' });
     children.push(inventory, chosen);
-    await Promise.all([inventory.waitFor(/inventory started/), chosen.waitFor(/inventory started/)]);
+    // Both log their bus line after the start: the warning, or which bus they use.
+    await Promise.all([inventory.waitFor(/events stay in this process/), chosen.waitFor(/"bus":"memory"/)]);
     const warnings = inventory.output().match(/events stay in this process/g) ?? [];
     expect(warnings).toHaveLength(1);
     expect(inventory.output()).toContain('set EVENT_BUS=redis or EVENT_BUS=rabbitmq (and EVENT_BUS_URL) to share them');
