@@ -89,9 +89,10 @@ describe('meshspec dev --processes: the supervisor', () => {
   });
 
   it('rejects naming a child that is not ready in time', async () => {
-    const { stack } = supervise(await plan({ users: { READY_AFTER_MS: '600000' } }), { readyTimeoutMs: 1000 });
+    const { stack } = supervise(await plan({ users: { READY_AFTER_MS: '600000' } }), { readyTimeoutMs: 3000 });
     const failure = (await stack.ready.then(() => null, (err: unknown) => err)) as ChildFailure;
-    expect(failure.message).toMatch(/^users was not ready within 1 s \(GET http:\/\/127\.0\.0\.1:\d+\/ready: answered 503\)$/);
+    // On a busy machine the child may not even listen yet when the time is up: either answer is named.
+    expect(failure.message).toMatch(/^users was not ready within 3 s \(GET http:\/\/127\.0\.0\.1:\d+\/ready: (answered 503|no answer)\)$/);
     expect(running(stack)).toEqual([]);
   });
 
