@@ -15,10 +15,12 @@ let gateway: string;
 
 beforeAll(async () => {
   dev = meshspec('dev', '--free-ports');
-  await dev.waitFor(/Ctrl-C to stop/, 60_000);
+  // Generous: beside shop-processes.test.ts (five more processes) on a shared 2-core machine, start-up
+  // has taken a minute; only a hang fails.
+  await dev.waitFor(/Ctrl-C to stop/, 180_000);
   origin = bannerUrl(dev.output(), 'gateway');
   gateway = `${origin}/api/v1`;
-}, 90_000);
+}, 190_000);
 
 afterAll(async () => {
   await dev?.stop('SIGINT');
