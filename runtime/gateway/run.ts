@@ -1,4 +1,4 @@
-// The gateway as its own process (generated/gateway/main.ts calls runGateway): logs, PORT,
+// The gateway as its own process (generated/gateway/main.ts calls runGateway): logs, PORT, HOST,
 // graceful shutdown on SIGTERM/SIGINT, and one clear line instead of a stack when the port is taken.
 import { exitOnSignals } from '../host/signals.js';
 import { createLogger } from '../logging/index.js';
@@ -23,7 +23,8 @@ export async function runGateway(config: GatewayConfig): Promise<RunningGateway>
   let actualPort: number;
   try {
     gateway = createGateway(config, { logger }); // throws on a malformed MESH_<SERVICE>_HTTP
-    actualPort = await gateway.listen(port);
+    // HOST as for the services: every interface in a container unless the environment narrows it.
+    actualPort = await gateway.listen(port, process.env['HOST'] || undefined);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     logger.fatal(
