@@ -64,6 +64,8 @@ export async function connectRedisDeadLetters(options: RedisDeadLettersOptions =
     retryStrategy: () => null,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
+    // A Redis that stops answering fails a command instead of hanging the caller.
+    commandTimeout: 10_000,
   });
   let lastError: unknown;
   // Without a listener an 'error' would crash the process; connect() rejects with it.
@@ -71,7 +73,8 @@ export async function connectRedisDeadLetters(options: RedisDeadLettersOptions =
   try {
     await redis.connect();
   } catch (error) {
-    redis.disconnect();
+    // Not disconnect(): on a connection that never opened it keeps the process alive for seconds.
+    // connect() says only "Connection is closed."; the 'error' before it says why.
     throw lastError instanceof Error ? lastError : error;
   }
 
