@@ -11,6 +11,11 @@ const brokerOptions = `  --bus KIND    redis or rabbitmq (default: EVENT_BUS)
   --url URL     the broker's URL (default: EVENT_BUS_URL when it is for that broker, else the local
                 broker: redis://127.0.0.1:6379 or amqp://guest:guest@127.0.0.1:5672)`;
 
+/**
+ * The help of `meshspec events`.
+ *
+ * @example say(eventsUsage)
+ */
 export const eventsUsage = `Usage: meshspec events dlq list <service> [--event NAME] [--limit N] [--json] [--bus KIND] [--url URL]
        meshspec events dlq replay <service> (ID... | --all) [--bus KIND] [--url URL]
 
@@ -42,8 +47,43 @@ const options = {
 const CONNECT_TIMEOUT_MS = 3000;
 const ERROR_WIDTH = 60;
 
+/**
+ * Runs `meshspec events dlq list|replay ...`: 0 on success, 1 when the broker is unreachable or fails,
+ * and a UsageError (exit 2) for wrong arguments and unknown IDs.
+ *
+ * @param args the arguments after `events`
+ * @example
+ * process.exitCode = await eventsCommand(['dlq', 'list', 'orders', '--bus', 'redis']);
+ */
 export async function eventsCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) return say(eventsUsage), 0;
+  const { request, values } = parseRequest(args);
+  const broker = brokerFrom(values);
+  const where = `${broker.kind} at ${redactUrl(broker.url)}`;
+  let admin: DeadLetterAdmin;
+  try {
+    admin = await connect(broker);
+  } catch (error) {
+    complain(`cannot reach ${where}: ${errorLine(error, broker.url)}`);
+    return 1;
+  }
+  try {
+    return request.action === 'list' ? await list(admin, request, where) : await replay(admin, request.service, request.ids);
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    complain(`${request.action} failed on ${where}: ${errorLine(error, broker.url)}`);
+    return 1;
+  } finally {
+    await admin.close();
+  }
+}
+
+type Request =
+  | { readonly action: 'list'; readonly service: string; readonly event: string | undefined; readonly limit: number; readonly json: boolean }
+  | { readonly action: 'replay'; readonly service: string; readonly ids: readonly string[] | 'all' };
+
+/** What to do, from the arguments after `events`; every mistake is a UsageError, found before connecting. */
+function parseRequest(args: string[]): { request: Request; values: OptionValues } {
   const [group, action, ...rest] = args;
   if (group !== 'dlq') {
     throw new UsageError(`${group === undefined ? 'missing events command' : `unknown events command \`${group}\``}: use \`events dlq list\` or \`events dlq replay\`\n\n${eventsUsage}`);
@@ -58,36 +98,16 @@ export async function eventsCommand(args: string[]): Promise<number> {
     const wrong = flags.filter((flag) => values[flag] !== undefined && values[flag] !== false);
     if (wrong.length > 0) throw new UsageError(`${wrong.map((f) => `--${f}`).join(', ')} ${wrong.length === 1 ? 'belongs' : 'belong'} to \`dlq ${where}\`\n\n${eventsUsage}`);
   };
-  let run: (admin: DeadLetterAdmin) => Promise<number>;
   if (action === 'list') {
     only(['all'], 'replay');
     if (ids.length > 0) throw new UsageError(`list takes one service, not ${positionals.join(', ')}\n\n${eventsUsage}`);
     const limit = positiveInteger(values.limit as string | undefined);
-    run = (admin) => list(admin, service, { event: values.event as string | undefined, limit, json: values.json === true, where: `${broker.kind} at ${redactUrl(broker.url)}` });
-  } else {
-    only(['event', 'limit', 'json'], 'list');
-    if (values.all === true && ids.length > 0) throw new UsageError(`replay takes IDs or --all, not both\n\n${eventsUsage}`);
-    if (values.all !== true && ids.length === 0) throw new UsageError(`replay needs the IDs to send back (see \`meshspec events dlq list ${service}\`) or --all\n\n${eventsUsage}`);
-    run = (admin) => replay(admin, service, values.all === true ? 'all' : ids);
+    return { request: { action, service, event: values.event as string | undefined, limit, json: values.json === true }, values };
   }
-
-  const broker = brokerFrom(values);
-  let admin: DeadLetterAdmin;
-  try {
-    admin = await connect(broker);
-  } catch (error) {
-    complain(`cannot reach ${broker.kind} at ${redactUrl(broker.url)}: ${describe(error, broker.url)}`);
-    return 1;
-  }
-  try {
-    return await run(admin);
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
-    complain(`${action} failed on ${broker.kind} at ${redactUrl(broker.url)}: ${describe(error, broker.url)}`);
-    return 1;
-  } finally {
-    await admin.close();
-  }
+  only(['event', 'limit', 'json'], 'list');
+  if (values.all === true && ids.length > 0) throw new UsageError(`replay takes IDs or --all, not both\n\n${eventsUsage}`);
+  if (values.all !== true && ids.length === 0) throw new UsageError(`replay needs the IDs to send back (see \`meshspec events dlq list ${service}\`) or --all\n\n${eventsUsage}`);
+  return { request: { action, service, ids: values.all === true ? 'all' : ids }, values };
 }
 
 interface Broker {
@@ -128,13 +148,14 @@ async function connect({ kind, url }: Broker): Promise<DeadLetterAdmin> {
   return connectRabbitDeadLetters({ url, connectTimeoutMs: CONNECT_TIMEOUT_MS });
 }
 
-async function list(admin: DeadLetterAdmin, service: string, options: { event: string | undefined; limit: number; json: boolean; where: string }): Promise<number> {
+async function list(admin: DeadLetterAdmin, options: Extract<Request, { action: 'list' }>, where: string): Promise<number> {
+  const { service } = options;
   const letters = await admin.list(service, { limit: options.limit, ...(options.event !== undefined && { event: options.event }) });
   if (options.json) return say(JSON.stringify(letters, null, 2)), 0;
   const total = await admin.count(service);
   if (letters.length > 0) say(table(letters, Date.now()));
   const of = options.event === undefined ? `${service}` : `${options.event} in ${service}`;
-  if (letters.length === 0) say(`no dead letters of ${of} on ${options.where}${options.event !== undefined && total > 0 ? ` (${plural(total, 'dead letter')} of other events)` : ''}`);
+  if (letters.length === 0) say(`no dead letters of ${of} on ${where}${options.event !== undefined && total > 0 ? ` (${plural(total, 'dead letter')} of other events)` : ''}`);
   else if (options.event !== undefined) say(`${plural(letters.length, 'dead letter')} of ${of}${letters.length === options.limit ? ' shown (--limit N shows more)' : ''}; ${total} in ${service} in all`);
   else if (letters.length < total) say(`${letters.length} of ${plural(total, 'dead letter')} of ${service} shown (--limit N shows more)`);
   else say(`${plural(total, 'dead letter')} of ${service}`);
@@ -183,7 +204,7 @@ function positiveInteger(text: string | undefined): number {
 }
 
 /** The error's message on one line, with the URL's password (if any) never shown. */
-function describe(error: unknown, url: string): string {
+function errorLine(error: unknown, url: string): string {
   let message = oneLine(error instanceof Error ? error.message || error.name : String(error), 300);
   try {
     const { password } = new URL(url);

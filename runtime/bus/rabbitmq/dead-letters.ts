@@ -11,6 +11,12 @@ import { publishConfirmed } from './confirm.js';
 import { ATTEMPTS_HEADER, DEAD_AT_HEADER, ERROR_HEADER, EVENT_HEADER, GROUP_HEADER, attemptsOf } from './headers.js';
 import { groupQueues, type GroupQueues } from './names.js';
 
+/**
+ * Where the dead letters are and how long to try reaching the broker.
+ *
+ * @example
+ * const options: RabbitDeadLettersOptions = { url: 'amqp://guest:guest@127.0.0.1:5672', queuePrefix: 'meshspec.', connectTimeoutMs: 3000 };
+ */
 export interface RabbitDeadLettersOptions {
   /** AMQP URL, e.g. `amqp://guest:guest@127.0.0.1:5672`. */
   readonly url: string;

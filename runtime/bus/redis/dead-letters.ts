@@ -8,6 +8,12 @@ import { parseEnvelope, type DeadLetter, type DeadLetterAdmin, type ListDeadLett
 import { ENVELOPE_FIELD, REPLAY_FOR_FIELD } from './entries.js';
 import { deadLetterKey, streamKey } from './options.js';
 
+/**
+ * Where the dead letters are and how long to try reaching Redis.
+ *
+ * @example
+ * const options: RedisDeadLettersOptions = { url: 'redis://127.0.0.1:6379', prefix: 'meshspec:', connectTimeoutMs: 3000 };
+ */
 export interface RedisDeadLettersOptions {
   /** Redis URL. Default `redis://127.0.0.1:6379`. */
   readonly url?: string;
@@ -43,6 +49,7 @@ return 1
  *
  * Replay is atomic per dead letter: the envelope is added to the event's stream for that group only
  * and removed from the dead letters in one script, so nothing is lost or sent twice by the replay.
+ * It rejects, replaying nothing, when the group no longer reads one of the streams concerned.
  *
  * @param options.url default `redis://127.0.0.1:6379`
  * @param options.prefix default `meshspec:`
@@ -88,10 +95,24 @@ export async function connectRedisDeadLetters(options: RedisDeadLettersOptions =
     }
   }
 
-  async function replayOne(group: string, id: string, fields: string[]): Promise<boolean> {
+  /** The event stream a dead letter came from (recorded with it; else its event's stream under this prefix). */
+  const sourceStream = (fields: string[]) => {
     const record = fieldMap(fields);
-    const stream = record['stream'] || streamKey(prefix, record['event'] ?? '');
-    return (await redis.eval(REPLAY_SCRIPT, 2, deadLetterKey(prefix, group), stream, id, group)) === 1;
+    return record['stream'] || streamKey(prefix, record['event'] ?? '');
+  };
+
+  /** Refuses, before anything moves, to replay into a stream the group does not read: nothing would handle it there. */
+  async function checkGroupReads(group: string, chosen: readonly [string, string[]][]): Promise<void> {
+    for (const stream of new Set(chosen.map(([, fields]) => sourceStream(fields)))) {
+      const groups = (await redis.xinfo('GROUPS', stream).catch(() => [])) as unknown[][];
+      if (!groups.some((g) => fieldMap(g.map(String))['name'] === group)) {
+        throw new Error(`${group} does not read the stream ${stream} (any more): start the ${group} service with its subscription once, then replay`);
+      }
+    }
+  }
+
+  async function replayOne(group: string, id: string, fields: string[]): Promise<boolean> {
+    return (await redis.eval(REPLAY_SCRIPT, 2, deadLetterKey(prefix, group), sourceStream(fields), id, group)) === 1;
   }
 
   return {
@@ -111,18 +132,23 @@ export async function connectRedisDeadLetters(options: RedisDeadLettersOptions =
     },
 
     async replay(group: string, ids: readonly string[] | 'all'): Promise<ReplayResult> {
-      let replayed = 0;
+      const chosen: [string, string[]][] = [];
       const notFound: string[] = [];
       if (ids === 'all') {
-        const all: [string, string[]][] = [];
-        await entries(group, (id, fields) => (all.push([id, fields]), true));
-        for (const [id, fields] of all) if (await replayOne(group, id, fields)) replayed += 1;
-        return { replayed, notFound };
+        await entries(group, (id, fields) => (chosen.push([id, fields]), true));
+      } else {
+        for (const id of new Set(ids)) {
+          const [entry] = ENTRY_ID.test(id) ? await redis.xrange(deadLetterKey(prefix, group), id, id) : [];
+          if (entry) chosen.push(entry);
+          else notFound.push(id);
+        }
       }
-      for (const id of new Set(ids)) {
-        const [entry] = ENTRY_ID.test(id) ? await redis.xrange(deadLetterKey(prefix, group), id, id) : [];
-        if (entry && (await replayOne(group, id, entry[1]))) replayed += 1;
-        else notFound.push(id);
+      await checkGroupReads(group, chosen);
+      let replayed = 0;
+      for (const [id, fields] of chosen) {
+        // Gone since it was read (another replay took it): not found after all.
+        if (await replayOne(group, id, fields)) replayed += 1;
+        else if (ids !== 'all') notFound.push(id);
       }
       return { replayed, notFound };
     },

@@ -123,6 +123,18 @@ describe('Redis dead letters', () => {
     expect(await redis.xlen(deadLetterKey(prefix, 'shipping'))).toBe(3);
   });
 
+  it('refuses to replay into a stream the group does not read, and keeps the dead letter', async () => {
+    const event = eventName();
+    const fields = ['envelope', JSON.stringify(envelope(event)), 'event', event, 'group', 'gone', 'error', 'Error: x', 'attempts', '5', 'time', new Date().toISOString(), 'stream', streamKey(prefix, event), 'entryId', '1-0'];
+    const id = await redis.xadd(deadLetterKey(prefix, 'gone'), '*', ...fields);
+    await expect(admin.replay('gone', 'all')).rejects.toThrow(`gone does not read the stream ${streamKey(prefix, event)}`);
+    // A group of that name on another event's stream does not count.
+    await redis.xgroup('CREATE', streamKey(prefix, 'other'), 'gone', '0', 'MKSTREAM');
+    await expect(admin.replay('gone', [id!])).rejects.toThrow('gone does not read');
+    expect((await admin.list('gone')).map((l) => l.id)).toEqual([id]);
+    expect(await redis.exists(streamKey(prefix, event))).toBe(0);
+  });
+
   it('rejects at once when Redis is unreachable', async () => {
     const port = await freePort();
     await expect(connectRedisDeadLetters({ url: `redis://127.0.0.1:${port}`, prefix })).rejects.toThrow(/ECONNREFUSED/);
