@@ -150,9 +150,10 @@ async function connect({ kind, url }: Broker): Promise<DeadLetterAdmin> {
 
 async function list(admin: DeadLetterAdmin, options: Extract<Request, { action: 'list' }>, where: string): Promise<number> {
   const { service } = options;
+  // Counted first: on RabbitMQ a listing puts the messages back asynchronously, so a count right after it may miss some.
+  const total = options.json ? 0 : await admin.count(service);
   const letters = await admin.list(service, { limit: options.limit, ...(options.event !== undefined && { event: options.event }) });
   if (options.json) return say(JSON.stringify(letters, null, 2)), 0;
-  const total = await admin.count(service);
   if (letters.length > 0) say(table(letters, Date.now()));
   const of = options.event === undefined ? `${service}` : `${options.event} in ${service}`;
   if (letters.length === 0) say(`no dead letters of ${of} on ${where}${options.event !== undefined && total > 0 ? ` (${plural(total, 'dead letter')} of other events)` : ''}`);

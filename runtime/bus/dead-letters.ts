@@ -68,7 +68,10 @@ export interface ReplayResult {
 export interface DeadLetterAdmin {
   /** The group's dead letters, oldest first. */
   list(group: string, options?: ListDeadLettersOptions): Promise<DeadLetter[]>;
-  /** How many dead letters the group has (of every event). */
+  /**
+   * How many dead letters the group has (of every event). On RabbitMQ it is the broker's message
+   * count, which lags for a moment after a listing or replay put messages back.
+   */
   count(group: string): Promise<number>;
   /** Sends the given dead letters (or all of them) back to the group. */
   replay(group: string, ids: readonly string[] | 'all'): Promise<ReplayResult>;

@@ -26,6 +26,9 @@ export interface RabbitDeadLettersOptions {
   readonly connectTimeoutMs?: number;
 }
 
+/** Replayed messages published before waiting for their confirms. */
+const REPLAY_BATCH = 200;
+
 /**
  * Connects to RabbitMQ for listing and replaying the dead letters of the RabbitMQ bus. Rejects when
  * the broker cannot be reached (or does not complete the handshake) within `connectTimeoutMs`.
@@ -129,19 +132,26 @@ export async function connectRabbitDeadLetters(options: RabbitDeadLettersOptions
         // mandatory + 'return': a work queue deleted meanwhile would otherwise swallow the message unnoticed.
         channel.on('return', () => (returned = true));
         const taken = await takeAll(channel, q);
+        const chosen = taken.filter((message) => !wanted || wanted.has(idOf(message)));
         try {
-          for (const message of taken) {
-            const id = idOf(message);
-            if (wanted && !wanted.has(id)) continue;
-            if (!seen.has(id)) {
-              returned = false;
-              await publishConfirmed(channel as ConfirmChannel, '', q.queue, message.content, replayOptions(message));
-              if (returned) throw new Error(`the broker could not route the replayed message to ${q.queue}`);
-              replayed += 1;
-              seen.add(id);
+          // In batches, each confirmed as a whole before its dead copies are acknowledged: one confirm
+          // wait per batch, not per message (a persistent message's confirm waits for the disk).
+          for (let start = 0; start < chosen.length; start += REPLAY_BATCH) {
+            const batch = chosen.slice(start, start + REPLAY_BATCH);
+            const sent = new Set<string>();
+            const publishing: Promise<void>[] = [];
+            for (const message of batch) {
+              const id = idOf(message);
+              // A second copy of an event already sent back is removed, not sent twice.
+              if (seen.has(id) || sent.has(id)) continue;
+              sent.add(id);
+              publishing.push(publishConfirmed(channel as ConfirmChannel, '', q.queue, message.content, replayOptions(message)));
             }
-            // A second copy of an event already sent back is removed, not sent twice.
-            channel.ack(message);
+            await Promise.all(publishing);
+            if (returned) throw new Error(`the broker could not route replayed messages to ${q.queue}; they stay dead-lettered`);
+            for (const id of sent) seen.add(id);
+            replayed += sent.size;
+            for (const message of batch) channel.ack(message);
           }
         } finally {
           // What was not replayed goes back to the dead letters, in its order (a closed channel has given it back already).
