@@ -8,7 +8,8 @@ export default defineConfig({
     // The runtime's package subpaths resolve to its sources here, as tsconfig.json's paths say for tsc and tsx.
     alias: [
       { find: /^meshspec\/runtime$/, replacement: path.join(runtime, 'index.ts') },
-      { find: /^meshspec\/runtime\/([a-z]+)$/, replacement: path.join(runtime, '$1', 'index.ts') },
+      { find: /^meshspec\/runtime\/idempotency\/redis$/, replacement: path.join(runtime, 'idempotency', 'redis.ts') },
+      { find: /^meshspec\/runtime\/([a-z]+(?:\/[a-z]+)?)$/, replacement: path.join(runtime, '$1', 'index.ts') },
     ],
   },
   test: {

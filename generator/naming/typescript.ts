@@ -46,6 +46,7 @@ export const RUNTIME_MODULES = {
   EventCatalog: 'meshspec/runtime',
   GatewayConfig: 'meshspec/runtime/gateway',
   HandlerContext: 'meshspec/runtime',
+  EventContext: 'meshspec/runtime',
   MeshError: 'meshspec/runtime',
   SchemaRegistry: 'meshspec/runtime',
   ServiceDefinition: 'meshspec/runtime',

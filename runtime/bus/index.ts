@@ -3,7 +3,10 @@
 // payloads before a hook sees them.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Caller } from '../context/index.js';
+import type { Caller, EventContext, EventOnceOptions } from '../context/index.js';
+import { createMemoryIdempotencyStore } from '../idempotency/memory.js';
+import { once } from '../idempotency/once.js';
+import type { IdempotencyStore } from '../idempotency/types.js';
 import { StartupError } from '../host/startup-error.js';
 import type { ContextFactory, ServicePublisher } from '../service/context.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
@@ -13,6 +16,18 @@ import { UnprocessableEvent, type BusSubscription, type EnvelopeHandler, type Ev
 
 export * from './types.js';
 export { createMemoryBus, type DeadLetter, type MemoryBus, type MemoryBusOptions } from './memory.js';
+export { createConnectingBus, type ConnectingBus, type ConnectingBusOptions } from './connecting.js';
+export {
+  BUS_KINDS,
+  DEFAULT_BUS,
+  DEFAULT_NAMESPACE,
+  LOCAL_BUS_URLS,
+  busSettingsFromEnv,
+  redactUrl,
+  type BusDefaults,
+  type BusKind,
+  type BusSettings,
+} from './settings.js';
 export type { ServicePublisher } from '../service/context.js';
 
 /** A publish the spec does not allow, or an invalid payload: a bug in the publishing service (500). */
@@ -71,6 +86,8 @@ export interface SubscribeAllOptions {
   bus: EventBus;
   contextFor: ContextFactory;
   logger: Logger;
+  /** Where `ctx.once` records the effects that ran (see EventContext.once); default a memory store. */
+  idempotency?: IdempotencyStore;
 }
 
 export interface ServiceSubscriptions {
@@ -105,6 +122,7 @@ export function checkSubscriptions(
 
 export async function subscribeAll(options: SubscribeAllOptions): Promise<ServiceSubscriptions> {
   const { definition, subscriptions, events, validators, bus, contextFor, logger } = options;
+  const idempotency = options.idempotency ?? createMemoryIdempotencyStore();
   checkSubscriptions(definition, subscriptions, events);
   const taken: BusSubscription[] = [];
   const close = async () => {
@@ -112,7 +130,7 @@ export async function subscribeAll(options: SubscribeAllOptions): Promise<Servic
   };
 
   try {
-    for (const { event, handler } of definition.subscriptions) {
+    for (const { event, handler, maxAttempts } of definition.subscriptions) {
       const hooks = subscriptions as Record<string, EventHook>;
       const hook = hooks[handler] as EventHook;
       const payloadType = (events[event] as { payload: string }).payload;
@@ -127,11 +145,17 @@ export async function subscribeAll(options: SubscribeAllOptions): Promise<Servic
           throw new UnprocessableEvent(reason);
         }
         const caller: Caller = { subject: `service:${envelope.source}`, service: envelope.source };
-        const ctx = contextFor({ operation: handler, requestId, logger: log, caller, deadline: null, signal: NEVER_ABORTED });
+        const base = contextFor({ operation: handler, requestId, logger: log, caller, deadline: null, signal: NEVER_ABORTED });
+        const keyOf = (step: string | undefined) => `${definition.name}:${handler}:${envelope.id}${step === undefined ? '' : `:${step}`}`;
+        const ctx: EventContext<object, Record<string, unknown>> = Object.assign(base, {
+          event: { id: envelope.id, name: envelope.event, version: envelope.version, source: envelope.source, time: envelope.time },
+          once: <T>(effect: () => Promise<T>, onceOptions: EventOnceOptions = {}) =>
+            once(idempotency, keyOf(onceOptions.step), effect, onceOptions.leaseMs === undefined ? {} : { leaseMs: onceOptions.leaseMs }),
+        });
         await hook.call(subscriptions, envelope.payload, ctx);
       };
 
-      taken.push(await bus.subscribe(event, definition.name, onEnvelope));
+      taken.push(await bus.subscribe(event, definition.name, onEnvelope, maxAttempts === undefined ? undefined : { maxAttempts }));
     }
   } catch (err) {
     await close();

@@ -42,6 +42,12 @@ export interface BusSettings extends BusDefaults {
   readonly url: string | null;
   /** Whether `EVENT_BUS` chose the kind (false: the spec's default did). */
   readonly fromEnvironment: boolean;
+  /**
+   * `EVENT_BUS_NAMESPACE`, default `meshspec`: Redis keys start `<namespace>:`, RabbitMQ's exchange is
+   * `<namespace>.events` and queues start `<namespace>.`. Meshes (or test runs) sharing a broker set
+   * different namespaces.
+   */
+  readonly namespace: string;
 }
 
 /** Used when a caller has no spec at hand (tests, the CLI without a spec): the generator's defaults. */
@@ -58,7 +64,7 @@ export const DEFAULT_BUS: BusDefaults = {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Applies `EVENT_BUS` (memory, redis or rabbitmq) and `EVENT_BUS_URL` to the spec's defaults. A kind
+ * Applies `EVENT_BUS` (memory, redis or rabbitmq), `EVENT_BUS_URL` and `EVENT_BUS_NAMESPACE` to the spec's defaults. A kind
  * that is not known, or a URL whose scheme does not fit the kind, is a StartupError naming the variable.
  *
  * @param defaults the spec's `runtime.bus` (generated code passes it); default {@link DEFAULT_BUS}
@@ -76,8 +82,15 @@ export function busSettingsFromEnv(defaults: BusDefaults = DEFAULT_BUS, env: Env
     kind = chosen as BusKind;
   }
   const url = kind === 'memory' ? null : checkUrl(kind, env['EVENT_BUS_URL']?.trim() || LOCAL_BUS_URLS[kind]);
-  return { ...defaults, kind, url, fromEnvironment: Boolean(chosen) };
+  const namespace = env['EVENT_BUS_NAMESPACE']?.trim() || DEFAULT_NAMESPACE;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/.test(namespace)) {
+    throw new StartupError(`EVENT_BUS_NAMESPACE must be 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit, got '${namespace.slice(0, 70)}'`);
+  }
+  return { ...defaults, kind, url, fromEnvironment: Boolean(chosen), namespace };
 }
+
+/** The namespace of every key, exchange and queue a bus creates unless `EVENT_BUS_NAMESPACE` says otherwise. */
+export const DEFAULT_NAMESPACE = 'meshspec';
 
 const SCHEMES: Readonly<Record<Exclude<BusKind, 'memory'>, readonly string[]>> = {
   redis: ['redis:', 'rediss:'],

@@ -31,3 +31,40 @@ export interface HandlerContext<Clients = Record<string, never>, Events = Record
   readonly clients: Clients;
   readonly publish: Publish<Events>;
 }
+
+/** The event an event hook is handling, from its envelope. */
+export interface EventInfo {
+  /** Unique per published event: the same on every redelivery. */
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  /** The publishing service. */
+  readonly source: string;
+  /** ISO 8601 time of publishing. */
+  readonly time: string;
+}
+
+/** Options of {@link EventContext.once}. */
+export interface EventOnceOptions {
+  /** Distinguishes several effects of one handler for the same event (`<service>:<handler>:<event id>:<step>`). */
+  readonly step?: string;
+  /** How long the effect may run before another delivery may run it again (a crashed holder). Default 30_000. */
+  readonly leaseMs?: number;
+}
+
+/** What an event hook gets: the endpoint context, the event, and a helper that makes redeliveries harmless. */
+export interface EventContext<Clients = Record<string, never>, Events = Record<string, never>> extends HandlerContext<Clients, Events> {
+  readonly event: EventInfo;
+  /**
+   * Runs `effect` at most once for this event and handler, keyed `<service>:<handler>:<event id>`,
+   * and returns its (JSON) result; a redelivery of an event whose effect completed gets the stored
+   * result without running it. Delivery is at-least-once, so wrap every effect that must not happen
+   * twice (charging, sending mail). The store is the service's idempotency store (Redis when the bus
+   * is Redis or `IDEMPOTENCY_STORE_URL` names one; in memory otherwise, which absorbs redeliveries
+   * within one process only). An effect that fails is not recorded: the retry runs it again.
+   *
+   * @example
+   * await ctx.once(() => mailer.send(welcome(event.email)));
+   */
+  once<T>(effect: () => Promise<T>, options?: EventOnceOptions): Promise<T>;
+}

@@ -1,10 +1,12 @@
 // Running services as a standalone process (generated/<service>/main.ts, containers): settings from
 // the environment with the spec's values as defaults, signals, and one clear line on a failed start.
-// Events travel on an in-process bus: in this mode a service only hears events published in the
-// same process.
+// Events travel on the bus `EVENT_BUS` names (else the spec's `runtime.bus.kind`): on memory a
+// service only hears events published in the same process, and says so once.
 import type { Logger } from 'pino';
-import { createMemoryBus, type MemoryBus } from '../bus/memory.js';
-import type { BusDefaults } from '../bus/settings.js';
+import { busSettingsFromEnv, type BusDefaults } from '../bus/settings.js';
+import type { IdempotencyStore } from '../idempotency/types.js';
+import { openProcessBus, type ProcessBus } from './event-bus.js';
+import { openIdempotencyStore } from './idempotency-store.js';
 import { MAX_DURATION_MS, parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from './start.js';
@@ -67,8 +69,8 @@ function parseDuration(name: string, value: string): number {
 
 export interface RunningProcess {
   readonly services: readonly RunningService[];
-  readonly bus: MemoryBus;
-  /** Closes every service, then the bus. */
+  readonly bus: ProcessBus;
+  /** Closes every service, then the bus and the idempotency store. */
   close(): Promise<void>;
 }
 
@@ -89,11 +91,14 @@ export async function runServices(
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   }
-  const bus = createMemoryBus({ logger: logger.child({ component: 'bus' }) });
   const services: RunningService[] = [];
+  let bus: ProcessBus | null = null;
+  let idempotency: (IdempotencyStore & { close(): Promise<void> }) | null = null;
   const close = async () => {
     await Promise.all(services.map((s) => s.close()));
-    await bus.close();
+    // After the services: their subscriptions finished the handlers in flight and acknowledged them.
+    await bus?.close();
+    await idempotency?.close();
   };
 
   try {
@@ -101,17 +106,34 @@ export async function runServices(
     if (hosts.length > 1 && (settings.httpPort !== undefined || settings.grpcPort !== undefined)) {
       throw new StartupError('PORT and GRPC_PORT can only be set when the process runs a single service');
     }
+    const busSettings = busSettingsFromEnv(defaults.bus, env);
+    bus = openProcessBus(busSettings, logger.child({ component: 'bus' }));
+    idempotency = await openIdempotencyStore(busSettings, logger.child({ component: 'idempotency' }), env);
     for (const host of hosts) {
       const serviceLogger: Logger = hosts.length === 1 ? logger : createLogger({ service: host.definition.name });
-      services.push(await startService(host, { ...settings, bus, logger: serviceLogger }));
+      services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger }));
     }
+    // After the start, so a start that fails says one thing only: why.
+    if (busSettings.kind === 'memory' && !busSettings.fromEnvironment) warnIfEventsStayLocal(hosts, logger);
+    else logger.info({ bus: bus.description }, 'event bus');
   } catch (err) {
     await close().catch(() => undefined);
     exitOnStartupFailure(err, logger, (e) => e instanceof StartupError);
   }
 
   exitOnSignals(close, logger);
-  return { services, bus, close };
+  return { services, bus: bus as ProcessBus, close };
+}
+
+/** One warning when events would silently stay in this process (EVENT_BUS unset, spec default memory). */
+function warnIfEventsStayLocal(hosts: readonly ServiceHostOptions[], logger: Logger): void {
+  const local = hosts.filter((h) => h.definition.publishes.length > 0 || h.definition.subscriptions.length > 0);
+  if (local.length === 0) return;
+  logger.warn(
+    { services: local.map((h) => h.definition.name) },
+    'events stay in this process: EVENT_BUS is unset and the spec\'s runtime.bus.kind is memory, so published events reach only ' +
+      'subscribers in this process and are lost on exit; set EVENT_BUS=redis or EVENT_BUS=rabbitmq (and EVENT_BUS_URL) to share them',
+  );
 }
 
 /** Entry point of one service as its own process (generated/<service>/main.ts). */

@@ -37,7 +37,8 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     schemas,
     logger,
     bodyLimitBytes: settings.bodyLimitBytes,
-    isReady: () => ready,
+    // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
+    isReady: () => ready && bus.connected !== false,
   });
   const http = createHttpListener(app, logger);
   const host = settings.host ?? '0.0.0.0';
@@ -63,6 +64,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
       bus,
       contextFor,
       logger,
+      ...(settings.idempotency ? { idempotency: settings.idempotency } : {}),
     });
   } catch (err) {
     await Promise.allSettled([http.drain(0), grpc?.close(0), owned?.close()]);
@@ -89,7 +91,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     httpPort,
     grpcPort,
     get ready() {
-      return ready;
+      return ready && bus.connected !== false;
     },
     close() {
       closing ??= close();

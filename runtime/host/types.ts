@@ -1,6 +1,7 @@
 // What generated/<service>/host.ts hands the runtime to start a service.
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/types.js';
+import type { IdempotencyStore } from '../idempotency/types.js';
 import type { DiscoveryOverrides } from '../discovery/index.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
@@ -34,7 +35,10 @@ export interface HostSettings {
   /** null: no gRPC server even when the definition has a port. */
   grpcPort?: number | null | undefined;
   host?: string | undefined;
-  bus: EventBus;
+  /** A bus with `connected` (a broker still being reached) keeps `/ready` at 503 while it is false. */
+  bus: EventBus & { readonly connected?: boolean };
+  /** Where event hooks' `ctx.once` records effects; default a memory store of this service. */
+  idempotency?: IdempotencyStore | undefined;
   logger: Logger;
   /** Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1. */
   transportFor?: TransportFor | undefined;

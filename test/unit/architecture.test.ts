@@ -110,6 +110,16 @@ describe('architecture', () => {
     expect(packagesLoadedBy(path.join(repoRoot, 'runtime/idempotency/redis.ts'))).toContain('ioredis');
   });
 
+  it('loads a broker library only with its adapter: the bus and the host import the adapters when configured', () => {
+    for (const entry of ['runtime/bus/index.ts', 'runtime/host/index.ts', 'runtime/dev/index.ts']) {
+      const loaded = packagesLoadedBy(path.join(repoRoot, entry));
+      expect(loaded, entry).not.toContain('ioredis');
+      expect(loaded, entry).not.toContain('amqplib');
+    }
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/bus/redis/index.ts'))).toContain('ioredis');
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/bus/rabbitmq/index.ts'))).toContain('amqplib');
+  });
+
   it('would report an edge against the layout', () => {
     expect(allowed['runtime']).not.toContain('generator/emit');
     expect(partOf(path.join(repoRoot, 'generator/emit/proto/rpc.ts'))).toBe('generator/emit');

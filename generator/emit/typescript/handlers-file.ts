@@ -23,7 +23,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
     ...subscribed.map((s) => s.payload),
   ];
   const imports = importBlock([
-    { names: ['HandlerContext'], from: 'meshspec/runtime', typeOnly: true },
+    { names: subscribed.length > 0 ? ['EventContext', 'HandlerContext'] : ['HandlerContext'], from: 'meshspec/runtime', typeOnly: true },
     ...service.calls.map((c) => ({
       names: [serviceNames(c.service).client],
       from: siblingModule(c.service, 'client'),
@@ -57,8 +57,11 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   );
   const subscriptions =
     subscribed.length > 0 &&
-    jsdoc('What an event hook gets besides the payload: the same context as an endpoint hook.') +
-      `export type ${n.eventContext} = ${n.context};\n\n` +
+    jsdoc(
+      'What an event hook gets besides the payload: the endpoint context, plus `ctx.event` (id, source, time) and ' +
+        '`ctx.once(effect)`, which runs an effect once per event even when the event is delivered again.',
+    ) +
+      `export type ${n.eventContext} = EventContext<${n.clients}, ${n.publishes}>;\n\n` +
       interfaceOrEmpty(
         `The ${service.name} event hooks: \`${hooks}\` exports \`subscriptions\` implementing this.`,
         n.subscriptions,

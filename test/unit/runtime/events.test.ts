@@ -147,6 +147,35 @@ describe('subscribeAll', () => {
     await bus.close();
   });
 
+  it('gives the hook the event and ctx.once, which runs an effect once across redeliveries of that event', async () => {
+    const { bus, publish, contextFor } = setup();
+    let effects = 0;
+    let deliveries = 0;
+    const seen: unknown[] = [];
+    const hooks = {
+      async welcome(_payload: unknown, ctx: { event: unknown; once<T>(effect: () => Promise<T>, options?: { step?: string }): Promise<T> }) {
+        deliveries++;
+        seen.push(ctx.event);
+        const receipt = await ctx.once(async () => ({ mailed: ++effects }));
+        expect(receipt).toEqual({ mailed: 1 });
+        // A second effect of the same handler and event is its own step.
+        await ctx.once(async () => undefined, { step: 'audit' });
+        // Fails after the effect, as a lost acknowledgement would: the bus delivers the event again.
+        if (deliveries === 1) throw new Error('ack lost');
+      },
+    };
+    const subs = await subscribeAll({ definition: mail, subscriptions: hooks, events, validators, bus, contextFor, logger });
+    await publish('user.created', { userId: 'u1', email: 'a@example.com' });
+    await bus.idle();
+    expect(deliveries).toBe(2);
+    expect(effects).toBe(1);
+    expect(seen[0]).toEqual(seen[1]);
+    expect(seen[0]).toMatchObject({ name: 'user.created', version: 2, source: 'users', id: expect.any(String), time: expect.any(String) });
+    expect(bus.deadLetters).toEqual([]);
+    await subs.close();
+    await bus.close();
+  });
+
   it('fails fast when a hook is missing', async () => {
     const { bus, contextFor } = setup();
     await expect(subscribeAll({ definition: mail, subscriptions: {}, events, validators, bus, contextFor, logger })).rejects.toThrow(

@@ -44,7 +44,8 @@ describe('<svc>/handlers.ts', () => {
   });
 
   it('types event hooks only for a subscribing service', () => {
-    expect(orders).toContain('export type OrdersEventContext = OrdersContext;\n');
+    expect(orders).toContain('export type OrdersEventContext = EventContext<OrdersClients, OrdersPublishes>;\n');
+    expect(orders).toContain("import type { EventContext, HandlerContext } from 'meshspec/runtime';");
     expect(orders).toContain(
       'export interface OrdersSubscriptions {\n  /** Handles `user.created`. */\n' +
         '  welcomeUser(event: UserCreated, ctx: OrdersEventContext): Promise<void>;\n}',
