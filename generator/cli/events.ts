@@ -1,23 +1,24 @@
 // `meshspec events dlq list|replay <service>`: a service's dead letters on Redis or RabbitMQ. The
-// broker comes from --bus/--url or from EVENT_BUS/EVENT_BUS_URL, as the services read them; its
+// broker comes from --bus/--url/--namespace or from EVENT_BUS/EVENT_BUS_URL/EVENT_BUS_NAMESPACE, as the services read them; its
 // client library is loaded only here, once the command knows which broker it talks to.
 import type { DeadLetter, DeadLetterAdmin } from '../../runtime/bus/dead-letters.js';
-import { busSettingsFromEnv, DEFAULT_BUS, redactUrl } from '../../runtime/bus/settings.js';
+import { busSettingsFromEnv, DEFAULT_BUS, DEFAULT_NAMESPACE, redactUrl } from '../../runtime/bus/settings.js';
 import { parseWithPositionals, type OptionValues } from './args.js';
 import { complain, plural, say } from './output.js';
 import { UsageError } from './usage-error.js';
 
 const brokerOptions = `  --bus KIND    redis or rabbitmq (default: EVENT_BUS)
   --url URL     the broker's URL (default: EVENT_BUS_URL when it is for that broker, else the local
-                broker: redis://127.0.0.1:6379 or amqp://guest:guest@127.0.0.1:5672)`;
+                broker: redis://127.0.0.1:6379 or amqp://guest:guest@127.0.0.1:5672)
+  --namespace NAME  the services' EVENT_BUS_NAMESPACE (default: EVENT_BUS_NAMESPACE, else meshspec)`;
 
 /**
  * The help of `meshspec events`.
  *
  * @example say(eventsUsage)
  */
-export const eventsUsage = `Usage: meshspec events dlq list <service> [--event NAME] [--limit N] [--json] [--bus KIND] [--url URL]
-       meshspec events dlq replay <service> (ID... | --all) [--bus KIND] [--url URL]
+export const eventsUsage = `Usage: meshspec events dlq list <service> [--event NAME] [--limit N] [--json] [--bus KIND] [--url URL] [--namespace NAME]
+       meshspec events dlq replay <service> (ID... | --all) [--bus KIND] [--url URL] [--namespace NAME]
 
 Dead letters are events a service gave up on: its handler failed on every attempt, or the payload
 could not be handled at all. \`list\` shows them, oldest first, with their error, attempts and age;
@@ -37,6 +38,7 @@ ${brokerOptions}
 const options = {
   bus: { type: 'string' },
   url: { type: 'string' },
+  namespace: { type: 'string' },
   event: { type: 'string' },
   limit: { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -59,7 +61,7 @@ export async function eventsCommand(args: string[]): Promise<number> {
   if (args.includes('--help') || args.includes('-h')) return say(eventsUsage), 0;
   const { request, values } = parseRequest(args);
   const broker = brokerFrom(values);
-  const where = `${broker.kind} at ${redactUrl(broker.url)}`;
+  const where = `${broker.kind} at ${redactUrl(broker.url)}${broker.namespace === DEFAULT_NAMESPACE ? '' : ` (namespace ${broker.namespace})`}`;
   let admin: DeadLetterAdmin;
   try {
     admin = await connect(broker);
@@ -113,9 +115,11 @@ function parseRequest(args: string[]): { request: Request; values: OptionValues 
 interface Broker {
   readonly kind: 'redis' | 'rabbitmq';
   readonly url: string;
+  /** Redis keys start `<namespace>:`, RabbitMQ queues `<namespace>.`, as the services name them. */
+  readonly namespace: string;
 }
 
-/** --bus and --url over EVENT_BUS and EVENT_BUS_URL; the environment's URL only for the environment's broker. */
+/** --bus, --url and --namespace over EVENT_BUS, EVENT_BUS_URL and EVENT_BUS_NAMESPACE; the environment's URL only for the environment's broker. */
 function brokerFrom(values: OptionValues): Broker {
   const flag = values.bus as string | undefined;
   if (flag !== undefined && flag !== 'redis' && flag !== 'rabbitmq') throw new UsageError(`--bus must be redis or rabbitmq, got '${flag.slice(0, 40)}'`);
@@ -126,26 +130,28 @@ function brokerFrom(values: OptionValues): Broker {
   const flagUrl = values.url as string | undefined;
   const envUrl = flag === undefined || flag === fromEnv ? process.env['EVENT_BUS_URL'] : undefined;
   try {
-    const settings = busSettingsFromEnv(DEFAULT_BUS, { EVENT_BUS: kind, EVENT_BUS_URL: flagUrl ?? envUrl });
+    const namespace = (values.namespace as string | undefined) ?? process.env['EVENT_BUS_NAMESPACE'];
+    const settings = busSettingsFromEnv(DEFAULT_BUS, { EVENT_BUS: kind, EVENT_BUS_URL: flagUrl ?? envUrl, EVENT_BUS_NAMESPACE: namespace });
     if (settings.kind === 'memory' || settings.url === null) throw new UsageError('the memory bus has no dead letters');
-    return { kind: settings.kind, url: settings.url };
+    return { kind: settings.kind, url: settings.url, namespace: settings.namespace };
   } catch (error) {
     if (error instanceof UsageError) throw error;
     // The settings name the environment's variables; say --url and --bus when those were given.
     let message = (error as Error).message;
     if (flagUrl !== undefined) message = message.replace('EVENT_BUS_URL', '--url');
     if (flag !== undefined) message = message.replace('EVENT_BUS=', '--bus ');
+    if (values.namespace !== undefined) message = message.replace('EVENT_BUS_NAMESPACE', '--namespace');
     throw new UsageError(message);
   }
 }
 
-async function connect({ kind, url }: Broker): Promise<DeadLetterAdmin> {
+async function connect({ kind, url, namespace }: Broker): Promise<DeadLetterAdmin> {
   if (kind === 'redis') {
     const { connectRedisDeadLetters } = await import('../../runtime/bus/redis/dead-letters.js');
-    return connectRedisDeadLetters({ url, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+    return connectRedisDeadLetters({ url, prefix: `${namespace}:`, connectTimeoutMs: CONNECT_TIMEOUT_MS });
   }
   const { connectRabbitDeadLetters } = await import('../../runtime/bus/rabbitmq/dead-letters.js');
-  return connectRabbitDeadLetters({ url, connectTimeoutMs: CONNECT_TIMEOUT_MS });
+  return connectRabbitDeadLetters({ url, queuePrefix: `${namespace}.`, connectTimeoutMs: CONNECT_TIMEOUT_MS });
 }
 
 async function list(admin: DeadLetterAdmin, options: Extract<Request, { action: 'list' }>, where: string): Promise<number> {

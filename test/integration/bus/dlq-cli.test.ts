@@ -1,7 +1,6 @@
 // `meshspec events dlq list|replay` as a user runs it: the CLI in a child process against the real
-// Redis and RabbitMQ (a missing broker fails these tests, never skips them). The CLI uses the bus's
-// default names (key prefix `meshspec:`, queues `meshspec.<service>`), so each test's service and
-// event names are unique and deleted afterwards; the RabbitMQ bus publishes to an exchange of its own.
+// Redis and RabbitMQ (a missing broker fails these tests, never skips them). Each run has a namespace
+// of its own (--namespace, EVENT_BUS_NAMESPACE), whose keys, queues and exchanges are deleted afterwards.
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { Redis } from 'ioredis';
@@ -18,8 +17,10 @@ const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const RABBITMQ_URL = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 const run = `dlq-${randomBytes(4).toString('hex')}`;
 const logger = createLogger({ service: 'bus', level: 'silent' });
-/** The CLI reads EVENT_BUS and EVENT_BUS_URL: empty unless a test sets them. */
-const noBusEnv = { EVENT_BUS: '', EVENT_BUS_URL: '' };
+/** The CLI reads EVENT_BUS, EVENT_BUS_URL and EVENT_BUS_NAMESPACE: empty unless a test sets them. */
+const noBusEnv = { EVENT_BUS: '', EVENT_BUS_URL: '', EVENT_BUS_NAMESPACE: '' };
+const namespace = run;
+const names = { exchange: `${namespace}.events`, queuePrefix: `${namespace}.` };
 
 interface Broker {
   readonly kind: 'redis' | 'rabbitmq';
@@ -34,28 +35,28 @@ const brokers: Broker[] = [
   {
     kind: 'redis',
     url: REDIS_URL,
-    bus: async () => createRedisBus({ url: REDIS_URL, logger, maxAttempts: 2, retryDelayMs: 10 }),
-    admin: () => connectRedisDeadLetters({ url: REDIS_URL }),
+    bus: async () => createRedisBus({ url: REDIS_URL, prefix: `${namespace}:`, logger, maxAttempts: 2, retryDelayMs: 10 }),
+    admin: () => connectRedisDeadLetters({ url: REDIS_URL, prefix: `${namespace}:` }),
     async cleanUp(services, events) {
       const redis = new Redis(REDIS_URL);
-      await redis.del(...services.map((s) => deadLetterKey('meshspec:', s)), ...events.map((e) => streamKey('meshspec:', e)));
+      await redis.del(...services.map((s) => deadLetterKey(`${namespace}:`, s)), ...events.map((e) => streamKey(`${namespace}:`, e)));
       await redis.quit();
     },
   },
   {
     kind: 'rabbitmq',
     url: RABBITMQ_URL,
-    bus: () => connectRabbitBus({ url: RABBITMQ_URL, exchange: `${run}.events`, maxAttempts: 2, retryDelayMs: 20, maxRetryDelayMs: 20, logger }),
-    admin: () => connectRabbitDeadLetters({ url: RABBITMQ_URL }),
+    bus: () => connectRabbitBus({ url: RABBITMQ_URL, ...names, maxAttempts: 2, retryDelayMs: 20, maxRetryDelayMs: 20, logger }),
+    admin: () => connectRabbitDeadLetters({ url: RABBITMQ_URL, queuePrefix: names.queuePrefix }),
     async cleanUp(services) {
       const connection = await amqp.connect(RABBITMQ_URL);
       const channel = await connection.createChannel();
       for (const service of services) {
-        const q = groupQueues({ exchange: `${run}.events`, queuePrefix: 'meshspec.' }, service);
+        const q = groupQueues(names, service);
         for (const queue of [q.queue, q.dead, q.retry(retryDelay(1, 20, 20))]) await channel.deleteQueue(queue);
       }
-      await channel.deleteExchange(`${run}.events`);
-      await channel.deleteExchange(deadLetterExchange(`${run}.events`));
+      await channel.deleteExchange(names.exchange);
+      await channel.deleteExchange(deadLetterExchange(names.exchange));
       await connection.close();
     },
   },
@@ -120,7 +121,7 @@ describe.each(brokers)('meshspec events dlq on $kind', (broker) => {
       await until('the refund to be dead-lettered', async () => (await admin.count(service)) === 2);
       const [paymentLetter, refundLetter] = await admin.list(service);
 
-      const table = await dlq(['list', service, '--bus', broker.kind, '--url', broker.url]);
+      const table = await dlq(['list', service, '--bus', broker.kind, '--url', broker.url, '--namespace', namespace]);
       expect(table.stderr).toBe('');
       expect(table.code).toBe(0);
       const lines = table.stdout.trimEnd().split('\n');
@@ -131,29 +132,29 @@ describe.each(brokers)('meshspec events dlq on $kind', (broker) => {
       expect(lines.slice(3)).toEqual([`2 dead letters of ${service}`]);
 
       // The environment's settings, as a service has them, and JSON out.
-      const json = await dlq(['list', service, '--event', refund, '--json'], { EVENT_BUS: broker.kind, EVENT_BUS_URL: broker.url });
+      const json = await dlq(['list', service, '--event', refund, '--json'], { EVENT_BUS: broker.kind, EVENT_BUS_URL: broker.url, EVENT_BUS_NAMESPACE: namespace });
       expect(json.code).toBe(0);
       expect(JSON.parse(json.stdout)).toEqual([expect.objectContaining({ id: refundLetter!.id, event: refund, envelopeId: refundAsked.id, source: 'payments', attempts: 1, envelope: refundAsked })]);
 
       fixed = true;
-      const unknown = await dlq(['replay', service, broker.kind === 'redis' ? '1-1' : randomUUID(), '--bus', broker.kind]);
+      const unknown = await dlq(['replay', service, broker.kind === 'redis' ? '1-1' : randomUUID(), '--bus', broker.kind, '--namespace', namespace]);
       expect(unknown.code).toBe(2);
       expect(unknown.stderr).toMatch(new RegExp(`^meshspec: ${service} has no dead letter \\S+: \`meshspec events dlq list ${service}\` shows the IDs\\n$`));
       expect(await admin.list(service)).toHaveLength(2);
 
-      const one = await dlq(['replay', service, paymentLetter!.id, '--bus', broker.kind]);
+      const one = await dlq(['replay', service, paymentLetter!.id, '--bus', broker.kind, '--namespace', namespace]);
       expect(one).toMatchObject({ code: 0, stderr: '', stdout: `replayed 1 dead letter to ${service} (attempts reset)\n` });
       await until('the fixed handler to get the payment', () => handled.includes(payment.id));
-      const rest = await dlq(['list', service, '--bus', broker.kind]);
+      const rest = await dlq(['list', service, '--bus', broker.kind, '--namespace', namespace]);
       expect(rest.stdout).toContain(refundLetter!.id);
       expect(rest.stdout).not.toContain(paymentLetter!.id);
 
-      const all = await dlq(['replay', service, '--all', '--bus', broker.kind]);
+      const all = await dlq(['replay', service, '--all', '--bus', broker.kind, '--namespace', namespace]);
       expect(all).toMatchObject({ code: 0, stdout: `replayed 1 dead letter to ${service} (attempts reset)\n` });
       await until('the fixed handler to get the refund', () => handled.includes(refundAsked.id));
-      const none = await dlq(['list', service, '--bus', broker.kind]);
-      expect(none.stdout).toMatch(new RegExp(`^no dead letters of ${service} on ${broker.kind} at \\S+\\n$`));
-      expect((await dlq(['replay', service, '--all', '--bus', broker.kind])).stdout).toBe(`no dead letters of ${service} to replay\n`);
+      const none = await dlq(['list', service, '--bus', broker.kind, '--namespace', namespace]);
+      expect(none.stdout).toMatch(new RegExp(`^no dead letters of ${service} on ${broker.kind} at \\S+ \\(namespace ${namespace}\\)\\n$`));
+      expect((await dlq(['replay', service, '--all', '--bus', broker.kind, '--namespace', namespace])).stdout).toBe(`no dead letters of ${service} to replay\n`);
 
       // Each was handled once, and the other subscriber of the event did not get the payment again.
       const marker = envelope(failed);
@@ -193,6 +194,7 @@ describe('meshspec events dlq usage', () => {
       [['list', 'orders', '--bus', 'kafka'], /--bus must be redis or rabbitmq, got 'kafka'/],
       [['list', 'orders', '--bus', 'rabbitmq', '--url', 'redis://127.0.0.1:6379'], /--url must start with amqp:\/\/ or amqps:\/\/ for --bus rabbitmq/],
       [['list', '--bus', 'redis'], /missing <service>/],
+      [['list', 'orders', '--bus', 'redis', '--namespace', 'a b'], /--namespace must be 1-63 letters/],
       [['list', 'orders', '--all', '--bus', 'redis'], /--all belongs to `dlq replay`/],
       [['list', 'orders', '--limit', 'lots', '--bus', 'redis'], /--limit must be a whole number/],
       [['replay', 'orders', '--bus', 'redis'], /replay needs the IDs to send back/],
