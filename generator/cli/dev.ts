@@ -5,12 +5,20 @@ import type { DevStack } from '../../runtime/dev/index.js';
 import { layoutFrom, layoutOptions, parse } from './args.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
 import { enableTypeScriptImports } from './typescript-loader.js';
+import { UsageError } from './usage-error.js';
+import { busSettingsFromEnv, DEFAULT_BUS } from '../../runtime/bus/settings.js';
+import type { ProcessBus } from './processes/plan.js';
 
 export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR] [--free-ports]
+                   [--processes [--bus redis|rabbitmq] [--bus-url URL]]
 
 Regenerates, then runs the whole stack on this machine with embedded defaults: every service on
 its ports (HTTP and gRPC), an in-memory event bus, and the gateway. Logs are prefixed by service.
 Ctrl-C stops everything cleanly.
+
+With --processes, every service and the gateway run as separate processes started from their
+generated entry points (generated/<service>/main.ts), as containers would, and events travel over
+Redis or RabbitMQ. A process that exits stops the whole stack (exit 1).
 
 Options:
   --spec DIR    spec folder (default: spec)
@@ -18,11 +26,31 @@ Options:
   --hooks DIR   folder of your hook files (default: hooks)
   --free-ports  every service (HTTP and gRPC) and the gateway listen on free ports instead of the
                 spec's, so a second stack runs beside the first; the banner prints the URLs
+  --processes   one process per service and one for the gateway, over a durable bus
+  --bus KIND    with --processes: redis (default) or rabbitmq
+  --bus-url URL with --processes: the broker (default redis://127.0.0.1:6379 for redis,
+                amqp://guest:guest@127.0.0.1:5672 for rabbitmq)
   -h, --help    show this help`;
 
 export async function devCommand(args: string[]): Promise<number> {
-  const values = parse(args, { ...layoutOptions, 'free-ports': { type: 'boolean', default: false } }, devUsage);
+  const values = parse(
+    args,
+    {
+      ...layoutOptions,
+      'free-ports': { type: 'boolean', default: false },
+      processes: { type: 'boolean', default: false },
+      bus: { type: 'string' },
+      'bus-url': { type: 'string' },
+    },
+    devUsage,
+  );
   if (values.help) return say(devUsage), 0;
+  const bus = values.processes ? processBus(values.bus as string | undefined, values['bus-url'] as string | undefined) : null;
+  if (!values.processes && (values.bus !== undefined || values['bus-url'] !== undefined)) {
+    throw new UsageError(
+      `--bus and --bus-url go with --processes: without it every service runs in this one process on the in-memory bus (meshspec dev --processes --bus ${values.bus === 'rabbitmq' ? 'rabbitmq' : 'redis'})`,
+    );
+  }
   const result = await generate({ ...layoutFrom(values), check: false });
   const { errors } = printDiagnostics(result.diagnostics);
   if (!result.ok) {
@@ -32,6 +60,11 @@ export async function devCommand(args: string[]): Promise<number> {
   for (const warning of result.hookWarnings) process.stderr.write(`warning: ${warning}\n`);
   const changed = result.plan.create.length + result.plan.update.length + result.plan.remove.length;
   if (changed > 0) say(`regenerated ${plural(changed, 'file')} in ${values.out}`);
+
+  if (bus) {
+    const { runProcesses } = await import('./dev-processes.js');
+    return runProcesses(result.model, { outDir: values.out as string, bus, freePorts: values['free-ports'] === true });
+  }
 
   const stackModule = pathToFileURL(path.resolve(values.out as string, 'stack.ts')).href;
   let stack: DevStack;
@@ -52,6 +85,32 @@ export async function devCommand(args: string[]): Promise<number> {
     specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
   });
   return 0;
+}
+
+/** The durable bus for --processes from --bus and --bus-url; a memory bus, an unknown kind or a URL of another scheme is a usage error. */
+function processBus(kind: string | undefined, url: string | undefined): ProcessBus {
+  const chosen = kind ?? 'redis';
+  if (chosen === 'memory') {
+    throw new UsageError(
+      '--bus memory cannot be used with --processes: an in-memory bus lives inside one process, so events would not cross between services; use --bus redis or --bus rabbitmq, or drop --processes',
+    );
+  }
+  if (chosen !== 'redis' && chosen !== 'rabbitmq') {
+    throw new UsageError(`--bus must be redis or rabbitmq, got '${chosen.slice(0, 40)}'`);
+  }
+  try {
+    // EVENT_BUS_NAMESPACE comes from the environment (there is no flag): checked here once, not in every child.
+    const namespace = process.env['EVENT_BUS_NAMESPACE'];
+    const settings = busSettingsFromEnv(DEFAULT_BUS, {
+      EVENT_BUS: chosen,
+      ...(url !== undefined && { EVENT_BUS_URL: url }),
+      ...(namespace !== undefined && { EVENT_BUS_NAMESPACE: namespace }),
+    });
+    return { kind: chosen, url: settings.url as string, namespace: settings.namespace };
+  } catch (error) {
+    // The settings speak of the environment variables the services read; here the flags set them.
+    throw new UsageError((error as Error).message.replaceAll('EVENT_BUS_URL', '--bus-url').replaceAll('EVENT_BUS=', '--bus '));
+  }
 }
 
 /** Port 0 (any free port) for every listener the spec gives a port: HTTP, gRPC where declared, the gateway. */

@@ -3,7 +3,8 @@
 // - delivery is asynchronous: a handler never runs inside `publish`'s call stack;
 // - each event goes once to every subscribing group, to one of the group's handlers (round-robin,
 //   like replicas of a service sharing a queue);
-// - a throwing handler gets the event again, with exponential backoff, up to `maxAttempts`; then the
+// - a throwing handler gets the event again, with exponential backoff, up to `maxAttempts` (the
+//   subscription's own, else the bus's; the member that gets an attempt sets its limit); then the
 //   event is dead-lettered (logged and kept in `deadLetters`);
 // - events travel as JSON, as over a broker: each delivery gets its own parsed copy (a Date arrives
 //   as a string), so neither the publisher nor another group can change what a handler sees;
@@ -17,10 +18,12 @@ import {
   type EnvelopeHandler,
   type EventBus,
   type EventEnvelope,
+  type SubscribeOptions,
 } from './types.js';
+import { subscriptionMaxAttempts } from './subscribe-options.js';
 
 export interface MemoryBusOptions {
-  /** Deliveries of one event to one group, the first included. Default 5. */
+  /** Deliveries of one event to one group, the first included; a subscription's own `maxAttempts` wins. Default 5. */
   maxAttempts?: number;
   /** Wait before the second attempt, doubled for each further one. Default 10 ms. */
   retryDelayMs?: number;
@@ -47,6 +50,8 @@ export interface MemoryBus extends EventBus {
 
 interface Member {
   readonly handler: EnvelopeHandler;
+  /** This subscription's attempts limit. */
+  readonly maxAttempts: number;
   /** Handler calls in progress, so unsubscribing can wait for them. */
   readonly running: Set<Promise<unknown>>;
 }
@@ -117,7 +122,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
         return;
       } catch (error) {
         const unprocessable = error instanceof UnprocessableEvent;
-        if (unprocessable || attempt >= maxAttempts) {
+        if (unprocessable || attempt >= member.maxAttempts) {
           deadLetters.push({ envelope: JSON.parse(snapshot) as EventEnvelope, group: group.name, attempts: attempt, error, time: new Date().toISOString() });
           logger.error({ ...log, attempts: attempt, err: error }, 'event dead-lettered');
           return;
@@ -149,13 +154,14 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       }
     },
 
-    async subscribe(event, groupName, handler): Promise<BusSubscription> {
+    async subscribe(event, groupName, handler, subscribeOptions?: SubscribeOptions): Promise<BusSubscription> {
       if (closed) throw new Error(`cannot subscribe to '${event}': the event bus is closed`);
+      const memberMaxAttempts = subscriptionMaxAttempts(subscribeOptions, maxAttempts);
       let groups = topics.get(event);
       if (!groups) topics.set(event, (groups = new Map()));
       let group = groups.get(groupName);
       if (!group) groups.set(groupName, (group = { name: groupName, members: [], next: 0 }));
-      const member: Member = { handler, running: new Set() };
+      const member: Member = { handler, maxAttempts: memberMaxAttempts, running: new Set() };
       group.members.push(member);
       const owner = group;
       let left = false;

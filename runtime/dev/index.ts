@@ -10,6 +10,9 @@ import { startService } from '../host/start.js';
 import { StartupError } from '../host/startup-error.js';
 import type { RunningService, ServiceHostOptions } from '../host/types.js';
 import { createLogger, createPrefixedDestination } from '../logging/index.js';
+import { banner } from './banner.js';
+
+export { banner, type BannerContent } from './banner.js';
 
 /** What generated/stack.ts exports. */
 export interface DevStack {
@@ -131,22 +134,9 @@ export async function runStack(stack: DevStack, options: StackOptions = {}): Pro
     output.write(`meshspec dev: ${text}\n`);
     process.exit(1);
   }
-  output.write(banner(stack.mesh, running));
+  output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, urls: running.urls }));
   exitOnSignals(running.close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
   return running;
-}
-
-function banner(mesh: string, running: RunningStack): string {
-  const names = Object.keys(running.urls);
-  const width = Math.max('gateway'.length, ...names.map((n) => n.length)) + 2;
-  const lines = [`\nmeshspec dev: ${mesh}`];
-  if (running.gatewayUrl) lines.push(`  ${'gateway'.padEnd(width)}${running.gatewayUrl}`);
-  for (const name of names) {
-    const { http, grpc } = running.urls[name] as { http: string; grpc: string | null };
-    lines.push(`  ${name.padEnd(width)}${http}${grpc ? `  grpc ${grpc}` : ''}`);
-  }
-  lines.push('Ctrl-C to stop\n\n');
-  return lines.join('\n');
 }
 
 /** Adds where to change the port to a port-in-use StartupError. */

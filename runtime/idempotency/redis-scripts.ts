@@ -52,6 +52,32 @@ export const RELEASE = `local v = redis.call('GET', KEYS[1])
 if v and string.match(v, '^p:%d+:(.+)$') == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
 
+/**
+ * KEYS[1] the idempotency key, KEYS[2..] one key per write; ARGV retentionMs, then per write its
+ * argument count and arguments (the command name first, the key left out). If the key is done
+ * answers {'done', record}; if a live claim holds it {'in-progress', lease}; else runs the writes and
+ * records the key done (no result), all in this one script, and answers {'applied'}. A pending
+ * record whose lease ran out is a crashed holder's: its effect did not commit, so it is replaced.
+ */
+export const APPLY_ONCE = `${NOW}
+${LIVE}
+local v = live(redis.call('GET', KEYS[1]))
+if v then
+  if string.sub(v, 1, 1) == 'd' then return {'done', v} end
+  return {'in-progress', string.match(v, '^p:(%d+):')}
+end
+local retention = tonumber(ARGV[1])
+local at = 2
+for i = 2, #KEYS do
+  local count = tonumber(ARGV[at])
+  local command = {ARGV[at + 1], KEYS[i]}
+  for j = 2, count do command[#command + 1] = ARGV[at + j] end
+  at = at + count + 1
+  redis.call(unpack(command))
+end
+redis.call('SET', KEYS[1], string.format('d:%d:%d:', now, now + retention), 'PX', retention)
+return {'applied'}`;
+
 /** KEYS[1] the key. The live record, or nil; writes nothing. */
 export const GET = `${NOW}
 ${LIVE}

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createLogger, type Logger } from '../logging/index.js';
-import { CLAIM, COMPLETE, GET, RELEASE, decodeRecord } from './redis-scripts.js';
+import { IdempotencyKeyBusy } from './errors.js';
+import { APPLY_ONCE, CLAIM, COMPLETE, GET, RELEASE, decodeRecord } from './redis-scripts.js';
 import type { ClaimOptions, ClaimResult, IdempotencyRecord, IdempotencyStore } from './types.js';
 
 /**
@@ -41,6 +42,16 @@ export interface RedisIdempotencyStore extends IdempotencyStore {
 }
 
 type Script = (key: string, ...args: (string | number)[]) => Promise<unknown>;
+
+/** What {@link onceInRedis} needs of a store: its connection, prefix and retention (not part of the store's interface). */
+interface StoreInternals {
+  readonly prefix: string;
+  readonly retentionMs: number;
+  /** APPLY_ONCE with its key count first (the count varies with the writes). */
+  readonly applyOnce: (keyCount: number, ...keysThenArgs: (string | number)[]) => Promise<unknown>;
+}
+
+const internals = new WeakMap<RedisIdempotencyStore, StoreInternals>();
 
 /** Registers a script (EVALSHA, EVAL when Redis does not know it yet) under a name of its own. */
 function script(redis: Redis, name: string, lua: string): Script {
@@ -81,8 +92,10 @@ export function createRedisIdempotencyStore(options: RedisIdempotencyStoreOption
   const completeScript = script(redis, 'meshspecIdemComplete', COMPLETE);
   const releaseScript = script(redis, 'meshspecIdemRelease', RELEASE);
   const getScript = script(redis, 'meshspecIdemGet', GET);
+  redis.defineCommand('meshspecIdemApplyOnce', { lua: APPLY_ONCE });
+  const applyOnce = (redis as unknown as Record<string, StoreInternals['applyOnce']>)['meshspecIdemApplyOnce']!.bind(redis);
 
-  return {
+  const store: RedisIdempotencyStore = {
     prefix,
 
     async claim(key: string, { leaseMs }: ClaimOptions): Promise<ClaimResult> {
@@ -114,4 +127,52 @@ export function createRedisIdempotencyStore(options: RedisIdempotencyStoreOption
       if (owned) await redis.quit().catch(() => redis.disconnect());
     },
   };
+  internals.set(store, { prefix, retentionMs, applyOnce });
+  return store;
+}
+
+/**
+ * One Redis write of an effect: the command, the one key it writes, its other arguments.
+ *
+ * @example
+ * const write: RedisWrite = ['HINCRBY', 'orders:stock', 'sku-1', -2];
+ */
+export type RedisWrite = readonly [command: string, key: string, ...args: (string | number)[]];
+
+/**
+ * Applies an effect made of Redis writes at most once per idempotency key, atomically with the key:
+ * one Lua script checks the key, runs the writes and records the key done (without a result), so no
+ * crash can leave the effect applied and the key free, the window `once` leaves between its effect
+ * and `complete`. Answers `'applied'` when this call ran the writes, `'duplicate'` when the key was
+ * already done (a redelivery: nothing was written).
+ *
+ * - Atomic against every other client, not transactional: a write that fails on its data (a wrong
+ *   type) leaves the writes before it applied and the key free, as Redis scripts have no rollback;
+ *   use writes that cannot fail that way (HINCRBY, SET, SADD, XADD on keys of one type).
+ * - Every key (the store's `<prefix><key>` and the writes' keys) must be on one node: a standalone
+ *   Redis, or a cluster with one hash tag in all of them (`{orders}`), else the cluster refuses it.
+ * - A key held by a live `once` claim throws IdempotencyKeyBusy (its effect may be running: retry
+ *   later, as a bus redelivery does); a claim whose lease ran out is a crashed holder's and is taken over.
+ * - The writes' keys are used as given (not prefixed by the store).
+ *
+ * @param store a store of {@link createRedisIdempotencyStore}; its connection runs the script
+ * @param key the idempotency key, namespaced by the caller (`<service>:<handler>:<event id>`)
+ * @param writes the effect, applied in order
+ * @throws IdempotencyKeyBusy when another worker's `once` claim holds the key
+ * @example
+ * const outcome = await onceInRedis(store, `stock:release:${envelope.id}`, [
+ *   ['HINCRBY', 'stock:available', envelope.payload.sku, envelope.payload.quantity],
+ *   ['SADD', 'stock:released-orders', envelope.payload.orderId],
+ * ]);
+ * if (outcome === 'duplicate') logger.info('already released');
+ */
+export async function onceInRedis(store: RedisIdempotencyStore, key: string, writes: readonly RedisWrite[]): Promise<'applied' | 'duplicate'> {
+  const own = internals.get(store);
+  if (!own) throw new TypeError('onceInRedis needs a store made by createRedisIdempotencyStore');
+  const args: (string | number)[] = [own.retentionMs];
+  for (const [command, , ...rest] of writes) args.push(rest.length + 1, command, ...rest);
+  const keys = [own.prefix + key, ...writes.map((write) => write[1])];
+  const [status, detail] = (await own.applyOnce(keys.length, ...keys, ...args)) as [string, string?];
+  if (status === 'in-progress') throw new IdempotencyKeyBusy(key, Number(detail));
+  return status === 'applied' ? 'applied' : 'duplicate';
 }

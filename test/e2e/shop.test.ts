@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../support/project.js';
 import { bannerUrl, eventually, http, meshspec, type Child } from '../support/processes.js';
+import { cancellationReleasesStock, createUser, orderConfirmedByPayment } from '../support/shop-flow.js';
 
 let dev: Child;
 /** The gateway's origin, as the banner prints it. */
@@ -14,44 +15,20 @@ let gateway: string;
 
 beforeAll(async () => {
   dev = meshspec('dev', '--free-ports');
-  await dev.waitFor(/Ctrl-C to stop/, 60_000);
+  // Generous: beside shop-processes.test.ts (five more processes) on a shared 2-core machine, start-up
+  // has taken a minute; only a hang fails.
+  await dev.waitFor(/Ctrl-C to stop/, 180_000);
   origin = bannerUrl(dev.output(), 'gateway');
   gateway = `${origin}/api/v1`;
-}, 90_000);
+}, 190_000);
 
 afterAll(async () => {
   await dev?.stop('SIGINT');
 });
 
-async function createUser(name: string) {
-  const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
-  const res = await http(`${gateway}/users`, { body: { email, name } });
-  expect(res.status).toBe(201);
-  return res.body as { id: string; email: string; name: string };
-}
-
 describe('the shop through the gateway', () => {
   it('creates a user, an order (orders calls users and inventory), pays, and the order is confirmed by an event', async () => {
-    const user = await createUser('Ada');
-    expect(user).toMatchObject({ name: 'Ada', id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-
-    const stockBefore = (await http(`${gateway}/products/sku-keyboard`)).body.available as number;
-    const created = await http(`${gateway}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-keyboard', quantity: 2 }] } });
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ userId: user.id, status: 'pending', totalAmount: 99.8, items: [{ productId: 'sku-keyboard', quantity: 2, unitPrice: 49.9 }] });
-    expect(created.headers.get('x-request-id')).toBeTruthy();
-    // inventory reserved the stock over gRPC
-    expect((await http(`${gateway}/products/sku-keyboard`)).body.available).toBe(stockBefore - 2);
-
-    const paid = await http(`${gateway}/payments`, { body: { orderId: created.body.id, amount: 99.8, cardToken: 'tok_visa' } });
-    expect(paid.status).toBe(201);
-    expect(paid.body).toMatchObject({ orderId: created.body.id, status: 'completed', amount: 99.8 });
-
-    // payment.completed -> orders confirms -> order.confirmed
-    await eventually(async () => (await http(`${gateway}/orders/${created.body.id}`)).body.status === 'confirmed');
-    const again = await http(`${gateway}/payments`, { body: { orderId: created.body.id, amount: 99.8, cardToken: 'tok_visa' } });
-    expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('Conflict');
+    await orderConfirmedByPayment(gateway);
   });
 
   it('answers bad input with 400 and a message that names the problem', async () => {
@@ -71,7 +48,7 @@ describe('the shop through the gateway', () => {
     expect(missingUser.status).toBe(422);
     expect(missingUser.body.error.code).toBe('UserNotFound');
 
-    const user = await createUser('Grace');
+    const user = await createUser(gateway, 'Grace');
     const tooMany = await http(`${gateway}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-monitor', quantity: 1000 }] } });
     expect(tooMany.status).toBe(409);
     expect(tooMany.body.error.code).toBe('OutOfStock');
@@ -87,16 +64,7 @@ describe('the shop through the gateway', () => {
   });
 
   it('cancels a deleted user\'s pending orders through the user.deleted event', async () => {
-    const user = await createUser('Linus');
-    const order = await http(`${gateway}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-mouse', quantity: 1 }] } });
-    expect(order.status).toBe(201);
-    const stock = (await http(`${gateway}/products/sku-mouse`)).body.available as number;
-
-    expect((await http(`${gateway}/users/${user.id}`, { method: 'DELETE' })).status).toBe(204);
-    expect((await http(`${gateway}/users/${user.id}`)).status).toBe(404);
-    await eventually(async () => (await http(`${gateway}/orders/${order.body.id}`)).body.status === 'cancelled');
-    // order.cancelled -> inventory released the reservation
-    await eventually(async () => (await http(`${gateway}/products/sku-mouse`)).body.available === stock + 1);
+    await cancellationReleasesStock(gateway);
   });
 
   it('answers an unknown route with a JSON 404', async () => {

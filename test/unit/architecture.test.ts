@@ -25,7 +25,8 @@ const allowed: Record<string, readonly string[]> = {
   'generator/generate': ['generator/layout-error', 'generator/pipeline', 'generator/emit', 'generator/hooks', 'generator/writer', 'generator/model', 'generator/language', 'generator/naming', 'generator/cache'],
   // Scaffolding a project names files as the generator does and writes through the writer; the CLI runs generate after it.
   'generator/init': ['generator/naming', 'generator/writer', 'generator/package'],
-  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/init', 'generator/package', 'generator/language', 'generator/naming', 'generator/cache', 'runtime'],
+  // common: `dev --processes` sets the variables the runtime reads (MESH_<SERVICE>_HTTP), spelled by the same function.
+  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/init', 'generator/package', 'generator/language', 'generator/naming', 'generator/cache', 'runtime', 'common'],
   runtime: ['common'],
 };
 

@@ -5,10 +5,14 @@
 // succeeded or after it was moved, confirmed, to a retry or dead-letter queue. A lost connection is
 // reopened with backoff and the groups' consumers restarted; unacknowledged messages go back to their
 // queue (delivered again), and a publish in flight when the link dropped rejects (it was not confirmed).
+// The publishing channel can also close alone (a channel error such as a missing exchange): it is
+// reopened on the same connection. A publish that finds no publishing channel waits up to
+// publishWaitMs for one (reopened, or on the reconnected link), then rejects.
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import type { Logger } from 'pino';
 import { createLogger } from '../../logging/index.js';
-import type { BusSubscription, EventBus } from '../types.js';
+import { subscriptionMaxAttempts } from '../subscribe-options.js';
+import type { BusSubscription, EventBus, SubscribeOptions } from '../types.js';
 import { publishConfirmed } from './confirm.js';
 import { startGroup, type GroupConsumer, type GroupMember } from './group.js';
 import { EVENT_HEADER } from './headers.js';
@@ -23,7 +27,7 @@ export interface RabbitBusOptions {
   queuePrefix?: string;
   /** Unacknowledged messages a group's consumer holds at once (handlers running side by side). Default 16. */
   prefetch?: number;
-  /** Deliveries of one event to one group, the first included. Default 5. */
+  /** Deliveries of one event to one group, the first included; a subscription's own `maxAttempts` wins. Default 5. */
   maxAttempts?: number;
   /** Wait before the second attempt, doubled for each further one. Default 1000 ms. */
   retryDelayMs?: number;
@@ -31,7 +35,7 @@ export interface RabbitBusOptions {
   maxRetryDelayMs?: number;
   /** First wait before reconnecting after the connection was lost, doubled up to 5 s. Default 100 ms. */
   reconnectDelayMs?: number;
-  /** How long a publish waits for a lost connection to come back before it rejects. Default 10000 ms. */
+  /** How long a publish waits for a lost connection (or publishing channel) to come back before it rejects. Default 10000 ms. */
   publishWaitMs?: number;
   logger?: Logger;
 }
@@ -51,6 +55,7 @@ const MAX_RECONNECT_DELAY_MS = 5000;
 
 interface Link {
   readonly connection: ChannelModel;
+  /** The confirm channel opened with the connection (the current one is `publisher`, which may have replaced it). */
   readonly publisher: ConfirmChannel;
 }
 
@@ -74,10 +79,78 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
   let link: Link | null = null;
   let linked: Promise<Link>;
   let wakeReconnect: (() => void) | null = null;
+  /** The open publishing channel; null while it or the connection is being reopened. */
+  let publisher: ConfirmChannel | null = null;
+  /** Resolves with the next publishing channel while `publisher` is null. */
+  let publisherReady: Promise<ConfirmChannel>;
+
+  /** The publishing channel, waiting up to publishWaitMs for one being reopened (the wait follows a reconnection that replaces it). */
+  const currentPublisher = async (what: string): Promise<ConfirmChannel> => {
+    const deadline = Date.now() + settings.publishWaitMs;
+    for (;;) {
+      if (closed) throw new Error(`cannot ${what}: the event bus is closed`);
+      if (publisher) return publisher;
+      const waiting = publisherReady;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
+      });
+      try {
+        const outcome = await Promise.race([waiting, timeout]);
+        if (outcome === 'timeout') throw new Error(`cannot ${what}: RabbitMQ is unreachable`);
+        return outcome;
+      } catch (err) {
+        // A reopening overtaken by a lost connection: wait for what replaced it, within the same deadline.
+        if (closed || publisherReady === waiting || Date.now() >= deadline) throw err;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  };
+
+  /** Makes `channel` the publishing channel of `current`, and reopens it if it closes alone. */
+  const usePublisher = (current: Link, channel: ConfirmChannel): void => {
+    publisher = channel;
+    channel.on('close', () => {
+      if (closed || link !== current || publisher !== channel) return;
+      logger.error('RabbitMQ publishing channel closed; reopening it');
+      publisher = null;
+      publisherReady = reopenPublisher(current);
+      publisherReady.catch(() => undefined);
+    });
+  };
+
+  async function openPublisher(connection: ChannelModel): Promise<ConfirmChannel> {
+    const channel = await connection.createConfirmChannel();
+    channel.on('error', (err: unknown) => logger.error({ err }, 'RabbitMQ publishing channel failed'));
+    await channel.assertExchange(settings.exchange, 'topic', { durable: true });
+    return channel;
+  }
+
+  async function reopenPublisher(current: Link): Promise<ConfirmChannel> {
+    for (let delay = settings.reconnectDelayMs; ; delay = Math.min(delay * 2, MAX_RECONNECT_DELAY_MS)) {
+      if (closed || link !== current) throw new Error('the RabbitMQ connection was lost');
+      try {
+        const channel = await openPublisher(current.connection);
+        if (closed || link !== current) {
+          await channel.close().catch(() => undefined);
+          throw new Error('the RabbitMQ connection was lost');
+        }
+        usePublisher(current, channel);
+        logger.info('RabbitMQ publishing channel reopened');
+        return channel;
+      } catch (err) {
+        if (closed || link !== current) throw err;
+        logger.warn({ err, retryInMs: delay }, 'reopening the RabbitMQ publishing channel failed');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+  }
 
   const startConsumer = (current: Link, group: string, state: GroupState): Promise<GroupConsumer> => {
     const consumer = (async () => {
-      const started = await startGroup(current.connection, current.publisher, { ...settings, name: group, queues: groupQueues(names, group), logger }, state.members);
+      const publisherOf = () => currentPublisher('move a message to a retry or dead-letter queue');
+      const started = await startGroup(current.connection, publisherOf, { ...settings, name: group, queues: groupQueues(names, group), logger }, state.members);
       for (const event of new Set(state.members.map((m) => m.event))) await started.bind(event);
       return started;
     })();
@@ -93,10 +166,7 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
     // Without a listener an 'error' would crash the process; 'close' follows it and reconnects.
     connection.on('error', (err: unknown) => logger.error({ err }, 'RabbitMQ connection failed'));
     try {
-      const publisher = await connection.createConfirmChannel();
-      publisher.on('error', (err: unknown) => logger.error({ err }, 'RabbitMQ publishing channel failed'));
-      await publisher.assertExchange(settings.exchange, 'topic', { durable: true });
-      const current: Link = { connection, publisher };
+      const current: Link = { connection, publisher: await openPublisher(connection) };
       connection.on('close', () => lost(current));
       return current;
     } catch (err) {
@@ -109,6 +179,7 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
     if (closed || link !== current) return;
     logger.error('RabbitMQ connection lost; reconnecting');
     link = null;
+    publisher = null;
     for (const state of groups.values()) {
       const old = state.consumer;
       state.consumer = null;
@@ -122,6 +193,8 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
     }
     linked = reconnect();
     linked.catch(() => undefined);
+    publisherReady = linked.then((l) => publisher ?? l.publisher);
+    publisherReady.catch(() => undefined);
   }
 
   async function reconnect(): Promise<Link> {
@@ -139,6 +212,7 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
           throw new Error('the event bus is closed');
         }
         link = current;
+        usePublisher(current, current.publisher);
         for (const [group, state] of groups) if (state.members.length > 0) state.consumer = startConsumer(current, group, state);
         logger.info('RabbitMQ connection restored');
         return current;
@@ -166,11 +240,13 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
 
   link = await open();
   linked = Promise.resolve(link);
+  usePublisher(link, link.publisher);
+  publisherReady = Promise.resolve(link.publisher);
 
   return {
     async publish(envelope) {
-      const { publisher } = await current(`publish '${envelope.event}'`);
-      await publishConfirmed(publisher, settings.exchange, envelope.event, Buffer.from(JSON.stringify(envelope)), {
+      const channel = await currentPublisher(`publish '${envelope.event}'`);
+      await publishConfirmed(channel, settings.exchange, envelope.event, Buffer.from(JSON.stringify(envelope)), {
         persistent: true,
         contentType: 'application/json',
         messageId: envelope.id,
@@ -178,11 +254,12 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
       });
     },
 
-    async subscribe(event, group, handler): Promise<BusSubscription> {
+    async subscribe(event, group, handler, subscribeOptions?: SubscribeOptions): Promise<BusSubscription> {
+      const maxAttempts = subscriptionMaxAttempts(subscribeOptions, settings.maxAttempts);
       const now = await current(`subscribe to '${event}'`);
       let state = groups.get(group);
       if (!state) groups.set(group, (state = { members: [], consumer: null }));
-      const member: GroupMember = { event, handler, running: new Set() };
+      const member: GroupMember = { event, handler, maxAttempts, running: new Set() };
       // Registered before the binding, so no message of the event finds no handler here.
       state.members.push(member);
       try {
@@ -219,9 +296,11 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
         groups.clear();
         await Promise.allSettled(consumers.map((c) => c.then((consumer) => consumer.stop())));
         if (link) {
-          const { connection, publisher } = link;
+          const { connection } = link;
+          const channel = publisher;
           link = null;
-          await publisher.close().catch(() => undefined);
+          publisher = null;
+          await channel?.close().catch(() => undefined);
           await connection.close().catch(() => undefined);
         }
       })();

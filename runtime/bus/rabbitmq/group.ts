@@ -2,7 +2,8 @@
 // on the group's work queue, dispatching each message to a local handler of its event. A handler
 // that succeeds gets its message acknowledged; one that throws gets it moved to a delay queue (and
 // back, counted in a header) or, after the last attempt or an UnprocessableEvent, to the group's
-// dead-letter queue; the original is acknowledged only once the broker confirmed the move.
+// dead-letter queue; the original is acknowledged only once the broker confirmed the move. The
+// attempts limit is the handling member's own (its subscription's maxAttempts, else the bus's).
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { Logger } from 'pino';
 import { UnprocessableEvent, type EnvelopeHandler, type EventEnvelope } from '../types.js';
@@ -15,6 +16,7 @@ export interface GroupSettings {
   readonly exchange: string;
   readonly queues: GroupQueues;
   readonly prefetch: number;
+  /** The bus's attempts limit: for messages no member here handles. */
   readonly maxAttempts: number;
   readonly retryDelayMs: number;
   readonly maxRetryDelayMs: number;
@@ -24,24 +26,29 @@ export interface GroupSettings {
 export interface GroupMember {
   readonly event: string;
   readonly handler: EnvelopeHandler;
+  /** Deliveries of one event to this member's group before it is dead-lettered (the subscription's limit). */
+  readonly maxAttempts: number;
   /** Handler calls in progress, so unsubscribing can wait for them. */
   readonly running: Set<Promise<unknown>>;
 }
 
 export interface GroupConsumer {
-  /** Binds the group's queue to an event (the binding stays after unsubscribing: events keep queueing while the service is away). */
+  /**
+   * Declares the delay queues the event's members' attempts need, then binds the group's queue to the
+   * event (the binding stays after unsubscribing: events keep queueing while the service is away).
+   */
   bind(event: string): Promise<void>;
   /** Cancels the consumer, waits for the deliveries in flight (they ack or move), closes the channel. */
   stop(): Promise<void>;
 }
 
 /**
- * Declares the group's queues and starts consuming. `publisher` is the bus's confirm channel; `members`
- * is the bus's live list of the group's handlers (kept across reconnections).
+ * Declares the group's queues and starts consuming. `publisher` gives the bus's current confirm channel
+ * (it may be reopened); `members` is the bus's live list of the group's handlers (kept across reconnections).
  */
 export async function startGroup(
   connection: ChannelModel,
-  publisher: ConfirmChannel,
+  publisher: () => Promise<ConfirmChannel>,
   settings: GroupSettings,
   members: readonly GroupMember[],
 ): Promise<GroupConsumer> {
@@ -50,6 +57,17 @@ export async function startGroup(
   channel.on('error', (err: unknown) => logger.error({ err, group: name }, 'RabbitMQ consumer channel failed'));
   await channel.prefetch(settings.prefetch);
   await declareQueues(channel, settings);
+  /** Delay queues declared on this channel, by delay. */
+  const delays = new Set<number>();
+  const declareRetries = async (maxAttempts: number) => {
+    for (let failed = 1; failed < maxAttempts; failed++) {
+      const delay = retryDelay(failed, settings.retryDelayMs, settings.maxRetryDelayMs);
+      if (delays.has(delay)) continue;
+      await declareRetryQueue(channel, queues, delay);
+      delays.add(delay);
+    }
+  };
+  await declareRetries(Math.max(maxAttempts, ...members.map((m) => m.maxAttempts)));
 
   const byEvent = new Map<string, { next: number }>();
   const deliveries = new Set<Promise<void>>();
@@ -98,7 +116,7 @@ export async function startGroup(
       error = new Error(`no handler for '${envelope.event}' in group '${name}' in this process`);
     }
     const attempts = failed + 1;
-    if (error instanceof UnprocessableEvent || attempts >= maxAttempts) {
+    if (error instanceof UnprocessableEvent || attempts >= (member?.maxAttempts ?? maxAttempts)) {
       logger.error({ ...log, attempts, err: error }, 'event dead-lettered');
       await moveToDead(message, attempts, error);
     } else {
@@ -126,7 +144,7 @@ export async function startGroup(
       headers: { ...original.headers, [EVENT_HEADER]: original.headers?.[EVENT_HEADER] ?? message.fields.routingKey, ...headers },
     };
     if (original.messageId !== undefined) options.messageId = original.messageId;
-    await publishConfirmed(publisher, toExchange, routingKey, message.content, options);
+    await publishConfirmed(await publisher(), toExchange, routingKey, message.content, options);
     channel.ack(message);
   }
 
@@ -148,6 +166,7 @@ export async function startGroup(
 
   return {
     async bind(event) {
+      await declareRetries(Math.max(0, ...members.filter((m) => m.event === event).map((m) => m.maxAttempts)));
       await channel.bindQueue(queues.queue, exchange, event);
     },
     stop() {
@@ -162,24 +181,23 @@ export async function startGroup(
 }
 
 async function declareQueues(channel: Channel, settings: GroupSettings): Promise<void> {
-  const { exchange, queues, maxAttempts, retryDelayMs, maxRetryDelayMs } = settings;
+  const { exchange, queues } = settings;
   const dlx = deadLetterExchange(exchange);
   await channel.assertExchange(exchange, 'topic', { durable: true });
   await channel.assertExchange(dlx, 'direct', { durable: true });
   await channel.assertQueue(queues.queue, { durable: true });
   await channel.assertQueue(queues.dead, { durable: true });
   await channel.bindQueue(queues.dead, dlx, queues.queue);
-  const delays = new Set<number>();
-  for (let failed = 1; failed < maxAttempts; failed++) delays.add(retryDelay(failed, retryDelayMs, maxRetryDelayMs));
-  for (const delay of delays) {
-    // No consumer: messages wait out the queue's TTL, then expire back into the work queue.
-    await channel.assertQueue(queues.retry(delay), {
-      durable: true,
-      messageTtl: delay,
-      deadLetterExchange: '',
-      deadLetterRoutingKey: queues.queue,
-    });
-  }
+}
+
+/** No consumer: messages wait out the queue's TTL, then expire back into the work queue. */
+async function declareRetryQueue(channel: Channel, queues: GroupQueues, delay: number): Promise<void> {
+  await channel.assertQueue(queues.retry(delay), {
+    durable: true,
+    messageTtl: delay,
+    deadLetterExchange: '',
+    deadLetterRoutingKey: queues.queue,
+  });
 }
 
 // Turns a synchronous throw into a rejection, so both are retried alike.

@@ -4,17 +4,19 @@
  * Connects to RabbitMQ and returns an EventBus: a durable topic exchange, publisher confirms,
  * a durable queue per subscribing group with manual acknowledgement, delayed retries counted in a
  * header, then a dead-letter queue per group (`<queue>.dead`); a lost connection is reopened with
- * backoff and the consumers restarted. Rejects if the broker is unreachable at the first connection.
+ * backoff and the consumers restarted, and a publishing channel that closed alone (a channel error) is
+ * reopened on the same connection. Rejects if the broker is unreachable at the first connection.
+ * `subscribe(event, group, handler, { maxAttempts })` overrides the attempts limit for one subscription.
  *
  * @param options.url AMQP URL (required)
  * @param options.exchange default `meshspec.events`
  * @param options.queuePrefix default `meshspec.` (a group's queue is `meshspec.<group>`)
  * @param options.prefetch default 16
- * @param options.maxAttempts default 5
+ * @param options.maxAttempts default 5 (a subscription's own `maxAttempts`, 1..100, wins)
  * @param options.retryDelayMs default 1000 (doubled per attempt)
  * @param options.maxRetryDelayMs default 60000
  * @param options.reconnectDelayMs default 100 (first wait before reconnecting after a lost connection, doubled up to 5 s)
- * @param options.publishWaitMs default 10000 (how long a publish waits for a lost connection to come back)
+ * @param options.publishWaitMs default 10000 (how long a publish waits for a lost connection or publishing channel to come back)
  * @example
  * const bus = await connectRabbitBus({ url: 'amqp://guest:guest@127.0.0.1:5672' });
  * await bus.subscribe('payment.completed', 'orders', async (envelope) => { ... });

@@ -162,15 +162,25 @@ export function startConsumer(settings: ConsumerSettings): Consumer {
     do {
       const reply = (await redis.xautoclaim(stream, group, consumer, options.claimIdleMs, cursor, 'COUNT', Math.max(1, free()))) as [string, unknown];
       cursor = reply[0];
-      const entries = toEntries(reply[1]);
+      // This consumer's own entries come back too when their handler outlasts claimIdleMs. Skip them
+      // now, as the reply arrives: their XACK goes out on this connection after the claim, so an entry
+      // still in flight here had not been acknowledged, and one taken here cannot finish meanwhile.
+      const entries = toEntries(reply[1]).filter((e) => !inFlight.has(e.id));
       if (entries.length === 0) continue;
+      for (const e of entries) inFlight.add(e.id);
       log.info({ claimed: entries.length }, 'claimed entries left pending by another consumer');
-      const pipeline = redis.pipeline();
-      for (const e of entries) pipeline.xpending(stream, group, e.id, e.id, 1);
-      const counts = (await pipeline.exec()) ?? [];
+      let counts: [Error | null, unknown][];
+      try {
+        const pipeline = redis.pipeline();
+        for (const e of entries) pipeline.xpending(stream, group, e.id, e.id, 1);
+        counts = (await pipeline.exec()) ?? [];
+      } catch (error) {
+        for (const e of entries) inFlight.delete(e.id);
+        throw error;
+      }
       entries.forEach((e, i) => {
         const row = (counts[i]?.[1] as [string, string, number, number][] | undefined)?.[0];
-        void take(e, row?.[3] ?? 1);
+        void track(handle(e, row?.[3] ?? 1));
       });
     } while (cursor !== '0-0' && !stopping && free() > 0);
   }
@@ -190,6 +200,8 @@ export function startConsumer(settings: ConsumerSettings): Consumer {
           lastClaim = Date.now();
           await claimIdle();
           if (stopping) break;
+          // The claim may have filled every slot, and COUNT 0 would read the whole backlog at once.
+          if (free() === 0) continue;
         }
         const reply = await reader.xreadgroup('GROUP', group, consumer, 'COUNT', free(), 'BLOCK', options.blockMs, 'STREAMS', stream, '>');
         failures = 0;

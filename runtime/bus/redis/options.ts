@@ -8,7 +8,12 @@ export interface RedisBusOptions {
   prefix?: string;
   /** Approximate length each event stream is trimmed to on publish (`MAXLEN ~`). Default 100000. */
   maxLen?: number;
-  /** Deliveries of one event to one group, the first included. Default 5, as the memory bus. */
+  /**
+   * Approximate age past which entries are trimmed from each event stream (`XTRIM MINID ~`, checked
+   * on publish at most once per `min(maxAgeMs / 10, 1000)` ms per stream), or null for no age limit. Default null.
+   */
+  maxAgeMs?: number | null;
+  /** Deliveries of one event to one group, the first included; a subscription's own `maxAttempts` wins. Default 5, as the memory bus. */
   maxAttempts?: number;
   /** Wait before the second attempt, doubled for each further one. Default 100 ms. */
   retryDelayMs?: number;
@@ -25,14 +30,17 @@ export interface RedisBusOptions {
   logger?: Logger;
 }
 
-export type ResolvedOptions = Required<Omit<RedisBusOptions, 'logger'>> & { logger: Logger };
+export type ResolvedOptions = Required<Omit<RedisBusOptions, 'logger' | 'maxAgeMs'>> & { maxAgeMs: number | null; logger: Logger };
 
 export function resolveOptions(options: RedisBusOptions, defaults: { consumerPrefix: string; logger: Logger }): ResolvedOptions {
   const claimIdleMs = options.claimIdleMs ?? 30_000;
+  const maxAgeMs = options.maxAgeMs ?? null;
+  if (maxAgeMs !== null && !(Number.isInteger(maxAgeMs) && maxAgeMs > 0)) throw new RangeError(`maxAgeMs must be a positive integer or null, got ${maxAgeMs}`);
   return {
     url: options.url ?? 'redis://127.0.0.1:6379',
     prefix: options.prefix ?? 'meshspec:',
     maxLen: options.maxLen ?? 100_000,
+    maxAgeMs,
     maxAttempts: options.maxAttempts ?? 5,
     retryDelayMs: options.retryDelayMs ?? 100,
     maxRetryDelayMs: options.maxRetryDelayMs ?? 5000,

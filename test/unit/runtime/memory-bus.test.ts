@@ -72,6 +72,35 @@ describe('createMemoryBus', () => {
     await bus.close();
   });
 
+  it('honours a subscription\'s own maxAttempts over the bus\'s', async () => {
+    const bus = createMemoryBus({ logger, maxAttempts: 5, retryDelayMs: 1 });
+    const calls = { orders: 0, mail: 0 };
+    await bus.subscribe('user.created', 'orders', async () => {
+      calls.orders += 1;
+      throw new Error('down');
+    }, { maxAttempts: 2 });
+    await bus.subscribe('user.created', 'mail', async () => {
+      calls.mail += 1;
+      throw new Error('down');
+    });
+    await bus.publish(envelope());
+    await bus.idle();
+    expect(calls).toEqual({ orders: 2, mail: 5 });
+    expect(bus.deadLetters.map((d) => [d.group, d.attempts]).sort()).toEqual([['mail', 5], ['orders', 2]]);
+    await bus.close();
+  });
+
+  it('refuses a maxAttempts that is not an integer from 1 to 100', async () => {
+    const bus = createMemoryBus({ logger });
+    for (const maxAttempts of [0, -1, 1.5, 101, Number.NaN]) {
+      await expect(bus.subscribe('user.created', 'orders', async () => {}, { maxAttempts })).rejects.toThrow(
+        new RangeError(`maxAttempts must be an integer from 1 to 100, got ${maxAttempts}`),
+      );
+    }
+    await expect(bus.subscribe('user.created', 'orders', async () => {}, { maxAttempts: 100 })).resolves.toBeDefined();
+    await bus.close();
+  });
+
   it('succeeds on a retry without dead-lettering', async () => {
     const bus = createMemoryBus({ logger, retryDelayMs: 1 });
     let attempts = 0;

@@ -1,0 +1,127 @@
+// What `meshspec dev --processes` starts: one child per service and one for the gateway, each from
+// its generated entry point with the environment a container would get from the manifests (ports,
+// host, the bus, and every service's address under MESH_<SERVICE>_HTTP / _GRPC).
+import path from 'node:path';
+import { discoveryEnvName } from '../../../common/discovery.js';
+import { outputFiles } from '../../naming/files.js';
+
+/** Where every listener goes: the spec's ports, or free ones (`--free-ports`). */
+export interface PortAssignment {
+  readonly services: Readonly<Record<string, { http: number; grpc: number | null }>>;
+  /** Null when the mesh has no gateway. */
+  readonly gateway: number | null;
+}
+
+/** A durable bus the children share; `memory` cannot cross processes. */
+export interface ProcessBus {
+  readonly kind: 'redis' | 'rabbitmq';
+  readonly url: string;
+  /** EVENT_BUS_NAMESPACE: what the keys, exchange and queues are named under; default `meshspec`. */
+  readonly namespace?: string;
+}
+
+/** One child process: its entry point, its environment on top of the user's, and its readiness probe. */
+export interface PlannedProcess {
+  /** The service's name, or `gateway`. */
+  readonly name: string;
+  /** The generated entry point, relative to the working folder (`generated/users/main.ts`). */
+  readonly entry: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** `GET` answers 200 once the process serves (services: also once the bus is connected). */
+  readonly readyUrl: string;
+}
+
+export interface ProcessPlan {
+  readonly services: readonly PlannedProcess[];
+  readonly gateway: PlannedProcess | null;
+  /** For the banner: per service `http://host:port` and gRPC `host:port`. */
+  readonly urls: Readonly<Record<string, { http: string; grpc: string | null }>>;
+  readonly gatewayUrl: string | null;
+}
+
+/** The model's parts a plan reads (a MeshModel fits). */
+export interface PlannedMesh {
+  readonly services: readonly { readonly name: string; readonly ports: { readonly http: number; readonly grpc: number | null } }[];
+  readonly gateway: { readonly port: number } | null;
+}
+
+/**
+ * The spec's own ports for every listener.
+ *
+ * @param mesh the services and gateway of the model
+ * @example specPorts(model) // { services: { users: { http: 3001, grpc: 50051 } }, gateway: 8080 }
+ */
+export function specPorts(mesh: PlannedMesh): PortAssignment {
+  return {
+    services: Object.fromEntries(mesh.services.map((s) => [s.name, { http: s.ports.http, grpc: s.ports.grpc }])),
+    gateway: mesh.gateway?.port ?? null,
+  };
+}
+
+/**
+ * The processes to start, services first, each with its complete environment.
+ *
+ * @param mesh the services and gateway of the model
+ * @param options `outDir`: the generated folder (default `generated`); `ports`: from {@link specPorts}
+ *   or free ones; `bus`: the broker every service connects to; `host`: where services listen and
+ *   are reached (default `127.0.0.1`: a dev stack is not meant for other machines)
+ * @example
+ * planProcesses(model, { ports: specPorts(model), bus: { kind: 'redis', url: 'redis://127.0.0.1:6379' } }).services[0].env.EVENT_BUS // 'redis'
+ */
+export function planProcesses(
+  mesh: PlannedMesh,
+  options: { ports: PortAssignment; bus: ProcessBus; outDir?: string; host?: string },
+): ProcessPlan {
+  const outDir = options.outDir ?? 'generated';
+  const host = options.host ?? '127.0.0.1';
+  const address = (port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const portsOf = (service: string) => {
+    const ports = options.ports.services[service];
+    if (!ports) throw new Error(`no ports assigned to service '${service}'`);
+    return ports;
+  };
+
+  const urls: Record<string, { http: string; grpc: string | null }> = {};
+  const discovery: Record<string, string> = {};
+  for (const service of mesh.services) {
+    const ports = portsOf(service.name);
+    const grpc = service.ports.grpc === null || ports.grpc === null ? null : address(ports.grpc);
+    urls[service.name] = { http: `http://${address(ports.http)}`, grpc };
+    discovery[discoveryEnvName(service.name, 'HTTP')] = `http://${address(ports.http)}`;
+    if (grpc) discovery[discoveryEnvName(service.name, 'GRPC')] = grpc;
+  }
+
+  const services = mesh.services.map((service): PlannedProcess => {
+    const ports = portsOf(service.name);
+    const url = urls[service.name] as { http: string; grpc: string | null };
+    return {
+      name: service.name,
+      entry: path.join(outDir, outputFiles.serviceModule(service.name, 'main')),
+      env: {
+        ...discovery,
+        HOST: host,
+        PORT: String(ports.http),
+        // `off` rather than unset: a GRPC_PORT in the user's shell must not reach a service without gRPC.
+        GRPC_PORT: url.grpc === null ? 'off' : String(ports.grpc),
+        EVENT_BUS: options.bus.kind,
+        EVENT_BUS_URL: options.bus.url,
+        ...(options.bus.namespace !== undefined && { EVENT_BUS_NAMESPACE: options.bus.namespace }),
+      },
+      readyUrl: `${url.http}/ready`,
+    };
+  });
+
+  let gateway: PlannedProcess | null = null;
+  let gatewayUrl: string | null = null;
+  if (mesh.gateway) {
+    if (options.ports.gateway === null) throw new Error('no port assigned to the gateway');
+    gatewayUrl = `http://${address(options.ports.gateway)}`;
+    gateway = {
+      name: 'gateway',
+      entry: path.join(outDir, outputFiles.gatewayMain),
+      env: { ...discovery, HOST: host, PORT: String(options.ports.gateway) },
+      readyUrl: `${gatewayUrl}/ready`,
+    };
+  }
+  return { services, gateway, urls, gatewayUrl };
+}

@@ -1,0 +1,71 @@
+// The README tour's flows through the shop's gateway, shared by every test that runs the shop
+// (`meshspec dev` in one process, every service in a process of its own over a durable bus): the
+// same steps and the same expectations, whatever the shape of the stack.
+import { expect } from 'vitest';
+import { eventually, http } from './processes.js';
+
+/** How long an event's effect may take to show: generous, only a hang fails. */
+const EVENT_EFFECT_MS = 30_000;
+
+/**
+ * Creates a user with a unique email through the gateway.
+ *
+ * @param api the gateway's API base, e.g. `http://127.0.0.1:8080/api/v1`
+ * @param name the user's name
+ */
+export async function createUser(api: string, name: string) {
+  const email = `${name.toLowerCase()}-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+  const res = await http(`${api}/users`, { body: { email, name } });
+  expect(res.status).toBe(201);
+  return res.body as { id: string; email: string; name: string };
+}
+
+/**
+ * The tour: a user, an order (orders calls users over HTTP and inventory over gRPC, which reserves
+ * the stock), a payment, and the order confirmed by the `payment.completed` event; paying twice is
+ * a conflict. Returns the order's id.
+ *
+ * @param api the gateway's API base
+ */
+export async function orderConfirmedByPayment(api: string): Promise<string> {
+  const user = await createUser(api, 'Ada');
+  expect(user).toMatchObject({ name: 'Ada', id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+
+  const stockBefore = (await http(`${api}/products/sku-keyboard`)).body.available as number;
+  const created = await http(`${api}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-keyboard', quantity: 2 }] } });
+  expect(created.status).toBe(201);
+  expect(created.body).toMatchObject({ userId: user.id, status: 'pending', totalAmount: 99.8, items: [{ productId: 'sku-keyboard', quantity: 2, unitPrice: 49.9 }] });
+  expect(created.headers.get('x-request-id')).toBeTruthy();
+  // inventory reserved the stock over gRPC
+  expect((await http(`${api}/products/sku-keyboard`)).body.available).toBe(stockBefore - 2);
+
+  const paid = await http(`${api}/payments`, { body: { orderId: created.body.id, amount: 99.8, cardToken: 'tok_visa' } });
+  expect(paid.status).toBe(201);
+  expect(paid.body).toMatchObject({ orderId: created.body.id, status: 'completed', amount: 99.8 });
+
+  // payment.completed -> orders confirms -> order.confirmed
+  await eventually(async () => (await http(`${api}/orders/${created.body.id}`)).body.status === 'confirmed', EVENT_EFFECT_MS);
+  const again = await http(`${api}/payments`, { body: { orderId: created.body.id, amount: 99.8, cardToken: 'tok_visa' } });
+  expect(again.status).toBe(409);
+  expect(again.body.error.code).toBe('Conflict');
+  return created.body.id as string;
+}
+
+/**
+ * Deleting a user cancels their pending orders (`user.deleted`), and the cancellation releases the
+ * reserved stock (`order.cancelled` -> inventory).
+ *
+ * @param api the gateway's API base
+ */
+export async function cancellationReleasesStock(api: string): Promise<void> {
+  const user = await createUser(api, 'Linus');
+  const order = await http(`${api}/orders`, { body: { userId: user.id, items: [{ productId: 'sku-mouse', quantity: 1 }] } });
+  expect(order.status).toBe(201);
+  const stock = (await http(`${api}/products/sku-mouse`)).body.available as number;
+
+  expect((await http(`${api}/users/${user.id}`, { method: 'DELETE' })).status).toBe(204);
+  expect((await http(`${api}/users/${user.id}`)).status).toBe(404);
+  await eventually(async () => (await http(`${api}/orders/${order.body.id}`)).body.status === 'cancelled', EVENT_EFFECT_MS);
+  // order.cancelled -> inventory released the reservation
+  await eventually(async () => (await http(`${api}/products/sku-mouse`)).body.available === stock + 1, EVENT_EFFECT_MS);
+}
