@@ -1,4 +1,4 @@
-// Entry of the `meshspec` command: dispatches to init, validate, generate and dev.
+// Entry of the `meshspec` command: dispatches to init, validate, generate, dev and events.
 import { findMeshspecPackage } from '../package.js';
 import { complain, say } from './output.js';
 import { LayoutError } from '../layout-error.js';
@@ -16,6 +16,7 @@ Commands:
   validate   check the spec and report every problem with file:line:col
   generate   generate code, protos, OpenAPI and manifests from the spec (--check to verify only)
   dev        regenerate and run the whole stack on this machine
+  events     list and replay a service's dead letters on Redis or RabbitMQ (events dlq list|replay)
 
 Run \`meshspec <command> --help\` for a command's options.`;
 
@@ -25,6 +26,7 @@ const commands: Record<string, () => Promise<(args: string[]) => Promise<number>
   validate: async () => (await import('./validate.js')).validateCommand,
   generate: async () => (await import('./generate.js')).generateCommand,
   dev: async () => (await import('./dev.js')).devCommand,
+  events: async () => (await import('./events.js')).eventsCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -35,3 +35,19 @@ export { groupQueues, deadLetterExchange, retryDelay, type GroupQueues, type Rab
 
 /** Header names on retried and dead-lettered messages (attempts, error, time, event, group). */
 export { ATTEMPTS_HEADER, DEAD_AT_HEADER, ERROR_HEADER, EVENT_HEADER, GROUP_HEADER, attemptsOf } from './headers.js';
+
+/**
+ * Lists and replays a group's dead letters (`<queue>.dead`): list takes the messages unacknowledged
+ * and requeues them in order; replay publishes each chosen one to the group's work queue with its
+ * attempts reset and acknowledges the dead copy once the broker confirmed it.
+ *
+ * @param options.url AMQP URL (required)
+ * @param options.queuePrefix default `meshspec.`
+ * @param options.connectTimeoutMs default 3000
+ * @example
+ * const admin = await connectRabbitDeadLetters({ url: 'amqp://guest:guest@127.0.0.1:5672' });
+ * const { replayed, notFound } = await admin.replay('orders', ['4f0c…']);
+ * await admin.close();
+ */
+export { connectRabbitDeadLetters, type RabbitDeadLettersOptions } from './dead-letters.js';
+export type { DeadLetter, DeadLetterAdmin, ListDeadLettersOptions, ReplayResult } from '../dead-letters.js';

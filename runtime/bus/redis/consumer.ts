@@ -74,6 +74,11 @@ export function startConsumer(settings: ConsumerSettings): Consumer {
         await redis.xack(stream, group, entry.id);
         return;
       }
+      if (entry.replayFor !== null && entry.replayFor !== group) {
+        // A dead letter replayed for another group (dead-letters.ts): that group's alone to handle.
+        await redis.xack(stream, group, entry.id);
+        return;
+      }
       let envelope: EventEnvelope;
       try {
         envelope = JSON.parse(entry.json) as EventEnvelope;
