@@ -111,7 +111,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       const later = notYetSupported(at, key);
       if (later) return make('not-supported-yet', later, where([...at, key], true));
       const elsewhere = NOT_IN_SPEC[[...at, key].join('.')];
-      if (elsewhere) return make('not-in-spec', `\`${key}\` does not belong in the spec${context(at)}: ${elsewhere}`, where([...at, key], true));
+      if (elsewhere) return make('not-in-spec', `\`${key}\`${context(at)} does not belong in the spec: ${elsewhere}`, where([...at, key], true));
       const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       return make('unknown-key', `unknown key \`${key}\`${context(at)}${unknownKeyHint(key, known)}`, where([...at, key], true));
     }

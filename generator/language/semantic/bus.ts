@@ -24,6 +24,8 @@ export function checkBus(index: SpecIndex, report: Reporter): void {
   if (!mesh || !bus) return;
   const delay = (key: DelayKey) => parseDuration(bus[key] ?? BUS_DEFAULTS[key]) ?? 0;
   const shown = (key: DelayKey) => `\`${key}\` (${bus[key] ?? `${BUS_DEFAULTS[key]} by default`})`;
+  // Respell a key the spec wrote; add one it left out.
+  const fix = (key: DelayKey, ms: number) => (bus[key] !== undefined ? `did you mean \`${key}: ${formatDuration(ms)}\`?` : `add \`${key}: ${formatDuration(ms)}\``);
   // The error goes where the spec wrote one of the two; a key left out has no place to point at.
   const at = (preferred: DelayKey, other: DelayKey) => ['runtime', 'bus', bus[preferred] !== undefined ? preferred : other];
   if (tooLong(bus)) return;
@@ -34,14 +36,14 @@ export function checkBus(index: SpecIndex, report: Reporter): void {
   if (maxRetryDelay < retryDelay) {
     report.error(
       mesh.doc, at('maxRetryDelay', 'retryDelay'), 'retry-delay-order',
-      `${shown('maxRetryDelay')} is shorter than ${shown('retryDelay')}: the cap on the wait between attempts must be at least the first wait; did you mean \`maxRetryDelay: ${formatDuration(retryDelay)}\`?`,
+      `${shown('maxRetryDelay')} is shorter than ${shown('retryDelay')}: the cap on the wait between attempts must be at least the first wait; ${fix('maxRetryDelay', retryDelay)}`,
     );
     return;
   }
   if (claimIdle <= maxRetryDelay) {
     report.error(
       mesh.doc, at('claimIdle', 'maxRetryDelay'), 'claim-idle-too-short',
-      `${shown('claimIdle')} must be longer than ${shown('maxRetryDelay')}: an event waiting for its retry would look abandoned and be claimed by another consumer, which delivers it twice; did you mean \`claimIdle: ${formatDuration(2 * maxRetryDelay)}\`?`,
+      `${shown('claimIdle')} must be longer than ${shown('maxRetryDelay')}: an event waiting for its retry would look abandoned and be claimed by another consumer, which delivers it twice; ${fix('claimIdle', 2 * maxRetryDelay)}`,
     );
   }
 }
