@@ -58,13 +58,13 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout:
 }
 
 function fromDeploy(
-  name: string, deploy: DeployModel, ports: WorkloadPort[], discovery: Record<string, string>, command: string[], generatedSecrets: SecretRefModel[] = [],
+  name: string, deploy: DeployModel, ports: WorkloadPort[], generatedEnv: Record<string, string>, command: string[], generatedSecrets: SecretRefModel[] = [],
 ): Workload {
   // Later entries win: the spec's own `deploy.env` may override the defaults, discovery and the bus.
   const entries: [string, string][] = [
     ['LOG_LEVEL', 'info'],
     ['NODE_ENV', 'production'],
-    ...Object.entries(discovery),
+    ...Object.entries(generatedEnv),
     ...deploy.env.map((e): [string, string] => [e.name, e.value]),
   ];
   const merged = new Map(entries);
