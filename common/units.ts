@@ -34,3 +34,16 @@ function parse(text: string, units: Readonly<Record<string, number>>, { lenient 
   const factor = unit === '' ? (lenient ? 1 : undefined) : units[unit];
   return factor === undefined ? undefined : Number(match[1]) * factor;
 }
+
+/**
+ * A duration in the largest unit that writes it whole, as the spec writes durations.
+ *
+ * @param ms a whole number of milliseconds
+ * @example formatDuration(10_000) // '10s'
+ * @example formatDuration(1500) // '1500ms'
+ */
+export function formatDuration(ms: number): string {
+  const units = Object.entries(DURATION_UNITS_MS).sort(([, a], [, b]) => b - a);
+  const [unit, factor] = units.find(([, f]) => ms !== 0 && ms % f === 0) ?? ['ms', 1];
+  return `${ms / factor}${unit}`;
+}

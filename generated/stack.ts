@@ -11,5 +11,17 @@ export const stack: DevStack = {
   mesh: 'shop',
   services: [inventoryHost, ordersHost, paymentsHost, usersHost],
   gateway: gatewayConfig,
-  runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 },
+  runtime: {
+    bodyLimitBytes: 1048576,
+    shutdownGraceMs: 10000,
+    bus: {
+      kind: 'redis',
+      maxAttempts: 5,
+      retryDelayMs: 100,
+      maxRetryDelayMs: 5000,
+      claimIdleMs: 30000,
+      maxLength: 100000,
+      maxAgeMs: null,
+    },
+  },
 };

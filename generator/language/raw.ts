@@ -38,11 +38,23 @@ export interface RawDeploy {
   secrets?: Record<string, string>;
 }
 
+export interface RawBus {
+  kind?: 'memory' | 'redis' | 'rabbitmq';
+  maxAttempts?: number;
+  retryDelay?: string;
+  maxRetryDelay?: string;
+  claimIdle?: string;
+  retention?: { maxLength?: number; maxAge?: string };
+}
+
+/** A `subscribes` entry: the handler's name, or the object form with a per-subscription override. */
+export type RawSubscription = string | { handler: string; maxAttempts?: number };
+
 export interface RawMesh {
   mesh: string;
   version: string;
   description?: string;
-  runtime?: { bodyLimit?: string; shutdownGrace?: string };
+  runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: RawBus };
   deploy?: { namespace?: string; registry?: string };
   types?: Record<string, RawTypeDecl>;
   events?: Record<string, { payload: string; version?: number; description?: string }>;
@@ -74,6 +86,16 @@ export interface RawService {
   errors?: Record<string, { status: number; grpc?: GrpcStatusName; description?: string }>;
   endpoints?: Record<string, RawEndpoint>;
   publishes?: string[];
-  subscribes?: Record<string, string>;
+  subscribes?: Record<string, RawSubscription>;
   deploy?: RawDeploy;
+}
+
+/**
+ * The hook function named by a `subscribes` entry, in either form.
+ *
+ * @param subscription the entry's value
+ * @example handlerOf({ handler: 'confirmOrder', maxAttempts: 10 }) // 'confirmOrder'
+ */
+export function handlerOf(subscription: RawSubscription): string {
+  return typeof subscription === 'string' ? subscription : subscription.handler;
 }

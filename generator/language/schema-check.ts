@@ -110,6 +110,8 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       const key = String((error.params as { additionalProperty: string }).additionalProperty);
       const later = notYetSupported(at, key);
       if (later) return make('not-supported-yet', later, where([...at, key], true));
+      const elsewhere = NOT_IN_SPEC[[...at, key].join('.')];
+      if (elsewhere) return make('not-in-spec', `\`${key}\`${context(at)} does not belong in the spec: ${elsewhere}`, where([...at, key], true));
       const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
       return make('unknown-key', `unknown key \`${key}\`${context(at)}${unknownKeyHint(key, known)}`, where([...at, key], true));
     }
@@ -154,6 +156,11 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       return make('invalid-value', `${subject(at, document)} ${String(error.message)}`, where(at));
   }
 }
+
+/** Keys people write that the spec leaves to the environment on purpose, by their path: what to do instead. */
+const NOT_IN_SPEC: Record<string, string> = {
+  'runtime.bus.url': "the broker's URL differs per environment and may hold a password, so a service reads it from `EVENT_BUS_URL` (in Kubernetes, the Secret its Deployment references); remove it here",
+};
 
 /** How a required key is written, for the message that says it is missing. */
 const REQUIRED_EXAMPLES: Record<string, string> = {

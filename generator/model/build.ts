@@ -4,12 +4,13 @@ import { builtinErrorStatus, type BuiltinErrorCode } from '../../common/errors.j
 import { defaultGrpcStatus } from '../../common/grpc-status.js';
 import { parseDuration, parseSize } from '../../common/units.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
-import type { RawDeploy, RawEndpoint, RawField, RawService } from '../language/raw.js';
+import { BUS_DEFAULTS } from '../language/bus-defaults.js';
+import { handlerOf, type RawBus, type RawDeploy, type RawEndpoint, type RawField, type RawService, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
 import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
-  DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, ServiceModel,
-  SourceRef, TypeModel, TypeRef,
+  BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, ServiceModel,
+  SourceRef, SubscriptionModel, TypeModel, TypeRef,
 } from './types.js';
 import { byKey, byName, compare } from './order.js';
 
@@ -71,6 +72,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
     runtime: {
       bodyLimitBytes: size(raw.runtime?.bodyLimit ?? DEFAULTS.bodyLimit),
       shutdownGraceMs: duration(raw.runtime?.shutdownGrace ?? DEFAULTS.shutdownGrace),
+      bus: buildBus(raw.runtime?.bus),
     },
     deploy: { namespace, registry },
     types,
@@ -136,7 +138,7 @@ function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf:
     endpoints,
     calls: Object.entries(raw.calls ?? {}).map(([service, c]) => ({ service, transport: c.transport ?? 'http' as const })).sort((a, b) => compare(a.service, b.service)),
     publishes: [...publishes].sort(),
-    subscribes: Object.entries(raw.subscribes ?? {}).map(([event, handler]) => ({ event, handler })).sort((a, b) => compare(a.event, b.event)),
+    subscribes: Object.entries(raw.subscribes ?? {}).map(([event, s]) => buildSubscription(event, s)).sort((a, b) => compare(a.event, b.event)),
     deploy: buildDeploy(raw.deploy, image),
     file: doc.sourceName,
     source: sourceOf(doc, ['service']),
@@ -164,6 +166,24 @@ function buildEndpoint(index: SpecIndex, service: string, name: string, raw: Raw
     errors: [...new Set(raw.errors ?? [])].map(resolveError).sort(byName),
     emits: [...new Set(raw.emits ?? [])].sort(),
     source,
+  };
+}
+
+function buildSubscription(event: string, raw: RawSubscription): SubscriptionModel {
+  const maxAttempts = typeof raw === 'string' ? undefined : raw.maxAttempts;
+  return { event, handler: handlerOf(raw), ...(maxAttempts !== undefined && { maxAttempts }) };
+}
+
+function buildBus(raw: RawBus | undefined): BusModel {
+  const maxAge = raw?.retention?.maxAge;
+  return {
+    kind: raw?.kind ?? BUS_DEFAULTS.kind,
+    maxAttempts: raw?.maxAttempts ?? BUS_DEFAULTS.maxAttempts,
+    retryDelayMs: duration(raw?.retryDelay ?? BUS_DEFAULTS.retryDelay),
+    maxRetryDelayMs: duration(raw?.maxRetryDelay ?? BUS_DEFAULTS.maxRetryDelay),
+    claimIdleMs: duration(raw?.claimIdle ?? BUS_DEFAULTS.claimIdle),
+    maxLength: raw?.retention?.maxLength ?? BUS_DEFAULTS.maxLength,
+    maxAgeMs: maxAge === undefined ? null : duration(maxAge),
   };
 }
 

@@ -130,6 +130,8 @@ export interface SubscriptionModel {
   event: string;
   /** Name of the hook function that handles it. */
   handler: string;
+  /** The spec's per-subscription override of `runtime.bus.maxAttempts`; absent when it has none. */
+  maxAttempts?: number;
 }
 
 export interface ResourcesModel {
@@ -215,6 +217,25 @@ export interface RuntimeSettingsModel {
   bodyLimitBytes: number;
   /** How long a service waits for in-flight requests on shutdown. */
   shutdownGraceMs: number;
+  bus: BusModel;
+}
+
+/** The spec's `runtime.bus` with every default filled in: the runtime's `BusDefaults` (runtime/bus/settings.ts). */
+export interface BusModel {
+  /** The adapter when `EVENT_BUS` is unset. */
+  kind: 'memory' | 'redis' | 'rabbitmq';
+  /** Deliveries of one event to one subscribing service, the first included, before dead-lettering. */
+  maxAttempts: number;
+  /** Wait before the first retry, doubled for each further one. */
+  retryDelayMs: number;
+  /** Upper bound of the wait between attempts (at least `retryDelayMs`). */
+  maxRetryDelayMs: number;
+  /** Redis: idle time after which a dead consumer's pending entries are claimed (above `maxRetryDelayMs`). */
+  claimIdleMs: number;
+  /** Redis: approximate number of entries each event stream keeps. */
+  maxLength: number;
+  /** Redis: entries older than this are trimmed; null when the spec sets no age. */
+  maxAgeMs: number | null;
 }
 
 export interface MeshModel {

@@ -16,3 +16,23 @@ export { discoveryEnvName } from '../../common/discovery.js';
 export const RESERVED_OBJECTS: Readonly<Record<string, readonly string[]>> = {
   default: ['kubernetes'],
 };
+
+/**
+ * The variables a service reads its bus from (runtime/bus/settings.ts): the adapter (in the
+ * ConfigMap) and the broker's URL (from a Secret, since it may hold a password).
+ */
+export const EVENT_BUS_ENV = { kind: 'EVENT_BUS', url: 'EVENT_BUS_URL' } as const;
+
+/** The key of the broker's URL in the {@link eventBusSecretName} Secret. */
+export const EVENT_BUS_SECRET_KEY = 'url';
+
+/**
+ * `<mesh>-event-bus`: the Secret holding the broker's URL (key `url`) that every Deployment which
+ * publishes or subscribes references. The generated manifests never contain it: the operator creates it.
+ *
+ * @param mesh the mesh's name
+ * @example eventBusSecretName('shop') // 'shop-event-bus'
+ */
+export function eventBusSecretName(mesh: string): string {
+  return `${mesh}-event-bus`;
+}

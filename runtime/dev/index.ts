@@ -2,6 +2,7 @@
 // service on its spec ports with its log lines prefixed (`[users] …`), the gateway in front.
 import type { Level, Logger } from 'pino';
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../bus/memory.js';
+import type { BusDefaults } from '../bus/settings.js';
 import type { DiscoveryOverrides } from '../discovery/index.js';
 import { createGateway } from '../gateway/index.js';
 import type { GatewayConfig } from '../gateway/types.js';
@@ -19,7 +20,7 @@ export interface DevStack {
   mesh: string;
   services: readonly (() => ServiceHostOptions)[];
   gateway: GatewayConfig | null;
-  runtime: { bodyLimitBytes: number; shutdownGraceMs: number };
+  runtime: { bodyLimitBytes: number; shutdownGraceMs: number; bus?: BusDefaults };
 }
 
 export interface StackOptions {

@@ -1,6 +1,8 @@
 // Services and the gateway, reduced to what their Kubernetes objects need.
-import type { DeployModel, GatewayModel, MeshModel, ServiceModel } from '../../model/types.js';
-import { discoveryEnvName, GATEWAY_WORKLOAD, outputFiles, outputPath, type ProjectLayout } from '../../naming/index.js';
+import type { DeployModel, GatewayModel, MeshModel, SecretRefModel, ServiceModel } from '../../model/types.js';
+import {
+  compare, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, outputFiles, outputPath, type ProjectLayout,
+} from '../../naming/index.js';
 import type { Workload, WorkloadPort } from './types.js';
 
 /** gRPC without TLS is HTTP/2 cleartext, for which Kubernetes defines this protocol name. */
@@ -29,7 +31,19 @@ export function serviceWorkload(model: MeshModel, service: ServiceModel, layout:
     if (call.transport === 'http') discovery[discoveryEnvName(callee.name, 'HTTP')] = httpUrl(model, callee);
     else discovery[discoveryEnvName(callee.name, 'GRPC')] = grpcAddress(model, callee);
   }
-  return fromDeploy(service.name, service.deploy, ports, discovery, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')));
+  const bus = service.publishes.length > 0 || service.subscribes.length > 0 ? busEnvironment(model) : { config: {}, secrets: [] };
+  return fromDeploy(service.name, service.deploy, ports, { ...discovery, ...bus.config }, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')), bus.secrets);
+}
+
+/**
+ * What a service that publishes or subscribes needs to reach the mesh's bus: `EVENT_BUS` (the spec's
+ * kind) in its ConfigMap and, for a broker, `EVENT_BUS_URL` from the `<mesh>-event-bus` Secret (key
+ * `url`), which the operator creates: the URL may hold a password, so it is never generated.
+ */
+function busEnvironment(model: MeshModel): { config: Record<string, string>; secrets: SecretRefModel[] } {
+  const kind = model.runtime.bus.kind;
+  const secrets = kind === 'memory' ? [] : [{ env: EVENT_BUS_ENV.url, secret: eventBusSecretName(model.name), key: EVENT_BUS_SECRET_KEY }];
+  return { config: { [EVENT_BUS_ENV.kind]: kind }, secrets };
 }
 
 export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout: ProjectLayout): Workload {
@@ -43,12 +57,14 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout:
   return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, ports, discovery, entryCommand(layout, outputFiles.gatewayMain));
 }
 
-function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], discovery: Record<string, string>, command: string[]): Workload {
-  // Later entries win: the spec's own `deploy.env` may override the defaults and discovery.
+function fromDeploy(
+  name: string, deploy: DeployModel, ports: WorkloadPort[], generatedEnv: Record<string, string>, command: string[], generatedSecrets: SecretRefModel[] = [],
+): Workload {
+  // Later entries win: the spec's own `deploy.env` may override the defaults, discovery and the bus.
   const entries: [string, string][] = [
     ['LOG_LEVEL', 'info'],
     ['NODE_ENV', 'production'],
-    ...Object.entries(discovery),
+    ...Object.entries(generatedEnv),
     ...deploy.env.map((e): [string, string] => [e.name, e.value]),
   ];
   const merged = new Map(entries);
@@ -62,7 +78,8 @@ function fromDeploy(name: string, deploy: DeployModel, ports: WorkloadPort[], di
     command,
     ports,
     config,
-    secrets: deploy.secrets,
+    // The spec's own `deploy.secrets` win over a generated reference to the same variable.
+    secrets: [...generatedSecrets.filter((g) => !deploy.secrets.some((s) => s.env === g.env)), ...deploy.secrets].sort((a, b) => compare(a.env, b.env)),
   };
 }
 

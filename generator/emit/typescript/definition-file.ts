@@ -43,7 +43,7 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     version: model.version,
     ports: { http: service.ports.http, grpc: service.ports.grpc },
     endpoints: service.endpoints.map((e) => endpointLiteral(model, service, e)),
-    subscriptions: service.subscribes.map((s) => ({ event: s.event, handler: s.handler })),
+    subscriptions: service.subscribes.map((s) => ({ event: s.event, handler: s.handler, ...(s.maxAttempts !== undefined && { maxAttempts: s.maxAttempts }) })),
     publishes: service.publishes,
     calls: service.calls.map((c) => ({ service: c.service, transport: c.transport })),
     proto,

@@ -11,7 +11,8 @@ export function mainFile(model: MeshModel, service: ServiceModel): string {
     { names: [host], from: './host.js' },
   ]);
   const run =
-    "// The spec's runtime settings are defaults: BODY_LIMIT and SHUTDOWN_GRACE in the environment win.\n" +
+    "// The spec's runtime settings are defaults: BODY_LIMIT, SHUTDOWN_GRACE, EVENT_BUS and EVENT_BUS_URL\n" +
+    '// in the environment win.\n' +
     `await runServices([${host}()], ${printLiteral(runtimeDefaults(model), 0, 20 + host.length)});\n`;
   return joinBlocks([imports, run]);
 }

@@ -1,6 +1,7 @@
 // Semantic checks: everything the JSON Schema cannot say (references, uniqueness, clashes).
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
+import { checkBus } from './bus.js';
 import { checkGeneratedNames } from './generated-names.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
@@ -14,6 +15,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkEvents(index, report);
   checkPorts(index, report);
   checkDurations(index, report);
+  checkBus(index, report);
   checkGeneratedNames(index, report);
   checkGateway(index, report);
   return report.diagnostics;

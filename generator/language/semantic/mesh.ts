@@ -58,12 +58,22 @@ export function checkDurations(index: SpecIndex, report: Reporter): void {
   const durations: [SpecPath, string | undefined][] = [
     [['runtime', 'shutdownGrace'], mesh.raw.runtime?.shutdownGrace],
     [['gateway', 'timeout'], mesh.raw.gateway?.timeout],
+    [['runtime', 'bus', 'retryDelay'], mesh.raw.runtime?.bus?.retryDelay],
+    [['runtime', 'bus', 'maxRetryDelay'], mesh.raw.runtime?.bus?.maxRetryDelay],
+    [['runtime', 'bus', 'claimIdle'], mesh.raw.runtime?.bus?.claimIdle],
   ];
   for (const [at, text] of durations) {
     const ms = text === undefined ? undefined : parseDuration(text);
     if (ms !== undefined && ms > MAX_DURATION_MS) {
       report.error(mesh.doc, at, 'duration-too-long', `\`${text}\` is longer than the runtime can wait: at most ${MAX_DURATION_MS} ms (about 596h)`);
     }
+  }
+  // Stream retention is compared with the clock, not waited for with a timer: only a count of
+  // milliseconds that a number holds exactly is too long.
+  const maxAge = mesh.raw.runtime?.bus?.retention?.maxAge;
+  const ageMs = maxAge === undefined ? undefined : parseDuration(maxAge);
+  if (ageMs !== undefined && !Number.isSafeInteger(ageMs)) {
+    report.error(mesh.doc, ['runtime', 'bus', 'retention', 'maxAge'], 'duration-too-long', `\`${maxAge}\` is too long to count in milliseconds: at most ${Number.MAX_SAFE_INTEGER} ms`);
   }
 }
 

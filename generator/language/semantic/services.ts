@@ -4,7 +4,7 @@ import { isProbePath } from '../../../common/probes.js';
 import { camelCaseSuggestion, isCamelCase, pathParams, synthesizedInputName } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
 import { isRecord, maybeEvent, maybeService, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
-import type { RawEndpoint, RawField, RawService } from '../raw.js';
+import { handlerOf, type RawEndpoint, type RawField, type RawService } from '../raw.js';
 import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
 import { checkTypeRef } from './types.js';
@@ -178,13 +178,16 @@ function checkEvents(index: SpecIndex, service: Declared<RawService>, report: Re
     if (!knownEvent(index, event)) report.error(service.doc, ['publishes', i], 'unknown-event', unknownName('event', event, index.events.keys()));
   });
   const handlers = new Map<string, string>();
-  for (const [event, handler] of Object.entries(service.raw.subscribes ?? {})) {
-    if (isPrototypeMember(handler)) report.error(service.doc, ['subscribes', event], 'reserved-name', prototypeMessage('a handler', handler));
+  for (const [event, subscription] of Object.entries(service.raw.subscribes ?? {})) {
+    const handler = handlerOf(subscription);
+    // The object form names its handler one level down: point there.
+    const handlerAt = typeof subscription === 'string' ? ['subscribes', event] : ['subscribes', event, 'handler'];
+    if (isPrototypeMember(handler)) report.error(service.doc, handlerAt, 'reserved-name', prototypeMessage('a handler', handler));
     if (!knownEvent(index, event)) {
       report.error(service.doc, ['subscribes', event], 'unknown-event', unknownName('event', event, index.events.keys()), { key: true });
     }
     const previous = handlers.get(handler);
-    if (previous) report.error(service.doc, ['subscribes', event], 'duplicate-handler', `handler \`${handler}\` already handles \`${previous}\`; give each event its own handler`);
+    if (previous) report.error(service.doc, handlerAt, 'duplicate-handler', `handler \`${handler}\` already handles \`${previous}\`; give each event its own handler`);
     else handlers.set(handler, event);
   }
 }

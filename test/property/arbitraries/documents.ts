@@ -1,6 +1,6 @@
 // A SpecPlan as the plain data of its YAML documents, keys in the order a person writes them. Both
 // renderers print these; the file names are the spec folder's.
-import type { DeployPlan, FieldPlan, GatewayPlan, MeshPlan, ServicePlan, SpecPlan, TypePlan } from './plan.js';
+import type { BusPlan, DeployPlan, FieldPlan, GatewayPlan, MeshPlan, ServicePlan, SpecPlan, TypePlan } from './plan.js';
 
 export type Data = string | number | boolean | Data[] | { [key: string]: Data };
 
@@ -23,11 +23,22 @@ function meshData(mesh: MeshPlan): Record<string, Data> {
     ['mesh', mesh.mesh],
     ['version', mesh.version],
     ['description', mesh.description],
-    ['runtime', mesh.runtime && compact([['bodyLimit', mesh.runtime.bodyLimit], ['shutdownGrace', mesh.runtime.shutdownGrace]])],
+    ['runtime', mesh.runtime && compact([['bodyLimit', mesh.runtime.bodyLimit], ['shutdownGrace', mesh.runtime.shutdownGrace], ['bus', mesh.runtime.bus && busData(mesh.runtime.bus)]])],
     ['deploy', mesh.deploy && compact([['namespace', mesh.deploy.namespace], ['registry', mesh.deploy.registry]])],
     ['types', mesh.types && typesData(mesh.types)],
     ['events', mesh.events && Object.fromEntries(mesh.events.map((e) => [e.name, compact([['payload', e.payload], ['version', e.version], ['description', e.description]])]))],
     ['gateway', mesh.gateway && gatewayData(mesh.gateway)],
+  ]);
+}
+
+function busData(bus: BusPlan): Record<string, Data> {
+  return compact([
+    ['kind', bus.kind],
+    ['maxAttempts', bus.maxAttempts],
+    ['retryDelay', bus.retryDelay],
+    ['maxRetryDelay', bus.maxRetryDelay],
+    ['claimIdle', bus.claimIdle],
+    ['retention', bus.retention && compact([['maxLength', bus.retention.maxLength], ['maxAge', bus.retention.maxAge]])],
   ]);
 }
 

@@ -3,7 +3,7 @@
 import type { Choose } from './choose.js';
 import { DURATIONS, SIZES, deploy } from './deploy.js';
 import { EVENT_NAMES, PATH_SEGMENTS } from './names.js';
-import type { EventPlan, GatewayPlan, MeshPlan, ServicePlan } from './plan.js';
+import type { BusPlan, EventPlan, GatewayPlan, MeshPlan, ServicePlan } from './plan.js';
 import { maybeDescription } from './text.js';
 import type { DeclaredType } from './types.js';
 
@@ -69,4 +69,31 @@ export function declareGateway(choose: Choose, port: number, services: readonly 
   const deployment = deploy(choose);
   if (deployment !== undefined) gateway.deploy = deployment;
   return gateway;
+}
+
+/**
+ * `runtime.bus` now and then, each key left out or set: delays drawn in the order the checks demand
+ * (retryDelay <= maxRetryDelay < claimIdle, counting the defaults of the keys left out).
+ */
+export function declareBus(choose: Choose): BusPlan | undefined {
+  if (!choose.chance(0.3)) return undefined;
+  const bus: BusPlan = {};
+  if (choose.chance(0.5)) bus.kind = 'memory';
+  if (choose.chance(0.5)) bus.maxAttempts = choose.pick([1, 2, 5, 100]);
+  // Ascending ladders: a delay and the ones after it are drawn from what is left.
+  const retry = choose.pick(['0ms', '100ms', '1s', '2500ms']);
+  const cap = choose.pick(['2500ms', '5s', '1m']);
+  const claim = { '2500ms': '3s', '5s': '30s', '1m': '596h' }[cap]!;
+  if (choose.chance(0.5)) bus.retryDelay = retry;
+  // A cap left out is 5s, a claimIdle left out 30s: a claimIdle comes with its cap, and a cap of 1m
+  // with a claimIdle (the default would be too short).
+  const withCap = choose.chance(0.5) || cap === '1m';
+  if (withCap) bus.maxRetryDelay = cap;
+  if (withCap && (choose.chance(0.5) || cap === '1m')) bus.claimIdle = claim;
+  if (choose.chance(0.4)) {
+    bus.retention = {};
+    if (choose.chance(0.6)) bus.retention.maxLength = choose.pick([1, 1000, 100_000, 1_000_000_000]);
+    if (choose.chance(0.6)) bus.retention.maxAge = choose.pick(['1ms', '168h', '100000h']);
+  }
+  return bus;
 }

@@ -81,11 +81,21 @@ export interface GatewayPlan {
   deploy?: DeployPlan;
 }
 
+/** `runtime.bus`: the kind stays memory, so specs that serve need no broker; the delays are ordered as the checks demand. */
+export interface BusPlan {
+  kind?: 'memory';
+  maxAttempts?: number;
+  retryDelay?: string;
+  maxRetryDelay?: string;
+  claimIdle?: string;
+  retention?: { maxLength?: number; maxAge?: string };
+}
+
 export interface MeshPlan {
   mesh: string;
   version: string;
   description?: string;
-  runtime?: { bodyLimit?: string; shutdownGrace?: string };
+  runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: BusPlan };
   deploy?: { namespace?: string; registry?: string };
   types?: TypePlan[];
   events?: EventPlan[];

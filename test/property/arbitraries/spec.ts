@@ -2,7 +2,7 @@
 // events, services declared against them, a gateway in front. `validSpec` is the arbitrary.
 import type fc from 'fast-check';
 import { built, type Choose } from './choose.js';
-import { declareEvents, declareGateway, meshHeader } from './mesh.js';
+import { declareBus, declareEvents, declareGateway, meshHeader } from './mesh.js';
 import { derivedNames, MESH_NAMES, OPERATION_NAMES, SERVICE_NAMES, serviceNameRisk } from './names.js';
 import type { RenderStyle, SpecPlan } from './plan.js';
 import { declareService, type MeshContext } from './services.js';
@@ -64,7 +64,11 @@ export function buildSpec(choose: Choose): SpecPlan {
     const gateway = declareGateway(choose, gatewayPort, servicePlans);
     if (gateway !== undefined) mesh.gateway = gateway;
   }
-  return { mesh, services: servicePlans, style: renderStyle(choose) };
+  const style = renderStyle(choose);
+  // Drawn last, so the specs drawn before it stay as they were for the same seed.
+  const bus = declareBus(choose);
+  if (bus !== undefined) mesh.runtime = { ...mesh.runtime, bus };
+  return { mesh, services: servicePlans, style };
 }
 
 function renderStyle(choose: Choose): RenderStyle {

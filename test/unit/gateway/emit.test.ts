@@ -1,3 +1,4 @@
+import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
 import { describe, expect, it } from 'vitest';
 import { emitGateway } from '../../../generator/emit/gateway/index.js';
 import type { DeployModel, GatewayModel, MeshModel, ServiceModel } from '../../../generator/model/types.js';
@@ -49,7 +50,7 @@ function model(overrides: Partial<MeshModel> = {}): MeshModel {
     generatorVersion: '0.1.0',
     files: ['inventory.yaml', 'mesh.yaml', 'orders.yaml', 'users.yaml'],
     meshFile: 'mesh.yaml',
-    runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 },
+    runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com/shop' },
     types: [],
     events: [],

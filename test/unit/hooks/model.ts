@@ -1,5 +1,6 @@
 // Hand-built MeshModel literals for the hook planner tests: a mesh with `users` (endpoints only)
 // and `orders` (endpoints and subscriptions), plus helpers to vary them.
+import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
 import type { EndpointModel, ErrorModel, MeshModel, ServiceModel, SubscriptionModel } from '../../../generator/model/types.js';
 import type { HookOptions } from '../../../generator/hooks/index.js';
 
@@ -67,7 +68,7 @@ export function mesh(...services: ServiceModel[]): MeshModel {
     generatorVersion: '0.1.0',
     files: ['mesh.yaml', ...services.map((s) => s.file)],
     meshFile: 'mesh.yaml',
-    runtime: { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_000 },
+    runtime: { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com/shop' },
     types: [],
     events: [

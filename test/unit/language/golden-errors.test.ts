@@ -20,6 +20,8 @@ describe('golden error cases', () => {
       'mesh-schema-error-isolated', 'service-schema-error-isolated', 'mesh-sections-unreadable',
       'duplicate-type-no-follow-on', 'broken-field-no-follow-on', 'name-suggestions', 'path-params', 'schema-messages',
       'yaml-indentation', 'yaml-unquoted-values', 'yaml-other-mistakes',
+      // Issue #7: the bus settings and the subscription object form.
+      'bus-schema', 'bus-retry-delays', 'bus-claim-idle', 'bus-subscription-handler',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

@@ -19,7 +19,12 @@ const type = (name: string) => model.types.find((t) => t.name === name)!;
 
 describe('model of the example spec', () => {
   it('converts units once', () => {
-    expect(model.runtime).toEqual({ bodyLimitBytes: 1024 * 1024, shutdownGraceMs: 10_000 });
+    expect(model.runtime).toEqual({
+      bodyLimitBytes: 1024 * 1024,
+      shutdownGraceMs: 10_000,
+      // The shop sets only the kind: every other bus setting is the default.
+      bus: { kind: 'redis', maxAttempts: 5, retryDelayMs: 100, maxRetryDelayMs: 5000, claimIdleMs: 30_000, maxLength: 100_000, maxAgeMs: null },
+    });
     expect(model.gateway!.timeoutMs).toBe(10_000);
     expect(parseDuration('250ms')).toBe(250);
     expect(parseDuration('2m')).toBe(120_000);

@@ -1,6 +1,7 @@
 // A small hand-built model for the OpenAPI emitter's unit tests: one `users` service whose
 // endpoints cover path, query and body input, a body next to a path param, lists, 204, enums,
 // arrays, maps, mesh-level types and shared error statuses.
+import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
 import type {
   EndpointModel,
   ErrorModel,
@@ -158,7 +159,7 @@ export function meshModel(overrides: Partial<MeshModel> = {}): MeshModel {
     generatorVersion: '0.1.0',
     files: ['spec/mesh.yaml', 'spec/services/users.yaml'],
     meshFile: 'spec/mesh.yaml',
-    runtime: { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_000 },
+    runtime: { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com/shop' },
     types,
     events: [],

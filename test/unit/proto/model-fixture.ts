@@ -1,6 +1,7 @@
 // A small hand-built MeshModel exercising every proto mapping: scalars, optional, arrays, maps,
 // enums (inline, mesh-level, with runs of capitals), self-reference, reserved numbers, mesh-level
 // imports, synthesized inputs, list and empty outputs, and a service without a gRPC port.
+import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
 import type {
   EndpointModel,
   FieldModel,
@@ -109,7 +110,7 @@ export function fixtureModel(): MeshModel {
     generatorVersion: '0.1.0',
     files: ['mesh.yaml', 'services/catalog.yaml', 'services/web.yaml'],
     meshFile: 'mesh.yaml',
-    runtime: { bodyLimitBytes: 1024, shutdownGraceMs: 1000 },
+    runtime: { bodyLimitBytes: 1024, shutdownGraceMs: 1000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'acme', registry: 'r' },
     types: structuredClone(types),
     events: [],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emitted } from './fixture.js';
+import { emitted, fixtureModel } from './fixture.js';
 
 describe('<svc>/definition.ts', () => {
   const users = emitted('users/definition.ts');
@@ -63,5 +63,13 @@ describe('<svc>/definition.ts', () => {
     expect(orders).toContain("  subscriptions: [{ event: 'user.created', handler: 'welcomeUser' }],\n");
     expect(orders).toContain("  calls: [{ service: 'users', transport: 'grpc' }],\n");
     expect(users).toContain("  publishes: ['user.created'],\n");
+  });
+
+  it("carries a subscription's maxAttempts only when the spec overrides it", () => {
+    const model = fixtureModel();
+    // The fixture's services are shared objects: replace the one changed, never mutate it.
+    model.services = model.services.map((s) => (s.name === 'orders' ? { ...s, subscribes: [{ event: 'user.created', handler: 'welcomeUser', maxAttempts: 10 }] } : s));
+    expect(emitted('orders/definition.ts', model)).toContain("  subscriptions: [{ event: 'user.created', handler: 'welcomeUser', maxAttempts: 10 }],\n");
+    expect(orders).toContain("  subscriptions: [{ event: 'user.created', handler: 'welcomeUser' }],\n");
   });
 });

@@ -1,5 +1,6 @@
 // A small hand-built model for the TypeScript emitter tests: two services, one calling the other,
 // events both ways, records with optional/array/map fields, enums, built-in and declared errors.
+import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
 import type {
   DeployModel,
   EndpointModel,
@@ -127,7 +128,7 @@ export function fixtureModel(): MeshModel {
     generatorVersion: '0.1.0',
     files: ['mesh.yaml', 'services/orders.yaml', 'services/users.yaml'],
     meshFile: 'mesh.yaml',
-    runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 },
+    runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com' },
     types: [
       record('CancelOrderInput', 'orders', [field('id', 1, str)]),

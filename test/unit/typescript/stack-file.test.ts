@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { emitted, fixtureModel } from './fixture.js';
 
 describe('stack.ts', () => {
-  it('lists every host factory and no gateway when the mesh has none', () => {
+  it('lists every host factory, no gateway when the mesh has none, and the runtime settings with the bus', () => {
     const text = emitted('stack.ts');
     expect(text).toContain("import type { DevStack } from 'meshspec/runtime/dev';\n");
     expect(text).toContain("import { ordersHost } from './orders/host.js';\nimport { usersHost } from './users/host.js';\n");
     expect(text).toContain(
       "export const stack: DevStack = {\n  mesh: 'shop',\n  services: [ordersHost, usersHost],\n  gateway: null,\n" +
-        '  runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 },\n};\n',
+        '  runtime: {\n    bodyLimitBytes: 1048576,\n    shutdownGraceMs: 10000,\n' +
+        "    bus: {\n      kind: 'memory',\n      maxAttempts: 5,\n      retryDelayMs: 100,\n      maxRetryDelayMs: 5000,\n" +
+        '      claimIdleMs: 30000,\n      maxLength: 100000,\n      maxAgeMs: null,\n    },\n  },\n};\n',
     );
     expect(text).not.toContain('gateway/routes');
   });

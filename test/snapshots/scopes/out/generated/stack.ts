@@ -8,5 +8,17 @@ export const stack: DevStack = {
   mesh: 'depot',
   services: [ordersHost, stockHost],
   gateway: null,
-  runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 },
+  runtime: {
+    bodyLimitBytes: 1048576,
+    shutdownGraceMs: 10000,
+    bus: {
+      kind: 'memory',
+      maxAttempts: 5,
+      retryDelayMs: 100,
+      maxRetryDelayMs: 5000,
+      claimIdleMs: 30000,
+      maxLength: 100000,
+      maxAgeMs: null,
+    },
+  },
 };

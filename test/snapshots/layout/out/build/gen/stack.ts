@@ -8,5 +8,17 @@ export const stack: DevStack = {
   mesh: 'library',
   services: [booksHost],
   gateway: gatewayConfig,
-  runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 },
+  runtime: {
+    bodyLimitBytes: 1048576,
+    shutdownGraceMs: 10000,
+    bus: {
+      kind: 'rabbitmq',
+      maxAttempts: 3,
+      retryDelayMs: 250,
+      maxRetryDelayMs: 2000,
+      claimIdleMs: 60000,
+      maxLength: 5000,
+      maxAgeMs: 86400000,
+    },
+  },
 };

@@ -2,5 +2,18 @@
 import { runServices } from 'meshspec/runtime/host';
 import { notesHost } from './host.js';
 
-// The spec's runtime settings are defaults: BODY_LIMIT and SHUTDOWN_GRACE in the environment win.
-await runServices([notesHost()], { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 });
+// The spec's runtime settings are defaults: BODY_LIMIT, SHUTDOWN_GRACE, EVENT_BUS and EVENT_BUS_URL
+// in the environment win.
+await runServices([notesHost()], {
+  bodyLimitBytes: 1048576,
+  shutdownGraceMs: 10000,
+  bus: {
+    kind: 'memory',
+    maxAttempts: 5,
+    retryDelayMs: 100,
+    maxRetryDelayMs: 5000,
+    claimIdleMs: 30000,
+    maxLength: 100000,
+    maxAgeMs: null,
+  },
+});

@@ -22,7 +22,7 @@ export const booksDefinition = {
       grpc: { method: 'GetBook', request: null, response: 'book' },
     },
   ],
-  subscriptions: [{ event: 'book.added', handler: 'indexBook' }],
+  subscriptions: [{ event: 'book.added', handler: 'indexBook', maxAttempts: 10 }],
   publishes: ['book.added'],
   calls: [],
   proto: {

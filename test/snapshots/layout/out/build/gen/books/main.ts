@@ -2,5 +2,18 @@
 import { runServices } from 'meshspec/runtime/host';
 import { booksHost } from './host.js';
 
-// The spec's runtime settings are defaults: BODY_LIMIT and SHUTDOWN_GRACE in the environment win.
-await runServices([booksHost()], { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 });
+// The spec's runtime settings are defaults: BODY_LIMIT, SHUTDOWN_GRACE, EVENT_BUS and EVENT_BUS_URL
+// in the environment win.
+await runServices([booksHost()], {
+  bodyLimitBytes: 1048576,
+  shutdownGraceMs: 10000,
+  bus: {
+    kind: 'rabbitmq',
+    maxAttempts: 3,
+    retryDelayMs: 250,
+    maxRetryDelayMs: 2000,
+    claimIdleMs: 60000,
+    maxLength: 5000,
+    maxAgeMs: 86400000,
+  },
+});
