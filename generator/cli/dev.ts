@@ -27,7 +27,8 @@ Options:
   --free-ports  every service (HTTP and gRPC) and the gateway listen on free ports instead of the
                 spec's, so a second stack runs beside the first; the banner prints the URLs
   --processes   one process per service and one for the gateway, over a durable bus
-  --bus KIND    with --processes: redis (default) or rabbitmq
+  --bus KIND    with --processes: redis or rabbitmq (default: the spec's runtime.bus.kind when it
+                is one of them, else redis)
   --bus-url URL with --processes: the broker (default redis://127.0.0.1:6379 for redis,
                 amqp://guest:guest@127.0.0.1:5672 for rabbitmq)
   -h, --help    show this help`;
@@ -45,7 +46,8 @@ export async function devCommand(args: string[]): Promise<number> {
     devUsage,
   );
   if (values.help) return say(devUsage), 0;
-  const bus = values.processes ? processBus(values.bus as string | undefined, values['bus-url'] as string | undefined) : null;
+  // Flags are checked before any work; without --bus the spec's durable kind (else redis) is chosen below.
+  if (values.processes && values.bus !== undefined) processBus(values.bus as string, values['bus-url'] as string | undefined);
   if (!values.processes && (values.bus !== undefined || values['bus-url'] !== undefined)) {
     throw new UsageError(
       `--bus and --bus-url go with --processes: without it every service runs in this one process on the in-memory bus (meshspec dev --processes --bus ${values.bus === 'rabbitmq' ? 'rabbitmq' : 'redis'})`,
@@ -61,7 +63,9 @@ export async function devCommand(args: string[]): Promise<number> {
   const changed = result.plan.create.length + result.plan.update.length + result.plan.remove.length;
   if (changed > 0) say(`regenerated ${plural(changed, 'file')} in ${values.out}`);
 
-  if (bus) {
+  if (values.processes) {
+    const specKind = result.model.runtime.bus.kind;
+    const bus = processBus((values.bus as string | undefined) ?? (specKind === 'memory' ? 'redis' : specKind), values['bus-url'] as string | undefined);
     const { runProcesses } = await import('./dev-processes.js');
     return runProcesses(result.model, { outDir: values.out as string, bus, freePorts: values['free-ports'] === true });
   }
@@ -88,8 +92,7 @@ export async function devCommand(args: string[]): Promise<number> {
 }
 
 /** The durable bus for --processes from --bus and --bus-url; a memory bus, an unknown kind or a URL of another scheme is a usage error. */
-function processBus(kind: string | undefined, url: string | undefined): ProcessBus {
-  const chosen = kind ?? 'redis';
+function processBus(chosen: string, url: string | undefined): ProcessBus {
   if (chosen === 'memory') {
     throw new UsageError(
       '--bus memory cannot be used with --processes: an in-memory bus lives inside one process, so events would not cross between services; use --bus redis or --bus rabbitmq, or drop --processes',

@@ -56,7 +56,12 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
   const host = options.host ?? '127.0.0.1';
   const destination = createPrefixedDestination(options.output ?? process.stdout);
   const loggerFor = (service: string): Logger => createLogger({ service, level: options.logLevel, destination });
-  const bus = createMemoryBus({ ...options.bus, logger: loggerFor('bus') });
+  // The spec's retry settings apply in memory too, so a handler fails in dev as it will in production.
+  const specBus = stack.runtime.bus;
+  const retries = specBus
+    ? { maxAttempts: specBus.maxAttempts, retryDelayMs: specBus.retryDelayMs, maxRetryDelayMs: specBus.maxRetryDelayMs }
+    : {};
+  const bus = createMemoryBus({ ...retries, ...options.bus, logger: loggerFor('bus') });
   const discovery: Required<DiscoveryOverrides> = { http: {}, grpc: {} };
   const services: Record<string, RunningService> = {};
   const urls: Record<string, { http: string; grpc: string | null }> = {};

@@ -24,6 +24,8 @@ describe('a stopped service behind the gateway', () => {
     );
     const users = start(['--import', 'tsx', 'generated/users/main.ts'], {
       ...elsewhere,
+      // Not a test of events: the spec's Redis bus would write to the shared broker's default namespace.
+      EVENT_BUS: 'memory',
       PORT: String(usersPort),
       GRPC_PORT: String(usersGrpc),
       HOST: '127.0.0.1',
