@@ -39,6 +39,17 @@ export interface DeadlineScope {
   readonly signal: AbortSignal;
   /** True once the deadline itself fired. */
   readonly expired: boolean;
+  /** True once the scope aborted (deadline or parent); read without making the signal. */
+  readonly aborted: boolean;
+  /** The abort reason once aborted. */
+  readonly reason: unknown;
+  /**
+   * Settles like `work`, or rejects with the abort reason as soon as the scope aborts, whichever
+   * comes first: a piece of work deaf to the signal still ends with the scope.
+   */
+  race<T>(work: Promise<T>): Promise<T>;
+  /** Calls `listener` with the reason when the scope aborts; returns the unsubscribe. Cheaper than a signal listener. */
+  onAbort(listener: (reason: unknown) => void): () => void;
   /** Stops the timer and stops listening to the parent; the signal stays as it is. */
   dispose(): void;
 }
@@ -46,45 +57,111 @@ export interface DeadlineScope {
 /** What a scope needs besides its deadline. */
 export interface DeadlineScopeOptions {
   clock: Clock;
-  /** The caller's signal (or an outer scope's); its abort aborts this scope with the same reason. */
-  parent?: AbortSignal | undefined;
+  /**
+   * The caller's signal, or an outer scope (cheaper to follow: no EventTarget listener, which costs
+   * microseconds per call on Node 20); its abort aborts this scope with the same reason.
+   */
+  parent?: AbortSignal | DeadlineScope | undefined;
   /** The abort reason when the deadline fires, made only then (an Error's stack is not free). */
   reason: () => unknown;
 }
 
+const noop = () => {};
+
 class Scope implements DeadlineScope {
   readonly deadline: number;
   expired = false;
-  readonly #controller = new AbortController();
+  // The AbortController is made on first use of `signal`: creating an AbortSignal is the dearest
+  // part of a scope on Node 20, and a call scope whose attempts run under their own timeouts never
+  // hands its signal out unless the call waits (bulkhead queue, backoff).
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown;
   readonly #clock: Clock;
   readonly #timer: unknown;
-  readonly #parent: AbortSignal | undefined;
-  readonly #onParentAbort: (() => void) | undefined;
+  #listeners: ((reason: unknown) => void)[] | undefined;
+  #unfollow: (() => void) | undefined;
 
   constructor(deadline: number, { clock, parent, reason }: DeadlineScopeOptions) {
     this.deadline = deadline;
     this.#clock = clock;
-    this.#parent = parent;
     this.#timer = clock.setTimer(() => {
       this.expired = true;
-      this.#controller.abort(reason());
+      this.#abort(reason());
     }, deadline - clock.now());
-    if (parent) {
-      if (parent.aborted) this.#controller.abort(parent.reason);
+    if (parent instanceof Scope) this.#unfollow = parent.onAbort((why) => this.#abort(why));
+    else if (parent) {
+      const signal = parent as AbortSignal;
+      if (signal.aborted) this.#abort(signal.reason);
       else {
-        this.#onParentAbort = () => this.#controller.abort(parent.reason);
-        parent.addEventListener('abort', this.#onParentAbort, { once: true });
+        const onAbort = () => this.#abort(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        this.#unfollow = () => signal.removeEventListener('abort', onAbort);
       }
     }
   }
 
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  get reason(): unknown {
+    return this.#reason;
+  }
+
   get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
     return this.#controller.signal;
+  }
+
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+    const listeners = this.#listeners;
+    this.#listeners = undefined;
+    if (listeners) for (const listener of listeners) listener(reason);
+  }
+
+  onAbort(listener: (reason: unknown) => void): () => void {
+    if (this.#aborted) {
+      listener(this.#reason);
+      return noop;
+    }
+    (this.#listeners ??= []).push(listener);
+    return () => {
+      const at = this.#listeners?.indexOf(listener) ?? -1;
+      if (at >= 0) this.#listeners!.splice(at, 1);
+    };
+  }
+
+  race<T>(work: Promise<T>): Promise<T> {
+    if (this.#aborted) {
+      work.catch(noop);
+      return Promise.reject(this.#reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const unsubscribe = this.onAbort(reject);
+      work.then(
+        (value) => {
+          unsubscribe();
+          resolve(value);
+        },
+        (error: unknown) => {
+          unsubscribe();
+          reject(error);
+        },
+      );
+    });
   }
 
   dispose(): void {
     this.#clock.clearTimer(this.#timer);
-    if (this.#onParentAbort) this.#parent!.removeEventListener('abort', this.#onParentAbort);
+    this.#unfollow?.();
   }
 }
 

@@ -105,28 +105,6 @@ export interface ResiliencePipeline {
   run<T>(attempt: Attempt<T>, options: RunOptions<T>): Promise<T>;
 }
 
-/** Races an attempt with its signal, so that an attempt deaf to its signal still ends at the deadline. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    work.catch(() => {});
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
 class Pipeline implements ResiliencePipeline {
   readonly dependency: string;
   readonly policy: ResiliencePolicy;
@@ -222,7 +200,7 @@ class Pipeline implements ResiliencePipeline {
         budget: this.#budget,
         mayRetry: options.idempotent || (options.idempotencyKey !== undefined && options.idempotencyKey !== ''),
         deadline,
-        signal: scope.signal,
+        signal: scope,
         clock,
         random: this.#random,
         dependency,
@@ -264,21 +242,22 @@ class Pipeline implements ResiliencePipeline {
     // An attempt timer only when it would fire before the call's deadline.
     const scope =
       own < call.deadline
-        ? startDeadline(own, { clock, parent: call.signal, reason: () => new AttemptTimedOut(`${label}: attempt ${n} did not answer within ${attemptTimeoutMs} ms`) })
+        ? startDeadline(own, { clock, parent: call, reason: () => new AttemptTimedOut(`${label}: attempt ${n} did not answer within ${attemptTimeoutMs} ms`) })
         : undefined;
-    const signal = scope ? scope.signal : call.signal;
+    const guard = scope ?? call;
     try {
-      const result = await untilAborted(attempt(signal, n, { deadline: Math.min(own, call.deadline), instance }), signal);
+      // Raced with the scope, so that an attempt deaf to its signal still ends at its deadline.
+      const result = await guard.race(attempt(guard.signal, n, { deadline: Math.min(own, call.deadline), instance }));
       breaker?.record(ticket, 'success');
       return result;
     } catch (error) {
       // The whole call's deadline or its caller: not the instance's fault, and not retried.
-      if (call.signal.aborted) {
+      if (call.aborted) {
         breaker?.record(ticket, 'ignored');
-        throw call.signal.reason;
+        throw call.reason;
       }
       // Whatever the transport made of its aborted request, the attempt ran out of its own time.
-      const failure = scope?.expired ? scope.signal.reason : error;
+      const failure = scope?.expired ? scope.reason : error;
       breaker?.record(ticket, breaker.outcomeOf(kindOf(failure)));
       throw failure;
     } finally {

@@ -7,6 +7,7 @@ import { backoffWait } from './backoff.js';
 import type { RetryBudget } from './budget.js';
 import { classify } from './classify.js';
 import { sleep, type Clock } from './clock.js';
+import type { DeadlineScope } from './deadline.js';
 import type { ResilienceObserver } from './events.js';
 import type { RetryPolicy } from './policy.js';
 
@@ -20,8 +21,11 @@ export interface RetryContext {
   readonly mayRetry: boolean;
   /** The whole call's deadline, epoch ms. */
   readonly deadline: number;
-  /** The whole call's signal (deadline and caller): once aborted, no retry and no wait. */
-  readonly signal: AbortSignal;
+  /**
+   * The whole call's signal (deadline and caller), or its deadline scope (whose signal is then only
+   * made when a backoff wait needs it): once aborted, no retry and no wait.
+   */
+  readonly signal: AbortSignal | DeadlineScope;
   readonly clock: Clock;
   /** Uniform source in [0, 1) for the jitter. */
   readonly random: () => number;
@@ -64,7 +68,7 @@ export async function retryLoop<T>(attemptOnce: (attempt: number) => Promise<T>,
         throw error;
       }
       observer({ type: 'retry', dependency, instance: context.instance?.(), attempt, reason: kind, waitMs });
-      await sleep(clock, waitMs, signal);
+      await sleep(clock, waitMs, signal instanceof AbortSignal ? signal : signal.signal);
     }
   }
 }
