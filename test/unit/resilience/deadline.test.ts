@@ -73,4 +73,41 @@ describe('startDeadline', () => {
     await clock.advance(200);
     expect(scope.signal.aborted).toBe(false);
   });
+
+  it('races work with the deadline: the deadline wins over work that never settles, work that settles first wins', async () => {
+    const clock = new ManualClock();
+    const scope = startDeadline(clock.now() + 100, { clock, reason: () => new DeadlineExceeded('cut') });
+    expect(await scope.race(Promise.resolve('early'))).toBe('early');
+    const never = scope.race(new Promise<string>(() => {}));
+    const outcome = await clock.settle(never);
+    expect(outcome.error).toBeInstanceOf(DeadlineExceeded);
+    await expect(scope.race(Promise.resolve('late'))).rejects.toBeInstanceOf(DeadlineExceeded);
+  });
+
+  it('follows a parent scope without making either signal, and makes an aborted signal on demand', async () => {
+    const clock = new ManualClock();
+    const outer = startDeadline(clock.now() + 100, { clock, reason: () => 'outer' });
+    const inner = startDeadline(clock.now() + 500, { clock, parent: outer, reason: () => 'inner' });
+    const seen: unknown[] = [];
+    inner.onAbort((reason) => seen.push(reason));
+    await clock.advance(100);
+    expect(inner.aborted).toBe(true);
+    expect(inner.reason).toBe('outer');
+    expect(inner.expired).toBe(false);
+    expect(seen).toEqual(['outer']);
+    expect(inner.signal.aborted).toBe(true);
+    expect(inner.signal.reason).toBe('outer');
+    inner.dispose();
+    outer.dispose();
+  });
+
+  it('stops following its parent scope once disposed', async () => {
+    const clock = new ManualClock();
+    const outer = startDeadline(clock.now() + 100, { clock, reason: () => 'outer' });
+    const inner = startDeadline(clock.now() + 50, { clock, parent: outer, reason: () => 'inner' });
+    inner.dispose();
+    await clock.advance(100);
+    expect(outer.aborted).toBe(true);
+    expect(inner.aborted).toBe(false);
+  });
 });
