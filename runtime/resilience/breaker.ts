@@ -16,10 +16,20 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 /** Told of every state change. */
 export type BreakerTransitionListener = (instance: string, from: BreakerState, to: BreakerState) => void;
 
-/** What a breaker counts when its policy does not say: the retryable kinds, never a 4xx. */
+/**
+ * What a breaker counts when its policy does not say: the retryable kinds, never a 4xx.
+ *
+ * @example
+ * DEFAULT_COUNTED_FAILURES; // ['unavailable', 'timeout', 'badGateway', 'rateLimited']
+ */
 export const DEFAULT_COUNTED_FAILURES: readonly FailureKind[] = BREAKER_COUNTABLE;
 
-/** A ticket {@link CircuitBreaker.tryAcquire} returns when it refuses. */
+/**
+ * A ticket {@link CircuitBreaker.tryAcquire} returns when it refuses.
+ *
+ * @example
+ * if (breaker.tryAcquire() === REFUSED) throw new CircuitOpen('users', breaker.instance);
+ */
 export const REFUSED = -1;
 
 /** One instance's breaker. */

@@ -16,7 +16,12 @@
 import { MeshError } from '../errors/index.js';
 import { AttemptTimedOut, BulkheadFull, CircuitOpen, DeadlineExceeded } from './errors.js';
 
-/** The kinds of failure the policies tell apart; a fallback policy names some of them. */
+/**
+ * The kinds of failure the policies tell apart; a fallback policy names some of them.
+ *
+ * @example
+ * FAILURE_KINDS.includes('circuitOpen'); // true
+ */
 export const FAILURE_KINDS = [
   'unavailable',
   'timeout',
@@ -54,7 +59,12 @@ export interface Classification {
   readonly retryAfterMs: number | undefined;
 }
 
-/** The kinds a retry may help with; also the only kinds a circuit breaker may count. */
+/**
+ * The kinds a retry may help with; also the only kinds a circuit breaker may count.
+ *
+ * @example
+ * BREAKER_COUNTABLE.includes('rejected'); // false: never a 4xx
+ */
 export const BREAKER_COUNTABLE: readonly FailureKind[] = Object.freeze(['unavailable', 'timeout', 'badGateway', 'rateLimited']);
 
 const TRANSIENT: ReadonlySet<FailureKind> = new Set(BREAKER_COUNTABLE);
