@@ -219,6 +219,8 @@ class Pipeline implements ResiliencePipeline {
   }
 
   async #attemptOnce<T>(attempt: Attempt<T>, n: number, call: DeadlineScope, label: string, pick: InstancePicker | undefined, tried: string[]): Promise<T> {
+    // A caller that already gave up (or a deadline that passed while queued) starts nothing.
+    if (call.aborted) throw call.reason;
     const dependency = this.dependency;
     let instance: string | undefined;
     if (pick) {

@@ -175,6 +175,14 @@ describe('pipeline: deadlines', () => {
     expect(await clock.settle(pipeline.run(slow.attempt, { idempotent: true }))).toEqual({ value: 'ok' });
   });
 
+  it('starts nothing for a caller that already gave up', async () => {
+    const { clock, pipeline } = setup({ timeoutMs: 10_000, retry });
+    const dependency = scripted(clock, () => 'ok');
+    const outcome = await clock.settle(pipeline.run(dependency.attempt, { idempotent: true, signal: AbortSignal.abort('gone') }));
+    expect(outcome.error).toBe('gone');
+    expect(dependency.records).toHaveLength(0);
+  });
+
   it("passes the caller's cancellation through without a retry", async () => {
     const { clock, pipeline } = setup({ timeoutMs: 10_000, retry });
     const caller = new AbortController();
