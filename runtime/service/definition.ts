@@ -1,6 +1,8 @@
 // The description of a service that the generator emits (generated/<service>/definition.ts)
 // and the runtime binds to transports. Plain data: no functions, so it can be printed and diffed.
 import type { GrpcStatusName } from '../../common/grpc-status.js';
+import type { StrategyName } from '../discovery/balance/strategy.js';
+import type { ResiliencePolicy } from '../resilience/policy.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -21,6 +23,12 @@ export interface EndpointDescriptor {
   /** Declared error code -> how it travels. */
   readonly errors: Readonly<Record<string, DeclaredErrorDescriptor>>;
   readonly grpc: GrpcMethodDescriptor;
+  /**
+   * Whether calling it twice has the effect of calling it once (the spec's `idempotent`); absent:
+   * GET, PUT and DELETE are, POST and PATCH are not. Clients retry a non-idempotent endpoint only
+   * with an idempotency key, which its server honours by replaying the first answer.
+   */
+  readonly idempotent?: boolean;
 }
 
 /** An error an endpoint declares: its HTTP status and the gRPC status code it answers with. */
@@ -73,9 +81,23 @@ export interface ServiceDefinition {
   readonly subscriptions: readonly SubscriptionDescriptor[];
   /** Events this service may publish. */
   readonly publishes: readonly string[];
-  readonly calls: readonly { readonly service: string; readonly transport: 'http' | 'grpc' }[];
+  readonly calls: readonly CallDescriptor[];
   /** Present when the service has a gRPC port. */
   readonly proto: ProtoDescriptor | null;
+}
+
+/** A dependency: the service called, how, and the resilience and balancing the spec gives the calls. */
+export interface CallDescriptor {
+  readonly service: string;
+  readonly transport: 'http' | 'grpc';
+  /** The resolved policy of every call to it (the spec's `calls.<svc>.policy`, else the mesh default); absent: DEFAULT_POLICY. */
+  readonly policy?: ResiliencePolicy;
+  /** Per-endpoint overrides, by the callee's endpoint name. */
+  readonly endpointPolicies?: Readonly<Record<string, ResiliencePolicy>>;
+  /** How calls are spread over its instances; absent: round-robin. */
+  readonly balance?: StrategyName;
+  /** Instances from DNS (a headless Service name) re-resolved every `refreshMs`; absent: the environment, then the spec's port. */
+  readonly dns?: { readonly name: string; readonly refreshMs: number };
 }
 
 /** All event names with their payload type names and versions (generated/events.ts). */

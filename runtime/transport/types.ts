@@ -12,6 +12,11 @@ export interface CallOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   caller?: Caller | null;
+  /**
+   * Sent as `Idempotency-Key` (HTTP) or `idempotency-key` metadata (gRPC): the callee answers a repeat
+   * with the first answer, so a non-idempotent endpoint may be retried with it.
+   */
+  idempotencyKey?: string;
 }
 
 export interface ClientTransport {
