@@ -8,7 +8,7 @@
 import { discoveryEnvName } from '../../common/discovery.js';
 import { checkAddress, normalizeOrigin, type AddressKind } from './address.js';
 import type { InstanceSource } from './source.js';
-import { createEnvSource } from './sources/env.js';
+import { createEnvSource, parseAddressList } from './sources/env.js';
 import { createStaticSource } from './sources/static.js';
 
 export { addressOfIp, checkAddress, checkAddressOf, normalizeOrigin, type AddressKind } from './address.js';
@@ -87,7 +87,7 @@ export function resolveGrpcAddress(service: string, defaultPort: number, overrid
 
 /**
  * The instances of `service` with the same precedence as {@link resolveHttpOrigin}: the override (one
- * address), else the `MESH_<SERVICE>_HTTP` / `_GRPC` list, else the spec port on 127.0.0.1.
+ * address or a comma-separated list), else the `MESH_<SERVICE>_HTTP` / `_GRPC` list, else the spec port on 127.0.0.1.
  *
  * @param service The callee's name.
  * @param kind `'http'` or `'grpc'`.
@@ -107,7 +107,11 @@ export function defaultInstanceSource(
   env: Env = process.env,
 ): InstanceSource {
   const explicit = overrides?.[kind]?.[service];
-  if (explicit) return createStaticSource([explicit], { kind, description: `discovery override for ${service}` });
+  if (explicit) {
+    // An override may list instances too (tests and `meshspec dev` running several of a service).
+    const description = `discovery override for ${service}`;
+    return createStaticSource(parseAddressList(explicit, kind, description), { kind, description });
+  }
   const fromEnv = createEnvSource(service, kind, env);
   if (fromEnv) return fromEnv;
   const address = kind === 'http' ? `http://127.0.0.1:${defaultPort}` : `127.0.0.1:${defaultPort}`;

@@ -38,7 +38,7 @@ export function createGrpcTransport({ address, definition, schemas }: GrpcTransp
           passBytes,
           passBytes,
           request,
-          requestMetadata(options.requestId, options.caller),
+          requestMetadata(options.requestId, options.caller, options.idempotencyKey),
           grpcOptions(options),
           (err, response) => {
             signal?.removeEventListener('abort', onAbort);
@@ -63,7 +63,10 @@ export function createGrpcTransport({ address, definition, schemas }: GrpcTransp
   };
 }
 
-/** The sooner of the propagated deadline and this call's own timeout. */
+/**
+ * The sooner of the propagated deadline and this call's own timeout: grpc-js sends it as
+ * `grpc-timeout`, so the callee's context (and its own outgoing calls) never outlive it.
+ */
 function grpcOptions(options: CallOptions): GrpcCallOptions {
   const candidates: number[] = [];
   if (options.deadline != null) candidates.push(options.deadline);

@@ -13,10 +13,16 @@ export const ERROR_DETAILS = 'x-mesh-error-details';
 /** The standard google.rpc.Status of a failed call (status-details.ts), binary. */
 export const STATUS_DETAILS = 'grpc-status-details-bin';
 
+/** The caller's key for a non-idempotent call: a repeat gets the first answer. */
+export const IDEMPOTENCY_KEY = 'idempotency-key';
+/** Wait the callee asks for before a retry, ms (gRPC's own retry pushback trailer). */
+export const RETRY_PUSHBACK = 'grpc-retry-pushback-ms';
+
 /** Metadata of an outgoing call. */
-export function requestMetadata(requestId: string | undefined, caller: Caller | null | undefined): Metadata {
+export function requestMetadata(requestId: string | undefined, caller: Caller | null | undefined, idempotencyKey?: string): Metadata {
   const metadata = new Metadata();
   if (requestId) metadata.set(REQUEST_ID, requestId);
+  if (idempotencyKey) metadata.set(IDEMPOTENCY_KEY, idempotencyKey);
   if (caller) metadata.set(CALLER, Buffer.from(JSON.stringify(caller)).toString('base64url'));
   return metadata;
 }

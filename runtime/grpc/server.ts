@@ -16,7 +16,7 @@ import type { InvocationMeta, Invoke } from '../service/invoke.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { createGrpcCodec, type EndpointCodec } from './codec.js';
 import { addHealthService } from './health.js';
-import { readCaller, REQUEST_ID, text } from './metadata.js';
+import { IDEMPOTENCY_KEY, readCaller, REQUEST_ID, text } from './metadata.js';
 import { rawUnaryMethod } from './raw.js';
 import { addReflectionService } from './reflection.js';
 import { toGrpcError, type ErrorContext } from './status.js';
@@ -127,6 +127,8 @@ function invocationMeta(call: ServerUnaryCall<Buffer, Buffer>, signal: AbortSign
   const requestId = text(call.metadata, REQUEST_ID);
   const meta: InvocationMeta = { deadline: epochMs(call.getDeadline()), caller: readCaller(call.metadata), signal };
   if (requestId !== undefined) meta.requestId = requestId;
+  const idempotencyKey = text(call.metadata, IDEMPOTENCY_KEY);
+  if (idempotencyKey !== undefined) meta.idempotencyKey = idempotencyKey;
   return meta;
 }
 

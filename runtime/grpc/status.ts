@@ -3,9 +3,10 @@
 // meshspec client rebuilds the very same MeshError.
 import { Metadata, status as Status, type ServerErrorResponse, type ServiceError } from '@grpc/grpc-js';
 import { defaultGrpcStatus, grpcStatusCodes } from '../../common/grpc-status.js';
-import { InternalError, MeshError, Timeout, Unavailable } from '../errors/index.js';
+import { InternalError, MeshError, Timeout, TooManyRequests, Unavailable } from '../errors/index.js';
+import { withRetryAfter } from '../resilience/classify.js';
 import type { DeclaredErrorDescriptor } from '../service/definition.js';
-import { asciiJson, ERROR_CODE, ERROR_DETAILS, ERROR_STATUS, STATUS_DETAILS, text } from './metadata.js';
+import { asciiJson, ERROR_CODE, ERROR_DETAILS, ERROR_STATUS, RETRY_PUSHBACK, STATUS_DETAILS, text } from './metadata.js';
 import { statusDetails, type StatusDetailsContext } from './status-details.js';
 
 /** The gRPC status code of an error with this HTTP status that declares none (common/grpc-status.ts). */
@@ -45,9 +46,16 @@ export interface CallTarget {
 
 /** The MeshError a client sees for a failed call. */
 export function fromGrpcError(err: ServiceError, target: CallTarget): MeshError {
+  return withRetryAfter(meshErrorOf(err, target), pushbackMs(err));
+}
+
+function meshErrorOf(err: ServiceError, target: CallTarget): MeshError {
   const declared = fromTrailers(err);
   if (declared) return declared;
   switch (err.code) {
+    // A callee that is not meshspec's saying it is overloaded: retryable, like an HTTP 429.
+    case Status.RESOURCE_EXHAUSTED:
+      return new TooManyRequests(`${target.service}.${target.endpoint} is overloaded (RESOURCE_EXHAUSTED at ${target.address}): ${err.details}`);
     // A call the server side cancelled (it went away mid-call) is the service being unavailable too;
     // the caller's own aborts never get here.
     case Status.UNAVAILABLE:
@@ -67,6 +75,13 @@ function fromTrailers(err: ServiceError): MeshError | null {
   if (code === undefined || !Number.isInteger(status)) return null;
   const details = text(metadata, ERROR_DETAILS);
   return new MeshError(code, err.details, status, details === undefined ? undefined : parseOr(details));
+}
+
+/** The callee's `grpc-retry-pushback-ms` trailer, the gRPC spelling of Retry-After. */
+function pushbackMs(err: ServiceError): number | undefined {
+  const raw = err.metadata ? text(err.metadata, RETRY_PUSHBACK) : undefined;
+  const ms = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isInteger(ms) && ms >= 0 ? ms : undefined;
 }
 
 /** Details that do not parse are passed on as the raw text rather than dropped. */

@@ -5,6 +5,8 @@ import { createGrpcServer, type GrpcServer } from '../grpc/server.js';
 import { createHttpApp } from '../http/server.js';
 import { createContextFactory } from '../service/context.js';
 import { createInvoke } from '../service/invoke-impl.js';
+import { withIdempotencyKeys } from '../service/idempotent-invoke.js';
+import { createMemoryIdempotencyStore } from '../idempotency/memory.js';
 import { createValidators } from '../validation/index.js';
 import { createHttpListener } from './http-listener.js';
 import { portError } from './startup-error.js';
@@ -23,12 +25,18 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   let transportFor = settings.transportFor;
   let owned: TransportFactory | null = null;
   if (!transportFor) {
-    owned = createTransportFactory({ callees: options.callees, schemas, logger, discovery: settings.discovery });
+    owned = createTransportFactory({ callees: options.callees, calls: definition.calls, schemas, logger, discovery: settings.discovery });
     transportFor = owned.transportFor;
   }
   const publisher = createPublisher({ definition, events, validators, bus });
   const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher });
-  const invoke = createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger });
+  // One store for event hooks' `ctx.once` and the first answers to requests with an idempotency key.
+  const idempotency = settings.idempotency ?? createMemoryIdempotencyStore();
+  const invoke = withIdempotencyKeys(createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger }), {
+    definition,
+    store: idempotency,
+    logger,
+  });
 
   let ready = false;
   const app = createHttpApp({
@@ -64,7 +72,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
       bus,
       contextFor,
       logger,
-      ...(settings.idempotency ? { idempotency: settings.idempotency } : {}),
+      idempotency,
     });
   } catch (err) {
     await Promise.allSettled([http.drain(0), grpc?.close(0), owned?.close()]);
@@ -92,6 +100,9 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     grpcPort,
     get ready() {
       return ready && bus.connected !== false;
+    },
+    dependencies() {
+      return owned ? owned.dependencies() : { resilience: {}, instances: {} };
     },
     close() {
       closing ??= close();

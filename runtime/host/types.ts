@@ -2,7 +2,8 @@
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus/types.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
-import type { DiscoveryOverrides } from '../discovery/index.js';
+import type { DiscoveryOverrides, InstanceStats } from '../discovery/index.js';
+import type { DependencySnapshot } from '../resilience/stats.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
@@ -37,7 +38,10 @@ export interface HostSettings {
   host?: string | undefined;
   /** A bus with `connected` (a broker still being reached) keeps `/ready` at 503 while it is false. */
   bus: EventBus & { readonly connected?: boolean };
-  /** Where event hooks' `ctx.once` records effects; default a memory store of this service. */
+  /**
+   * Where event hooks' `ctx.once` records effects, and where a non-idempotent endpoint keeps the first
+   * answer to a request with an `Idempotency-Key`; default a memory store of this service.
+   */
   idempotency?: IdempotencyStore | undefined;
   logger: Logger;
   /** Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1. */
@@ -50,12 +54,31 @@ export interface HostSettings {
   discovery?: DiscoveryOverrides | undefined;
 }
 
+/**
+ * The figures of a service's calls to its dependencies, for logs and a metrics endpoint.
+ *
+ * @example
+ * const report: DependenciesReport = running.dependencies();
+ * report.resilience.users?.counters.retries;
+ */
+export interface DependenciesReport {
+  /** Per dependency: calls, attempts, retries by reason, rejections, breaker transitions, fallbacks; bulkhead and breaker gauges. */
+  readonly resilience: Readonly<Record<string, DependencySnapshot>>;
+  /** Per dependency: each instance's outstanding calls, latency, ejections and outcomes. */
+  readonly instances: Readonly<Record<string, readonly InstanceStats[]>>;
+}
+
 export interface RunningService {
   readonly name: string;
   readonly httpPort: number;
   readonly grpcPort: number | null;
   /** Becomes false when shutdown starts (so /ready fails first). */
   readonly ready: boolean;
+  /**
+   * Resilience counters and instance figures of the calls this service makes, as of now; empty when
+   * a `transportFor` was passed in (its owner keeps them).
+   */
+  dependencies(): DependenciesReport;
   /** Stops accepting, drains in-flight requests (up to the grace period), closes subscriptions. */
   close(): Promise<void>;
 }

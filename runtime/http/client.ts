@@ -3,11 +3,12 @@
 import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { BadGateway, MeshError, Timeout, Unavailable, ValidationFailed } from '../errors/index.js';
+import { parseRetryAfter, withRetryAfter } from '../resilience/classify.js';
 import type { EndpointDescriptor } from '../service/definition.js';
 import { pathParamIssues } from '../service/path-params.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import { describeIssues } from '../validation/issues.js';
-import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, REQUEST_ID_HEADER } from './headers.js';
+import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './headers.js';
 
 export interface HttpTransportOptions {
   /** e.g. `http://127.0.0.1:3001` (see discovery). */
@@ -17,6 +18,13 @@ export interface HttpTransportOptions {
   logger?: Logger;
   /** Most sockets kept open to the callee. Default 64. */
   connections?: number;
+  /**
+   * The caller's signal aborts at the call's deadline (the resilience pipeline's attempt signal, with
+   * an AttemptTimedOut or DeadlineExceeded reason): the transport then sets no timer and makes no
+   * AbortController of its own, it only sends the deadline on. Default false: the transport cuts the
+   * call at `deadline` / `timeoutMs` itself.
+   */
+  signalCarriesDeadline?: boolean;
 }
 
 /** What is computed once per endpoint rather than per call. */
@@ -52,6 +60,7 @@ const DEADLINE_PASSED = Symbol('deadline passed');
 
 export function createHttpTransport(options: HttpTransportOptions): ClientTransport {
   const { origin, service, logger } = options;
+  const signalCarriesDeadline = options.signalCarriesDeadline ?? false;
   const pool = new Pool(origin, { connections: options.connections ?? 64 });
   const routes = new WeakMap<EndpointDescriptor, Route>();
   const routeOf = (endpoint: EndpointDescriptor) => {
@@ -71,6 +80,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
       const headers: Record<string, string> = { accept: 'application/json' };
       if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
       if (call.caller) headers[CALLER_HEADER] = encodeCaller(call.caller);
+      if (call.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = call.idempotencyKey;
       let body: string | undefined;
       if (route.body) {
         headers['content-type'] = 'application/json';
@@ -87,6 +97,9 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
         const remaining = deadline - Date.now();
         if (remaining <= 0) throw new Timeout(`deadline passed before calling ${route.label}`);
         headers[DEADLINE_HEADER] = String(deadline);
+      }
+      if (deadline !== null && !signalCarriesDeadline) {
+        const remaining = deadline - Date.now();
         const controller = new AbortController();
         signal = controller.signal;
         timer = setTimeout(() => controller.abort(DEADLINE_PASSED), remaining);
@@ -101,7 +114,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
       try {
         // undici spells "none" null: no body for GET and DELETE, no signal without a deadline or caller's signal.
         const response = await pool.request({ path, method: route.method, headers, body: body ?? null, signal: signal ?? null });
-        return await readResponse(route, service, response.statusCode, response.body);
+        return await readResponse(route, service, response.statusCode, response.body, response.headers);
       } catch (err) {
         const error = toMeshError(err, signal, route, origin, service);
         logger?.debug({ err: error, target: route.label, requestId: call.requestId }, 'call failed');
@@ -190,7 +203,7 @@ interface Body {
   dump(): Promise<void>;
 }
 
-async function readResponse(route: Route, service: string, status: number, body: Body): Promise<unknown> {
+async function readResponse(route: Route, service: string, status: number, body: Body, headers: Record<string, string | string[] | undefined>): Promise<unknown> {
   if (status >= 200 && status < 300) {
     if (status === 204 || !route.expectsOutput) {
       await body.dump();
@@ -205,9 +218,16 @@ async function readResponse(route: Route, service: string, status: number, body:
     }
   }
   const text = await body.text();
-  const error = errorFromBody(text);
-  if (error) throw new MeshError(error.code, error.message, status, error.details);
-  throw new MeshError(codeForStatus(status), `${service} answered ${status} without a mesh error body (${route.label})`, status);
+  const parsed = errorFromBody(text);
+  const error = parsed
+    ? new MeshError(parsed.code, parsed.message, status, parsed.details)
+    : new MeshError(codeForStatus(status), `${service} answered ${status} without a mesh error body (${route.label})`, status);
+  // The callee's own word on when to come back, for the retry policy (never sent on in a body).
+  if (status === 429 || status === 503) {
+    const header = headers['retry-after'];
+    throw withRetryAfter(error, parseRetryAfter(Array.isArray(header) ? header[0] : header, Date.now()));
+  }
+  throw error;
 }
 
 function errorFromBody(text: string): { code: string; message: string; details?: unknown } | null {
@@ -226,6 +246,7 @@ function errorFromBody(text: string): { code: string; message: string; details?:
 function codeForStatus(status: number): string {
   if (status === 500) return 'Internal';
   if (status === 503) return 'Unavailable';
+  if (status === 429) return 'TooManyRequests';
   if (status === 504) return 'Timeout';
   return 'BadGateway';
 }

@@ -5,6 +5,8 @@ import type { Caller } from '../context/index.js';
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Epoch milliseconds after which the caller stops waiting. */
 export const DEADLINE_HEADER = 'x-mesh-deadline';
+/** The caller's key for a non-idempotent request: a repeat gets the first answer (runtime/service/idempotent-invoke.ts). */
+export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 /** base64url of the JSON `{subject, service?, roles?}`. */
 export const CALLER_HEADER = 'x-mesh-caller';
 

@@ -14,10 +14,10 @@ import {
   type MeshError,
 } from '../errors/index.js';
 import type { EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
-import type { Invoke } from '../service/invoke.js';
+import type { InvocationMeta, Invoke } from '../service/invoke.js';
 import { createValidators } from '../validation/index.js';
 import type { SchemaRegistry } from '../validation/types.js';
-import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom, REQUEST_ID_HEADER, requestIdFrom } from './headers.js';
+import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER, requestIdFrom } from './headers.js';
 import { bySpecificity, createInputAssembler, toExpressPath, type InputAssembler } from './params.js';
 
 export interface HttpAppOptions {
@@ -97,12 +97,15 @@ function endpointHandler(endpoint: EndpointDescriptor, invoke: Invoke, assemble:
     });
     try {
       const input = assemble(req.params as Record<string, string>, readsQuery ? req.query : {}, req.body);
-      const output = await invoke(endpoint, input, {
+      const meta: InvocationMeta = {
         requestId: requestIdOf(res),
         deadline: deadlineFrom(req.headers[DEADLINE_HEADER]),
         caller: callerFrom(req.headers[CALLER_HEADER]),
         signal: controller.signal,
-      });
+      };
+      const key = req.headers[IDEMPOTENCY_KEY_HEADER];
+      if (typeof key === 'string') meta.idempotencyKey = key;
+      const output = await invoke(endpoint, input, meta);
       if (hasOutput) sendJson(res, successStatus, output ?? null);
       else res.status(successStatus).end();
     } catch (err) {

@@ -11,6 +11,8 @@ export interface InvocationMeta {
   caller: Caller | null;
   /** Aborted when the caller disconnects. */
   signal: AbortSignal;
+  /** From `Idempotency-Key` (HTTP) or `idempotency-key` metadata (gRPC); see idempotent-invoke.ts. */
+  idempotencyKey?: string;
 }
 
 /**
