@@ -66,6 +66,9 @@ export class GatewayProxy {
     const forwardedHost = ex.forwardedHost || ex.host;
     if (forwardedHost) headers.push('x-forwarded-host', forwardedHost);
 
+    // Dispatched once, never retried: a service's client retries its own calls under its policy
+    // (runtime/host/dependency.ts), and a second layer of retries would multiply the attempts. The
+    // pools have no retry interceptor (test/integration/resilience/gateway-no-retry.test.ts).
     this.upstreams[route.index]!.dispatch(
       {
         path: rewritePath(route, url),
