@@ -21,7 +21,7 @@ import {
   type PickedInstance,
 } from '../discovery/index.js';
 import { createGrpcTransport } from '../grpc/client.js';
-import { createHttpTransport } from '../http/client.js';
+import { createHttpTransport, type HttpTransport } from '../http/client.js';
 import { RetryBudget } from '../resilience/budget.js';
 import { kindOf } from '../resilience/classify.js';
 import { systemClock } from '../resilience/clock.js';
@@ -29,7 +29,7 @@ import { createPipeline, type Attempt, type InstancePicker, type ResiliencePipel
 import { DEFAULT_POLICY, type ResiliencePolicy } from '../resilience/policy.js';
 import type { ResilienceStats } from '../resilience/stats.js';
 import type { CallDescriptor, EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
-import type { ClientTransport } from '../transport/types.js';
+import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { discoveryLogger, resilienceLogger } from './dependency-log.js';
 
@@ -144,13 +144,13 @@ export function createDependency(options: DependencyOptions): Dependency {
     observer: discoveryObserver,
   });
 
-  const transports = new Map<string, ClientTransport>();
-  const transportOf = (address: string): ClientTransport => {
+  const transports = new Map<string, ClientTransport | HttpTransport>();
+  const transportOf = (address: string): ClientTransport | HttpTransport => {
     let transport = transports.get(address);
     if (!transport) {
       transport =
         kind === 'http'
-          ? createHttpTransport({ origin: address, service, logger, signalCarriesDeadline: true })
+          ? createHttpTransport({ origin: address, service, logger })
           : createGrpcTransport({ address, definition: callee, schemas });
       transports.set(address, transport);
     }
@@ -202,15 +202,14 @@ export function createDependency(options: DependencyOptions): Dependency {
         const instance = picked!;
         picked = undefined;
         const started = performance.now();
-        return transportOf(instance.address)
-          .call(endpoint, input, {
-            ...(call.requestId !== undefined ? { requestId: call.requestId } : {}),
-            ...(call.caller !== undefined ? { caller: call.caller } : {}),
-            ...(call.idempotencyKey !== undefined ? { idempotencyKey: call.idempotencyKey } : {}),
-            signal,
-            deadline: context.deadline,
-          })
-          .then(
+        const target = transportOf(instance.address);
+        const options: CallOptions = { deadline: context.deadline };
+        if (call.requestId !== undefined) options.requestId = call.requestId;
+        if (call.caller !== undefined) options.caller = call.caller;
+        if (call.idempotencyKey !== undefined) options.idempotencyKey = call.idempotencyKey;
+        // HTTP follows the attempt's scope (no AbortSignal per call); gRPC takes the attempt's signal.
+        const sent = 'callInScope' in target ? target.callInScope(endpoint, input, options, context.scope) : target.call(endpoint, input, { ...options, signal });
+        return sent.then(
             (output) => {
               instance.release('success', performance.now() - started);
               return output;
@@ -226,7 +225,7 @@ export function createDependency(options: DependencyOptions): Dependency {
         const own = Date.now() + call.timeoutMs;
         deadline = deadline === null ? own : Math.min(deadline, own);
       }
-      const run: RunOptions<unknown> = { label: plan.label, idempotent: plan.idempotent, pick, deadline };
+      const run: RunOptions<unknown> = { label: plan.label, idempotent: plan.idempotent, pick, deadline, scopeOnly: kind === 'http' };
       if (call.signal) run.signal = call.signal;
       if (call.idempotencyKey !== undefined) run.idempotencyKey = call.idempotencyKey;
       return plan.pipeline.run(attempt, run);

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { Pool } from 'undici';
 import { BadGateway, MeshError, Timeout, Unavailable, ValidationFailed } from '../errors/index.js';
 import { parseRetryAfter, withRetryAfter } from '../resilience/classify.js';
+import type { AttemptScope } from '../resilience/pipeline.js';
 import type { EndpointDescriptor } from '../service/definition.js';
 import { pathParamIssues } from '../service/path-params.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
@@ -58,7 +59,65 @@ const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 const DEADLINE_PASSED = Symbol('deadline passed');
 
-export function createHttpTransport(options: HttpTransportOptions): ClientTransport {
+/** The HTTP ClientTransport, and a call that follows a resilience attempt's scope instead of a signal. */
+export interface HttpTransport extends ClientTransport {
+  /**
+   * Like `call`, aborted when `scope` aborts (with its reason) rather than by `options.signal`, and
+   * without a timer of its own: the scope ends at the attempt's deadline, which `options.deadline`
+   * sends on. Saves making and listening to an AbortSignal per call.
+   */
+  callInScope(endpoint: EndpointDescriptor, input: unknown, options: CallOptions, scope: AttemptScope): Promise<unknown>;
+}
+
+/**
+ * undici takes any emitter with `once` / `removeListener` and `aborted` / `reason` as a request's
+ * signal; this one is an attempt's scope, whose listeners cost next to nothing.
+ */
+class ScopeSignal {
+  readonly #scope: AttemptScope;
+  #off: (() => void) | undefined;
+
+  constructor(scope: AttemptScope) {
+    this.#scope = scope;
+  }
+
+  get aborted(): boolean {
+    return this.#scope.aborted;
+  }
+
+  get reason(): unknown {
+    return this.#scope.reason;
+  }
+
+  on(_event: 'abort', listener: () => void): this {
+    this.#off?.();
+    this.#off = this.#scope.onAbort(() => listener());
+    return this;
+  }
+
+  once(event: 'abort', listener: () => void): this {
+    return this.on(event, listener);
+  }
+
+  removeListener(): this {
+    this.#off?.();
+    this.#off = undefined;
+    return this;
+  }
+}
+
+/** What toMeshError reads of whichever signal the request had. */
+type AbortState = { readonly aborted: boolean; readonly reason: unknown };
+
+/**
+ * A transport to one origin (one instance of the callee).
+ *
+ * @param options origin, service; logger (default none), connections (default 64), signalCarriesDeadline (default false).
+ * @example
+ * const users = createHttpTransport({ origin: 'http://127.0.0.1:3001', service: 'users' });
+ * await users.call(getUser, { id: 1 }, { deadline: Date.now() + 2_000 });
+ */
+export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const { origin, service, logger } = options;
   const signalCarriesDeadline = options.signalCarriesDeadline ?? false;
   const pool = new Pool(origin, { connections: options.connections ?? 64 });
@@ -70,61 +129,64 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
   };
   let closing: Promise<void> | undefined;
 
+  const send = async (endpoint: EndpointDescriptor, input: unknown, call: CallOptions, scope: ScopeSignal | undefined): Promise<unknown> => {
+    const route = routeOf(endpoint);
+    const fields = (input ?? {}) as Record<string, unknown>;
+    let path = buildPath(route, fields);
+    if (route.query) path += queryString(fields, route.params);
+
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
+    if (call.caller) headers[CALLER_HEADER] = encodeCaller(call.caller);
+    if (call.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = call.idempotencyKey;
+    let body: string | undefined;
+    if (route.body) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(route.params.size > 0 ? withoutParams(fields, route.params) : fields);
+    }
+
+    const deadline = effectiveDeadline(call);
+    // Our own controller only when a deadline can cut the call; otherwise the caller's signal (if
+    // any) goes to undici as is. Making a signal and listening to it costs a few µs per call.
+    let signal: AbortSignal | ScopeSignal | undefined = scope ?? call.signal;
+    let timer: NodeJS.Timeout | undefined;
+    let forward: (() => void) | undefined;
+    if (deadline !== null) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Timeout(`deadline passed before calling ${route.label}`);
+      headers[DEADLINE_HEADER] = String(deadline);
+    }
+    if (deadline !== null && !signalCarriesDeadline && !scope) {
+      const remaining = deadline - Date.now();
+      const controller = new AbortController();
+      signal = controller.signal;
+      timer = setTimeout(() => controller.abort(DEADLINE_PASSED), remaining);
+      if (call.signal) {
+        const from = call.signal;
+        forward = () => controller.abort(from.reason);
+        if (from.aborted) forward();
+        else from.addEventListener('abort', forward, { once: true });
+      }
+    }
+
+    try {
+      // undici spells "none" null: no body for GET and DELETE, no signal without a deadline or caller's signal.
+      // A ScopeSignal is the emitter shape undici accepts besides an AbortSignal.
+      const response = await pool.request({ path, method: route.method, headers, body: body ?? null, signal: (signal as AbortSignal | undefined) ?? null });
+      return await readResponse(route, service, response.statusCode, response.body, response.headers);
+    } catch (err) {
+      const error = toMeshError(err, signal, route, origin, service);
+      logger?.debug({ err: error, target: route.label, requestId: call.requestId }, 'call failed');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (forward) call.signal?.removeEventListener('abort', forward);
+    }
+  };
+
   return {
-    async call(endpoint, input, call) {
-      const route = routeOf(endpoint);
-      const fields = (input ?? {}) as Record<string, unknown>;
-      let path = buildPath(route, fields);
-      if (route.query) path += queryString(fields, route.params);
-
-      const headers: Record<string, string> = { accept: 'application/json' };
-      if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
-      if (call.caller) headers[CALLER_HEADER] = encodeCaller(call.caller);
-      if (call.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = call.idempotencyKey;
-      let body: string | undefined;
-      if (route.body) {
-        headers['content-type'] = 'application/json';
-        body = JSON.stringify(route.params.size > 0 ? withoutParams(fields, route.params) : fields);
-      }
-
-      const deadline = effectiveDeadline(call);
-      // Our own controller only when a deadline can cut the call; otherwise the caller's signal (if
-      // any) goes to undici as is. Making a signal and listening to it costs a few µs per call.
-      let signal = call.signal;
-      let timer: NodeJS.Timeout | undefined;
-      let forward: (() => void) | undefined;
-      if (deadline !== null) {
-        const remaining = deadline - Date.now();
-        if (remaining <= 0) throw new Timeout(`deadline passed before calling ${route.label}`);
-        headers[DEADLINE_HEADER] = String(deadline);
-      }
-      if (deadline !== null && !signalCarriesDeadline) {
-        const remaining = deadline - Date.now();
-        const controller = new AbortController();
-        signal = controller.signal;
-        timer = setTimeout(() => controller.abort(DEADLINE_PASSED), remaining);
-        if (call.signal) {
-          const from = call.signal;
-          forward = () => controller.abort(from.reason);
-          if (from.aborted) forward();
-          else from.addEventListener('abort', forward, { once: true });
-        }
-      }
-
-      try {
-        // undici spells "none" null: no body for GET and DELETE, no signal without a deadline or caller's signal.
-        const response = await pool.request({ path, method: route.method, headers, body: body ?? null, signal: signal ?? null });
-        return await readResponse(route, service, response.statusCode, response.body, response.headers);
-      } catch (err) {
-        const error = toMeshError(err, signal, route, origin, service);
-        logger?.debug({ err: error, target: route.label, requestId: call.requestId }, 'call failed');
-        throw error;
-      } finally {
-        clearTimeout(timer);
-        if (forward) call.signal?.removeEventListener('abort', forward);
-      }
-    },
-
+    call: (endpoint, input, call) => send(endpoint, input, call, undefined),
+    callInScope: (endpoint, input, call, scope) => send(endpoint, input, call, new ScopeSignal(scope)),
     close() {
       closing ??= pool.close();
       return closing;
@@ -251,7 +313,7 @@ function codeForStatus(status: number): string {
   return 'BadGateway';
 }
 
-function toMeshError(err: unknown, signal: AbortSignal | undefined, route: Route, origin: string, service: string): unknown {
+function toMeshError(err: unknown, signal: AbortState | undefined, route: Route, origin: string, service: string): unknown {
   if (err instanceof MeshError) return err;
   if (signal?.aborted) {
     if (signal.reason === DEADLINE_PASSED) return new Timeout(`${route.label} did not answer before the deadline`);

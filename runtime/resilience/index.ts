@@ -54,6 +54,7 @@ export {
   createPipeline,
   type Attempt,
   type AttemptContext,
+  type AttemptScope,
   type InstancePicker,
   type PipelineOptions,
   type ResiliencePipeline,

@@ -35,12 +35,27 @@ import { policyProblems, type ResiliencePolicy } from './policy.js';
 import { retryLoop } from './retry.js';
 import { ResilienceStats, type DependencyCounters } from './stats.js';
 
+/**
+ * An attempt's abort, without an AbortSignal: what a transport that can follow a listener (undici
+ * takes any `once`/`removeListener` emitter) uses instead of the signal, which costs microseconds to
+ * make and to listen to on Node 20.
+ */
+export interface AttemptScope {
+  readonly aborted: boolean;
+  /** The abort reason once aborted: AttemptTimedOut, DeadlineExceeded, or the caller's reason. */
+  readonly reason: unknown;
+  /** Calls `listener` with the reason when the attempt is aborted; returns the unsubscribe. */
+  onAbort(listener: (reason: unknown) => void): () => void;
+}
+
 /** What an attempt knows besides its signal and number. */
 export interface AttemptContext {
   /** This attempt's deadline, epoch ms (the sooner of its own timeout and the call's): what to propagate. */
   readonly deadline: number;
   /** The instance `pick` chose for this attempt; undefined without a picker. */
   readonly instance: string | undefined;
+  /** The attempt's abort as a listener registry; aborts exactly when its signal would. */
+  readonly scope: AttemptScope;
 }
 
 /**
@@ -72,7 +87,15 @@ export interface RunOptions<T> {
   pick?: InstancePicker;
   /** Answers instead of the dependency for the failures the policy's `fallback.on` names. Default none. */
   fallback?: FallbackFunction<T>;
+  /**
+   * The attempt follows `context.scope` rather than its signal argument, which is then a signal that
+   * never aborts: no AbortSignal is made per attempt. Default false.
+   */
+  scopeOnly?: boolean;
 }
+
+// Handed to attempts that follow their scope instead (RunOptions.scopeOnly).
+const NEVER_ABORTED = new AbortController().signal;
 
 /** What a pipeline is built with besides its policy. */
 export interface PipelineOptions {
@@ -195,7 +218,8 @@ class Pipeline implements ResiliencePipeline {
       }
       this.#budget?.recordCall();
       const tried: string[] = [];
-      const result = await retryLoop((n) => this.#attemptOnce(attempt, n, scope, label, options.pick, tried), {
+      const scopeOnly = options.scopeOnly === true;
+      const result = await retryLoop((n) => this.#attemptOnce(attempt, n, scope, label, options.pick, tried, scopeOnly), {
         policy: this.policy.retry,
         budget: this.#budget,
         mayRetry: options.idempotent || (options.idempotencyKey !== undefined && options.idempotencyKey !== ''),
@@ -218,7 +242,15 @@ class Pipeline implements ResiliencePipeline {
     }
   }
 
-  async #attemptOnce<T>(attempt: Attempt<T>, n: number, call: DeadlineScope, label: string, pick: InstancePicker | undefined, tried: string[]): Promise<T> {
+  async #attemptOnce<T>(
+    attempt: Attempt<T>,
+    n: number,
+    call: DeadlineScope,
+    label: string,
+    pick: InstancePicker | undefined,
+    tried: string[],
+    scopeOnly: boolean,
+  ): Promise<T> {
     // A caller that already gave up (or a deadline that passed while queued) starts nothing.
     if (call.aborted) throw call.reason;
     const dependency = this.dependency;
@@ -249,7 +281,8 @@ class Pipeline implements ResiliencePipeline {
     const guard = scope ?? call;
     try {
       // Raced with the scope, so that an attempt deaf to its signal still ends at its deadline.
-      const result = await guard.race(attempt(guard.signal, n, { deadline: Math.min(own, call.deadline), instance }));
+      const signal = scopeOnly ? NEVER_ABORTED : guard.signal;
+      const result = await guard.race(attempt(signal, n, { deadline: Math.min(own, call.deadline), instance, scope: guard }));
       breaker?.record(ticket, 'success');
       return result;
     } catch (error) {
