@@ -29,6 +29,7 @@ import { createPipeline, type Attempt, type InstancePicker, type ResiliencePipel
 import { DEFAULT_POLICY, type ResiliencePolicy } from '../resilience/policy.js';
 import type { ResilienceStats } from '../resilience/stats.js';
 import type { CallDescriptor, EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
+import { isIdempotent } from '../service/idempotent-invoke.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { discoveryLogger, resilienceLogger } from './dependency-log.js';
@@ -77,18 +78,6 @@ interface EndpointPlan {
 }
 
 const ALWAYS = () => true;
-
-/**
- * Whether an endpoint may be called twice for the effect of once: its declaration, else its method
- * (GET, PUT and DELETE are; POST and PATCH are not).
- *
- * @param endpoint The callee's endpoint.
- * @example
- * isIdempotent({ ...createOrder, method: 'POST' }); // false unless it declares idempotent: true
- */
-export function isIdempotent(endpoint: EndpointDescriptor): boolean {
-  return endpoint.idempotent ?? (endpoint.method === 'GET' || endpoint.method === 'PUT' || endpoint.method === 'DELETE');
-}
 
 /**
  * Builds the dependency: one pipeline for the dependency's policy (DEFAULT_POLICY when the descriptor

@@ -19,13 +19,6 @@ export interface HttpTransportOptions {
   logger?: Logger;
   /** Most sockets kept open to the callee. Default 64. */
   connections?: number;
-  /**
-   * The caller's signal aborts at the call's deadline (the resilience pipeline's attempt signal, with
-   * an AttemptTimedOut or DeadlineExceeded reason): the transport then sets no timer and makes no
-   * AbortController of its own, it only sends the deadline on. Default false: the transport cuts the
-   * call at `deadline` / `timeoutMs` itself.
-   */
-  signalCarriesDeadline?: boolean;
 }
 
 /** What is computed once per endpoint rather than per call. */
@@ -112,14 +105,13 @@ type AbortState = { readonly aborted: boolean; readonly reason: unknown };
 /**
  * A transport to one origin (one instance of the callee).
  *
- * @param options origin, service; logger (default none), connections (default 64), signalCarriesDeadline (default false).
+ * @param options origin, service; logger (default none), connections (default 64).
  * @example
  * const users = createHttpTransport({ origin: 'http://127.0.0.1:3001', service: 'users' });
  * await users.call(getUser, { id: 1 }, { deadline: Date.now() + 2_000 });
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
   const { origin, service, logger } = options;
-  const signalCarriesDeadline = options.signalCarriesDeadline ?? false;
   const pool = new Pool(origin, { connections: options.connections ?? 64 });
   const routes = new WeakMap<EndpointDescriptor, Route>();
   const routeOf = (endpoint: EndpointDescriptor) => {
@@ -156,7 +148,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
       if (remaining <= 0) throw new Timeout(`deadline passed before calling ${route.label}`);
       headers[DEADLINE_HEADER] = String(deadline);
     }
-    if (deadline !== null && !signalCarriesDeadline && !scope) {
+    // Under a scope, the scope ends the call at its deadline: no timer here.
+    if (deadline !== null && !scope) {
       const remaining = deadline - Date.now();
       const controller = new AbortController();
       signal = controller.signal;

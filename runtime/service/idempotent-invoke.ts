@@ -61,7 +61,7 @@ export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptio
   const leaseMs = options.leaseMs ?? 30_000;
   return async (endpoint, input, meta) => {
     const key = meta.idempotencyKey;
-    if (key === undefined || isIdempotentEndpoint(endpoint)) return invoke(endpoint, input, meta);
+    if (key === undefined || isIdempotent(endpoint)) return invoke(endpoint, input, meta);
     if (!KEY_SHAPE.test(key)) throw new BadRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
     const caller = meta.caller?.subject ?? 'anonymous';
     const storeKey = `${definition.name}:request:${endpoint.name}:${encodeURIComponent(caller)}:${encodeURIComponent(key)}`;
@@ -100,7 +100,15 @@ export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptio
   };
 }
 
-function isIdempotentEndpoint(endpoint: EndpointDescriptor): boolean {
+/**
+ * Whether an endpoint may be called twice for the effect of once: its declaration, else its method
+ * (GET, PUT and DELETE are; POST and PATCH are not). Clients retry only these without a key.
+ *
+ * @param endpoint The endpoint.
+ * @example
+ * isIdempotent({ ...createOrder, method: 'POST' }); // false unless it declares idempotent: true
+ */
+export function isIdempotent(endpoint: EndpointDescriptor): boolean {
   return endpoint.idempotent ?? (endpoint.method === 'GET' || endpoint.method === 'PUT' || endpoint.method === 'DELETE');
 }
 
