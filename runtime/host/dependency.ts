@@ -199,15 +199,15 @@ export function createDependency(options: DependencyOptions): Dependency {
         // HTTP follows the attempt's scope (no AbortSignal per call); gRPC takes the attempt's signal.
         const sent = 'callInScope' in target ? target.callInScope(endpoint, input, options, context.scope) : target.call(endpoint, input, { ...options, signal });
         return sent.then(
-            (output) => {
-              instance.release('success', performance.now() - started);
-              return output;
-            },
-            (err: unknown) => {
-              instance.release(outcomeOf(err), performance.now() - started);
-              throw err;
-            },
-          );
+          (output) => {
+            instance.release('success', performance.now() - started);
+            return output;
+          },
+          (err: unknown) => {
+            instance.release(outcomeOf(err), performance.now() - started);
+            throw err;
+          },
+        );
       };
       let deadline = call.deadline ?? null;
       if (call.timeoutMs !== undefined) {

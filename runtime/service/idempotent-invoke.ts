@@ -64,7 +64,7 @@ export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptio
     if (key === undefined || isIdempotent(endpoint)) return invoke(endpoint, input, meta);
     if (!KEY_SHAPE.test(key)) throw new BadRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
     const caller = meta.caller?.subject ?? 'anonymous';
-    const storeKey = `${definition.name}:request:${endpoint.name}:${encodeURIComponent(caller)}:${encodeURIComponent(key)}`;
+    const storeKey = `${definition.name}:@request:${endpoint.name}:${encodeURIComponent(caller)}:${encodeURIComponent(key)}`;
     const fingerprint = createHash('sha256').update(JSON.stringify(input) ?? '').digest('base64url');
     const now = Date.now();
     const remaining = meta.deadline === null ? leaseMs : Math.max(0, meta.deadline - now);
