@@ -176,4 +176,35 @@ describe('two instances of a dependency', () => {
     slow.release();
     await Promise.all(hanging);
   });
+
+  it('keeps a circuit breaker per instance: the failing one opens and is passed over, the other keeps serving', async () => {
+    const bad = await server();
+    const good = await server();
+    bad.setDefault({ status: 503 });
+    const breaker = { consecutiveFailures: 2, minimumCalls: 1, windowMs: 10_000, openForMs: 60_000, halfOpenCalls: 1 };
+    const c = client([bad.origin, good.origin], { policy: { timeoutMs: 5_000, circuitBreaker: breaker } });
+    for (let i = 0; i < 10 && !c.logs.some((l) => l.msg === 'circuit breaker open'); i++) {
+      await c.transport.call(things.getThing, { id: i }, {}).catch(() => undefined);
+    }
+    expect(bad.requests).toBe(2);
+    expect(c.logs.find((l) => l.msg === 'circuit breaker open')).toMatchObject({ dependency: 'things', instance: bad.origin, from: 'closed', to: 'open' });
+    for (let i = 0; i < 10; i++) await c.transport.call(things.getThing, { id: i }, {});
+    expect(bad.requests).toBe(2);
+    expect(c.factory.dependencies().resilience['things']!.gauges).toMatchObject({ breakersOpen: 1 });
+  });
+
+  it('fails fast with CircuitOpen once the breaker of every instance is open, without a request', async () => {
+    const only = await server();
+    only.setDefault({ status: 503 });
+    const breaker = { consecutiveFailures: 2, minimumCalls: 1, windowMs: 10_000, openForMs: 60_000, halfOpenCalls: 1 };
+    const c = client([only.origin], { policy: { timeoutMs: 5_000, circuitBreaker: breaker } });
+    await rejectionOf(c.transport.call(things.getThing, { id: 1 }, {}));
+    await rejectionOf(c.transport.call(things.getThing, { id: 2 }, {}));
+    const error = await rejectionOf(c.transport.call(things.getThing, { id: 3 }, {}));
+    expect(error).toMatchObject({ code: 'Unavailable', status: 503 });
+    expect(error.message).toContain('circuit open');
+    expect(only.requests).toBe(2);
+    expect(counters(c).rejected.circuitOpen).toBe(1);
+    expect(c.logs.some((l) => l.msg === 'call rejected: circuit-open' && l.dependency === 'things')).toBe(true);
+  });
 });
