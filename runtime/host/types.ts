@@ -36,7 +36,7 @@ export interface HostSettings {
   grpcPort?: number | null | undefined;
   host?: string | undefined;
   /** A bus with `connected` (a broker still being reached) keeps `/ready` at 503 while it is false. */
-  bus: EventBus & { readonly connected?: boolean };
+  bus: EventBus & { readonly connected?: boolean; ready?(): Promise<void> };
   /** Where event hooks' `ctx.once` records effects; default a memory store of this service. */
   idempotency?: IdempotencyStore | undefined;
   logger: Logger;
