@@ -1,7 +1,7 @@
 // The standard gRPC health service (grpc.health.v1.Health), so gRPC-native probes and load balancers
 // can ask: Check answers once, Watch streams the status and every change, List gives every status
-// (the server's, `''`, and its service's). A server that answers is SERVING; when shutdown starts it
-// is NOT_SERVING, and Watch streams say so and end, so a balancer drains this instance before it
+// (the server's, `''`, and its service's). A server that answers is SERVING once it is ready (its
+// event bus connected: `isReady`), NOT_SERVING before; when shutdown starts it is NOT_SERVING, and Watch streams say so and end, so a balancer drains this instance before it
 // stops taking calls, and the streams do not hold the shutdown.
 import {
   status as Status,
@@ -23,13 +23,19 @@ const SERVICE_UNKNOWN = 3;
 export interface HealthService {
   /** Every status becomes NOT_SERVING; Watch streams get that and end. */
   shutdown(): void;
+  /** Tells Watch streams the status again if `isReady` changed it. */
+  readinessChanged(): void;
 }
 
-/** Answers for `''` (the whole server) and `service` (the fully qualified proto service name). */
-export function addHealthService(server: Server, service: string): HealthService {
+/**
+ * Answers for `''` (the whole server) and `service` (the fully qualified proto service name).
+ * `isReady` (default: always) is asked on every Check and List; call `readinessChanged` when it flips.
+ */
+export function addHealthService(server: Server, service: string, isReady: () => boolean = () => true): HealthService {
   let serving = true;
   const watchers = new Set<ServerWritableStream<Buffer, Buffer>>();
-  const statusOf = (asked: string) => (asked !== '' && asked !== service ? SERVICE_UNKNOWN : serving ? SERVING : NOT_SERVING);
+  const statusOf = (asked: string) => (asked !== '' && asked !== service ? SERVICE_UNKNOWN : serving && isReady() ? SERVING : NOT_SERVING);
+  const told = new WeakMap<ServerWritableStream<Buffer, Buffer>, number>();
 
   const check: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
     const asked = serviceName(call.request);
@@ -45,6 +51,7 @@ export function addHealthService(server: Server, service: string): HealthService
       call.emit('error', { code: Status.INVALID_ARGUMENT, details: 'malformed HealthCheckRequest' });
       return;
     }
+    told.set(call, statusOf(asked));
     call.write(response(statusOf(asked)));
     if (!serving) {
       call.end();
@@ -69,6 +76,14 @@ export function addHealthService(server: Server, service: string): HealthService
   );
 
   return {
+    readinessChanged() {
+      for (const call of watchers) {
+        const now = statusOf(serviceName(call.request) ?? '');
+        if (told.get(call) === now) continue;
+        told.set(call, now);
+        call.write(response(now));
+      }
+    },
     shutdown() {
       if (!serving) return;
       serving = false;

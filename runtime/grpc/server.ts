@@ -26,9 +26,13 @@ export interface GrpcServerOptions {
   schemas: SchemaRegistry;
   invoke: Invoke;
   logger: Logger;
+  /** Asked by the health service: NOT_SERVING while false (e.g. the event bus is not connected). Default: always ready. */
+  isReady?: () => boolean;
 }
 
 export interface GrpcServer {
+  /** Tells health Watch streams that `isReady` changed. */
+  readinessChanged(): void;
   /** Binds and starts serving; resolves with the actual port (useful with port 0). */
   listen(port: number, host: string): Promise<number>;
   /** Stops accepting calls, lets in-flight ones finish for up to `graceMs`, then cuts them. */
@@ -48,10 +52,11 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, errors, options);
   }
   server.addService(methods, handlers);
-  const health = addHealthService(server, codec.service);
+  const health = addHealthService(server, codec.service, options.isReady);
   addReflectionService(server, definition.proto!); // non-null: the codec refuses a definition without one
 
   return {
+    readinessChanged: () => health.readinessChanged(),
     listen(port, host) {
       const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
       return new Promise((resolve, reject) => {

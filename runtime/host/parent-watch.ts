@@ -95,3 +95,26 @@ function readStatus(pid: number): ProcStatus | null {
   if (name === undefined || !Number.isInteger(ppid) || !Number.isInteger(wakeups)) return null;
   return { name, ppid, wakeups };
 }
+
+/**
+ * Calls `onStop` once when the process named by `MESH_SUPERVISOR_PID` is no longer our parent (it
+ * died, even by SIGKILL, and we were re-parented): `meshspec dev --processes` sets it on the
+ * services and the gateway it starts, so none outlives it holding its port. Does nothing when the
+ * variable is unset or is not our parent's pid. Returns a function that stops watching.
+ *
+ * @param onStop called with the reason
+ * @param env the environment; default `process.env`
+ * @example
+ * const unwatch = watchSupervisor((reason) => shutdown(reason));
+ */
+export function watchSupervisor(onStop: (reason: string) => void, env: NodeJS.ProcessEnv = process.env): () => void {
+  const supervisor = Number(env['MESH_SUPERVISOR_PID']);
+  if (!Number.isInteger(supervisor) || supervisor <= 1 || process.ppid !== supervisor) return () => undefined;
+  const timer = setInterval(() => {
+    if (process.ppid === supervisor) return;
+    clearInterval(timer);
+    onStop(`its supervisor (pid ${supervisor}) is gone`);
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}

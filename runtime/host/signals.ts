@@ -2,7 +2,7 @@
 // stopping exits at once: the operator means it. Started through npm (`npx meshspec dev`, `npm start`),
 // npm's own stop reaches us only through the parent watch, which stops us the same way.
 import type { Logger } from 'pino';
-import { watchNpmParent } from './parent-watch.js';
+import { watchNpmParent, watchSupervisor } from './parent-watch.js';
 
 export function exitOnSignals(stop: () => Promise<void>, logger: Logger): void {
   let stopping = false;
@@ -32,7 +32,9 @@ export function exitOnSignals(stop: () => Promise<void>, logger: Logger): void {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
-  const unwatch = watchNpmParent((reason) => begin({ reason }));
+  const unwatchNpm = watchNpmParent((reason) => begin({ reason }));
+  const unwatchSupervisor = watchSupervisor((reason) => begin({ reason }));
+  const unwatch = () => (unwatchNpm(), unwatchSupervisor());
 }
 
 /** Logs why startup failed in one line (a stack only for errors nobody anticipated) and exits 1. */

@@ -59,7 +59,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   try {
     httpPort = await http.listen(settings.httpPort ?? definition.ports.http, host, name);
     if (definition.proto && wantedGrpcPort !== null) {
-      grpc = createGrpcServer({ definition, schemas, invoke, logger });
+      grpc = createGrpcServer({ definition, schemas, invoke, logger, isReady: () => ready && bus.connected !== false });
       grpcPort = await grpc.listen(wantedGrpcPort, host).catch((err: unknown) => {
         throw portError(err, wantedGrpcPort, name, 'grpc') ?? err;
       });
@@ -80,6 +80,9 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   }
 
   ready = true;
+  grpc?.readinessChanged();
+  // A broker reached later makes the service ready: gRPC health watchers hear of it (HTTP /ready asks each time).
+  bus.ready?.().then(() => grpc?.readinessChanged(), () => undefined);
   logger.info({ httpPort, grpcPort }, `${name} started`);
 
   let closing: Promise<void> | undefined;

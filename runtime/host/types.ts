@@ -37,7 +37,7 @@ export interface HostSettings {
   grpcPort?: number | null | undefined;
   host?: string | undefined;
   /** A bus with `connected` (a broker still being reached) keeps `/ready` at 503 while it is false. */
-  bus: EventBus & { readonly connected?: boolean };
+  bus: EventBus & { readonly connected?: boolean; ready?(): Promise<void> };
   /**
    * Where event hooks' `ctx.once` records effects, and where a non-idempotent endpoint keeps the first
    * answer to a request with an `Idempotency-Key`; default a memory store of this service.

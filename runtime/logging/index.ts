@@ -1,6 +1,7 @@
 // pino loggers: one JSON line per event with the service name on every line, so logs of all
 // services can be shipped to one place and still be told apart.
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+import { createStdoutDestination } from './stdout.js';
 
 export type { Logger };
 
@@ -25,8 +26,14 @@ export function createLogger(options: LoggerOptions): Logger {
     // Level names rather than numbers: readable in any log viewer without pino's table.
     formatters: { level: (label: string) => ({ level: label }) },
   };
-  return options.destination ? pino(settings, options.destination) : pino(settings);
+  return pino(settings, options.destination ?? stdout());
 }
+
+let shared: DestinationStream | undefined;
+/** One stdout destination per process: once its reader is gone, every logger stops writing. */
+const stdout = () => (shared ??= createStdoutDestination());
+
+export { createStdoutDestination } from './stdout.js';
 
 const NUMERIC_LEVELS: Record<number, string> = {
   10: 'trace',

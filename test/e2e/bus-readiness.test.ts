@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { check, healthClient, watch } from '../support/grpc-health.js';
 import { eventually, freePorts, http, start, type Child } from '../support/processes.js';
 
 const children: Child[] = [];
@@ -35,11 +36,19 @@ describe('a service whose broker is unreachable', () => {
     // Still not ready after a few more attempts: it never falls back to memory.
     await payments.waitFor(/event bus still unreachable/);
     expect((await http(`${base}/ready`)).status).toBe(503);
+    // gRPC probes and balancers see the same: NOT_SERVING, and a Watch hears when that changes.
+    const health = healthClient(`127.0.0.1:${grpcPort}`);
+    expect(await check(health, '')).toEqual({ status: 'NOT_SERVING' });
+    const watching = watch(health, '');
 
     const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     servers.push(redis);
     await eventually(async () => (await http(`${base}/ready`)).status === 200, 30_000);
     expect(payments.output()).toMatch(/event bus connected: redis at redis:\/\/127\.0\.0\.1:\d+/);
+    expect(await check(health, '')).toEqual({ status: 'SERVING' });
+    await eventually(async () => watching.seen.join() === 'NOT_SERVING,SERVING');
+    watching.stream.cancel();
+    health.close();
 
     expect(await payments.stop('SIGTERM')).toBe(0);
   });

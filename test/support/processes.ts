@@ -1,8 +1,8 @@
 // Child processes for end-to-end tests: the meshspec CLI and generated entry points, with their
 // output captured, waited for by content, and stopped by signal with their exit code reported.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
+import { freePorts as probeFreePorts } from '../../generator/cli/processes/free-ports.js';
 import { repoRoot } from './project.js';
 
 export interface Child {
@@ -84,25 +84,9 @@ export async function freePort(): Promise<number> {
   return (await freePorts(1))[0]!;
 }
 
-/**
- * `count` distinct TCP ports that were free a moment ago: all are held until the last one is bound,
- * so the system cannot hand out the same port twice.
- */
-export async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  try {
-    return await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<number>((resolve, reject) => {
-            server.once('error', reject);
-            server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port));
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))));
-  }
+/** `count` distinct TCP ports that were free a moment ago (the same probe `meshspec dev --processes --free-ports` uses). */
+export function freePorts(count: number): Promise<number[]> {
+  return probeFreePorts(count);
 }
 
 /**

@@ -48,7 +48,8 @@ export interface SpawnOptions {
 export function spawnChild(planned: PlannedProcess, options: SpawnOptions): RunningChild {
   const child = spawn(process.execPath, [...options.nodeArgs, planned.entry], {
     cwd: options.cwd,
-    env: { ...(options.baseEnv ?? process.env), ...planned.env },
+    // MESH_SUPERVISOR_PID: a child whose supervisor dies (even by SIGKILL) stops itself rather than keep its port.
+    env: { ...(options.baseEnv ?? process.env), ...planned.env, MESH_SUPERVISOR_PID: String(process.pid) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

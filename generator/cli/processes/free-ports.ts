@@ -21,7 +21,15 @@ export async function freePortAssignment(mesh: PlannedMesh, host = '127.0.0.1'):
   return { services, gateway: mesh.gateway ? next() : null };
 }
 
-async function freePorts(count: number, host: string): Promise<number[]> {
+/**
+ * `count` distinct TCP ports that were free a moment ago on `host`: all are held until the last one
+ * is bound, so the system cannot hand out the same port twice.
+ *
+ * @param count how many
+ * @param host the interface to probe; default `127.0.0.1`
+ * @example const [http, grpc] = await freePorts(2);
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
   const servers: Server[] = Array.from({ length: count }, () => createServer());
   try {
     return await Promise.all(

@@ -150,7 +150,13 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
   const startConsumer = (current: Link, group: string, state: GroupState): Promise<GroupConsumer> => {
     const consumer = (async () => {
       const publisherOf = () => currentPublisher('move a message to a retry or dead-letter queue');
-      const started = await startGroup(current.connection, publisherOf, { ...settings, name: group, queues: groupQueues(names, group), logger }, state.members);
+      const onLost = (reason: string) => replaceConsumer(current, group, state, consumer, reason);
+      const started = await startGroup(
+        current.connection,
+        publisherOf,
+        { ...settings, name: group, queues: groupQueues(names, group), logger, onLost },
+        state.members,
+      );
       for (const event of new Set(state.members.map((m) => m.event))) await started.bind(event);
       return started;
     })();
@@ -160,6 +166,33 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
     });
     return consumer;
   };
+
+  /**
+   * A consumer that ended on its own while its connection lives on (a channel error, its queue
+   * deleted): stopped (its deliveries settle; unacked ones come back) and started again after a
+   * pause, with backoff while starting fails. A lost connection is `lost`'s to handle instead.
+   */
+  function replaceConsumer(current: Link, group: string, state: GroupState, old: Promise<GroupConsumer>, reason: string): void {
+    if (closed || link !== current || state.consumer !== old) return;
+    logger.warn({ group, reason, retryInMs: settings.reconnectDelayMs }, 'RabbitMQ consumer ended; starting it again');
+    state.consumer = null;
+    retired.add(old);
+    void old
+      .then((c) => c.stop())
+      .catch(() => undefined)
+      .finally(() => retired.delete(old));
+    const restart = (delay: number) => {
+      setTimeout(() => {
+        // The connection may have gone meanwhile (reconnecting starts every consumer), or one was started.
+        if (closed || link !== current || state.consumer || state.members.length === 0) return;
+        const fresh = startConsumer(current, group, state);
+        state.consumer = fresh;
+        // startConsumer's own handler has logged the failure and cleared state.consumer by now.
+        fresh.catch(() => restart(Math.min(delay * 2, MAX_RECONNECT_DELAY_MS)));
+      }, delay).unref();
+    };
+    restart(settings.reconnectDelayMs);
+  }
 
   async function open(): Promise<Link> {
     const connection = await amqp.connect(options.url);

@@ -21,6 +21,12 @@ export interface GroupSettings {
   readonly retryDelayMs: number;
   readonly maxRetryDelayMs: number;
   readonly logger: Logger;
+  /**
+   * Called once when the consumer ends without `stop`: its channel closed on its own (a channel
+   * error, the connection going) or the broker cancelled it (its queue was deleted). The bus starts a
+   * new one, which declares the queues again.
+   */
+  readonly onLost?: (reason: string) => void;
 }
 
 export interface GroupMember {
@@ -151,6 +157,7 @@ export async function startGroup(
   const onMessage = (message: ConsumeMessage | null) => {
     if (message === null) {
       logger.warn({ group: name, queue: queues.queue }, 'RabbitMQ cancelled the consumer (queue deleted?)');
+      reportLost('the broker cancelled it');
       return;
     }
     const delivery = handle(message).catch((err: unknown) => {
@@ -161,8 +168,15 @@ export async function startGroup(
     void delivery.finally(() => deliveries.delete(delivery));
   };
 
-  const { consumerTag } = await channel.consume(queues.queue, onMessage, { noAck: false });
   let stopping: Promise<void> | null = null;
+  let lost = false;
+  const reportLost = (reason: string) => {
+    if (stopping || lost) return;
+    lost = true;
+    settings.onLost?.(reason);
+  };
+  channel.on('close', () => reportLost('its channel closed'));
+  const { consumerTag } = await channel.consume(queues.queue, onMessage, { noAck: false });
 
   return {
     async bind(event) {

@@ -326,6 +326,31 @@ describe('RabbitMQ event bus', () => {
     await w.until(() => markerSeen);
     expect(redelivered).toBe(0);
   });
+  it('starts a consumer again when the broker cancels it (its queue deleted), declaring the queue and its bindings anew', async () => {
+    const g = group('recover');
+    const subscriber = await bus({ reconnectDelayMs: 20 });
+    const handled: string[] = [];
+    const w = waiter('an event after the recovery');
+    await subscriber.subscribe('tick.recovered', g, async (e) => void (handled.push(e.id), w.tick()));
+    const { queue } = groupQueues(names, g);
+    await channel.deleteQueue(queue);
+    // The consumer declares the queue again; publish once it has, since nothing routes to a missing queue.
+    const deadline = Date.now() + WAIT_MS;
+    let restored = false;
+    while (!restored && Date.now() < deadline) {
+      const probe = await admin.createChannel();
+      probe.on('error', () => undefined);
+      restored = await probe.checkQueue(queue).then((q) => q.consumerCount > 0, () => false);
+      await probe.close().catch(() => undefined);
+      if (!restored) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(restored).toBe(true);
+    const sent = envelope('tick.recovered');
+    await subscriber.publish(sent);
+    await w.until(() => handled.includes(sent.id));
+    await subscriber.close();
+  });
+
   it('reconnects after the connection drops: every event whose publish resolved is handled', async () => {
     const g = group('reconnect');
     const proxy = await brokerProxy();

@@ -1,12 +1,12 @@
 // Listening, the standard health service (through the official grpc-health-check definition) and
 // shutting down with a grace period.
-import { Client, credentials, makeGenericClientConstructor, status as Status, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { service as healthService } from 'grpc-health-check';
+import { Client, credentials, status as Status, type ServiceError } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MeshError } from '../../../runtime/errors/index.js';
 import { fixtureModel } from '../../unit/proto/model-fixture.js';
 import { startHarness, type Harness } from './harness.js';
 import { rawCall } from './raw-client.js';
+import { check, healthClient, watch } from '../../support/grpc-health.js';
 
 let h: Harness | null = null;
 
@@ -27,35 +27,6 @@ afterEach(async () => {
   await h?.close();
   h = null;
 });
-
-/** A client of grpc.health.v1.Health built from the official package's definition, as probes use it. */
-function healthClient(address: string): HealthClient {
-  const Client = makeGenericClientConstructor(healthService, 'Health');
-  return new Client(address, credentials.createInsecure()) as unknown as HealthClient;
-}
-
-interface HealthClient {
-  Check(request: { service: string }, callback: (err: ServiceError | null, response?: { status: string }) => void): void;
-  Watch(request: { service: string }): ClientReadableStream<{ status: string }>;
-  List(request: object, callback: (err: ServiceError | null, response?: { statuses: Record<string, { status: string }> }) => void): void;
-  close(): void;
-}
-
-function check(client: HealthClient, service: string): Promise<{ status?: string; code?: number }> {
-  return new Promise((resolve) => client.Check({ service }, (err, response) => resolve(err ? { code: err.code } : { status: response!.status })));
-}
-
-/** Collects a Watch stream's messages; `ended` resolves with the final status code. */
-function watch(client: HealthClient, service: string) {
-  const seen: string[] = [];
-  const stream = client.Watch({ service });
-  stream.on('data', (message: { status: string }) => seen.push(message.status));
-  const ended = new Promise<number>((resolve) => {
-    stream.on('status', (s: { code: number }) => resolve(s.code));
-    stream.on('error', () => undefined);
-  });
-  return { seen, ended, stream };
-}
 
 describe('gRPC server lifecycle', () => {
   it('listens on the port it reports', async () => {
