@@ -48,13 +48,21 @@ export const paymentsDefinition = {
       service: 'orders',
       transport: 'http',
       policy: {
-        timeoutMs: 10000,
+        timeoutMs: 2000,
+        attemptTimeoutMs: 500,
         retry: {
           attempts: 3,
           initialMs: 50,
-          maxMs: 1000,
+          maxMs: 500,
           jitter: 'full',
           budget: { ratio: 0.2, minPerSecond: 1, windowMs: 10000 },
+        },
+        circuitBreaker: {
+          failureRatio: 0.5,
+          minimumCalls: 20,
+          windowMs: 10000,
+          openForMs: 15000,
+          halfOpenCalls: 3,
         },
       },
       balance: 'round-robin',
