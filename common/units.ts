@@ -47,3 +47,15 @@ export function formatDuration(ms: number): string {
   const [unit, factor] = units.find(([, f]) => ms !== 0 && ms % f === 0) ?? ['ms', 1];
   return `${ms / factor}${unit}`;
 }
+
+/**
+ * A share written as a percentage, as a ratio: `20%` -> 0.2, `12.5%` -> 0.125; undefined when `text`
+ * is not a percentage. Values over 100% read too: the checks say why they make no sense.
+ *
+ * @param text The spec's value.
+ * @example parsePercent('50%') // 0.5
+ */
+export function parsePercent(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)%$/.exec(text);
+  return match ? Number(match[1]) / 100 : undefined;
+}

@@ -20,6 +20,7 @@ export const inventoryDefinition = {
       output: { type: 'inventory.Product', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetProduct', request: null, response: 'product' },
+      idempotent: true,
     },
     {
       name: 'listProducts',
@@ -32,6 +33,7 @@ export const inventoryDefinition = {
       output: { type: 'inventory.Product', list: true },
       errors: {},
       grpc: { method: 'ListProducts', request: null, response: 'items' },
+      idempotent: true,
     },
     {
       name: 'releaseReservation',
@@ -44,6 +46,7 @@ export const inventoryDefinition = {
       output: null,
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'ReleaseReservation', request: null, response: null },
+      idempotent: true,
     },
     {
       name: 'reserve',
@@ -59,6 +62,7 @@ export const inventoryDefinition = {
         OutOfStock: { status: 409, grpc: 'FAILED_PRECONDITION' },
       },
       grpc: { method: 'Reserve', request: 'reserve', response: 'reservation' },
+      idempotent: false,
     },
   ],
   subscriptions: [

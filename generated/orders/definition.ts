@@ -23,6 +23,7 @@ export const ordersDefinition = {
         NotFound: { status: 404, grpc: 'NOT_FOUND' },
       },
       grpc: { method: 'CancelOrder', request: null, response: 'order' },
+      idempotent: false,
     },
     {
       name: 'createOrder',
@@ -39,6 +40,7 @@ export const ordersDefinition = {
         UserNotFound: { status: 422, grpc: 'FAILED_PRECONDITION' },
       },
       grpc: { method: 'CreateOrder', request: 'createOrder', response: 'order' },
+      idempotent: false,
     },
     {
       name: 'getOrder',
@@ -51,6 +53,7 @@ export const ordersDefinition = {
       output: { type: 'orders.Order', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetOrder', request: null, response: 'order' },
+      idempotent: true,
     },
     {
       name: 'listOrders',
@@ -63,6 +66,7 @@ export const ordersDefinition = {
       output: { type: 'orders.Order', list: true },
       errors: {},
       grpc: { method: 'ListOrders', request: 'listOrdersQuery', response: 'items' },
+      idempotent: true,
     },
   ],
   subscriptions: [
@@ -71,7 +75,75 @@ export const ordersDefinition = {
     { event: 'user.deleted', handler: 'cancelOrdersForUser' },
   ],
   publishes: ['order.cancelled', 'order.confirmed', 'order.created'],
-  calls: [{ service: 'inventory', transport: 'grpc' }, { service: 'users', transport: 'http' }],
+  calls: [
+    {
+      service: 'inventory',
+      transport: 'grpc',
+      policy: {
+        timeoutMs: 5000,
+        attemptTimeoutMs: 2000,
+        retry: {
+          attempts: 2,
+          initialMs: 100,
+          maxMs: 1000,
+          jitter: 'full',
+          budget: { ratio: 0.1, minPerSecond: 1, windowMs: 10000 },
+        },
+        circuitBreaker: {
+          consecutiveFailures: 5,
+          minimumCalls: 20,
+          windowMs: 10000,
+          openForMs: 10000,
+          halfOpenCalls: 3,
+        },
+        bulkhead: { maxConcurrent: 20, maxQueue: 40 },
+      },
+      endpointPolicies: {
+        releaseReservation: {
+          timeoutMs: 2000,
+          attemptTimeoutMs: 500,
+          retry: {
+            attempts: 3,
+            initialMs: 50,
+            maxMs: 500,
+            jitter: 'full',
+            budget: { ratio: 0.2, minPerSecond: 1, windowMs: 10000 },
+          },
+          circuitBreaker: {
+            failureRatio: 0.5,
+            minimumCalls: 20,
+            windowMs: 10000,
+            openForMs: 15000,
+            halfOpenCalls: 3,
+          },
+        },
+      },
+      balance: 'round-robin',
+    },
+    {
+      service: 'users',
+      transport: 'http',
+      policy: {
+        timeoutMs: 2000,
+        attemptTimeoutMs: 500,
+        retry: {
+          attempts: 3,
+          initialMs: 50,
+          maxMs: 500,
+          jitter: 'full',
+          budget: { ratio: 0.2, minPerSecond: 1, windowMs: 10000 },
+        },
+        circuitBreaker: {
+          failureRatio: 0.5,
+          minimumCalls: 20,
+          windowMs: 10000,
+          openForMs: 15000,
+          halfOpenCalls: 3,
+        },
+      },
+      balance: 'least-outstanding',
+    },
+  ],
   proto: {
     root: fileURLToPath(new URL('../proto', import.meta.url)),
     file: 'shop/orders/v1/orders.proto',

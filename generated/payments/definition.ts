@@ -25,6 +25,7 @@ export const paymentsDefinition = {
         PaymentDeclined: { status: 402, grpc: 'FAILED_PRECONDITION' },
       },
       grpc: { method: 'CreatePayment', request: 'createPayment', response: 'payment' },
+      idempotent: false,
     },
     {
       name: 'getPayment',
@@ -37,11 +38,36 @@ export const paymentsDefinition = {
       output: { type: 'payments.Payment', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetPayment', request: null, response: 'payment' },
+      idempotent: true,
     },
   ],
   subscriptions: [],
   publishes: ['payment.completed', 'payment.failed'],
-  calls: [{ service: 'orders', transport: 'http' }],
+  calls: [
+    {
+      service: 'orders',
+      transport: 'http',
+      policy: {
+        timeoutMs: 2000,
+        attemptTimeoutMs: 500,
+        retry: {
+          attempts: 3,
+          initialMs: 50,
+          maxMs: 500,
+          jitter: 'full',
+          budget: { ratio: 0.2, minPerSecond: 1, windowMs: 10000 },
+        },
+        circuitBreaker: {
+          failureRatio: 0.5,
+          minimumCalls: 20,
+          windowMs: 10000,
+          openForMs: 15000,
+          halfOpenCalls: 3,
+        },
+      },
+      balance: 'round-robin',
+    },
+  ],
   proto: {
     root: fileURLToPath(new URL('../proto', import.meta.url)),
     file: 'shop/payments/v1/payments.proto',

@@ -20,6 +20,7 @@ export const usersDefinition = {
       output: { type: 'users.User', list: false },
       errors: { EmailTaken: { status: 409, grpc: 'ALREADY_EXISTS' } },
       grpc: { method: 'CreateUser', request: 'createUser', response: 'user' },
+      idempotent: false,
     },
     {
       name: 'deleteUser',
@@ -32,6 +33,7 @@ export const usersDefinition = {
       output: null,
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'DeleteUser', request: null, response: null },
+      idempotent: true,
     },
     {
       name: 'getUser',
@@ -44,6 +46,7 @@ export const usersDefinition = {
       output: { type: 'users.User', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetUser', request: null, response: 'user' },
+      idempotent: true,
     },
     {
       name: 'listUsers',
@@ -56,6 +59,7 @@ export const usersDefinition = {
       output: { type: 'users.User', list: true },
       errors: {},
       grpc: { method: 'ListUsers', request: null, response: 'items' },
+      idempotent: true,
     },
   ],
   subscriptions: [],

@@ -3,14 +3,12 @@
 import type { SpecPath } from './load.js';
 
 const LATER: Record<string, string> = {
-  policies: 'resilience policies (timeout, retry, circuit breaker, bulkhead)',
-  policy: 'resilience policies on calls',
+  fallback: 'fallback functions of calls',
   sagas: 'sagas',
   storage: 'service storage (postgres, redis)',
   auth: 'gateway authentication (JWT)',
   rateLimit: 'gateway rate limiting',
   cors: 'gateway CORS',
-  idempotent: 'idempotency keys',
   idempotency: 'idempotency keys',
   autoscaling: 'autoscaling',
   probes: 'custom probes',

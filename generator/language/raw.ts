@@ -2,6 +2,7 @@
 // Only code that runs after a document passed the schema may rely on these types.
 import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
+import type { BalanceName, CountableFailure } from './policy-defaults.js';
 
 export interface RawField {
   type?: string;
@@ -56,6 +57,7 @@ export interface RawMesh {
   description?: string;
   runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: RawBus };
   deploy?: { namespace?: string; registry?: string };
+  policies?: Record<string, RawPolicy>;
   types?: Record<string, RawTypeDecl>;
   events?: Record<string, { payload: string; version?: number; description?: string }>;
   gateway?: {
@@ -75,13 +77,40 @@ export interface RawEndpoint {
   output?: string;
   errors?: string[];
   emits?: string[];
+  idempotent?: boolean;
+}
+
+/** A resilience policy as the spec writes it (`policies.<name>`): durations and shares with units. */
+export interface RawPolicy {
+  timeout?: string;
+  attemptTimeout?: string;
+  retry?: { attempts?: number; backoff?: 'exponential'; initial?: string; max?: string; jitter?: 'full' | 'none'; budget?: string };
+  circuitBreaker?: {
+    consecutiveFailures?: number;
+    failureRatio?: string;
+    window?: string;
+    minimumCalls?: number;
+    openFor?: string;
+    halfOpenCalls?: number;
+    countedFailures?: CountableFailure[];
+  };
+  bulkhead?: { maxConcurrent: number; maxQueue?: number };
+}
+
+/** A `calls` entry: how this service calls another, and with which policies. */
+export interface RawCall {
+  transport?: 'http' | 'grpc';
+  policy?: string;
+  endpoints?: Record<string, { policy: string }>;
+  balance?: BalanceName;
+  dns?: { name: string; refresh?: string };
 }
 
 export interface RawService {
   service: string;
   description?: string;
   ports: { http: number; grpc?: number };
-  calls?: Record<string, { transport?: 'http' | 'grpc' }>;
+  calls?: Record<string, RawCall>;
   types?: Record<string, RawTypeDecl>;
   errors?: Record<string, { status: number; grpc?: GrpcStatusName; description?: string }>;
   endpoints?: Record<string, RawEndpoint>;

@@ -130,7 +130,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
     case 'type': {
       const expected = [(error.params as { type: string | string[] }).type].flat();
       const quoted = typeof error.data === 'string' && /^-?\d+(\.\d+)?$/.test(error.data) && expected.some((t) => t === 'integer' || t === 'number');
-      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : ''}`, where(at));
+      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : percentHint(error)}`, where(at));
     }
     case 'oneOf':
       return make('invalid-type-declaration', typeDeclarationProblem(error.data) ?? xMessage ?? 'must match exactly one form', where(at, at.length > 0));
@@ -226,6 +226,13 @@ const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
   '$defs/deploy/properties/env/propertyNames': upperSnakeSuggestion,
   '$defs/deploy/properties/secrets/propertyNames': upperSnakeSuggestion,
 };
+
+/** A share written as a bare number (`0.5`, `20`): the percentage it most likely means. */
+function percentHint(error: ErrorObject): string {
+  if (typeof error.data !== 'number' || schemaLocations().get(error.parentSchema as object) !== '$defs/percent') return '';
+  const percent = error.data > 0 && error.data < 1 ? Math.round(error.data * 10_000) / 100 : error.data;
+  return `; a share is written as a percentage: did you mean \`${percent}%\`?`;
+}
 
 let locations: Map<object, string> | undefined;
 

@@ -9,10 +9,12 @@ import { handlerOf, type RawBus, type RawDeploy, type RawEndpoint, type RawField
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
 import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
-  BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, ServiceModel,
+  BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
   SourceRef, SubscriptionModel, TypeModel, TypeRef,
 } from './types.js';
 import { byKey, byName, compare } from './order.js';
+import { buildCall, buildPolicies } from './policies.js';
+import { idempotentByDefault } from '../language/policy-defaults.js';
 
 const DEFAULTS = {
   bodyLimit: '1mb',
@@ -32,9 +34,10 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
   const image = (name: string) => `${registry}/${name}:${raw.version}`;
   const sourceOf = (doc: SpecDocument, path: SpecPath): SourceRef => ({ file: doc.sourceName, ...locate(doc, path, { key: true }) });
 
+  const policies = buildPolicies(raw.policies);
   const types = [...index.types.values()].map((d) => buildType(d, sourceOf(d.doc, d.path))).sort(byKey);
   const services = [...index.services.values()]
-    .map((service) => buildService(index, service, sourceOf, image(service.name)))
+    .map((service) => buildService(index, service, sourceOf, image(service.name), policies))
     .sort(byName);
   const events: EventModel[] = [...index.events.values()]
     .map((event) => ({
@@ -74,6 +77,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
       shutdownGraceMs: duration(raw.runtime?.shutdownGrace ?? DEFAULTS.shutdownGrace),
       bus: buildBus(raw.runtime?.bus),
     },
+    policies,
     deploy: { namespace, registry },
     types,
     events,
@@ -116,7 +120,9 @@ function buildField(typeName: string, name: string, field: RawField): FieldModel
   };
 }
 
-function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf: (doc: SpecDocument, path: SpecPath) => SourceRef, image: string): ServiceModel {
+function buildService(
+  index: SpecIndex, service: Declared<RawService>, sourceOf: (doc: SpecDocument, path: SpecPath) => SourceRef, image: string, policies: PolicyModel[],
+): ServiceModel {
   const { raw, doc } = service;
   const custom = new Map(Object.entries(raw.errors ?? {}).map(([name, e]) => [name, { name, status: e.status, grpc: e.grpc ?? defaultGrpcStatus(e.status), ...(e.description !== undefined && { description: e.description }), builtin: false } satisfies ErrorModel]));
   const resolveError = (name: string): ErrorModel => {
@@ -136,7 +142,7 @@ function buildService(index: SpecIndex, service: Declared<RawService>, sourceOf:
     types: [...index.types.values()].filter((t) => t.owner === raw.service).map((t) => t.name).sort(compare),
     errors: [...errors.values()].sort(byName),
     endpoints,
-    calls: Object.entries(raw.calls ?? {}).map(([service, c]) => ({ service, transport: c.transport ?? 'http' as const })).sort((a, b) => compare(a.service, b.service)),
+    calls: Object.entries(raw.calls ?? {}).map(([service, c]) => buildCall(service, c, policies)).sort((a, b) => compare(a.service, b.service)),
     publishes: [...publishes].sort(),
     subscribes: Object.entries(raw.subscribes ?? {}).map(([event, s]) => buildSubscription(event, s)).sort((a, b) => compare(a.event, b.event)),
     deploy: buildDeploy(raw.deploy, image),
@@ -165,6 +171,7 @@ function buildEndpoint(index: SpecIndex, service: string, name: string, raw: Raw
     output,
     errors: [...new Set(raw.errors ?? [])].map(resolveError).sort(byName),
     emits: [...new Set(raw.emits ?? [])].sort(),
+    idempotent: raw.idempotent ?? idempotentByDefault(method),
     source,
   };
 }

@@ -4,6 +4,7 @@
 // deterministically. Nothing downstream parses YAML or looks a reference up in the spec again.
 import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
+import type { BalanceStrategyName, CountableFailure } from '../language/policy-defaults.js';
 
 /** Where a declaration came from, for headers and diagnostics. Paths are relative to the spec folder, with `/`. */
 export interface SourceRef {
@@ -117,13 +118,60 @@ export interface EndpointModel {
   errors: ErrorModel[];
   /** Events this endpoint may publish (documentation and OpenAPI `x-emits`). Sorted. */
   emits: string[];
+  /** Calling it twice has the effect of calling it once: the spec's `idempotent`, else true for GET, PUT and DELETE. */
+  idempotent: boolean;
   source: SourceRef;
+}
+
+/**
+ * A resolved resilience policy: the runtime's `ResiliencePolicy` (runtime/resilience/policy.ts), every
+ * duration in ms, every share a ratio in [0, 1], every default filled in.
+ */
+export interface ResiliencePolicyModel {
+  timeoutMs: number;
+  /** Absent: an attempt may use what is left of the call's timeout. */
+  attemptTimeoutMs?: number;
+  /** Absent: a single attempt (the spec's `attempts: 1`). */
+  retry?: {
+    attempts: number;
+    initialMs: number;
+    maxMs: number;
+    jitter: 'full' | 'none';
+    budget: { ratio: number; minPerSecond: number; windowMs: number };
+  };
+  circuitBreaker?: {
+    consecutiveFailures?: number;
+    failureRatio?: number;
+    minimumCalls: number;
+    windowMs: number;
+    openForMs: number;
+    halfOpenCalls: number;
+    /** Absent: every failure a retry may help with. */
+    countedFailures?: CountableFailure[];
+  };
+  bulkhead?: { maxConcurrent: number; maxQueue: number };
+}
+
+/** A policy of the mesh, by name. */
+export interface PolicyModel {
+  name: string;
+  policy: ResiliencePolicyModel;
 }
 
 export interface CallModel {
   /** The service called. */
   service: string;
   transport: 'http' | 'grpc';
+  /** The mesh policy the call names, else `default` when the mesh declares it; null: the built-in default. */
+  policyName: string | null;
+  /** The resolved policy of every call to the service. */
+  policy: ResiliencePolicyModel;
+  /** Per-endpoint policies of the callee, sorted by endpoint. */
+  endpointPolicies: { endpoint: string; policyName: string; policy: ResiliencePolicyModel }[];
+  /** How calls are spread over the callee's instances (the runtime's strategy name). */
+  balance: BalanceStrategyName;
+  /** Instances from DNS, re-resolved every `refreshMs`; null: from the environment, then the spec's port. */
+  dns: { name: string; refreshMs: number } | null;
 }
 
 export interface SubscriptionModel {
@@ -248,6 +296,8 @@ export interface MeshModel {
   /** The mesh file, named like `files`. */
   meshFile: string;
   runtime: RuntimeSettingsModel;
+  /** The mesh's resilience policies, sorted by name. */
+  policies: PolicyModel[];
   /** Kubernetes namespace and image registry. */
   deploy: { namespace: string; registry: string };
   /**

@@ -9,6 +9,17 @@ export function configMapName(workload: string): string {
   return `${workload}-config`;
 }
 
+/**
+ * `<workload>-headless`: the headless Service of a service's pods, whose DNS name resolves to one
+ * address per ready pod (what a caller's `dns` names, for client-side load balancing).
+ *
+ * @param workload the service's workload name
+ * @example headlessServiceName('users') // 'users-headless'
+ */
+export function headlessServiceName(workload: string): string {
+  return `${workload}-headless`;
+}
+
 /** The variables runtime/discovery reads: `MESH_<SERVICE>_HTTP` / `MESH_<SERVICE>_GRPC`. */
 export { discoveryEnvName } from '../../common/discovery.js';
 

@@ -20,6 +20,7 @@ export const inventoryDefinition = {
       output: { type: 'inventory.Product', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetProduct', request: null, response: 'product' },
+      idempotent: true,
     },
     {
       name: 'reserve',
@@ -35,6 +36,7 @@ export const inventoryDefinition = {
         OutOfStock: { status: 409, grpc: 'ABORTED' },
       },
       grpc: { method: 'Reserve', request: 'reserve', response: 'reservation' },
+      idempotent: false,
     },
   ],
   subscriptions: [{ event: 'order.confirmed', handler: 'commitReservation' }],

@@ -19,6 +19,7 @@ export const ordersDefinition = {
       output: null,
       errors: {},
       grpc: { method: 'ConfirmOrder', request: null, response: null },
+      idempotent: false,
     },
   ],
   subscriptions: [],

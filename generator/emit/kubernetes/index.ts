@@ -1,5 +1,6 @@
 // The Kubernetes emitter: `k8s/namespace.yaml`, `k8s/<service>.yaml` (ConfigMap, Deployment,
-// Service, and a PodDisruptionBudget when replicated), `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
+// Service, the headless `<service>-headless` Service, and a PodDisruptionBudget when replicated),
+// `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
 // Secrets appear only as references (`secretKeyRef`), never as values.
 import type { MeshModel } from '../../model/types.js';
 import { GATEWAY_WORKLOAD, outputFiles } from '../../naming/index.js';
@@ -9,7 +10,7 @@ import { deploymentObject } from './deployment.js';
 import { kustomizationObject } from './kustomization.js';
 import { namespaceObject } from './namespace.js';
 import { pdbObject } from './pdb.js';
-import { serviceObject } from './service.js';
+import { headlessServiceObject, serviceObject } from './service.js';
 import type { Workload } from './types.js';
 import { gatewayWorkload, serviceWorkload } from './workload.js';
 import { toYamlDocuments } from './yaml.js';
@@ -21,7 +22,7 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
   for (const service of model.services) {
     manifests.push({
       path: outputFiles.k8sWorkload(service.name),
-      content: toYamlDocuments(workloadObjects(model, serviceWorkload(model, service, layout))),
+      content: toYamlDocuments(workloadObjects(model, serviceWorkload(model, service, layout), true)),
       // The mesh file gives the namespace, version and grace period; callees' files their ports.
       sources: sorted([model.meshFile, service.file, ...service.calls.map((c) => fileOf(model, c.service))]),
     });
@@ -42,12 +43,14 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
   return manifests;
 };
 
-function workloadObjects(model: MeshModel, workload: Workload): object[] {
+/** A service's objects also include its headless Service (the gateway is called through its ClusterIP only). */
+function workloadObjects(model: MeshModel, workload: Workload, headless = false): object[] {
   const pdb = pdbObject(model, workload);
   return [
     configMapObject(model, workload),
     deploymentObject(model, workload),
     serviceObject(model, workload),
+    ...(headless ? [headlessServiceObject(model, workload)] : []),
     ...(pdb ? [pdb] : []),
   ];
 }

@@ -1,5 +1,7 @@
-// The ClusterIP Service in front of a workload, one named port per workload port.
+// The ClusterIP Service in front of a workload, one named port per workload port, and the headless
+// Service beside it whose DNS name lists every ready pod, for callers that balance themselves.
 import type { MeshModel } from '../../model/types.js';
+import { headlessServiceName } from '../../naming/index.js';
 import { objectMeta, selectorLabels } from './labels.js';
 import type { IService, Workload } from './types.js';
 
@@ -20,5 +22,23 @@ export function serviceObject(model: MeshModel, workload: Workload): IService {
         appProtocol: p.appProtocol,
       })),
     },
+  };
+}
+
+/**
+ * The headless Service of a service's workload: same selector and ports, no cluster IP, so its DNS
+ * name (`<service>-headless.<namespace>.svc.cluster.local`) resolves to the ready pods themselves, and a
+ * caller whose `calls.<service>.dns` names it spreads its calls over them (and ejects a bad one).
+ *
+ * @param model the mesh
+ * @param workload a service's workload
+ * @example headlessServiceObject(model, serviceWorkload(model, users, layout)).metadata.name // 'users-headless'
+ */
+export function headlessServiceObject(model: MeshModel, workload: Workload): IService {
+  const service = serviceObject(model, workload);
+  return {
+    ...service,
+    metadata: objectMeta(model, workload.name, headlessServiceName(workload.name)),
+    spec: { ...service.spec, type: 'ClusterIP', clusterIP: 'None' },
   };
 }

@@ -1,6 +1,6 @@
 // generated/<svc>/definition.ts: the service as plain data (runtime/service/definition.ts).
 import { keyOf, resolveType } from '../../model/lookup.js';
-import type { EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
+import type { CallModel, EndpointModel, MeshModel, ResiliencePolicyModel, ServiceModel } from '../../model/types.js';
 import { outputFiles, protoServiceName, rpcFields, serviceNames, serviceProtoFile, servicePackage, typesPackage } from '../../naming/index.js';
 import { type Literal, code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
 
@@ -20,6 +20,52 @@ function endpointLiteral(model: MeshModel, service: ServiceModel, endpoint: Endp
     // Each declared error's gRPC code travels with it, so the server answers with it (common/grpc-status.ts).
     errors: Object.fromEntries(endpoint.errors.map((e) => [e.name, { status: e.status, grpc: e.grpc }])),
     grpc: { method: endpoint.grpcMethod, request: fields.request?.json ?? null, response: fields.response?.json ?? null },
+    // Always written, so the file says which endpoints a client may retry without an idempotency key.
+    idempotent: endpoint.idempotent,
+  };
+}
+
+/** A dependency with its resolved policies: what the runtime's clients apply (runtime/service/definition.ts, CallDescriptor). */
+function callLiteral(call: CallModel): Literal {
+  return {
+    service: call.service,
+    transport: call.transport,
+    policy: policyLiteral(call.policy),
+    ...(call.endpointPolicies.length > 0 && {
+      endpointPolicies: Object.fromEntries(call.endpointPolicies.map((e) => [e.endpoint, policyLiteral(e.policy)])),
+    }),
+    balance: call.balance,
+    ...(call.dns !== null && { dns: { name: call.dns.name, refreshMs: call.dns.refreshMs } }),
+  };
+}
+
+/** The policy's keys in one fixed order, whatever order the model was built in. */
+function policyLiteral(policy: ResiliencePolicyModel): Literal {
+  const { retry, circuitBreaker: breaker, bulkhead } = policy;
+  return {
+    timeoutMs: policy.timeoutMs,
+    ...(policy.attemptTimeoutMs !== undefined && { attemptTimeoutMs: policy.attemptTimeoutMs }),
+    ...(retry && {
+      retry: {
+        attempts: retry.attempts,
+        initialMs: retry.initialMs,
+        maxMs: retry.maxMs,
+        jitter: retry.jitter,
+        budget: { ratio: retry.budget.ratio, minPerSecond: retry.budget.minPerSecond, windowMs: retry.budget.windowMs },
+      },
+    }),
+    ...(breaker && {
+      circuitBreaker: {
+        ...(breaker.consecutiveFailures !== undefined && { consecutiveFailures: breaker.consecutiveFailures }),
+        ...(breaker.failureRatio !== undefined && { failureRatio: breaker.failureRatio }),
+        minimumCalls: breaker.minimumCalls,
+        windowMs: breaker.windowMs,
+        openForMs: breaker.openForMs,
+        halfOpenCalls: breaker.halfOpenCalls,
+        ...(breaker.countedFailures !== undefined && { countedFailures: breaker.countedFailures }),
+      },
+    }),
+    ...(bulkhead && { bulkhead: { maxConcurrent: bulkhead.maxConcurrent, maxQueue: bulkhead.maxQueue } }),
   };
 }
 
@@ -45,7 +91,7 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     endpoints: service.endpoints.map((e) => endpointLiteral(model, service, e)),
     subscriptions: service.subscribes.map((s) => ({ event: s.event, handler: s.handler, ...(s.maxAttempts !== undefined && { maxAttempts: s.maxAttempts }) })),
     publishes: service.publishes,
-    calls: service.calls.map((c) => ({ service: c.service, transport: c.transport })),
+    calls: service.calls.map(callLiteral),
     proto,
   };
   const imports = importBlock([

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
 import { checkBus } from './bus.js';
 import { checkGeneratedNames } from './generated-names.js';
+import { checkCallPolicies, checkPolicies } from './policies.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
 import { checkServices } from './services.js';
@@ -16,6 +17,8 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkPorts(index, report);
   checkDurations(index, report);
   checkBus(index, report);
+  checkPolicies(index, report);
+  checkCallPolicies(index, report);
   checkGeneratedNames(index, report);
   checkGateway(index, report);
   return report.diagnostics;

@@ -43,6 +43,7 @@ export interface EndpointPlan {
   output?: string;
   errors?: string[];
   emits?: string[];
+  idempotent?: boolean;
 }
 
 export interface DeployPlan {
@@ -57,7 +58,7 @@ export interface ServicePlan {
   service: string;
   description?: string;
   ports: { http: number; grpc?: number };
-  calls?: Record<string, { transport?: 'http' | 'grpc' }>;
+  calls?: Record<string, { transport?: 'http' | 'grpc'; policy?: string; endpoints?: Record<string, { policy: string }>; balance?: string }>;
   types?: TypePlan[];
   errors?: { name: string; status: number; description?: string }[];
   endpoints?: EndpointPlan[];
@@ -91,12 +92,22 @@ export interface BusPlan {
   retention?: { maxLength?: number; maxAge?: string };
 }
 
+/** A resilience policy as the spec writes it. */
+export interface PolicyPlan {
+  timeout?: string;
+  attemptTimeout?: string;
+  retry?: { attempts?: number; backoff?: string; initial?: string; max?: string; jitter?: string; budget?: string };
+  circuitBreaker?: { consecutiveFailures?: number; failureRatio?: string; window?: string; minimumCalls?: number; openFor?: string; halfOpenCalls?: number; countedFailures?: string[] };
+  bulkhead?: { maxConcurrent: number; maxQueue?: number };
+}
+
 export interface MeshPlan {
   mesh: string;
   version: string;
   description?: string;
   runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: BusPlan };
   deploy?: { namespace?: string; registry?: string };
+  policies?: Record<string, PolicyPlan>;
   types?: TypePlan[];
   events?: EventPlan[];
   gateway?: GatewayPlan;

@@ -1,5 +1,6 @@
 // A whole spec that should validate: one to five services with distinct ports, mesh-level types and
 // events, services declared against them, a gateway in front. `validSpec` is the arbitrary.
+import { declarePolicies } from './policies.js';
 import type fc from 'fast-check';
 import { built, type Choose } from './choose.js';
 import { declareBus, declareEvents, declareGateway, meshHeader } from './mesh.js';
@@ -68,6 +69,7 @@ export function buildSpec(choose: Choose): SpecPlan {
   // Drawn last, so the specs drawn before it stay as they were for the same seed.
   const bus = declareBus(choose);
   if (bus !== undefined) mesh.runtime = { ...mesh.runtime, bus };
+  declarePolicies(choose, mesh, servicePlans);
   return { mesh, services: servicePlans, style };
 }
 

@@ -50,6 +50,7 @@ function model(overrides: Partial<MeshModel> = {}): MeshModel {
     generatorVersion: '0.1.0',
     files: ['inventory.yaml', 'mesh.yaml', 'orders.yaml', 'users.yaml'],
     meshFile: 'mesh.yaml',
+    policies: [],
     runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com/shop' },
     types: [],

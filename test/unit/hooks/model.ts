@@ -24,6 +24,7 @@ export function endpoint(
     output: null,
     errors: [],
     emits: [],
+    idempotent: method !== 'POST' && method !== 'PATCH',
     source,
     ...extra,
   };
@@ -68,6 +69,7 @@ export function mesh(...services: ServiceModel[]): MeshModel {
     generatorVersion: '0.1.0',
     files: ['mesh.yaml', ...services.map((s) => s.file)],
     meshFile: 'mesh.yaml',
+    policies: [],
     runtime: { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com/shop' },
     types: [],

@@ -1,6 +1,7 @@
 // A hand-built model for the Kubernetes emitter's unit tests: services with and without gRPC,
 // replicated and not, calling each other over both transports, with env and secrets, and a gateway.
 import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
+import { buildCall } from '../../../generator/model/policies.js';
 import type { DeployModel, GatewayModel, MeshModel, ServiceModel } from '../../../generator/model/types.js';
 
 const source = { file: 'spec/mesh.yaml', line: 1, col: 1 };
@@ -47,8 +48,8 @@ export const users = service('users', 3001, 50051, {
 
 export const orders = service('orders', 3002, null, {
   calls: [
-    { service: 'inventory', transport: 'grpc' },
-    { service: 'users', transport: 'http' },
+    buildCall('inventory', { transport: 'grpc' }, []),
+    buildCall('users', { transport: 'http' }, []),
   ],
 });
 
@@ -74,6 +75,7 @@ export function meshModel(overrides: Partial<MeshModel> = {}): MeshModel {
     generatorVersion: '0.1.0',
     files: ['spec/mesh.yaml', 'spec/services/inventory.yaml', 'spec/services/orders.yaml', 'spec/services/users.yaml'],
     meshFile: 'spec/mesh.yaml',
+    policies: [],
     runtime: { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_500, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop-prod', registry: 'registry.example.com/shop' },
     types: [],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildCall } from '../../../generator/model/policies.js';
 import { parseAllDocuments } from 'yaml';
 import { emitKubernetes } from '../../../generator/emit/kubernetes/index.js';
 import { meshModel, orders } from './fixture.js';
@@ -56,9 +57,9 @@ describe('files', () => {
   });
 
   it('adds a PodDisruptionBudget only when replicas > 1', () => {
-    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'PodDisruptionBudget']);
+    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'Service', 'PodDisruptionBudget']);
     expect(objects('k8s/inventory.yaml').map((o) => o.kind)).toContain('PodDisruptionBudget');
-    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service']);
+    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'Service']);
     expect(kind('k8s/users.yaml', 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
@@ -199,13 +200,22 @@ describe('Service', () => {
     const containerPorts = usersContainer.ports.map((p: Obj) => p.name);
     for (const port of svc.spec.ports) expect(containerPorts).toContain(port.targetPort);
   });
+
+  it('has a headless twin per service, with the same selector and ports, for callers that resolve every pod', () => {
+    const [svc, headless] = objects('k8s/users.yaml').filter((o) => o.kind === 'Service') as [Obj, Obj];
+    expect(headless.metadata.name).toBe('users-headless');
+    expect(headless.metadata.labels).toEqual(svc.metadata.labels);
+    expect(headless.spec).toEqual({ ...svc.spec, clusterIP: 'None' });
+    // The gateway is called through its ClusterIP only.
+    expect(objects('k8s/gateway.yaml').filter((o) => o.kind === 'Service')).toHaveLength(1);
+  });
 });
 
 describe('errors', () => {
   it('refuses a gRPC call to a service without a gRPC port', () => {
     const base = meshModel();
     const model = meshModel({
-      services: base.services.map((s) => (s.name === 'orders' ? { ...s, calls: [{ service: 'orders', transport: 'grpc' }] } : s)),
+      services: base.services.map((s) => (s.name === 'orders' ? { ...s, calls: [buildCall('orders', { transport: 'grpc' }, [])] } : s)),
     });
     expect(() => emitKubernetes(model, { layout: defaultLayout })).toThrow(/orders is called over gRPC but has no gRPC port/);
   });

@@ -22,6 +22,8 @@ describe('golden error cases', () => {
       'yaml-indentation', 'yaml-unquoted-values', 'yaml-other-mistakes',
       // Issue #7: the bus settings and the subscription object form.
       'bus-schema', 'bus-retry-delays', 'bus-claim-idle', 'bus-subscription-handler',
+      // Issue #8: resilience policies, their references, balancing and idempotency.
+      'policy-values', 'policy-references', 'policy-schema',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

@@ -70,6 +70,7 @@ export function endpoint(
     output,
     errors: opts.errors ?? [],
     emits: opts.emits ?? [],
+    idempotent: opts.idempotent ?? (method !== 'POST' && method !== 'PATCH'),
     ...(opts.description ? { description: opts.description } : {}),
     source,
   };
@@ -159,6 +160,7 @@ export function meshModel(overrides: Partial<MeshModel> = {}): MeshModel {
     generatorVersion: '0.1.0',
     files: ['spec/mesh.yaml', 'spec/services/users.yaml'],
     meshFile: 'spec/mesh.yaml',
+    policies: [],
     runtime: { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com/shop' },
     types,

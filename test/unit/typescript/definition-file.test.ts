@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildCall, resolvePolicy } from '../../../generator/model/policies.js';
 import { emitted, fixtureModel } from './fixture.js';
 
 describe('<svc>/definition.ts', () => {
@@ -25,6 +26,7 @@ describe('<svc>/definition.ts', () => {
         "      output: { type: 'users.User', list: false },",
         "      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },",
         "      grpc: { method: 'GetUser', request: null, response: 'user' },",
+        '      idempotent: true,',
         '    },',
       ].join('\n'),
     );
@@ -61,8 +63,62 @@ describe('<svc>/definition.ts', () => {
 
   it('carries subscriptions, publishes and calls', () => {
     expect(orders).toContain("  subscriptions: [{ event: 'user.created', handler: 'welcomeUser' }],\n");
-    expect(orders).toContain("  calls: [{ service: 'users', transport: 'grpc' }],\n");
+    expect(orders).toContain("      service: 'users',\n      transport: 'grpc',\n      policy: {\n        timeoutMs: 10000,\n        retry: {\n");
+    expect(orders).toContain("      balance: 'round-robin',\n    },\n  ],\n");
     expect(users).toContain("  publishes: ['user.created'],\n");
+  });
+
+  it('writes whether each endpoint is idempotent, explicitly', () => {
+    // createOrder and cancelOrder are POSTs: not idempotent, so never retried without a key.
+    expect(orders.match(/idempotent: false,/g)).toHaveLength(2);
+    expect(users).toContain("      grpc: { method: 'GetUser', request: null, response: 'user' },\n      idempotent: true,\n");
+  });
+
+  it("writes a call's resolved policy, per-endpoint policies, balance and DNS, in a fixed key order", () => {
+    const model = fixtureModel();
+    const policies = [
+      { name: 'money', policy: resolvePolicy({ timeout: '5s', attemptTimeout: '1s', retry: { attempts: 1 }, bulkhead: { maxConcurrent: 20, maxQueue: 40 } }) },
+      { name: 'reads', policy: resolvePolicy({ circuitBreaker: { failureRatio: '50%', countedFailures: ['timeout'] } }) },
+    ];
+    const call = buildCall('users', { transport: 'grpc', policy: 'reads', endpoints: { createUser: { policy: 'money' } }, balance: 'leastOutstanding', dns: { name: 'users-headless.shop.svc.cluster.local' } }, policies);
+    model.services = model.services.map((s) => (s.name === 'orders' ? { ...s, calls: [call] } : s));
+    expect(emitted('orders/definition.ts', model)).toContain(
+      [
+        '  calls: [',
+        '    {',
+        "      service: 'users',",
+        "      transport: 'grpc',",
+        '      policy: {',
+        '        timeoutMs: 10000,',
+        '        retry: {',
+        '          attempts: 3,',
+        '          initialMs: 50,',
+        '          maxMs: 1000,',
+        "          jitter: 'full',",
+        '          budget: { ratio: 0.2, minPerSecond: 1, windowMs: 10000 },',
+        '        },',
+        '        circuitBreaker: {',
+        '          failureRatio: 0.5,',
+        '          minimumCalls: 20,',
+        '          windowMs: 10000,',
+        '          openForMs: 15000,',
+        '          halfOpenCalls: 3,',
+        "          countedFailures: ['timeout'],",
+        '        },',
+        '      },',
+        '      endpointPolicies: {',
+        '        createUser: {',
+        '          timeoutMs: 5000,',
+        '          attemptTimeoutMs: 1000,',
+        '          bulkhead: { maxConcurrent: 20, maxQueue: 40 },',
+        '        },',
+        '      },',
+        "      balance: 'least-outstanding',",
+        "      dns: { name: 'users-headless.shop.svc.cluster.local', refreshMs: 5000 },",
+        '    },',
+        '  ],',
+      ].join('\n'),
+    );
   });
 
   it("carries a subscription's maxAttempts only when the spec overrides it", () => {

@@ -1,6 +1,7 @@
 // A small hand-built model for the TypeScript emitter tests: two services, one calling the other,
 // events both ways, records with optional/array/map fields, enums, built-in and declared errors.
 import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
+import { buildCall } from '../../../generator/model/policies.js';
 import type {
   DeployModel,
   EndpointModel,
@@ -71,6 +72,7 @@ function endpoint(
     output,
     errors,
     emits: [],
+    idempotent: method !== 'POST' && method !== 'PATCH',
     source,
     ...extra,
   };
@@ -117,7 +119,7 @@ const orders = service('orders', null, {
     ]),
     endpoint('createOrder', 'POST', '/orders', 'CreateOrder', { type: 'Order', list: false }, [UserNotFound]),
   ],
-  calls: [{ service: 'users', transport: 'grpc' }],
+  calls: [buildCall('users', { transport: 'grpc' }, [])],
   subscribes: [{ event: 'user.created', handler: 'welcomeUser' }],
 });
 
@@ -128,6 +130,7 @@ export function fixtureModel(): MeshModel {
     generatorVersion: '0.1.0',
     files: ['mesh.yaml', 'services/orders.yaml', 'services/users.yaml'],
     meshFile: 'mesh.yaml',
+    policies: [],
     runtime: { bodyLimitBytes: 1048576, shutdownGraceMs: 10000, bus: { ...DEFAULT_BUS } },
     deploy: { namespace: 'shop', registry: 'registry.example.com' },
     types: [

@@ -19,6 +19,7 @@ export const notesDefinition = {
       output: { type: 'notes.Note', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetNote', request: null, response: 'note' },
+      idempotent: true,
     },
   ],
   subscriptions: [],

@@ -19,10 +19,27 @@ export const ordersDefinition = {
       output: { type: 'orders.Order', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetOrder', request: null, response: 'order' },
+      idempotent: true,
     },
   ],
   subscriptions: [{ event: 'item.shipped', handler: 'markShipped' }],
   publishes: [],
-  calls: [{ service: 'stock', transport: 'grpc' }],
+  calls: [
+    {
+      service: 'stock',
+      transport: 'grpc',
+      policy: {
+        timeoutMs: 10000,
+        retry: {
+          attempts: 3,
+          initialMs: 50,
+          maxMs: 1000,
+          jitter: 'full',
+          budget: { ratio: 0.2, minPerSecond: 1, windowMs: 10000 },
+        },
+      },
+      balance: 'round-robin',
+    },
+  ],
   proto: null,
 } as const satisfies ServiceDefinition;

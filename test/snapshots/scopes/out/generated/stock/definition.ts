@@ -20,6 +20,7 @@ export const stockDefinition = {
       output: { type: 'stock.Item', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetItem', request: null, response: 'item' },
+      idempotent: true,
     },
     {
       name: 'take',
@@ -35,6 +36,7 @@ export const stockDefinition = {
         NotFound: { status: 404, grpc: 'NOT_FOUND' },
       },
       grpc: { method: 'Take', request: 'take', response: 'item' },
+      idempotent: false,
     },
   ],
   subscriptions: [],

@@ -20,6 +20,7 @@ export const booksDefinition = {
       output: { type: 'books.Book', list: false },
       errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
       grpc: { method: 'GetBook', request: null, response: 'book' },
+      idempotent: true,
     },
   ],
   subscriptions: [{ event: 'book.added', handler: 'indexBook', maxAttempts: 10 }],
