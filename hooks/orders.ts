@@ -40,7 +40,9 @@ export const handlers: OrdersHandlers = {
     const id = randomUUID();
     let reservation;
     try {
-      reservation = await ctx.clients.inventory.reserve({ orderId: id, items: input.items });
+      // reserve is a POST (not idempotent): with a key the client may retry it, and inventory answers a
+      // repeat with the first reservation instead of taking the stock twice.
+      reservation = await ctx.clients.inventory.reserve({ orderId: id, items: input.items }, { idempotencyKey: `reserve:${id}` });
     } catch (error) {
       if (isMeshError(error, 'OutOfStock')) throw new OutOfStock(error.message);
       if (isMeshError(error, 'NotFound')) throw new NotFound(error.message);
