@@ -23,6 +23,16 @@ const LIVE = `local function live(v)
 end`;
 
 /**
+ * Ends the script when KEYS[1] holds a live record: {'done', record} or {'in-progress', lease}.
+ * Shared by CLAIM and APPLY_ONCE, which may take the key only when this falls through.
+ */
+const ANSWER_IF_TAKEN = `local v = live(redis.call('GET', KEYS[1]))
+if v then
+  if string.sub(v, 1, 1) == 'd' then return {'done', v} end
+  return {'in-progress', string.match(v, '^p:(%d+):')}
+end`;
+
+/**
  * KEYS[1] the key; ARGV token, leaseMs, retentionMs. Answers {'claimed'}, {'in-progress', lease} or
  * {'done', record}. The pending record outlives its lease by the retention, so a holder whose lease
  * ran out can still complete while nobody claimed the key since (the contract); a crashed holder's
@@ -30,11 +40,7 @@ end`;
  */
 export const CLAIM = `${NOW}
 ${LIVE}
-local v = live(redis.call('GET', KEYS[1]))
-if v then
-  if string.sub(v, 1, 1) == 'd' then return {'done', v} end
-  return {'in-progress', string.match(v, '^p:(%d+):')}
-end
+${ANSWER_IF_TAKEN}
 local lease = now + tonumber(ARGV[2])
 redis.call('SET', KEYS[1], string.format('p:%d:%s', lease, ARGV[1]), 'PX', tonumber(ARGV[2]) + tonumber(ARGV[3]))
 return {'claimed'}`;
@@ -61,11 +67,7 @@ return 0`;
  */
 export const APPLY_ONCE = `${NOW}
 ${LIVE}
-local v = live(redis.call('GET', KEYS[1]))
-if v then
-  if string.sub(v, 1, 1) == 'd' then return {'done', v} end
-  return {'in-progress', string.match(v, '^p:(%d+):')}
-end
+${ANSWER_IF_TAKEN}
 local retention = tonumber(ARGV[1])
 local at = 2
 for i = 2, #KEYS do
