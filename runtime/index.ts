@@ -23,6 +23,8 @@ export type {
   ServiceDefinition,
   SubscriptionDescriptor,
 } from './service/definition.js';
+export type { CallFailure, FallbackHook } from './service/fallback.js';
+export type { FailureKind } from './resilience/classify.js';
 export type { InvocationMeta, Invoke } from './service/invoke.js';
 export { createInvoke, type InvokeOptions } from './service/invoke-impl.js';
 export {

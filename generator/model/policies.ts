@@ -88,6 +88,7 @@ export function buildCall(service: string, raw: RawCall, policies: PolicyModel[]
       .sort((a, b) => compare(a.endpoint, b.endpoint)),
     balance: BALANCE_STRATEGIES[raw.balance ?? DEFAULT_BALANCE],
     dns: raw.dns ? { name: raw.dns.name, refreshMs: ms(raw.dns.refresh ?? DEFAULT_DNS_REFRESH) } : null,
+    fallbacks: [],
   };
 }
 

@@ -172,6 +172,16 @@ export interface CallModel {
   balance: BalanceStrategyName;
   /** Instances from DNS, re-resolved every `refreshMs`; null: from the environment, then the spec's port. */
   dns: { name: string; refreshMs: number } | null;
+  /** Fallback functions the spec names for endpoints of the callee, sorted by endpoint. */
+  fallbacks: FallbackModel[];
+}
+
+/** `calls.<svc>.endpoints.<endpoint>.fallback`: a member of the caller's `fallbacks` hook object. */
+export interface FallbackModel {
+  /** The callee's endpoint whose failures it answers. */
+  endpoint: string;
+  /** Name of the hook function (unique within the calling service). */
+  handler: string;
 }
 
 export interface SubscriptionModel {

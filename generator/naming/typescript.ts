@@ -16,6 +16,7 @@ export function serviceNames(service: string) {
     eventContext: `${Svc}EventContext`,
     handlers: `${Svc}Handlers`,
     subscriptions: `${Svc}Subscriptions`,
+    fallbacks: `${Svc}Fallbacks`,
   } as const;
 }
 
@@ -30,7 +31,7 @@ export function enumValuesName(enumName: string): string {
 }
 
 /** Module-level constants the emitters declare besides the derived names above. */
-export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions'] as const;
+export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'fallbacks'] as const;
 
 /**
  * Every name generated code imports from the runtime, with the package subpath it comes from: the core
@@ -40,6 +41,7 @@ export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', '
  * the emitters.
  */
 export const RUNTIME_MODULES = {
+  CallFailure: 'meshspec/runtime',
   CallOptions: 'meshspec/runtime',
   ClientTransport: 'meshspec/runtime',
   DevStack: 'meshspec/runtime/dev',

@@ -17,6 +17,8 @@ export interface ServiceHostOptions {
   handlers: object;
   /** The user's event hooks, by handler name; required when the service subscribes. */
   subscriptions?: object;
+  /** The user's fallback functions, by name; required when a call of the definition names one. */
+  fallbacks?: object;
   /** The mesh's JSON Schemas (generated/schemas.ts). */
   schemas: SchemaRegistry;
   events: EventCatalog;

@@ -32,3 +32,22 @@ export async function withFallback<T>(
     return await fallback(error, kind);
   }
 }
+
+/**
+ * What a fallback answers when its policy names no failures: the dependency's own unavailability
+ * (refused or reset, an attempt's timeout, 502, 429, the call's deadline, an open breaker, a full
+ * bulkhead), never a 4xx or a 500 (a bug answers the same the second time, and a fallback must not
+ * hide it).
+ *
+ * @example
+ * DEFAULT_FALLBACK_ON.includes('circuitOpen'); // true
+ */
+export const DEFAULT_FALLBACK_ON: readonly FailureKind[] = Object.freeze([
+  'unavailable',
+  'timeout',
+  'badGateway',
+  'rateLimited',
+  'deadline',
+  'circuitOpen',
+  'bulkheadFull',
+]);

@@ -49,7 +49,7 @@ export { sleep, systemClock, type Clock } from './clock.js';
 export { assertNotPassed, effectiveDeadline, startDeadline, type DeadlineScope, type DeadlineScopeOptions } from './deadline.js';
 export { AttemptTimedOut, BulkheadFull, CircuitOpen, DeadlineExceeded } from './errors.js';
 export type { ResilienceEvent, ResilienceObserver } from './events.js';
-export { withFallback, type FallbackFunction } from './fallback.js';
+export { DEFAULT_FALLBACK_ON, withFallback, type FallbackFunction } from './fallback.js';
 export {
   createPipeline,
   type Attempt,

@@ -98,6 +98,12 @@ export interface CallDescriptor {
   readonly balance?: StrategyName;
   /** Instances from DNS (a headless Service name) re-resolved every `refreshMs`; absent: the environment, then the spec's port. */
   readonly dns?: { readonly name: string; readonly refreshMs: number };
+  /**
+   * Fallback functions by the callee's endpoint name: the name of the member of the caller's
+   * `fallbacks` hook object that answers when a call to that endpoint fails with a failure its
+   * policy's `fallback.on` names (absent there: DEFAULT_FALLBACK_ON).
+   */
+  readonly fallbacks?: Readonly<Record<string, string>>;
 }
 
 /** All event names with their payload type names and versions (generated/events.ts). */

@@ -37,6 +37,7 @@ const SERVICE_NAME_ROLES: Record<keyof ReturnType<typeof serviceNames>, [role: s
   eventContext: ['the context type of the event hooks', 'handlers'],
   handlers: ['the interface of the endpoint hooks', 'handlers'],
   subscriptions: ['the interface of the event hooks', 'handlers'],
+  fallbacks: ['the interface of the fallback functions of calls', 'handlers'],
 };
 
 /**
