@@ -29,7 +29,11 @@ export function resilienceLogger(logger: Logger): ResilienceObserver {
         logger.warn({ reason: event.reason }, `call rejected: ${event.reason}`);
         break;
       case 'fallback':
-        logger.warn({ reason: event.reason }, `fallback used after ${event.reason}`);
+        // The dependency is the logger's binding; the line names it too, so it reads on its own.
+        logger.warn(
+          { endpoint: event.endpoint, reason: event.reason },
+          `fallback answered for ${event.dependency}${event.endpoint === undefined ? '' : `.${event.endpoint}`} after ${event.reason}`,
+        );
         break;
     }
   };

@@ -29,6 +29,7 @@ import { createPipeline, type Attempt, type InstancePicker, type ResiliencePipel
 import { DEFAULT_POLICY, type ResiliencePolicy } from '../resilience/policy.js';
 import type { ResilienceStats } from '../resilience/stats.js';
 import type { CallDescriptor, EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
+import type { FallbackHook } from '../service/fallback.js';
 import { isIdempotent } from '../service/idempotent-invoke.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { SchemaRegistry } from '../validation/types.js';
@@ -56,6 +57,12 @@ export interface DependencyOptions {
   discovery?: DiscoveryOverrides | undefined;
   /** The environment `MESH_<SERVICE>_HTTP` / `_GRPC` are read from. Default `process.env`. */
   env?: Env;
+  /**
+   * The caller's fallback functions by the callee's endpoint name (resolved from `call.fallbacks`
+   * against the hook file's `fallbacks` object): each answers that endpoint's failures its policy's
+   * `fallback.on` names (without one: DEFAULT_FALLBACK_ON). Default none.
+   */
+  fallbacks?: Readonly<Record<string, FallbackHook>> | undefined;
 }
 
 /** A running dependency. */
@@ -75,6 +82,8 @@ interface EndpointPlan {
   readonly pipeline: ResiliencePipeline;
   readonly label: string;
   readonly idempotent: boolean;
+  /** The endpoint's fallback function, if the caller gave one. */
+  readonly fallback: FallbackHook | undefined;
 }
 
 const ALWAYS = () => true;
@@ -85,9 +94,10 @@ const ALWAYS = () => true;
  * breakers when its breaker settings are the same and the client's retry budget when its budget
  * settings are the same; one pool over the instances (DNS when the descriptor names it, else the
  * override, `MESH_<SERVICE>_HTTP` / `_GRPC` list or spec port); one transport per instance address,
- * closed when the instance leaves the source.
+ * closed when the instance leaves the source. An endpoint with a fallback function gets its answer
+ * for the failures its policy names, once everything else (retries, breaker, bulkhead) has failed.
  *
- * @param options callee, call, schemas, logger, stats; discovery (default none), env (default `process.env`).
+ * @param options callee, call, schemas, logger, stats; discovery (default none), env (default `process.env`), fallbacks (default none).
  * @throws Error naming the variable or override for a malformed address, or when the callee has no gRPC port to call.
  * @example
  * const users = createDependency({ callee: usersDefinition, call: { service: 'users', transport: 'http', balance: 'p2c' }, schemas, logger, stats });
@@ -159,7 +169,12 @@ export function createDependency(options: DependencyOptions): Dependency {
   const planOf = (endpoint: EndpointDescriptor): EndpointPlan => {
     let plan = plans.get(endpoint);
     if (!plan) {
-      plan = { pipeline: byEndpoint.get(endpoint.name) ?? base, label: `${service}.${endpoint.name}`, idempotent: isIdempotent(endpoint) };
+      plan = {
+        pipeline: byEndpoint.get(endpoint.name) ?? base,
+        label: `${service}.${endpoint.name}`,
+        idempotent: isIdempotent(endpoint),
+        fallback: options.fallbacks?.[endpoint.name],
+      };
       plans.set(endpoint, plan);
     }
     return plan;
@@ -214,9 +229,11 @@ export function createDependency(options: DependencyOptions): Dependency {
         const own = Date.now() + call.timeoutMs;
         deadline = deadline === null ? own : Math.min(deadline, own);
       }
-      const run: RunOptions<unknown> = { label: plan.label, idempotent: plan.idempotent, pick, deadline, scopeOnly: kind === 'http' };
+      const run: RunOptions<unknown> = { label: plan.label, endpoint: endpoint.name, idempotent: plan.idempotent, pick, deadline, scopeOnly: kind === 'http' };
       if (call.signal) run.signal = call.signal;
       if (call.idempotencyKey !== undefined) run.idempotencyKey = call.idempotencyKey;
+      const hook = plan.fallback;
+      if (hook) run.fallback = (error, failureKind) => hook(input as never, { dependency: service, endpoint: endpoint.name, kind: failureKind, error });
       return plan.pipeline.run(attempt, run);
     },
     close() {

@@ -8,6 +8,8 @@ import { createInvoke } from '../service/invoke-impl.js';
 import { withIdempotencyKeys } from '../service/idempotent-invoke.js';
 import { createMemoryIdempotencyStore } from '../idempotency/memory.js';
 import { createValidators } from '../validation/index.js';
+import { ResilienceStats } from '../resilience/stats.js';
+import { resolveFallbacks, withCallFallbacks } from './fallbacks.js';
 import { createHttpListener } from './http-listener.js';
 import { portError } from './startup-error.js';
 import { createTransportFactory, type TransportFactory } from './transports.js';
@@ -19,14 +21,28 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   const name = definition.name;
   // Before binding any port: a missing event hook is a startup error, not a runtime surprise.
   checkSubscriptions(definition, options.subscriptions, events);
+  // Likewise a fallback the spec names that the hook file does not define.
+  const fallbacks = resolveFallbacks(definition, options.fallbacks);
 
   const validators = createValidators(schemas);
   // Transports made here are closed here; a transportFor passed in belongs to whoever passed it.
   let transportFor = settings.transportFor;
   let owned: TransportFactory | null = null;
+  // Fallback uses around a passed-in transportFor are counted here (its owner keeps the rest).
+  let fallbackStats: ResilienceStats | null = null;
   if (!transportFor) {
-    owned = createTransportFactory({ callees: options.callees, calls: definition.calls, schemas, logger, discovery: settings.discovery });
+    owned = createTransportFactory({ callees: options.callees, calls: definition.calls, schemas, logger, discovery: settings.discovery, fallbacks });
     transportFor = owned.transportFor;
+  } else if (Object.keys(fallbacks).length > 0) {
+    // Its pipelines are out of reach: the fallbacks answer around it, for the same failures.
+    const passed = transportFor;
+    const stats = (fallbackStats = new ResilienceStats());
+    transportFor = (service, kind) => {
+      const transport = passed(service, kind);
+      const hooks = fallbacks[service];
+      if (!hooks) return transport;
+      return withCallFallbacks(transport, { service, hooks, call: definition.calls.find((c) => c.service === service), logger, stats });
+    };
   }
   const publisher = createPublisher({ definition, events, validators, bus });
   const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher });
@@ -105,7 +121,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
       return ready && bus.connected !== false;
     },
     dependencies() {
-      return owned ? owned.dependencies() : { resilience: {}, instances: {} };
+      return owned ? owned.dependencies() : { resilience: fallbackStats?.snapshot() ?? {}, instances: {} };
     },
     close() {
       closing ??= close();

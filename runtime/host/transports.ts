@@ -8,6 +8,7 @@ import { ResilienceStats } from '../resilience/stats.js';
 import type { CallDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { createDependency, type Dependency } from './dependency.js';
+import type { ResolvedFallbacks } from './fallbacks.js';
 import type { DependenciesReport, TransportFor } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -28,6 +29,8 @@ export interface TransportFactoryOptions {
   discovery?: DiscoveryOverrides | undefined;
   /** Where `MESH_<SERVICE>_HTTP` / `_GRPC` are read. Default `process.env`. */
   env?: Env;
+  /** The caller's fallback functions by callee, then endpoint (see resolveFallbacks). Default none. */
+  fallbacks?: ResolvedFallbacks;
 }
 
 /** The transports of one service to the services it calls. */
@@ -42,7 +45,7 @@ export interface TransportFactory {
 /**
  * The factory behind a service's default `transportFor`.
  *
- * @param options callees, calls (default none), schemas, logger, discovery (default none), env (default `process.env`).
+ * @param options callees, calls (default none), schemas, logger, discovery (default none), env (default `process.env`), fallbacks (default none).
  * @example
  * const factory = createTransportFactory({ callees: { users: usersDefinition }, calls: ordersDefinition.calls, schemas, logger });
  * const users = createUsersClient(factory.transportFor('users', 'http'));
@@ -58,7 +61,16 @@ export function createTransportFactory(options: TransportFactoryOptions): Transp
     const declared = options.calls?.find((c) => c.service === service);
     // The descriptor's policy applies whichever transport the generated client asks for.
     const call: CallDescriptor = { ...(declared ?? { service }), service, transport: kind };
-    return createDependency({ callee, call, schemas, logger, stats, discovery, ...(options.env ? { env: options.env } : {}) });
+    return createDependency({
+      callee,
+      call,
+      schemas,
+      logger,
+      stats,
+      discovery,
+      fallbacks: options.fallbacks?.[service],
+      ...(options.env ? { env: options.env } : {}),
+    });
   };
 
   return {

@@ -46,7 +46,10 @@ export interface HostSettings {
    */
   idempotency?: IdempotencyStore | undefined;
   logger: Logger;
-  /** Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1. */
+  /**
+   * Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1.
+   * The calls' fallbacks still apply around what it returns (see withCallFallbacks).
+   */
   transportFor?: TransportFor | undefined;
   /**
    * Addresses that win over env vars and spec ports when the default transportFor is used (dev mode
@@ -77,8 +80,8 @@ export interface RunningService {
   /** Becomes false when shutdown starts (so /ready fails first). */
   readonly ready: boolean;
   /**
-   * Resilience counters and instance figures of the calls this service makes, as of now; empty when
-   * a `transportFor` was passed in (its owner keeps them).
+   * Resilience counters and instance figures of the calls this service makes, as of now. With a
+   * `transportFor` passed in, its owner keeps them: only the fallbacks used around it are counted here.
    */
   dependencies(): DependenciesReport;
   /** Stops accepting, drains in-flight requests (up to the grace period), closes subscriptions. */

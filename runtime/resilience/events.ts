@@ -39,6 +39,9 @@ export type ResilienceEvent =
   | {
       readonly type: 'fallback';
       readonly dependency: string;
+      /** The callee's endpoint whose call the fallback answered, when the call named it. */
+      readonly endpoint: string | undefined;
+      /** The failure the fallback answered. */
       readonly reason: FailureKind;
     };
 

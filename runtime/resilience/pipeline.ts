@@ -21,7 +21,9 @@
 //    attempt that runs out of it fails with AttemptTimedOut (retryable), an attempt cut by the whole
 //    call's deadline with DeadlineExceeded (not retryable).
 //
-// A fallback, when the call has one and the policy names the failure, answers last, outside all of it.
+// A fallback, when the call has one, answers last, outside all of it (after the retries, the breaker
+// and the bulkhead), for the failures the policy's `fallback.on` names or, without one, for
+// DEFAULT_FALLBACK_ON (the dependency's own unavailability, never a 4xx or a 500).
 import { REFUSED, CircuitBreakerSet } from './breaker.js';
 import { RetryBudget } from './budget.js';
 import { Bulkhead } from './bulkhead.js';
@@ -30,8 +32,8 @@ import { systemClock, type Clock } from './clock.js';
 import { effectiveDeadline, startDeadline, type DeadlineScope } from './deadline.js';
 import { AttemptTimedOut, BulkheadFull, CircuitOpen, DeadlineExceeded } from './errors.js';
 import type { ResilienceEvent, ResilienceObserver } from './events.js';
-import { withFallback, type FallbackFunction } from './fallback.js';
-import { policyProblems, type ResiliencePolicy } from './policy.js';
+import { DEFAULT_FALLBACK_ON, withFallback, type FallbackFunction } from './fallback.js';
+import { policyProblems, type FallbackPolicy, type ResiliencePolicy } from './policy.js';
 import { retryLoop } from './retry.js';
 import { ResilienceStats, type DependencyCounters } from './stats.js';
 
@@ -75,6 +77,8 @@ export type InstancePicker = (isAvailable: (instance: string) => boolean, attemp
 export interface RunOptions<T> {
   /** What is called, for messages, e.g. `users.getUser`. Default: the dependency's name. */
   label?: string;
+  /** The callee's endpoint, e.g. `getUser`, named in the `fallback` event. Default none. */
+  endpoint?: string;
   /** The caller's deadline, epoch ms (propagated from upstream). Default none. */
   deadline?: number | null;
   /** The caller's signal (its own caller left). Default none. */
@@ -85,7 +89,10 @@ export interface RunOptions<T> {
   idempotencyKey?: string;
   /** Picks each attempt's instance (the balancer). Default none: the dependency is one instance. */
   pick?: InstancePicker;
-  /** Answers instead of the dependency for the failures the policy's `fallback.on` names. Default none. */
+  /**
+   * Answers instead of the dependency for the failures the policy's `fallback.on` names (without
+   * one: DEFAULT_FALLBACK_ON). Default none.
+   */
   fallback?: FallbackFunction<T>;
   /**
    * The attempt follows `context.scope` rather than its signal argument, which is then a signal that
@@ -140,6 +147,7 @@ class Pipeline implements ResiliencePipeline {
   readonly #bulkhead: Bulkhead | undefined;
   readonly #budget: RetryBudget | undefined;
   readonly #emit: ResilienceObserver;
+  readonly #fallbackPolicy: FallbackPolicy;
   readonly isAvailable: (instance: string) => boolean;
 
   constructor(policy: ResiliencePolicy, options: PipelineOptions) {
@@ -150,6 +158,7 @@ class Pipeline implements ResiliencePipeline {
     this.#clock = options.clock ?? systemClock;
     this.#random = options.random ?? Math.random;
     this.#observer = options.observer;
+    this.#fallbackPolicy = policy.fallback ?? { on: DEFAULT_FALLBACK_ON };
     this.stats = options.stats ?? new ResilienceStats();
     this.#counters = this.stats.counters(this.dependency);
     this.#emit = (event: ResilienceEvent) => {
@@ -182,10 +191,12 @@ class Pipeline implements ResiliencePipeline {
 
   run<T>(attempt: Attempt<T>, options: RunOptions<T>): Promise<T> {
     const { fallback } = options;
-    const on = this.policy.fallback;
-    if (fallback === undefined || on === undefined) return this.#guarded(attempt, options);
-    const dependency = this.dependency;
-    return withFallback(() => this.#guarded(attempt, options), on, fallback, (reason) => this.#emit({ type: 'fallback', dependency, reason }));
+    if (fallback === undefined) return this.#guarded(attempt, options);
+    const { dependency } = this;
+    const endpoint = options.endpoint;
+    return withFallback(() => this.#guarded(attempt, options), this.#fallbackPolicy, fallback, (reason) =>
+      this.#emit({ type: 'fallback', dependency, endpoint, reason }),
+    );
   }
 
   async #guarded<T>(attempt: Attempt<T>, options: RunOptions<T>): Promise<T> {

@@ -1,5 +1,5 @@
 // The resilience figures of a process in one place, per dependency: counters (calls, attempts,
-// retries by reason, refusals, rejections, breaker transitions, fallbacks) and gauges read when asked
+// retries by reason, refusals, rejections, breaker transitions, fallbacks by reason and endpoint) and gauges read when asked
 // (bulkhead slots in use and queued, breakers open and half-open). A metrics endpoint reads
 // `snapshot()`; pipelines write into it as they go.
 import type { ResilienceEvent } from './events.js';
@@ -19,7 +19,12 @@ export interface DependencyCounters {
   retriesDenied: { budget: number; deadline: number };
   rejected: { deadlinePassed: number; bulkheadFull: number; circuitOpen: number };
   breakerTransitions: { open: number; halfOpen: number; closed: number };
+  /** Fallbacks used (answers given instead of the dependency's). */
   fallbacks: number;
+  /** Fallbacks used, by the failure they answered. */
+  fallbacksByReason: Record<string, number>;
+  /** Fallbacks used, by the callee's endpoint (calls that named none are not in here). */
+  fallbacksByEndpoint: Record<string, number>;
 }
 
 /** Values of one dependency right now. */
@@ -49,6 +54,8 @@ function zeroCounters(): DependencyCounters {
     rejected: { deadlinePassed: 0, bulkheadFull: 0, circuitOpen: 0 },
     breakerTransitions: { open: 0, halfOpen: 0, closed: 0 },
     fallbacks: 0,
+    fallbacksByReason: {},
+    fallbacksByEndpoint: {},
   };
 }
 
@@ -88,7 +95,7 @@ export class ResilienceStats {
    *
    * @param event A pipeline event.
    * @example
-   * stats.record({ type: 'fallback', dependency: 'users', reason: 'circuitOpen' });
+   * stats.record({ type: 'fallback', dependency: 'users', endpoint: 'getUser', reason: 'circuitOpen' });
    */
   record(event: ResilienceEvent): void {
     const counters = this.counters(event.dependency);
@@ -112,6 +119,8 @@ export class ResilienceStats {
         break;
       case 'fallback':
         counters.fallbacks++;
+        counters.fallbacksByReason[event.reason] = (counters.fallbacksByReason[event.reason] ?? 0) + 1;
+        if (event.endpoint !== undefined) counters.fallbacksByEndpoint[event.endpoint] = (counters.fallbacksByEndpoint[event.endpoint] ?? 0) + 1;
         break;
     }
   }

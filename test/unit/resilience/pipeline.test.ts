@@ -302,6 +302,30 @@ describe('pipeline: fallback and stats', () => {
     expect(pipeline.stats.snapshot().users!.counters.fallbacks).toBe(1);
   });
 
+  it('answers the default failures when the policy names none, and names the endpoint in the event and counters', async () => {
+    const { clock, events, pipeline } = setup({ timeoutMs: 1_000 });
+    const down = scripted(clock, () => new Unavailable('refused'));
+    const outcome = await clock.settle(pipeline.run(down.attempt, { idempotent: false, endpoint: 'getUser', fallback: (_err, kind) => `cached (${kind})` }));
+    expect(outcome).toEqual({ value: 'cached (unavailable)' });
+    expect(events).toContainEqual({ type: 'fallback', dependency: 'users', endpoint: 'getUser', reason: 'unavailable' });
+    expect(pipeline.stats.snapshot().users!.counters).toMatchObject({ fallbacks: 1, fallbacksByReason: { unavailable: 1 }, fallbacksByEndpoint: { getUser: 1 } });
+  });
+
+  it('does not answer a 500 or a 4xx by default: a bug must reach the caller', async () => {
+    const { clock, pipeline } = setup({ timeoutMs: 1_000 });
+    let used = 0;
+    const fallback = () => {
+      used++;
+      return 'cached';
+    };
+    const broken = await clock.settle(pipeline.run(scripted(clock, () => new InternalError('bug')).attempt, { idempotent: false, fallback }));
+    expect(broken.error).toBeInstanceOf(InternalError);
+    const bad = await clock.settle(pipeline.run(scripted(clock, () => new BadRequest('no')).attempt, { idempotent: false, fallback }));
+    expect(bad.error).toBeInstanceOf(BadRequest);
+    expect(used).toBe(0);
+    expect(pipeline.stats.snapshot().users!.counters.fallbacks).toBe(0);
+  });
+
   it('lets a failure the policy does not name through', async () => {
     const { clock, pipeline } = setup({ timeoutMs: 1_000, fallback: { on: ['unavailable'] } });
     const bad = scripted(clock, () => new BadRequest('no'));
@@ -327,6 +351,8 @@ describe('pipeline: fallback and stats', () => {
           rejected: { deadlinePassed: 0, bulkheadFull: 0, circuitOpen: 0 },
           breakerTransitions: { open: 0, halfOpen: 0, closed: 0 },
           fallbacks: 0,
+          fallbacksByReason: {},
+          fallbacksByEndpoint: {},
         },
         gauges: { bulkheadActive: 0, bulkheadQueued: 0, breakersOpen: 0, breakersHalfOpen: 0 },
       },
