@@ -58,6 +58,11 @@ export interface DependencyOptions {
   /** The environment `MESH_<SERVICE>_HTTP` / `_GRPC` are read from. Default `process.env`. */
   env?: Env;
   /**
+   * Where the instances come from when the caller keeps its own list (a registry it watches); the
+   * dependency closes it with the pool. Default: the override, then DNS, then the environment and the spec port.
+   */
+  source?: InstanceSource | undefined;
+  /**
    * The caller's fallback functions by the callee's endpoint name (resolved from `call.fallbacks`
    * against the hook file's `fallbacks` object): each answers that endpoint's failures its policy's
    * `fallback.on` names (without one: DEFAULT_FALLBACK_ON). Default none.
@@ -97,7 +102,7 @@ const ALWAYS = () => true;
  * closed when the instance leaves the source. An endpoint with a fallback function gets its answer
  * for the failures its policy names, once everything else (retries, breaker, bulkhead) has failed.
  *
- * @param options callee, call, schemas, logger, stats; discovery (default none), env (default `process.env`), fallbacks (default none).
+ * @param options callee, call, schemas, logger, stats; discovery (default none), env (default `process.env`), source (default from discovery, DNS, env, spec port), fallbacks (default none).
  * @throws Error naming the variable or override for a malformed address, or when the callee has no gRPC port to call.
  * @example
  * const users = createDependency({ callee: usersDefinition, call: { service: 'users', transport: 'http', balance: 'p2c' }, schemas, logger, stats });
@@ -271,6 +276,7 @@ function outcomeOf(error: unknown): CallOutcome {
 
 function sourceOf(options: DependencyOptions, observer: ReturnType<typeof discoveryLogger>): InstanceSource {
   const { callee, call, discovery, env } = options;
+  if (options.source) return options.source;
   const kind = call.transport;
   const port = kind === 'http' ? callee.ports.http : (callee.ports.grpc as number);
   // An in-code override (dev mode, tests) wins; then the spec's DNS name; then the environment and the spec port.

@@ -38,6 +38,8 @@ export interface MisbehavingServer {
   readonly requests: number;
   /** Requests hanging now. */
   readonly hanging: number;
+  /** TCP connections open now (keep-alive ones included). */
+  readonly connections: number;
   /** Queues behaviours for the next requests, in order. */
   script(...behaviours: Behaviour[]): void;
   /** What requests do once the script is used up. */
@@ -134,6 +136,9 @@ export async function startMisbehavingServer(options: MisbehavingOptions = {}): 
     },
     get hanging() {
       return hung.size;
+    },
+    get connections() {
+      return sockets.size;
     },
     script(...behaviours) {
       queue.push(...behaviours);
