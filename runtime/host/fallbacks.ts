@@ -41,7 +41,7 @@ export function resolveFallbacks(definition: ServiceDefinition, fallbacks: objec
   if (problems.length > 0) {
     throw new StartupError(
       `${definition.name} cannot start its calls' fallbacks: ${problems.join('; ')} ` +
-        `(add it to the \`fallbacks\` object exported by hooks/${definition.name}.ts)`,
+        `(add ${problems.length === 1 ? 'it' : 'them'} to the \`fallbacks\` object exported by hooks/${definition.name}.ts)`,
       { service: definition.name },
     );
   }
@@ -52,7 +52,8 @@ export function resolveFallbacks(definition: ServiceDefinition, fallbacks: objec
  * Applies fallbacks around a transport the service did not make (a `transportFor` passed in, whose
  * pipeline this service cannot reach): a failed call to an endpoint with a fallback is answered by it
  * when the failure is one the call's policy (`endpointPolicies`, then `policy`) names in `fallback.on`,
- * or one of DEFAULT_FALLBACK_ON. Each use is logged at warn and counted in `stats`.
+ * or one of DEFAULT_FALLBACK_ON. Each use is logged at warn and counted in `stats`. The passed-in
+ * transport is expected to carry no fallbacks of its own (the service's are given to nobody else).
  *
  * @param transport The transport to the callee.
  * @param options service (the callee), hooks (its fallbacks by endpoint), call (the caller's descriptor, default none), logger, stats.
@@ -70,7 +71,8 @@ export function withCallFallbacks(
   },
 ): ClientTransport {
   const { service, hooks, call, logger, stats } = options;
-  const observe = resilienceLogger(logger.child({ dependency: service }));
+  // Made on first use: generated clients ask for their transport on every request, fallbacks are rare.
+  let observe: ReturnType<typeof resilienceLogger> | undefined;
   return {
     async call(endpoint, input, callOptions) {
       const hook = hooks[endpoint.name];
@@ -83,7 +85,7 @@ export function withCallFallbacks(
         if (!on.includes(kind)) throw error;
         const event = { type: 'fallback', dependency: service, endpoint: endpoint.name, reason: kind } as const;
         stats.record(event);
-        observe(event);
+        (observe ??= resilienceLogger(logger.child({ dependency: service })))(event);
         return hook(input as never, { dependency: service, endpoint: endpoint.name, kind, error });
       }
     },
