@@ -11,6 +11,10 @@ export function subscriptionsType(service: string): string {
   return serviceNames(service).subscriptions;
 }
 
+export function fallbacksType(service: string): string {
+  return serviceNames(service).fallbacks;
+}
+
 /** Import path of a service's generated handler types, as seen from the hooks folder. */
 export function handlersModule(generatedImport: string, service: string): string {
   return `${generatedImport.replace(/\/+$/, '')}/${outputFiles.serviceModule(service, 'handlers').replace(/\.ts$/, '.js')}`;
