@@ -11,6 +11,13 @@ export function subscriptionsType(service: string): string {
   return serviceNames(service).subscriptions;
 }
 
+/**
+ * The generated interface of a service's call fallbacks.
+ *
+ * @param service - the calling service's name
+ * @example
+ * fallbacksType('orders'); // 'OrdersFallbacks'
+ */
 export function fallbacksType(service: string): string {
   return serviceNames(service).fallbacks;
 }

@@ -6,9 +6,20 @@ import type { Member } from './extend-object.js';
 import { fallbacksType, handlersType, subscriptionsType } from './names.js';
 import { endpointStub, fallbackStub, serviceFallbacks, subscriptionStub } from './stubs.js';
 
-/** The name a hook file exports an object under; also its field in the parsed shape (parse.ts). */
+/**
+ * The name a hook file exports an object under; also its field in the parsed shape (parse.ts).
+ *
+ * @example
+ * const name: HookObjectName = 'fallbacks';
+ */
 export type HookObjectName = 'handlers' | 'subscriptions' | 'fallbacks';
 
+/**
+ * One exported object of a hook file and the members the spec wants in it.
+ *
+ * @example
+ * // { object: 'fallbacks', type: 'OrdersFallbacks', label: 'fallback', required: false, wanted: [guestUser] }
+ */
 export interface HookObject {
   object: HookObjectName;
   /** The generated interface it is typed against, e.g. `OrdersFallbacks`. */

@@ -11,7 +11,12 @@ export interface StubLayout {
   quote: string;
 }
 
-/** A fallback of one of the service's calls, with the call it belongs to. */
+/**
+ * A fallback of one of the service's calls, with the call it belongs to.
+ *
+ * @example
+ * // { call: { service: 'users', ... }, fallback: { endpoint: 'getUser', handler: 'guestUser' } }
+ */
 export interface CallFallback {
   call: CallModel;
   fallback: FallbackModel;
