@@ -1,15 +1,18 @@
-// The content of a hook file meshspec creates for a service that has none: every endpoint and
-// event handler as a stub, typed against the generated interfaces.
+// The content of a hook file meshspec creates for a service that has none: every endpoint, event
+// handler and call fallback as a stub, typed against the generated interfaces.
 import type { MeshModel, ServiceModel } from '../model/types.js';
-import { handlersModule, handlersType, subscriptionsType } from './names.js';
-import { endpointStub, joinStubs, subscriptionStub, type StubLayout } from './stubs.js';
+import { handlersModule } from './names.js';
+import { andList, hookObjects, needed } from './objects.js';
+import { joinStubs, serviceFallbacks, type StubLayout } from './stubs.js';
 import { defaultStyle } from './style.js';
 
 function header(service: ServiceModel): string[] {
+  const fallbacks = serviceFallbacks(service).length > 0;
+  const behind = ['endpoints', ...(service.subscribes.length ? ['events'] : []), ...(fallbacks ? ['call fallbacks'] : [])];
   return [
-    `// Hooks of the \`${service.name}\` service: the code behind its endpoints${service.subscribes.length ? ' and events' : ''}.`,
+    `// Hooks of the \`${service.name}\` service: the code behind its ${andList(behind)}.`,
     '// This file is yours. meshspec created it once and never overwrites it: when the spec gains an',
-    '// endpoint or event handler, `meshspec generate` only adds a stub for it at the end of the object,',
+    `// endpoint${fallbacks ? ', event handler or fallback' : ' or event handler'}, \`meshspec generate\` only adds a stub for it at the end of the object,`,
     '// and it warns (without deleting anything) about members the spec no longer declares.',
   ];
 }
@@ -19,33 +22,27 @@ function objectConst(name: string, type: string, stubs: string[]): string {
   return `export const ${name}: ${type} = {\n${joinStubs(stubs, '\n', false)}};\n`;
 }
 
+/**
+ * The hook file of a service that has none, in meshspec's own style.
+ *
+ * @param model - the mesh, for event payloads and the callees' endpoints named in stub comments
+ * @param service - the service whose hook file it is
+ * @param generatedImport - import path of the output folder as seen from the hooks folder, e.g. `../generated`
+ * @example
+ * createHookFile(model, orders, '../generated'); // '// Hooks of the `orders` service: ...'
+ */
 export function createHookFile(model: MeshModel, service: ServiceModel, generatedImport: string): string {
   const { eol, unit, quote } = defaultStyle;
   const layout: StubLayout = { indent: unit, unit, eol, quote };
-  const subscribes = service.subscribes.length > 0;
-  const types = [handlersType(service.name), ...(subscribes ? [subscriptionsType(service.name)] : [])];
-  const parts = [
+  const objects = hookObjects(model, service).filter(needed);
+  return [
     [
       ...header(service),
       '',
-      `import type { ${types.join(', ')} } from '${handlersModule(generatedImport, service.name)}';`,
+      `import type { ${objects.map((o) => o.type).join(', ')} } from '${handlersModule(generatedImport, service.name)}';`,
       `import { NotImplemented } from 'meshspec/runtime';`,
       '',
     ].join('\n'),
-    objectConst(
-      'handlers',
-      handlersType(service.name),
-      service.endpoints.map((e) => endpointStub(service.name, e, layout)),
-    ),
-  ];
-  if (subscribes) {
-    parts.push(
-      objectConst(
-        'subscriptions',
-        subscriptionsType(service.name),
-        service.subscribes.map((s) => subscriptionStub(model, service.name, s, layout)),
-      ),
-    );
-  }
-  return parts.join('\n');
+    ...objects.map((o) => objectConst(o.object, o.type, o.wanted.map((m) => m.render(layout)))),
+  ].join('\n');
 }

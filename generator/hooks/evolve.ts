@@ -1,13 +1,15 @@
-// Bringing an existing hook file up to date with the spec: stubs for new endpoints and event
-// handlers, the imports they need, a `subscriptions` object when the service starts subscribing.
-// Everything is an insertion into the user's text; a file meshspec cannot read is left alone.
+// Bringing an existing hook file up to date with the spec: stubs for new endpoints, event handlers
+// and call fallbacks, the imports they need, a whole `subscriptions` or `fallbacks` object when the
+// service starts subscribing or naming fallbacks. Everything is an insertion into the user's text;
+// a file meshspec cannot read is left alone.
 import type { MeshModel, ServiceModel } from '../model/types.js';
 import { applyInsertions, type Insertion } from './edits.js';
-import { extendObject, type Member, type ObjectSection } from './extend-object.js';
+import { extendObject, type ObjectSection, type SectionOutcome } from './extend-object.js';
 import { ensureImport } from './imports.js';
-import { handlersModule, handlersType, subscriptionsType } from './names.js';
-import type { HookFileShape, ParseResult } from './parse.js';
-import { endpointStub, joinStubs, subscriptionStub } from './stubs.js';
+import { handlersModule, handlersType } from './names.js';
+import { andList, hookObjects, needed, type HookObject } from './objects.js';
+import type { ExportLookup, ParseResult } from './parse.js';
+import { joinStubs } from './stubs.js';
 import { detectEol, detectUnit, type Style } from './style.js';
 
 export interface EvolveInput {
@@ -26,61 +28,76 @@ export interface EvolveOutcome {
   warnings: string[];
 }
 
-function expectedShape(service: ServiceModel): string {
-  const handlers = `\`export const handlers: ${handlersType(service.name)} = { ... }\``;
-  const subscriptions = `\`export const subscriptions: ${subscriptionsType(service.name)} = { ... }\``;
-  return service.subscribes.length ? `${handlers} and ${subscriptions}` : handlers;
-}
+/** A hook object with what messages about it name. */
+type Section = HookObject & ObjectSection;
 
-function untouched(input: EvolveInput, reason: string): EvolveOutcome {
+function untouched(input: EvolveInput, sections: readonly Section[], reason: string): EvolveOutcome {
+  const expected = andList(sections.filter(needed).map((s) => `\`export const ${s.object}: ${s.type} = { ... }\``));
+  const members = ['endpoints', 'event handlers', ...(sections.some((s) => s.object === 'fallbacks' && needed(s)) ? ['fallbacks'] : [])];
   const warning =
-    `${input.path}: meshspec left this file untouched because ${reason}. To add stubs for new endpoints ` +
-    `and event handlers it expects ${expectedShape(input.service)} (object literals; \`satisfies\` works too). ` +
+    `${input.path}: meshspec left this file untouched because ${reason}. To add stubs for new ${andList(members)} ` +
+    `it expects ${expected} (object literals; \`satisfies\` works too). ` +
     'Fix the file and run `meshspec generate` again.';
   return { content: undefined, changes: [], warnings: [warning] };
 }
 
-function sections(input: EvolveInput): { handlers: ObjectSection; subscriptions: ObjectSection } {
-  const { path, model, service } = input;
-  const common = { path, specFile: service.file };
-  const endpoints: Member[] = service.endpoints.map((e) => ({
-    name: e.name,
-    render: (layout) => endpointStub(service.name, e, layout),
-  }));
-  const handlers: Member[] = service.subscribes.map((s) => ({
-    name: s.handler,
-    render: (layout) => subscriptionStub(model, service.name, s, layout),
-  }));
-  return {
-    handlers: { ...common, object: 'handlers', label: 'endpoint', wanted: endpoints },
-    subscriptions: { ...common, object: 'subscriptions', label: 'event handler', wanted: handlers },
-  };
+/** Whole objects appended at the end of the file, a blank line before each. */
+function newObjects(text: string, sections: readonly Section[], style: Style): Insertion {
+  const { eol, unit, quote } = style;
+  const semi = style.semi ? ';' : '';
+  const bodies = sections.map((section) => {
+    const stubs = section.wanted.map((m) => m.render({ indent: unit, unit, eol, quote }));
+    return `export const ${section.object}: ${section.type} = {${eol}${joinStubs(stubs, eol, false)}}${semi}${eol}`;
+  });
+  const lead = !text.endsWith('\n') ? eol + eol : /\n[\t ]*\r?\n$/.test(text) ? '' : eol;
+  return { at: text.length, text: lead + bodies.join(eol) };
 }
 
-/** A whole `subscriptions` object appended at the end of the file. */
-function newSubscriptions(text: string, section: ObjectSection, type: string, style: Style): Insertion {
-  const { eol, unit, quote } = style;
-  const stubs = section.wanted.map((m) => m.render({ indent: unit, unit, eol, quote }));
-  const lead = !text.endsWith('\n') ? eol + eol : /\n[\t ]*\r?\n$/.test(text) ? '' : eol;
-  const semi = style.semi ? ';' : '';
-  const body = `export const subscriptions: ${type} = {${eol}${joinStubs(stubs, eol, false)}}${semi}${eol}`;
-  return { at: text.length, text: lead + body };
+function names(members: readonly { name: string }[]): string {
+  return members.map((m) => `\`${m.name}\``).join(', ');
+}
+
+/**
+ * An object the file may lack (`subscriptions`, `fallbacks`): extended when it is an object literal,
+ * warned about when it is something else the spec wants members in. A missing one that the spec
+ * wants comes back with `append`: the caller appends all such objects in one go, with their imports.
+ */
+function evolveOptional(text: string, found: ExportLookup, section: Section, style: Style): SectionOutcome & { append: boolean } {
+  if (found.kind === 'object') return { ...extendObject(text, found.shape, section, style), append: false };
+  const none = { insertions: [], added: [], changes: [], warnings: [], append: false };
+  if (!needed(section)) return none;
+  if (found.kind === 'missing') return { ...none, append: true };
+  const warning =
+    `${section.path}: its exported \`${section.object}\` is ${found.found}, not an object literal, so meshspec could not ` +
+    `check it for the ${section.label}s ${names(section.wanted)}`;
+  return { ...none, warnings: [warning] };
 }
 
 /** Names planned for an object that the edited file still lacks: anything here means the edit went wrong. */
-function notLanded(lookup: HookFileShape['handlers'], planned: readonly string[]): string[] {
+function notLanded(lookup: ExportLookup, planned: readonly string[]): string[] {
   const present = new Set(lookup.kind === 'object' ? lookup.shape.names : []);
   return planned.filter((name) => !present.has(name));
 }
 
+/**
+ * The file brought up to date with the spec by insertions only, with notes on what was added and
+ * warnings about what meshspec left (dropped members, objects it cannot read); content undefined
+ * when it changes nothing.
+ *
+ * @param input - the file's path and text, the model and the service, and the parser to read it with
+ * @example
+ * evolveHookFile({ path: 'hooks/orders.ts', text, model, service: orders, generatedImport: '../generated', parse });
+ * // { content: '...', changes: ['hooks/orders.ts: added `fallbacks` with stubs for `guestUser`'], warnings: [] }
+ */
 export function evolveHookFile(input: EvolveInput): EvolveOutcome {
   const { path, text, service } = input;
+  const sections: Section[] = hookObjects(input.model, service).map((o) => ({ ...o, path, specFile: service.file }));
   const parsed = input.parse(text);
-  if (!parsed.ok) return untouched(input, parsed.reason);
+  if (!parsed.ok) return untouched(input, sections, parsed.reason);
   const { shape } = parsed;
-  if (shape.handlers.kind === 'missing') return untouched(input, 'it has no exported `handlers`');
+  if (shape.handlers.kind === 'missing') return untouched(input, sections, 'it has no exported `handlers`');
   if (shape.handlers.kind === 'other') {
-    return untouched(input, `its exported \`handlers\` is ${shape.handlers.found}, not an object literal`);
+    return untouched(input, sections, `its exported \`handlers\` is ${shape.handlers.found}, not an object literal`);
   }
   const style: Style = {
     eol: detectEol(text),
@@ -88,48 +105,47 @@ export function evolveHookFile(input: EvolveInput): EvolveOutcome {
     quote: shape.imports[0]?.quote === '"' ? '"' : "'",
     semi: shape.semi,
   };
-  const s = sections(input);
-  const handlersOutcome = extendObject(text, shape.handlers.shape, s.handlers, style);
-  const insertions: Insertion[] = [...handlersOutcome.insertions];
-  const changes: string[] = [...handlersOutcome.changes];
-  const warnings: string[] = [...handlersOutcome.warnings];
-  let subscriptionsAdded: string[] = [];
-
-  const subs = shape.subscriptions;
-  const wantedSubs = s.subscriptions.wanted.map((m) => `\`${m.name}\``).join(', ');
-  if (subs.kind === 'object') {
-    const outcome = extendObject(text, subs.shape, s.subscriptions, style);
+  const [handlers, ...optional] = sections as [Section, ...Section[]];
+  const insertions: Insertion[] = [];
+  const changes: string[] = [];
+  const warnings: string[] = [];
+  const added = new Map<Section, string[]>();
+  const appended: Section[] = [];
+  const take = (section: Section, outcome: SectionOutcome) => {
     insertions.push(...outcome.insertions);
     changes.push(...outcome.changes);
     warnings.push(...outcome.warnings);
-    subscriptionsAdded = outcome.added;
-  } else if (subs.kind === 'other' && s.subscriptions.wanted.length) {
-    warnings.push(
-      `${path}: its exported \`subscriptions\` is ${subs.found}, not an object literal, so meshspec could not ` +
-        `check it for the event handlers ${wantedSubs}`,
-    );
-  } else if (subs.kind === 'missing' && s.subscriptions.wanted.length) {
-    const type = subscriptionsType(service.name);
+    added.set(section, outcome.added);
+  };
+  take(handlers, extendObject(text, shape.handlers.shape, handlers, style));
+  for (const section of optional) {
+    const outcome = evolveOptional(text, shape[section.object], section, style);
+    take(section, outcome);
+    if (outcome.append) appended.push(section);
+  }
+  if (appended.length) {
+    insertions.push(newObjects(text, appended, style));
     const module = handlersModule(input.generatedImport, service.name);
-    insertions.push(newSubscriptions(text, s.subscriptions, type, style));
-    insertions.push(...ensureImport(shape, { name: type, module, typeOnly: true, besideOf: handlersType(service.name) }, style));
-    changes.push(`${path}: added \`subscriptions\` with stubs for ${wantedSubs}`);
-    subscriptionsAdded = s.subscriptions.wanted.map((m) => m.name);
+    const types = { names: appended.map((s) => s.type), module, typeOnly: true, besideOf: handlersType(service.name) };
+    insertions.push(...ensureImport(shape, types, style));
+    for (const section of appended) {
+      changes.push(`${path}: added \`${section.object}\` with stubs for ${names(section.wanted)}`);
+      added.set(section, section.wanted.map((m) => m.name));
+    }
   }
   if (insertions.length === 0) return { content: undefined, changes, warnings };
 
-  const runtimeImport = ensureImport(shape, { name: 'NotImplemented', module: 'meshspec/runtime', typeOnly: false }, style);
+  const runtimeImport = ensureImport(shape, { names: ['NotImplemented'], module: 'meshspec/runtime', typeOnly: false }, style);
   if (runtimeImport.length) changes.push(`${path}: imported \`NotImplemented\` from meshspec/runtime`);
   const content = applyInsertions(text, [...insertions, ...runtimeImport]);
 
   // Belt and braces: never hand the writer a file that no longer parses or lacks a planned stub.
   const check = input.parse(content);
-  const lost = check.ok
-    ? [...notLanded(check.shape.handlers, handlersOutcome.added), ...notLanded(check.shape.subscriptions, subscriptionsAdded)]
-    : [...handlersOutcome.added, ...subscriptionsAdded];
+  const lost = [...added].flatMap(([section, planned]) =>
+    check.ok ? notLanded(check.shape[section.object], planned) : planned,
+  );
   if (lost.length) {
-    const names = lost.map((n) => `\`${n}\``).join(', ');
-    const warning = `${path}: meshspec could not add stubs for ${names} without breaking the file, so it left it untouched; add them by hand`;
+    const warning = `${path}: meshspec could not add stubs for ${names(lost.map((name) => ({ name })))} without breaking the file, so it left it untouched; add them by hand`;
     return { content: undefined, changes: [], warnings: [...warnings, warning] };
   }
   return { content, changes, warnings };

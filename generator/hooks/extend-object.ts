@@ -1,4 +1,4 @@
-// Comparing one object of a hook file (`handlers` or `subscriptions`) with what the spec declares:
+// Comparing one object of a hook file (`handlers`, `subscriptions` or `fallbacks`) with what the spec declares:
 // stubs for what is missing, warnings for what the spec dropped. Never removes a member.
 import type { Insertion } from './edits.js';
 import { appendMembers, memberLayout } from './insert-members.js';
@@ -14,9 +14,9 @@ export interface Member {
 export interface ObjectSection {
   /** The hook file's path, for messages. */
   path: string;
-  /** `handlers` or `subscriptions`. */
+  /** `handlers`, `subscriptions` or `fallbacks`. */
   object: string;
-  /** `endpoint` or `event handler`. */
+  /** `endpoint`, `event handler` or `fallback`. */
   label: string;
   /** The service's spec file, named in warnings so the user knows where to look. */
   specFile: string;
@@ -43,7 +43,7 @@ export function extendObject(text: string, shape: ObjectShape, section: ObjectSe
     .filter((name) => !wantedNames.has(name))
     .map(
       (name) =>
-        `${path}: \`${object}.${name}\` is no longer an ${label} in the spec (${section.specFile}); ` +
+        `${path}: \`${object}.${name}\` is no longer ${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label} in the spec (${section.specFile}); ` +
         'delete it when you are done with it — meshspec never deletes your code',
     );
   const missing = new Set(missingNames(shape, section.wanted));

@@ -6,8 +6,10 @@ import type { MeshModel } from '../model/types.js';
 import { createHookFile } from './create.js';
 import { evolveHookFile } from './evolve.js';
 import { hookPath } from './names.js';
+import { andList } from './objects.js';
 import { orphanCandidates, orphanWarnings } from './orphans.js';
 import { createParser, type ParseResult } from './parse.js';
+import { serviceFallbacks } from './stubs.js';
 import { expectation, orphanExpectation, VerdictMemory, type HookVerdicts } from './verdicts.js';
 
 export type { HookVerdict, HookVerdicts } from './verdicts.js';
@@ -45,9 +47,14 @@ export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
     const path = hookPath(options.hooksDir, service.name);
     const text = options.readExisting(path);
     if (text === undefined) {
+      const fallbacks = serviceFallbacks(service);
       plan.writes.push({ path, content: createHookFile(model, service, options.generatedImport) });
-      const handlers = service.subscribes.length ? ` and ${service.subscribes.length} event handler(s)` : '';
-      plan.changes.push(`${path}: created with stubs for ${service.endpoints.length} endpoint(s)${handlers}`);
+      const counts = [
+        `${service.endpoints.length} endpoint(s)`,
+        ...(service.subscribes.length ? [`${service.subscribes.length} event handler(s)`] : []),
+        ...(fallbacks.length ? [`${fallbacks.length} fallback(s)`] : []),
+      ];
+      plan.changes.push(`${path}: created with stubs for ${andList(counts)}`);
       continue;
     }
     const expects = memory ? expectation(memory.generator, model, service, path, options.generatedImport) : '';

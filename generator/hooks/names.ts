@@ -11,6 +11,17 @@ export function subscriptionsType(service: string): string {
   return serviceNames(service).subscriptions;
 }
 
+/**
+ * The generated interface of a service's call fallbacks.
+ *
+ * @param service - the calling service's name
+ * @example
+ * fallbacksType('orders'); // 'OrdersFallbacks'
+ */
+export function fallbacksType(service: string): string {
+  return serviceNames(service).fallbacks;
+}
+
 /** Import path of a service's generated handler types, as seen from the hooks folder. */
 export function handlersModule(generatedImport: string, service: string): string {
   return `${generatedImport.replace(/\/+$/, '')}/${outputFiles.serviceModule(service, 'handlers').replace(/\.ts$/, '.js')}`;

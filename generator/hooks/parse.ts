@@ -1,5 +1,5 @@
-// Reading a hook file with ts-morph, in memory: where its `handlers` and `subscriptions` objects
-// are, which members they have, and what it imports. Only offsets and names come out, so the edits
+// Reading a hook file with ts-morph, in memory: where its `handlers`, `subscriptions` and
+// `fallbacks` objects are, which members they have, and what it imports. Only offsets and names come out, so the edits
 // computed from them are plain insertions into the original text. ts-morph is loaded by the first
 // createParser() (./ts-morph.ts), not on import: a `generate` with no hook file to read never loads it.
 import type {
@@ -49,6 +49,7 @@ export interface ImportShape {
 export interface HookFileShape {
   handlers: ExportLookup;
   subscriptions: ExportLookup;
+  fallbacks: ExportLookup;
   imports: ImportShape[];
   /** Names declared at the top level other than by imports (functions, classes, variables...). */
   declared: Set<string>;
@@ -92,6 +93,7 @@ function parseSourceFile(project: Project, sf: SourceFile): ParseResult {
     shape: {
       handlers: lookup(handlersDecl),
       subscriptions: lookup(findExported(sf, 'subscriptions')),
+      fallbacks: lookup(findExported(sf, 'fallbacks')),
       imports,
       declared: declaredNames(sf),
       firstStatement: statements[0]?.getStart() ?? sf.getEnd(),

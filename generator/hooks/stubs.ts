@@ -1,6 +1,6 @@
 // The text of one stub member: a comment saying what the spec declares, then a method that throws
 // NotImplemented. Used both for new hook files and for members added to existing ones.
-import type { EndpointModel, MeshModel, SubscriptionModel } from '../model/types.js';
+import type { CallModel, EndpointModel, FallbackModel, MeshModel, ServiceModel, SubscriptionModel } from '../model/types.js';
 import { operation } from './names.js';
 
 /** Where a stub goes: the indentation of the object's members, one level, the line ending. */
@@ -11,11 +11,55 @@ export interface StubLayout {
   quote: string;
 }
 
+/**
+ * A fallback of one of the service's calls, with the call it belongs to.
+ *
+ * @example
+ * // { call: { service: 'users', ... }, fallback: { endpoint: 'getUser', handler: 'guestUser' } }
+ */
+export interface CallFallback {
+  call: CallModel;
+  fallback: FallbackModel;
+}
+
+/** `GetUserInput -> User`: what goes in and comes out of an endpoint. */
+function signature(endpoint: EndpointModel): string {
+  const output = endpoint.output ? `${endpoint.output.type}${endpoint.output.list ? '[]' : ''}` : 'no content';
+  return `${endpoint.input} -> ${output}`;
+}
+
 /** `GET /users/{id}: GetUserInput -> User; errors: NotFound` */
 export function describeEndpoint(endpoint: EndpointModel): string {
-  const output = endpoint.output ? `${endpoint.output.type}${endpoint.output.list ? '[]' : ''}` : 'no content';
   const errors = endpoint.errors.length ? `; errors: ${endpoint.errors.map((e) => e.name).join(', ')}` : '';
-  return `${endpoint.http.method} ${endpoint.http.path}: ${endpoint.input} -> ${output}${errors}`;
+  return `${endpoint.http.method} ${endpoint.http.path}: ${signature(endpoint)}${errors}`;
+}
+
+/**
+ * Every fallback the service's calls name, call by call in the model's order (each call's sorted by
+ * endpoint): the members of its `fallbacks` hook object.
+ *
+ * @param service - the calling service
+ * @example
+ * serviceFallbacks(orders).map((f) => f.fallback.handler); // ['guestUser']
+ */
+export function serviceFallbacks(service: ServiceModel): CallFallback[] {
+  return service.calls.flatMap((call) => call.fallbacks.map((fallback) => ({ call, fallback })));
+}
+
+/**
+ * `when users.getUser fails: GetUserInput -> User`, the types taken from the callee's endpoint (just
+ * `when users.getUser fails` should the model not hold it).
+ *
+ * @param model - the mesh, where the callee's endpoint is looked up
+ * @param ref - the fallback and its call
+ * @example
+ * describeFallback(model, { call: usersCall, fallback: { endpoint: 'getUser', handler: 'guestUser' } });
+ */
+export function describeFallback(model: MeshModel, { call, fallback }: CallFallback): string {
+  const callee = model.services.find((s) => s.name === call.service);
+  const endpoint = callee?.endpoints.find((e) => e.name === fallback.endpoint);
+  const when = `when ${call.service}.${fallback.endpoint} fails`;
+  return endpoint ? `${when}: ${signature(endpoint)}` : when;
 }
 
 /** `on user.deleted: UserDeleted` */
@@ -44,6 +88,21 @@ export function endpointStub(service: string, endpoint: EndpointModel, layout: S
 
 export function subscriptionStub(model: MeshModel, service: string, sub: SubscriptionModel, layout: StubLayout): string {
   return method(service, sub.handler, '_payload, _ctx', describeSubscription(model, sub), layout);
+}
+
+/**
+ * The stub of a call's fallback: it gets the call's input and why the call failed.
+ *
+ * @param model - the mesh, for the callee's endpoint types in the comment
+ * @param service - the calling service, named in the NotImplemented error
+ * @param ref - the fallback and its call
+ * @param layout - indentation, line ending and quote of the object it goes into
+ * @example
+ * fallbackStub(model, 'orders', ref, { indent: '  ', unit: '  ', eol: '\n', quote: "'" });
+ * // "  // when users.getUser fails: GetUserInput -> User\n  async guestUser(_input, _failure) {\n ..."
+ */
+export function fallbackStub(model: MeshModel, service: string, ref: CallFallback, layout: StubLayout): string {
+  return method(service, ref.fallback.handler, '_input, _failure', describeFallback(model, ref), layout);
 }
 
 /** Stubs one after another, a blank line between members (and before the first when `afterMember`). */

@@ -23,8 +23,9 @@ export interface HookVerdicts {
 
 /**
  * Everything the planner's outcome for a service's hook file depends on besides its text: the file
- * meshspec would create holds every member name, stub, type and import the service wants, and the
- * path and spec file are named in messages.
+ * meshspec would create holds every member name, stub, type and import the service wants (its
+ * endpoints, event handlers and call fallbacks, with the callees' endpoint types the fallback stubs
+ * name), and the path and spec file are named in messages.
  */
 export function expectation(generator: string, model: MeshModel, service: ServiceModel, path: string, generatedImport: string): string {
   return digest('service hook file', generator, path, service.file, generatedImport, createHookFile(model, service, generatedImport));

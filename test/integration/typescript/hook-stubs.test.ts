@@ -7,7 +7,20 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { planHooks } from '../../../generator/hooks/index.js';
 import { repoRoot } from '../../support/project.js';
 import { typecheckAsConsumer } from '../../support/typecheck.js';
-import { archiveUser, createUser, getUser, listUsers, memoryOptions, mesh, service, userDeleted } from '../../unit/hooks/model.js';
+import {
+  archiveUser,
+  call,
+  calling,
+  createUser,
+  getUser,
+  guestUser,
+  listUsers,
+  memoryOptions,
+  mesh,
+  noUsers,
+  service,
+  userDeleted,
+} from '../../unit/hooks/model.js';
 
 mkdirSync(join(repoRoot, '.tmp'), { recursive: true });
 const dir = mkdtempSync(join(repoRoot, '.tmp', 'hooks-typecheck-'));
@@ -32,15 +45,38 @@ export interface UsersSubscriptions {
 }
 `;
 
-/** Type errors of `hooks/users.ts` (with `content`) compiled as a strict consumer would (`meshspec/runtime` resolves by self-reference). */
-function typeErrors(name: string, content: string): string[] {
+// A caller's interfaces as generated/orders/handlers.ts declares them: a fallback gets the callee
+// endpoint's input and the CallFailure, and answers with its output.
+const generatedOrdersHandlers = `
+import type { CallFailure } from 'meshspec/runtime';
+export interface User { id: string; email: string }
+export interface CreateUser { email: string }
+export interface GetUserInput { id: string }
+export interface ListUsersInput {}
+export interface OrdersContext { readonly requestId: string }
+export interface OrdersHandlers {
+  createUser(input: CreateUser, ctx: OrdersContext): Promise<User>;
+}
+export interface OrdersFallbacks {
+  guestUser(input: GetUserInput, failure: CallFailure): Promise<User>;
+  noUsers(input: ListUsersInput, failure: CallFailure): Promise<User[]>;
+}
+`;
+
+/** Writes `hooks/<service>.ts` (with `content`) and `generated` as its generated/<service>/handlers.ts under `name`; returns the hook file's path. */
+function writeProject(name: string, content: string, svc = 'users', generated = generatedHandlers): string {
   const base = join(dir, name);
-  const files = { 'generated/users/handlers.ts': generatedHandlers, 'hooks/users.ts': content };
+  const files = { [`generated/${svc}/handlers.ts`]: generated, [`hooks/${svc}.ts`]: content };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(base, path)), { recursive: true });
     writeFileSync(join(base, path), text);
   }
-  return typecheckAsConsumer([join(base, 'hooks/users.ts')]);
+  return join(base, `hooks/${svc}.ts`);
+}
+
+/** Type errors of the hook file compiled as a strict consumer would (`meshspec/runtime` resolves by self-reference). */
+function typeErrors(name: string, content: string, svc = 'users', generated = generatedHandlers): string[] {
+  return typecheckAsConsumer([writeProject(name, content, svc, generated)]);
 }
 
 describe('hook stubs type-check against the generated interfaces', () => {
@@ -73,5 +109,51 @@ describe('hook stubs type-check against the generated interfaces', () => {
     const broken = content.replace(/ {2}\/\/ GET \/users: [^]*?\n {2}},\n/, '');
     expect(broken).not.toContain('listUsers');
     expect(typeErrors('broken', broken).join('\n')).toContain("Property 'listUsers' is missing");
+  });
+
+  describe('fallbacks', () => {
+    const callee = service('users', [getUser, listUsers]);
+    const orders = mesh(callee, calling(service('orders', [createUser]), call('users', [guestUser, noUsers])));
+    const ordersFile = (files: Record<string, string>) =>
+      planHooks(orders, memoryOptions(files)).writes.find((w) => w.path === 'hooks/orders.ts')?.content ?? '';
+
+    // One program for the three files: each compile of a program takes seconds.
+    it('compiles a created hook file, one with a fallback stub added to `fallbacks` and one with `fallbacks` added', () => {
+      const created = ordersFile({});
+      expect(created).toContain('export const fallbacks: OrdersFallbacks');
+      const withMember = ordersFile({
+        'hooks/orders.ts': [
+          "import type { OrdersFallbacks, OrdersHandlers } from '../generated/orders/handlers.js';",
+          '',
+          'export const handlers: OrdersHandlers = {',
+          '    async createUser(input) {',
+          "        return { id: '1', email: input.email };",
+          '    },',
+          '};',
+          '',
+          'export const fallbacks: OrdersFallbacks = {',
+          '    async guestUser(input, failure) {',
+          '        return { id: input.id, email: failure.dependency };',
+          '    },',
+          '};',
+          '',
+        ].join('\n'),
+      });
+      expect(withMember).toContain('    async noUsers(_input, _failure) {');
+      const withObject = ordersFile({
+        'hooks/orders.ts': "import type { OrdersHandlers } from '../generated/orders/handlers.js';\n\nexport const handlers: OrdersHandlers = {\n  async createUser(input) {\n    return { id: '1', email: input.email };\n  },\n};\n",
+      });
+      expect(withObject).toContain('export const fallbacks: OrdersFallbacks = {');
+      const files = Object.entries({ created, withMember, withObject }).map(([name, content]) =>
+        writeProject(`fallbacks-${name}`, content, 'orders', generatedOrdersHandlers),
+      );
+      expect(typecheckAsConsumer(files)).toEqual([]);
+    });
+
+    it('reports errors for a `fallbacks` object that misses a fallback (so the checks above can fail)', () => {
+      const broken = ordersFile({}).replace(/ {2}\/\/ when users\.listUsers fails[^]*?\n {2}},\n/, '');
+      expect(broken).not.toContain('noUsers');
+      expect(typeErrors('broken-fallbacks', broken, 'orders', generatedOrdersHandlers).join('\n')).toContain("Property 'noUsers' is missing");
+    });
   });
 });

@@ -1,6 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { planHooks } from '../../../generator/hooks/index.js';
-import { createUser, getUser, listUsers, memoryOptions, mesh, paymentFailed, service, userDeleted } from './model.js';
+import {
+  call,
+  calling,
+  createUser,
+  endpoint,
+  getUser,
+  guestUser,
+  listUsers,
+  memoryOptions,
+  mesh,
+  noUsers,
+  paymentFailed,
+  service,
+  userDeleted,
+} from './model.js';
+
+const users = service('users', [getUser, listUsers]);
+const placeOrder = endpoint('placeOrder', 'POST', '/orders');
 
 describe('planHooks: creating hook files', () => {
   it('writes a stub for every endpoint, in the model order, typed against the generated interface', () => {
@@ -88,5 +105,53 @@ describe('planHooks: creating hook files', () => {
   it('creates nothing for a service whose hook file exists', () => {
     const options = memoryOptions({ 'hooks/users.ts': planHooks(mesh(service('users', [getUser])), memoryOptions({})).writes[0]?.content ?? '' });
     expect(planHooks(mesh(service('users', [getUser])), options)).toEqual({ writes: [], changes: [], warnings: [] });
+  });
+
+  it('adds `fallbacks` after `subscriptions`, a stub per fallback commented with the callee endpoint\'s types', () => {
+    const orders = calling(service('orders', [placeOrder], [userDeleted]), call('users', [noUsers, guestUser]));
+    const plan = planHooks(mesh(users, orders), memoryOptions({}));
+    const content = plan.writes.find((w) => w.path === 'hooks/orders.ts')?.content ?? '';
+    expect(content).toMatch(/^\/\/ Hooks of the `orders` service: the code behind its endpoints, events and call fallbacks\.\n/);
+    expect(content).toContain("import type { OrdersHandlers, OrdersSubscriptions, OrdersFallbacks } from '../generated/orders/handlers.js';");
+    expect(content).toMatch(/\nexport const subscriptions: OrdersSubscriptions = \{\n[^]*\n\};\n\nexport const fallbacks/);
+    expect(content.slice(content.indexOf('export const fallbacks'))).toBe(
+      [
+        'export const fallbacks: OrdersFallbacks = {',
+        '  // when users.getUser fails: GetUserInput -> User',
+        '  async guestUser(_input, _failure) {',
+        "    throw new NotImplemented('orders.guestUser');",
+        '  },',
+        '',
+        '  // when users.listUsers fails: ListUsersInput -> User[]',
+        '  async noUsers(_input, _failure) {',
+        "    throw new NotImplemented('orders.noUsers');",
+        '  },',
+        '};',
+        '',
+      ].join('\n'),
+    );
+    expect(plan.changes).toContain('hooks/orders.ts: created with stubs for 1 endpoint(s), 1 event handler(s) and 2 fallback(s)');
+  });
+
+  it('adds `fallbacks` without `subscriptions` for a service that calls but does not subscribe', () => {
+    const orders = calling(service('orders', [placeOrder]), call('users', [guestUser]));
+    const plan = planHooks(mesh(users, orders), memoryOptions({}));
+    const content = plan.writes.find((w) => w.path === 'hooks/orders.ts')?.content ?? '';
+    expect(content).toContain("import type { OrdersHandlers, OrdersFallbacks } from '../generated/orders/handlers.js';");
+    expect(content).not.toContain('subscriptions');
+    expect(content).toContain('\n};\n\nexport const fallbacks: OrdersFallbacks = {\n  // when users.getUser fails');
+    expect(plan.changes).toContain('hooks/orders.ts: created with stubs for 1 endpoint(s) and 1 fallback(s)');
+  });
+
+  it('has no `fallbacks` when the service\'s calls name none', () => {
+    const orders = calling(service('orders', [placeOrder]), call('users', []));
+    const content = planHooks(mesh(users, orders), memoryOptions({})).writes.find((w) => w.path === 'hooks/orders.ts')?.content ?? '';
+    expect(content).not.toContain('allbacks');
+  });
+
+  it('names only the call in the comment when the model does not hold the callee\'s endpoint', () => {
+    const orders = calling(service('orders', [placeOrder]), call('payments', [{ endpoint: 'charge', handler: 'chargeLater' }]));
+    const content = planHooks(mesh(orders), memoryOptions({})).writes[0]?.content ?? '';
+    expect(content).toContain('  // when payments.charge fails\n  async chargeLater(_input, _failure) {\n');
   });
 });

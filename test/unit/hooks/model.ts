@@ -1,7 +1,15 @@
 // Hand-built MeshModel literals for the hook planner tests: a mesh with `users` (endpoints only)
-// and `orders` (endpoints and subscriptions), plus helpers to vary them.
+// and `orders` (endpoints, subscriptions and calls with fallbacks), plus helpers to vary them.
 import { DEFAULT_BUS } from '../../../runtime/bus/settings.js';
-import type { EndpointModel, ErrorModel, MeshModel, ServiceModel, SubscriptionModel } from '../../../generator/model/types.js';
+import type {
+  CallModel,
+  EndpointModel,
+  ErrorModel,
+  FallbackModel,
+  MeshModel,
+  ServiceModel,
+  SubscriptionModel,
+} from '../../../generator/model/types.js';
 import type { HookOptions } from '../../../generator/hooks/index.js';
 
 const source = { file: 'services/users.yaml', line: 1, col: 1 };
@@ -61,6 +69,28 @@ export function service(name: string, endpoints: EndpointModel[], subscribes: Su
     source: { ...source, file: `services/${name}.yaml` },
   };
 }
+
+/** A call to `callee` that names these fallbacks (sorted by endpoint, as the model builder sorts them). */
+export function call(callee: string, fallbacks: FallbackModel[]): CallModel {
+  return {
+    service: callee,
+    transport: 'http',
+    policyName: null,
+    policy: { timeoutMs: 1000 },
+    endpointPolicies: [],
+    balance: 'round-robin',
+    dns: null,
+    fallbacks: [...fallbacks].sort((a, b) => (a.endpoint < b.endpoint ? -1 : 1)),
+  };
+}
+
+/** `service` with these calls. */
+export function calling(service: ServiceModel, ...calls: CallModel[]): ServiceModel {
+  return { ...service, calls };
+}
+
+export const guestUser: FallbackModel = { endpoint: 'getUser', handler: 'guestUser' };
+export const noUsers: FallbackModel = { endpoint: 'listUsers', handler: 'noUsers' };
 
 export function mesh(...services: ServiceModel[]): MeshModel {
   return {

@@ -2,7 +2,7 @@
 // answered from its verdict; any change to either sends it through the planner again.
 import { describe, expect, it } from 'vitest';
 import { planHooks, type HookVerdicts } from '../../../generator/hooks/index.js';
-import { archiveUser, createUser, getUser, memoryOptions, mesh, service } from './model.js';
+import { archiveUser, call, calling, createUser, getUser, guestUser, listUsers, memoryOptions, mesh, noUsers, service } from './model.js';
 
 const users = mesh(service('users', [createUser, getUser]));
 const path = 'hooks/users.ts';
@@ -61,5 +61,38 @@ describe('planHooks with verdicts', () => {
     expect(first.warnings).toEqual([expect.stringMatching(/^hooks\/orders\.ts belongs to no service/)]);
     expect([...verdicts.byPath.keys()].sort()).toEqual(['hooks/orders.ts', path]);
     expect(planHooks(users, { ...memoryOptions(files), verdicts }).warnings).toEqual(first.warnings);
+  });
+
+  describe('of a service whose calls gain fallbacks', () => {
+    const users = service('users', [getUser, listUsers]);
+    const orders = (...fallbacks: Parameters<typeof call>[1]) => mesh(calling(service('orders', [createUser]), call('users', fallbacks)), users);
+    const ordersPath = 'hooks/orders.ts';
+
+    /** Both hook files as meshspec creates them for `model`, and the verdicts of a run that left them alone. */
+    function warmOrders(model: ReturnType<typeof orders>) {
+      const files = Object.fromEntries(planHooks(model, memoryOptions({})).writes.map((w) => [w.path, w.content]));
+      const verdicts = fresh();
+      expect(planHooks(model, { ...memoryOptions(files), verdicts })).toEqual({ writes: [], changes: [], warnings: [] });
+      expect(verdicts.byPath.has(ordersPath)).toBe(true);
+      return { files, verdicts };
+    }
+
+    it('adds `fallbacks` to an unchanged file whose verdict predates the call\'s first fallback', () => {
+      const { files, verdicts } = warmOrders(orders());
+      const plan = planHooks(orders(guestUser), { ...memoryOptions(files), verdicts });
+      expect(plan.changes).toEqual([`${ordersPath}: added \`fallbacks\` with stubs for \`guestUser\``]);
+    });
+
+    it('adds the stub of a further fallback to an unchanged file whose verdict predates it', () => {
+      const { files, verdicts } = warmOrders(orders(guestUser));
+      const plan = planHooks(orders(guestUser, noUsers), { ...memoryOptions(files), verdicts });
+      expect(plan.changes).toEqual([`${ordersPath}: added stub for fallback \`noUsers\``]);
+    });
+
+    it('reads the file again when a fallback is dropped, to warn about it', () => {
+      const { files, verdicts } = warmOrders(orders(guestUser));
+      const plan = planHooks(orders(), { ...memoryOptions(files), verdicts });
+      expect(plan.warnings).toEqual([expect.stringContaining('`fallbacks.guestUser` is no longer a fallback in the spec')]);
+    });
   });
 });
