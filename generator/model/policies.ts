@@ -44,6 +44,8 @@ export function resolvePolicy(raw: RawPolicy | undefined): ResiliencePolicyModel
     };
   }
   if (raw?.bulkhead) policy.bulkhead = { maxConcurrent: raw.bulkhead.maxConcurrent, maxQueue: raw.bulkhead.maxQueue ?? POLICY_DEFAULTS.bulkhead.maxQueue };
+  // Left out when the spec says nothing: the runtime's own default then applies (DEFAULT_FALLBACK_ON).
+  if (raw?.fallback) policy.fallback = { on: [...raw.fallback.on] };
   return policy;
 }
 
@@ -62,7 +64,8 @@ export function buildPolicies(raw: Record<string, RawPolicy> | undefined): Polic
 
 /**
  * A `calls` entry: its transport, the policy it names (else the mesh's `default`, else the built-in
- * one), its per-endpoint policies, its balancing strategy and its DNS source.
+ * one), its per-endpoint policies, its balancing strategy, its DNS source and the fallback functions
+ * it names per endpoint (an endpoint entry may name a policy, a fallback or both).
  *
  * @param service The callee.
  * @param raw The spec's entry.
@@ -84,11 +87,13 @@ export function buildCall(service: string, raw: RawCall, policies: PolicyModel[]
     policyName,
     policy: policyName === null ? resolvePolicy(undefined) : named(policyName),
     endpointPolicies: Object.entries(raw.endpoints ?? {})
-      .map(([endpoint, o]) => ({ endpoint, policyName: o.policy, policy: named(o.policy) }))
+      .flatMap(([endpoint, o]) => (o.policy === undefined ? [] : [{ endpoint, policyName: o.policy, policy: named(o.policy) }]))
       .sort((a, b) => compare(a.endpoint, b.endpoint)),
     balance: BALANCE_STRATEGIES[raw.balance ?? DEFAULT_BALANCE],
     dns: raw.dns ? { name: raw.dns.name, refreshMs: ms(raw.dns.refresh ?? DEFAULT_DNS_REFRESH) } : null,
-    fallbacks: [],
+    fallbacks: Object.entries(raw.endpoints ?? {})
+      .flatMap(([endpoint, o]) => (o.fallback === undefined ? [] : [{ endpoint, handler: o.fallback }]))
+      .sort((a, b) => compare(a.endpoint, b.endpoint)),
   };
 }
 
