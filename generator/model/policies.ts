@@ -3,7 +3,7 @@
 // else the built-in one.
 import { parseDuration, parsePercent } from '../../common/units.js';
 import {
-  BALANCE_STRATEGIES, DEFAULT_BALANCE, DEFAULT_DNS_REFRESH, DEFAULT_POLICY_NAME, POLICY_DEFAULTS,
+  BALANCE_STRATEGIES, DEFAULT_BALANCE, DEFAULT_DNS_REFRESH, DEFAULT_FALLBACK_ON, DEFAULT_POLICY_NAME, POLICY_DEFAULTS, type FallbackFailure,
 } from '../language/policy-defaults.js';
 import type { RawCall, RawPolicy } from '../language/raw.js';
 import { compare } from './order.js';
@@ -47,6 +47,31 @@ export function resolvePolicy(raw: RawPolicy | undefined): ResiliencePolicyModel
   // Left out when the spec says nothing: the runtime's own default then applies (DEFAULT_FALLBACK_ON).
   if (raw?.fallback) policy.fallback = { on: [...raw.fallback.on] };
   return policy;
+}
+
+/**
+ * The failures a fallback answers under `policy`: its `fallback.on`, else the runtime's default
+ * (DEFAULT_FALLBACK_ON: the dependency's own unavailability, never a 4xx or a 500).
+ *
+ * @param policy A resolved policy (resolvePolicy).
+ * @example
+ * fallbackFailures(resolvePolicy({ fallback: { on: ['failed'] } })) // ['failed']
+ */
+export function fallbackFailures(policy: ResiliencePolicyModel): readonly FallbackFailure[] {
+  return policy.fallback?.on ?? DEFAULT_FALLBACK_ON;
+}
+
+/**
+ * The policy that governs calls to one endpoint of a call: its endpoint override, else the call's.
+ *
+ * @param call A built call (buildCall).
+ * @param endpoint The callee's endpoint.
+ * @example
+ * endpointPolicy(call, 'getUser') // { policyName: 'reads', policy: { timeoutMs: 2000, ... } }
+ */
+export function endpointPolicy(call: CallModel, endpoint: string): { policyName: string | null; policy: ResiliencePolicyModel } {
+  const override = call.endpointPolicies.find((e) => e.endpoint === endpoint);
+  return override ?? { policyName: call.policyName, policy: call.policy };
 }
 
 /**
