@@ -1,7 +1,7 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
 import { endpointPolicy, fallbackFailures } from '../../model/policies.js';
 import type { CallModel, EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
-import { importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
+import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
 import { hookFile, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import type { EmitOptions } from '../types.js';
 import { typeImports, type TypeRef } from './names.js';
@@ -32,7 +32,7 @@ function fallbacksOf(model: MeshModel, service: ServiceModel): Fallback[] {
 }
 
 /** `export interface Name { … }`, or an empty record type when there are no members. */
-function interfaceOrEmpty(doc: string, name: string, members: string[], separator = ''): string {
+function interfaceOrEmpty(doc: string | readonly string[], name: string, members: string[], separator = ''): string {
   if (members.length === 0) return `${jsdoc(doc)}export type ${name} = Record<never, never>;\n`;
   return `${jsdoc(doc)}export interface ${name} {\n${members.join(separator)}}\n`;
 }
@@ -107,14 +107,21 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const fallbackFunctions =
     fallbacks.length > 0 &&
     interfaceOrEmpty(
-      `Fallback functions of the calls ${service.name} makes, each answering for one endpoint of a dependency ` +
+      [
+        `Fallback functions of the calls ${service.name} makes, each answering for one endpoint of a dependency`,
         `when a call to it fails: \`${hooks}\` exports \`fallbacks\` implementing this. Each use is logged and counted.`,
+      ],
       n.fallbacks,
       fallbacks.map((f) => {
         const { input, output } = f.endpoint;
         const callee = f.call.service;
         const returns = output === null ? 'void' : `${types.local({ scope: callee, name: output.type })}${output.list ? '[]' : ''}`;
-        const doc = `Answers \`${callee}.${f.endpoint.name}\` (\`${f.endpoint.http.method} ${f.endpoint.http.path}\`) when it fails with: ${f.on.join(', ')} (${f.origin}).`;
+        const failures = `${f.on.join(', ')} (${f.origin}).`;
+        const doc = [
+          `Answers \`${callee}.${f.endpoint.name}\` (\`${f.endpoint.http.method} ${f.endpoint.http.path}\`) when it fails with:`,
+          // ` * ` at indent 2 takes 5 columns: the origin goes on its own line when both do not fit.
+          ...(failures.length + 5 <= WIDTH ? [failures] : [f.on.join(', '), `(${f.origin}).`]),
+        ];
         return jsdoc(doc, 2) + methodSignature(f.handler, [`input: ${types.local({ scope: callee, name: input })}`, 'failure: CallFailure'], `Promise<${returns}>`);
       }),
       '\n',

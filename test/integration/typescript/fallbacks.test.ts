@@ -165,9 +165,20 @@ describe('call fallbacks in the generated TypeScript', () => {
     expect(handlers).toContain('lastKnownItem(input: GetItemInput, failure: CallFailure): Promise<StockItem>;');
     expect(handlers).toContain('noItems(input: ListItemsInput, failure: CallFailure): Promise<StockItem[]>;');
     expect(handlers).toContain('dropLater(input: DropItemInput, failure: CallFailure): Promise<void>;');
-    expect(handlers).toContain('Answers `stock.getItem` (`GET /items/{sku}`) when it fails with: unavailable, circuitOpen, failed (`fallback.on` of policy `reads`).');
     expect(handlers).toContain(
-      'Answers `stock.dropItem` (`DELETE /items/{sku}`) when it fails with: unavailable, timeout, badGateway, rateLimited, deadline, circuitOpen, bulkheadFull (the default: policy `plain` has no `fallback.on`).',
+      [
+        '  /**',
+        '   * Answers `stock.getItem` (`GET /items/{sku}`) when it fails with:',
+        '   * unavailable, circuitOpen, failed (`fallback.on` of policy `reads`).',
+        '   */',
+        '  lastKnownItem(input: GetItemInput, failure: CallFailure): Promise<StockItem>;',
+      ].join('\n'),
+    );
+    expect(handlers).toContain(
+      [
+        '   * unavailable, timeout, badGateway, rateLimited, deadline, circuitOpen, bulkheadFull',
+        '   * (the default: policy `plain` has no `fallback.on`).',
+      ].join('\n'),
     );
     expect(handlers).toContain('`hooks/orders.ts` exports `fallbacks` implementing this');
     // A service without fallbacks has no such interface.
