@@ -3,7 +3,6 @@
 import type { SpecPath } from './load.js';
 
 const LATER: Record<string, string> = {
-  fallback: 'fallback functions of calls',
   sagas: 'sagas',
   storage: 'service storage (postgres, redis)',
   auth: 'gateway authentication (JWT)',

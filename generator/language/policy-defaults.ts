@@ -1,6 +1,7 @@
 // What the spec's resilience policies mean where a spec leaves a key out, and the runtime's names the
 // language maps to. These equal the runtime's DEFAULT_POLICY (runtime/resilience/policy.ts), its
-// breaker-countable failure kinds (runtime/resilience/classify.ts) and its balancing strategies
+// breaker-countable failure kinds (runtime/resilience/classify.ts), the failures a fallback answers
+// by default (DEFAULT_FALLBACK_ON, runtime/resilience/fallback.ts) and its balancing strategies
 // (runtime/discovery/balance/strategy.ts), which the generator may not import
 // (test/unit/model/policies.test.ts holds them together).
 
@@ -33,6 +34,31 @@ export const COUNTABLE_FAILURES = ['unavailable', 'timeout', 'badGateway', 'rate
 
 /** A failure a circuit breaker may count. */
 export type CountableFailure = (typeof COUNTABLE_FAILURES)[number];
+
+/**
+ * The failures a call's fallback may answer (`fallback.on`), as the spec and the runtime name them:
+ * every failure kind but `rejected` (a 4xx, the request's own fault) and `unknown` (a bug on this side).
+ *
+ * @example
+ * FALLBACK_FAILURES.includes('rejected') // false
+ */
+export const FALLBACK_FAILURES = [
+  'unavailable', 'timeout', 'badGateway', 'rateLimited', 'deadline', 'circuitOpen', 'bulkheadFull', 'failed',
+] as const;
+
+/** A failure a fallback may answer. */
+export type FallbackFailure = (typeof FALLBACK_FAILURES)[number];
+
+/**
+ * What a fallback answers when its policy has no `fallback`: the runtime's DEFAULT_FALLBACK_ON, the
+ * dependency's own unavailability, never `failed` (a 500: a bug answers the same the second time).
+ *
+ * @example
+ * DEFAULT_FALLBACK_ON.includes('failed') // false
+ */
+export const DEFAULT_FALLBACK_ON: readonly FallbackFailure[] = [
+  'unavailable', 'timeout', 'badGateway', 'rateLimited', 'deadline', 'circuitOpen', 'bulkheadFull',
+];
 
 /**
  * The balancing strategies, spec name (camelCase, like every value of the language) -> the runtime's name.

@@ -2,7 +2,7 @@
 // Only code that runs after a document passed the schema may rely on these types.
 import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
-import type { BalanceName, CountableFailure } from './policy-defaults.js';
+import type { BalanceName, CountableFailure, FallbackFailure } from './policy-defaults.js';
 
 export interface RawField {
   type?: string;
@@ -95,13 +95,20 @@ export interface RawPolicy {
     countedFailures?: CountableFailure[];
   };
   bulkhead?: { maxConcurrent: number; maxQueue?: number };
+  fallback?: { on: FallbackFailure[] };
+}
+
+/** `calls.<svc>.endpoints.<endpoint>`: a policy in place of the call's, a fallback function, or both (at least one). */
+export interface RawEndpointCall {
+  policy?: string;
+  fallback?: string;
 }
 
 /** A `calls` entry: how this service calls another, and with which policies. */
 export interface RawCall {
   transport?: 'http' | 'grpc';
   policy?: string;
-  endpoints?: Record<string, { policy: string }>;
+  endpoints?: Record<string, RawEndpointCall>;
   balance?: BalanceName;
   dns?: { name: string; refresh?: string };
 }

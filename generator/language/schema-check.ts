@@ -125,12 +125,14 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       return make('invalid-value', `\`${String(error.data)}\` is not valid: ${rule(error, xMessage)}${suggestion(error, String(error.data))}`, where(at));
     case 'enum': {
       const allowed = (error.params as { allowedValues: unknown[] }).allowedValues.map(String);
-      return make('invalid-value', `\`${String(error.data)}\` is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}${didYouMean(String(error.data), allowed)}`, where(at));
+      // A value left out on purpose (a fallback's `rejected`) says why after the list.
+      const why = xMessage === undefined ? '' : `: ${xMessage}`;
+      return make('invalid-value', `\`${String(error.data)}\` is not one of ${allowed.map((a) => `\`${a}\``).join(', ')}${didYouMean(String(error.data), allowed) || why}`, where(at));
     }
     case 'type': {
       const expected = [(error.params as { type: string | string[] }).type].flat();
       const quoted = typeof error.data === 'string' && /^-?\d+(\.\d+)?$/.test(error.data) && expected.some((t) => t === 'integer' || t === 'number');
-      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : percentHint(error)}`, where(at));
+      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : percentHint(error) || fallbackHint(error)}`, where(at));
     }
     case 'oneOf':
       return make('invalid-type-declaration', typeDeclarationProblem(error.data) ?? xMessage ?? 'must match exactly one form', where(at, at.length > 0));
@@ -140,6 +142,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
       return make('duplicate-item', `\`${String((error.data as unknown[])[item])}\` is already in this list (item ${Math.min(i, j) + 1}); list it once`, where([...at, item]));
     }
     case 'minProperties':
+      if (xMessage !== undefined) return make('empty', `${subject(at, document)} is empty: ${xMessage}`, where(at, at.length > 0));
       return make('empty', `${subject(at, document)} must declare at least ${(error.params as { limit: number }).limit} entry`, where(at));
     case 'minItems':
       return make('empty', `${subject(at, document)} must list at least ${(error.params as { limit: number }).limit} item`, where(at));
@@ -166,7 +169,7 @@ const NOT_IN_SPEC: Record<string, string> = {
 const REQUIRED_EXAMPLES: Record<string, string> = {
   mesh: 'mesh: shop', version: 'version: 1.0.0', service: 'service: users', ports: 'ports: { http: 3001 }',
   http: 'http: GET /users/{id}', payload: 'payload: UserCreated', field: 'field: 1', prefix: 'prefix: /api/v1/users',
-  routes: 'routes: [{ prefix: /api/v1/users, service: users }]', port: 'port: 8080',
+  routes: 'routes: [{ prefix: /api/v1/users, service: users }]', port: 'port: 8080', on: 'on: [unavailable, timeout, circuitOpen]',
 };
 
 /** What to do about an unknown key: the key it misspells, else the keys that belong here. */
@@ -212,6 +215,7 @@ function suggestion(error: ErrorObject, value: string): string {
 const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
   '$defs/fieldName': camelCaseSuggestion,
   '$defs/operationName': camelCaseSuggestion,
+  '$defs/fallbackName': camelCaseSuggestion,
   '$defs/enumValue': camelCaseSuggestion,
   '$defs/typeName': pascalCaseSuggestion,
   '$defs/errorName': pascalCaseSuggestion,
@@ -232,6 +236,12 @@ function percentHint(error: ErrorObject): string {
   if (typeof error.data !== 'number' || schemaLocations().get(error.parentSchema as object) !== '$defs/percent') return '';
   const percent = error.data > 0 && error.data < 1 ? Math.round(error.data * 10_000) / 100 : error.data;
   return `; a share is written as a percentage: did you mean \`${percent}%\`?`;
+}
+
+/** A policy's `fallback` written as a function's name: where that name goes instead. */
+function fallbackHint(error: ErrorObject): string {
+  if (typeof error.data !== 'string' || schemaLocations().get(error.parentSchema as object) !== '$defs/policy/properties/fallback') return '';
+  return `; a policy's \`fallback\` says which failures a fallback answers (e.g. \`fallback: { on: [unavailable, circuitOpen] }\`), and the function is named per endpoint of a call: \`calls.<service>.endpoints.<endpoint>.fallback: ${error.data}\``;
 }
 
 let locations: Map<object, string> | undefined;

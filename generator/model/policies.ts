@@ -3,7 +3,7 @@
 // else the built-in one.
 import { parseDuration, parsePercent } from '../../common/units.js';
 import {
-  BALANCE_STRATEGIES, DEFAULT_BALANCE, DEFAULT_DNS_REFRESH, DEFAULT_POLICY_NAME, POLICY_DEFAULTS,
+  BALANCE_STRATEGIES, DEFAULT_BALANCE, DEFAULT_DNS_REFRESH, DEFAULT_FALLBACK_ON, DEFAULT_POLICY_NAME, POLICY_DEFAULTS, type FallbackFailure,
 } from '../language/policy-defaults.js';
 import type { RawCall, RawPolicy } from '../language/raw.js';
 import { compare } from './order.js';
@@ -44,7 +44,34 @@ export function resolvePolicy(raw: RawPolicy | undefined): ResiliencePolicyModel
     };
   }
   if (raw?.bulkhead) policy.bulkhead = { maxConcurrent: raw.bulkhead.maxConcurrent, maxQueue: raw.bulkhead.maxQueue ?? POLICY_DEFAULTS.bulkhead.maxQueue };
+  // Left out when the spec says nothing: the runtime's own default then applies (DEFAULT_FALLBACK_ON).
+  if (raw?.fallback) policy.fallback = { on: [...raw.fallback.on] };
   return policy;
+}
+
+/**
+ * The failures a fallback answers under `policy`: its `fallback.on`, else the runtime's default
+ * (DEFAULT_FALLBACK_ON: the dependency's own unavailability, never a 4xx or a 500).
+ *
+ * @param policy A resolved policy (resolvePolicy).
+ * @example
+ * fallbackFailures(resolvePolicy({ fallback: { on: ['failed'] } })) // ['failed']
+ */
+export function fallbackFailures(policy: ResiliencePolicyModel): readonly FallbackFailure[] {
+  return policy.fallback?.on ?? DEFAULT_FALLBACK_ON;
+}
+
+/**
+ * The policy that governs calls to one endpoint of a call: its endpoint override, else the call's.
+ *
+ * @param call A built call (buildCall).
+ * @param endpoint The callee's endpoint.
+ * @example
+ * endpointPolicy(call, 'getUser') // { policyName: 'reads', policy: { timeoutMs: 2000, ... } }
+ */
+export function endpointPolicy(call: CallModel, endpoint: string): { policyName: string | null; policy: ResiliencePolicyModel } {
+  const override = call.endpointPolicies.find((e) => e.endpoint === endpoint);
+  return override ?? { policyName: call.policyName, policy: call.policy };
 }
 
 /**
@@ -62,7 +89,8 @@ export function buildPolicies(raw: Record<string, RawPolicy> | undefined): Polic
 
 /**
  * A `calls` entry: its transport, the policy it names (else the mesh's `default`, else the built-in
- * one), its per-endpoint policies, its balancing strategy and its DNS source.
+ * one), its per-endpoint policies, its balancing strategy, its DNS source and the fallback functions
+ * it names per endpoint (an endpoint entry may name a policy, a fallback or both).
  *
  * @param service The callee.
  * @param raw The spec's entry.
@@ -84,11 +112,13 @@ export function buildCall(service: string, raw: RawCall, policies: PolicyModel[]
     policyName,
     policy: policyName === null ? resolvePolicy(undefined) : named(policyName),
     endpointPolicies: Object.entries(raw.endpoints ?? {})
-      .map(([endpoint, o]) => ({ endpoint, policyName: o.policy, policy: named(o.policy) }))
+      .flatMap(([endpoint, o]) => (o.policy === undefined ? [] : [{ endpoint, policyName: o.policy, policy: named(o.policy) }]))
       .sort((a, b) => compare(a.endpoint, b.endpoint)),
     balance: BALANCE_STRATEGIES[raw.balance ?? DEFAULT_BALANCE],
     dns: raw.dns ? { name: raw.dns.name, refreshMs: ms(raw.dns.refresh ?? DEFAULT_DNS_REFRESH) } : null,
-    fallbacks: [],
+    fallbacks: Object.entries(raw.endpoints ?? {})
+      .flatMap(([endpoint, o]) => (o.fallback === undefined ? [] : [{ endpoint, handler: o.fallback }]))
+      .sort((a, b) => compare(a.endpoint, b.endpoint)),
   };
 }
 

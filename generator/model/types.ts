@@ -4,7 +4,7 @@
 // deterministically. Nothing downstream parses YAML or looks a reference up in the spec again.
 import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
-import type { BalanceStrategyName, CountableFailure } from '../language/policy-defaults.js';
+import type { BalanceStrategyName, CountableFailure, FallbackFailure } from '../language/policy-defaults.js';
 
 /** Where a declaration came from, for headers and diagnostics. Paths are relative to the spec folder, with `/`. */
 export interface SourceRef {
@@ -150,6 +150,8 @@ export interface ResiliencePolicyModel {
     countedFailures?: CountableFailure[];
   };
   bulkhead?: { maxConcurrent: number; maxQueue: number };
+  /** Absent: a fallback answers DEFAULT_FALLBACK_ON (generator/language/policy-defaults.ts). */
+  fallback?: { on: FallbackFailure[] };
 }
 
 /** A policy of the mesh, by name. */

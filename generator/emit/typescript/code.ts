@@ -128,13 +128,20 @@ export function jsdoc(text: string | readonly string[] | undefined, indent = 0):
   return `${pad}/**\n${lines.map((l) => (l === '' ? `${pad} *\n` : `${pad} * ${l}\n`)).join('')}${pad} */\n`;
 }
 
-/** An import (or `export … from`) of `names` from `from`, broken over lines when too long. */
+/**
+ * An import (or `export … from`) of `names` from `from`, broken over lines when too long; a name with
+ * an entry in `aliases` is imported under it (`User as UsersUser`), sorted by its exported name.
+ */
 export function importDecl(
   names: readonly string[],
   from: string,
-  { typeOnly = false, keyword = 'import' }: { typeOnly?: boolean; keyword?: 'import' | 'export' } = {},
+  {
+    typeOnly = false,
+    keyword = 'import',
+    aliases = {},
+  }: { typeOnly?: boolean; keyword?: 'import' | 'export'; aliases?: Readonly<Record<string, string>> } = {},
 ): string {
-  const sorted = [...new Set(names)].sort(compare);
+  const sorted = [...new Set(names)].sort(compare).map((n) => (Object.hasOwn(aliases, n) ? `${n} as ${aliases[n]}` : n));
   const head = `${keyword} ${typeOnly ? 'type ' : ''}`;
   const flat = `${head}{ ${sorted.join(', ')} } from ${quote(from)};`;
   if (flat.length <= WIDTH) return `${flat}\n`;
@@ -165,6 +172,8 @@ export interface ImportSpec {
   names: readonly string[];
   from: string;
   typeOnly?: boolean;
+  /** Local names of imported names that would clash under their own (see typeImports in names.ts). */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 /** Rank of a module specifier: `node:` builtins, then packages, then relative paths. */
@@ -193,7 +202,7 @@ export function importBlock(specs: readonly ImportSpec[]): string {
         compare(a.from, b.from) ||
         Number(a.typeOnly ?? false) - Number(b.typeOnly ?? false),
     )
-    .map((s) => importDecl(s.names, s.from, { typeOnly: s.typeOnly ?? false }))
+    .map((s) => importDecl(s.names, s.from, { typeOnly: s.typeOnly ?? false, aliases: s.aliases ?? {} }))
     .join('');
 }
 

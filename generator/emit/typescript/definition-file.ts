@@ -36,12 +36,14 @@ function callLiteral(call: CallModel): Literal {
     }),
     balance: call.balance,
     ...(call.dns !== null && { dns: { name: call.dns.name, refreshMs: call.dns.refreshMs } }),
+    // The callee's endpoint -> the member of the hook file's `fallbacks` that answers for it.
+    ...(call.fallbacks.length > 0 && { fallbacks: Object.fromEntries(call.fallbacks.map((f) => [f.endpoint, f.handler])) }),
   };
 }
 
 /** The policy's keys in one fixed order, whatever order the model was built in. */
 function policyLiteral(policy: ResiliencePolicyModel): Literal {
-  const { retry, circuitBreaker: breaker, bulkhead } = policy;
+  const { retry, circuitBreaker: breaker, bulkhead, fallback } = policy;
   return {
     timeoutMs: policy.timeoutMs,
     ...(policy.attemptTimeoutMs !== undefined && { attemptTimeoutMs: policy.attemptTimeoutMs }),
@@ -66,6 +68,7 @@ function policyLiteral(policy: ResiliencePolicyModel): Literal {
       },
     }),
     ...(bulkhead && { bulkhead: { maxConcurrent: bulkhead.maxConcurrent, maxQueue: bulkhead.maxQueue } }),
+    ...(fallback && { fallback: { on: fallback.on } }),
   };
 }
 

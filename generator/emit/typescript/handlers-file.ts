@@ -1,13 +1,38 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
-import type { MeshModel, ServiceModel } from '../../model/types.js';
-import { importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
-import { hookFile, serviceNames, siblingModule } from '../../naming/index.js';
+import { endpointPolicy, fallbackFailures } from '../../model/policies.js';
+import type { CallModel, EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
+import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
+import { hookFile, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import type { EmitOptions } from '../types.js';
-import { scopedTypeImports } from './names.js';
+import { typeImports, type TypeRef } from './names.js';
 import { endpointDoc, findEvent, outputType } from './signatures.js';
 
+/** A call's fallback with the callee's endpoint it answers and the failures it answers. */
+interface Fallback {
+  call: CallModel;
+  handler: string;
+  endpoint: EndpointModel;
+  on: readonly string[];
+  /** Where `on` comes from, for the doc: the policy's `fallback.on`, else the default. */
+  origin: string;
+}
+
+/** The service's fallbacks, by call then endpoint (the model's order). */
+function fallbacksOf(model: MeshModel, service: ServiceModel): Fallback[] {
+  return service.calls.flatMap((call) =>
+    call.fallbacks.map((f) => {
+      const endpoint = model.services.find((s) => s.name === call.service)?.endpoints.find((e) => e.name === f.endpoint);
+      if (!endpoint) throw new Error(`internal: ${call.service}.${f.endpoint} passed the checks but is not in the model`);
+      const { policyName, policy } = endpointPolicy(call, f.endpoint);
+      const named = policyName === null ? 'the built-in policy' : `policy \`${policyName}\``;
+      const origin = policy.fallback ? `\`fallback.on\` of ${named}` : `the default: ${named} has no \`fallback.on\``;
+      return { call, handler: f.handler, endpoint, on: fallbackFailures(policy), origin };
+    }),
+  );
+}
+
 /** `export interface Name { … }`, or an empty record type when there are no members. */
-function interfaceOrEmpty(doc: string, name: string, members: string[], separator = ''): string {
+function interfaceOrEmpty(doc: string | readonly string[], name: string, members: string[], separator = ''): string {
   if (members.length === 0) return `${jsdoc(doc)}export type ${name} = Record<never, never>;\n`;
   return `${jsdoc(doc)}export interface ${name} {\n${members.join(separator)}}\n`;
 }
@@ -17,19 +42,26 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const hooks = hookFile(layout.hooksDir, service.name);
   const published = service.publishes.map((name) => findEvent(model, name));
   const subscribed = service.subscribes.map((s) => ({ ...s, payload: findEvent(model, s.event).payload }));
-  const typeNames = [
-    ...service.endpoints.flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])),
-    ...published.map((e) => e.payload),
-    ...subscribed.map((s) => s.payload),
+  const fallbacks = fallbacksOf(model, service);
+  const own = (name: string): TypeRef => ({ scope: service.name, name });
+  const typeRefs = [
+    ...service.endpoints.flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])).map(own),
+    ...published.map((e) => own(e.payload)),
+    ...subscribed.map((s) => own(s.payload)),
+    // A fallback is typed with the callee's endpoint: its types as the callee names them.
+    ...fallbacks.flatMap((f) => (f.endpoint.output ? [f.endpoint.input, f.endpoint.output.type] : [f.endpoint.input]).map((name) => ({ scope: f.call.service, name }))),
   ];
+  const runtimeNames = [...(subscribed.length > 0 ? ['EventContext'] : []), 'HandlerContext', ...(fallbacks.length > 0 ? ['CallFailure'] : [])];
+  const clientNames = service.calls.map((c) => serviceNames(c.service).client);
+  const types = typeImports(model, service.name, typeRefs, [...runtimeNames, ...clientNames, ...Object.values(n)]);
   const imports = importBlock([
-    { names: subscribed.length > 0 ? ['EventContext', 'HandlerContext'] : ['HandlerContext'], from: 'meshspec/runtime', typeOnly: true },
+    { names: runtimeNames, from: RUNTIME_MODULES.HandlerContext, typeOnly: true },
     ...service.calls.map((c) => ({
       names: [serviceNames(c.service).client],
       from: siblingModule(c.service, 'client'),
       typeOnly: true,
     })),
-    ...scopedTypeImports(model, service.name, typeNames),
+    ...types.imports,
   ]);
 
   const clients = interfaceOrEmpty(
@@ -72,5 +104,27 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
         ),
         '\n',
       );
-  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions]);
+  const fallbackFunctions =
+    fallbacks.length > 0 &&
+    interfaceOrEmpty(
+      [
+        `Fallback functions of the calls ${service.name} makes, each answering for one endpoint of a dependency`,
+        `when a call to it fails: \`${hooks}\` exports \`fallbacks\` implementing this. Each use is logged and counted.`,
+      ],
+      n.fallbacks,
+      fallbacks.map((f) => {
+        const { input, output } = f.endpoint;
+        const callee = f.call.service;
+        const returns = output === null ? 'void' : `${types.local({ scope: callee, name: output.type })}${output.list ? '[]' : ''}`;
+        const failures = `${f.on.join(', ')} (${f.origin}).`;
+        const doc = [
+          `Answers \`${callee}.${f.endpoint.name}\` (\`${f.endpoint.http.method} ${f.endpoint.http.path}\`) when it fails with:`,
+          // ` * ` at indent 2 takes 5 columns: the origin goes on its own line when both do not fit.
+          ...(failures.length + 5 <= WIDTH ? [failures] : [f.on.join(', '), `(${f.origin}).`]),
+        ];
+        return jsdoc(doc, 2) + methodSignature(f.handler, [`input: ${types.local({ scope: callee, name: input })}`, 'failure: CallFailure'], `Promise<${returns}>`);
+      }),
+      '\n',
+    );
+  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, fallbackFunctions]);
 }

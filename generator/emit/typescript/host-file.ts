@@ -8,9 +8,13 @@ import { hookModule } from './names.js';
 export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);
   const subscribes = service.subscribes.length > 0;
+  const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
   const imports = importBlock([
     { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },
-    { names: subscribes ? ['handlers', 'subscriptions'] : ['handlers'], from: hookModule(options, service.name) },
+    {
+      names: ['handlers', ...(subscribes ? ['subscriptions'] : []), ...(fallbacks ? ['fallbacks'] : [])],
+      from: hookModule(options, service.name),
+    },
     { names: ['events'], from: '../events.js' },
     { names: ['schemas'], from: '../schemas.js' },
     ...service.calls.flatMap((c) => [
@@ -19,7 +23,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
     ]),
     { names: [n.definition], from: './definition.js' },
     {
-      names: [n.clients, n.handlers, ...(subscribes ? [n.subscriptions] : [])],
+      names: [n.clients, n.handlers, ...(subscribes ? [n.subscriptions] : []), ...(fallbacks ? [n.fallbacks] : [])],
       from: './handlers.js',
       typeOnly: true,
     },
@@ -39,6 +43,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
     `    definition: ${n.definition},\n` +
     `    handlers: handlers satisfies ${n.handlers},\n` +
     (subscribes ? `    subscriptions: subscriptions satisfies ${n.subscriptions},\n` : '') +
+    (fallbacks ? `    fallbacks: fallbacks satisfies ${n.fallbacks},\n` : '') +
     '    schemas,\n' +
     '    events,\n' +
     `    callees: ${printLiteral(callees, 4, 13)},\n` +

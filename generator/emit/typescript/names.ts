@@ -1,8 +1,8 @@
 // Module paths the TypeScript emitters share. Identifiers come from generator/naming.
-import { resolveType } from '../../model/lookup.js';
+import { keyOf, resolveType } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { compare } from '../../model/order.js';
-import { hookFile, outputFiles, outputPath, relativeImport } from '../../naming/index.js';
+import { hookFile, outputFiles, outputPath, pascalCase, relativeImport, siblingModule } from '../../naming/index.js';
 import type { EmitOptions } from '../types.js';
 import type { ImportSpec } from './code.js';
 
@@ -25,6 +25,60 @@ export function scopedTypeImports(model: MeshModel, scope: string, names: readon
     { names: own, from: './types.js', typeOnly: true },
     { names: shared, from: '../types.js', typeOnly: true },
   ];
+}
+
+/** A type as a service's spec names it: `name` resolved in `scope` (its own types, else the mesh's). */
+export interface TypeRef {
+  scope: string;
+  name: string;
+}
+
+/**
+ * Type-only imports into a module of `generated/<scope>/` of types as any service names them (a
+ * caller's file typing a callee's endpoints), with the local name of each. A type keeps its own name
+ * unless that name already means another type in the file or one of `reserved`; then it is imported
+ * as `<Scope><Name>` (`UsersUser`), numbered if even that is taken. Refs of `scope` itself come first,
+ * so its own types always keep their names.
+ *
+ * @param model the mesh
+ * @param scope the service whose generated module imports
+ * @param refs the types wanted, as the services that name them name them
+ * @param reserved identifiers the module declares or imports besides types (default none)
+ * @example
+ * typeImports(model, 'orders', [{ scope: 'orders', name: 'User' }, { scope: 'users', name: 'User' }]).local({ scope: 'users', name: 'User' }) // 'UsersUser'
+ */
+export function typeImports(
+  model: MeshModel,
+  scope: string,
+  refs: readonly TypeRef[],
+  reserved: Iterable<string> = [],
+): { imports: ImportSpec[]; local: (ref: TypeRef) => string } {
+  const byKey = new Map<string, string>();
+  const taken = new Set(reserved);
+  const modules = new Map<string, { names: string[]; aliases: Record<string, string> }>();
+  const ordered = [...refs.filter((r) => r.scope === scope), ...refs.filter((r) => r.scope !== scope)];
+  for (const ref of ordered) {
+    const type = resolveType(model, ref.scope, ref.name);
+    const key = keyOf(type);
+    if (byKey.has(key)) continue;
+    let local = type.name;
+    if (taken.has(local)) local = `${pascalCase(ref.scope)}${type.name}`;
+    for (let n = 2; taken.has(local); n++) local = `${pascalCase(ref.scope)}${type.name}${n}`;
+    taken.add(local);
+    byKey.set(key, local);
+    const from = type.owner === null ? '../types.js' : type.owner === scope ? './types.js' : siblingModule(type.owner, 'types');
+    const module = modules.get(from) ?? { names: [], aliases: {} };
+    module.names.push(type.name);
+    if (local !== type.name) module.aliases[type.name] = local;
+    modules.set(from, module);
+  }
+  const imports = [...modules].map(([from, m]) => ({ names: m.names, from, typeOnly: true, ...(Object.keys(m.aliases).length > 0 && { aliases: m.aliases }) }));
+  const local = (ref: TypeRef) => {
+    const found = byKey.get(keyOf(resolveType(model, ref.scope, ref.name)));
+    if (found === undefined) throw new Error(`internal: type ${ref.name} of ${ref.scope} was not imported`);
+    return found;
+  };
+  return { imports, local };
 }
 
 /** Import specifier of a service's hook module from its host module: `../../hooks/users.js`. */

@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
 import { checkBus } from './bus.js';
+import { checkFallbacks } from './fallbacks.js';
 import { checkGeneratedNames } from './generated-names.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
@@ -19,6 +20,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkBus(index, report);
   checkPolicies(index, report);
   checkCallPolicies(index, report);
+  checkFallbacks(index, report);
   checkGeneratedNames(index, report);
   checkGateway(index, report);
   return report.diagnostics;

@@ -103,7 +103,7 @@ function tooLong(doc: SpecDocument, at: SpecPath, policy: RawPolicy, report: Rep
 
 /**
  * Reports a call's `policy` (or an endpoint override's) that names no mesh policy, with the closest
- * name, and an endpoint override naming an endpoint the callee does not have.
+ * name, and an endpoint entry (a policy, a fallback or both) naming an endpoint the callee does not have.
  *
  * @param index the spec's declarations
  * @param report where the diagnostics go
@@ -116,13 +116,14 @@ export function checkCallPolicies(index: SpecIndex, report: Reporter): void {
       if (call.policy !== undefined) checkPolicyName(index, service, [...at, 'policy'], call.policy, report);
       const target = index.services.get(callee);
       for (const [endpoint, override] of Object.entries(call.endpoints ?? {})) {
-        checkPolicyName(index, service, [...at, 'endpoints', endpoint, 'policy'], override.policy, report);
+        if (override.policy !== undefined) checkPolicyName(index, service, [...at, 'endpoints', endpoint, 'policy'], override.policy, report);
         // An unknown callee is reported by checkCalls; its endpoints are not judged.
         if (!target) continue;
         const endpoints = Object.keys(target.raw.endpoints ?? {});
         if (endpoints.includes(endpoint)) continue;
         const hint = didYouMean(endpoint, endpoints) || (endpoints.length > 0 ? ` (its endpoints: ${endpoints.map((e) => `\`${e}\``).join(', ')})` : ' (it has no endpoints)');
-        report.error(service.doc, [...at, 'endpoints', endpoint], 'unknown-endpoint', `\`${callee}\` has no endpoint \`${endpoint}\` to give a policy to${hint}`, { key: true });
+        const what = [override.policy !== undefined && 'a policy', override.fallback !== undefined && 'a fallback'].filter(Boolean).join(' and ');
+        report.error(service.doc, [...at, 'endpoints', endpoint], 'unknown-endpoint', `\`${callee}\` has no endpoint \`${endpoint}\` to give ${what} to${hint}`, { key: true });
       }
     }
   }

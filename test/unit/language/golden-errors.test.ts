@@ -24,6 +24,8 @@ describe('golden error cases', () => {
       'bus-schema', 'bus-retry-delays', 'bus-claim-idle', 'bus-subscription-handler',
       // Issue #8: resilience policies, their references, balancing and idempotency.
       'policy-values', 'policy-references', 'policy-schema',
+      // Issue #8: call fallbacks, their names and the failures a policy lets them answer.
+      'fallback-references', 'fallback-schema',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

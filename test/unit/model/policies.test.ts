@@ -6,13 +6,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  BALANCE_STRATEGIES, COUNTABLE_FAILURES, DEFAULT_BALANCE, idempotentByDefault,
+  BALANCE_STRATEGIES, COUNTABLE_FAILURES, DEFAULT_BALANCE, DEFAULT_FALLBACK_ON, FALLBACK_FAILURES, idempotentByDefault,
 } from '../../../generator/language/policy-defaults.js';
-import { resolvePolicy } from '../../../generator/model/policies.js';
+import { endpointPolicy, fallbackFailures, resolvePolicy } from '../../../generator/model/policies.js';
 import type { MeshModel, ServiceModel } from '../../../generator/model/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { STRATEGY_NAMES } from '../../../runtime/discovery/balance/strategy.js';
-import { BREAKER_COUNTABLE } from '../../../runtime/resilience/classify.js';
+import { BREAKER_COUNTABLE, FAILURE_KINDS } from '../../../runtime/resilience/classify.js';
+import { DEFAULT_FALLBACK_ON as RUNTIME_DEFAULT_FALLBACK_ON } from '../../../runtime/resilience/fallback.js';
 import { DEFAULT_POLICY, policyProblems } from '../../../runtime/resilience/policy.js';
 
 let root: string;
@@ -73,13 +74,18 @@ describe("the language's constants equal the runtime's", () => {
   it('the failures a breaker may count are the runtime\'s', () => {
     expect([...COUNTABLE_FAILURES]).toEqual([...BREAKER_COUNTABLE]);
   });
+
+  it("a fallback answers the runtime's failure kinds but a 4xx and a bug here, and by default the runtime's DEFAULT_FALLBACK_ON", () => {
+    expect([...FALLBACK_FAILURES]).toEqual(FAILURE_KINDS.filter((k) => k !== 'rejected' && k !== 'unknown'));
+    expect([...DEFAULT_FALLBACK_ON]).toEqual([...RUNTIME_DEFAULT_FALLBACK_ON]);
+  });
 });
 
 describe('policies in the model', () => {
   it('gives a call that names no policy the built-in default, with round-robin and no DNS', async () => {
     const [call] = orders(await compile(null, 'payments: { transport: http }')).calls;
     expect(call).toEqual({
-      service: 'payments', transport: 'http', policyName: null, policy: DEFAULT_POLICY, endpointPolicies: [], balance: 'round-robin', dns: null,
+      service: 'payments', transport: 'http', policyName: null, policy: DEFAULT_POLICY, endpointPolicies: [], balance: 'round-robin', dns: null, fallbacks: [],
     });
   });
 
@@ -111,7 +117,7 @@ describe('policies in the model', () => {
     };
     expect(call).toEqual({
       service: 'payments', transport: 'http', policyName: 'money', policy: money, endpointPolicies: [], balance: 'p2c',
-      dns: { name: 'payments-headless.shop.svc.cluster.local', refreshMs: 30_000 },
+      dns: { name: 'payments-headless.shop.svc.cluster.local', refreshMs: 30_000 }, fallbacks: [],
     });
     expect(model.policies).toEqual([{ name: 'money', policy: money }]);
     expect(policyProblems(call!.policy)).toEqual([]);
@@ -145,6 +151,45 @@ describe('policies in the model', () => {
       { endpoint: 'capturePayment', policyName: 'money', policy: { timeoutMs: 5000 } },
       { endpoint: 'getPayment', policyName: 'default', policy: { ...DEFAULT_POLICY, timeoutMs: 2000 } },
     ]);
+  });
+});
+
+describe('fallbacks in the model', () => {
+  it("resolves a policy's `fallback.on` into the runtime's shape, a usable runtime policy", async () => {
+    const model = await compile('reads: { timeout: 2s, fallback: { on: [circuitOpen, failed, unavailable] } }', 'payments: { policy: reads }');
+    const [call] = orders(model).calls;
+    expect(call!.policy).toEqual({ ...DEFAULT_POLICY, timeoutMs: 2000, fallback: { on: ['circuitOpen', 'failed', 'unavailable'] } });
+    expect(policyProblems(call!.policy)).toEqual([]);
+    expect(fallbackFailures(call!.policy)).toEqual(['circuitOpen', 'failed', 'unavailable']);
+    // Without `fallback`, the policy says nothing and the default applies.
+    expect(fallbackFailures(resolvePolicy({ timeout: '2s' }))).toEqual(DEFAULT_FALLBACK_ON);
+    expect(resolvePolicy({ timeout: '2s' })).not.toHaveProperty('fallback');
+  });
+
+  it('lists the fallbacks a call names sorted by endpoint, and only the entries with a policy as endpoint policies', async () => {
+    const [call] = orders(await compile(
+      'reads: { timeout: 2s, fallback: { on: [unavailable] } }\nmoney: { timeout: 5s }',
+      [
+        'payments:',
+        '  policy: money',
+        '  endpoints:',
+        '    refreshPayment: { fallback: staleRefresh }',
+        '    getPayment: { policy: reads, fallback: cachedPayment }',
+        '    capturePayment: { policy: money }',
+        '    amendPayment: { fallback: amendLater }',
+      ].join('\n'),
+    )).calls;
+    expect(call!.fallbacks).toEqual([
+      { endpoint: 'amendPayment', handler: 'amendLater' },
+      { endpoint: 'getPayment', handler: 'cachedPayment' },
+      { endpoint: 'refreshPayment', handler: 'staleRefresh' },
+    ]);
+    expect(call!.endpointPolicies.map((e) => e.endpoint)).toEqual(['capturePayment', 'getPayment']);
+    // A fallback answers under its endpoint's policy, else the call's.
+    expect(endpointPolicy(call!, 'getPayment').policyName).toBe('reads');
+    expect(fallbackFailures(endpointPolicy(call!, 'getPayment').policy)).toEqual(['unavailable']);
+    expect(endpointPolicy(call!, 'amendPayment')).toEqual({ policyName: 'money', policy: call!.policy });
+    expect(fallbackFailures(endpointPolicy(call!, 'amendPayment').policy)).toEqual(DEFAULT_FALLBACK_ON);
   });
 });
 
