@@ -39,6 +39,7 @@ export const ordersDefinition = {
         },
       },
       balance: 'round-robin',
+      fallbacks: { getItem: 'lastKnownItem' },
     },
   ],
   proto: null,
