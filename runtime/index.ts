@@ -18,6 +18,7 @@ export type {
   DeclaredErrorDescriptor,
   EndpointDescriptor,
   EventCatalog,
+  HttpBindingName,
   HttpMethod,
   ProtoDescriptor,
   ServiceDefinition,
@@ -35,5 +36,6 @@ export {
   type ServicePublisher,
 } from './service/context.js';
 export type { CallOptions, ClientTransport } from './transport/types.js';
+export type { ExtraRoute, ExtraRouteMethod, ExtraRoutes } from './http/extra-routes.js';
 export { describeIssues } from './validation/issues.js';
 export type { SchemaRegistry, ValidationIssue, ValidationResult, Validators } from './validation/types.js';

@@ -4,6 +4,7 @@ import type { EventBus } from '../bus/types.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
 import type { DiscoveryOverrides, InstanceStats } from '../discovery/index.js';
 import type { DependencySnapshot } from '../resilience/stats.js';
+import type { ExtraRoutes } from '../http/extra-routes.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
@@ -19,6 +20,8 @@ export interface ServiceHostOptions {
   subscriptions?: object;
   /** The user's fallback functions, by name; required when a call of the definition names one. */
   fallbacks?: object;
+  /** Routes the spec does not describe, mounted beside its endpoints (the hook file's `routes`). Default none. */
+  routes?: ExtraRoutes;
   /** The mesh's JSON Schemas (generated/schemas.ts). */
   schemas: SchemaRegistry;
   events: EventCatalog;

@@ -84,7 +84,12 @@ export interface ServiceDefinition {
   readonly calls: readonly CallDescriptor[];
   /** Present when the service has a gRPC port. */
   readonly proto: ProtoDescriptor | null;
+  /** The HTTP binding that serves it (the spec's `http.binding`); absent: `node`, the node:http binding. */
+  readonly binding?: HttpBindingName;
 }
+
+/** `node`: the runtime's own binding on node:http (the default); `express`: the Express 5 binding. */
+export type HttpBindingName = 'node' | 'express';
 
 /** A dependency: the service called, how, and the resilience and balancing the spec gives the calls. */
 export interface CallDescriptor {
