@@ -1,7 +1,8 @@
 // The package as a new user meets it: `npm pack`, installed with npm into an empty folder outside
 // this repository; then `meshspec init`, the project's own scripts, `meshspec dev` answering through
-// the gateway, and a spec change that brings a stub. Then the same with `init --example shop` and
-// the README's tour. Nothing resolves to this repository's sources: the project sees only the tarball.
+// the gateway, and a spec change that brings a stub. Alongside, in a second folder, the same with
+// `init --example shop` and the README's tour. Nothing resolves to this repository's sources: the
+// projects see only the tarball.
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
