@@ -1,10 +1,11 @@
 // meshspec as a user gets it: the tarball `npm pack` makes, installed into a folder outside this
 // repository with npm, then driven through the commands a user types (`npx meshspec ...`, npm scripts).
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, stat } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { assertBuildIsCurrent } from './build.js';
 import { repoRoot } from './project.js';
 
 const run = promisify(execFile);
@@ -43,25 +44,10 @@ export async function command(cwd: string, file: string, args: readonly string[]
   }
 }
 
-/**
- * Fails when a source file of the package is newer than its build: the tarball is made from dist/ as
- * it is (`npm test` builds first; alone, run `npm run build`).
- */
-export async function assertBuildIsCurrent(): Promise<void> {
-  const built = await stat(path.join(repoRoot, 'dist/generator/cli/main.js')).catch(() => null);
-  if (!built) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
-  for (const dir of ['runtime', 'generator', 'common']) {
-    for (const entry of await readdir(path.join(repoRoot, dir), { recursive: true, withFileTypes: true })) {
-      if (!entry.isFile()) continue;
-      const file = path.join(entry.parentPath, entry.name);
-      if ((await stat(file)).mtimeMs > built.mtimeMs) throw new Error(`dist/ is older than ${path.relative(repoRoot, file)}: run \`npm run build\``);
-    }
-  }
-}
-
 /** `npm pack` of this repository into a fresh temporary folder: the tarball's path and size. */
 export async function packTarball(): Promise<{ file: string; bytes: number; files: string[] }> {
-  await assertBuildIsCurrent();
+  // The tarball is made from dist/ as it is.
+  assertBuildIsCurrent('npm pack');
   const into = await mkdtemp(path.join(tmpdir(), 'meshspec-tarball-'));
   const packed = await command(repoRoot, 'npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', into]);
   if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.output}`);
