@@ -8,7 +8,12 @@ import type { InvocationMeta, Invoke } from '../service/invoke.js';
 import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER } from './headers.js';
 import { sendError, sendJson } from './respond.js';
 
-/** Answers one request to an endpoint; `input` builds its input (and may throw a MeshError). */
+/**
+ * Answers one request to an endpoint; `input` builds its input (and may throw a MeshError).
+ *
+ * @example
+ * const respond: EndpointResponder = createEndpointResponder(endpoint, invoke, logger);
+ */
 export type EndpointResponder = (req: IncomingMessage, res: ServerResponse, requestId: string, input: () => unknown) => Promise<void>;
 
 /**

@@ -9,7 +9,12 @@ import type { ExtraRoute } from './extra-routes.js';
 import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom } from './headers.js';
 import { sendError } from './respond.js';
 
-/** Runs one extra route for a request whose params are decoded. */
+/**
+ * Runs one extra route for a request whose params are decoded.
+ *
+ * @example
+ * const run: ExtraRouteRunner = createExtraRouteRunner(route, contextFor, logger);
+ */
 export type ExtraRouteRunner = (req: IncomingMessage, res: ServerResponse, params: Record<string, string>, requestId: string) => Promise<void>;
 
 /**

@@ -9,7 +9,12 @@ const EXTRA_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 
 // Literal segments limited to URL-unreserved characters, so both routers read them alike.
 const EXTRA_SEGMENT = /^(?:[A-Za-z0-9._~-]+|\{[A-Za-z_$][A-Za-z0-9_$]*\})$/;
 
-/** A path the service answers under some methods: a request with another method gets 405 and `Allow`. */
+/**
+ * A path the service answers under some methods: a request with another method gets 405 and `Allow`.
+ *
+ * @example
+ * const users: AllowedMethods = { path: '/users/{id}', allow: 'GET, PUT, DELETE' };
+ */
 export interface AllowedMethods {
   /** The first route's path of this shape (spec syntax). */
   readonly path: string;
@@ -47,12 +52,12 @@ export function planRoutes(definition: ServiceDefinition, routes: ExtraRoutes = 
   const extras = [...routes].sort((a, b) => bySpecificity(a.path, b.path));
   for (let i = 0; i < extras.length; i++) {
     const route = extras[i] as ExtraRoute;
-    const endpoint = endpoints.find((e) => e.method === route.method && shadows(e.path, route.path));
+    const endpoint = endpoints.find((e) => answers(e.method, route.method) && shadows(e.path, route.path));
     if (endpoint) {
-      const how = shapeOf(endpoint.path) === shapeOf(route.path) ? 'has the same method and path as' : 'can never be reached: it is matched first by';
+      const how = endpoint.method === route.method && shapeOf(endpoint.path) === shapeOf(route.path) ? 'has the same method and path as' : 'can never be reached: it is matched first by';
       throw new Error(`extra route ${describe(route)} ${how} the endpoint ${endpoint.name} (${endpoint.method} ${endpoint.path}); change its path or method`);
     }
-    const twin = extras.slice(0, i).find((other) => other.method === route.method && shadows(other.path, route.path));
+    const twin = extras.slice(0, i).find((other) => answers(other.method, route.method) && shadows(other.path, route.path));
     if (twin) throw new Error(`extra route ${describe(route)} can never be reached: the extra route ${describe(twin)} is matched first; change its path or method`);
   }
 
@@ -106,6 +111,11 @@ function checkExtraRoute(route: ExtraRoute): void {
   if (repeated) throw new Error(`${where}: the parameter {${repeated}} appears twice`);
   const lower = route.path.toLowerCase();
   if (lower === '/health' || lower === '/ready') throw new Error(`${where}: ${route.path} is the service's own probe; choose another path`);
+}
+
+/** True when a route of `first` method takes the requests of `method`: its own, and HEAD for a GET route. */
+function answers(first: string, method: string): boolean {
+  return first === method || (first === 'GET' && method === 'HEAD');
 }
 
 /** True when every request path `path` matches is matched by `first` too. */

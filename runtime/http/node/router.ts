@@ -3,7 +3,12 @@
 // read by position. Matching follows Express's defaults: case-insensitive, one optional trailing slash.
 import { paramNamesOf, segmentsOf } from '../route-plan.js';
 
-/** A route found for a request: its value and its raw (still percent-encoded) params by name. */
+/**
+ * A route found for a request: its value and its raw (still percent-encoded) params.
+ *
+ * @example
+ * const match: RouteMatch<string> = { value: 'getUser', order: 1, names: ['id'], raw: ['42'] };
+ */
 export interface RouteMatch<T> {
   readonly value: T;
   readonly order: number;
@@ -21,7 +26,12 @@ interface Pattern<T> {
   readonly literals: readonly (string | null)[];
 }
 
-/** A request path cut up once for every lookup it takes. */
+/**
+ * A request path cut up once for every lookup it takes.
+ *
+ * @example
+ * const path: SplitPath = { key: '/users/42', segments: ['users', '42'] };
+ */
 export interface SplitPath {
   /** Lowercased, without one trailing slash. */
   readonly key: string;

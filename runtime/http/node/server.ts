@@ -64,7 +64,8 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
           try {
             if (requireJsonBody(req.headers)) body = await readJsonBody(req, bodyLimitBytes);
           } catch (err) {
-            sendError(res, err as InstanceType<typeof BadRequest>, requestId);
+            if (!isMeshError(err)) throw err;
+            sendError(res, err, requestId);
             return;
           }
           await respond(req, res, requestId, () => assemble(params, EMPTY_QUERY, body));
