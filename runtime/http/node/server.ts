@@ -7,7 +7,7 @@ import { parse as parseQuery } from 'node:querystring';
 import { BadRequest, InternalError, isMeshError, MethodNotAllowed, NotFound } from '../../errors/index.js';
 import type { EndpointDescriptor } from '../../service/definition.js';
 import { createValidators } from '../../validation/index.js';
-import { logWhenDone } from '../access-log.js';
+import { logWhenDone, pathOf } from '../access-log.js';
 import { requireJsonBody } from '../content-type.js';
 import { createEndpointResponder } from '../endpoint-responder.js';
 import { createExtraRouteRunner } from '../extra-route-runner.js';
@@ -19,6 +19,7 @@ import { sendError } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
 import { readJsonBody } from './body.js';
 import { RouteTable, splitPath, type RouteMatch } from './router.js';
+import { routingTarget } from './target.js';
 
 type Params = Record<string, string>;
 /** What a matched route does with the request; `query` is the raw query string. */
@@ -77,12 +78,13 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const url = req.url ?? '/';
-    const mark = url.indexOf('?');
-    const path = mark === -1 ? url : url.slice(0, mark);
+    // Logs and 404s name the target as sent; routing reads it as Express does.
+    const path = pathOf(url);
     logWhenDone(logger, req, res, requestId, path);
     const method = req.method ?? 'GET';
     try {
-      const split = splitPath(path);
+      const target = routingTarget(url);
+      const split = splitPath(target.path);
       if ((method === 'GET' || method === 'HEAD') && (split.key === '/health' || split.key === '/ready')) {
         answerProbe(res, split.key, isReady);
         return;
@@ -95,7 +97,7 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
       }
       if (match) {
         const params = decodeParams(match);
-        match.value(req, res, requestId, params, mark === -1 ? '' : url.slice(mark + 1)).catch((err: unknown) => fail(res, err, requestId, path));
+        match.value(req, res, requestId, params, target.query).catch((err: unknown) => fail(res, err, requestId, path));
         return;
       }
       const known = allowed.find('*', split);

@@ -207,6 +207,15 @@ describe.each(['node', 'express'] as const)('%s binding', (binding) => {
       expect((await fetch(`${base}/nowhere/%ZZ`)).status).toBe(404);
     });
 
+    it('routes an absolute-form target (as sent to a proxy) by its path, and ignores a fragment', async () => {
+      const absolute = await send(port, { method: 'GET', path: 'http://users.test/users?limit=1&tags=q' });
+      expect(absolute.status).toBe(200);
+      expect(JSON.parse(absolute.body)).toEqual([{ id: 1, email: 'ada@example.com', name: 'Ada:q' }]);
+      const fragment = await send(port, { method: 'GET', path: '/users/1#top' });
+      expect(fragment.status).toBe(200);
+      expect(lines.find((l) => l.msg === 'request' && l.path === '/users/1#top')).toMatchObject({ status: 200 });
+    });
+
     it('answers probes only to GET and HEAD', async () => {
       const res = await fetch(`${base}/health`, { method: 'POST' });
       expect(res.status).toBe(404);
