@@ -3,7 +3,7 @@
 // logger library: those live behind their own subpaths, so a file that needs an error class pays
 // for nothing else.
 //   meshspec/runtime/host        start a service process (HTTP + gRPC + bus)   runServices, startService
-//   meshspec/runtime/http        the HTTP binding and transport                createHttpApp, createHttpTransport
+//   meshspec/runtime/http        the HTTP bindings and transport               createHttpApp, createHttpTransport
 //   meshspec/runtime/grpc        the gRPC binding and transport                createGrpcServer, createGrpcTransport
 //   meshspec/runtime/gateway     the gateway                                   createGateway, runGateway
 //   meshspec/runtime/bus         event buses and subscriptions                 createMemoryBus, subscribeAll

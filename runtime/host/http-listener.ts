@@ -1,4 +1,4 @@
-// The node:http server under a service's Express app, with a drain that finishes in-flight
+// The node:http server under a service's HTTP binding (runtime/http/server.ts), with a drain that finishes in-flight
 // requests instead of cutting them. Node's server.close() alone would keep answered keep-alive
 // connections open until they idle out, so each response during the drain says `Connection: close`.
 import { createServer, type RequestListener, type ServerResponse } from 'node:http';

@@ -61,6 +61,8 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     schemas,
     logger,
     bodyLimitBytes: settings.bodyLimitBytes,
+    routes: options.routes ?? [],
+    contextFor,
     // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
     isReady: () => ready && bus.connected !== false,
   });

@@ -1,6 +1,6 @@
 // The errors the runtime answers with on its own, and which operations can receive each. Read off
-// runtime/http/server.ts (routing, content type, body parsing and size), runtime/http/params.ts (path
-// params) and runtime/service/invoke-impl.ts (validation, undeclared errors, pass-through codes);
+// runtime/http/ (routing: route-plan.ts, node/router.ts; content type: content-type.ts; body parsing and
+// size: node/body.ts and express/server.ts), runtime/http/params.ts (path params) and runtime/service/invoke-impl.ts (validation, undeclared errors, pass-through codes);
 // statuses and the pass-through list come from the tables both sides read (common/errors.ts).
 // test/integration/openapi/fuzz.test.ts sends each kind of request and holds the two to each other.
 import { builtinErrorStatus, passthroughErrorCodes, runtimeErrorStatus, type BuiltinErrorCode } from '../../../common/errors.js';

@@ -1,6 +1,6 @@
 // Starting and stopping a service: drain on close, readiness, startup failures.
 import { once } from 'node:events';
-import { request, Agent } from 'node:http';
+import { createServer, request, Agent } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createHttpApp, startService, StartupError } from '../../support/runtime.js';
@@ -81,7 +81,7 @@ describe('graceful shutdown', () => {
       bodyLimitBytes: 1024,
       isReady: () => ready,
     });
-    const server = app.listen(0, '127.0.0.1');
+    const server = createServer(app).listen(0, '127.0.0.1');
     await once(server, 'listening');
     const port = (server.address() as AddressInfo).port;
     expect(await get(port, '/ready')).toMatchObject({ status: 200, body: { status: 'ready' } });

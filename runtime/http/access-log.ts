@@ -1,0 +1,45 @@
+// One log line per request once it is over, the same fields from both bindings.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { PROBE_PATHS } from './probes.js';
+
+/**
+ * Logs the request when its response closes: request id, method, path (no query), status,
+ * duration, and `aborted` when the client left first. Probes at debug, the rest at info.
+ *
+ * @param logger - the service's logger
+ * @param req - the request
+ * @param res - its response
+ * @param requestId - the request's id
+ * @param path - the request's path as sent, without the query
+ * @example
+ * logWhenDone(logger, req, res, requestId, '/users/1');
+ */
+export function logWhenDone(logger: Logger, req: IncomingMessage, res: ServerResponse, requestId: string, path: string): void {
+  const started = performance.now();
+  res.once('close', () => {
+    const line = {
+      requestId,
+      method: req.method,
+      path,
+      status: res.statusCode,
+      durationMs: Math.round((performance.now() - started) * 10) / 10,
+      ...(res.writableFinished ? {} : { aborted: true }),
+    };
+    if (PROBE_PATHS.has(path)) logger.debug(line, 'request');
+    else logger.info(line, 'request');
+  });
+}
+
+/**
+ * The path of a request target, without its query (what Express's `originalUrl` gives before `?`).
+ *
+ * @param url - `req.url`
+ * @example
+ * pathOf('/users?limit=1'); // '/users'
+ */
+export function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}

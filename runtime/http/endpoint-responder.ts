@@ -1,0 +1,74 @@
+// From an assembled input to the answer, shared by both bindings: the invocation meta from the
+// mesh's headers, the abort signal, the success status and the error mapping.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { InternalError, isMeshError } from '../errors/index.js';
+import type { EndpointDescriptor } from '../service/definition.js';
+import type { InvocationMeta, Invoke } from '../service/invoke.js';
+import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER } from './headers.js';
+import { sendError, sendJson } from './respond.js';
+
+/**
+ * Answers one request to an endpoint; `input` builds its input (and may throw a MeshError).
+ *
+ * @example
+ * const respond: EndpointResponder = createEndpointResponder(endpoint, invoke, logger);
+ */
+export type EndpointResponder = (req: IncomingMessage, res: ServerResponse, requestId: string, input: () => unknown) => Promise<void>;
+
+/**
+ * Prepares the answering of one endpoint.
+ *
+ * @param endpoint - the endpoint answered
+ * @param invoke - the service's Invoke
+ * @param logger - for failures of the binding itself (invoke logs the hook's)
+ * @example
+ * const respond = createEndpointResponder(endpoint, invoke, logger);
+ * await respond(req, res, requestId, () => assemble(params, query, body));
+ */
+export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: Invoke, logger: Logger): EndpointResponder {
+  const { successStatus } = endpoint;
+  const hasOutput = endpoint.output !== null;
+  return async (req, res, requestId, input) => {
+    const controller = abortOnDisconnect(res);
+    try {
+      const meta: InvocationMeta = {
+        requestId,
+        deadline: deadlineFrom(req.headers[DEADLINE_HEADER]),
+        caller: callerFrom(req.headers[CALLER_HEADER]),
+        signal: controller.signal,
+      };
+      const key = req.headers[IDEMPOTENCY_KEY_HEADER];
+      if (typeof key === 'string') meta.idempotencyKey = key;
+      const output = await invoke(endpoint, input(), meta);
+      if (hasOutput) sendJson(res, successStatus, output ?? null);
+      else {
+        res.statusCode = successStatus;
+        res.end();
+      }
+    } catch (err) {
+      if (isMeshError(err)) {
+        sendError(res, err, requestId);
+        return;
+      }
+      // invoke rejects only with MeshErrors: this is a failure here (e.g. unserializable output), kept out of the response.
+      logger.error({ err, requestId, operation: endpoint.name }, 'HTTP binding failed');
+      sendError(res, new InternalError(), requestId);
+    }
+  };
+}
+
+/**
+ * A controller aborted when the client disconnects before the response is complete.
+ *
+ * @param res - the response watched
+ * @example
+ * const { signal } = abortOnDisconnect(res);
+ */
+export function abortOnDisconnect(res: ServerResponse): AbortController {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller;
+}

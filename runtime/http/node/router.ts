@@ -1,0 +1,122 @@
+// The node binding's route table, built once at startup: paths without parameters in a Map, the
+// others grouped by method and segment count and tried in route order (route-plan.ts), parameters
+// read by position. Matching follows Express's defaults: case-insensitive, one optional trailing slash.
+import { paramNamesOf, segmentsOf } from '../route-plan.js';
+
+/**
+ * A route found for a request: its value and its raw (still percent-encoded) params.
+ *
+ * @example
+ * const match: RouteMatch<string> = { value: 'getUser', order: 1, names: ['id'], raw: ['42'] };
+ */
+export interface RouteMatch<T> {
+  readonly value: T;
+  readonly order: number;
+  /** Names of the route's parameters, in path order. */
+  readonly names: readonly string[];
+  /** Their raw values from the request path, in the same order. */
+  readonly raw: readonly string[];
+}
+
+interface Pattern<T> {
+  readonly value: T;
+  readonly order: number;
+  readonly names: readonly string[];
+  /** Per segment: the lowercased literal, or null for a parameter. */
+  readonly literals: readonly (string | null)[];
+}
+
+/**
+ * A request path cut up once for every lookup it takes.
+ *
+ * @example
+ * const path: SplitPath = { key: '/users/42', segments: ['users', '42'] };
+ */
+export interface SplitPath {
+  /** Lowercased, without one trailing slash. */
+  readonly key: string;
+  /** Raw segments (percent-encoding kept). */
+  readonly segments: readonly string[];
+}
+
+const NO_PARAMS: readonly string[] = [];
+
+/**
+ * Splits a request path (no query) for lookups.
+ *
+ * @param path - the path as sent, e.g. `/Users/42/`
+ * @example
+ * splitPath('/Users/42/'); // { key: '/users/42', segments: ['Users', '42'] }
+ */
+export function splitPath(path: string): SplitPath {
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return { key: trimmed.toLowerCase(), segments: trimmed === '/' ? [] : trimmed.slice(1).split('/') };
+}
+
+/**
+ * Routes by method and path.
+ *
+ * @example
+ * const table = new RouteTable<string>();
+ * table.add('GET', '/users/{id}', 'getUser', 1);
+ * table.find('GET', splitPath('/users/42')); // { value: 'getUser', names: ['id'], raw: ['42'], order: 1 }
+ */
+export class RouteTable<T> {
+  private readonly statics = new Map<string, RouteMatch<T>>();
+  private readonly dynamic = new Map<string, Pattern<T>[]>();
+
+  /**
+   * Adds a route; `order` decides between routes that match the same request (lowest wins).
+   *
+   * @param method - an HTTP method, or any key (`*` for "any method")
+   * @param path - spec syntax, `{param}` for whole segments
+   * @param value - what a match returns
+   * @param order - its place in route order
+   */
+  add(method: string, path: string, value: T, order: number): void {
+    const literals = segmentsOf(path);
+    const names = paramNamesOf(path);
+    if (names.length === 0) {
+      const key = `${method} ${path.toLowerCase()}`;
+      if (!this.statics.has(key)) this.statics.set(key, { value, order, names: NO_PARAMS, raw: NO_PARAMS });
+      return;
+    }
+    const key = `${method} ${literals.length}`;
+    const patterns = this.dynamic.get(key) ?? [];
+    patterns.push({ value, order, names, literals });
+    patterns.sort((a, b) => a.order - b.order);
+    this.dynamic.set(key, patterns);
+  }
+
+  /**
+   * The first route, in route order, for `method` that matches `path`; null when none does.
+   *
+   * @param method - the request's method (or the key routes were added under)
+   * @param path - from splitPath
+   */
+  find(method: string, path: SplitPath): RouteMatch<T> | null {
+    const exact = this.statics.get(`${method} ${path.key}`) ?? null;
+    const patterns = this.dynamic.get(`${method} ${path.segments.length}`);
+    if (!patterns) return exact;
+    for (const pattern of patterns) {
+      if (exact && exact.order < pattern.order) return exact;
+      const raw = matchPattern(pattern.literals, path);
+      if (raw) return { value: pattern.value, order: pattern.order, names: pattern.names, raw };
+    }
+    return exact;
+  }
+}
+
+function matchPattern(literals: readonly (string | null)[], path: SplitPath): string[] | null {
+  const raw: string[] = [];
+  const { segments } = path;
+  for (let i = 0; i < literals.length; i++) {
+    const literal = literals[i] ?? null;
+    const segment = segments[i] as string;
+    if (literal === null) {
+      if (segment.length === 0) return null;
+      raw.push(segment);
+    } else if (literal.length !== segment.length || literal !== segment.toLowerCase()) return null;
+  }
+  return raw;
+}

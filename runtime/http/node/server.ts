@@ -1,0 +1,138 @@
+// The node binding of a service (the default): a request listener on bare node:http with the route
+// table built once, the body read under its limit while it streams, the precompiled validators,
+// and responses serialised directly. It answers exactly as the Express binding does: the order,
+// checks, errors and logs live in the shared modules of runtime/http/.
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { BadRequest, InternalError, isMeshError, MethodNotAllowed, NotFound } from '../../errors/index.js';
+import type { EndpointDescriptor } from '../../service/definition.js';
+import { createValidators } from '../../validation/index.js';
+import { logWhenDone, pathOf } from '../access-log.js';
+import { requireJsonBody } from '../content-type.js';
+import { createEndpointResponder } from '../endpoint-responder.js';
+import { createExtraRouteRunner } from '../extra-route-runner.js';
+import { REQUEST_ID_HEADER, requestIdFrom } from '../headers.js';
+import type { HttpAppOptions } from '../options.js';
+import { createInputAssembler } from '../params.js';
+import { answerProbe } from '../probes.js';
+import { sendError } from '../respond.js';
+import { planRoutes } from '../route-plan.js';
+import { readJsonBody } from './body.js';
+import { RouteTable, splitPath, type RouteMatch } from './router.js';
+import { routingTarget } from './target.js';
+
+type Params = Record<string, string>;
+/** What a matched route does with the request; `query` is the raw query string. */
+type Target = (req: IncomingMessage, res: ServerResponse, requestId: string, params: Params, query: string) => Promise<void>;
+
+const EMPTY_QUERY = Object.freeze({});
+
+/**
+ * The node binding of a service, as a request listener for node:http.
+ *
+ * @param options - see HttpAppOptions
+ * @throws Error when an extra route is invalid or unreachable, or routes come without contextFor
+ * @example
+ * createServer(createNodeApp({ definition, invoke, schemas, logger, bodyLimitBytes: 1_048_576, isReady }));
+ */
+export function createNodeApp(options: HttpAppOptions): RequestListener {
+  const { definition, invoke, schemas, logger, bodyLimitBytes, isReady, contextFor } = options;
+  const plan = planRoutes(definition, options.routes);
+  if (plan.extras.length > 0 && !contextFor) throw new Error('extra routes need contextFor: the handler context they get');
+  const coercing = createValidators(schemas, { coerce: true });
+
+  const routes = new RouteTable<Target>();
+  let order = 0;
+  for (const endpoint of plan.endpoints) routes.add(endpoint.method, endpoint.path, endpointTarget(endpoint), order++);
+  for (const route of plan.extras) {
+    const run = createExtraRouteRunner(route, contextFor!, logger);
+    routes.add(route.method, route.path, (req, res, requestId, params) => run(req, res, params, requestId), order++);
+  }
+  const allowed = new RouteTable<string>();
+  plan.allowed.forEach(({ path, allow }, i) => allowed.add('*', path, allow, i));
+
+  function endpointTarget(endpoint: EndpointDescriptor): Target {
+    const assemble = createInputAssembler(endpoint, schemas, coercing);
+    const respond = createEndpointResponder(endpoint, invoke, logger);
+    switch (endpoint.inputSource) {
+      case 'none':
+        return (req, res, requestId, params) => respond(req, res, requestId, () => assemble(params, EMPTY_QUERY, undefined));
+      case 'query':
+        return (req, res, requestId, params, query) => respond(req, res, requestId, () => assemble(params, parseQuery(query), undefined));
+      case 'body':
+        return async (req, res, requestId, params) => {
+          let body: unknown;
+          try {
+            if (requireJsonBody(req.headers)) body = await readJsonBody(req, bodyLimitBytes);
+          } catch (err) {
+            if (!isMeshError(err)) throw err;
+            sendError(res, err, requestId);
+            return;
+          }
+          await respond(req, res, requestId, () => assemble(params, EMPTY_QUERY, body));
+        };
+    }
+  }
+
+  return (req, res) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const url = req.url ?? '/';
+    // Logs and 404s name the target as sent; routing reads it as Express does.
+    const path = pathOf(url);
+    logWhenDone(logger, req, res, requestId, path);
+    const method = req.method ?? 'GET';
+    try {
+      const target = routingTarget(url);
+      const split = splitPath(target.path);
+      if ((method === 'GET' || method === 'HEAD') && (split.key === '/health' || split.key === '/ready')) {
+        answerProbe(res, split.key, isReady);
+        return;
+      }
+      let match = routes.find(method, split);
+      // As in Express, a GET route answers HEAD unless a route before it does.
+      if (method === 'HEAD') {
+        const get = routes.find('GET', split);
+        if (get && (!match || get.order < match.order)) match = get;
+      }
+      if (match) {
+        const params = decodeParams(match);
+        match.value(req, res, requestId, params, target.query).catch((err: unknown) => fail(res, err, requestId, path));
+        return;
+      }
+      const known = allowed.find('*', split);
+      if (known) {
+        decodeParams(known);
+        res.setHeader('Allow', known.value);
+        sendError(res, new MethodNotAllowed(`${method} is not allowed here; use ${known.value}`), requestId);
+        return;
+      }
+      sendError(res, new NotFound(`no route for ${method} ${path}`), requestId);
+    } catch (err) {
+      fail(res, err, requestId, path);
+    }
+  };
+
+  function fail(res: ServerResponse, err: unknown, requestId: string, path: string): void {
+    if (isMeshError(err)) {
+      sendError(res, err, requestId);
+      return;
+    }
+    logger.error({ err, requestId, path }, 'request failed');
+    sendError(res, new InternalError(), requestId);
+  }
+}
+
+/** Percent-decoded params by name; a malformed escape is the client's error (Express answers it so). */
+function decodeParams(match: RouteMatch<unknown>): Params {
+  const params: Params = {};
+  for (let i = 0; i < match.names.length; i++) {
+    const raw = match.raw[i] as string;
+    try {
+      params[match.names[i] as string] = raw.includes('%') ? decodeURIComponent(raw) : raw;
+    } catch {
+      throw new BadRequest(`Failed to decode param '${raw}'`);
+    }
+  }
+  return params;
+}
