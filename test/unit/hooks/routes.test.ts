@@ -48,7 +48,7 @@ describe('planHooks: extra routes', () => {
     expect(content).toContain("import type { UsersHandlers, UsersRoutes } from '../generated/users/handlers.js';");
     expect(content).toContain('the code behind its endpoints and extra routes.');
     expect(content!.endsWith(`};\n\n${DECLARATION}`)).toBe(true);
-    expect(changes).toEqual([`${path}: created with stubs for 2 endpoint(s) and an empty \`routes\``]);
+    expect(changes).toEqual([`${path}: created with stubs for 2 endpoint(s), and an empty \`routes\` list`]);
     // The created file is what the planner expects: planning it again changes and warns about nothing.
     expect(plan(routed, content)).toMatchObject({ writes: [], changes: [], warnings: [] });
   });
