@@ -1,7 +1,7 @@
 // Bringing an existing hook file up to date with the spec: stubs for new endpoints, event handlers
 // and call fallbacks, the imports they need, a whole `subscriptions` or `fallbacks` object when the
-// service starts subscribing or naming fallbacks, an empty `routes` when it starts mounting extra routes. Everything is an insertion into the user's text;
-// a file meshspec cannot read is left alone.
+// service starts subscribing or naming fallbacks, an empty `routes` when it starts mounting extra
+// routes. Everything is an insertion into the user's text; a file meshspec cannot read is left alone.
 import type { MeshModel, ServiceModel } from '../model/types.js';
 import { applyInsertions, type Insertion } from './edits.js';
 import { extendObject, type ObjectSection, type SectionOutcome } from './extend-object.js';

@@ -161,7 +161,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
   }
 }
 
-/** Keys people write that the spec leaves to the environment on purpose, by their path: what to do instead. */
+/** Keys people write that the spec leaves elsewhere on purpose (the environment, the hook file), by their path: what to do instead. */
 const NOT_IN_SPEC: Record<string, string> = {
   'http.routes': 'extra routes are code: set `extraRoutes: true` here and export `routes` from the hook file, typed `<Service>Routes`',
   'runtime.bus.url': "the broker's URL differs per environment and may hold a password, so a service reads it from `EVENT_BUS_URL` (in Kubernetes, the Secret its Deployment references); remove it here",
