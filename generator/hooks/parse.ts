@@ -1,8 +1,8 @@
 // Reading a hook file with ts-morph, in memory: where its `handlers`, `subscriptions` and
 // `fallbacks` objects are, which members they have, whether it exports `routes`, and what it imports.
 // Only offsets and names come out, so the edits computed from them are plain insertions into the
-// original text. ts-morph is loaded by the first
-// createParser() (./ts-morph.ts), not on import: a `generate` with no hook file to read never loads it.
+// original text. ts-morph is loaded by the first createParser() (./ts-morph.ts), not on import: a
+// `generate` with no hook file to read never loads it.
 import type {
   Node,
   Project,
