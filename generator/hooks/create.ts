@@ -1,14 +1,21 @@
 // The content of a hook file meshspec creates for a service that has none: every endpoint, event
-// handler and call fallback as a stub, typed against the generated interfaces.
+// handler and call fallback as a stub, typed against the generated interfaces, and an empty
+// `routes` when the service mounts extra routes.
 import type { MeshModel, ServiceModel } from '../model/types.js';
-import { handlersModule } from './names.js';
+import { handlersModule, routesType } from './names.js';
 import { andList, hookObjects, needed } from './objects.js';
+import { routesDeclaration } from './routes.js';
 import { joinStubs, serviceFallbacks, type StubLayout } from './stubs.js';
 import { defaultStyle } from './style.js';
 
 function header(service: ServiceModel): string[] {
   const fallbacks = serviceFallbacks(service).length > 0;
-  const behind = ['endpoints', ...(service.subscribes.length ? ['events'] : []), ...(fallbacks ? ['call fallbacks'] : [])];
+  const behind = [
+    'endpoints',
+    ...(service.subscribes.length ? ['events'] : []),
+    ...(fallbacks ? ['call fallbacks'] : []),
+    ...(service.extraRoutes ? ['extra routes'] : []),
+  ];
   return [
     `// Hooks of the \`${service.name}\` service: the code behind its ${andList(behind)}.`,
     '// This file is yours. meshspec created it once and never overwrites it: when the spec gains an',
@@ -35,14 +42,16 @@ export function createHookFile(model: MeshModel, service: ServiceModel, generate
   const { eol, unit, quote } = defaultStyle;
   const layout: StubLayout = { indent: unit, unit, eol, quote };
   const objects = hookObjects(model, service).filter(needed);
+  const types = [...objects.map((o) => o.type), ...(service.extraRoutes ? [routesType(service.name)] : [])];
   return [
     [
       ...header(service),
       '',
-      `import type { ${objects.map((o) => o.type).join(', ')} } from '${handlersModule(generatedImport, service.name)}';`,
+      `import type { ${types.join(', ')} } from '${handlersModule(generatedImport, service.name)}';`,
       `import { NotImplemented } from 'meshspec/runtime';`,
       '',
     ].join('\n'),
     ...objects.map((o) => objectConst(o.object, o.type, o.wanted.map((m) => m.render(layout)))),
+    ...(service.extraRoutes ? [routesDeclaration(service, defaultStyle)] : []),
   ].join('\n');
 }

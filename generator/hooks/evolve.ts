@@ -1,14 +1,15 @@
 // Bringing an existing hook file up to date with the spec: stubs for new endpoints, event handlers
 // and call fallbacks, the imports they need, a whole `subscriptions` or `fallbacks` object when the
-// service starts subscribing or naming fallbacks. Everything is an insertion into the user's text;
-// a file meshspec cannot read is left alone.
+// service starts subscribing or naming fallbacks, an empty `routes` when it starts mounting extra
+// routes. Everything is an insertion into the user's text; a file meshspec cannot read is left alone.
 import type { MeshModel, ServiceModel } from '../model/types.js';
 import { applyInsertions, type Insertion } from './edits.js';
 import { extendObject, type ObjectSection, type SectionOutcome } from './extend-object.js';
 import { ensureImport } from './imports.js';
-import { handlersModule, handlersType } from './names.js';
+import { handlersModule, handlersType, routesType } from './names.js';
 import { andList, hookObjects, needed, type HookObject } from './objects.js';
 import type { ExportLookup, ParseResult } from './parse.js';
+import { evolveRoutes } from './routes.js';
 import { joinStubs } from './stubs.js';
 import { detectEol, detectUnit, type Style } from './style.js';
 
@@ -41,8 +42,8 @@ function untouched(input: EvolveInput, sections: readonly Section[], reason: str
   return { content: undefined, changes: [], warnings: [warning] };
 }
 
-/** Whole objects appended at the end of the file, a blank line before each. */
-function newObjects(text: string, sections: readonly Section[], style: Style): Insertion {
+/** Whole objects, then the `routes` declaration if any, appended at the end of the file, a blank line before each. */
+function newObjects(text: string, sections: readonly Section[], routes: string | undefined, style: Style): Insertion {
   const { eol, unit, quote } = style;
   const semi = style.semi ? ';' : '';
   const bodies = sections.map((section) => {
@@ -50,7 +51,7 @@ function newObjects(text: string, sections: readonly Section[], style: Style): I
     return `export const ${section.object}: ${section.type} = {${eol}${joinStubs(stubs, eol, false)}}${semi}${eol}`;
   });
   const lead = !text.endsWith('\n') ? eol + eol : /\n[\t ]*\r?\n$/.test(text) ? '' : eol;
-  return { at: text.length, text: lead + bodies.join(eol) };
+  return { at: text.length, text: lead + [...bodies, ...(routes === undefined ? [] : [routes])].join(eol) };
 }
 
 function names(members: readonly { name: string }[]): string {
@@ -123,19 +124,24 @@ export function evolveHookFile(input: EvolveInput): EvolveOutcome {
     take(section, outcome);
     if (outcome.append) appended.push(section);
   }
-  if (appended.length) {
-    insertions.push(newObjects(text, appended, style));
+  const routes = evolveRoutes({ path, shape, style, service });
+  warnings.push(...routes.warnings);
+  if (appended.length || routes.append !== undefined) {
+    insertions.push(newObjects(text, appended, routes.append, style));
     const module = handlersModule(input.generatedImport, service.name);
-    const types = { names: appended.map((s) => s.type), module, typeOnly: true, besideOf: handlersType(service.name) };
-    insertions.push(...ensureImport(shape, types, style));
+    const typeNames = [...appended.map((s) => s.type), ...(routes.append === undefined ? [] : [routesType(service.name)])];
+    insertions.push(...ensureImport(shape, { names: typeNames, module, typeOnly: true, besideOf: handlersType(service.name) }, style));
     for (const section of appended) {
       changes.push(`${path}: added \`${section.object}\` with stubs for ${names(section.wanted)}`);
       added.set(section, section.wanted.map((m) => m.name));
     }
+    changes.push(...routes.changes);
   }
   if (insertions.length === 0) return { content: undefined, changes, warnings };
 
-  const runtimeImport = ensureImport(shape, { names: ['NotImplemented'], module: 'meshspec/runtime', typeOnly: false }, style);
+  // Only stubs throw NotImplemented: an appended `routes` alone needs no import.
+  const stubbed = [...added.values()].some((planned) => planned.length > 0);
+  const runtimeImport = stubbed ? ensureImport(shape, { names: ['NotImplemented'], module: 'meshspec/runtime', typeOnly: false }, style) : [];
   if (runtimeImport.length) changes.push(`${path}: imported \`NotImplemented\` from meshspec/runtime`);
   const content = applyInsertions(text, [...insertions, ...runtimeImport]);
 
@@ -144,6 +150,7 @@ export function evolveHookFile(input: EvolveInput): EvolveOutcome {
   const lost = [...added].flatMap(([section, planned]) =>
     check.ok ? notLanded(check.shape[section.object], planned) : planned,
   );
+  if (routes.append !== undefined && !(check.ok && check.shape.routes)) lost.push('routes');
   if (lost.length) {
     const warning = `${path}: meshspec could not add stubs for ${names(lost.map((name) => ({ name })))} without breaking the file, so it left it untouched; add them by hand`;
     return { content: undefined, changes: [], warnings: [...warnings, warning] };

@@ -54,7 +54,8 @@ export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
         ...(service.subscribes.length ? [`${service.subscribes.length} event handler(s)`] : []),
         ...(fallbacks.length ? [`${fallbacks.length} fallback(s)`] : []),
       ];
-      plan.changes.push(`${path}: created with stubs for ${andList(counts)}`);
+      const routes = service.extraRoutes ? ', and an empty `routes` list' : '';
+      plan.changes.push(`${path}: created with stubs for ${andList(counts)}${routes}`);
       continue;
     }
     const expects = memory ? expectation(memory.generator, model, service, path, options.generatedImport) : '';

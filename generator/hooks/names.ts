@@ -22,6 +22,17 @@ export function fallbacksType(service: string): string {
   return serviceNames(service).fallbacks;
 }
 
+/**
+ * The generated type of a service's extra routes, the hook file's `routes`.
+ *
+ * @param service - the service's name
+ * @example
+ * routesType('payments'); // 'PaymentsRoutes'
+ */
+export function routesType(service: string): string {
+  return serviceNames(service).routes;
+}
+
 /** Import path of a service's generated handler types, as seen from the hooks folder. */
 export function handlersModule(generatedImport: string, service: string): string {
   return `${generatedImport.replace(/\/+$/, '')}/${outputFiles.serviceModule(service, 'handlers').replace(/\.ts$/, '.js')}`;

@@ -1,7 +1,8 @@
 // Reading a hook file with ts-morph, in memory: where its `handlers`, `subscriptions` and
-// `fallbacks` objects are, which members they have, and what it imports. Only offsets and names come out, so the edits
-// computed from them are plain insertions into the original text. ts-morph is loaded by the first
-// createParser() (./ts-morph.ts), not on import: a `generate` with no hook file to read never loads it.
+// `fallbacks` objects are, which members they have, whether it exports `routes`, and what it imports.
+// Only offsets and names come out, so the edits computed from them are plain insertions into the
+// original text. ts-morph is loaded by the first createParser() (./ts-morph.ts), not on import: a
+// `generate` with no hook file to read never loads it.
 import type {
   Node,
   Project,
@@ -50,6 +51,8 @@ export interface HookFileShape {
   handlers: ExportLookup;
   subscriptions: ExportLookup;
   fallbacks: ExportLookup;
+  /** The file exports `routes` (its extra routes), in any form: meshspec never reads or edits it. */
+  routes: boolean;
   imports: ImportShape[];
   /** Names declared at the top level other than by imports (functions, classes, variables...). */
   declared: Set<string>;
@@ -94,6 +97,7 @@ function parseSourceFile(project: Project, sf: SourceFile): ParseResult {
       handlers: lookup(handlersDecl),
       subscriptions: lookup(findExported(sf, 'subscriptions')),
       fallbacks: lookup(findExported(sf, 'fallbacks')),
+      routes: exportsName(sf, 'routes'),
       imports,
       declared: declaredNames(sf),
       firstStatement: statements[0]?.getStart() ?? sf.getEnd(),
@@ -138,6 +142,16 @@ function findExported(sf: SourceFile, name: string): VariableDeclaration | undef
     }
   }
   return undefined;
+}
+
+/**
+ * True when the file exports `name` in any form: a variable, function or class declared exported, or
+ * an `export { ... }` list naming it, re-exports from another module included.
+ */
+function exportsName(sf: SourceFile, name: string): boolean {
+  if (sf.getVariableStatements().some((v) => v.hasExportKeyword() && v.getDeclarations().some((d) => d.getName() === name))) return true;
+  if ([...sf.getFunctions(), ...sf.getClasses()].some((d) => d.hasExportKeyword() && d.getName() === name)) return true;
+  return sf.getExportDeclarations().some((decl) => decl.getNamedExports().some((spec) => (spec.getAliasNode()?.getText() ?? spec.getName()) === name));
 }
 
 /** Skips what does not change the object: `satisfies T`, `as T`, `<T>`, parentheses, `!`. */

@@ -25,10 +25,13 @@ export interface HookVerdicts {
  * Everything the planner's outcome for a service's hook file depends on besides its text: the file
  * meshspec would create holds every member name, stub, type and import the service wants (its
  * endpoints, event handlers and call fallbacks, with the callees' endpoint types the fallback stubs
- * name), and the path and spec file are named in messages.
+ * name, and its `routes` when it mounts extra routes), and the path and spec file are named in
+ * messages. Whether it mounts extra routes is named on its own too: a file that exports `routes` is
+ * warned about when the spec no longer mounts them.
  */
 export function expectation(generator: string, model: MeshModel, service: ServiceModel, path: string, generatedImport: string): string {
-  return digest('service hook file', generator, path, service.file, generatedImport, createHookFile(model, service, generatedImport));
+  const routes = service.extraRoutes ? 'extra routes' : 'no extra routes';
+  return digest('service hook file', generator, path, service.file, generatedImport, routes, createHookFile(model, service, generatedImport));
 }
 
 /** A `.ts` file in the hooks folder that no service owns: the question is only whether it exports `handlers`. */

@@ -2,6 +2,7 @@
 // Only code that runs after a document passed the schema may rely on these types.
 import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
+import type { HttpBinding } from './http-defaults.js';
 import type { BalanceName, CountableFailure, FallbackFailure } from './policy-defaults.js';
 
 export interface RawField {
@@ -55,7 +56,7 @@ export interface RawMesh {
   mesh: string;
   version: string;
   description?: string;
-  runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: RawBus };
+  runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: RawBus; http?: { binding?: HttpBinding } };
   deploy?: { namespace?: string; registry?: string };
   policies?: Record<string, RawPolicy>;
   types?: Record<string, RawTypeDecl>;
@@ -117,6 +118,8 @@ export interface RawService {
   service: string;
   description?: string;
   ports: { http: number; grpc?: number };
+  /** How the service's HTTP server is built: its binding and whether the hook file adds routes. */
+  http?: { binding?: HttpBinding; extraRoutes?: boolean };
   calls?: Record<string, RawCall>;
   types?: Record<string, RawTypeDecl>;
   errors?: Record<string, { status: number; grpc?: GrpcStatusName; description?: string }>;

@@ -3,6 +3,7 @@
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { closest, didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
+import { HTTP_BINDINGS } from './http-defaults.js';
 import { notYetSupported } from './not-yet-supported.js';
 import { findMisindentedKey, misindentation } from './yaml/indentation.js';
 import { repairBudget } from './yaml/read.js';
@@ -132,7 +133,7 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
     case 'type': {
       const expected = [(error.params as { type: string | string[] }).type].flat();
       const quoted = typeof error.data === 'string' && /^-?\d+(\.\d+)?$/.test(error.data) && expected.some((t) => t === 'integer' || t === 'number');
-      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : percentHint(error) || fallbackHint(error)}`, where(at));
+      return make('wrong-type', `${subject(at, document)} must be ${words(expected)}, not ${describe(error.data)}${quoted ? '; remove the quotes' : percentHint(error) || fallbackHint(error) || serviceHttpHint(error)}`, where(at));
     }
     case 'oneOf':
       return make('invalid-type-declaration', typeDeclarationProblem(error.data) ?? xMessage ?? 'must match exactly one form', where(at, at.length > 0));
@@ -160,8 +161,9 @@ function translate(document: SpecDocument, error: ErrorObject): Diagnostic {
   }
 }
 
-/** Keys people write that the spec leaves to the environment on purpose, by their path: what to do instead. */
+/** Keys people write that the spec leaves elsewhere on purpose (the environment, the hook file), by their path: what to do instead. */
 const NOT_IN_SPEC: Record<string, string> = {
+  'http.routes': 'extra routes are code: set `extraRoutes: true` here and export `routes` from the hook file, typed `<Service>Routes`',
   'runtime.bus.url': "the broker's URL differs per environment and may hold a password, so a service reads it from `EVENT_BUS_URL` (in Kubernetes, the Secret its Deployment references); remove it here",
 };
 
@@ -242,6 +244,16 @@ function percentHint(error: ErrorObject): string {
 function fallbackHint(error: ErrorObject): string {
   if (typeof error.data !== 'string' || schemaLocations().get(error.parentSchema as object) !== '$defs/policy/properties/fallback') return '';
   return `; a policy's \`fallback\` says which failures a fallback answers (e.g. \`fallback: { on: [unavailable, circuitOpen] }\`), and the function is named per endpoint of a call: \`calls.<service>.endpoints.<endpoint>.fallback: ${error.data}\``;
+}
+
+/**
+ * A service's `http` written as a value: an endpoint's route one level too high, or the binding alone.
+ * The key sets the service's HTTP server; say what goes in it and where a route belongs.
+ */
+function serviceHttpHint(error: ErrorObject): string {
+  if (typeof error.data !== 'string' || schemaLocations().get(error.parentSchema as object) !== '$defs/serviceFile/properties/http') return '';
+  if ((HTTP_BINDINGS as readonly string[]).includes(error.data)) return `; did you mean \`http: { binding: ${error.data} }\`?`;
+  return "; a service's `http` sets its HTTP server (e.g. `http: { binding: express, extraRoutes: true }`), and an endpoint's route goes under `endpoints.<name>.http`";
 }
 
 let locations: Map<object, string> | undefined;

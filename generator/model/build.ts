@@ -5,6 +5,7 @@ import { defaultGrpcStatus } from '../../common/grpc-status.js';
 import { parseDuration, parseSize } from '../../common/units.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
 import { BUS_DEFAULTS } from '../language/bus-defaults.js';
+import { DEFAULT_HTTP_BINDING } from '../language/http-defaults.js';
 import { handlerOf, type RawBus, type RawDeploy, type RawEndpoint, type RawField, type RawService, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
 import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
@@ -139,6 +140,8 @@ function buildService(
     name: raw.service,
     ...(raw.description !== undefined && { description: raw.description }),
     ports: { http: raw.ports.http, grpc: raw.ports.grpc ?? null },
+    binding: raw.http?.binding ?? index.mesh?.raw.runtime?.http?.binding ?? DEFAULT_HTTP_BINDING,
+    extraRoutes: raw.http?.extraRoutes ?? false,
     types: [...index.types.values()].filter((t) => t.owner === raw.service).map((t) => t.name).sort(compare),
     errors: [...errors.values()].sort(byName),
     endpoints,

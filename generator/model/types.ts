@@ -4,6 +4,7 @@
 // deterministically. Nothing downstream parses YAML or looks a reference up in the spec again.
 import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
+import type { HttpBinding } from '../language/http-defaults.js';
 import type { BalanceStrategyName, CountableFailure, FallbackFailure } from '../language/policy-defaults.js';
 
 /** Where a declaration came from, for headers and diagnostics. Paths are relative to the spec folder, with `/`. */
@@ -221,6 +222,10 @@ export interface ServiceModel {
   name: string;
   description?: string;
   ports: { http: number; grpc: number | null };
+  /** The HTTP binding that serves it: the service's `http.binding`, else the mesh's `runtime.http.binding`, else `node`. */
+  binding: HttpBinding;
+  /** The hook file exports `routes` (the spec's `http.extraRoutes`), mounted beside the endpoints. */
+  extraRoutes: boolean;
   /** Types declared in this service's file (names, sorted). */
   types: string[];
   /** Every error any endpoint of this service declares, sorted by name. */

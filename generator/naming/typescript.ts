@@ -17,6 +17,7 @@ export function serviceNames(service: string) {
     handlers: `${Svc}Handlers`,
     subscriptions: `${Svc}Subscriptions`,
     fallbacks: `${Svc}Fallbacks`,
+    routes: `${Svc}Routes`,
   } as const;
 }
 
@@ -31,7 +32,7 @@ export function enumValuesName(enumName: string): string {
 }
 
 /** Module-level constants the emitters declare besides the derived names above. */
-export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'fallbacks'] as const;
+export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'fallbacks', 'routes'] as const;
 
 /**
  * Every name generated code imports from the runtime, with the package subpath it comes from: the core
@@ -49,6 +50,7 @@ export const RUNTIME_MODULES = {
   GatewayConfig: 'meshspec/runtime/gateway',
   HandlerContext: 'meshspec/runtime',
   EventContext: 'meshspec/runtime',
+  ExtraRoutes: 'meshspec/runtime',
   MeshError: 'meshspec/runtime',
   SchemaRegistry: 'meshspec/runtime',
   ServiceDefinition: 'meshspec/runtime',

@@ -96,6 +96,8 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     publishes: service.publishes,
     calls: service.calls.map(callLiteral),
     proto,
+    // Written only for Express: a definition without it is served by the node binding.
+    ...(service.binding !== 'node' && { binding: service.binding }),
   };
   const imports = importBlock([
     { names: proto === null ? [] : ['fileURLToPath'], from: 'node:url' },

@@ -51,7 +51,12 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
     // A fallback is typed with the callee's endpoint: its types as the callee names them.
     ...fallbacks.flatMap((f) => (f.endpoint.output ? [f.endpoint.input, f.endpoint.output.type] : [f.endpoint.input]).map((name) => ({ scope: f.call.service, name }))),
   ];
-  const runtimeNames = [...(subscribed.length > 0 ? ['EventContext'] : []), 'HandlerContext', ...(fallbacks.length > 0 ? ['CallFailure'] : [])];
+  const runtimeNames = [
+    ...(subscribed.length > 0 ? ['EventContext'] : []),
+    ...(service.extraRoutes ? ['ExtraRoutes'] : []),
+    'HandlerContext',
+    ...(fallbacks.length > 0 ? ['CallFailure'] : []),
+  ];
   const clientNames = service.calls.map((c) => serviceNames(c.service).client);
   const types = typeImports(model, service.name, typeRefs, [...runtimeNames, ...clientNames, ...Object.values(n)]);
   const imports = importBlock([
@@ -126,5 +131,14 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
       }),
       '\n',
     );
-  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, fallbackFunctions]);
+  const routes =
+    service.extraRoutes &&
+    jsdoc([
+      'Routes the spec does not describe (webhooks, file uploads, a legacy path), mounted beside the',
+      `${service.name} endpoints: \`${hooks}\` exports \`routes\` of this type.`,
+      'Each gets the raw request (its body unread) and the context the endpoint hooks get. The endpoints',
+      'win: a route with the method and path of an endpoint, or on `/health` or `/ready`, stops the',
+      'service at startup. Extra routes are not in the OpenAPI document.',
+    ]) + `export type ${n.routes} = ExtraRoutes<${n.context}>;\n`;
+  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, fallbackFunctions, routes]);
 }

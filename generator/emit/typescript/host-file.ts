@@ -9,10 +9,12 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);
   const subscribes = service.subscribes.length > 0;
   const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
+  const routes = service.extraRoutes;
   const imports = importBlock([
+    { names: routes ? ['ExtraRoutes'] : [], from: RUNTIME_MODULES.ExtraRoutes, typeOnly: true },
     { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },
     {
-      names: ['handlers', ...(subscribes ? ['subscriptions'] : []), ...(fallbacks ? ['fallbacks'] : [])],
+      names: ['handlers', ...(subscribes ? ['subscriptions'] : []), ...(fallbacks ? ['fallbacks'] : []), ...(routes ? ['routes'] : [])],
       from: hookModule(options, service.name),
     },
     { names: ['events'], from: '../events.js' },
@@ -23,7 +25,13 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
     ]),
     { names: [n.definition], from: './definition.js' },
     {
-      names: [n.clients, n.handlers, ...(subscribes ? [n.subscriptions] : []), ...(fallbacks ? [n.fallbacks] : [])],
+      names: [
+        n.clients,
+        n.handlers,
+        ...(subscribes ? [n.subscriptions] : []),
+        ...(fallbacks ? [n.fallbacks] : []),
+        ...(routes ? [n.routes] : []),
+      ],
       from: './handlers.js',
       typeOnly: true,
     },
@@ -44,6 +52,9 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
     `    handlers: handlers satisfies ${n.handlers},\n` +
     (subscribes ? `    subscriptions: subscriptions satisfies ${n.subscriptions},\n` : '') +
     (fallbacks ? `    fallbacks: fallbacks satisfies ${n.fallbacks},\n` : '') +
+    // ServiceHostOptions types a route's context as any service's, which no one service's context is:
+    // the routes are checked against the service's own type, then widened to it.
+    (routes ? `    routes: routes satisfies ${n.routes} as unknown as ExtraRoutes,\n` : '') +
     '    schemas,\n' +
     '    events,\n' +
     `    callees: ${printLiteral(callees, 4, 13)},\n` +

@@ -38,6 +38,7 @@ const SERVICE_NAME_ROLES: Record<keyof ReturnType<typeof serviceNames>, [role: s
   handlers: ['the interface of the endpoint hooks', 'handlers'],
   subscriptions: ['the interface of the event hooks', 'handlers'],
   fallbacks: ['the interface of the fallback functions of calls', 'handlers'],
+  routes: ['the type of the extra routes the hook file mounts', 'handlers'],
 };
 
 /**

@@ -111,6 +111,42 @@ describe('hook stubs type-check against the generated interfaces', () => {
     expect(typeErrors('broken', broken).join('\n')).toContain("Property 'listUsers' is missing");
   });
 
+  describe('extra routes', () => {
+    // generated/users/handlers.ts with `UsersRoutes`, as the generator declares it for `http.extraRoutes`.
+    const generatedWithRoutes = `${generatedHandlers}
+import type { ExtraRoutes, HandlerContext } from 'meshspec/runtime';
+export type UsersRoutes = ExtraRoutes<HandlerContext>;
+`;
+    const routed = mesh({ ...service('users', [createUser, getUser, listUsers, archiveUser], [userDeleted]), extraRoutes: true });
+    const usersFile = (files: Record<string, string>) => planHooks(routed, memoryOptions(files)).writes[0]?.content ?? '';
+
+    it('compiles a created hook file with `routes`, and one that had only handlers and got `routes` appended without NotImplemented', () => {
+      const created = usersFile({});
+      expect(created).toContain('export const routes: UsersRoutes = [];');
+      const appended = usersFile({
+        'hooks/users.ts': [
+          "import type { UsersHandlers, UsersSubscriptions } from '../generated/users/handlers.js';",
+          '',
+          'export const handlers: UsersHandlers = {',
+          "  async createUser(input) { return { id: '1', email: input.email }; },",
+          "  async getUser(input) { return { id: input.id, email: 'a@b.c' }; },",
+          '  async listUsers() { return []; },',
+          '  async archiveUser() {},',
+          '};',
+          '',
+          'export const subscriptions: UsersSubscriptions = {',
+          '  async cancelOrdersForUser() {},',
+          '};',
+          '',
+        ].join('\n'),
+      });
+      expect(appended).toContain('export const routes: UsersRoutes = [];');
+      expect(appended).not.toContain('NotImplemented');
+      const files = Object.entries({ created, appended }).map(([name, content]) => writeProject(`routes-${name}`, content, 'users', generatedWithRoutes));
+      expect(typecheckAsConsumer(files)).toEqual([]);
+    });
+  });
+
   describe('fallbacks', () => {
     const callee = service('users', [getUser, listUsers]);
     const orders = mesh(callee, calling(service('orders', [createUser]), call('users', [guestUser, noUsers])));

@@ -16,6 +16,8 @@ function service(name: string, http: number, file: string): ServiceModel {
   return {
     name,
     ports: { http, grpc: null },
+    binding: 'node',
+    extraRoutes: false,
     types: [],
     errors: [],
     endpoints: [],

@@ -52,6 +52,8 @@ export function service(name: string, endpoints: EndpointModel[], subscribes: Su
   return {
     name,
     ports: { http: 3001, grpc: null },
+    binding: 'node',
+    extraRoutes: false,
     types: [],
     errors: [],
     endpoints,

@@ -21,6 +21,8 @@ function service(name: string, http: number, grpc: number | null, extra: Partial
   return {
     name,
     ports: { http, grpc },
+    binding: 'node',
+    extraRoutes: false,
     types: [],
     errors: [],
     endpoints: [],

@@ -26,6 +26,8 @@ describe('golden error cases', () => {
       'policy-values', 'policy-references', 'policy-schema',
       // Issue #8: call fallbacks, their names and the failures a policy lets them answer.
       'fallback-references', 'fallback-schema',
+      // Issue #9: the HTTP binding and extra routes, per service and for the mesh.
+      'http-schema',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

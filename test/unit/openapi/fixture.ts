@@ -142,6 +142,8 @@ export const users: ServiceModel = {
   name: 'users',
   description: 'Accounts.',
   ports: { http: 3001, grpc: 50051 },
+  binding: 'node',
+  extraRoutes: false,
   types: types.filter((t) => t.owner === 'users').map((t) => t.name),
   errors: [errors.Conflict!, errors.EmailTaken!, errors.NotFound!],
   endpoints,

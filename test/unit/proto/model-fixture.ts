@@ -84,6 +84,8 @@ function service(name: string, grpc: number | null, endpoints: EndpointModel[], 
   return {
     name,
     ports: { http: 3000, grpc },
+    binding: 'node',
+    extraRoutes: false,
     types: [],
     errors: [],
     endpoints,

@@ -82,6 +82,8 @@ function service(name: string, grpc: number | null, extra: Partial<ServiceModel>
   return {
     name,
     ports: { http: 3000, grpc },
+    binding: 'node',
+    extraRoutes: false,
     types: [],
     errors: [],
     endpoints: [],

@@ -32,4 +32,5 @@ export const booksDefinition = {
     service: 'library.books.v1.BooksService',
     packages: { 'library.books.v1': 'books', 'library.types.v1': null },
   },
+  binding: 'express',
 } as const satisfies ServiceDefinition;
