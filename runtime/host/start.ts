@@ -3,6 +3,7 @@
 import { checkSubscriptions, createPublisher, subscribeAll, type ServiceSubscriptions } from '../bus/index.js';
 import { createGrpcServer, type GrpcServer } from '../grpc/server.js';
 import { createHttpApp } from '../http/server.js';
+import type { ExtraRoutes } from '../http/extra-routes.js';
 import { createContextFactory } from '../service/context.js';
 import { createInvoke } from '../service/invoke-impl.js';
 import { withIdempotencyKeys } from '../service/idempotent-invoke.js';
@@ -61,7 +62,8 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     schemas,
     logger,
     bodyLimitBytes: settings.bodyLimitBytes,
-    routes: options.routes ?? [],
+    // The context made for a route is this service's own, the one its `<Svc>Routes` was typed with.
+    routes: (options.routes ?? []) as ExtraRoutes,
     contextFor,
     // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
     isReady: () => ready && bus.connected !== false,

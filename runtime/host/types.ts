@@ -20,8 +20,12 @@ export interface ServiceHostOptions {
   subscriptions?: object;
   /** The user's fallback functions, by name; required when a call of the definition names one. */
   fallbacks?: object;
-  /** Routes the spec does not describe, mounted beside its endpoints (the hook file's `routes`). Default none. */
-  routes?: ExtraRoutes;
+  /**
+   * Routes the spec does not describe, mounted beside its endpoints (the hook file's `routes`). Typed
+   * with a `never` context so that any one service's `<Svc>Routes` fits; the host hands each route the
+   * context of the service it runs in. Default none.
+   */
+  routes?: ExtraRoutes<never>;
   /** The mesh's JSON Schemas (generated/schemas.ts). */
   schemas: SchemaRegistry;
   events: EventCatalog;

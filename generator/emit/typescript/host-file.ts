@@ -11,7 +11,6 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
   const routes = service.extraRoutes;
   const imports = importBlock([
-    { names: routes ? ['ExtraRoutes'] : [], from: RUNTIME_MODULES.ExtraRoutes, typeOnly: true },
     { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },
     {
       names: ['handlers', ...(subscribes ? ['subscriptions'] : []), ...(fallbacks ? ['fallbacks'] : []), ...(routes ? ['routes'] : [])],
@@ -52,9 +51,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
     `    handlers: handlers satisfies ${n.handlers},\n` +
     (subscribes ? `    subscriptions: subscriptions satisfies ${n.subscriptions},\n` : '') +
     (fallbacks ? `    fallbacks: fallbacks satisfies ${n.fallbacks},\n` : '') +
-    // ServiceHostOptions types a route's context as any service's, which no one service's context is:
-    // the routes are checked against the service's own type, then widened to it.
-    (routes ? `    routes: routes satisfies ${n.routes} as unknown as ExtraRoutes,\n` : '') +
+    (routes ? `    routes: routes satisfies ${n.routes},\n` : '') +
     '    schemas,\n' +
     '    events,\n' +
     `    callees: ${printLiteral(callees, 4, 13)},\n` +

@@ -131,7 +131,7 @@ describe('HTTP bindings and extra routes in the generated TypeScript', () => {
 
   it("types the routes with the service's own context and wires them into the host", () => {
     expect(generated.get('payments/handlers.ts')).toContain('export type PaymentsRoutes = ExtraRoutes<PaymentsContext>;');
-    expect(generated.get('payments/host.ts')).toContain('routes: routes satisfies PaymentsRoutes as unknown as ExtraRoutes,');
+    expect(generated.get('payments/host.ts')).toContain('routes: routes satisfies PaymentsRoutes,');
     expect(generated.get('payments/host.ts')).toMatch(/import \{ handlers, routes \} from '\.\.\/\.\.\/hooks\/payments\.js';/);
     for (const file of ['ledger/handlers.ts', 'ledger/host.ts']) expect(generated.get(file)).not.toMatch(/routes/i);
   });
@@ -151,6 +151,9 @@ describe('HTTP bindings and extra routes in the generated TypeScript', () => {
       .replace('async handle(req, res, params, ctx) {', 'async handle(req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse, params: Record<string, string>) {')
       .replace(/ {6}await ctx\.[^\n]*\n/g, '');
     expect(wrong).not.toContain('ctx');
-    expect(check(wrong)).toEqual([expect.stringMatching(/^generated\/payments\/host\.ts:\d+:\d+ .*TRACE/s)]);
+    // `satisfies` and the assignment to ServiceHostOptions both report it, both at the host's line.
+    const found = check(wrong);
+    expect(found.length).toBeGreaterThan(0);
+    for (const diagnostic of found) expect(diagnostic).toMatch(/^generated\/payments\/host\.ts:\d+:\d+ .*TRACE/s);
   }, 60_000);
 });
