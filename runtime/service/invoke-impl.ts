@@ -8,7 +8,7 @@ import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import type { AnyHandlerContext, ContextFactory } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
-import type { Invoke } from './invoke.js';
+import { NEVER_CANCELLED, type Invoke } from './invoke.js';
 import { pathParamIssues } from './path-params.js';
 
 export interface InvokeOptions {
@@ -39,7 +39,9 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
   return async (endpoint, input, meta) => {
     const requestId = meta.requestId ?? randomUUID();
-    const log = logger.child({ requestId, operation: endpoint.name });
+    // Made on first use: the hook's ctx.logger, or a failure to log.
+    let log: Logger | undefined;
+    const logOf = () => (log ??= logger.child({ requestId, operation: endpoint.name }));
 
     const checked = validators.validate(endpoint.input, input);
     if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
@@ -50,57 +52,85 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     const { deadline } = meta;
     if (deadline !== null && deadline <= Date.now()) throw new Timeout(`deadline passed before ${endpoint.name} started`);
-    // Without a deadline only the caller can abort: its signal is the hook's. With one, a controller
-    // of our own is aborted by whichever comes first.
-    let controller: AbortController | null = null;
-    let forward: (() => void) | null = null;
-    if (deadline !== null) {
-      const own = new AbortController();
-      controller = own;
-      forward = () => own.abort(meta.signal.reason);
-      if (meta.signal.aborted) own.abort(meta.signal.reason);
-      else meta.signal.addEventListener('abort', forward, { once: true });
-    }
+    // Without a deadline only the caller can abort: its signal is the hook's. With one, the hook's
+    // signal aborts with whichever comes first, and is only made if the hook asks for it.
+    const guard = deadline === null ? null : new DeadlineGuard(deadline, meta.signal, endpoint);
 
     const ctx = contextFor({
       operation: endpoint.name,
       requestId,
-      logger: log,
+      logger: logOf,
       caller: meta.caller,
       deadline,
-      signal: controller ? controller.signal : meta.signal,
+      signal: guard ? () => guard.signal : meta.signal,
     });
     try {
-      const output = controller ? await runUntil(deadline!, controller, endpoint, () => hook(input, ctx)) : await hook(input, ctx);
-      if (checkOutput) warnOnBadOutput(validators, endpoint, output, log);
+      const output = guard ? await guard.run(() => hook(input, ctx)) : await hook(input, ctx);
+      if (checkOutput) warnOnBadOutput(validators, endpoint, output, logOf());
       return output;
     } catch (err) {
-      throw toContractError(err, endpoint, log);
+      throw toContractError(err, endpoint, logOf());
     } finally {
-      if (forward) meta.signal.removeEventListener('abort', forward);
+      guard?.dispose();
     }
   };
 }
 
-async function runUntil(
-  deadline: number,
-  controller: AbortController,
-  endpoint: EndpointDescriptor,
-  run: () => unknown,
-): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
+/**
+ * The hook's run under the caller's deadline: its signal (made on first use) aborts at the deadline
+ * with a Timeout or when the caller's signal aborts, and `run` rejects with that Timeout at the
+ * deadline even when the hook does not listen.
+ */
+class DeadlineGuard {
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown;
+  #expire: ((error: Timeout) => void) | undefined;
+  readonly #timer: NodeJS.Timeout;
+  readonly #caller: AbortSignal;
+  readonly #forward: (() => void) | undefined;
+
+  constructor(deadline: number, caller: AbortSignal, endpoint: EndpointDescriptor) {
+    this.#caller = caller;
+    this.#timer = setTimeout(() => {
       const error = new Timeout(`${endpoint.name} did not finish before the caller's deadline`);
-      controller.abort(error);
-      reject(error);
+      this.#abort(error);
+      this.#expire?.(error);
     }, deadline - Date.now());
-  });
-  try {
-    // Racing subscribes to the hook's promise, so a late rejection is not left unhandled.
-    return await Promise.race([Promise.resolve().then(run), expired]);
-  } finally {
-    clearTimeout(timer);
+    if (caller.aborted) this.#abort(caller.reason);
+    else if (caller !== NEVER_CANCELLED) {
+      this.#forward = () => this.#abort(caller.reason);
+      caller.addEventListener('abort', this.#forward, { once: true });
+    }
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  /** Settles like `work`, or rejects with the Timeout at the deadline, whichever comes first. */
+  run(work: () => unknown): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#expire = reject;
+      // Subscribed at once, so a late rejection is not left unhandled.
+      Promise.resolve().then(work).then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    if (this.#forward) this.#caller.removeEventListener('abort', this.#forward);
   }
 }
 

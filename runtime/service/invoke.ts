@@ -16,6 +16,15 @@ export interface InvocationMeta {
 }
 
 /**
+ * The signal of a request nobody can cancel but its deadline (an in-process call whose caller gave
+ * none): invoke does not listen to it, which saves an event listener per call.
+ *
+ * @example
+ * await invoke(endpoint, input, { deadline, caller, signal: NEVER_CANCELLED });
+ */
+export const NEVER_CANCELLED: AbortSignal = new AbortController().signal;
+
+/**
  * Validates `input` against the endpoint's input type, runs the hook with a fresh context and
  * resolves with its output. Rejects only with MeshError: ValidationFailed (400), a declared
  * error, or InternalError (500) for anything else (logged with its stack, never sent).
