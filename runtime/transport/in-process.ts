@@ -1,7 +1,7 @@
 // ClientTransport to a service running in this process: the call goes straight to the callee's
 // Invoke (validation, context, hook, error contract), with what the network would do to it kept:
-// input and output travel as JSON (copied, so caller and callee share no mutable object; undefined
-// dropped, Dates as strings), a failure reaches the caller as the MeshError the HTTP client would
+// input and output are copied as a JSON round trip would copy them (json-copy.ts: caller and callee
+// share no mutable object; undefined dropped, Dates as strings), a failure reaches the caller as the MeshError the HTTP client would
 // rebuild from the response (runtime/http/client.ts), and request id, caller, deadline and
 // idempotency key arrive in the InvocationMeta as the HTTP binding would parse them from headers.
 import type { Logger } from 'pino';
@@ -9,7 +9,8 @@ import type { Caller } from '../context/index.js';
 import { MeshError, Timeout, Unavailable } from '../errors/index.js';
 import type { AttemptScope } from '../resilience/pipeline.js';
 import type { EndpointDescriptor } from '../service/definition.js';
-import type { InvocationMeta, Invoke } from '../service/invoke.js';
+import { NEVER_CANCELLED, type InvocationMeta, type Invoke } from '../service/invoke.js';
+import { jsonCopy } from './json-copy.js';
 import type { CallOptions, ClientTransport } from './types.js';
 
 /**
@@ -44,7 +45,6 @@ export interface InProcessTransport extends ClientTransport {
 // Same rule as the HTTP binding's request-id header (runtime/http/headers.ts).
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // The signal of a call whose caller gave none: nothing but the deadline (enforced by invoke) ends it.
-const NEVER_ABORTED = new AbortController().signal;
 
 /**
  * A transport to `target`, a service of this process.
@@ -63,11 +63,15 @@ export function createInProcessTransport(target: InProcessTarget, logger?: Logge
   const send = async (endpoint: EndpointDescriptor, input: unknown, call: CallOptions, deadline: number | null): Promise<unknown> => {
     if (!target.accepting) throw new Unavailable(`${service} is unavailable: shutting down (in-process)`);
     if (deadline !== null && deadline <= Date.now()) throw new Timeout(`deadline passed before calling ${service}.${endpoint.name}`);
-    const meta: InvocationMeta = { deadline, caller: call.caller ? copyCaller(call.caller) : null, signal: call.signal ?? NEVER_ABORTED };
+    // Without the caller's signal only the deadline ends the call: invoke enforces it and makes the
+    // hook's signal itself, so the shared never-cancelled one is enough. Without a deadline either,
+    // the hook gets that signal as is and might listen to it: it gets one of its own.
+    const signal = call.signal ?? (deadline === null ? new AbortController().signal : NEVER_CANCELLED);
+    const meta: InvocationMeta = { deadline, caller: call.caller ? copyCaller(call.caller) : null, signal };
     if (call.requestId !== undefined && SANE_REQUEST_ID.test(call.requestId)) meta.requestId = call.requestId;
     if (call.idempotencyKey) meta.idempotencyKey = call.idempotencyKey;
     // As the HTTP client sends it: `input ?? {}` as JSON.
-    const copied = JSON.parse(JSON.stringify(input ?? {})) as unknown;
+    const copied = jsonCopy(input ?? {});
     inFlight++;
     let output: unknown;
     try {
@@ -121,15 +125,20 @@ function cancelled(signal: AbortSignal, label: string): MeshError {
 
 /** The output as the HTTP client would parse it: undefined answers `null`; what JSON cannot hold is a 500. */
 function copyOutput(output: unknown, service: string, endpoint: EndpointDescriptor, logger: Logger | undefined, requestId: string | undefined): unknown {
-  let text: string | undefined;
+  let copied: unknown;
+  let failure: unknown;
   try {
-    text = JSON.stringify(output ?? null);
+    copied = jsonCopy(output ?? null);
   } catch (err) {
-    // The HTTP binding fails the same way serialising it, and answers 500 without the reason.
-    logger?.error({ err, requestId, operation: endpoint.name, service }, 'in-process call failed: the output is not JSON');
+    failure = err;
+  }
+  if (failure !== undefined || copied === undefined) {
+    // The HTTP binding fails the same way serialising it (a cycle, a BigInt, a bare function), and
+    // answers 500 without the reason.
+    logger?.error({ err: failure, requestId, operation: endpoint.name, service }, 'in-process call failed: the output is not JSON');
     throw new MeshError('Internal', 'internal error', 500);
   }
-  return JSON.parse(text) as unknown;
+  return copied;
 }
 
 /**
@@ -138,7 +147,13 @@ function copyOutput(output: unknown, service: string, endpoint: EndpointDescript
  */
 function asReceived(err: unknown): MeshError {
   if (!(err instanceof MeshError)) return new MeshError('Internal', 'internal error', 500);
-  const details = err.details === undefined ? undefined : (JSON.parse(JSON.stringify(err.details) ?? 'null') as unknown);
+  let details: unknown;
+  try {
+    details = err.details === undefined ? undefined : jsonCopy(err.details);
+  } catch {
+    // Details JSON cannot carry: the binding could not have sent the error either.
+    return new MeshError('Internal', 'internal error', 500);
+  }
   return details === undefined ? new MeshError(err.code, err.message, err.status) : new MeshError(err.code, err.message, err.status, details);
 }
 
