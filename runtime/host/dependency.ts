@@ -300,7 +300,7 @@ const pickLocal: InstancePicker = (isAvailable) => (isAvailable(IN_PROCESS_INSTA
 
 /**
  * An attempt on the co-located callee: its deadline is the attempt's (which the callee's invoke
- * enforces on the hook), and the caller's own signal reaches the hook as the request's signal.
+ * enforces on the hook), and the attempt's scope (which follows the caller's signal) aborts the hook's.
  */
 function localAttempt(target: InProcessTransport, endpoint: EndpointDescriptor, input: unknown, call: CallOptions): Attempt<unknown> {
   return (_signal, _n, context) => {
@@ -308,7 +308,6 @@ function localAttempt(target: InProcessTransport, endpoint: EndpointDescriptor, 
     if (call.requestId !== undefined) options.requestId = call.requestId;
     if (call.caller !== undefined) options.caller = call.caller;
     if (call.idempotencyKey !== undefined) options.idempotencyKey = call.idempotencyKey;
-    if (call.signal) options.signal = call.signal;
     return target.callInScope(endpoint, input, options, context.scope);
   };
 }

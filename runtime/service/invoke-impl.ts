@@ -8,7 +8,7 @@ import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import type { AnyHandlerContext, ContextFactory } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
-import { NEVER_CANCELLED, type Invoke } from './invoke.js';
+import { NEVER_CANCELLED, type InvocationMeta, type Invoke } from './invoke.js';
 import { pathParamIssues } from './path-params.js';
 
 export interface InvokeOptions {
@@ -54,7 +54,7 @@ export function createInvoke(options: InvokeOptions): Invoke {
     if (deadline !== null && deadline <= Date.now()) throw new Timeout(`deadline passed before ${endpoint.name} started`);
     // Without a deadline only the caller can abort: its signal is the hook's. With one, the hook's
     // signal aborts with whichever comes first, and is only made if the hook asks for it.
-    const guard = deadline === null ? null : new DeadlineGuard(deadline, meta.signal, endpoint);
+    const guard = deadline === null ? null : new DeadlineGuard(deadline, meta, endpoint);
 
     const ctx = contextFor({
       operation: endpoint.name,
@@ -89,8 +89,10 @@ class DeadlineGuard {
   readonly #timer: NodeJS.Timeout;
   readonly #caller: AbortSignal;
   readonly #forward: (() => void) | undefined;
+  readonly #unfollow: (() => void) | undefined;
 
-  constructor(deadline: number, caller: AbortSignal, endpoint: EndpointDescriptor) {
+  constructor(deadline: number, meta: InvocationMeta, endpoint: EndpointDescriptor) {
+    const caller = meta.signal;
     this.#caller = caller;
     this.#timer = setTimeout(() => {
       const error = new Timeout(`${endpoint.name} did not finish before the caller's deadline`);
@@ -102,6 +104,7 @@ class DeadlineGuard {
       this.#forward = () => this.#abort(caller.reason);
       caller.addEventListener('abort', this.#forward, { once: true });
     }
+    if (meta.cancellation) this.#unfollow = meta.cancellation.onAbort((reason) => this.#abort(reason));
   }
 
   get signal(): AbortSignal {
@@ -131,6 +134,7 @@ class DeadlineGuard {
   dispose(): void {
     clearTimeout(this.#timer);
     if (this.#forward) this.#caller.removeEventListener('abort', this.#forward);
+    this.#unfollow?.();
   }
 }
 

@@ -33,7 +33,8 @@ export interface InProcessTransport extends ClientTransport {
   /**
    * Like `call`, for an attempt of the resilience pipeline: the pipeline's scope ends the wait at the
    * attempt's deadline and on the caller's abort, so no AbortSignal is made here; the callee's invoke
-   * ends the hook at `options.deadline`, and `options.signal` (the caller's) reaches it as is.
+   * ends the hook at `options.deadline` and follows `scope` (so the hook's signal aborts with the
+   * caller's); `options.signal` is not listened to.
    */
   callInScope(endpoint: EndpointDescriptor, input: unknown, options: CallOptions, scope: AttemptScope): Promise<unknown>;
   /** Calls in progress now (a draining callee waits for them). */
@@ -60,14 +61,16 @@ export function createInProcessTransport(target: InProcessTarget, logger?: Logge
   let inFlight = 0;
   let waiting: (() => void)[] = [];
 
-  const send = async (endpoint: EndpointDescriptor, input: unknown, call: CallOptions, deadline: number | null): Promise<unknown> => {
+  const send = async (endpoint: EndpointDescriptor, input: unknown, call: CallOptions, deadline: number | null, scope?: AttemptScope): Promise<unknown> => {
     if (!target.accepting) throw new Unavailable(`${service} is unavailable: shutting down (in-process)`);
     if (deadline !== null && deadline <= Date.now()) throw new Timeout(`deadline passed before calling ${service}.${endpoint.name}`);
     // Without the caller's signal only the deadline ends the call: invoke enforces it and makes the
     // hook's signal itself, so the shared never-cancelled one is enough. Without a deadline either,
     // the hook gets that signal as is and might listen to it: it gets one of its own.
-    const signal = call.signal ?? (deadline === null ? new AbortController().signal : NEVER_CANCELLED);
+    // Under an attempt's scope (which follows the caller's signal), the scope is what invoke follows.
+    const signal = scope ? NEVER_CANCELLED : (call.signal ?? (deadline === null ? new AbortController().signal : NEVER_CANCELLED));
     const meta: InvocationMeta = { deadline, caller: call.caller ? copyCaller(call.caller) : null, signal };
+    if (scope) meta.cancellation = scope;
     if (call.requestId !== undefined && SANE_REQUEST_ID.test(call.requestId)) meta.requestId = call.requestId;
     if (call.idempotencyKey) meta.idempotencyKey = call.idempotencyKey;
     // As the HTTP client sends it: `input ?? {}` as JSON.
@@ -98,7 +101,7 @@ export function createInProcessTransport(target: InProcessTarget, logger?: Logge
       if (signal.aborted) return Promise.reject(cancelled(signal, label));
       return untilAborted(send(endpoint, input, call, effectiveDeadline(call)), signal, label);
     },
-    callInScope: (endpoint, input, call) => send(endpoint, input, call, effectiveDeadline(call)),
+    callInScope: (endpoint, input, call, scope) => send(endpoint, input, call, effectiveDeadline(call), scope),
     get inFlight() {
       return inFlight;
     },
