@@ -79,14 +79,16 @@ export function createInvoke(options: InvokeOptions): Invoke {
 /**
  * The hook's run under the caller's deadline: its signal (made on first use) aborts at the deadline
  * with a Timeout or when the caller's signal aborts, and `run` rejects with that Timeout at the
- * deadline even when the hook does not listen.
+ * deadline even when the hook does not listen. With a cancellation (which aborts at the deadline at
+ * the latest) there is no timer of its own: a Timeout reason from it is the deadline passing.
  */
 class DeadlineGuard {
   #controller: AbortController | undefined;
   #aborted = false;
   #reason: unknown;
   #expire: ((error: Timeout) => void) | undefined;
-  readonly #timer: NodeJS.Timeout;
+  #expired: Timeout | undefined;
+  readonly #timer: NodeJS.Timeout | undefined;
   readonly #caller: AbortSignal;
   readonly #forward: (() => void) | undefined;
   readonly #unfollow: (() => void) | undefined;
@@ -94,17 +96,26 @@ class DeadlineGuard {
   constructor(deadline: number, meta: InvocationMeta, endpoint: EndpointDescriptor) {
     const caller = meta.signal;
     this.#caller = caller;
-    this.#timer = setTimeout(() => {
+    const expire = () => {
       const error = new Timeout(`${endpoint.name} did not finish before the caller's deadline`);
       this.#abort(error);
+      this.#expired = error;
       this.#expire?.(error);
-    }, deadline - Date.now());
+    };
+    const { cancellation } = meta;
+    if (cancellation) {
+      this.#unfollow = cancellation.onAbort((reason) => {
+        if (reason instanceof Timeout) expire();
+        else this.#abort(reason);
+      });
+    } else {
+      this.#timer = setTimeout(expire, deadline - Date.now());
+    }
     if (caller.aborted) this.#abort(caller.reason);
     else if (caller !== NEVER_CANCELLED) {
       this.#forward = () => this.#abort(caller.reason);
       caller.addEventListener('abort', this.#forward, { once: true });
     }
-    if (meta.cancellation) this.#unfollow = meta.cancellation.onAbort((reason) => this.#abort(reason));
   }
 
   get signal(): AbortSignal {
@@ -124,6 +135,7 @@ class DeadlineGuard {
 
   /** Settles like `work`, or rejects with the Timeout at the deadline, whichever comes first. */
   run(work: () => unknown): Promise<unknown> {
+    if (this.#expired) return Promise.reject(this.#expired);
     return new Promise((resolve, reject) => {
       this.#expire = reject;
       // Subscribed at once, so a late rejection is not left unhandled.
@@ -132,7 +144,7 @@ class DeadlineGuard {
   }
 
   dispose(): void {
-    clearTimeout(this.#timer);
+    if (this.#timer) clearTimeout(this.#timer);
     if (this.#forward) this.#caller.removeEventListener('abort', this.#forward);
     this.#unfollow?.();
   }

@@ -16,7 +16,8 @@ export interface InvocationMeta {
   /**
    * The caller's cancellation as a listener registry (an in-process call's resilience attempt), for
    * a request with a deadline: followed as well as `signal`, and far cheaper to follow than an
-   * AbortSignal. Default none.
+   * AbortSignal. It must abort at the deadline at the latest, with a Timeout (or subclass) reason
+   * when the deadline is why: invoke then sets no timer of its own. Default none.
    */
   cancellation?: Cancellation;
 }

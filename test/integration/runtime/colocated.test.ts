@@ -269,6 +269,20 @@ describe('a co-located call', () => {
     expect(hold.signal.aborted).toBe(true);
   });
 
+  it('ends at the deadline as over HTTP: the same error, and the hook is told through its signal', async () => {
+    const local = make(running, registry, NO_RETRY);
+    const remote = make(running, undefined, NO_RETRY);
+    const outcomes = [];
+    for (const transport of [remote, local]) {
+      const holds = seen.holds.length;
+      const failed = await transport.call(shelf.hold, {}, { deadline: Date.now() + 100 }).then(() => null, (e: unknown) => e as MeshError);
+      await until(() => seen.holds.length > holds && seen.holds.at(-1)!.signal.aborted);
+      outcomes.push({ class: failed?.constructor, code: failed?.code, status: failed?.status });
+    }
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[0]).toMatchObject({ code: 'Timeout', status: 504 });
+  });
+
   it('runs an idempotency key once, as the callee does over the network', async () => {
     const local = make(running, registry, RETRY);
     const before = seen.added;
