@@ -21,7 +21,8 @@ export interface ContextFactoryOptions {
 
 export interface ContextFields {
   operation: string;
-  requestId: string;
+  /** Or what makes it on first use (a UUID costs a fraction of a microsecond, and a call may never need it). */
+  requestId: string | (() => string);
   /**
    * Already bound to the request (requestId, operation, ...), or what makes it on the hook's first
    * use: a child logger per call costs a microsecond, and most hooks never log.
@@ -69,10 +70,10 @@ interface Shared {
 class Context implements AnyHandlerContext {
   readonly service: string;
   readonly operation: string;
-  readonly requestId: string;
   readonly caller: Caller | null;
   readonly deadline: number | null;
   readonly #shared: Shared;
+  #requestId: string | (() => string);
   #logger: Logger | (() => Logger);
   #signal: AbortSignal | (() => AbortSignal);
   #clients: object | undefined;
@@ -81,12 +82,17 @@ class Context implements AnyHandlerContext {
   constructor(shared: Shared, fields: ContextFields) {
     this.service = shared.service;
     this.operation = fields.operation;
-    this.requestId = fields.requestId;
+    this.#requestId = fields.requestId;
     this.caller = fields.caller;
     this.deadline = fields.deadline;
     this.#shared = shared;
     this.#logger = fields.logger;
     this.#signal = fields.signal;
+  }
+
+  get requestId(): string {
+    const id = this.#requestId;
+    return typeof id === 'function' ? (this.#requestId = id()) : id;
   }
 
   get logger(): Logger {

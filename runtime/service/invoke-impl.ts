@@ -38,10 +38,11 @@ export function createInvoke(options: InvokeOptions): Invoke {
   }
 
   return async (endpoint, input, meta) => {
-    const requestId = meta.requestId ?? randomUUID();
-    // Made on first use: the hook's ctx.logger, or a failure to log.
+    // Made on first use: the request id (when the caller sent none), the hook's ctx.logger or a failure's log line.
+    let requestId = meta.requestId;
+    const requestIdOf = () => (requestId ??= randomUUID());
     let log: Logger | undefined;
-    const logOf = () => (log ??= logger.child({ requestId, operation: endpoint.name }));
+    const logOf = () => (log ??= logger.child({ requestId: requestIdOf(), operation: endpoint.name }));
 
     const checked = validators.validate(endpoint.input, input);
     if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
@@ -58,7 +59,7 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     const ctx = contextFor({
       operation: endpoint.name,
-      requestId,
+      requestId: requestId ?? requestIdOf,
       logger: logOf,
       caller: meta.caller,
       deadline,
