@@ -67,6 +67,8 @@ async function worker(): Promise<void> {
     bodyLimitBytes: 1024 * 1024,
     shutdownGraceMs: 1_000,
     httpPort: 0,
+    // No gRPC server: the calls measured are HTTP or in process (and the spec's port may be taken).
+    grpcPort: null,
     host: '127.0.0.1',
     bus: createMemoryBus({ logger }),
     logger,
