@@ -22,16 +22,31 @@ export interface ContextFactoryOptions {
 export interface ContextFields {
   operation: string;
   /** Or what makes it on first use (a UUID costs a fraction of a microsecond, and a call may never need it). */
-  requestId: string | (() => string);
+  requestId: string | DeferredField<string>;
   /**
    * Already bound to the request (requestId, operation, ...), or what makes it on the hook's first
    * use: a child logger per call costs a microsecond, and most hooks never log.
    */
-  logger: Logger | (() => Logger);
+  logger: Logger | DeferredField<Logger>;
   caller: Caller | null;
   deadline: number | null;
   /** Or what makes it on first use (ctx.signal, ctx.clients): an AbortSignal costs microseconds to make. */
-  signal: AbortSignal | (() => AbortSignal);
+  signal: AbortSignal | DeferredField<AbortSignal>;
+}
+
+/**
+ * A context field made on first use: an object with a `make` method rather than a closure, so that a
+ * caller can hand several of them in one object it makes per call anyway.
+ *
+ * @example
+ * const requestId: DeferredField<string> = { make: () => randomUUID() };
+ */
+export interface DeferredField<T> {
+  make(): T;
+}
+
+function isDeferred<T>(value: T | DeferredField<T>): value is DeferredField<T> {
+  return typeof (value as Partial<DeferredField<T>>).make === 'function';
 }
 
 export type ContextFactory = (fields: ContextFields) => AnyHandlerContext;
@@ -73,9 +88,9 @@ class Context implements AnyHandlerContext {
   readonly caller: Caller | null;
   readonly deadline: number | null;
   readonly #shared: Shared;
-  #requestId: string | (() => string);
-  #logger: Logger | (() => Logger);
-  #signal: AbortSignal | (() => AbortSignal);
+  #requestId: string | DeferredField<string>;
+  #logger: Logger | DeferredField<Logger>;
+  #signal: AbortSignal | DeferredField<AbortSignal>;
   #clients: object | undefined;
   #publish: AnyHandlerContext['publish'] | undefined;
 
@@ -92,17 +107,17 @@ class Context implements AnyHandlerContext {
 
   get requestId(): string {
     const id = this.#requestId;
-    return typeof id === 'function' ? (this.#requestId = id()) : id;
+    return typeof id === 'string' ? id : (this.#requestId = id.make());
   }
 
   get logger(): Logger {
     const logger = this.#logger;
-    return typeof logger === 'function' ? (this.#logger = logger()) : logger;
+    return isDeferred(logger) ? (this.#logger = logger.make()) : logger;
   }
 
   get signal(): AbortSignal {
     const signal = this.#signal;
-    return typeof signal === 'function' ? (this.#signal = signal()) : signal;
+    return isDeferred(signal) ? (this.#signal = signal.make()) : signal;
   }
 
   get clients(): object {

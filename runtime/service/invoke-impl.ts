@@ -6,7 +6,7 @@ import { passthroughErrorCodes } from '../../common/errors.js';
 import { InternalError, isMeshError, NotImplemented, Timeout, ValidationFailed, type MeshError } from '../errors/index.js';
 import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
-import type { AnyHandlerContext, ContextFactory } from './context.js';
+import type { AnyHandlerContext, ContextFactory, DeferredField } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
 import { NEVER_CANCELLED, type InvocationMeta, type Invoke } from './invoke.js';
 import { pathParamIssues } from './path-params.js';
@@ -39,10 +39,8 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
   return async (endpoint, input, meta) => {
     // Made on first use: the request id (when the caller sent none), the hook's ctx.logger or a failure's log line.
-    let requestId = meta.requestId;
-    const requestIdOf = () => (requestId ??= randomUUID());
-    let log: Logger | undefined;
-    const logOf = () => (log ??= logger.child({ requestId: requestIdOf(), operation: endpoint.name }));
+    const requestId = meta.requestId ?? new DeferredRequestId();
+    const log = new DeferredLogger(logger, requestId, endpoint.name);
 
     const checked = validators.validate(endpoint.input, input);
     if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
@@ -59,18 +57,18 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     const ctx = contextFor({
       operation: endpoint.name,
-      requestId: requestId ?? requestIdOf,
-      logger: logOf,
+      requestId,
+      logger: log,
       caller: meta.caller,
       deadline,
-      signal: guard ? () => guard.signal : meta.signal,
+      signal: guard ?? meta.signal,
     });
     try {
       const output = guard ? await guard.run(() => hook(input, ctx)) : await hook(input, ctx);
-      if (checkOutput) warnOnBadOutput(validators, endpoint, output, logOf());
+      if (checkOutput) warnOnBadOutput(validators, endpoint, output, log.make());
       return output;
     } catch (err) {
-      throw toContractError(err, endpoint, logOf());
+      throw toContractError(err, endpoint, log.make());
     } finally {
       guard?.dispose();
     }
@@ -83,7 +81,7 @@ export function createInvoke(options: InvokeOptions): Invoke {
  * deadline even when the hook does not listen. With a cancellation (which aborts at the deadline at
  * the latest) there is no timer of its own: a Timeout reason from it is the deadline passing.
  */
-class DeadlineGuard {
+class DeadlineGuard implements DeferredField<AbortSignal> {
   #controller: AbortController | undefined;
   #aborted = false;
   #reason: unknown;
@@ -93,24 +91,20 @@ class DeadlineGuard {
   readonly #caller: AbortSignal;
   readonly #forward: (() => void) | undefined;
   readonly #unfollow: (() => void) | undefined;
+  readonly #operation: string;
 
   constructor(deadline: number, meta: InvocationMeta, endpoint: EndpointDescriptor) {
     const caller = meta.signal;
     this.#caller = caller;
-    const expire = () => {
-      const error = new Timeout(`${endpoint.name} did not finish before the caller's deadline`);
-      this.#abort(error);
-      this.#expired = error;
-      this.#expire?.(error);
-    };
+    this.#operation = endpoint.name;
     const { cancellation } = meta;
     if (cancellation) {
       this.#unfollow = cancellation.onAbort((reason) => {
-        if (reason instanceof Timeout) expire();
+        if (reason instanceof Timeout) this.#expireNow();
         else this.#abort(reason);
       });
     } else {
-      this.#timer = setTimeout(expire, deadline - Date.now());
+      this.#timer = setTimeout(() => this.#expireNow(), deadline - Date.now());
     }
     if (caller.aborted) this.#abort(caller.reason);
     else if (caller !== NEVER_CANCELLED) {
@@ -119,7 +113,15 @@ class DeadlineGuard {
     }
   }
 
-  get signal(): AbortSignal {
+  #expireNow(): void {
+    const error = new Timeout(`${this.#operation} did not finish before the caller's deadline`);
+    this.#abort(error);
+    this.#expired = error;
+    this.#expire?.(error);
+  }
+
+  /** The hook's signal (ctx.signal), made on first use. */
+  make(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
       if (this.#aborted) this.#controller.abort(this.#reason);
@@ -148,6 +150,34 @@ class DeadlineGuard {
     if (this.#timer) clearTimeout(this.#timer);
     if (this.#forward) this.#caller.removeEventListener('abort', this.#forward);
     this.#unfollow?.();
+  }
+}
+
+/** A request id made on first use, for a request that came without one. */
+class DeferredRequestId implements DeferredField<string> {
+  #id: string | undefined;
+
+  make(): string {
+    return (this.#id ??= randomUUID());
+  }
+}
+
+/** The request's logger (a child of the service's), made on first use. */
+class DeferredLogger implements DeferredField<Logger> {
+  #logger: Logger | undefined;
+  readonly #parent: Logger;
+  readonly #requestId: string | DeferredRequestId;
+  readonly #operation: string;
+
+  constructor(parent: Logger, requestId: string | DeferredRequestId, operation: string) {
+    this.#parent = parent;
+    this.#requestId = requestId;
+    this.#operation = operation;
+  }
+
+  make(): Logger {
+    const requestId = this.#requestId;
+    return (this.#logger ??= this.#parent.child({ requestId: typeof requestId === 'string' ? requestId : requestId.make(), operation: this.#operation }));
   }
 }
 
