@@ -11,14 +11,26 @@ import { StartupError } from './startup-error.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** A registered service, as callers see it. */
+/**
+ * A registered service, as callers see it.
+ *
+ * @example
+ * const users: ColocatedService | undefined = colocated.get('users');
+ * await users?.transport.call(getUser, { id: 1 }, { deadline: Date.now() + 2_000 });
+ */
 export interface ColocatedService {
   readonly definition: ServiceDefinition;
   /** The transport every co-located caller of this service shares. */
   readonly transport: InProcessTransport;
 }
 
-/** What startService keeps of its registration. */
+/**
+ * What startService keeps of its registration.
+ *
+ * @example
+ * const registration: ColocatedRegistration = colocated.register(definition, invoke, logger);
+ * await registration.drain(10_000); // on shutdown
+ */
 export interface ColocatedRegistration {
   /**
    * Refuses new in-process calls (they fail with Unavailable, as a refused connection does), waits

@@ -86,7 +86,7 @@ export interface DependencyOptions {
 export interface Dependency {
   readonly service: string;
   readonly kind: 'http' | 'grpc';
-  /** What the generated client calls: every call goes through the pipeline and the pool. */
+  /** What the generated client calls: every call goes through the pipeline, then the pool (or the co-located callee). */
   readonly transport: ClientTransport;
   /** The pool's figures per instance (outstanding calls, latency, ejections, outcomes). */
   instances(): InstanceStats[];
@@ -104,7 +104,12 @@ interface EndpointPlan {
 }
 
 const ALWAYS = () => true;
-/** The breaker key (and instance name in events) of a co-located callee. */
+/**
+ * The breaker key (and instance name in events) of a co-located callee.
+ *
+ * @example
+ * pipeline.isAvailable(IN_PROCESS_INSTANCE); // false while the in-process callee's breaker is open
+ */
 export const IN_PROCESS_INSTANCE = 'in-process';
 
 /** The network side of a dependency: made on its first network call. */

@@ -28,7 +28,13 @@ export interface InProcessTarget {
   readonly accepting: boolean;
 }
 
-/** The in-process ClientTransport, plus a call that follows a resilience attempt's scope. */
+/**
+ * The in-process ClientTransport, plus a call that follows a resilience attempt's scope.
+ *
+ * @example
+ * const users: InProcessTransport = createInProcessTransport({ service: 'users', invoke, accepting: true });
+ * await users.idle(); // no call in progress any more
+ */
 export interface InProcessTransport extends ClientTransport {
   /**
    * Like `call`, for an attempt of the resilience pipeline: the pipeline's scope ends the wait at the
