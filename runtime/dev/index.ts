@@ -1,11 +1,13 @@
 // `meshspec dev`: the whole stack in one process. One memory bus shared by every service, each
-// service on its spec ports with its log lines prefixed (`[users] …`), the gateway in front.
+// service on its spec ports with its log lines prefixed (`[users] …`), the gateway in front. Calls
+// between the services skip the network (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`.
 import type { Level, Logger } from 'pino';
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../bus/memory.js';
 import type { BusDefaults } from '../bus/settings.js';
 import type { DiscoveryOverrides } from '../discovery/index.js';
 import { createGateway } from '../gateway/index.js';
 import type { GatewayConfig } from '../gateway/types.js';
+import { colocationFromEnv, createColocatedRegistry, type ColocatedRegistry } from '../host/colocated.js';
 import { exitOnSignals } from '../host/signals.js';
 import { startService } from '../host/start.js';
 import { StartupError } from '../host/startup-error.js';
@@ -39,6 +41,12 @@ export interface StackOptions {
   specFiles?: Readonly<Record<string, string>>;
   /** Default `spec/mesh.yaml`. */
   meshFile?: string;
+  /**
+   * Where the services find each other in process: a registry to share (e.g. with services started
+   * beside the stack), or false for every call over loopback. Default: a registry of the stack's own,
+   * unless `MESH_COLOCATE=off`.
+   */
+  colocated?: ColocatedRegistry | false;
 }
 
 export interface RunningStack {
@@ -75,6 +83,7 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
   };
 
   try {
+    const colocated = options.colocated === false ? undefined : (options.colocated ?? (colocationFromEnv() ? createColocatedRegistry() : undefined));
     for (const makeHost of stack.services) {
       const hostOptions = makeHost();
       const name = hostOptions.definition.name;
@@ -89,6 +98,7 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
         logger: loggerFor(name),
         // Filled in as services start; callees resolve addresses on their first call.
         discovery,
+        colocated,
       });
       services[name] = service;
       urls[name] = { http: `http://${address(service.httpPort)}`, grpc: service.grpcPort === null ? null : address(service.grpcPort) };

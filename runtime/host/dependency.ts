@@ -3,6 +3,11 @@
 // address. Every call runs once through `pipeline.run`; each attempt goes to the instance the pool
 // picks among those whose breaker admits a call, and its outcome is reported back to the pool.
 //
+// A callee this process runs (the `colocated` registry has it at call time) is one more instance, in
+// process: the same pipeline (deadline, bulkhead, breaker, retry, fallback) runs around an attempt
+// that calls its Invoke through runtime/transport/in-process.ts; the pool, its source and the network
+// transports are only made once a call goes over the network.
+//
 // Retries happen here and nowhere else: the transports below never retry (undici is given no retry
 // interceptor, grpc-js no retry policy), the callee's own outgoing calls run under the deadline this
 // attempt sends, and the gateway in front of the services never retries (runtime/gateway/exchange.ts).
@@ -31,8 +36,10 @@ import type { ResilienceStats } from '../resilience/stats.js';
 import type { CallDescriptor, EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { FallbackHook } from '../service/fallback.js';
 import { isIdempotent } from '../service/idempotent-invoke.js';
+import type { InProcessTransport } from '../transport/in-process.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { SchemaRegistry } from '../validation/types.js';
+import type { ColocatedRegistry } from './colocated.js';
 import { discoveryLogger, resilienceLogger } from './dependency-log.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -68,13 +75,18 @@ export interface DependencyOptions {
    * `fallback.on` names (without one: DEFAULT_FALLBACK_ON). Default none.
    */
   fallbacks?: Readonly<Record<string, FallbackHook>> | undefined;
+  /**
+   * The services of this process: while it has the callee, calls go to it in process (through the
+   * same pipeline) instead of the network. Default none: always the network.
+   */
+  colocated?: ColocatedRegistry | undefined;
 }
 
 /** A running dependency. */
 export interface Dependency {
   readonly service: string;
   readonly kind: 'http' | 'grpc';
-  /** What the generated client calls: every call goes through the pipeline and the pool. */
+  /** What the generated client calls: every call goes through the pipeline, then the pool (or the co-located callee). */
   readonly transport: ClientTransport;
   /** The pool's figures per instance (outstanding calls, latency, ejections, outcomes). */
   instances(): InstanceStats[];
@@ -92,6 +104,20 @@ interface EndpointPlan {
 }
 
 const ALWAYS = () => true;
+/**
+ * The breaker key (and instance name in events) of a co-located callee.
+ *
+ * @example
+ * pipeline.isAvailable(IN_PROCESS_INSTANCE); // false while the in-process callee's breaker is open
+ */
+export const IN_PROCESS_INSTANCE = 'in-process';
+
+/** The network side of a dependency: made on its first network call. */
+interface Network {
+  readonly pool: InstancePool;
+  transportOf(address: string): ClientTransport | HttpTransport;
+  close(): Promise<void>;
+}
 
 /**
  * Builds the dependency: one pipeline for the dependency's policy (DEFAULT_POLICY when the descriptor
@@ -137,38 +163,53 @@ export function createDependency(options: DependencyOptions): Dependency {
     Object.entries(call.endpointPolicies ?? {}).map(([name, policy]) => [name, pipelineOf(policy, base)]),
   );
 
-  const source = sourceOf(options, discoveryObserver);
   // The pool asks the breakers of the pipeline running the pick (set just around the synchronous pick).
   let admit: (address: string) => boolean = ALWAYS;
-  const pool: InstancePool = createInstancePool({
-    service,
-    source,
-    strategy: call.balance ?? 'round-robin',
-    isAvailable: (instance) => admit(instance.address),
-    observer: discoveryObserver,
-  });
-
-  const transports = new Map<string, ClientTransport | HttpTransport>();
-  const transportOf = (address: string): ClientTransport | HttpTransport => {
-    let transport = transports.get(address);
-    if (!transport) {
-      transport =
-        kind === 'http'
-          ? createHttpTransport({ origin: address, service, logger })
-          : createGrpcTransport({ address, definition: callee, schemas });
-      transports.set(address, transport);
-    }
-    return transport;
+  let network: Network | undefined;
+  const networkOf = (): Network => {
+    if (network) return network;
+    const source = sourceOf(options, discoveryObserver);
+    const pool: InstancePool = createInstancePool({
+      service,
+      source,
+      strategy: call.balance ?? 'round-robin',
+      isAvailable: (instance) => admit(instance.address),
+      observer: discoveryObserver,
+    });
+    const transports = new Map<string, ClientTransport | HttpTransport>();
+    const unsubscribe = source.subscribe((instances) => {
+      const kept = new Set(instances.map((i) => i.address));
+      for (const [address, transport] of transports) {
+        if (kept.has(address)) continue;
+        transports.delete(address);
+        // Graceful: calls in flight on it finish first.
+        transport.close().catch((err: unknown) => logger.warn({ err, instance: address }, 'closing the transport of a departed instance failed'));
+      }
+    });
+    network = {
+      pool,
+      transportOf(address) {
+        let transport = transports.get(address);
+        if (!transport) {
+          transport =
+            kind === 'http'
+              ? createHttpTransport({ origin: address, service, logger })
+              : createGrpcTransport({ address, definition: callee, schemas });
+          transports.set(address, transport);
+        }
+        return transport;
+      },
+      async close() {
+        unsubscribe();
+        const all = [...transports.values()];
+        transports.clear();
+        await Promise.all([pool.close(), ...all.map((t) => t.close())]);
+      },
+    };
+    return network;
   };
-  const unsubscribe = source.subscribe((instances) => {
-    const kept = new Set(instances.map((i) => i.address));
-    for (const [address, transport] of transports) {
-      if (kept.has(address)) continue;
-      transports.delete(address);
-      // Graceful: calls in flight on it finish first.
-      transport.close().catch((err: unknown) => logger.warn({ err, instance: address }, 'closing the transport of a departed instance failed'));
-    }
-  });
+  // An address that is wrong is a startup error: resolve the source now unless the callee is here.
+  if (!options.colocated?.get(service)) networkOf();
 
   const plans = new WeakMap<EndpointDescriptor, EndpointPlan>();
   const planOf = (endpoint: EndpointDescriptor): EndpointPlan => {
@@ -189,6 +230,9 @@ export function createDependency(options: DependencyOptions): Dependency {
   const transport: ClientTransport = {
     call(endpoint, input, call) {
       const plan = planOf(endpoint);
+      const local = options.colocated?.get(service);
+      if (local) return plan.pipeline.run(localAttempt(local.transport, endpoint, input, call), runOptions(plan, endpoint, input, call, pickLocal));
+      const { pool, transportOf } = networkOf();
       // The instance the last pick chose, taken by the attempt that follows it at once.
       let picked: PickedInstance | undefined;
       const pick: InstancePicker = (isAvailable, _n, tried) => {
@@ -229,30 +273,48 @@ export function createDependency(options: DependencyOptions): Dependency {
           },
         );
       };
-      let deadline = call.deadline ?? null;
-      if (call.timeoutMs !== undefined) {
-        const own = Date.now() + call.timeoutMs;
-        deadline = deadline === null ? own : Math.min(deadline, own);
-      }
-      const run: RunOptions<unknown> = { label: plan.label, endpoint: endpoint.name, idempotent: plan.idempotent, pick, deadline, scopeOnly: kind === 'http' };
-      if (call.signal) run.signal = call.signal;
-      if (call.idempotencyKey !== undefined) run.idempotencyKey = call.idempotencyKey;
-      const hook = plan.fallback;
-      if (hook) run.fallback = (error, failureKind) => hook(input as never, { dependency: service, endpoint: endpoint.name, kind: failureKind, error });
-      return plan.pipeline.run(attempt, run);
+      return plan.pipeline.run(attempt, runOptions(plan, endpoint, input, call, pick));
     },
     close() {
-      closing ??= (async () => {
-        unsubscribe();
-        const all = [...transports.values()];
-        transports.clear();
-        await Promise.all([pool.close(), ...all.map((t) => t.close())]);
-      })();
+      closing ??= network?.close() ?? Promise.resolve();
       return closing;
     },
   };
 
-  return { service, kind, transport, instances: () => pool.stats(), close: () => transport.close() };
+  /** The pipeline's options for one call: the same whichever instance answers. */
+  const runOptions = (plan: EndpointPlan, endpoint: EndpointDescriptor, input: unknown, call: CallOptions, pick: InstancePicker): RunOptions<unknown> => {
+    let deadline = call.deadline ?? null;
+    if (call.timeoutMs !== undefined) {
+      const own = Date.now() + call.timeoutMs;
+      deadline = deadline === null ? own : Math.min(deadline, own);
+    }
+    // The HTTP and in-process attempts follow their scope; gRPC takes the attempt's signal.
+    const run: RunOptions<unknown> = { label: plan.label, endpoint: endpoint.name, idempotent: plan.idempotent, pick, deadline, scopeOnly: kind === 'http' || pick === pickLocal };
+    if (call.signal) run.signal = call.signal;
+    if (call.idempotencyKey !== undefined) run.idempotencyKey = call.idempotencyKey;
+    const hook = plan.fallback;
+    if (hook) run.fallback = (error, failureKind) => hook(input as never, { dependency: service, endpoint: endpoint.name, kind: failureKind, error });
+    return run;
+  };
+
+  return { service, kind, transport, instances: () => network?.pool.stats() ?? [], close: () => transport.close() };
+}
+
+/** The one in-process instance, while its breaker admits a call. */
+const pickLocal: InstancePicker = (isAvailable) => (isAvailable(IN_PROCESS_INSTANCE) ? IN_PROCESS_INSTANCE : undefined);
+
+/**
+ * An attempt on the co-located callee: its deadline is the attempt's (which the callee's invoke
+ * enforces on the hook), and the attempt's scope (which follows the caller's signal) aborts the hook's.
+ */
+function localAttempt(target: InProcessTransport, endpoint: EndpointDescriptor, input: unknown, call: CallOptions): Attempt<unknown> {
+  return (_signal, _n, context) => {
+    const options: CallOptions = { deadline: context.deadline };
+    if (call.requestId !== undefined) options.requestId = call.requestId;
+    if (call.caller !== undefined) options.caller = call.caller;
+    if (call.idempotencyKey !== undefined) options.idempotencyKey = call.idempotencyKey;
+    return target.callInScope(endpoint, input, options, context.scope);
+  };
 }
 
 /** How a finished attempt counts for the pool's outlier ejection and latency figures. */

@@ -1,10 +1,12 @@
 // Running services as a standalone process (generated/<service>/main.ts, containers): settings from
 // the environment with the spec's values as defaults, signals, and one clear line on a failed start.
 // Events travel on the bus `EVENT_BUS` names (else the spec's `runtime.bus.kind`): on memory a
-// service only hears events published in the same process, and says so once.
+// service only hears events published in the same process, and says so once. Services of one process
+// call each other in process (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`.
 import type { Logger } from 'pino';
 import { busSettingsFromEnv, type BusDefaults } from '../bus/settings.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
+import { colocationFromEnv, createColocatedRegistry } from './colocated.js';
 import { openProcessBus, type ProcessBus } from './event-bus.js';
 import { openIdempotencyStore } from './idempotency-store.js';
 import { MAX_DURATION_MS, parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
@@ -76,7 +78,15 @@ export interface RunningProcess {
 
 /**
  * Starts `hosts` in this process and stops them on SIGTERM/SIGINT (exit 0). A failed start logs one
- * line and exits 1. `PORT`/`GRPC_PORT` apply only when there is a single service.
+ * line and exits 1. `PORT`/`GRPC_PORT` apply only when there is a single service. The services share
+ * one registry of co-located services, so their calls to each other skip the network, unless
+ * `MESH_COLOCATE=off`.
+ *
+ * @param hosts What generated/<service>/host.ts makes, one per service.
+ * @param defaults The spec's runtime settings (the environment wins).
+ * @param env Where settings are read. Default `process.env`.
+ * @example
+ * await runServices([usersHost(), ordersHost()], { bodyLimitBytes: 1048576, shutdownGraceMs: 10000 });
  */
 export async function runServices(
   hosts: readonly ServiceHostOptions[],
@@ -106,12 +116,13 @@ export async function runServices(
     if (hosts.length > 1 && (settings.httpPort !== undefined || settings.grpcPort !== undefined)) {
       throw new StartupError('PORT and GRPC_PORT can only be set when the process runs a single service');
     }
+    const colocated = colocationFromEnv(env) ? createColocatedRegistry() : undefined;
     const busSettings = busSettingsFromEnv(defaults.bus, env);
     bus = openProcessBus(busSettings, logger.child({ component: 'bus' }));
     idempotency = await openIdempotencyStore(busSettings, logger.child({ component: 'idempotency' }), env);
     for (const host of hosts) {
       const serviceLogger: Logger = hosts.length === 1 ? logger : createLogger({ service: host.definition.name });
-      services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger }));
+      services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger, colocated }));
     }
     // After the start, so a start that fails says one thing only: why.
     if (busSettings.kind === 'memory' && !busSettings.fromEnvironment) warnIfEventsStayLocal(hosts, logger);

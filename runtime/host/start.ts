@@ -32,7 +32,15 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   // Fallback uses around a passed-in transportFor are counted here (its owner keeps the rest).
   let fallbackStats: ResilienceStats | null = null;
   if (!transportFor) {
-    owned = createTransportFactory({ callees: options.callees, calls: definition.calls, schemas, logger, discovery: settings.discovery, fallbacks });
+    owned = createTransportFactory({
+      callees: options.callees,
+      calls: definition.calls,
+      schemas,
+      logger,
+      discovery: settings.discovery,
+      fallbacks,
+      colocated: settings.colocated,
+    });
     transportFor = owned.transportFor;
   } else if (Object.keys(fallbacks).length > 0) {
     // Its pipelines are out of reach: the fallbacks answer around it, for the same failures.
@@ -100,6 +108,8 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   }
 
   ready = true;
+  // Co-located callers reach the service through its invoke from now on.
+  const colocation = settings.colocated?.register(definition, invoke, logger);
   grpc?.readinessChanged();
   // A broker reached later makes the service ready: gRPC health watchers hear of it (HTTP /ready asks each time).
   bus.ready?.().then(() => grpc?.readinessChanged(), () => undefined);
@@ -110,7 +120,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     ready = false;
     const grace = settings.shutdownGraceMs;
     logger.info({ graceMs: grace }, `${name} shutting down`);
-    await Promise.all([http.drain(grace), grpc?.close(grace)]);
+    await Promise.all([http.drain(grace), grpc?.close(grace), colocation?.drain(grace)]);
     // Event hooks and in-flight requests may still use clients: close those last.
     await subscriptions.close();
     await owned?.close();

@@ -8,6 +8,7 @@ import { ResilienceStats } from '../resilience/stats.js';
 import type { CallDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { createDependency, type Dependency } from './dependency.js';
+import type { ColocatedRegistry } from './colocated.js';
 import type { ResolvedFallbacks } from './fallbacks.js';
 import type { DependenciesReport, TransportFor } from './types.js';
 
@@ -31,6 +32,8 @@ export interface TransportFactoryOptions {
   env?: Env;
   /** The caller's fallback functions by callee, then endpoint (see resolveFallbacks). Default none. */
   fallbacks?: ResolvedFallbacks;
+  /** The services of this process, called in process while they run (see createDependency). Default none. */
+  colocated?: ColocatedRegistry | undefined;
 }
 
 /** The transports of one service to the services it calls. */
@@ -45,7 +48,7 @@ export interface TransportFactory {
 /**
  * The factory behind a service's default `transportFor`.
  *
- * @param options callees, calls (default none), schemas, logger, discovery (default none), env (default `process.env`), fallbacks (default none).
+ * @param options callees, calls (default none), schemas, logger, discovery (default none), env (default `process.env`), fallbacks (default none), colocated (default none).
  * @example
  * const factory = createTransportFactory({ callees: { users: usersDefinition }, calls: ordersDefinition.calls, schemas, logger });
  * const users = createUsersClient(factory.transportFor('users', 'http'));
@@ -69,6 +72,7 @@ export function createTransportFactory(options: TransportFactoryOptions): Transp
       stats,
       discovery,
       fallbacks: options.fallbacks?.[service],
+      colocated: options.colocated,
       ...(options.env ? { env: options.env } : {}),
     });
   };

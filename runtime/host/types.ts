@@ -5,6 +5,7 @@ import type { IdempotencyStore } from '../idempotency/types.js';
 import type { DiscoveryOverrides, InstanceStats } from '../discovery/index.js';
 import type { DependencySnapshot } from '../resilience/stats.js';
 import type { ExtraRoutes } from '../http/extra-routes.js';
+import type { ColocatedRegistry } from './colocated.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
@@ -64,6 +65,13 @@ export interface HostSettings {
    * filled in after this service starts.
    */
   discovery?: DiscoveryOverrides | undefined;
+  /**
+   * The services of this process: the service registers there once ready (and leaves once drained),
+   * and its default transportFor calls the callees it finds there in process, through the same
+   * policies. runServices and startStack share one among their services (unless `MESH_COLOCATE=off`);
+   * default none: a service started alone calls over the network.
+   */
+  colocated?: ColocatedRegistry | undefined;
 }
 
 /**

@@ -21,38 +21,118 @@ export interface ContextFactoryOptions {
 
 export interface ContextFields {
   operation: string;
-  requestId: string;
-  /** Already bound to the request (requestId, operation, ...). */
-  logger: Logger;
+  /** Or what makes it on first use (a UUID costs a fraction of a microsecond, and a call may never need it). */
+  requestId: string | DeferredField<string>;
+  /**
+   * Already bound to the request (requestId, operation, ...), or what makes it on the hook's first
+   * use: a child logger per call costs a microsecond, and most hooks never log.
+   */
+  logger: Logger | DeferredField<Logger>;
   caller: Caller | null;
   deadline: number | null;
-  signal: AbortSignal;
+  /** Or what makes it on first use (ctx.signal, ctx.clients): an AbortSignal costs microseconds to make. */
+  signal: AbortSignal | DeferredField<AbortSignal>;
+}
+
+/**
+ * A context field made on first use: an object with a `make` method rather than a closure, so that a
+ * caller can hand several of them in one object it makes per call anyway.
+ *
+ * @example
+ * const requestId: DeferredField<string> = { make: () => randomUUID() };
+ */
+export interface DeferredField<T> {
+  make(): T;
+}
+
+function isDeferred<T>(value: T | DeferredField<T>): value is DeferredField<T> {
+  return typeof (value as Partial<DeferredField<T>>).make === 'function';
 }
 
 export type ContextFactory = (fields: ContextFields) => AnyHandlerContext;
 
+/**
+ * The factory of the contexts of one service's hooks.
+ *
+ * @param options definition, createClients, transportFor, publisher.
+ * @example
+ * const contextFor = createContextFactory({ definition, createClients, transportFor, publisher });
+ * const ctx = contextFor({ operation: 'getUser', requestId, logger, caller: null, deadline: null, signal });
+ */
 export function createContextFactory(options: ContextFactoryOptions): ContextFactory {
   const { definition, createClients, transportFor, publisher } = options;
   const service = definition.name;
   // Downstream services see this service as the caller.
   const self: Caller = Object.freeze({ subject: `service:${service}`, service });
+  const shared: Shared = { service, self, createClients, transportFor, publisher };
+  return (fields) => new Context(shared, fields);
+}
 
-  return (fields) => {
-    let clients: object | undefined;
-    const { requestId, deadline, signal } = fields;
-    return {
-      service,
-      operation: fields.operation,
-      requestId,
-      logger: fields.logger,
-      caller: fields.caller,
-      deadline,
-      signal,
-      get clients() {
-        clients ??= createClients(transportFor, { requestId, deadline, caller: self, signal });
-        return clients;
-      },
-      publish: (event: string, payload: unknown) => publisher(event, payload, requestId),
-    };
-  };
+/** What every context of one service shares. */
+interface Shared {
+  readonly service: string;
+  readonly self: Caller;
+  readonly createClients: ContextFactoryOptions['createClients'];
+  readonly transportFor: TransportFor;
+  readonly publisher: ServicePublisher;
+}
+
+/**
+ * A hook's context. A class rather than an object literal with getters: V8 builds an instance in a
+ * fraction of the time (a literal with accessors costs microseconds per call), and the parts most
+ * hooks never touch (logger, signal, clients, publish) are made on first use.
+ */
+class Context implements AnyHandlerContext {
+  readonly service: string;
+  readonly operation: string;
+  readonly caller: Caller | null;
+  readonly deadline: number | null;
+  readonly #shared: Shared;
+  #requestId: string | DeferredField<string>;
+  #logger: Logger | DeferredField<Logger>;
+  #signal: AbortSignal | DeferredField<AbortSignal>;
+  #clients: object | undefined;
+  #publish: AnyHandlerContext['publish'] | undefined;
+
+  constructor(shared: Shared, fields: ContextFields) {
+    this.service = shared.service;
+    this.operation = fields.operation;
+    this.#requestId = fields.requestId;
+    this.caller = fields.caller;
+    this.deadline = fields.deadline;
+    this.#shared = shared;
+    this.#logger = fields.logger;
+    this.#signal = fields.signal;
+  }
+
+  get requestId(): string {
+    const id = this.#requestId;
+    return typeof id === 'string' ? id : (this.#requestId = id.make());
+  }
+
+  get logger(): Logger {
+    const logger = this.#logger;
+    return isDeferred(logger) ? (this.#logger = logger.make()) : logger;
+  }
+
+  get signal(): AbortSignal {
+    const signal = this.#signal;
+    return isDeferred(signal) ? (this.#signal = signal.make()) : signal;
+  }
+
+  get clients(): object {
+    const { createClients, transportFor, self } = this.#shared;
+    this.#clients ??= createClients(transportFor, { requestId: this.requestId, deadline: this.deadline, caller: self, signal: this.signal });
+    return this.#clients;
+  }
+
+  /** A function of its own, so `const { publish } = ctx` works too. */
+  get publish(): AnyHandlerContext['publish'] {
+    if (!this.#publish) {
+      const { publisher } = this.#shared;
+      const requestId = this.requestId;
+      this.#publish = (event: string, payload: unknown) => publisher(event, payload, requestId);
+    }
+    return this.#publish;
+  }
 }

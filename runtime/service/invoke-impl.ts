@@ -6,9 +6,9 @@ import { passthroughErrorCodes } from '../../common/errors.js';
 import { InternalError, isMeshError, NotImplemented, Timeout, ValidationFailed, type MeshError } from '../errors/index.js';
 import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
-import type { AnyHandlerContext, ContextFactory } from './context.js';
+import type { AnyHandlerContext, ContextFactory, DeferredField } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
-import type { Invoke } from './invoke.js';
+import { NEVER_CANCELLED, type InvocationMeta, type Invoke } from './invoke.js';
 import { pathParamIssues } from './path-params.js';
 
 export interface InvokeOptions {
@@ -38,8 +38,9 @@ export function createInvoke(options: InvokeOptions): Invoke {
   }
 
   return async (endpoint, input, meta) => {
-    const requestId = meta.requestId ?? randomUUID();
-    const log = logger.child({ requestId, operation: endpoint.name });
+    // Made on first use: the request id (when the caller sent none), the hook's ctx.logger or a failure's log line.
+    const requestId = meta.requestId ?? new DeferredRequestId();
+    const log = new DeferredLogger(logger, requestId, endpoint.name);
 
     const checked = validators.validate(endpoint.input, input);
     if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
@@ -50,17 +51,9 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     const { deadline } = meta;
     if (deadline !== null && deadline <= Date.now()) throw new Timeout(`deadline passed before ${endpoint.name} started`);
-    // Without a deadline only the caller can abort: its signal is the hook's. With one, a controller
-    // of our own is aborted by whichever comes first.
-    let controller: AbortController | null = null;
-    let forward: (() => void) | null = null;
-    if (deadline !== null) {
-      const own = new AbortController();
-      controller = own;
-      forward = () => own.abort(meta.signal.reason);
-      if (meta.signal.aborted) own.abort(meta.signal.reason);
-      else meta.signal.addEventListener('abort', forward, { once: true });
-    }
+    // Without a deadline only the caller can abort: its signal is the hook's. With one, the hook's
+    // signal aborts with whichever comes first, and is only made if the hook asks for it.
+    const guard = deadline === null ? null : new DeadlineGuard(deadline, meta, endpoint);
 
     const ctx = contextFor({
       operation: endpoint.name,
@@ -68,39 +61,123 @@ export function createInvoke(options: InvokeOptions): Invoke {
       logger: log,
       caller: meta.caller,
       deadline,
-      signal: controller ? controller.signal : meta.signal,
+      signal: guard ?? meta.signal,
     });
     try {
-      const output = controller ? await runUntil(deadline!, controller, endpoint, () => hook(input, ctx)) : await hook(input, ctx);
-      if (checkOutput) warnOnBadOutput(validators, endpoint, output, log);
+      const output = guard ? await guard.run(() => hook(input, ctx)) : await hook(input, ctx);
+      if (checkOutput) warnOnBadOutput(validators, endpoint, output, log.make());
       return output;
     } catch (err) {
-      throw toContractError(err, endpoint, log);
+      throw toContractError(err, endpoint, log.make());
     } finally {
-      if (forward) meta.signal.removeEventListener('abort', forward);
+      guard?.dispose();
     }
   };
 }
 
-async function runUntil(
-  deadline: number,
-  controller: AbortController,
-  endpoint: EndpointDescriptor,
-  run: () => unknown,
-): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new Timeout(`${endpoint.name} did not finish before the caller's deadline`);
-      controller.abort(error);
-      reject(error);
-    }, deadline - Date.now());
-  });
-  try {
-    // Racing subscribes to the hook's promise, so a late rejection is not left unhandled.
-    return await Promise.race([Promise.resolve().then(run), expired]);
-  } finally {
-    clearTimeout(timer);
+/**
+ * The hook's run under the caller's deadline: its signal (made on first use) aborts at the deadline
+ * with a Timeout or when the caller's signal aborts, and `run` rejects with that Timeout at the
+ * deadline even when the hook does not listen. With a cancellation (which aborts at the deadline at
+ * the latest) there is no timer of its own: a Timeout reason from it is the deadline passing.
+ */
+class DeadlineGuard implements DeferredField<AbortSignal> {
+  #controller: AbortController | undefined;
+  #aborted = false;
+  #reason: unknown;
+  #expire: ((error: Timeout) => void) | undefined;
+  #expired: Timeout | undefined;
+  readonly #timer: NodeJS.Timeout | undefined;
+  readonly #caller: AbortSignal;
+  readonly #forward: (() => void) | undefined;
+  readonly #unfollow: (() => void) | undefined;
+  readonly #operation: string;
+
+  constructor(deadline: number, meta: InvocationMeta, endpoint: EndpointDescriptor) {
+    const caller = meta.signal;
+    this.#caller = caller;
+    this.#operation = endpoint.name;
+    const { cancellation } = meta;
+    if (cancellation) {
+      this.#unfollow = cancellation.onAbort((reason) => {
+        if (reason instanceof Timeout) this.#expireNow();
+        else this.#abort(reason);
+      });
+    } else {
+      this.#timer = setTimeout(() => this.#expireNow(), deadline - Date.now());
+    }
+    if (caller.aborted) this.#abort(caller.reason);
+    else if (caller !== NEVER_CANCELLED) {
+      this.#forward = () => this.#abort(caller.reason);
+      caller.addEventListener('abort', this.#forward, { once: true });
+    }
+  }
+
+  #expireNow(): void {
+    const error = new Timeout(`${this.#operation} did not finish before the caller's deadline`);
+    this.#abort(error);
+    this.#expired = error;
+    this.#expire?.(error);
+  }
+
+  /** The hook's signal (ctx.signal), made on first use. */
+  make(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+
+  /** Settles like `work`, or rejects with the Timeout at the deadline, whichever comes first. */
+  run(work: () => unknown): Promise<unknown> {
+    if (this.#expired) return Promise.reject(this.#expired);
+    return new Promise((resolve, reject) => {
+      this.#expire = reject;
+      // Subscribed at once, so a late rejection is not left unhandled.
+      Promise.resolve().then(work).then(resolve, reject);
+    });
+  }
+
+  dispose(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#forward) this.#caller.removeEventListener('abort', this.#forward);
+    this.#unfollow?.();
+  }
+}
+
+/** A request id made on first use, for a request that came without one. */
+class DeferredRequestId implements DeferredField<string> {
+  #id: string | undefined;
+
+  make(): string {
+    return (this.#id ??= randomUUID());
+  }
+}
+
+/** The request's logger (a child of the service's), made on first use. */
+class DeferredLogger implements DeferredField<Logger> {
+  #logger: Logger | undefined;
+  readonly #parent: Logger;
+  readonly #requestId: string | DeferredRequestId;
+  readonly #operation: string;
+
+  constructor(parent: Logger, requestId: string | DeferredRequestId, operation: string) {
+    this.#parent = parent;
+    this.#requestId = requestId;
+    this.#operation = operation;
+  }
+
+  make(): Logger {
+    const requestId = this.#requestId;
+    return (this.#logger ??= this.#parent.child({ requestId: typeof requestId === 'string' ? requestId : requestId.make(), operation: this.#operation }));
   }
 }
 
