@@ -39,6 +39,8 @@ interface Options {
   capMs: number;
   rounds: number;
   profileDir: string;
+  /** The letters of the servers run, e.g. `ad`; the client part's target, the silent node binding, always runs. */
+  servers: string;
   /** Which of the three parts run. */
   parts: Set<string>;
 }
@@ -53,7 +55,7 @@ interface ServerSpec {
   production: boolean;
 }
 
-// The first three are the baselines the table's ratios use, in this order.
+// (a), (b) and (c) are the baselines the table's ratios use; `--servers=ad` runs only those lettered a and d.
 const SERVERS: ServerSpec[] = [
   { name: '(a) node:http', kind: 'raw', level: 'silent', production: true },
   { name: '(b) Fastify 5, schema validation', kind: 'fastify', level: 'silent', production: true },
@@ -65,6 +67,11 @@ const SERVERS: ServerSpec[] = [
   { name: '(e) Express binding, log info', kind: 'ours-express', level: 'info', production: true },
 ];
 
+/** The server the client part calls: the node binding, log silent. */
+function isClientTarget(spec: ServerSpec): boolean {
+  return spec.kind === 'ours' && spec.level === 'silent' && spec.production;
+}
+
 function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
   const env = { ...process.env };
   if (spec.production) env.NODE_ENV = 'production';
@@ -73,7 +80,7 @@ function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
   const devNull = openSync('/dev/null', 'w');
   const label = `${spec.kind}-${spec.level}${spec.production ? '' : '-dev'}`;
   // One folder per server: tsx's loader thread writes a profile of its own next to the main thread's.
-  const nodeFlags = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profileDir, label)}`] : undefined;
+  const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${resolve(opts.profileDir, label)}`] : undefined;
   return startChild(SELF, ['--role=server', `--kind=${spec.kind}`, `--level=${spec.level}`], label, {
     stdio: ['ignore', devNull, 'inherit', 'ipc'],
     env,
@@ -108,17 +115,19 @@ async function serverRun(name: string, server: Child, request: HttpRequest, opts
 }
 
 function printServerTable(rows: ServerRow[]): void {
-  const [raw, fastify, express] = rows as [ServerRow, ServerRow, ServerRow];
+  const us = (letter: string) => rows.find((r) => r.name.startsWith(`(${letter})`))?.serverUs ?? null;
+  const [raw, fastify, express] = [us('a'), us('b'), us('c')];
+  const rawRps = rows.find((r) => r.name.startsWith('(a)'))?.rps ?? null;
   printTable(
     ['server', 'server CPU/req', 'vs node:http', 'vs Fastify', 'vs Express', 'req/s', 'req/s vs node:http', 'p50 ms', 'p99 ms', 'requests', 'errors'],
     rows.map((r) => [
       r.name,
       `${r.serverUs.toFixed(1)} us`,
-      ratio(r.serverUs, raw.serverUs),
-      ratio(r.serverUs, fastify.serverUs),
-      ratio(r.serverUs, express.serverUs),
+      ratio(r.serverUs, raw),
+      ratio(r.serverUs, fastify),
+      ratio(r.serverUs, express),
       r.rps.toFixed(0),
-      ratio(r.rps, raw.rps),
+      ratio(r.rps, rawRps),
       r.p50.toFixed(2),
       r.p99.toFixed(2),
       String(r.done),
@@ -256,6 +265,7 @@ async function main(): Promise<void> {
     capMs: arg('cap-seconds', 10) * 1000,
     rounds: arg('rounds', 3),
     profileDir: textArg('cpu-prof-dir'),
+    servers: textArg('servers', 'abcde'),
     parts: new Set(textArg('parts', 'http,client,bus').split(',')),
   };
   console.log(
@@ -263,8 +273,9 @@ async function main(): Promise<void> {
       `concurrency ${opts.concurrency}, cap ${opts.capMs / 1000}s, ${opts.rounds} rounds, node ${process.version}`,
   );
 
-  const servers = await Promise.all(SERVERS.map((spec) => startServer(spec, opts)));
-  const ours = servers[SERVERS.findIndex((s) => s.kind === 'ours' && s.level === 'silent' && s.production)]!;
+  const chosen = SERVERS.filter((s) => isClientTarget(s) || opts.servers.includes(s.name[1]!));
+  const servers = await Promise.all(chosen.map((spec) => startServer(spec, opts)));
+  const ours = servers[chosen.findIndex(isClientTarget)]!;
   const client = await startChild(SELF, ['--role=client'], 'client');
   const bus = await startChild(SELF, ['--role=bus'], 'bus');
   const tables: (() => void)[] = [];
@@ -276,7 +287,7 @@ async function main(): Promise<void> {
       const rows = await rounds(
         title,
         opts,
-        SERVERS.map((spec, i) => [spec.name, () => serverRun(spec.name, servers[i]!, request, opts)]),
+        chosen.map((spec, i) => [spec.name, () => serverRun(spec.name, servers[i]!, request, opts)]),
         (r) => r.serverUs,
       );
       tables.push(() => {
@@ -306,7 +317,7 @@ async function clientPart(opts: Options, client: Child, ours: Child, tables: (()
     (r) => r.clientUs,
   );
   tables.push(() => {
-    console.log(`\n2. Client pipeline, inventory.getProduct against '${SERVERS.find((s) => s.kind === 'ours' && s.level === 'silent')!.name}': CPU per call in the client process`);
+    console.log(`\n2. Client pipeline, inventory.getProduct against '${SERVERS.find(isClientTarget)!.name}': CPU per call in the client process`);
     printClientTable(clientRows);
   });
 }

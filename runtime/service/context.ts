@@ -19,6 +19,13 @@ export interface ContextFactoryOptions {
   publisher: ServicePublisher;
 }
 
+/**
+ * What a context is built from. `logger` is read when the hook first reads it, so a caller may pass
+ * it as a getter that makes it on demand (a child logger bound to the request).
+ *
+ * @example
+ * const fields: ContextFields = { operation: 'getUser', requestId, logger, caller: null, deadline: null, signal };
+ */
 export interface ContextFields {
   operation: string;
   requestId: string;
@@ -44,15 +51,20 @@ export function createContextFactory(options: ContextFactoryOptions): ContextFac
       service,
       operation: fields.operation,
       requestId,
-      logger: fields.logger,
+      get logger() {
+        return fields.logger;
+      },
       caller: fields.caller,
       deadline,
-      signal,
+      signal: fields.signal,
       get clients() {
         clients ??= createClients(transportFor, { requestId, deadline, caller: self, signal });
         return clients;
       },
-      publish: (event: string, payload: unknown) => publisher(event, payload, requestId),
+      // A method, not an arrow property: no per-call Object.defineProperty of its name under tsx (keepNames).
+      publish(event: string, payload: unknown) {
+        return publisher(event, payload, requestId);
+      },
     };
   };
 }

@@ -6,7 +6,7 @@ import { passthroughErrorCodes } from '../../common/errors.js';
 import { InternalError, isMeshError, NotImplemented, Timeout, ValidationFailed, type MeshError } from '../errors/index.js';
 import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
-import type { AnyHandlerContext, ContextFactory } from './context.js';
+import type { AnyHandlerContext, ContextFactory, ContextFields } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
 import type { Invoke } from './invoke.js';
 import { pathParamIssues } from './path-params.js';
@@ -39,7 +39,6 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
   return async (endpoint, input, meta) => {
     const requestId = meta.requestId ?? randomUUID();
-    const log = logger.child({ requestId, operation: endpoint.name });
 
     const checked = validators.validate(endpoint.input, input);
     if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
@@ -62,20 +61,25 @@ export function createInvoke(options: InvokeOptions): Invoke {
       else meta.signal.addEventListener('abort', forward, { once: true });
     }
 
-    const ctx = contextFor({
+    let child: Logger | undefined;
+    const fields: ContextFields = {
       operation: endpoint.name,
       requestId,
-      logger: log,
+      // The child logger is made when a line is written: most calls write none.
+      get logger() {
+        return (child ??= logger.child({ requestId, operation: endpoint.name }));
+      },
       caller: meta.caller,
       deadline,
       signal: controller ? controller.signal : meta.signal,
-    });
+    };
+    const ctx = contextFor(fields);
     try {
       const output = controller ? await runUntil(deadline!, controller, endpoint, () => hook(input, ctx)) : await hook(input, ctx);
-      if (checkOutput) warnOnBadOutput(validators, endpoint, output, log);
+      if (checkOutput) warnOnBadOutput(validators, endpoint, output, fields.logger);
       return output;
     } catch (err) {
-      throw toContractError(err, endpoint, log);
+      throw toContractError(err, endpoint, fields.logger);
     } finally {
       if (forward) meta.signal.removeEventListener('abort', forward);
     }
