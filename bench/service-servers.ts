@@ -1,17 +1,20 @@
 // The servers of bench/service.ts, each run in its own forked child: the meshspec inventory service
-// and two baselines answering the same two routes with the same JSON.
+// on either HTTP binding and three baselines answering the same two routes with the same JSON.
 //   GET  /products/sku-keyboard -> 200 Product      (inventory.getProduct)
 //   POST /reservations          -> 201 Reservation  (inventory.reserve; a fixed orderId, so after
 //                                  the first call the hook returns the stored reservation: no growth)
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
+import Fastify from 'fastify';
 import { inventoryHost } from './generated/inventory/host.js';
+import { schemas } from './generated/schemas.js';
 import { createMemoryBus } from '../runtime/bus/memory.js';
 import { startService } from '../runtime/host/index.js';
 import { createLogger } from '../runtime/logging/index.js';
 import { listen, serveCpu, type HttpRequest } from './support.js';
 
-export type ServerKind = 'raw' | 'express' | 'ours';
+export type ServerKind = 'raw' | 'fastify' | 'express' | 'ours' | 'ours-express';
 
 export const PRODUCT_ID = 'sku-keyboard';
 const ORDER_ID = '00000000-0000-4000-8000-000000000001';
@@ -67,7 +70,28 @@ async function runRaw(): Promise<void> {
   );
 }
 
-/** Baseline (b): a plain Express 5 app; etag and x-powered-by off, as the meshspec binding has them. */
+/**
+ * Baseline (b): Fastify 5 validating the path param and the body with the mesh's own JSON Schemas
+ * (the registry added whole, so its `#/$defs/...` references resolve); no response schema, so it
+ * serialises with JSON.stringify as the others do; no logger.
+ */
+async function runFastify(): Promise<void> {
+  const app = Fastify();
+  app.addSchema(schemas);
+  const ref = (type: string) => ({ $ref: `${schemas.$id}#/$defs/${type}` });
+  app.get('/products/:id', { schema: { params: ref('inventory.GetProductInput') } }, async (req, reply) => {
+    const product = products.get((req.params as { id: string }).id);
+    if (product) return product;
+    return reply.code(404).send({ error: { code: 'NotFound', message: 'no such product' } });
+  });
+  app.post('/reservations', { schema: { body: ref('inventory.Reserve') } }, async (req, reply) => {
+    return reply.code(201).send(reservationFor(req.body as ReserveBody));
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  serveCpu((app.server.address() as AddressInfo).port);
+}
+
+/** Baseline (c): a plain Express 5 app; etag and x-powered-by off, as the meshspec binding has them. */
 async function runExpress(): Promise<void> {
   const app = express();
   app.disable('x-powered-by');
@@ -84,12 +108,14 @@ async function runExpress(): Promise<void> {
 }
 
 /**
- * The generated inventory service on the memory bus, logging to stdout (the parent points it at
- * /dev/null) as in production. NODE_ENV comes from the parent (production: no output check).
+ * The generated inventory service on the memory bus, served by `binding` (the spec's `http.binding`),
+ * logging to stdout (the parent points it at /dev/null) as in production. NODE_ENV comes from the
+ * parent (production: no output check).
  */
-async function runOurs(level: 'silent' | 'info'): Promise<void> {
+async function runOurs(level: 'silent' | 'info', binding: 'node' | 'express'): Promise<void> {
   const logger = createLogger({ service: 'inventory', level });
-  const service = await startService(inventoryHost(), {
+  const host = inventoryHost();
+  const service = await startService({ ...host, definition: { ...host.definition, binding } }, {
     bodyLimitBytes: 1024 * 1024,
     shutdownGraceMs: 1000,
     httpPort: 0,
@@ -103,6 +129,7 @@ async function runOurs(level: 'silent' | 'info'): Promise<void> {
 
 export async function runServer(kind: ServerKind, level: 'silent' | 'info'): Promise<void> {
   if (kind === 'raw') await runRaw();
+  else if (kind === 'fastify') await runFastify();
   else if (kind === 'express') await runExpress();
-  else await runOurs(level);
+  else await runOurs(level, kind === 'ours-express' ? 'express' : 'node');
 }

@@ -2,11 +2,12 @@
 // doing the same work, in one run. Same method as bench/gateway.ts: whatever is measured runs in its
 // own forked child and reports its process.cpuUsage(); bounded counts with a time cap; scenarios
 // interleaved over rounds; the median round per scenario; compare ratios, not absolute numbers.
-//   1. HTTP binding: server CPU/request of the generated inventory service vs node:http and Express 5.
+//   1. HTTP binding: server CPU/request of the generated inventory service on each binding vs
+//      node:http, Fastify 5 and Express 5.
 //   2. Client pipeline: caller CPU/call of the typed client (HTTP, gRPC) vs raw undici and raw grpc-js.
 //   3. Bus: CPU/event of publish -> handler on the memory bus vs an EventEmitter.
 // Run: `node --import tsx bench/service.ts [--requests=N] [--calls=N] [--events=N] [--concurrency=N]
-// [--cap-seconds=N] [--rounds=N] [--cpu-prof-dir=DIR]` (see bench/README.md).
+// [--cap-seconds=N] [--rounds=N] [--cpu-prof-dir=DIR] [--parts=http,client,bus]` (see bench/README.md).
 import { openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +39,10 @@ interface Options {
   capMs: number;
   rounds: number;
   profileDir: string;
+  /** The letters of the servers run, e.g. `ad`; the client part's target, the silent node binding, always runs. */
+  servers: string;
+  /** Which of the three parts run. */
+  parts: Set<string>;
 }
 
 // ---- 1. HTTP binding -------------------------------------------------------------------------
@@ -50,13 +55,22 @@ interface ServerSpec {
   production: boolean;
 }
 
+// (a), (b) and (c) are the baselines the table's ratios use; `--servers=ad` runs only those lettered a and d.
 const SERVERS: ServerSpec[] = [
-  { name: 'node:http (baseline a)', kind: 'raw', level: 'silent', production: true },
-  { name: 'Express 5 (baseline b)', kind: 'express', level: 'silent', production: true },
-  { name: 'meshspec, log silent', kind: 'ours', level: 'silent', production: true },
-  { name: 'meshspec, log info', kind: 'ours', level: 'info', production: true },
-  { name: 'meshspec, log silent, dev', kind: 'ours', level: 'silent', production: false },
+  { name: '(a) node:http', kind: 'raw', level: 'silent', production: true },
+  { name: '(b) Fastify 5, schema validation', kind: 'fastify', level: 'silent', production: true },
+  { name: '(c) Express 5', kind: 'express', level: 'silent', production: true },
+  { name: '(d) node binding, log silent', kind: 'ours', level: 'silent', production: true },
+  { name: '(d) node binding, log info', kind: 'ours', level: 'info', production: true },
+  { name: '(d) node binding, log silent, dev', kind: 'ours', level: 'silent', production: false },
+  { name: '(e) Express binding, log silent', kind: 'ours-express', level: 'silent', production: true },
+  { name: '(e) Express binding, log info', kind: 'ours-express', level: 'info', production: true },
 ];
+
+/** The server the client part calls: the node binding, log silent. */
+function isClientTarget(spec: ServerSpec): boolean {
+  return spec.kind === 'ours' && spec.level === 'silent' && spec.production;
+}
 
 function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
   const env = { ...process.env };
@@ -66,7 +80,7 @@ function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
   const devNull = openSync('/dev/null', 'w');
   const label = `${spec.kind}-${spec.level}${spec.production ? '' : '-dev'}`;
   // One folder per server: tsx's loader thread writes a profile of its own next to the main thread's.
-  const nodeFlags = opts.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${resolve(opts.profileDir, label)}`] : undefined;
+  const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${resolve(opts.profileDir, label)}`] : undefined;
   return startChild(SELF, ['--role=server', `--kind=${spec.kind}`, `--level=${spec.level}`], label, {
     stdio: ['ignore', devNull, 'inherit', 'ipc'],
     env,
@@ -101,16 +115,19 @@ async function serverRun(name: string, server: Child, request: HttpRequest, opts
 }
 
 function printServerTable(rows: ServerRow[]): void {
-  const raw = rows[0]!.serverUs;
-  const express = rows[1]!.serverUs;
+  const us = (letter: string) => rows.find((r) => r.name.startsWith(`(${letter})`))?.serverUs ?? null;
+  const [raw, fastify, express] = [us('a'), us('b'), us('c')];
+  const rawRps = rows.find((r) => r.name.startsWith('(a)'))?.rps ?? null;
   printTable(
-    ['server', 'server CPU/req', 'vs node:http', 'vs Express', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'errors'],
+    ['server', 'server CPU/req', 'vs node:http', 'vs Fastify', 'vs Express', 'req/s', 'req/s vs node:http', 'p50 ms', 'p99 ms', 'requests', 'errors'],
     rows.map((r) => [
       r.name,
       `${r.serverUs.toFixed(1)} us`,
       ratio(r.serverUs, raw),
+      ratio(r.serverUs, fastify),
       ratio(r.serverUs, express),
       r.rps.toFixed(0),
+      ratio(r.rps, rawRps),
       r.p50.toFixed(2),
       r.p99.toFixed(2),
       String(r.done),
@@ -248,26 +265,29 @@ async function main(): Promise<void> {
     capMs: arg('cap-seconds', 10) * 1000,
     rounds: arg('rounds', 3),
     profileDir: textArg('cpu-prof-dir'),
+    servers: textArg('servers', 'abcde'),
+    parts: new Set(textArg('parts', 'http,client,bus').split(',')),
   };
   console.log(
     `service bench: ${opts.requests} requests / ${opts.calls} calls / ${opts.events} events per scenario and round, ` +
       `concurrency ${opts.concurrency}, cap ${opts.capMs / 1000}s, ${opts.rounds} rounds, node ${process.version}`,
   );
 
-  const servers = await Promise.all(SERVERS.map((spec) => startServer(spec, opts)));
-  const ours = servers[SERVERS.findIndex((s) => s.kind === 'ours' && s.level === 'silent' && s.production)]!;
+  const chosen = SERVERS.filter((s) => isClientTarget(s) || opts.servers.includes(s.name[1]!));
+  const servers = await Promise.all(chosen.map((spec) => startServer(spec, opts)));
+  const ours = servers[chosen.findIndex(isClientTarget)]!;
   const client = await startChild(SELF, ['--role=client'], 'client');
   const bus = await startChild(SELF, ['--role=bus'], 'bus');
   const tables: (() => void)[] = [];
   try {
     // Priming: the per-scenario warm-up alone leaves round 1 reading high while the JIT settles.
     for (const server of servers) for (const request of [GET_PRODUCT, RESERVE]) await load(server.port, request, 5_000, opts.concurrency, opts.capMs);
-    for (const [part, request] of [['1a', GET_PRODUCT], ['1b', RESERVE]] as const) {
+    for (const [part, request] of opts.parts.has('http') ? ([['1a', GET_PRODUCT], ['1b', RESERVE]] as const) : []) {
       const title = `${request.method} ${request.path}`;
       const rows = await rounds(
         title,
         opts,
-        SERVERS.map((spec, i) => [spec.name, () => serverRun(spec.name, servers[i]!, request, opts)]),
+        chosen.map((spec, i) => [spec.name, () => serverRun(spec.name, servers[i]!, request, opts)]),
         (r) => r.serverUs,
       );
       tables.push(() => {
@@ -276,27 +296,8 @@ async function main(): Promise<void> {
       });
     }
 
-    const clientRows = await rounds(
-      'client',
-      opts,
-      CLIENTS.map(([name, kind]) => [name, () => clientRun(name, kind, client, ours, opts)]),
-      (r) => r.clientUs,
-    );
-    tables.push(() => {
-      console.log(`\n2. Client pipeline, inventory.getProduct against '${SERVERS.find((s) => s.kind === 'ours' && s.level === 'silent')!.name}': CPU per call in the client process`);
-      printClientTable(clientRows);
-    });
-
-    const busRows = await rounds(
-      'bus',
-      opts,
-      BUSES.map(([name, kind]) => [name, () => busRun(name, kind, bus, opts)]),
-      (r) => r.us,
-    );
-    tables.push(() => {
-      console.log('\n3. Bus, order.confirmed, one subscriber, batches of 64: CPU per event (publisher and handler share the process)');
-      printBusTable(busRows);
-    });
+    if (opts.parts.has('client')) await clientPart(opts, client, ours, tables);
+    if (opts.parts.has('bus')) await busPart(opts, bus, tables);
   } finally {
     await Promise.all([...servers, client, bus].map(stopChild));
   }
@@ -305,6 +306,34 @@ async function main(): Promise<void> {
     `\nMedian of ${opts.rounds} rounds (by the CPU column). CPU = user+system CPU time of the measured process over the` +
       ' measured run / requests, calls or events completed. Compare ratios, not absolute numbers, across machines.',
   );
+}
+
+/** Part 2: the typed clients against the node binding (log silent). */
+async function clientPart(opts: Options, client: Child, ours: Child, tables: (() => void)[]): Promise<void> {
+  const clientRows = await rounds(
+    'client',
+    opts,
+    CLIENTS.map(([name, kind]) => [name, () => clientRun(name, kind, client, ours, opts)]),
+    (r) => r.clientUs,
+  );
+  tables.push(() => {
+    console.log(`\n2. Client pipeline, inventory.getProduct against '${SERVERS.find(isClientTarget)!.name}': CPU per call in the client process`);
+    printClientTable(clientRows);
+  });
+}
+
+/** Part 3: the bus. */
+async function busPart(opts: Options, bus: Child, tables: (() => void)[]): Promise<void> {
+  const busRows = await rounds(
+    'bus',
+    opts,
+    BUSES.map(([name, kind]) => [name, () => busRun(name, kind, bus, opts)]),
+    (r) => r.us,
+  );
+  tables.push(() => {
+    console.log('\n3. Bus, order.confirmed, one subscriber, batches of 64: CPU per event (publisher and handler share the process)');
+    printBusTable(busRows);
+  });
 }
 
 const role = textArg('role');

@@ -19,10 +19,14 @@ export interface HttpListener {
 export function createHttpListener(app: RequestListener, logger: Logger): HttpListener {
   const inFlight = new Set<ServerResponse>();
   let draining = false;
+  // One listener for every response (a response closes once): no closure or once-wrapper per request.
+  function settled(this: ServerResponse): void {
+    inFlight.delete(this);
+  }
   const server = createServer((req, res) => {
     if (draining) res.setHeader('connection', 'close');
     inFlight.add(res);
-    res.once('close', () => inFlight.delete(res));
+    res.on('close', settled);
     app(req, res);
   });
 

@@ -4,6 +4,16 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { PROBE_PATHS } from './probes.js';
 
+/** The fields of a request's log line. */
+interface AccessLine {
+  requestId: string;
+  method: string | undefined;
+  path: string;
+  status: number;
+  durationMs: number;
+  aborted?: true;
+}
+
 /**
  * Logs the request when its response closes: request id, method, path (no query), status,
  * duration, and `aborted` when the client left first. Probes at debug, the rest at info.
@@ -18,15 +28,11 @@ import { PROBE_PATHS } from './probes.js';
  */
 export function logWhenDone(logger: Logger, req: IncomingMessage, res: ServerResponse, requestId: string, path: string): void {
   const started = performance.now();
-  res.once('close', () => {
-    const line = {
-      requestId,
-      method: req.method,
-      path,
-      status: res.statusCode,
-      durationMs: Math.round((performance.now() - started) * 10) / 10,
-      ...(res.writableFinished ? {} : { aborted: true }),
-    };
+  // `on`, not `once`: a response closes once, and once's wrapper is an allocation per request.
+  res.on('close', () => {
+    const durationMs = Math.round((performance.now() - started) * 10) / 10;
+    const line: AccessLine = { requestId, method: req.method, path, status: res.statusCode, durationMs };
+    if (!res.writableFinished) line.aborted = true;
     if (PROBE_PATHS.has(path)) logger.debug(line, 'request');
     else logger.info(line, 'request');
   });

@@ -20,7 +20,7 @@ import { IdempotencyKeyBusy, IdempotencyLeaseLost, IdempotencyStoreFull } from '
 import { once } from '../idempotency/once.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
-import type { Invoke } from './invoke.js';
+import type { InvocationMeta, Invoke } from './invoke.js';
 
 /**
  * Options of {@link withIdempotencyKeys}.
@@ -59,9 +59,7 @@ const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptions): Invoke {
   const { definition, store, logger } = options;
   const leaseMs = options.leaseMs ?? 30_000;
-  return async (endpoint, input, meta) => {
-    const key = meta.idempotencyKey;
-    if (key === undefined || isIdempotent(endpoint)) return invoke(endpoint, input, meta);
+  const keyed = async (endpoint: EndpointDescriptor, input: unknown, meta: InvocationMeta, key: string): Promise<unknown> => {
     if (!KEY_SHAPE.test(key)) throw new BadRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
     const caller = meta.caller?.subject ?? 'anonymous';
     const storeKey = `${definition.name}:@request:${endpoint.name}:${encodeURIComponent(caller)}:${encodeURIComponent(key)}`;
@@ -97,6 +95,11 @@ export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptio
     if (!ran) logger.debug({ operation: endpoint.name, requestId: meta.requestId, caller }, 'answered a repeated idempotency key with the first answer');
     if (stored.error) throw new MeshError(stored.error.code, stored.error.message, stored.error.status, stored.error.details);
     return stored.output;
+  };
+  // Without a key (most requests) the call goes straight through: no promise of ours in between.
+  return (endpoint, input, meta) => {
+    const key = meta.idempotencyKey;
+    return key === undefined || isIdempotent(endpoint) ? invoke(endpoint, input, meta) : keyed(endpoint, input, meta, key);
   };
 }
 

@@ -197,6 +197,44 @@ describe('createInvoke', () => {
     expect(signal?.aborted).toBe(true);
   });
 
+  it('under a deadline, a signal first read after the caller went away is already aborted with its reason', async () => {
+    const caller = new AbortController();
+    let signal: AbortSignal | undefined;
+    const { invoke } = setup(async (_i, ctx) => {
+      caller.abort('client left');
+      signal = ctx.signal as AbortSignal;
+      return { ok: true };
+    });
+    await invoke(endpoint, valid, meta({ signal: caller.signal, deadline: Date.now() + 60_000 }));
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBe('client left');
+  });
+
+  it('a signal first read after the deadline fired is aborted with the Timeout', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let late: Promise<AbortSignal> | undefined;
+    const { invoke } = setup(async (_i, ctx) => {
+      late = gate.then(() => ctx.signal as AbortSignal);
+      await late;
+      return { ok: true };
+    });
+    await expect(invoke(endpoint, valid, meta({ deadline: Date.now() + 20 }))).rejects.toMatchObject({ code: 'Timeout' });
+    release();
+    const signal = await late!;
+    expect(signal.aborted).toBe(true);
+    expect(signal.reason).toMatchObject({ code: 'Timeout' });
+  });
+
+  it("binds the hook's logger to the request id and operation", async () => {
+    const { invoke, lines } = setup(async (_i, ctx) => {
+      (ctx.logger as { info(msg: string): void }).info('from the hook');
+      return { ok: true };
+    });
+    await invoke(endpoint, valid, meta({ requestId: 'r-log' }));
+    expect(lines.find((l) => l.msg === 'from the hook')).toMatchObject({ requestId: 'r-log', operation: 'op', service: 'svc' });
+  });
+
   it('warns about output that does not match the declared type, without failing', async () => {
     const { invoke, lines } = setup(async () => ({ nope: 1 }));
     expect(await invoke(endpoint, valid, meta())).toEqual({ nope: 1 });
