@@ -1,5 +1,6 @@
 // The mesh's own request headers, shared by the HTTP server (parsing) and client (writing).
 import { randomUUID } from 'node:crypto';
+import { callerOf } from '../context/caller.js';
 import type { Caller } from '../context/index.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
@@ -47,14 +48,5 @@ export function callerFrom(value: HeaderValue): Caller | null {
   } catch {
     return null;
   }
-  if (typeof parsed !== 'object' || parsed === null) return null;
-  const { subject, service, roles } = parsed as Record<string, unknown>;
-  if (typeof subject !== 'string' || subject === '') return null;
-  if (service !== undefined && typeof service !== 'string') return null;
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) return null;
-  return {
-    subject,
-    ...(service !== undefined ? { service } : {}),
-    ...(roles !== undefined ? { roles: roles as string[] } : {}),
-  };
+  return callerOf(parsed);
 }

@@ -4,8 +4,8 @@
 // share no mutable object; undefined dropped, Dates as strings), a failure reaches the caller as the MeshError the HTTP client would
 // rebuild from the response (runtime/http/client.ts), and request id, caller, deadline and
 // idempotency key arrive in the InvocationMeta as the HTTP binding would parse them from headers.
+import { callerOf } from '../context/caller.js';
 import type { Logger } from 'pino';
-import type { Caller } from '../context/index.js';
 import { MeshError, Timeout, Unavailable } from '../errors/index.js';
 import type { AttemptScope } from '../resilience/pipeline.js';
 import type { EndpointDescriptor } from '../service/definition.js';
@@ -75,7 +75,7 @@ export function createInProcessTransport(target: InProcessTarget, logger?: Logge
     // the hook gets that signal as is and might listen to it: it gets one of its own.
     // Under an attempt's scope (which follows the caller's signal), the scope is what invoke follows.
     const signal = scope ? NEVER_CANCELLED : (call.signal ?? (deadline === null ? new AbortController().signal : NEVER_CANCELLED));
-    const meta: InvocationMeta = { deadline, caller: call.caller ? copyCaller(call.caller) : null, signal };
+    const meta: InvocationMeta = { deadline, caller: call.caller ? callerOf(call.caller) : null, signal };
     if (scope) meta.cancellation = scope;
     if (call.requestId !== undefined && SANE_REQUEST_ID.test(call.requestId)) meta.requestId = call.requestId;
     if (call.idempotencyKey) meta.idempotencyKey = call.idempotencyKey;
@@ -166,18 +166,6 @@ function asReceived(err: unknown): MeshError {
   return details === undefined ? new MeshError(err.code, err.message, err.status) : new MeshError(err.code, err.message, err.status, details);
 }
 
-/** The caller as the HTTP binding decodes it from its header: the known fields, or none when malformed. */
-function copyCaller(caller: Caller): Caller | null {
-  const { subject, service, roles } = caller;
-  if (typeof subject !== 'string' || subject === '') return null;
-  if (service !== undefined && typeof service !== 'string') return null;
-  if (roles !== undefined && !(Array.isArray(roles) && roles.every((r) => typeof r === 'string'))) return null;
-  return {
-    subject,
-    ...(service !== undefined ? { service } : {}),
-    ...(roles !== undefined ? { roles: [...roles] } : {}),
-  };
-}
 
 function effectiveDeadline(call: CallOptions): number | null {
   const fromTimeout = call.timeoutMs !== undefined ? Date.now() + call.timeoutMs : null;

@@ -74,10 +74,13 @@ export class RouteTable<T> {
    * @param order - its place in route order
    */
   add(method: string, path: string, value: T, order: number): void {
-    const literals = segmentsOf(path);
-    const names = paramNamesOf(path);
+    // A spec path may end with `/` (`POST /reports/`): like a request path, it matches with or without
+    // it, so it is stored as splitPath would key a request for it.
+    const route = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const literals = segmentsOf(route);
+    const names = paramNamesOf(route);
     if (names.length === 0) {
-      const key = `${method} ${path.toLowerCase()}`;
+      const key = `${method} ${route.toLowerCase()}`;
       if (!this.statics.has(key)) this.statics.set(key, { value, order, names: NO_PARAMS, raw: NO_PARAMS });
       return;
     }

@@ -27,6 +27,16 @@ describe('RouteTable', () => {
     expect(table.find('GET', splitPath('/users//'))).toBeNull();
     expect(table.find('POST', splitPath('/users/42'))).toBeNull();
   });
+
+  it('finds a route whose spec path ends with a slash, with or without it (a property-test counterexample)', () => {
+    const slashed = new RouteTable<string>();
+    slashed.add('POST', '/..x/delete/', 'close', 0);
+    slashed.add('GET', '/reports/{year}/', 'report', 1);
+    expect(slashed.find('POST', splitPath('/..x/delete/'))?.value).toBe('close');
+    expect(slashed.find('POST', splitPath('/..x/delete'))?.value).toBe('close');
+    expect(slashed.find('GET', splitPath('/reports/2026/'))).toMatchObject({ value: 'report', raw: ['2026'] });
+    expect(slashed.find('GET', splitPath('/reports/2026'))).toMatchObject({ value: 'report', raw: ['2026'] });
+  });
 });
 
 describe('routingTarget', () => {
