@@ -21,9 +21,9 @@ export async function createUser(api: string, name: string) {
 }
 
 /**
- * The tour: a user, an order (orders calls users over HTTP and inventory over gRPC, which reserves
- * the stock), a payment, and the order confirmed by the `payment.completed` event; paying twice is
- * a conflict. Returns the order's id.
+ * The tour: a user, an order (orders calls users and inventory, in process in one stack, over HTTP
+ * and gRPC between processes; inventory reserves the stock), a payment, and the order confirmed by
+ * the `payment.completed` event; paying twice is a conflict. Returns the order's id.
  *
  * @param api the gateway's API base
  */
