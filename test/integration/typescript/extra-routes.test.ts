@@ -2,14 +2,8 @@
 // definition (written only for express), `http.extraRoutes` gives the service `<Svc>Routes` typed with
 // its own context and wires the hook file's `routes` into the host: handwritten routes type-check,
 // a route using an event the service does not publish or a method no route may answer is reported.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { emitTypeScript } from '../../../generator/emit/typescript/index.js';
-import { defaultLayout } from '../../../generator/naming/index.js';
-import { compileSpec } from '../../../generator/pipeline.js';
-import { repoRoot } from '../../support/project.js';
+import { createHooksProject, type HooksProject } from '../../support/hooks-project.js';
 
 const SPEC: Record<string, string> = {
   'spec/mesh.yaml': `mesh: depot
@@ -68,59 +62,18 @@ export const routes: PaymentsRoutes = [
 ];
 `;
 
-mkdirSync(path.join(repoRoot, '.tmp'), { recursive: true });
-const root = mkdtempSync(path.join(repoRoot, '.tmp', 'extra-routes-'));
-const generated = new Map<string, string>();
-const files: string[] = [];
-
-function write(relative: string, content: string): string {
-  const file = path.join(root, relative);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, content);
-  return file;
-}
+let project: HooksProject;
+let generated: ReadonlyMap<string, string>;
 
 beforeAll(async () => {
-  for (const [relative, content] of Object.entries(SPEC)) write(relative, content);
-  const { model, diagnostics } = await compileSpec('spec', root);
-  expect(diagnostics).toEqual([]);
-  for (const f of emitTypeScript(model!, { layout: defaultLayout })) {
-    generated.set(f.path, f.content);
-    files.push(write(`generated/${f.path}`, f.content));
-  }
-  files.push(write('hooks/ledger.ts', LEDGER_HOOKS));
+  project = await createHooksProject('extra-routes-', SPEC, { 'hooks/ledger.ts': LEDGER_HOOKS });
+  generated = project.generated;
 }, 60_000);
 
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+afterAll(() => project?.remove());
 
-const config = ts.readConfigFile(path.join(repoRoot, 'tsconfig.json'), ts.sys.readFile);
-const options = ts.parseJsonConfigFileContent(config.config, ts.sys, repoRoot).options;
-// Parsed once for every program: only the payments hook file differs between them.
-const parsed = new Map<string, ts.SourceFile>();
-
-/** Diagnostics of the project's own files with `hooks` as hooks/payments.ts, as `path:line:col message`. */
-function check(hooks: string): string[] {
-  const payments = write('hooks/payments.ts', hooks);
-  const host = ts.createCompilerHost(options, true);
-  const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (fileName, language, onError, shouldCreate) => {
-    if (fileName === payments) return read(fileName, language, onError, shouldCreate);
-    let file = parsed.get(fileName);
-    if (!file) {
-      file = read(fileName, language, onError, shouldCreate);
-      if (file) parsed.set(fileName, file);
-    }
-    return file;
-  };
-  const program = ts.createProgram({ rootNames: [...files, payments], options, host });
-  const own = program.getSourceFiles().filter((f) => f.fileName.startsWith(root + path.sep));
-  return [...program.getGlobalDiagnostics(), ...own.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)])].map((d) => {
-    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-    if (!d.file || d.start === undefined) return message;
-    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${path.relative(root, d.file.fileName)}:${line + 1}:${character + 1} ${message}`;
-  });
-}
+/** Diagnostics of the project's own files with `hooks` as hooks/payments.ts. */
+const check = (hooks: string): string[] => project.check('hooks/payments.ts', hooks);
 
 describe('HTTP bindings and extra routes in the generated TypeScript', () => {
   it("writes the binding into the definition only when it is express: the mesh's default, or the service's own", () => {
