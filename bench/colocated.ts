@@ -18,7 +18,7 @@ import { createColocatedRegistry } from '../runtime/host/colocated.js';
 import { startService } from '../runtime/host/start.js';
 import { createTransportFactory } from '../runtime/host/transports.js';
 import type { CallOptions } from '../runtime/transport/types.js';
-import { arg, ask, drive, medianBy, percentile, printTable, ratio, serveCpu, startChild, stopChild } from './support.js';
+import { arg, ask, driveMeasured, medianBy, printTable, ratio, serveCpu, startChild, stopChild } from './support.js';
 import { PRODUCT_ID } from './service-servers.js';
 
 const SELF = fileURLToPath(import.meta.url);
@@ -95,17 +95,8 @@ async function worker(): Promise<void> {
   };
   process.on('message', async (msg: Run | { type: 'cpu' }) => {
     if (msg.type !== 'run') return;
-    const before = process.cpuUsage();
-    const result = await drive(msg.calls, msg.concurrency, msg.capMs, calls[msg.kind]);
-    const cpu = process.cpuUsage(before);
-    process.send!({
-      type: 'result',
-      cpuUs: cpu.user + cpu.system,
-      done: result.done,
-      errors: result.errors,
-      seconds: result.seconds,
-      p50: percentile(result, 0.5),
-    } satisfies Result);
+    const measured = await driveMeasured(msg.calls, msg.concurrency, msg.capMs, calls[msg.kind]);
+    process.send!({ type: 'result', ...measured } satisfies Result);
   });
   serveCpu(service.httpPort);
 }

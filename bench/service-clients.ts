@@ -11,7 +11,7 @@ import { schemas } from './generated/schemas.js';
 import { createGrpcTransport } from '../runtime/grpc/client.js';
 import { createHttpTransport } from '../runtime/http/client.js';
 import type { CallOptions } from '../runtime/transport/types.js';
-import { drive, percentile, serveCpu } from './support.js';
+import { driveMeasured, serveCpu } from './support.js';
 
 export type ClientKind = 'undici' | 'http' | 'http-ctx' | 'grpc-raw' | 'grpc' | 'grpc-ctx';
 
@@ -108,18 +108,8 @@ export function runClientWorker(): void {
     if (msg.type !== 'run') return;
     let call = calls.get(msg.kind);
     if (!call) calls.set(msg.kind, (call = makeCall(msg)));
-    const before = process.cpuUsage();
-    const result = await drive(msg.calls, msg.concurrency, msg.capMs, call);
-    const cpu = process.cpuUsage(before);
-    process.send!({
-      type: 'result',
-      cpuUs: cpu.user + cpu.system,
-      done: result.done,
-      errors: result.errors,
-      seconds: result.seconds,
-      p50: percentile(result, 0.5),
-      p99: percentile(result, 0.99),
-    } satisfies ClientResult);
+    const measured = await driveMeasured(msg.calls, msg.concurrency, msg.capMs, call);
+    process.send!({ type: 'result', ...measured } satisfies ClientResult);
   });
   serveCpu(0);
 }

@@ -135,6 +135,25 @@ export async function drive(total: number, concurrency: number, capMs: number, o
   return { done, errors, seconds, latencies: latencies.slice(0, done).sort() };
 }
 
+/** What a child reports of one measured drive: this process's CPU over it, counts, and p50/p99 in ms. */
+export interface MeasuredDrive {
+  cpuUs: number;
+  done: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+/** {@link drive}, with this process's CPU time over it and the latency percentiles a child sends back. */
+export async function driveMeasured(total: number, concurrency: number, capMs: number, once: () => Promise<boolean>): Promise<MeasuredDrive> {
+  const before = process.cpuUsage();
+  const result = await drive(total, concurrency, capMs, once);
+  const cpu = process.cpuUsage(before);
+  const { done, errors, seconds } = result;
+  return { cpuUs: cpu.user + cpu.system, done, errors, seconds, p50: percentile(result, 0.5), p99: percentile(result, 0.99) };
+}
+
 export interface HttpRequest {
   path: string;
   method: 'GET' | 'POST';
