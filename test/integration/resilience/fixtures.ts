@@ -6,16 +6,9 @@ import { createTransportFactory, type TransportFactory } from '../../../runtime/
 import type { ResiliencePolicy } from '../../../runtime/resilience/policy.js';
 import type { CallDescriptor, EndpointDescriptor, ServiceDefinition } from '../../../runtime/service/definition.js';
 import type { ClientTransport } from '../../../runtime/transport/types.js';
+import { testEndpoint, type EndpointSketch } from '../../support/endpoint.js';
 
-const endpoint = (e: Partial<EndpointDescriptor> & Pick<EndpointDescriptor, 'name' | 'method' | 'path' | 'input'>): EndpointDescriptor => ({
-  pathParams: [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
-  inputSource: 'none',
-  successStatus: 200,
-  output: { type: 'Thing', list: false },
-  errors: {},
-  grpc: { method: e.name[0]!.toUpperCase() + e.name.slice(1), request: null, response: 'thing' },
-  ...e,
-});
+const endpoint = (e: EndpointSketch): EndpointDescriptor => testEndpoint(e, { output: { type: 'Thing', list: false }, grpcRequest: null, grpcResponse: 'thing' });
 
 export const things = {
   getThing: endpoint({ name: 'getThing', method: 'GET', path: '/things/{id}', input: 'GetThing' }),

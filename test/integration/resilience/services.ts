@@ -10,6 +10,7 @@ import type { CallDescriptor, EndpointDescriptor, ServiceDefinition } from '../.
 import type { CallOptions } from '../../../runtime/transport/types.js';
 import type { SchemaRegistry } from '../../../runtime/validation/types.js';
 import { captureLogger, type LogLine } from './fixtures.js';
+import { testEndpoint, type EndpointSketch } from '../../support/endpoint.js';
 
 const record = (properties: Record<string, object>, required: string[] = Object.keys(properties)) => ({
   type: 'object',
@@ -28,15 +29,7 @@ export const schemas: SchemaRegistry = {
   },
 };
 
-const endpoint = (e: Partial<EndpointDescriptor> & Pick<EndpointDescriptor, 'name' | 'method' | 'path' | 'input'>): EndpointDescriptor => ({
-  pathParams: [],
-  inputSource: 'none',
-  successStatus: 200,
-  output: { type: 'Anything', list: false },
-  errors: {},
-  grpc: { method: e.name[0]!.toUpperCase() + e.name.slice(1), request: null, response: null },
-  ...e,
-});
+const endpoint = (e: EndpointSketch): EndpointDescriptor => testEndpoint(e, { output: { type: 'Anything', list: false }, grpcRequest: null, grpcResponse: null });
 
 export const ledgerEndpoints = {
   charge: endpoint({

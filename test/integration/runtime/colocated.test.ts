@@ -14,6 +14,7 @@ import type { ResiliencePolicy } from '../../../runtime/resilience/policy.js';
 import type { CallDescriptor, EndpointDescriptor, ServiceDefinition } from '../../../runtime/service/definition.js';
 import type { FallbackHook } from '../../../runtime/service/fallback.js';
 import type { SchemaRegistry } from '../../../runtime/validation/types.js';
+import { testEndpoint, type EndpointSketch } from '../../support/endpoint.js';
 
 const record = (properties: Record<string, object>, required: string[] = Object.keys(properties)) => ({
   type: 'object',
@@ -34,15 +35,7 @@ const schemas: SchemaRegistry = {
   },
 };
 
-const endpoint = (e: Partial<EndpointDescriptor> & Pick<EndpointDescriptor, 'name' | 'method' | 'path' | 'input'>): EndpointDescriptor => ({
-  pathParams: [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
-  inputSource: 'none',
-  successStatus: 200,
-  output: { type: 'Anything', list: false },
-  errors: {},
-  grpc: { method: e.name[0]!.toUpperCase() + e.name.slice(1), request: null, response: null },
-  ...e,
-});
+const endpoint = (e: EndpointSketch): EndpointDescriptor => testEndpoint(e, { output: { type: 'Anything', list: false }, grpcRequest: null, grpcResponse: null });
 
 const shelf = {
   getBook: endpoint({ name: 'getBook', method: 'GET', path: '/books/{id}', input: 'GetBook', output: { type: 'Book', list: false } }),

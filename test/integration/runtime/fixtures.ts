@@ -15,6 +15,7 @@ import {
   type ServiceHostOptions,
   type TransportFor,
 } from '../../support/runtime.js';
+import { testEndpoint, type EndpointSketch } from '../../support/endpoint.js';
 
 const record = (properties: Record<string, object>, required: string[] = Object.keys(properties)) => ({
   type: 'object',
@@ -40,15 +41,7 @@ export const schemas: SchemaRegistry = {
 
 export const events: EventCatalog = { 'user.created': { payload: 'UserCreated', version: 1 } };
 
-const endpoint = (e: Partial<EndpointDescriptor> & Pick<EndpointDescriptor, 'name' | 'method' | 'path' | 'input'>): EndpointDescriptor => ({
-  pathParams: [...e.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string),
-  inputSource: 'none',
-  successStatus: 200,
-  output: { type: 'User', list: false },
-  errors: {},
-  grpc: { method: e.name[0]?.toUpperCase() + e.name.slice(1), request: e.input, response: 'user' },
-  ...e,
-});
+const endpoint = (e: EndpointSketch): EndpointDescriptor => testEndpoint(e, { output: { type: 'User', list: false }, grpcRequest: (e) => e.input, grpcResponse: 'user' });
 
 export const ep = {
   createUser: endpoint({ name: 'createUser', method: 'POST', path: '/users', input: 'CreateUser', inputSource: 'body', successStatus: 201, errors: { EmailTaken: { status: 409, grpc: 'ALREADY_EXISTS' } } }),
