@@ -9,9 +9,9 @@ import express from 'express';
 import Fastify from 'fastify';
 import { inventoryHost } from './generated/inventory/host.js';
 import { schemas } from './generated/schemas.js';
-import { createMemoryBus } from '../runtime/bus/memory.js';
-import { startService } from '../runtime/host/index.js';
-import { createLogger } from '../runtime/logging/index.js';
+import { createMemoryBus } from 'meshspec/runtime/bus';
+import { startService } from 'meshspec/runtime/host';
+import { createLogger } from 'meshspec/runtime/logging';
 import { listen, serveCpu, type HttpRequest } from './support.js';
 
 export type ServerKind = 'raw' | 'fastify' | 'express' | 'ours' | 'ours-express';

@@ -11,6 +11,7 @@
 import { openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertBuildIsCurrent } from '../test/support/build.js';
 import type { BusKind, BusResult, BusRun } from './service-bus.js';
 import type { ClientKind, ClientResult, ClientRun } from './service-clients.js';
 import { GET_PRODUCT, PRODUCT_ID, RESERVE, type ServerKind } from './service-servers.js';
@@ -30,6 +31,7 @@ import {
 } from './support.js';
 
 const SELF = fileURLToPath(import.meta.url);
+const DIST_TSCONFIG = fileURLToPath(new URL('./tsconfig.dist.json', import.meta.url));
 
 interface Options {
   requests: number;
@@ -73,7 +75,8 @@ function isClientTarget(spec: ServerSpec): boolean {
 }
 
 function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
-  const env = { ...process.env };
+  // The runtime as an installed package gives it: compiled, from dist/ (see tsconfig.dist.json).
+  const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: DIST_TSCONFIG };
   if (spec.production) env.NODE_ENV = 'production';
   else delete env.NODE_ENV;
   // stdout (the service's log) to /dev/null, as a container's log would leave the process.
@@ -257,6 +260,7 @@ async function rounds<T>(label: string, opts: Options, scenarios: [string, () =>
 }
 
 async function main(): Promise<void> {
+  assertBuildIsCurrent("the benchmark's HTTP servers");
   const opts: Options = {
     requests: arg('requests', 10_000),
     calls: arg('calls', 8_000),

@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import { InternalError, isMeshError } from '../errors/index.js';
 import type { EndpointDescriptor } from '../service/definition.js';
 import type { InvocationMeta, Invoke } from '../service/invoke.js';
+import { DisconnectSignal } from './disconnect.js';
 import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER } from './headers.js';
+import type { AssembledInput } from './params.js';
 import { sendError, sendJson } from './respond.js';
 
 /**
@@ -14,7 +16,7 @@ import { sendError, sendJson } from './respond.js';
  * @example
  * const respond: EndpointResponder = createEndpointResponder(endpoint, invoke, logger);
  */
-export type EndpointResponder = (req: IncomingMessage, res: ServerResponse, requestId: string, input: () => unknown) => Promise<void>;
+export type EndpointResponder = (req: IncomingMessage, res: ServerResponse, requestId: string, input: () => AssembledInput) => Promise<void>;
 
 /**
  * Prepares the answering of one endpoint.
@@ -30,17 +32,18 @@ export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: In
   const { successStatus } = endpoint;
   const hasOutput = endpoint.output !== null;
   return async (req, res, requestId, input) => {
-    const controller = abortOnDisconnect(res);
     try {
       const meta: InvocationMeta = {
         requestId,
         deadline: deadlineFrom(req.headers[DEADLINE_HEADER]),
         caller: callerFrom(req.headers[CALLER_HEADER]),
-        signal: controller.signal,
+        signal: new DisconnectSignal(res),
       };
       const key = req.headers[IDEMPOTENCY_KEY_HEADER];
       if (typeof key === 'string') meta.idempotencyKey = key;
-      const output = await invoke(endpoint, input(), meta);
+      const { value, checked } = input();
+      if (checked) meta.inputChecked = true;
+      const output = await invoke(endpoint, value, meta);
       if (hasOutput) sendJson(res, successStatus, output ?? null);
       else {
         res.statusCode = successStatus;
@@ -56,19 +59,4 @@ export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: In
       sendError(res, new InternalError(), requestId);
     }
   };
-}
-
-/**
- * A controller aborted when the client disconnects before the response is complete.
- *
- * @param res - the response watched
- * @example
- * const { signal } = abortOnDisconnect(res);
- */
-export function abortOnDisconnect(res: ServerResponse): AbortController {
-  const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  return controller;
 }

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { InternalError, isMeshError } from '../errors/index.js';
 import type { ContextFactory } from '../service/context.js';
-import { abortOnDisconnect } from './endpoint-responder.js';
+import { DisconnectSignal } from './disconnect.js';
 import type { ExtraRoute } from './extra-routes.js';
 import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom } from './headers.js';
 import { sendError } from './respond.js';
@@ -30,7 +30,6 @@ export type ExtraRouteRunner = (req: IncomingMessage, res: ServerResponse, param
 export function createExtraRouteRunner(route: ExtraRoute, contextFor: ContextFactory, logger: Logger): ExtraRouteRunner {
   const operation = `${route.method} ${route.path}`;
   return async (req, res, params, requestId) => {
-    const controller = abortOnDisconnect(res);
     const log = logger.child({ requestId, operation });
     try {
       const ctx = contextFor({
@@ -39,7 +38,7 @@ export function createExtraRouteRunner(route: ExtraRoute, contextFor: ContextFac
         logger: log,
         caller: callerFrom(req.headers[CALLER_HEADER]),
         deadline: deadlineFrom(req.headers[DEADLINE_HEADER]),
-        signal: controller.signal,
+        signal: new DisconnectSignal(res),
       });
       await route.handle(req, res, params, ctx);
     } catch (err) {

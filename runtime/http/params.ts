@@ -26,8 +26,21 @@ export function bySpecificity(a: string, b: string): number {
 type Params = Record<string, string>;
 type Query = Record<string, unknown>;
 
+/**
+ * An endpoint's input as the binding assembled it, and whether the coercing pass already found it
+ * valid: then it is valid for the strict check too (the two differ only in coercion), and invoke
+ * skips that second check.
+ *
+ * @example
+ * const assembled: AssembledInput = { value: { id: 'sku-1' }, checked: true };
+ */
+export interface AssembledInput {
+  readonly value: unknown;
+  readonly checked: boolean;
+}
+
 /** Builds an endpoint's input from a request's path params, query and parsed body. */
-export type InputAssembler = (params: Params, query: Query, body: unknown) => unknown;
+export type InputAssembler = (params: Params, query: Query, body: unknown) => AssembledInput;
 
 /**
  * Path params and query values arrive as strings; the coercing validators turn them into what the
@@ -36,22 +49,26 @@ export type InputAssembler = (params: Params, query: Query, body: unknown) => un
  * invoke. Rejects here what only the HTTP shape explains: a path param that contradicts a body or
  * query field of the same name, a scalar query parameter given more than once, a JSON body that is
  * not an object.
+ *
+ * @param endpoint - the endpoint whose input is assembled
+ * @param schemas - the mesh's schemas (which query fields take one value)
+ * @param coercing - the coercing validators
+ * @example
+ * const assemble = createInputAssembler(endpoint, schemas, coercing);
+ * assemble({ id: '42' }, {}, undefined); // { value: { id: 42 }, checked: true }
  */
 export function createInputAssembler(endpoint: EndpointDescriptor, schemas: SchemaRegistry, coercing: Validators): InputAssembler {
   const names = endpoint.pathParams;
-  const coerce = (value: Record<string, unknown>) => {
-    coercing.validate(endpoint.input, value);
-    return value;
-  };
+  const coerce = (value: Record<string, unknown>): AssembledInput => ({ value, checked: coercing.validate(endpoint.input, value).ok });
   const paramsOf = (params: Params) => {
     const values: Record<string, unknown> = {};
     for (const name of names) values[name] = params[name];
-    return coerce(values);
+    return values;
   };
 
   switch (endpoint.inputSource) {
     case 'none':
-      return names.length === 0 ? () => ({}) : (params) => paramsOf(params);
+      return names.length === 0 ? () => ({ value: {}, checked: false }) : (params) => coerce(paramsOf(params));
     case 'query': {
       const scalars = scalarFields(schemas, endpoint.input);
       return (params, query) => {
@@ -66,17 +83,18 @@ export function createInputAssembler(endpoint: EndpointDescriptor, schemas: Sche
     }
     case 'body':
       return (params, _query, body) => {
-        if (body === undefined) return names.length === 0 ? {} : paramsOf(params);
+        if (body === undefined) return names.length === 0 ? { value: {}, checked: false } : coerce(paramsOf(params));
         if (typeof body !== 'object' || body === null || Array.isArray(body)) {
           throw new BadRequest(`the JSON body must be an object, got ${kindOf(body)}`);
         }
-        if (names.length === 0) return body;
-        const values = paramsOf(params);
+        if (names.length === 0) return { value: body, checked: false };
+        // The params are coerced on their own (the body's fields are JSON already), so the whole is checked in invoke.
+        const values = coerce(paramsOf(params)).value as Record<string, unknown>;
         const fields = body as Record<string, unknown>;
         for (const name of names) {
           if (Object.hasOwn(fields, name) && fields[name] !== values[name]) throw conflict(name, 'body field');
         }
-        return { ...fields, ...values };
+        return { value: { ...fields, ...values }, checked: false };
       };
   }
 }

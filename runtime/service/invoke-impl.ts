@@ -42,8 +42,10 @@ export function createInvoke(options: InvokeOptions): Invoke {
     const requestId = meta.requestId ?? new DeferredRequestId();
     const log = new DeferredLogger(logger, requestId, endpoint.name);
 
-    const checked = validators.validate(endpoint.input, input);
-    if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
+    if (!meta.inputChecked) {
+      const checked = validators.validate(endpoint.input, input);
+      if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
+    }
     const segments = pathParamIssues(endpoint.pathParams, input);
     if (segments.length > 0) throw new ValidationFailed(`invalid input: ${describeIssues(segments)}`, segments);
     const hook = hooks.get(endpoint.name);
@@ -94,7 +96,8 @@ class DeadlineGuard implements DeferredField<AbortSignal> {
   readonly #operation: string;
 
   constructor(deadline: number, meta: InvocationMeta, endpoint: EndpointDescriptor) {
-    const caller = meta.signal;
+    // Following the caller needs its signal: a deferred one is made here, for requests with a deadline only.
+    const caller = signalOf(meta.signal);
     this.#caller = caller;
     this.#operation = endpoint.name;
     const { cancellation } = meta;
@@ -151,6 +154,10 @@ class DeadlineGuard implements DeferredField<AbortSignal> {
     if (this.#forward) this.#caller.removeEventListener('abort', this.#forward);
     this.#unfollow?.();
   }
+}
+
+function signalOf(signal: AbortSignal | DeferredField<AbortSignal>): AbortSignal {
+  return signal instanceof AbortSignal ? signal : signal.make();
 }
 
 /** A request id made on first use, for a request that came without one. */

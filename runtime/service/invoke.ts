@@ -1,6 +1,7 @@
 // The one way a request reaches a hook, whatever the transport. The host builds an Invoke for each
 // service; the HTTP binding and the gRPC server only translate wire format to and from it.
 import type { Caller } from '../context/index.js';
+import type { DeferredField } from './context.js';
 import type { EndpointDescriptor } from './definition.js';
 
 export interface InvocationMeta {
@@ -9,8 +10,16 @@ export interface InvocationMeta {
   /** Epoch ms; null when the caller set none. */
   deadline: number | null;
   caller: Caller | null;
-  /** Aborted when the caller disconnects. */
-  signal: AbortSignal;
+  /**
+   * Aborted when the caller disconnects; or what makes that signal on first use (an HTTP request's:
+   * an AbortSignal costs microseconds to make, and most hooks never look at theirs).
+   */
+  signal: AbortSignal | DeferredField<AbortSignal>;
+  /**
+   * True when the transport already validated the input against the endpoint's input type (the
+   * HTTP binding's coercing pass found it valid): invoke does not check it again. Default false.
+   */
+  inputChecked?: boolean;
   /** From `Idempotency-Key` (HTTP) or `idempotency-key` metadata (gRPC); see idempotent-invoke.ts. */
   idempotencyKey?: string;
   /**

@@ -42,11 +42,14 @@ export function createValidators(schemas: SchemaRegistry, options: ValidatorOpti
   return {
     validate(typeName: string, value: unknown): ValidationResult {
       const fn = compile(typeName);
-      if (fn(value)) return { ok: true };
+      if (fn(value)) return VALID;
       return { ok: false, issues: toIssues(fn.errors ?? []) };
     },
   };
 }
+
+/** The one answer for every valid value: nothing to allocate per call. */
+const VALID: ValidationResult = Object.freeze({ ok: true });
 
 function toIssues(errors: readonly ErrorObject[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];

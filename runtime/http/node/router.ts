@@ -53,6 +53,12 @@ export function splitPath(path: string): SplitPath {
   return { key: trimmed.toLowerCase(), segments: trimmed === '/' ? [] : trimmed.slice(1).split('/') };
 }
 
+/** One method's routes: paths without parameters by key, the others by segment count, in route order. */
+interface MethodRoutes<T> {
+  readonly statics: Map<string, RouteMatch<T>>;
+  readonly bySegments: Map<number, Pattern<T>[]>;
+}
+
 /**
  * Routes by method and path.
  *
@@ -62,8 +68,8 @@ export function splitPath(path: string): SplitPath {
  * table.find('GET', splitPath('/users/42')); // { value: 'getUser', names: ['id'], raw: ['42'], order: 1 }
  */
 export class RouteTable<T> {
-  private readonly statics = new Map<string, RouteMatch<T>>();
-  private readonly dynamic = new Map<string, Pattern<T>[]>();
+  // By method first: a lookup builds no key string, only reads two maps.
+  private readonly methods = new Map<string, MethodRoutes<T>>();
 
   /**
    * Adds a route; `order` decides between routes that match the same request (lowest wins).
@@ -74,21 +80,22 @@ export class RouteTable<T> {
    * @param order - its place in route order
    */
   add(method: string, path: string, value: T, order: number): void {
+    let routes = this.methods.get(method);
+    if (!routes) this.methods.set(method, (routes = { statics: new Map(), bySegments: new Map() }));
     // A spec path may end with `/` (`POST /reports/`): like a request path, it matches with or without
     // it, so it is stored as splitPath would key a request for it.
     const route = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
     const literals = segmentsOf(route);
     const names = paramNamesOf(route);
     if (names.length === 0) {
-      const key = `${method} ${route.toLowerCase()}`;
-      if (!this.statics.has(key)) this.statics.set(key, { value, order, names: NO_PARAMS, raw: NO_PARAMS });
+      const key = route.toLowerCase();
+      if (!routes.statics.has(key)) routes.statics.set(key, { value, order, names: NO_PARAMS, raw: NO_PARAMS });
       return;
     }
-    const key = `${method} ${literals.length}`;
-    const patterns = this.dynamic.get(key) ?? [];
+    const patterns = routes.bySegments.get(literals.length) ?? [];
     patterns.push({ value, order, names, literals });
     patterns.sort((a, b) => a.order - b.order);
-    this.dynamic.set(key, patterns);
+    routes.bySegments.set(literals.length, patterns);
   }
 
   /**
@@ -98,28 +105,30 @@ export class RouteTable<T> {
    * @param path - from splitPath
    */
   find(method: string, path: SplitPath): RouteMatch<T> | null {
-    const exact = this.statics.get(`${method} ${path.key}`) ?? null;
-    const patterns = this.dynamic.get(`${method} ${path.segments.length}`);
+    const routes = this.methods.get(method);
+    if (!routes) return null;
+    const exact = routes.statics.get(path.key) ?? null;
+    const patterns = routes.bySegments.get(path.segments.length);
     if (!patterns) return exact;
     for (const pattern of patterns) {
       if (exact && exact.order < pattern.order) return exact;
-      const raw = matchPattern(pattern.literals, path);
+      const raw = matchPattern(pattern.literals, path.segments);
       if (raw) return { value: pattern.value, order: pattern.order, names: pattern.names, raw };
     }
     return exact;
   }
 }
 
-function matchPattern(literals: readonly (string | null)[], path: SplitPath): string[] | null {
-  const raw: string[] = [];
-  const { segments } = path;
+function matchPattern(literals: readonly (string | null)[], segments: readonly string[]): readonly string[] | null {
+  let raw: string[] | null = null;
   for (let i = 0; i < literals.length; i++) {
     const literal = literals[i] ?? null;
     const segment = segments[i] as string;
     if (literal === null) {
       if (segment.length === 0) return null;
-      raw.push(segment);
-    } else if (literal.length !== segment.length || literal !== segment.toLowerCase()) return null;
+      (raw ??= []).push(segment);
+    } else if (literal !== segment && (literal.length !== segment.length || literal !== segment.toLowerCase())) return null;
   }
-  return raw;
+  // Patterns have parameters (add() keeps the others among the statics), so raw is set by now.
+  return raw ?? NO_PARAMS;
 }

@@ -17,7 +17,8 @@ import { writeProtos } from '../proto/write-protos.js';
 export interface Invocation {
   endpoint: string;
   input: unknown;
-  meta: InvocationMeta;
+  /** The gRPC server always hands invoke a real signal (the call's). */
+  meta: InvocationMeta & { signal: AbortSignal };
 }
 
 export type Respond = (endpoint: EndpointDescriptor, input: unknown, meta: InvocationMeta) => Promise<unknown>;
@@ -98,7 +99,7 @@ export async function startHarness(model: MeshModel, serviceName: string): Promi
     schemas,
     logger: captureLogger(logs),
     invoke: (endpoint, input, meta) => {
-      harness.invocations.push({ endpoint: endpoint.name, input, meta });
+      harness.invocations.push({ endpoint: endpoint.name, input, meta: meta as InvocationMeta & { signal: AbortSignal } });
       return harness.respond(endpoint, input, meta);
     },
   });
