@@ -9,8 +9,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { BadGateway, PayloadTooLarge, Timeout, Unavailable, type MeshError, type MeshErrorBody } from '../errors/index.js';
-import { responseHeaders, type RequestHead } from './headers.js';
+import { BadGateway, MeshError, PayloadTooLarge, Timeout, Unavailable, type MeshErrorBody } from '../errors/index.js';
+import { responseHeaders, SECURITY_HEADERS, type RequestHead } from './headers.js';
+import type { Upstream } from './upstream.js';
 import { pathOf } from './router.js';
 
 /** What every exchange shares with the gateway that made it. */
@@ -18,6 +19,10 @@ export interface ExchangeContext {
   readonly logger: Logger;
   readonly timeoutMs: number;
   readonly bodyLimitBytes: number;
+  /** How long a request body may send nothing before the request is cut with 408, ms. */
+  readonly bodyIdleTimeoutMs: number;
+  /** Proxies in front of the gateway whose X-Forwarded-* are believed (0: none). */
+  readonly trustedProxies: number;
   /** True once the gateway is shutting down: responses then close their connection. */
   closing: boolean;
 }
@@ -56,6 +61,15 @@ function onResponseClose(this: CarrierResponse): void {
 function onResponseDrain(this: CarrierResponse): void {
   this[kExchange]?.resumeUpstream?.();
 }
+type CarrierRequest = IncomingMessage & { [kExchange]?: Exchange };
+// `this` is the request, which carries its exchange while its body is watched.
+function onBodyIdle(this: CarrierRequest): void {
+  this[kExchange]?.onBodyIdle();
+}
+function onBodyRead(this: IncomingMessage): void {
+  // The body is in: waiting for the upstream's answer is the route timeout's business, not this one's.
+  this.setTimeout(0);
+}
 
 export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   requestId = '';
@@ -76,6 +90,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   private upstreamError = '';
   private logged = false;
   private readonly start = performance.now();
+  /** The upstream this request is counted against, until it ends. */
+  private slot: Upstream | null = null;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -102,6 +118,9 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       'content-type', 'application/json; charset=utf-8',
       'content-length', String(Buffer.byteLength(json)),
       'x-request-id', this.requestId,
+      // An error is about this request only: never kept by a cache.
+      'cache-control', 'no-store',
+      ...SECURITY_HEADERS,
     ];
     // An unread request body would otherwise stall the keep-alive connection.
     if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
@@ -112,6 +131,30 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
 
   failTooLarge(): void {
     this.fail(new PayloadTooLarge(`request body is larger than ${this.ctx.bodyLimitBytes} bytes`));
+  }
+
+  /** Counts this request against `upstream`'s admission until it ends (onComplete or onError). */
+  holdSlot(upstream: Upstream): void {
+    this.slot = upstream;
+  }
+
+  private releaseSlot(): void {
+    this.slot?.release();
+    this.slot = null;
+  }
+
+  /** Cuts the request with 408 when its body sends nothing for bodyIdleTimeoutMs; off once it is read. */
+  watchBodyIdle(): void {
+    const req = this.req as CarrierRequest;
+    req[kExchange] = this;
+    req.setTimeout(this.ctx.bodyIdleTimeoutMs, onBodyIdle);
+    req.once('end', onBodyRead);
+  }
+
+  /** The body stalled: answer 408 if nothing was sent yet, stop the upstream, drop the connection. */
+  onBodyIdle(): void {
+    this.fail(new MeshError('RequestTimeout', `the request body sent nothing for ${this.ctx.bodyIdleTimeoutMs} ms`, 408));
+    this.abortUpstream?.(new ClientClosed('request body stalled'));
   }
 
   onConnect(abort: (err?: Error) => void): void {
@@ -136,12 +179,14 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
 
   onComplete(): void {
     this.abortUpstream = null;
+    this.releaseSlot();
     this.res.end();
   }
 
   onError(err: Error): void {
     this.abortUpstream = null;
-    if (this.logged || this.req.socket.destroyed) return; // the client is gone: nothing to answer
+    this.releaseSlot();
+    if (this.logged || !this.req.socket || this.req.socket.destroyed) return; // the client is gone: nothing to answer
     const code = (err as { code?: string }).code ?? '';
     this.upstreamError = code || err.message;
     const service = this.service;
@@ -170,10 +215,10 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       this.abortUpstream?.(new ClientClosed('client closed the connection'));
     } else if (!this.req.complete) {
       // Answered before the request body was read: the connection cannot be reused.
-      this.req.socket.destroy();
+      this.req.socket?.destroy();
     } else if (this.ctx.closing) {
       // Shutting down: do not leave the connection idle (the server waits for every connection).
-      this.req.socket.end();
+      this.req.socket?.end();
     }
     this.log();
   }

@@ -3,12 +3,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { Pool, type Dispatcher } from 'undici';
 import type { ExchangeContext } from './exchange.js';
+import { SECURITY_HEADERS } from './headers.js';
+import { resolveLimits } from './limits.js';
 import { defaultResolveOrigin, normalizeOrigin } from './origins.js';
 import { GatewayProxy } from './proxy.js';
 import { Router } from './router.js';
 import type { GatewayConfig } from './types.js';
+import { Upstream } from './upstream.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -30,40 +32,51 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const resolveOrigin = options.resolveOrigin ?? defaultResolveOrigin(config);
   const graceMs = options.shutdownGraceMs ?? config.timeoutMs;
 
-  const pools = new Map<string, Pool>();
-  const upstreams: Dispatcher[] = config.routes.map((route) => {
+  const limits = resolveLimits(config.limits);
+  const trustedProxies = config.trustedProxies ?? 0;
+  if (!Number.isSafeInteger(trustedProxies) || trustedProxies < 0) throw new Error(`gateway: trustedProxies must be 0 or more, got ${String(trustedProxies)}`);
+
+  const byOrigin = new Map<string, Upstream>();
+  const upstreams: Upstream[] = config.routes.map((route) => {
     const origin = normalizeOrigin(route.service, resolveOrigin(route.service));
-    let pool = pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, {
-        pipelining: 1,
-        headersTimeout: config.timeoutMs,
-        bodyTimeout: config.timeoutMs,
-        connect: { timeout: Math.min(config.timeoutMs, 10_000) },
-      });
-      pools.set(origin, pool);
+    let upstream = byOrigin.get(origin);
+    if (!upstream) {
+      upstream = new Upstream(origin, { connections: limits.upstreamConnections, queue: limits.upstreamQueue, timeoutMs: config.timeoutMs });
+      byOrigin.set(origin, upstream);
     }
-    return pool;
+    return upstream;
   });
 
   const ctx: ExchangeContext = {
     logger,
     timeoutMs: config.timeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,
+    bodyIdleTimeoutMs: limits.bodyIdleTimeoutMs,
+    trustedProxies,
     closing: false,
   };
   const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams);
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const serverOptions = {
+    headersTimeout: limits.headersTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    // How often node:http enforces the two timeouts above (its default, 30 s, would let a slow client
+    // keep a connection far past them).
+    connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(limits.headersTimeoutMs / 2))),
+  };
+  const server = createServer(serverOptions, (req: IncomingMessage, res: ServerResponse) => {
     try {
       proxy.handle(req, res);
     } catch (err) {
       // A bug must not take the process down or show its stack to the client.
       logger.error({ err, method: req.method, url: req.url }, 'gateway request failed');
       if (res.headersSent) res.destroy();
-      else res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":{"code":"Internal","message":"internal error"}}');
+      else res.writeHead(500, ['content-type', 'application/json', 'cache-control', 'no-store', ...SECURITY_HEADERS]).end('{"error":{"code":"Internal","message":"internal error"}}');
     }
   });
+  // Past it, connections are closed as they are accepted.
+  server.maxConnections = limits.maxConnections;
 
   let closed: Promise<void> | null = null;
 
@@ -88,7 +101,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
         await drained;
         clearTimeout(cut);
         // Every client connection is gone, so every upstream request has ended or was aborted.
-        await Promise.all([...pools.values()].map((pool) => pool.close()));
+        await Promise.all([...byOrigin.values()].map((upstream) => upstream.pool.close()));
       })();
       return closed;
     },

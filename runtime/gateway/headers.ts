@@ -13,6 +13,12 @@ const FORWARDED_FOR = 7;
 const FORWARDED_PROTO = 8;
 const FORWARDED_HOST = 9;
 const EXPECT = 10;
+/** Never believed from a client: identity, overrides of method or target, forwarding the gateway sets. */
+const UNTRUSTED = 11;
+/** What the upstream says of itself (`Server`, `X-Powered-By`): kept in requests, dropped from responses. */
+const SELF_DESCRIPTION = 12;
+/** Set by the gateway on every response: an upstream's own value is dropped. */
+const SECURITY = 13;
 
 const KINDS = new Map<string, number>([
   ['connection', CONNECTION],
@@ -29,13 +35,52 @@ const KINDS = new Map<string, number>([
   ['x-forwarded-host', FORWARDED_HOST],
   // The gateway's own server answers `Expect: 100-continue`; undici refuses to send it upstream.
   ['expect', EXPECT],
+  // Headers some servers and frameworks read as the client's address, identity, method or target:
+  // a client must not be able to choose them (`x-mesh-*`, the mesh's own, are dropped by prefix).
+  ['forwarded', UNTRUSTED],
+  ['x-real-ip', UNTRUSTED],
+  ['x-client-ip', UNTRUSTED],
+  ['true-client-ip', UNTRUSTED],
+  ['x-original-url', UNTRUSTED],
+  ['x-rewrite-url', UNTRUSTED],
+  ['x-http-method-override', UNTRUSTED],
+  ['x-http-method', UNTRUSTED],
+  ['x-method-override', UNTRUSTED],
+  ['x-user-id', UNTRUSTED],
+  ['x-remote-user', UNTRUSTED],
+  ['remote-user', UNTRUSTED],
+  ['x-authenticated-user', UNTRUSTED],
+  ['server', SELF_DESCRIPTION],
+  ['x-powered-by', SELF_DESCRIPTION],
+  ['x-content-type-options', SECURITY],
+  ['x-frame-options', SECURITY],
+  ['referrer-policy', SECURITY],
+  ['content-security-policy', SECURITY],
+]);
+
+/**
+ * Headers on every response from the gateway, proxied or its own: a JSON API is never sniffed as
+ * another type, framed, given a referrer, or allowed to load anything.
+ */
+export const SECURITY_HEADERS: readonly string[] = Object.freeze([
+  'x-content-type-options', 'nosniff',
+  'x-frame-options', 'DENY',
+  'referrer-policy', 'no-referrer',
+  'content-security-policy', "default-src 'none'; frame-ancestors 'none'",
 ]);
 /** Lengths of the names in KINDS: most headers are ruled out by length without lower-casing them. */
 const KIND_LENGTHS = new Set([...KINDS.keys()].map((name) => name.length));
 
 function kindOf(name: string): number {
   const kind = KIND_LENGTHS.has(name.length) ? (KINDS.get(name) ?? KINDS.get(name.toLowerCase())) : undefined;
-  return kind ?? (isProxyHeader(name) ? HOP : KEEP);
+  if (kind !== undefined) return kind;
+  if (isProxyHeader(name)) return HOP;
+  return isMeshHeader(name) ? UNTRUSTED : KEEP;
+}
+
+/** `x-mesh-*`: the caller identity, deadline and whatever else the mesh carries between its own services. */
+function isMeshHeader(name: string): boolean {
+  return name.length > 7 && (name.charCodeAt(0) | 0x20) === 0x78 && name.slice(0, 7).toLowerCase() === 'x-mesh-';
 }
 
 /** `proxy-*` (proxy-authorization, proxy-connection, ...) is meant for the hop that reads it. */
@@ -78,6 +123,8 @@ export function readRequestHead(raw: readonly string[], head: RequestHead): stri
     const value = raw[i + 1]!;
     switch (kindOf(name)) {
       case KEEP:
+      case SELF_DESCRIPTION:
+      case SECURITY:
         out.push(name, value);
         break;
       case CONNECTION:
@@ -105,16 +152,19 @@ export function readRequestHead(raw: readonly string[], head: RequestHead): stri
       case FORWARDED_HOST:
         if (head.forwardedHost === '') head.forwardedHost = value;
         break;
-      default: // HOP, EXPECT
+      default: // HOP, EXPECT, UNTRUSTED
         break;
     }
   }
   return connection ? dropConnectionOptions(out, connection) : out;
 }
 
+const DROPPED_FROM_RESPONSES = new Set([HOP, TRANSFER_ENCODING, REQUEST_ID, UNTRUSTED, SELF_DESCRIPTION, SECURITY]);
+
 /**
  * The response headers to send the client from undici's raw list (`[name, value, ...]` as Buffers),
- * minus hop-by-hop ones and the upstream's own `x-request-id`, plus the gateway's request id.
+ * minus hop-by-hop ones, the upstream's own `x-request-id`, what it says of itself (`Server`,
+ * `X-Powered-By`), `x-mesh-*` and its security headers; plus the gateway's request id and SECURITY_HEADERS.
  * Latin-1 round-trips header bytes unchanged (Node writes header strings as Latin-1).
  */
 export function responseHeaders(raw: readonly Buffer[], requestId: string, close: boolean): string[] {
@@ -126,12 +176,12 @@ export function responseHeaders(raw: readonly Buffer[], requestId: string, close
     if (kind === CONNECTION) {
       const value = raw[i + 1]!.toString('latin1');
       connection = connection ? `${connection},${value}` : value;
-    } else if (kind !== HOP && kind !== TRANSFER_ENCODING && kind !== REQUEST_ID) {
+    } else if (!DROPPED_FROM_RESPONSES.has(kind)) {
       out.push(name, raw[i + 1]!.toString('latin1'));
     }
   }
   if (connection) out = dropConnectionOptions(out, connection);
-  out.push('x-request-id', requestId);
+  out.push('x-request-id', requestId, ...SECURITY_HEADERS);
   if (close) out.push('connection', 'close');
   return out;
 }

@@ -4,10 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { NotFound } from '../errors/index.js';
+import { NotFound, Unavailable } from '../errors/index.js';
+import { DEADLINE_HEADER } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead } from './headers.js';
 import { pathOf, rewritePath, type Router } from './router.js';
+import type { Upstream } from './upstream.js';
 
 /**
  * Paths the gateway answers itself (any method, any query), before routing, so no route can use
@@ -28,8 +30,8 @@ export class GatewayProxy {
   constructor(
     private readonly ctx: ExchangeContext,
     private readonly router: Router,
-    /** One dispatcher per route, by route index (routes to one origin share it). */
-    private readonly upstreams: readonly Dispatcher[],
+    /** One upstream per route, by route index (routes to one origin share it). */
+    private readonly upstreams: readonly Upstream[],
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -56,20 +58,32 @@ export class GatewayProxy {
       return;
     }
 
+    const upstream = this.upstreams[route.index]!;
+    if (!upstream.admit()) {
+      ex.fail(new Unavailable(`service ${route.service} is busy`));
+      return;
+    }
+    ex.holdSlot(upstream);
+
     const remote = req.socket.remoteAddress ?? '';
+    const trusted = this.ctx.trustedProxies;
+    const chain = trusted > 0 ? lastEntries(ex.forwardedFor, trusted) : '';
     headers.push(
       'x-request-id', ex.requestId,
-      'x-forwarded-for', ex.forwardedFor ? `${ex.forwardedFor}, ${remote}` : remote,
-      // Kept from a proxy in front of the gateway (a TLS-terminating ingress knows better).
-      'x-forwarded-proto', ex.forwardedProto || 'http',
+      'x-forwarded-for', chain ? `${chain}, ${remote}` : remote,
+      // From a trusted proxy in front of the gateway (a TLS-terminating ingress knows better).
+      'x-forwarded-proto', (trusted > 0 && ex.forwardedProto) || 'http',
+      // The gateway's deadline, never the client's (x-mesh-* from a client was dropped).
+      DEADLINE_HEADER, String(Date.now() + this.ctx.timeoutMs),
     );
-    const forwardedHost = ex.forwardedHost || ex.host;
+    const forwardedHost = (trusted > 0 && ex.forwardedHost) || ex.host;
     if (forwardedHost) headers.push('x-forwarded-host', forwardedHost);
+    if (ex.contentLength > 0 || ex.chunked) ex.watchBodyIdle();
 
     // Dispatched once, never retried: a service's client retries its own calls under its policy
     // (runtime/host/dependency.ts), and a second layer of retries would multiply the attempts. The
     // pools have no retry interceptor (test/integration/resilience/gateway-no-retry.test.ts).
-    this.upstreams[route.index]!.dispatch(
+    upstream.pool.dispatch(
       {
         path: rewritePath(route, url),
         method: req.method as Dispatcher.HttpMethod,
@@ -88,6 +102,25 @@ export class GatewayProxy {
     res.writeHead(status, headers);
     res.end(body);
   }
+}
+
+/**
+ * The last `count` entries of an X-Forwarded-For value: those the trusted proxies appended (what
+ * each saw as its peer); entries before them are whatever the client wrote.
+ *
+ * @param forwardedFor - the incoming value(s), comma-joined
+ * @param count - how many proxies are trusted (> 0)
+ * @example
+ * lastEntries('6.6.6.6, 203.0.113.7', 1); // '203.0.113.7'
+ */
+export function lastEntries(forwardedFor: string, count: number): string {
+  if (forwardedFor === '') return '';
+  const entries = forwardedFor.split(',');
+  return entries
+    .slice(Math.max(0, entries.length - count))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '')
+    .join(', ');
 }
 
 /**

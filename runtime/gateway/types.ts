@@ -1,5 +1,6 @@
 // What the generator emits for the gateway (generated/gateway/routes.ts) and what the runtime proxy reads.
 // Readonly because one config object is shared by every request and may be an `as const` literal.
+import type { GatewayLimits } from './limits.js';
 
 export interface GatewayRoute {
   /** Public path prefix, e.g. `/api/v1/users`. Matches the prefix itself and anything below it. */
@@ -18,6 +19,13 @@ export interface GatewayConfig {
   readonly bodyLimitBytes: number;
   /** Already sorted longest prefix first: the first match wins. */
   readonly routes: readonly GatewayRoute[];
+  /**
+   * How many proxies in front of the gateway (a load balancer, an ingress) it believes about the
+   * client: their X-Forwarded-For entries, -Proto and -Host. Default 0: the client's own are ignored.
+   */
+  readonly trustedProxies?: number;
+  /** The listener's and the upstream pools' limits; the rest default (DEFAULT_GATEWAY_LIMITS). */
+  readonly limits?: Partial<GatewayLimits>;
   /** The services routed to, with the HTTP port each listens on by default. */
   readonly services: Readonly<Record<string, { readonly httpPort: number }>>;
 }

@@ -91,7 +91,7 @@ export interface TestGateway {
 export async function startGateway(
   routes: { prefix: string; service: string; rewrite?: string }[],
   origins: Record<string, string>,
-  overrides: Partial<Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes'> & { shutdownGraceMs: number }> = {},
+  overrides: Partial<Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits'> & { shutdownGraceMs: number }> = {},
 ): Promise<TestGateway> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
@@ -104,6 +104,8 @@ export async function startGateway(
       .map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix }))
       .sort((a, b) => b.prefix.length - a.prefix.length),
     services: {},
+    ...(overrides.trustedProxies === undefined ? {} : { trustedProxies: overrides.trustedProxies }),
+    ...(overrides.limits === undefined ? {} : { limits: overrides.limits }),
   };
   const gateway = createGateway(config, {
     logger,

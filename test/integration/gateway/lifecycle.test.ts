@@ -66,7 +66,7 @@ describe('close()', () => {
 
   it('answers /ready with 503 once shutdown started, /health still 200', async () => {
     // close() also stops the listener, so drive the request handler directly on a server of our own.
-    const ctx = { logger: pino({ level: 'silent' }), timeoutMs: 1000, bodyLimitBytes: 1000, closing: false };
+    const ctx = { logger: pino({ level: 'silent' }), timeoutMs: 1000, bodyLimitBytes: 1000, bodyIdleTimeoutMs: 1000, trustedProxies: 0, closing: false };
     const proxy = new GatewayProxy(ctx, new Router([]), []);
     const server = createServer(proxy.handle);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
