@@ -4,10 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { NotFound, Unavailable } from '../errors/index.js';
+import { BadRequest, NotFound, Unavailable } from '../errors/index.js';
 import { DEADLINE_HEADER } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead } from './headers.js';
+import { normalizePath } from './normalize-path.js';
 import { pathOf, rewritePath, type Router } from './router.js';
 import type { Upstream } from './upstream.js';
 
@@ -46,9 +47,15 @@ export class GatewayProxy {
     const headers = readRequestHead(req.rawHeaders, ex);
     if (ex.requestId === '') ex.requestId = randomUUID();
 
-    const route = this.router.match(url);
+    // Routed, authenticated and forwarded as one canonical path (normalize-path.ts).
+    const target = normalizePath(url);
+    if (target === null) {
+      ex.fail(new BadRequest('the request path is not acceptable: encoded slashes, backslashes, ";", control characters and ".." above the root are refused'));
+      return;
+    }
+    const route = this.router.match(target);
     if (route === undefined) {
-      ex.fail(new NotFound(`no route for ${req.method} ${pathOf(url)}`));
+      ex.fail(new NotFound(`no route for ${req.method} ${pathOf(target)}`));
       return;
     }
     ex.service = route.service;
@@ -85,7 +92,7 @@ export class GatewayProxy {
     // pools have no retry interceptor (test/integration/resilience/gateway-no-retry.test.ts).
     upstream.pool.dispatch(
       {
-        path: rewritePath(route, url),
+        path: rewritePath(route, target),
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: ex.chunked ? (limitBody(req, limit) as unknown as Readable) : ex.contentLength > 0 ? req : null,

@@ -185,3 +185,74 @@ describe('a hung upstream', () => {
     expect(again.map((reply) => reply.status)).toEqual([200, 200, 200, 200]);
   });
 });
+
+describe('path tricks', () => {
+  // Each is sent raw (node:http would not normalise them either) and must reach only what its plain
+  // spelling reaches: the public /api/products route, never the users service behind /api/users.
+  const TRICKS: [string, number | 'products'][] = [
+    ['/api/users/../products/1', 'products'],
+    ['/api/users/%2e%2e/products/1', 'products'],
+    ['/api/users/%2E%2e/products/1', 'products'],
+    ['/api//products/1', 'products'],
+    ['/api/./products/1', 'products'],
+    ['/api/products/%252e%252e/x', 'products'],
+    ['/api/products/..%2fusers', 400],
+    ['/api/products/%2f../users', 400],
+    ['/api/products;/../users', 400],
+    ['/api/products\\..\\users', 400],
+    ['/api/products/%5c..%5cusers', 400],
+    ['/../api/users', 400],
+    ['/api/products/%00', 400],
+  ];
+
+  it.each(TRICKS)('%s', async (path, expected) => {
+    const users = await startUpstream(echo);
+    const products = await startUpstream(echo);
+    const gw = await startGateway(
+      [
+        { prefix: '/api/users', service: 'users', rewrite: '/users' },
+        { prefix: '/api/products', service: 'products', rewrite: '/products' },
+      ],
+      { users: users.origin, products: products.origin },
+    );
+    const answer = await rawRequest(gw.port, `GET ${path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`);
+    expect(users.requests).toBe(0);
+    if (expected === 'products') {
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
+      const url = (JSON.parse(bodyOf(answer)) as Echo).url;
+      expect(url.startsWith('/products/')).toBe(true);
+      expect(url).not.toMatch(/\/\.\.?\/|\/\/|%2e/i);
+    } else {
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+      expect(products.requests).toBe(0);
+    }
+  });
+});
+
+/** Sends `text` on a fresh connection and resolves with everything read until the server closes it. */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+    socket.setTimeout(PATIENCE_MS, () => socket.destroy(new Error('no answer')));
+  });
+}
+
+/** The body of a raw HTTP/1.1 answer, chunked or not. */
+function bodyOf(answer: string): string {
+  const split = answer.indexOf('\r\n\r\n');
+  const head = answer.slice(0, split).toLowerCase();
+  let rest = answer.slice(split + 4);
+  if (!head.includes('transfer-encoding: chunked')) return rest;
+  let body = '';
+  for (;;) {
+    const line = rest.indexOf('\r\n');
+    const size = Number.parseInt(rest.slice(0, line), 16);
+    if (!size) return body;
+    body += rest.slice(line + 2, line + 2 + size);
+    rest = rest.slice(line + 2 + size + 2);
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isSaneRequestId, readRequestHead, responseHeaders, type RequestHead } from '../../../runtime/gateway/headers.js';
+import { isSaneRequestId, readRequestHead, responseHeaders, SECURITY_HEADERS, type RequestHead } from '../../../runtime/gateway/headers.js';
 
 function emptyHead(): RequestHead {
   return { requestId: '', contentLength: -1, chunked: false, forwardedFor: '', forwardedProto: '', forwardedHost: '', host: '' };
@@ -38,6 +38,22 @@ describe('readRequestHead', () => {
   it('keeps headers that only look like hop-by-hop ones', () => {
     const { headers } = read(['proxy', '1', 'x-proxy-id', '2', 'tea', '3', 'upgrades', '4']);
     expect(headers).toEqual(['proxy', '1', 'x-proxy-id', '2', 'tea', '3', 'upgrades', '4']);
+  });
+
+  it("drops what a client must not choose: x-mesh-* in any case, identity, address and override headers", () => {
+    const { headers } = read([
+      'X-Mesh-Caller', 'e30',
+      'x-mesh-deadline', '1',
+      'X-MESH-ANYTHING', 'x',
+      'Forwarded', 'for=1.2.3.4',
+      'X-Real-IP', '1.2.3.4',
+      'X-User-Id', 'admin',
+      'X-Original-URL', '/admin',
+      'X-HTTP-Method-Override', 'DELETE',
+      'X-Meshy', 'kept: not the mesh prefix',
+      'Accept', 'application/json',
+    ]);
+    expect(headers).toEqual(['X-Meshy', 'kept: not the mesh prefix', 'Accept', 'application/json']);
   });
 
   it('reads the body framing: Content-Length is forwarded, Transfer-Encoding is not', () => {
@@ -86,7 +102,7 @@ describe('isSaneRequestId', () => {
 });
 
 describe('responseHeaders', () => {
-  it('drops hop-by-hop headers and the upstream request id, then adds the gateway id', () => {
+  it('drops hop-by-hop headers, the upstream request id and what it says of itself, then adds the gateway id and security headers', () => {
     const out = responseHeaders(
       buffers([
         'Content-Type', 'application/json',
@@ -98,6 +114,10 @@ describe('responseHeaders', () => {
         'X-Request-Id', 'upstream-id',
         'Set-Cookie', 'a=1',
         'Set-Cookie', 'b=2',
+        'Server', 'nginx/1.2.3',
+        'X-Powered-By', 'Express',
+        'X-Content-Type-Options', 'whatever',
+        'X-Mesh-Internal', 'secret',
         'Content-Length', '10',
       ]),
       'gw-id',
@@ -109,11 +129,12 @@ describe('responseHeaders', () => {
       'Set-Cookie', 'b=2',
       'Content-Length', '10',
       'x-request-id', 'gw-id',
+      ...SECURITY_HEADERS,
     ]);
   });
 
   it('asks the client to close the connection when the gateway is shutting down', () => {
-    expect(responseHeaders([], 'id', true)).toEqual(['x-request-id', 'id', 'connection', 'close']);
+    expect(responseHeaders([], 'id', true)).toEqual(['x-request-id', 'id', ...SECURITY_HEADERS, 'connection', 'close']);
   });
 
   it('passes non-ASCII header bytes through unchanged', () => {
