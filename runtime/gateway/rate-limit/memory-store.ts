@@ -1,11 +1,21 @@
 // The memory store: one process's keys, for a single gateway replica (replicas each count on their
-// own). Memory is bounded without a timer per key: the Map keeps keys in least-recently-used order
-// (a touched key is re-inserted at the end), each call drops up to two expired keys from the front,
-// and a new key beyond `maxKeys` evicts the least recently used one. Every call is O(1).
+// own). Memory is bounded without a timer per key: a linked list keeps keys in least-recently-used
+// order (a touched key moves to the newest end), each call drops up to two expired keys from the
+// oldest end, and a new key beyond `maxKeys` evicts the least recently used one. Every call is O(1).
+// (A Map's own insertion order with delete + re-insert is not: V8 leaves the deleted slots in place,
+// and finding the first live entry walks over them, 100+ µs a call at 100_000 keys.)
 import type { KeyState, RateLimitAlgorithm, RateLimitDecision } from './types.js';
 
 /** Expired keys dropped from the front per call: more than one, so the sweep outpaces new keys. */
 const SWEEP_PER_CALL = 2;
+
+/** A key in the recency list. */
+interface Entry<State> {
+  readonly key: string;
+  state: State;
+  older: Entry<State> | undefined;
+  newer: Entry<State> | undefined;
+}
 
 /**
  * Settings of {@link MemoryRateLimitStore}.
@@ -31,7 +41,10 @@ export class MemoryRateLimitStore<State extends KeyState> {
   readonly #algorithm: RateLimitAlgorithm<State>;
   readonly #maxKeys: number;
   readonly #now: () => number;
-  readonly #states = new Map<string, State>();
+  readonly #entries = new Map<string, Entry<State>>();
+  /** The least recently used entry (swept and evicted first), and the most recently used one. */
+  #oldest: Entry<State> | undefined;
+  #newest: Entry<State> | undefined;
   #liveEvictions = 0;
 
   /**
@@ -50,7 +63,7 @@ export class MemoryRateLimitStore<State extends KeyState> {
 
   /** Keys held now (expired ones not yet swept included). */
   get size(): number {
-    return this.#states.size;
+    return this.#entries.size;
   }
 
   /** Keys evicted by the cap while their state still counted (each such key got a fresh quota). */
@@ -68,34 +81,53 @@ export class MemoryRateLimitStore<State extends KeyState> {
   consume(key: string): RateLimitDecision {
     const now = this.#now();
     this.#sweep(now);
-    let state = this.#states.get(key);
-    if (state !== undefined) {
-      // Re-inserted below: the key moves to the most recently used end.
-      this.#states.delete(key);
-      if (state.expiresAt <= now) state = undefined;
+    let entry = this.#entries.get(key);
+    if (entry === undefined) {
+      if (this.#entries.size >= this.#maxKeys) this.#evictOldest(now);
+      entry = { key, state: this.#algorithm.create(now), older: undefined, newer: undefined };
+      this.#entries.set(key, entry);
+    } else {
+      this.#unlink(entry);
+      if (entry.state.expiresAt <= now) entry.state = this.#algorithm.create(now);
     }
-    if (state === undefined) {
-      state = this.#algorithm.create(now);
-      if (this.#states.size >= this.#maxKeys) this.#evictOldest(now);
-    }
-    const decision = this.#algorithm.consume(state, now);
-    this.#states.set(key, state);
-    return decision;
+    this.#append(entry);
+    return this.#algorithm.consume(entry.state, now);
   }
 
   /** Drops expired keys from the least recently used end; stops at the first live one. */
   #sweep(now: number): void {
     for (let i = 0; i < SWEEP_PER_CALL; i += 1) {
-      const oldest = this.#states.entries().next();
-      if (oldest.done || oldest.value[1].expiresAt > now) return;
-      this.#states.delete(oldest.value[0]);
+      const oldest = this.#oldest;
+      if (oldest === undefined || oldest.state.expiresAt > now) return;
+      this.#remove(oldest);
     }
   }
 
   #evictOldest(now: number): void {
-    const oldest = this.#states.entries().next();
-    if (oldest.done) return;
-    if (oldest.value[1].expiresAt > now) this.#liveEvictions += 1;
-    this.#states.delete(oldest.value[0]);
+    const oldest = this.#oldest;
+    if (oldest === undefined) return;
+    if (oldest.state.expiresAt > now) this.#liveEvictions += 1;
+    this.#remove(oldest);
+  }
+
+  #remove(entry: Entry<State>): void {
+    this.#unlink(entry);
+    this.#entries.delete(entry.key);
+  }
+
+  #unlink(entry: Entry<State>): void {
+    if (entry.older === undefined) this.#oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === undefined) this.#newest = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = undefined;
+    entry.newer = undefined;
+  }
+
+  #append(entry: Entry<State>): void {
+    entry.older = this.#newest;
+    if (this.#newest === undefined) this.#oldest = entry;
+    else this.#newest.newer = entry;
+    this.#newest = entry;
   }
 }

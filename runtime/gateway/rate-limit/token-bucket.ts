@@ -30,6 +30,8 @@ export interface TokenBucketState extends KeyState {
 
 /** Tokens short of a whole one by less than this count as whole (fractions of refills add up inexactly). */
 const EPSILON = 1e-9;
+/** Waits over a whole ms by less than this are that whole ms (the same inexact fractions, in time). */
+const MS_EPSILON = 1e-6;
 
 /**
  * The token bucket. `remaining` is the whole tokens left, `resetMs` the time until the bucket is full,
@@ -61,14 +63,14 @@ export function tokenBucket(settings: TokenBucketSettings): RateLimitAlgorithm<T
       const left = allowed ? Math.max(0, tokens - 1) : tokens;
       state.tokens = left;
       state.updatedAt = now;
-      const resetMs = Math.ceil((capacity - left) / perMs);
+      const resetMs = Math.max(0, Math.ceil((capacity - left) / perMs - MS_EPSILON));
       state.expiresAt = now + resetMs;
       return {
         allowed,
         limit: capacity,
         remaining: Math.floor(left + EPSILON),
         resetMs,
-        retryAfterMs: allowed ? 0 : Math.max(1, Math.ceil((1 - left) / perMs)),
+        retryAfterMs: allowed ? 0 : Math.max(1, Math.ceil((1 - left) / perMs - MS_EPSILON)),
         policy,
         degraded: false,
       } satisfies RateLimitDecision;
@@ -111,9 +113,9 @@ if tokens + ${EPSILON} >= 1 then
   allowed = 1
   tokens = math.max(0, tokens - 1)
 else
-  retry = math.max(1, math.ceil((1 - tokens) / perMs))
+  retry = math.max(1, math.ceil((1 - tokens) / perMs - ${MS_EPSILON}))
 end
-local reset = math.ceil((capacity - tokens) / perMs)
+local reset = math.max(0, math.ceil((capacity - tokens) / perMs - ${MS_EPSILON}))
 if allowed == 1 then
   redis.call('HSET', KEYS[1], 't', string.format('%.17g', tokens), 'u', now)
   redis.call('PEXPIRE', KEYS[1], math.max(1, reset))
