@@ -73,6 +73,44 @@ export function canonicalIp(text: string): string | undefined {
   return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
 
+/**
+ * The rate-limit key of a client address: an IPv4 address as it is, an IPv6 address as its network of
+ * `ipv6PrefixLength` bits (`2001:db8:1:2::/64`). One IPv6 subscriber usually holds a whole /64 and can
+ * pick any address in it, so a limit per address would be a limit per whim.
+ *
+ * @param ip a canonical address from {@link clientIp} (anything else, such as ``, is returned unchanged)
+ * @param ipv6PrefixLength network bits an IPv6 client is identified by, 1-128; default 64
+ * @throws RangeError when ipv6PrefixLength is out of range
+ * @example
+ * clientKey('2001:db8:1:2:aaaa::1'); // '2001:db8:1:2::/64'
+ * clientKey('203.0.113.7'); // '203.0.113.7'
+ */
+export function clientKey(ip: string, ipv6PrefixLength = 64): string {
+  if (!(Number.isSafeInteger(ipv6PrefixLength) && ipv6PrefixLength >= 1 && ipv6PrefixLength <= 128)) {
+    throw new RangeError(`ipv6PrefixLength must be an integer from 1 to 128, got ${String(ipv6PrefixLength)}`);
+  }
+  if (!ip.includes(':') || ipv6PrefixLength === 128) return ip;
+  const groups = expandIPv6(ip);
+  if (groups === undefined) return ip;
+  for (let i = 0; i < 8; i += 1) {
+    const keep = Math.min(16, Math.max(0, ipv6PrefixLength - i * 16));
+    groups[i] = keep === 0 ? 0 : groups[i]! & (0xffff << (16 - keep)) & 0xffff;
+  }
+  return `${canonicalIp(groups.map((g) => g.toString(16)).join(':'))!}/${ipv6PrefixLength}`;
+}
+
+/** The 8 groups of a canonical IPv6 address (hex groups, at most one `::`), else undefined. */
+function expandIPv6(ip: string): number[] | undefined {
+  const [head, tail, extra] = ip.split('::');
+  if (extra !== undefined) return undefined;
+  const left = head === '' || head === undefined ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 1) return undefined;
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : missing).fill('0'), ...right].map((g) => Number.parseInt(g, 16));
+  return groups.every((g) => Number.isInteger(g) && g >= 0 && g <= 0xffff) ? groups : undefined;
+}
+
 /** `1.2.3.4:80` -> `1.2.3.4`, `[::1]:80` and `[::1]` -> `::1`; anything else unchanged. */
 function stripPort(entry: string): string {
   if (entry.startsWith('[')) {

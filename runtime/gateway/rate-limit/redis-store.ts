@@ -96,11 +96,6 @@ export class RedisRateLimitStore {
     );
   }
 
-  /** The key a client's key is stored under. @param key the client's key */
-  keyOf(key: string): string {
-    return this.#keyPrefix + key;
-  }
-
   /**
    * Takes one request for `key` in Redis.
    *

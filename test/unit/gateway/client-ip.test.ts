@@ -2,7 +2,7 @@
 // sends; with N, the N-th X-Forwarded-For entry from the right, so a forged left part never becomes the
 // key; bad or missing entries fall back to the last address a trusted hop vouched for.
 import { describe, expect, it } from 'vitest';
-import { canonicalIp, clientIp } from '../../../runtime/gateway/client-ip.js';
+import { canonicalIp, clientIp, clientKey } from '../../../runtime/gateway/client-ip.js';
 
 type Row = [what: string, socket: string | undefined, xff: string | string[] | undefined, trusted: number, expected: string];
 
@@ -65,5 +65,32 @@ describe('canonicalIp', () => {
 
   it('rejects what is not an address', () => {
     for (const text of ['', 'unknown', '01.2.3.4', '256.1.1.1', '1.2.3', 'a::b::c', '[::1]', '1.2.3.4 ', '_hidden']) expect(canonicalIp(text), text).toBeUndefined();
+  });
+});
+
+describe('clientKey', () => {
+  it('keys an IPv6 client by its /64 (or the prefix given), an IPv4 client by its address', () => {
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8:1:2:ffff::1', 48)).toBe('2001:db8:1::/48');
+    expect(clientKey('2001:db8:1:2:ffff::1', 56)).toBe('2001:db8:1::/56');
+    expect(clientKey('2001:db8:1:ff:ffff::1', 56)).toBe('2001:db8:1::/56');
+    expect(clientKey('2001:db8:1:1ff::1', 56)).toBe('2001:db8:1:100::/56');
+    expect(clientKey('::1')).toBe('::/64');
+    expect(clientKey('2001:db8::1', 128)).toBe('2001:db8::1');
+    expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('')).toBe('');
+  });
+
+  it('gives two addresses of one /64 one key, and neighbouring networks different keys', () => {
+    const a = clientKey(clientIp('10.0.0.5', '2001:db8:0:7:1::1', 1));
+    const b = clientKey(clientIp('10.0.0.5', '2001:DB8:0:7:FFFF:1:2:3', 1));
+    expect(a).toBe(b);
+    expect(clientKey('2001:db8:0:8::1')).not.toBe(a);
+  });
+
+  it('refuses a prefix length out of range', () => {
+    expect(() => clientKey('::1', 0)).toThrow('ipv6PrefixLength must be an integer from 1 to 128, got 0');
+    expect(() => clientKey('::1', 129)).toThrow(RangeError);
   });
 });

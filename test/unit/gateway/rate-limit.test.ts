@@ -1,6 +1,8 @@
 // The rate-limit arithmetic and the memory store on an injected clock: exact counts at the limit,
 // Retry-After and reset values checked one millisecond before and at the moment they name, the key
 // cap under a flood of distinct keys, and the failure policy's logging and counting with a fake store.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../runtime/logging/index.js';
 import {
@@ -13,6 +15,7 @@ import {
   type RateLimitDecision,
 } from '../../../runtime/gateway/rate-limit/index.js';
 import { StoreOutagePolicy } from '../../../runtime/gateway/rate-limit/outage.js';
+import { repoRoot } from '../../support/project.js';
 
 /** A clock tests move by hand. */
 function manualClock(start = 10_000) {
@@ -351,5 +354,16 @@ describe('StoreOutagePolicy', () => {
     await slow;
     expect(policy.down).toBe(true);
     expect(lines).toHaveLength(1);
+  });
+});
+
+describe('rate-limit module', () => {
+  it('loads ioredis only when a limiter opens a connection from a URL (no static value import)', () => {
+    const folder = path.join(repoRoot, 'runtime/gateway/rate-limit');
+    const sources = readdirSync(folder).filter((f) => f.endsWith('.ts'));
+    expect(sources).toContain('redis-store.ts');
+    const staticImports = sources.filter((f) => /^import(?!\s+type\b)[^;]*from\s+'ioredis'/m.test(readFileSync(path.join(folder, f), 'utf8')));
+    expect(staticImports).toEqual([]);
+    expect(readFileSync(path.join(folder, 'redis-store.ts'), 'utf8')).toContain("await import('ioredis')");
   });
 });
