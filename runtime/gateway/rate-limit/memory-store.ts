@@ -11,7 +11,7 @@ const SWEEP_PER_CALL = 2;
 
 /** A key in the recency list. */
 interface Entry<State> {
-  readonly key: string;
+  key: string;
   state: State;
   older: Entry<State> | undefined;
   newer: Entry<State> | undefined;
@@ -83,12 +83,17 @@ export class MemoryRateLimitStore<State extends KeyState> {
     this.#sweep(now);
     let entry = this.#entries.get(key);
     if (entry === undefined) {
-      if (this.#entries.size >= this.#maxKeys) this.#evictOldest(now);
-      entry = { key, state: this.#algorithm.create(now), older: undefined, newer: undefined };
+      const evicted = this.#entries.size >= this.#maxKeys ? this.#evictOldest(now) : undefined;
+      if (evicted === undefined) entry = { key, state: this.#algorithm.create(now), older: undefined, newer: undefined };
+      else {
+        entry = evicted;
+        entry.key = key;
+        this.#algorithm.reset(entry.state, now);
+      }
       this.#entries.set(key, entry);
     } else {
       this.#unlink(entry);
-      if (entry.state.expiresAt <= now) entry.state = this.#algorithm.create(now);
+      if (entry.state.expiresAt <= now) this.#algorithm.reset(entry.state, now);
     }
     this.#append(entry);
     return this.#algorithm.consume(entry.state, now);
@@ -103,11 +108,13 @@ export class MemoryRateLimitStore<State extends KeyState> {
     }
   }
 
-  #evictOldest(now: number): void {
+  /** Drops the least recently used key; answers its entry for reuse. */
+  #evictOldest(now: number): Entry<State> | undefined {
     const oldest = this.#oldest;
-    if (oldest === undefined) return;
+    if (oldest === undefined) return undefined;
     if (oldest.state.expiresAt > now) this.#liveEvictions += 1;
     this.#remove(oldest);
+    return oldest;
   }
 
   #remove(entry: Entry<State>): void {

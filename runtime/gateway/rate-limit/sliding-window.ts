@@ -58,6 +58,12 @@ export function slidingWindow(settings: SlidingWindowSettings): RateLimitAlgorit
     limit,
     policy,
     create: (now) => ({ windowStart: now - (now % windowMs), previous: 0, current: 0, expiresAt: now }),
+    reset(state, now) {
+      state.windowStart = now - (now % windowMs);
+      state.previous = 0;
+      state.current = 0;
+      state.expiresAt = now;
+    },
     consume(state, now) {
       const start = now - (now % windowMs);
       if (state.windowStart !== start) {

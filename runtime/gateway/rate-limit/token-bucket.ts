@@ -57,6 +57,11 @@ export function tokenBucket(settings: TokenBucketSettings): RateLimitAlgorithm<T
     limit: capacity,
     policy,
     create: (now) => ({ tokens: capacity, updatedAt: now, expiresAt: now }),
+    reset(state, now) {
+      state.tokens = capacity;
+      state.updatedAt = now;
+      state.expiresAt = now;
+    },
     consume(state, now) {
       const tokens = Math.min(capacity, state.tokens + Math.max(0, now - state.updatedAt) * perMs);
       const allowed = tokens + EPSILON >= 1;

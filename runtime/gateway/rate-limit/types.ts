@@ -52,6 +52,14 @@ export interface RateLimitAlgorithm<State extends KeyState = KeyState> {
   /** A key's state before its first request. @param now epoch ms */
   create(now: number): State;
   /**
+   * Makes `state` a fresh one in place (the memory store recycles the state of a key it dropped, so a
+   * flood of new keys does not feed the garbage collector long-lived objects).
+   *
+   * @param state any state of this algorithm
+   * @param now epoch ms
+   */
+  reset(state: State, now: number): void;
+  /**
    * Takes one request (cost 1) for a key at `now`: updates `state` in place (also its `expiresAt`)
    * and answers the decision.
    *
