@@ -82,6 +82,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   /** The upstream service, `` until a route matched. */
   service = '';
   resumeUpstream: (() => void) | null = null;
+  /** RateLimit-* (and Retry-After) for the client, once a limit counted the request. */
+  limitHeaders: readonly string[] | null = null;
   private abortUpstream: ((err?: Error) => void) | null = null;
   /** Status sent to the client (0 until headers are written). */
   private status = 0;
@@ -122,6 +124,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       'cache-control', 'no-store',
       ...SECURITY_HEADERS,
     ];
+    if (this.limitHeaders) headers.push(...this.limitHeaders);
     // An unread request body would otherwise stall the keep-alive connection.
     if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
     this.status = status;
@@ -131,6 +134,11 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
 
   failTooLarge(): void {
     this.fail(new PayloadTooLarge(`request body is larger than ${this.ctx.bodyLimitBytes} bytes`));
+  }
+
+  /** True once the client's response closed (answered, or the client left). */
+  isClosed(): boolean {
+    return this.logged;
   }
 
   /** Counts this request against `upstream`'s admission until it ends (onComplete or onError). */
@@ -166,7 +174,9 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     if (statusCode < 200) return true; // 1xx: Node's server sends its own 100-continue
     this.resumeUpstream = resume;
     this.status = statusCode;
-    this.res.writeHead(statusCode, responseHeaders(rawHeaders, this.requestId, this.ctx.closing));
+    const headers = responseHeaders(rawHeaders, this.requestId, this.ctx.closing);
+    if (this.limitHeaders) headers.push(...this.limitHeaders);
+    this.res.writeHead(statusCode, headers);
     return true;
   }
 

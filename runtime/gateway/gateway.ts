@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { ExchangeContext } from './exchange.js';
 import { SECURITY_HEADERS } from './headers.js';
 import { resolveLimits } from './limits.js';
+import { createRouteLimits } from './route-limits.js';
 import { defaultResolveOrigin, normalizeOrigin } from './origins.js';
 import { GatewayProxy } from './proxy.js';
 import { Router } from './router.js';
@@ -18,6 +19,8 @@ export interface GatewayOptions {
   resolveOrigin?: (service: string) => string;
   /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: `config.timeoutMs`. */
   shutdownGraceMs?: number;
+  /** The Redis that rate limits with `store: redis` share (`RATE_LIMIT_REDIS_URL`). */
+  rateLimitRedisUrl?: string | undefined;
 }
 
 export interface Gateway {
@@ -55,7 +58,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     trustedProxies,
     closing: false,
   };
-  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams);
+  const rateLimits = config.rateLimit || config.routes.some((route) => route.rateLimit) ? createRouteLimits(config, { logger, redisUrl: options.rateLimitRedisUrl }) : null;
+  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits);
 
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,
@@ -102,6 +106,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
         clearTimeout(cut);
         // Every client connection is gone, so every upstream request has ended or was aborted.
         await Promise.all([...byOrigin.values()].map((upstream) => upstream.pool.close()));
+        await rateLimits?.close();
       })();
       return closed;
     },

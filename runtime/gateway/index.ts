@@ -2,4 +2,7 @@
 export { createGateway, type Gateway, type GatewayOptions } from './gateway.js';
 export { RESERVED_PATHS } from './proxy.js';
 export { runGateway, type RunningGateway } from './run.js';
-export type { GatewayConfig, GatewayRoute } from './types.js';
+export { clientIp, clientKey } from './client-ip.js';
+export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
+export { createRateLimiter, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimiterOptions } from './rate-limit/index.js';
+export type { GatewayConfig, GatewayRateLimit, GatewayRoute } from './types.js';

@@ -4,12 +4,14 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { BadRequest, NotFound, Unavailable } from '../errors/index.js';
+import { BadRequest, InternalError, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
 import { DEADLINE_HEADER } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead } from './headers.js';
 import { normalizePath } from './normalize-path.js';
-import { pathOf, rewritePath, type Router } from './router.js';
+import { rateLimitHeaders, type RateLimitDecision } from './rate-limit/index.js';
+import type { RouteLimits } from './route-limits.js';
+import { pathOf, rewritePath, type CompiledRoute, type Router } from './router.js';
 import type { Upstream } from './upstream.js';
 
 /**
@@ -33,6 +35,8 @@ export class GatewayProxy {
     private readonly router: Router,
     /** One upstream per route, by route index (routes to one origin share it). */
     private readonly upstreams: readonly Upstream[],
+    /** The routes' rate limits; none when the config has none. */
+    private readonly limits: RouteLimits | null = null,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -65,6 +69,28 @@ export class GatewayProxy {
       return;
     }
 
+    const limiter = this.limits?.forRoute(route.index) ?? null;
+    if (limiter === null) {
+      this.forward(ex, route, target, headers);
+      return;
+    }
+    // Counted before anything is sent upstream; a refused request never reaches the service.
+    limiter.consume(this.limits!.keyOf(req.socket.remoteAddress, ex.forwardedFor)).then(
+      (decision) => {
+        ex.limitHeaders = rateLimitHeaderList(decision);
+        if (!decision.allowed) ex.fail(new TooManyRequests('too many requests: slow down and retry after the time Retry-After gives'));
+        else if (!ex.isClosed()) this.forward(ex, route, target, headers);
+      },
+      (err: unknown) => {
+        this.ctx.logger.error({ err, requestId: ex.requestId }, 'rate limiter failed');
+        ex.fail(new InternalError());
+      },
+    );
+  };
+
+  /** Sends the request to the route's upstream, unless that upstream already has all it may hold. */
+  private forward(ex: Exchange, route: CompiledRoute, target: string, headers: string[]): void {
+    const { req } = ex;
     const upstream = this.upstreams[route.index]!;
     if (!upstream.admit()) {
       ex.fail(new Unavailable(`service ${route.service} is busy`));
@@ -90,6 +116,7 @@ export class GatewayProxy {
     // Dispatched once, never retried: a service's client retries its own calls under its policy
     // (runtime/host/dependency.ts), and a second layer of retries would multiply the attempts. The
     // pools have no retry interceptor (test/integration/resilience/gateway-no-retry.test.ts).
+    const limit = this.ctx.bodyLimitBytes;
     upstream.pool.dispatch(
       {
         path: rewritePath(route, target),
@@ -99,7 +126,7 @@ export class GatewayProxy {
       },
       ex,
     );
-  };
+  }
 
   private answerReserved(path: '/health' | '/ready', res: ServerResponse): void {
     const status = path === '/ready' && this.ctx.closing ? 503 : 200;
@@ -109,6 +136,11 @@ export class GatewayProxy {
     res.writeHead(status, headers);
     res.end(body);
   }
+}
+
+/** A decision's headers as the flat list writeHead takes. */
+function rateLimitHeaderList(decision: RateLimitDecision): string[] {
+  return Object.entries(rateLimitHeaders(decision)).flat();
 }
 
 /**

@@ -22,7 +22,8 @@ export async function runGateway(config: GatewayConfig): Promise<RunningGateway>
   let gateway: Gateway;
   let actualPort: number;
   try {
-    gateway = createGateway(config, { logger }); // throws on a malformed MESH_<SERVICE>_HTTP
+    // Throws on a malformed MESH_<SERVICE>_HTTP, or a Redis rate limit without RATE_LIMIT_REDIS_URL.
+    gateway = createGateway(config, { logger, rateLimitRedisUrl: process.env['RATE_LIMIT_REDIS_URL'] || undefined });
     // HOST as for the services: every interface in a container unless the environment narrows it.
     actualPort = await gateway.listen(port, process.env['HOST'] || undefined);
   } catch (err) {

@@ -3,7 +3,7 @@
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createGateway, type Gateway, type GatewayConfig } from '../../../runtime/gateway/index.js';
+import { createGateway, type Gateway, type GatewayConfig, type GatewayRateLimit } from '../../../runtime/gateway/index.js';
 
 export interface Upstream {
   readonly port: number;
@@ -89,9 +89,9 @@ export interface TestGateway {
 
 /** Starts a gateway routing `routes` (prefix -> origin of the upstream named by `service`). */
 export async function startGateway(
-  routes: { prefix: string; service: string; rewrite?: string }[],
+  routes: { prefix: string; service: string; rewrite?: string; rateLimit?: GatewayRateLimit | false }[],
   origins: Record<string, string>,
-  overrides: Partial<Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits'> & { shutdownGraceMs: number }> = {},
+  overrides: Partial<Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit'> & { shutdownGraceMs: number; rateLimitRedisUrl: string }> = {},
 ): Promise<TestGateway> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
@@ -101,16 +101,18 @@ export async function startGateway(
     timeoutMs: overrides.timeoutMs ?? 5_000,
     bodyLimitBytes: overrides.bodyLimitBytes ?? 1024 * 1024,
     routes: routes
-      .map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix }))
+      .map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix, ...(r.rateLimit === undefined ? {} : { rateLimit: r.rateLimit }) }))
       .sort((a, b) => b.prefix.length - a.prefix.length),
     services: {},
     ...(overrides.trustedProxies === undefined ? {} : { trustedProxies: overrides.trustedProxies }),
     ...(overrides.limits === undefined ? {} : { limits: overrides.limits }),
+    ...(overrides.rateLimit === undefined ? {} : { rateLimit: overrides.rateLimit }),
   };
   const gateway = createGateway(config, {
     logger,
     resolveOrigin: (service) => origins[service] ?? 'http://127.0.0.1:1',
     shutdownGraceMs: overrides.shutdownGraceMs ?? 2_000,
+    rateLimitRedisUrl: overrides.rateLimitRedisUrl,
   });
   const port = await gateway.listen(0, '127.0.0.1');
   cleanups.push(() => gateway.close());
