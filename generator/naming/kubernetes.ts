@@ -58,7 +58,7 @@ const PORT_NAME_MAX = 15;
  * name cut short, with a number when two cut names would meet.
  *
  * @param ports each member's port: the service's name (lowercase letters and digits, starting with a letter) and `http` or `grpc`
- * @example groupPortNames([{ service: 'users', kind: 'http' }, { service: 'notifications', kind: 'http' }]) // ['users-http', 'notificatio-http']
+ * @example groupPortNames([{ service: 'users', kind: 'http' }, { service: 'notifications', kind: 'http' }]) // ['users-http', 'notificati-http']
  */
 export function groupPortNames(ports: readonly { service: string; kind: 'http' | 'grpc' }[]): string[] {
   const taken = new Set<string>();
