@@ -42,8 +42,10 @@ export function checkGroups(index: SpecIndex, report: Reporter): void {
     const clash = taken.get(name);
     if (clash) report.error(mesh.doc, at, 'group-name-clash', `group \`${name}\` would generate \`${name}/main.ts\` and \`k8s/${name}.yaml\`, but \`${name}\` is already ${clash}; rename the group`, { key: true });
     const members = checkMembers(index, mesh, name, group, groupOf, report);
-    if (members.length < 2) {
-      report.error(mesh.doc, [...at, 'services'], 'group-too-small', `group \`${name}\` has ${members.length === 0 ? 'no services' : `one service only (\`${members[0]}\`)`}; a group deploys two services or more as one process: add another service, or remove the group and deploy the service on its own`, { key: true });
+    // Judged on what the group lists (an unknown name aside): a service also listed elsewhere is reported there.
+    const listed = [...new Set(group.services)].filter((s) => index.services.has(s) || maybeService(index, s));
+    if (listed.length < 2) {
+      report.error(mesh.doc, [...at, 'services'], 'group-too-small', `group \`${name}\` has ${listed.length === 0 ? 'no services' : `one service only (\`${listed[0]}\`)`}; a group deploys two services or more as one process: add another service, or remove the group and deploy the service on its own`, { key: true });
     }
     const services = members.flatMap((m) => index.services.get(m) ?? []);
     for (const service of services) checkProcessKeys(service, name, mesh.doc.file, report);
