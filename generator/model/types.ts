@@ -251,7 +251,7 @@ export interface ServiceModel {
  */
 export interface GroupModel {
   name: string;
-  /** Sorted by name; the first one's HTTP port answers the pod's probes. */
+  /** Sorted by name: the order the process starts them in; the last one's HTTP port answers the pod's probes. */
   services: string[];
   /** The group's own `image`, `replicas`, `resources`; `env` and `secrets` are the group's and every member's together. */
   deploy: DeployModel;

@@ -55,10 +55,12 @@ export function groupWorkload(model: MeshModel, group: GroupModel, layout: Proje
   }));
   const { config, secrets } = serviceEnvironment(model, members);
   const workload = fromDeploy(group.name, group.deploy, ports, config, entryCommand(layout, outputFiles.groupMain(group.name)), secrets);
-  // One process serves every member and shares one bus connection: it is alive and ready, or not,
-  // as a whole (the runtime answers /ready only once all of them started and the bus is connected,
-  // and turns it false for all of them at shutdown), so the first member's port speaks for the pod.
-  return { workload: { ...workload, probePort: names[0]! }, fronts };
+  // One port speaks for the pod: its members live in one process (alive together; a member that
+  // fails to start ends the process) and share one bus connection, which every member's /ready
+  // reflects, and shutdown turns /ready false for all at once. The members start one after another
+  // in main.ts's order, so it is the last one's port: once it is ready, every member listens.
+  const last = members[members.length - 1]!;
+  return { workload: { ...workload, probePort: names[listeners.findIndex((l) => l.service === last)]! }, fronts };
 }
 
 /**
