@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generate } from '../generate.js';
-import { groupsOf } from '../model/lookup.js';
 import type { DevStack } from '../../runtime/dev/index.js';
 import { layoutFrom, layoutOptions, parse } from './args.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
@@ -68,7 +67,7 @@ export async function devCommand(args: string[]): Promise<number> {
   if (values.processes) {
     const specKind = result.model.runtime.bus.kind;
     const bus = processBus((values.bus as string | undefined) ?? (specKind === 'memory' ? 'redis' : specKind), values['bus-url'] as string | undefined);
-    const group = groupsOf(result.model)[0];
+    const group = result.model.groups?.[0];
     if (values['free-ports'] && group) {
       // A process of several services cannot be told their ports (PORT and GRPC_PORT are for one service).
       throw new UsageError(
