@@ -11,7 +11,7 @@ import { generate } from '../../generator/generate.js';
 import { planProcesses, specPorts, type PlannedProcess } from '../../generator/cli/processes/plan.js';
 import { groupsOf } from '../../generator/model/lookup.js';
 import { BROKER_URLS, deleteBusNamespace, testNamespace } from '../support/brokers.js';
-import { eventually, freePorts, http, start, type Child } from '../support/processes.js';
+import { eventually, freePorts, http, meshspecIn, start, type Child } from '../support/processes.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
 /** Two processes with tsx on a shared machine: generous, only a hang fails. */
@@ -185,5 +185,11 @@ describe('a group of services from generated code', () => {
     expect(seen.pid).not.toBe(outside.process.pid);
     await eventually(async () => requestsOf(core, 'users', 'group-outside').length === 1);
     expect(requestsOf(core, 'users', 'group-outside')[0]).toMatchObject({ path: '/whoami', status: 200 });
+  });
+
+  it('refuses `meshspec dev --processes --free-ports` for a spec with groups, naming the group (exit 2)', async () => {
+    const dev = meshspecIn(project.root, 'dev', '--processes', '--free-ports');
+    expect(await dev.exited).toBe(2);
+    expect(dev.output()).toContain("--free-ports cannot move the services of group 'core' (front, users)");
   });
 });
