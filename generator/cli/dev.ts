@@ -18,7 +18,8 @@ Ctrl-C stops everything cleanly.
 
 With --processes, every service and the gateway run as separate processes started from their
 generated entry points (generated/<service>/main.ts), as containers would, and events travel over
-Redis or RabbitMQ. A process that exits stops the whole stack (exit 1).
+Redis or RabbitMQ; the services of a group (deploy.groups in mesh.yaml) run as one process,
+generated/<group>/main.ts. A process that exits stops the whole stack (exit 1).
 
 Options:
   --spec DIR    spec folder (default: spec)
@@ -26,7 +27,7 @@ Options:
   --hooks DIR   folder of your hook files (default: hooks)
   --free-ports  every service (HTTP and gRPC) and the gateway listen on free ports instead of the
                 spec's, so a second stack runs beside the first; the banner prints the URLs
-  --processes   one process per service and one for the gateway, over a durable bus
+  --processes   one process per service (or group) and one for the gateway, over a durable bus
   --bus KIND    with --processes: redis or rabbitmq (default: the spec's runtime.bus.kind when it
                 is one of them, else redis)
   --bus-url URL with --processes: the broker (default redis://127.0.0.1:6379 for redis,
@@ -66,6 +67,13 @@ export async function devCommand(args: string[]): Promise<number> {
   if (values.processes) {
     const specKind = result.model.runtime.bus.kind;
     const bus = processBus((values.bus as string | undefined) ?? (specKind === 'memory' ? 'redis' : specKind), values['bus-url'] as string | undefined);
+    const group = result.model.groups?.[0];
+    if (values['free-ports'] && group) {
+      // A process of several services cannot be told their ports (PORT and GRPC_PORT are for one service).
+      throw new UsageError(
+        `--free-ports cannot move the services of group '${group.name}' (${group.services.join(', ')}): a process of several services listens on their spec ports; run without --free-ports, or without --processes`,
+      );
+    }
     const { runProcesses } = await import('./dev-processes.js');
     return runProcesses(result.model, { outDir: values.out as string, bus, freePorts: values['free-ports'] === true });
   }

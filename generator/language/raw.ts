@@ -40,6 +40,11 @@ export interface RawDeploy {
   secrets?: Record<string, string>;
 }
 
+/** `deploy.groups.<group>`: services deployed as one process, with the deploy keys of that process. */
+export interface RawGroup extends RawDeploy {
+  services: string[];
+}
+
 export interface RawBus {
   kind?: 'memory' | 'redis' | 'rabbitmq';
   maxAttempts?: number;
@@ -57,7 +62,7 @@ export interface RawMesh {
   version: string;
   description?: string;
   runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: RawBus; http?: { binding?: HttpBinding } };
-  deploy?: { namespace?: string; registry?: string };
+  deploy?: { namespace?: string; registry?: string; groups?: Record<string, RawGroup> };
   policies?: Record<string, RawPolicy>;
   types?: Record<string, RawTypeDecl>;
   events?: Record<string, { payload: string; version?: number; description?: string }>;

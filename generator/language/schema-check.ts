@@ -229,8 +229,8 @@ const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
   '$defs/endpoint/properties/http': httpSuggestion,
   '$defs/duration': (text) => quantitySuggestion(text, { milliseconds: 'ms', millisecond: 'ms', millis: 'ms', seconds: 's', second: 's', secs: 's', sec: 's', minutes: 'm', minute: 'm', mins: 'm', min: 'm', hours: 'h', hour: 'h', hrs: 'h', hr: 'h' }),
   '$defs/size': (text) => quantitySuggestion(text, { bytes: 'b', byte: 'b', kib: 'kb', k: 'kb', mib: 'mb', m: 'mb', gib: 'gb', g: 'gb' }),
-  '$defs/deploy/properties/env/propertyNames': upperSnakeSuggestion,
-  '$defs/deploy/properties/secrets/propertyNames': upperSnakeSuggestion,
+  '$defs/environment/propertyNames': upperSnakeSuggestion,
+  '$defs/secretRefs/propertyNames': upperSnakeSuggestion,
 };
 
 /** A share written as a bare number (`0.5`, `20`): the percentage it most likely means. */

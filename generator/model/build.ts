@@ -6,11 +6,11 @@ import { parseDuration, parseSize } from '../../common/units.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
 import { BUS_DEFAULTS } from '../language/bus-defaults.js';
 import { DEFAULT_HTTP_BINDING } from '../language/http-defaults.js';
-import { handlerOf, type RawBus, type RawDeploy, type RawEndpoint, type RawField, type RawService, type RawSubscription } from '../language/raw.js';
+import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
 import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
-  BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
+  BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, GroupModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
   SourceRef, SubscriptionModel, TypeModel, TypeRef,
 } from './types.js';
 import { byKey, byName, compare } from './order.js';
@@ -67,6 +67,10 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
     };
   }
 
+  const groups = Object.entries(raw.deploy?.groups ?? {})
+    .map(([name, group]) => buildGroup(name, group, services, image(name), sourceOf(mesh.doc, ['deploy', 'groups', name])))
+    .sort(byName);
+
   return {
     name: raw.mesh,
     version: raw.version,
@@ -83,7 +87,34 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
     types,
     events,
     services,
+    ...(groups.length > 0 && { groups }),
     gateway,
+  };
+}
+
+/**
+ * A group with its members sorted and one environment for its process: the group's variables and
+ * every member's (the checks made sure no variable has two values).
+ */
+function buildGroup(name: string, raw: RawGroup, services: ServiceModel[], image: string, source: SourceRef): GroupModel {
+  const members = [...new Set(raw.services)].sort(compare);
+  const deploy = buildDeploy(raw, image);
+  const grouped = services.filter((s) => members.includes(s.name));
+  const env = new Map(deploy.env.map((e) => [e.name, e]));
+  const secrets = new Map(deploy.secrets.map((s) => [s.env, s]));
+  for (const service of grouped) {
+    for (const e of service.deploy.env) if (!env.has(e.name)) env.set(e.name, e);
+    for (const s of service.deploy.secrets) if (!secrets.has(s.env)) secrets.set(s.env, s);
+  }
+  return {
+    name,
+    services: members,
+    deploy: {
+      ...deploy,
+      env: [...env.values()].sort((a, b) => compare(a.name, b.name)),
+      secrets: [...secrets.values()].sort((a, b) => compare(a.env, b.env)),
+    },
+    source,
   };
 }
 

@@ -1,7 +1,7 @@
 // Finding a type by the name a spec place uses for it. Names are scoped (ARCHITECTURE.md): in a
 // service, a name means the service's own type, else the mesh-level one.
 import { typeKey } from '../naming/index.js';
-import type { MeshModel, RecordTypeModel, TypeModel } from './types.js';
+import type { GroupModel, MeshModel, RecordTypeModel, TypeModel } from './types.js';
 
 const indexes = new WeakMap<MeshModel, Map<string, TypeModel>>();
 
@@ -29,4 +29,25 @@ export function resolveRecord(model: MeshModel, scope: string | null, name: stri
 /** The mesh-wide key of a type (its name in the JSON Schema registry). */
 export function keyOf(type: Pick<TypeModel, 'owner' | 'name'>): string {
   return typeKey(type.owner, type.name);
+}
+
+/**
+ * The groups of services deployed as one process (`deploy.groups`), sorted by name.
+ *
+ * @param model the mesh; a model without `groups` has none
+ * @example groupsOf(model).map((g) => g.name) // ['core']
+ */
+export function groupsOf(model: MeshModel): readonly GroupModel[] {
+  return model.groups ?? [];
+}
+
+/**
+ * The group that deploys `service`, or null when it runs as a process of its own.
+ *
+ * @param model the mesh
+ * @param service a service's name
+ * @example groupOf(model, 'users')?.name // 'core'
+ */
+export function groupOf(model: MeshModel, service: string): GroupModel | null {
+  return groupsOf(model).find((g) => g.services.includes(service)) ?? null;
 }

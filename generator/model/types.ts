@@ -244,6 +244,20 @@ export interface ServiceModel {
   source: SourceRef;
 }
 
+/**
+ * Services deployed together as one process (`deploy.groups`): one entry point
+ * (`generated/<group>/main.ts`) and one Kubernetes workload, while each service keeps its own
+ * Service object, so callers reach it by the same name whether it is grouped or not.
+ */
+export interface GroupModel {
+  name: string;
+  /** Sorted by name: the order the process starts them in; the last one's HTTP port answers the pod's probes. */
+  services: string[];
+  /** The group's own `image`, `replicas`, `resources`; `env` and `secrets` are the group's and every member's together. */
+  deploy: DeployModel;
+  source: SourceRef;
+}
+
 export interface EventModel {
   /** Dotted name, e.g. `user.created`. */
   name: string;
@@ -325,5 +339,10 @@ export interface MeshModel {
   types: TypeModel[];
   events: EventModel[];
   services: ServiceModel[];
+  /**
+   * Services deployed as one process, sorted by name; a service is in one group at most. Absent
+   * (in models built by hand) means none: read it with `groupsOf` (generator/model/lookup.ts).
+   */
+  groups?: GroupModel[];
   gateway: GatewayModel | null;
 }

@@ -13,6 +13,8 @@ export const outputFiles = {
   events: 'events.ts',
   stack: 'stack.ts',
   serviceModule: (service: string, module: ServiceModule) => `${service}/${module}.ts`,
+  /** The entry point of a group of services deployed as one process (`deploy.groups`). */
+  groupMain: (group: string) => `${group}/main.ts`,
   gatewayRoutes: 'gateway/routes.ts',
   gatewayMain: 'gateway/main.ts',
   bufYaml: 'proto/buf.yaml',

@@ -47,3 +47,26 @@ export const EVENT_BUS_SECRET_KEY = 'url';
 export function eventBusSecretName(mesh: string): string {
   return `${mesh}-event-bus`;
 }
+
+/** Longest name of a container port (an IANA service name). */
+const PORT_NAME_MAX = 15;
+
+/**
+ * The container port names of a group's pod, one per member's port, in the order given: Kubernetes
+ * wants them unique within the pod and IANA service names (at most 15 of `[a-z0-9-]`, a letter
+ * among them, no leading, trailing or double `-`). `<service>-<kind>` when it fits, else the service's
+ * name cut short, with a number when two cut names would meet.
+ *
+ * @param ports each member's port: the service's name (lowercase letters and digits, starting with a letter) and `http` or `grpc`
+ * @example groupPortNames([{ service: 'users', kind: 'http' }, { service: 'notifications', kind: 'http' }]) // ['users-http', 'notificati-http']
+ */
+export function groupPortNames(ports: readonly { service: string; kind: 'http' | 'grpc' }[]): string[] {
+  const taken = new Set<string>();
+  return ports.map(({ service, kind }) => {
+    const room = PORT_NAME_MAX - kind.length - 1;
+    let name = `${service.slice(0, room)}-${kind}`;
+    for (let n = 2; taken.has(name); n++) name = `${service.slice(0, room - String(n).length)}${n}-${kind}`;
+    taken.add(name);
+    return name;
+  });
+}

@@ -1,6 +1,7 @@
-// What `meshspec dev --processes` starts: one child per service and one for the gateway, each from
-// its generated entry point with the environment a container would get from the manifests (ports,
-// host, the bus, and every service's address under MESH_<SERVICE>_HTTP / _GRPC).
+// What `meshspec dev --processes` starts: one child per service, one per group of services deployed
+// together (`deploy.groups`) and one for the gateway, each from its generated entry point with the
+// environment a container would get from the manifests (ports, host, the bus, and every service's
+// address under MESH_<SERVICE>_HTTP / _GRPC).
 import path from 'node:path';
 import { discoveryEnvName } from '../../../common/discovery.js';
 import { outputFiles } from '../../naming/files.js';
@@ -22,7 +23,7 @@ export interface ProcessBus {
 
 /** One child process: its entry point, its environment on top of the user's, and its readiness probe. */
 export interface PlannedProcess {
-  /** The service's name, or `gateway`. */
+  /** The service's name, the group's, or `gateway`. */
   readonly name: string;
   /** The generated entry point, relative to the working folder (`generated/users/main.ts`). */
   readonly entry: string;
@@ -32,6 +33,7 @@ export interface PlannedProcess {
 }
 
 export interface ProcessPlan {
+  /** Every service of its own, then every group. */
   readonly services: readonly PlannedProcess[];
   readonly gateway: PlannedProcess | null;
   /** For the banner: per service `http://host:port` and gRPC `host:port`. */
@@ -43,6 +45,8 @@ export interface ProcessPlan {
 export interface PlannedMesh {
   readonly services: readonly { readonly name: string; readonly ports: { readonly http: number; readonly grpc: number | null } }[];
   readonly gateway: { readonly port: number } | null;
+  /** Services deployed as one process, each listed in one group at most; absent means none. */
+  readonly groups?: readonly { readonly name: string; readonly services: readonly string[] }[];
 }
 
 /**
@@ -59,7 +63,7 @@ export function specPorts(mesh: PlannedMesh): PortAssignment {
 }
 
 /**
- * The processes to start, services first, each with its complete environment.
+ * The processes to start, services (alone, then groups) first, each with its complete environment.
  *
  * @param mesh the services and gateway of the model
  * @param options `outDir`: the generated folder (default `generated`); `ports`: from {@link specPorts}
@@ -91,7 +95,14 @@ export function planProcesses(
     if (grpc) discovery[discoveryEnvName(service.name, 'GRPC')] = grpc;
   }
 
-  const services = mesh.services.map((service): PlannedProcess => {
+  const bus = {
+    EVENT_BUS: options.bus.kind,
+    EVENT_BUS_URL: options.bus.url,
+    ...(options.bus.namespace !== undefined && { EVENT_BUS_NAMESPACE: options.bus.namespace }),
+  };
+  const groups = mesh.groups ?? [];
+  const grouped = new Set(groups.flatMap((g) => g.services));
+  const alone = mesh.services.filter((s) => !grouped.has(s.name)).map((service): PlannedProcess => {
     const ports = portsOf(service.name);
     const url = urls[service.name] as { http: string; grpc: string | null };
     return {
@@ -103,13 +114,32 @@ export function planProcesses(
         PORT: String(ports.http),
         // `off` rather than unset: a GRPC_PORT in the user's shell must not reach a service without gRPC.
         GRPC_PORT: url.grpc === null ? 'off' : String(ports.grpc),
-        EVENT_BUS: options.bus.kind,
-        EVENT_BUS_URL: options.bus.url,
-        ...(options.bus.namespace !== undefined && { EVENT_BUS_NAMESPACE: options.bus.namespace }),
+        ...bus,
       },
       readyUrl: `${url.http}/ready`,
     };
   });
+  const together = groups.map((group): PlannedProcess => {
+    for (const name of group.services) {
+      const spec = mesh.services.find((s) => s.name === name);
+      if (!spec) throw new Error(`group '${group.name}' names unknown service '${name}'`);
+      const ports = portsOf(name);
+      if (ports.http !== spec.ports.http || ports.grpc !== spec.ports.grpc) {
+        throw new Error(`the services of group '${group.name}' listen on their spec ports: '${name}' cannot be moved (PORT and GRPC_PORT apply to a process of one service only)`);
+      }
+    }
+    // Services start one after another in the order main.ts lists them (the group's, by name): once
+    // the last one answers /ready, every one of them listens and the process's bus is connected.
+    const last = group.services[group.services.length - 1] as string;
+    return {
+      name: group.name,
+      entry: path.join(outDir, outputFiles.groupMain(group.name)),
+      // Empty PORT and GRPC_PORT count as unset: one in the user's shell would stop a process of several services.
+      env: { ...discovery, HOST: host, PORT: '', GRPC_PORT: '', ...bus },
+      readyUrl: `${(urls[last] as { http: string }).http}/ready`,
+    };
+  });
+  const services = [...alone, ...together];
 
   let gateway: PlannedProcess | null = null;
   let gatewayUrl: string | null = null;

@@ -69,9 +69,9 @@ function container(workload: Workload): IContainer {
       limits: { ...workload.resources.limits },
     },
     // Up to 60 s to boot (tsx compiles on first start) before liveness takes over.
-    startupProbe: probe('/health', { periodSeconds: 2, failureThreshold: 30 }),
-    livenessProbe: probe('/health', { periodSeconds: 10, failureThreshold: 3 }),
-    readinessProbe: probe('/ready', { periodSeconds: 5, failureThreshold: 2 }),
+    startupProbe: probe('/health', workload.probePort, { periodSeconds: 2, failureThreshold: 30 }),
+    livenessProbe: probe('/health', workload.probePort, { periodSeconds: 10, failureThreshold: 3 }),
+    readinessProbe: probe('/ready', workload.probePort, { periodSeconds: 5, failureThreshold: 2 }),
     securityContext: {
       runAsNonRoot: true,
       readOnlyRootFilesystem: true,
@@ -82,8 +82,8 @@ function container(workload: Workload): IContainer {
   };
 }
 
-function probe(path: string, timing: { periodSeconds: number; failureThreshold: number }): IProbe {
-  return { httpGet: { path, port: 'http' }, timeoutSeconds: 2, ...timing };
+function probe(path: string, port: string, timing: { periodSeconds: number; failureThreshold: number }): IProbe {
+  return { httpGet: { path, port }, timeoutSeconds: 2, ...timing };
 }
 
 /** A short digest of the ConfigMap data (keys are already sorted, so the JSON is canonical). */

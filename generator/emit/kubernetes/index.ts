@@ -1,8 +1,10 @@
 // The Kubernetes emitter: `k8s/namespace.yaml`, `k8s/<service>.yaml` (ConfigMap, Deployment,
 // Service, the headless `<service>-headless` Service, and a PodDisruptionBudget when replicated),
-// `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
+// `k8s/<group>.yaml` for the services a group deploys as one process (the same objects, with the
+// Service and headless Service of every member), `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
 // Secrets appear only as references (`secretKeyRef`), never as values.
-import type { MeshModel } from '../../model/types.js';
+import { groupOf, groupsOf } from '../../model/lookup.js';
+import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { GATEWAY_WORKLOAD, outputFiles } from '../../naming/index.js';
 import type { EmittedFile, Emitter } from '../types.js';
 import { configMapObject } from './config-map.js';
@@ -10,9 +12,9 @@ import { deploymentObject } from './deployment.js';
 import { kustomizationObject } from './kustomization.js';
 import { namespaceObject } from './namespace.js';
 import { pdbObject } from './pdb.js';
-import { headlessServiceObject, serviceObject } from './service.js';
-import type { Workload } from './types.js';
-import { gatewayWorkload, serviceWorkload } from './workload.js';
+import { frontOf, headlessServiceObject, serviceObject } from './service.js';
+import type { ServiceFront, Workload } from './types.js';
+import { gatewayWorkload, groupWorkload, serviceWorkload } from './workload.js';
 import { toYamlDocuments } from './yaml.js';
 
 export const emitKubernetes: Emitter = (model, { layout }) => {
@@ -20,17 +22,27 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
     { path: outputFiles.k8sNamespace, content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
   ];
   for (const service of model.services) {
+    if (groupOf(model, service.name) !== null) continue;
+    const workload = serviceWorkload(model, service, layout);
     manifests.push({
       path: outputFiles.k8sWorkload(service.name),
-      content: toYamlDocuments(workloadObjects(model, serviceWorkload(model, service, layout), true)),
+      content: toYamlDocuments(workloadObjects(model, workload, [frontOf(workload)])),
       // The mesh file gives the namespace, version and grace period; callees' files their ports.
-      sources: sorted([model.meshFile, service.file, ...service.calls.map((c) => fileOf(model, c.service))]),
+      sources: serviceSources(model, [service]),
+    });
+  }
+  for (const group of groupsOf(model)) {
+    const { workload, fronts } = groupWorkload(model, group, layout);
+    manifests.push({
+      path: outputFiles.k8sWorkload(group.name),
+      content: toYamlDocuments(workloadObjects(model, workload, fronts)),
+      sources: serviceSources(model, model.services.filter((s) => group.services.includes(s.name))),
     });
   }
   if (model.gateway) {
     manifests.push({
       path: outputFiles.k8sWorkload(GATEWAY_WORKLOAD),
-      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway, layout))),
+      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway, layout), [], true)),
       sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service))]),
     });
   }
@@ -43,16 +55,24 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
   return manifests;
 };
 
-/** A service's objects also include its headless Service (the gateway is called through its ClusterIP only). */
-function workloadObjects(model: MeshModel, workload: Workload, headless = false): object[] {
+/**
+ * A workload's ConfigMap and Deployment, the Service and headless Service of every service it runs
+ * (`services`), and its PodDisruptionBudget. The gateway (`gateway`) has a Service but no headless one:
+ * it is called through its ClusterIP only.
+ */
+function workloadObjects(model: MeshModel, workload: Workload, services: readonly ServiceFront[], gateway = false): object[] {
   const pdb = pdbObject(model, workload);
   return [
     configMapObject(model, workload),
     deploymentObject(model, workload),
-    serviceObject(model, workload),
-    ...(headless ? [headlessServiceObject(model, workload)] : []),
+    ...(gateway ? [serviceObject(model, frontOf(workload))] : services.flatMap((front) => [serviceObject(model, front), headlessServiceObject(model, front)])),
     ...(pdb ? [pdb] : []),
   ];
+}
+
+/** The files a workload of `services` is made from: the mesh file (namespace, version, grace period), theirs, and their callees' (ports). */
+function serviceSources(model: MeshModel, services: readonly ServiceModel[]): string[] {
+  return sorted([model.meshFile, ...services.flatMap((s) => [s.file, ...s.calls.map((c) => fileOf(model, c.service))])]);
 }
 
 function fileOf(model: MeshModel, service: string): string {

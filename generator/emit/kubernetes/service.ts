@@ -3,21 +3,42 @@
 import type { MeshModel } from '../../model/types.js';
 import { headlessServiceName } from '../../naming/index.js';
 import { objectMeta, selectorLabels } from './labels.js';
-import type { IService, Workload } from './types.js';
+import type { IService, ServiceFront, Workload } from './types.js';
 
-export function serviceObject(model: MeshModel, workload: Workload): IService {
+/**
+ * The front of a workload that is one service (or the gateway): a Service of its own name with its ports.
+ *
+ * @param workload a service's or the gateway's workload
+ * @example frontOf(serviceWorkload(model, users, layout)).ports[0] // { name: 'http', port: 3001, targetPort: 'http', appProtocol: 'http' }
+ */
+export function frontOf(workload: Workload): ServiceFront {
+  return {
+    name: workload.name,
+    workload: workload.name,
+    ports: workload.ports.map((p) => ({ name: p.name, port: p.servicePort, targetPort: p.name, appProtocol: p.appProtocol })),
+  };
+}
+
+/**
+ * The ClusterIP Service `front` describes, selecting the pods of its workload.
+ *
+ * @param model the mesh (namespace, labels)
+ * @param front the Service's name, workload and ports
+ * @example serviceObject(model, frontOf(workload)).spec.type // 'ClusterIP'
+ */
+export function serviceObject(model: MeshModel, front: ServiceFront): IService {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: objectMeta(model, workload.name),
+    metadata: objectMeta(model, front.name),
 
     spec: {
       type: 'ClusterIP',
-      selector: selectorLabels(model, workload.name),
-      ports: workload.ports.map((p) => ({
+      selector: selectorLabels(model, front.workload),
+      ports: front.ports.map((p) => ({
         name: p.name,
-        port: p.servicePort,
-        targetPort: p.name,
+        port: p.port,
+        targetPort: p.targetPort,
         protocol: 'TCP',
         appProtocol: p.appProtocol,
       })),
@@ -26,19 +47,19 @@ export function serviceObject(model: MeshModel, workload: Workload): IService {
 }
 
 /**
- * The headless Service of a service's workload: same selector and ports, no cluster IP, so its DNS
- * name (`<service>-headless.<namespace>.svc.cluster.local`) resolves to the ready pods themselves, and a
+ * The headless Service of a service: same selector and ports, no cluster IP, so its DNS name
+ * (`<service>-headless.<namespace>.svc.cluster.local`) resolves to the ready pods themselves, and a
  * caller whose `calls.<service>.dns` names it spreads its calls over them (and ejects a bad one).
  *
  * @param model the mesh
- * @param workload a service's workload
- * @example headlessServiceObject(model, serviceWorkload(model, users, layout)).metadata.name // 'users-headless'
+ * @param front a service's front (its own workload's, or its group's)
+ * @example headlessServiceObject(model, frontOf(serviceWorkload(model, users, layout))).metadata.name // 'users-headless'
  */
-export function headlessServiceObject(model: MeshModel, workload: Workload): IService {
-  const service = serviceObject(model, workload);
+export function headlessServiceObject(model: MeshModel, front: ServiceFront): IService {
+  const service = serviceObject(model, front);
   return {
     ...service,
-    metadata: objectMeta(model, workload.name, headlessServiceName(workload.name)),
+    metadata: objectMeta(model, front.name, headlessServiceName(front.name)),
     spec: { ...service.spec, type: 'ClusterIP', clusterIP: 'None' },
   };
 }

@@ -13,7 +13,8 @@ import type { ResourcesModel, SecretRefModel } from '../../model/types.js';
 
 /** A named port of a workload. `servicePort` is what the Service exposes; the container listens on `containerPort`. */
 export interface WorkloadPort {
-  name: 'http' | 'grpc';
+  /** `http` or `grpc`; in a group's pod `<service>-http` and the like (`groupPortNames`). */
+  name: string;
   containerPort: number;
   servicePort: number;
   appProtocol: string;
@@ -28,7 +29,29 @@ export interface Workload {
   resources: ResourcesModel;
   command: string[];
   ports: WorkloadPort[];
+  /** The container port the probes (`/health`, `/ready`) ask. */
+  probePort: string;
   /** The ConfigMap's data (plain environment variables). */
   config: Record<string, string>;
   secrets: SecretRefModel[];
+}
+
+/** A port of a Service: the name callers see, the port they call, and the pod's port it forwards to (by name). */
+export interface FrontPort {
+  name: string;
+  port: number;
+  targetPort: string;
+  appProtocol: string;
+}
+
+/**
+ * A Kubernetes Service in front of a workload's pods. A service of its own is fronted by a Service of
+ * the workload's name; each service of a group by a Service of its own name that selects the group's pods.
+ */
+export interface ServiceFront {
+  /** The Service's name: what callers resolve in DNS. */
+  name: string;
+  /** The workload whose pods it selects. */
+  workload: string;
+  ports: FrontPort[];
 }

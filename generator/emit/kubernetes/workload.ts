@@ -1,9 +1,9 @@
 // Services and the gateway, reduced to what their Kubernetes objects need.
-import type { DeployModel, GatewayModel, MeshModel, SecretRefModel, ServiceModel } from '../../model/types.js';
+import type { DeployModel, GatewayModel, GroupModel, MeshModel, SecretRefModel, ServiceModel } from '../../model/types.js';
 import {
-  compare, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, outputFiles, outputPath, type ProjectLayout,
+  compare, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
 } from '../../naming/index.js';
-import type { Workload, WorkloadPort } from './types.js';
+import type { ServiceFront, Workload, WorkloadPort } from './types.js';
 
 /** gRPC without TLS is HTTP/2 cleartext, for which Kubernetes defines this protocol name. */
 const grpcAppProtocol = 'kubernetes.io/h2c';
@@ -25,14 +25,59 @@ export function serviceWorkload(model: MeshModel, service: ServiceModel, layout:
     const grpc = service.ports.grpc;
     ports.push({ name: 'grpc', containerPort: grpc, servicePort: grpc, appProtocol: grpcAppProtocol });
   }
+  const { config, secrets } = serviceEnvironment(model, [service]);
+  return fromDeploy(service.name, service.deploy, ports, config, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')), secrets);
+}
+
+/**
+ * The workload of a group (one Deployment running `<group>/main.ts`) and the Service of each member,
+ * named after the member and selecting the group's pods: callers reach `users` at the same DNS name
+ * and ports whether it runs alone or in a group.
+ *
+ * @param model the mesh
+ * @param group the group
+ * @param layout where the entry point is
+ * @example groupWorkload(model, core, defaultLayout).fronts.map((f) => f.name) // ['inventory', 'users']
+ */
+export function groupWorkload(model: MeshModel, group: GroupModel, layout: ProjectLayout): { workload: Workload; fronts: ServiceFront[] } {
+  const members = group.services.map((name) => serviceNamed(model, name));
+  const listeners = members.flatMap((service) => [
+    { service, kind: 'http' as const, port: service.ports.http, appProtocol: 'http' },
+    ...(service.ports.grpc === null ? [] : [{ service, kind: 'grpc' as const, port: service.ports.grpc, appProtocol: grpcAppProtocol }]),
+  ]);
+  const names = groupPortNames(listeners.map((l) => ({ service: l.service.name, kind: l.kind })));
+  const ports = listeners.map((l, i): WorkloadPort => ({ name: names[i]!, containerPort: l.port, servicePort: l.port, appProtocol: l.appProtocol }));
+  const fronts = members.map((service): ServiceFront => ({
+    name: service.name,
+    workload: group.name,
+    // Callers see the service's own port names (`http`, `grpc`), as when it runs alone.
+    ports: listeners.flatMap((l, i) => (l.service === service ? [{ name: l.kind, port: l.port, targetPort: names[i]!, appProtocol: l.appProtocol }] : [])),
+  }));
+  const { config, secrets } = serviceEnvironment(model, members);
+  const workload = fromDeploy(group.name, group.deploy, ports, config, entryCommand(layout, outputFiles.groupMain(group.name)), secrets);
+  // One port speaks for the pod: its members live in one process (alive together; a member that
+  // fails to start ends the process) and share one bus connection, which every member's /ready
+  // reflects, and shutdown turns /ready false for all at once. The members start one after another
+  // in main.ts's order, so it is the last one's port: once it is ready, every member listens.
+  const last = members[members.length - 1]!;
+  return { workload: { ...workload, probePort: names[listeners.findIndex((l) => l.service === last)]! }, fronts };
+}
+
+/**
+ * What the services of one process read from their environment: the address of every service they
+ * call (callees in the same group too, for `MESH_COLOCATE=off`) and the bus when one of them uses it.
+ */
+function serviceEnvironment(model: MeshModel, services: readonly ServiceModel[]): { config: Record<string, string>; secrets: SecretRefModel[] } {
   const discovery: Record<string, string> = {};
-  for (const call of service.calls) {
+  const calls = services.flatMap((s) => s.calls).sort((a, b) => compare(a.service, b.service));
+  for (const call of calls) {
     const callee = serviceNamed(model, call.service);
     if (call.transport === 'http') discovery[discoveryEnvName(callee.name, 'HTTP')] = httpUrl(model, callee);
     else discovery[discoveryEnvName(callee.name, 'GRPC')] = grpcAddress(model, callee);
   }
-  const bus = service.publishes.length > 0 || service.subscribes.length > 0 ? busEnvironment(model) : { config: {}, secrets: [] };
-  return fromDeploy(service.name, service.deploy, ports, { ...discovery, ...bus.config }, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')), bus.secrets);
+  const usesBus = services.some((s) => s.publishes.length > 0 || s.subscribes.length > 0);
+  const bus = usesBus ? busEnvironment(model) : { config: {}, secrets: [] };
+  return { config: { ...discovery, ...bus.config }, secrets: bus.secrets };
 }
 
 /**
@@ -77,6 +122,7 @@ function fromDeploy(
     resources: deploy.resources,
     command,
     ports,
+    probePort: 'http',
     config,
     // The spec's own `deploy.secrets` win over a generated reference to the same variable.
     secrets: [...generatedSecrets.filter((g) => !deploy.secrets.some((s) => s.env === g.env)), ...deploy.secrets].sort((a, b) => compare(a.env, b.env)),

@@ -1,5 +1,6 @@
 // The TypeScript emitter: the generated/ files that link the spec to the runtime and the user's
 // hooks. One module per output file kind; this one only lays them out (ARCHITECTURE.md, generated/).
+import { groupOf, groupsOf } from '../../model/lookup.js';
 import { outputFiles, type ServiceModule } from '../../naming/index.js';
 import type { EmittedFile, Emitter } from '../types.js';
 import { clientFile } from './client-file.js';
@@ -8,6 +9,7 @@ import { errorsFile } from './errors-file.js';
 import { eventsFile } from './events-file.js';
 import { handlersFile } from './handlers-file.js';
 import { hostFile } from './host-file.js';
+import { groupMainFile } from './group-main-file.js';
 import { mainFile } from './main-file.js';
 import { serviceSources } from './names.js';
 import { schemasFile } from './schemas-file.js';
@@ -37,8 +39,14 @@ export const emitTypeScript: Emitter = (model, options) => {
       file('handlers', handlersFile(model, service, options)),
       file('client', clientFile(model, service)),
       file('host', hostFile(service, options)),
-      file('main', mainFile(model, service)),
     );
+    // A grouped service runs in its group's process only: a main.ts of its own would be a second way to deploy it.
+    if (groupOf(model, service.name) === null) files.push(file('main', mainFile(model, service)));
+  }
+  for (const group of groupsOf(model)) {
+    const members = model.services.filter((s) => group.services.includes(s.name));
+    const sources = [...new Set(members.flatMap((s) => serviceSources(model, s)))].sort();
+    files.push({ path: outputFiles.groupMain(group.name), content: groupMainFile(model, group), sources });
   }
   return files;
 };

@@ -4,6 +4,7 @@ import type { SpecIndex } from '../collect.js';
 import { checkBus } from './bus.js';
 import { checkFallbacks } from './fallbacks.js';
 import { checkGeneratedNames } from './generated-names.js';
+import { checkGroups } from './groups.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
@@ -23,5 +24,6 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkFallbacks(index, report);
   checkGeneratedNames(index, report);
   checkGateway(index, report);
+  checkGroups(index, report);
   return report.diagnostics;
 }

@@ -28,6 +28,8 @@ describe('golden error cases', () => {
       'fallback-references', 'fallback-schema',
       // Issue #9: the HTTP binding and extra routes, per service and for the mesh.
       'http-schema',
+      // Groups of services deployed as one process (`deploy.groups`).
+      'group-references', 'group-names', 'group-deploy', 'group-schema',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
