@@ -39,6 +39,8 @@ export interface AuthDelegate {
    *   (403), `unavailable` (anything else, a timeout, a broken answer: answer 503).
    */
   authenticate(authorization: string | undefined, requestId?: string): Promise<VerifiedIdentity>;
+  /** The cache keys held, oldest first: SHA-256 digests (base64url) of Authorization headers, never the headers. For diagnostics and tests. */
+  cachedKeys(): string[];
   /** Closes the connections to the auth service. */
   close(): Promise<void>;
 }
@@ -153,6 +155,7 @@ export function createAuthDelegate(options: AuthDelegateOptions): AuthDelegate {
       if ('refused' in answer) throw new AuthError(answer.refused);
       return answer.identity;
     },
+    cachedKeys: () => cache.keys(),
     close: () => pool.close(),
   };
 }
