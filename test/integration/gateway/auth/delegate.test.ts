@@ -25,7 +25,7 @@ afterEach(async () => {
 /** Answers by token: good and JWTs 200, bad 401, nope 403, broken 500, garbage 200 non-JSON, anonymous 200 without subject, hang never, hold when released. */
 function answer(req: IncomingMessage, res: ServerResponse, service: AuthService): void {
   const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
-  const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (status: number, body: unknown): void => void res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   if (token === 'bad') return json(401, { error: 'no' });
   if (token === 'nope') return json(403, { error: 'no' });
   if (token === 'broken') return json(500, { error: 'oops' });
