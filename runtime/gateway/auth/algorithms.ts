@@ -14,7 +14,14 @@ export type JwtAlgorithm = HmacAlgorithm | AsymmetricAlgorithm;
 const HMAC: ReadonlySet<string> = new Set(HMAC_ALGORITHMS);
 const ASYMMETRIC: ReadonlySet<string> = new Set(ASYMMETRIC_ALGORITHMS);
 
-/** True for HS256/384/512. */
+/**
+ * True for HS256/384/512.
+ *
+ * @param alg A JWS `alg` value.
+ * @example
+ * isHmacAlgorithm('HS384'); // true
+ * isHmacAlgorithm('RS256'); // false
+ */
 export function isHmacAlgorithm(alg: string): alg is HmacAlgorithm {
   return HMAC.has(alg);
 }

@@ -25,12 +25,22 @@ export class AnswerCache<T> {
     this.#now = now;
   }
 
-  /** Entries held (expired ones included until they are looked up or pushed out). */
+  /**
+   * Entries held (expired ones included until they are looked up or pushed out).
+   *
+   * @example
+   * cache.size; // 0 before any successful load
+   */
   get size(): number {
     return this.#entries.size;
   }
 
-  /** The keys held, oldest first (tests check that no token is among them). */
+  /**
+   * The keys held, least recently used first (tests check that no token is among them).
+   *
+   * @example
+   * cache.keys(); // ['4q2...', 'Zx9...']
+   */
   keys(): string[] {
     return [...this.#entries.keys()];
   }

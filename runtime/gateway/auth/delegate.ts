@@ -35,13 +35,26 @@ export interface AuthDelegate {
    *
    * @param authorization The client's `Authorization` header, forwarded as is.
    * @param requestId Sent along as `x-request-id`, to follow a request into the auth service's logs.
+   * @example
+   * const identity = await auth.authenticate(req.headers.authorization, requestId);
    * @throws AuthError `missing` (no header), `malformed` (too long), `rejected` (401), `forbidden`
    *   (403), `unavailable` (anything else, a timeout, a broken answer: answer 503).
    */
   authenticate(authorization: string | undefined, requestId?: string): Promise<VerifiedIdentity>;
-  /** The cache keys held, oldest first: SHA-256 digests (base64url) of Authorization headers, never the headers. For diagnostics and tests. */
+  /**
+   * The cache keys held, least recently used first: SHA-256 digests (base64url) of Authorization
+   * headers, never the headers. For diagnostics and tests.
+   *
+   * @example
+   * auth.cachedKeys().length; // credentials remembered
+   */
   cachedKeys(): string[];
-  /** Closes the connections to the auth service. */
+  /**
+   * Closes the connections to the auth service.
+   *
+   * @example
+   * await auth.close();
+   */
   close(): Promise<void>;
 }
 

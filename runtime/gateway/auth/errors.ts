@@ -68,7 +68,12 @@ export class AuthError extends MeshError {
     if (cause !== undefined) this.cause = cause;
   }
 
-  /** True when the failure says nothing about the token: the client should retry later (503). */
+  /**
+   * True when the failure says nothing about the token: the client should retry later (503).
+   *
+   * @example
+   * if (err.unavailable) logger.warn({ err: err.cause }, 'authentication could not be checked');
+   */
   get unavailable(): boolean {
     return UNAVAILABLE.has(this.reason);
   }

@@ -40,6 +40,9 @@ export interface JwtVerifier {
   /**
    * The identity `token` carries, once every check passed.
    *
+   * @param token The compact JWT (what `bearerToken` returns).
+   * @example
+   * const { subject, roles } = await verifier.verify(token);
    * @throws AuthError with reason missing, malformed, algorithm, signature, expired, notYetValid,
    *   issuer, audience, claims, or keysUnavailable (the JWKS could not be fetched: answer 503).
    */
