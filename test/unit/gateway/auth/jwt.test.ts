@@ -155,8 +155,8 @@ describe('createJwtVerifier (asymmetric)', () => {
     expect(await reasonOf(verifier.verify(await signToken(theirs.privateKey, 'RS256')))).toBe('signature');
   });
 
-  it('verifies ES256 and EdDSA tokens with their public keys', async () => {
-    for (const alg of ['ES256', 'EdDSA']) {
+  it('verifies ES256, EdDSA and Ed25519 tokens with their public keys', async () => {
+    for (const alg of ['ES256', 'EdDSA', 'Ed25519']) {
       const pair = await testKeyPair(alg);
       const verifier = createJwtVerifier({ algorithms: [alg as 'ES256'], keys: { publicKeyPem: pair.publicKeyPem }, audience: 'api' });
       await expect(verifier.verify(await signToken(pair.privateKey, alg, { aud: 'api', roles: ['r'] })), alg).resolves.toMatchObject({ subject: 'u1', roles: ['r'] });
