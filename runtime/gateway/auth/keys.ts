@@ -33,6 +33,8 @@ export interface JwtRemoteKeys {
 /** Smallest HMAC secret per algorithm, bytes: the hash's output size (RFC 7518 §3.2). */
 const MIN_SECRET_BYTES: Readonly<Record<string, number>> = { HS256: 32, HS384: 48, HS512: 64 };
 
+const PEM = /-----BEGIN [A-Z ]*KEY-----|-----BEGIN CERTIFICATE-----/;
+
 /** The curve each ECDSA algorithm signs with (node's names). */
 const CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: 'secp384r1', ES512: 'secp521r1' };
 
@@ -46,11 +48,11 @@ const CURVES: Readonly<Record<string, string>> = { ES256: 'prime256v1', ES384: '
  * secretKey(process.env.JWT_SECRET!, ['HS256']);
  */
 export function secretKey(secret: string | Uint8Array, algorithms: readonly JwtAlgorithm[]): Uint8Array {
-  if (typeof secret === 'string' && /-----BEGIN [A-Z ]*KEY-----|-----BEGIN CERTIFICATE-----/.test(secret)) {
-    throw new Error('jwt: the secret is a PEM key; give a public key as publicKeyPem and use an asymmetric algorithm');
-  }
   const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
   if (!(bytes instanceof Uint8Array)) throw new Error('jwt: secret must be a string or bytes');
+  if (PEM.test(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'))) {
+    throw new Error('jwt: the secret is a PEM key; give a public key as publicKeyPem and use an asymmetric algorithm');
+  }
   const needed = Math.max(...algorithms.map((alg) => MIN_SECRET_BYTES[alg] ?? 32));
   if (bytes.length < needed) {
     throw new Error(`jwt: the secret is ${bytes.length} bytes; ${algorithms.join('/')} needs at least ${needed} (e.g. openssl rand -base64 ${needed})`);

@@ -3,7 +3,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createJwtVerifier, type JwtVerifierOptions } from '../../../../runtime/gateway/auth/index.js';
-import { CERTIFICATE_KEY_PEM } from '../../../support/jwt-certificate.js';
+import { CERTIFICATE_KEY_PEM, CERTIFICATE_PEM } from '../../../support/jwt-certificate.js';
 import { SECRET, testKeyPair } from '../../../support/jwt.js';
 
 function build(options: unknown): () => void {
@@ -43,6 +43,8 @@ describe('createJwtVerifier configuration', () => {
   it('refuses a PEM as an HMAC secret', async () => {
     const rsa = await testKeyPair('RS256');
     expect(build({ algorithms: ['HS256'], keys: { secret: rsa.publicKeyPem } })).toThrow(/secret is a PEM key/);
+    expect(build({ algorithms: ['HS256'], keys: { secret: Buffer.from(rsa.publicKeyPem) } })).toThrow(/secret is a PEM key/);
+    expect(build({ algorithms: ['HS256'], keys: { secret: CERTIFICATE_PEM } })).toThrow(/secret is a PEM key/);
   });
 
   it('refuses private keys, unreadable PEMs and keys that do not fit an algorithm', async () => {
