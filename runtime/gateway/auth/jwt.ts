@@ -2,11 +2,12 @@
 // allowlist, expiry and not-before with clock tolerance, issuer, audience, token age. Every failure
 // becomes an AuthError with a stable reason; jose's own text never reaches a client.
 import type { KeyObject } from 'node:crypto';
-import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
+import { errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type JWTVerifyOptions } from 'jose';
 import { checkAlgorithms, type JwtAlgorithm } from './algorithms.js';
 import { AuthError, type AuthFailureReason } from './errors.js';
 import { identityFromClaims, type VerifiedIdentity } from './identity.js';
-import { jwksUrl, publicKey, secretKey, type JwtKeySource } from './keys.js';
+import { publicKey, secretKey, type JwtKeySource } from './keys.js';
+import { remoteKeys } from './remote-keys.js';
 
 /** Longest token verified, characters (as the bearer header's bound). */
 export const MAX_TOKEN_LENGTH = 8192;
@@ -51,33 +52,15 @@ export interface JwtVerifier {
 
 type VerifyKey = Uint8Array | KeyObject | JWTVerifyGetKey;
 
-function buildKey(source: JwtKeySource, algorithms: readonly JwtAlgorithm[], kind: 'hmac' | 'asymmetric'): VerifyKey {
+function buildKey(source: JwtKeySource, algorithms: readonly JwtAlgorithm[], kind: 'hmac' | 'asymmetric', now: () => number): VerifyKey {
   if ('secret' in source) {
     if (kind !== 'hmac') throw new Error('jwt: a secret verifies HS256/HS384/HS512 only; list those algorithms or give a public key');
     return secretKey(source.secret, algorithms);
   }
   if (kind !== 'asymmetric') throw new Error('jwt: HS* algorithms need keys: { secret }; a public key cannot verify them');
   if ('publicKeyPem' in source) return publicKey(source.publicKeyPem, algorithms);
-  if ('jwksUrl' in source) return remoteKeys(source.jwksUrl, source);
+  if ('jwksUrl' in source) return remoteKeys(source, now);
   throw new Error('jwt: keys must be { secret }, { publicKeyPem } or { jwksUrl }');
-}
-
-function remoteKeys(url: string, options: { cacheMaxAgeMs?: number; cooldownMs?: number; timeoutMs?: number }): JWTVerifyGetKey {
-  const remote = createRemoteJWKSet(jwksUrl(url), {
-    cacheMaxAge: options.cacheMaxAgeMs ?? 600_000,
-    cooldownDuration: options.cooldownMs ?? 30_000,
-    timeoutDuration: options.timeoutMs ?? 5_000,
-  });
-  return async (header, token) => {
-    try {
-      return await remote(header, token);
-    } catch (err) {
-      // No key for this kid (even after a refetch) is the token's problem; anything else (refused,
-      // timeout, not 200, not a key set) means the keys could not be had: 503, not 401.
-      if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) throw err;
-      throw new AuthError('keysUnavailable', err);
-    }
-  };
 }
 
 const CLAIM_REASONS: Readonly<Record<string, AuthFailureReason>> = { nbf: 'notYetValid', iss: 'issuer', aud: 'audience' };
@@ -123,7 +106,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
   const { algorithms, kind } = checkAlgorithms(options.algorithms);
   checkOptions(options);
   if (typeof options.keys !== 'object' || options.keys === null) throw new Error('jwt: keys must be { secret }, { publicKeyPem } or { jwksUrl }');
-  const key = buildKey(options.keys, algorithms, kind);
+  const key = buildKey(options.keys, algorithms, kind, options.now ?? Date.now);
   const subjectClaim = options.subjectClaim ?? 'sub';
   const rolesClaim = options.rolesClaim ?? 'roles';
   const now = options.now;

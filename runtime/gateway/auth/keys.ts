@@ -22,8 +22,12 @@ export interface JwtPublicKey {
 export interface JwtRemoteKeys {
   /** `http(s)` URL of the JSON Web Key Set. */
   readonly jwksUrl: string;
-  /** How long a fetched key set is used before it is fetched again, ms. Default 600_000. */
+  /** Age at which the key set is refetched in the background (requests keep using it meanwhile), ms. Default 600_000. */
   readonly cacheMaxAgeMs?: number;
+  /** How much longer an old key set is used while refetching it fails; after that, requests wait for a fetch and get 503 when it fails, ms. Default 3_600_000. */
+  readonly staleIfErrorMs?: number;
+  /** Told each failed background refetch (to log it: the set in use is getting old). Default none. */
+  readonly onRefreshError?: (error: unknown) => void;
   /** Least time between two fetches caused by unknown `kid`s, ms (a flood of made-up kids costs one fetch). Default 30_000. */
   readonly cooldownMs?: number;
   /** How long one fetch may take, ms. Default 5_000. */

@@ -133,4 +133,62 @@ describe('createJwtVerifier with a JWKS endpoint', () => {
     jwks.answer = undefined;
     await expect(verifierFor(jwks.url).verify(token)).resolves.toMatchObject({ subject: 'u1' });
   });
+
+  it('refreshes an old key set in the background, using the old one while the endpoint fails, up to staleIfErrorMs', async () => {
+    const [old, next] = [await testKeyPair('RS256'), await testKeyPair('RS256')];
+    const jwks = await startJwks([await old.jwk('old')]);
+    let now = 1_000_000;
+    const refreshErrors: unknown[] = [];
+    const verifier = createJwtVerifier({
+      algorithms: ['RS256'],
+      keys: { jwksUrl: jwks.url, cacheMaxAgeMs: 1_000, staleIfErrorMs: 5_000, cooldownMs: 100, onRefreshError: (err) => refreshErrors.push(err) },
+      audience: 'api',
+      now: () => now,
+    });
+    const oldToken = await signToken(old.privateKey, 'RS256', { aud: 'api', exp: 2_000_000 }, { kid: 'old' });
+    await expect(verifier.verify(oldToken)).resolves.toMatchObject({ subject: 'u1' });
+    expect(jwks.fetches).toBe(1);
+
+    // Old and the endpoint failing: the request is answered with the keys in hand, the refetch runs behind it.
+    jwks.answer = (res) => res.writeHead(500).end();
+    now += 1_500;
+    await expect(verifier.verify(oldToken)).resolves.toMatchObject({ subject: 'u1' });
+    await expect.poll(() => refreshErrors.length).toBe(1);
+    expect(jwks.fetches).toBe(2);
+    // Within the cooldown: no new attempt.
+    now += 50;
+    await verifier.verify(oldToken);
+    expect(jwks.fetches).toBe(2);
+
+    // Past cacheMaxAgeMs + staleIfErrorMs, a request waits for the fetch, and its failure is a 503.
+    now += 5_000;
+    expect(await reasonOf(verifier.verify(oldToken))).toBe('keysUnavailable');
+
+    // Back, rotated: the waiting fetch brings the new set, and the removed key is refused.
+    jwks.answer = undefined;
+    jwks.keys = [await next.jwk('new')];
+    await expect(verifier.verify(await signToken(next.privateKey, 'RS256', { aud: 'api', exp: 2_000_000 }, { kid: 'new' }))).resolves.toMatchObject({ subject: 'u1' });
+    expect(await reasonOf(verifier.verify(oldToken))).toBe('signature');
+  });
+
+  it('picks up a rotation through the background refresh, without any unknown kid', async () => {
+    const [old, next] = [await testKeyPair('RS256'), await testKeyPair('RS256')];
+    const jwks = await startJwks([await old.jwk('old')]);
+    let now = 1_000_000;
+    const verifier = createJwtVerifier({ algorithms: ['RS256'], keys: { jwksUrl: jwks.url, cacheMaxAgeMs: 1_000, cooldownMs: 60_000 }, now: () => now });
+    const oldToken = await signToken(old.privateKey, 'RS256', { exp: 2_000_000 }, { kid: 'old' });
+    await verifier.verify(oldToken);
+    jwks.keys = [await next.jwk('new')];
+    now += 1_000;
+    await expect(verifier.verify(oldToken)).resolves.toMatchObject({ subject: 'u1' });
+    await expect.poll(() => jwks.fetches).toBe(2);
+    // jose swaps the set in when the fetch's body is read, just after the server counted it.
+    await expect.poll(async () => (await verifier.verify(oldToken).catch((e: AuthError) => e.reason)) === 'signature').toBe(true);
+  });
+
+  it('refuses negative or fractional durations at construction', () => {
+    expect(() => verifierFor('http://127.0.0.1:1/jwks', { cacheMaxAgeMs: -1 })).toThrow(/cacheMaxAgeMs/);
+    expect(() => verifierFor('http://127.0.0.1:1/jwks', { staleIfErrorMs: 1.5 })).toThrow(/staleIfErrorMs/);
+    expect(() => verifierFor('http://127.0.0.1:1/jwks', { timeoutMs: 0 })).toThrow(/timeoutMs/);
+  });
 });
