@@ -105,6 +105,11 @@ describe('architecture', () => {
     expect(packagesLoadedBy(path.join(repoRoot, 'runtime/http/index.ts'))).toEqual(expect.arrayContaining(['express', 'undici']));
   });
 
+  it('keeps the signed identity (meshspec/runtime/identity) on node:crypto alone: every service request verifies it', () => {
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/identity/index.ts')).filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/gateway/auth/index.ts'))).toContain('jose');
+  });
+
   it('keeps ioredis behind the Redis idempotency entry, out of meshspec/runtime/idempotency', () => {
     const memory = packagesLoadedBy(path.join(repoRoot, 'runtime/idempotency/index.ts'));
     expect(memory.filter((p) => !p.startsWith('node:'))).toEqual([]);
