@@ -82,13 +82,13 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   /** The upstream service, `` until a route matched. */
   service = '';
   resumeUpstream: (() => void) | null = null;
-  /** RateLimit-* (and Retry-After) for the client, once a limit counted the request. */
-  limitHeaders: readonly string[] | null = null;
+  /** Headers the gateway adds to the answer: RateLimit-*, Retry-After, WWW-Authenticate. */
+  private extraHeaders: string[] | null = null;
   private abortUpstream: ((err?: Error) => void) | null = null;
   /** Status sent to the client (0 until headers are written). */
   private status = 0;
-  /** Code of the failure that ended the exchange, `` when none. */
-  private failure = '';
+  /** Code of the failure that ended the exchange, `` when none (logged). */
+  failure = '';
   private upstreamError = '';
   private logged = false;
   private readonly start = performance.now();
@@ -124,7 +124,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       'cache-control', 'no-store',
       ...SECURITY_HEADERS,
     ];
-    if (this.limitHeaders) headers.push(...this.limitHeaders);
+    if (this.extraHeaders) headers.push(...this.extraHeaders);
     // An unread request body would otherwise stall the keep-alive connection.
     if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
     this.status = status;
@@ -134,6 +134,11 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
 
   failTooLarge(): void {
     this.fail(new PayloadTooLarge(`request body is larger than ${this.ctx.bodyLimitBytes} bytes`));
+  }
+
+  /** Adds `[name, value, ...]` to whatever answer this request gets, proxied or the gateway's own. */
+  addHeaders(headers: readonly string[]): void {
+    (this.extraHeaders ??= []).push(...headers);
   }
 
   /** True once the client's response closed (answered, or the client left). */
@@ -175,7 +180,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     this.resumeUpstream = resume;
     this.status = statusCode;
     const headers = responseHeaders(rawHeaders, this.requestId, this.ctx.closing);
-    if (this.limitHeaders) headers.push(...this.limitHeaders);
+    if (this.extraHeaders) headers.push(...this.extraHeaders);
     this.res.writeHead(statusCode, headers);
     return true;
   }

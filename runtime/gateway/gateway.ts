@@ -7,6 +7,8 @@ import type { ExchangeContext } from './exchange.js';
 import { SECURITY_HEADERS } from './headers.js';
 import { resolveLimits } from './limits.js';
 import { createRouteLimits } from './route-limits.js';
+import { createGatewayAuth } from './authenticate.js';
+import { IDENTITY_KEYS_VARIABLE, identityKeysFromEnv } from '../identity/index.js';
 import { defaultResolveOrigin, normalizeOrigin } from './origins.js';
 import { GatewayProxy } from './proxy.js';
 import { Router } from './router.js';
@@ -21,6 +23,8 @@ export interface GatewayOptions {
   shutdownGraceMs?: number;
   /** The Redis that rate limits with `store: redis` share (`RATE_LIMIT_REDIS_URL`). */
   rateLimitRedisUrl?: string | undefined;
+  /** Where the auth keys (`auth.jwt.secretEnv`, `publicKeyEnv`) and MESH_IDENTITY_KEYS are read. Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface Gateway {
@@ -59,7 +63,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     closing: false,
   };
   const rateLimits = config.rateLimit || config.routes.some((route) => route.rateLimit) ? createRouteLimits(config, { logger, redisUrl: options.rateLimitRedisUrl }) : null;
-  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits);
+  const env = options.env ?? process.env;
+  const auth = config.auth ? createGatewayAuth(config.auth, { resolveOrigin, env }) : null;
+  // Set, identities the gateway asserts are signed for the services to verify; unset (development),
+  // they travel unsigned, and only the gateway's stripping of client x-mesh-* headers protects them.
+  const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? identityKeysFromEnv(env) : [];
+  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits, auth, identityKeys);
 
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,
@@ -107,6 +116,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
         // Every client connection is gone, so every upstream request has ended or was aborted.
         await Promise.all([...byOrigin.values()].map((upstream) => upstream.pool.close()));
         await rateLimits?.close();
+        await auth?.close();
       })();
       return closed;
     },

@@ -5,12 +5,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { BadRequest, InternalError, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
-import { DEADLINE_HEADER } from '../http/headers.js';
+import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead } from './headers.js';
 import { normalizePath } from './normalize-path.js';
 import { rateLimitHeaders, type RateLimitDecision } from './rate-limit/index.js';
-import type { RouteLimits } from './route-limits.js';
+import type { RouteLimit, RouteLimits } from './route-limits.js';
+import { isAuthError, wwwAuthenticate, type VerifiedIdentity } from './auth/index.js';
+import type { GatewayAuthenticator } from './authenticate.js';
+import { IDENTITY_HEADER, IDENTITY_SKEW_MS, signIdentity, type IdentityKey } from '../identity/index.js';
 import { pathOf, rewritePath, type CompiledRoute, type Router } from './router.js';
 import type { Upstream } from './upstream.js';
 
@@ -37,6 +40,10 @@ export class GatewayProxy {
     private readonly upstreams: readonly Upstream[],
     /** The routes' rate limits; none when the config has none. */
     private readonly limits: RouteLimits | null = null,
+    /** Who may call routes that are not public; null when every route is open. */
+    private readonly auth: GatewayAuthenticator | null = null,
+    /** The keys identities are signed with (the first signs); none: identities go unsigned. */
+    private readonly identityKeys: readonly IdentityKey[] = [],
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -69,24 +76,59 @@ export class GatewayProxy {
       return;
     }
 
-    const limiter = this.limits?.forRoute(route.index) ?? null;
-    if (limiter === null) {
+    const guarded = this.auth !== null && !route.public;
+    const routeLimit = this.limits?.forRoute(route.index) ?? null;
+    if (!guarded && routeLimit === null) {
       this.forward(ex, route, target, headers);
       return;
     }
-    // Counted before anything is sent upstream; a refused request never reaches the service.
-    limiter.consume(this.limits!.keyOf(req.socket.remoteAddress, ex.forwardedFor)).then(
-      (decision) => {
-        ex.limitHeaders = rateLimitHeaderList(decision);
-        if (!decision.allowed) ex.fail(new TooManyRequests('too many requests: slow down and retry after the time Retry-After gives'));
-        else if (!ex.isClosed()) this.forward(ex, route, target, headers);
-      },
-      (err: unknown) => {
-        this.ctx.logger.error({ err, requestId: ex.requestId }, 'rate limiter failed');
-        ex.fail(new InternalError());
-      },
-    );
+    void this.admit(ex, route, target, headers, guarded, routeLimit);
   };
+
+  /**
+   * Authenticates and counts a request before it goes anywhere: a refused one never reaches the
+   * service. The verified identity replaces the client's credentials upstream.
+   */
+  private async admit(ex: Exchange, route: CompiledRoute, target: string, headers: string[], guarded: boolean, limit: RouteLimit | null): Promise<void> {
+    const { req } = ex;
+    try {
+      const identity = guarded ? await this.auth!.authenticate(req.headers.authorization, ex.requestId) : null;
+      if (limit !== null) {
+        const key = limit.bySubject && identity ? `sub:${identity.subject}` : this.limits!.keyOf(req.socket.remoteAddress, ex.forwardedFor);
+        const decision = await limit.limiter.consume(key);
+        ex.addHeaders(rateLimitHeaderList(decision));
+        if (!decision.allowed) {
+          ex.fail(new TooManyRequests('too many requests: retry after the time Retry-After gives'));
+          return;
+        }
+      }
+      if (ex.isClosed()) return;
+      this.forward(ex, route, target, identity ? this.asserting(identity, ex, withoutCredentials(headers)) : headers);
+    } catch (err) {
+      if (isAuthError(err)) {
+        const challenge = wwwAuthenticate(err);
+        if (challenge) ex.addHeaders(['www-authenticate', challenge]);
+        ex.fail(err);
+        // The reason goes to the access log; the client learns only the status and a fixed message.
+        ex.failure = `${err.code}:${err.reason}`;
+        return;
+      }
+      this.ctx.logger.error({ err, requestId: ex.requestId }, 'gateway admission failed');
+      ex.fail(new InternalError());
+    }
+  }
+
+  /** `headers` plus who the caller is, as the services read it: signed when the mesh has identity keys. */
+  private asserting(identity: VerifiedIdentity, ex: Exchange, headers: string[]): string[] {
+    const deadline = Date.now() + this.ctx.timeoutMs;
+    headers.push(CALLER_HEADER, encodeCaller({ subject: identity.subject, roles: [...identity.roles] }));
+    const key = this.identityKeys[0];
+    if (key) {
+      const signed = signIdentity({ subject: identity.subject, roles: identity.roles, deadline, requestId: ex.requestId }, key, { ttlMs: this.ctx.timeoutMs + IDENTITY_SKEW_MS });
+      headers.push(IDENTITY_HEADER, signed);
+    }
+    return headers;
+  }
 
   /** Sends the request to the route's upstream, unless that upstream already has all it may hold. */
   private forward(ex: Exchange, route: CompiledRoute, target: string, headers: string[]): void {
@@ -136,6 +178,17 @@ export class GatewayProxy {
     res.writeHead(status, headers);
     res.end(body);
   }
+}
+
+/** The forwarded headers without the client's credentials: once verified, the identity stands for them. */
+function withoutCredentials(headers: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < headers.length; i += 2) {
+    const name = headers[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') continue;
+    kept.push(name, headers[i + 1]!);
+  }
+  return kept;
 }
 
 /** A decision's headers as the flat list writeHead takes. */

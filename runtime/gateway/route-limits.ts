@@ -7,6 +7,18 @@ import { createRateLimiter, type RateLimiter, type RateLimiterOptions } from './
 import type { GatewayConfig, GatewayRateLimit } from './types.js';
 
 /**
+ * A route's limiter, and what it counts by.
+ *
+ * @example
+ * const limit: RouteLimit = { limiter, bySubject: true };
+ */
+export interface RouteLimit {
+  readonly limiter: RateLimiter;
+  /** Per verified subject (the client address when the request has none); else per client address. */
+  readonly bySubject: boolean;
+}
+
+/**
  * The limiters of a gateway, by route index.
  *
  * @example
@@ -14,8 +26,8 @@ import type { GatewayConfig, GatewayRateLimit } from './types.js';
  * const limiter = limits.forRoute(route.index); // null: the route is not limited
  */
 export interface RouteLimits {
-  /** The limiter of the route at `index`, or null when it has none. */
-  forRoute(index: number): RateLimiter | null;
+  /** The limit of the route at `index` (its limiter, and whether it counts per subject), or null when it has none. */
+  forRoute(index: number): RouteLimit | null;
   /** The key a request is counted under: its client's address (IPv6 by its /64). */
   keyOf(socketAddress: string | undefined, forwardedFor: string): string;
   /** Closes the limiters (and the Redis connections they opened). */
@@ -41,10 +53,10 @@ export function createRouteLimits(config: GatewayConfig, options: { logger: Logg
     }
     return limiter;
   };
-  const routes = config.routes.map((route, index) => {
+  const routes = config.routes.map((route, index): RouteLimit | null => {
     const limit = route.rateLimit === undefined ? config.rateLimit : route.rateLimit;
     if (!limit) return null;
-    return limiterOf(limit, limit === config.rateLimit ? 'gateway' : `route-${index}`);
+    return { limiter: limiterOf(limit, limit === config.rateLimit ? 'gateway' : `route-${index}`), bySubject: limit.key === 'subject' };
   });
   const trusted = config.trustedProxies ?? 0;
   return {
@@ -57,7 +69,7 @@ export function createRouteLimits(config: GatewayConfig, options: { logger: Logg
 }
 
 function limiterOptions(limit: GatewayRateLimit, name: string, options: { logger: Logger; redisUrl?: string | undefined }): RateLimiterOptions {
-  const { store = 'memory', failOpen = true, ...algorithm } = limit;
+  const { store = 'memory', failOpen = true, key: _key, ...algorithm } = limit;
   if (store === 'redis' && !options.redisUrl) {
     throw new Error('gateway: a rate limit is kept in Redis but RATE_LIMIT_REDIS_URL is not set');
   }

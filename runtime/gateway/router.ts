@@ -11,6 +11,8 @@ export interface CompiledRoute {
   readonly rewrite: string;
   /** Position in the config's route list. */
   readonly index: number;
+  /** Served without authentication. */
+  readonly public: boolean;
 }
 
 const SLASH = 0x2f; // '/'
@@ -30,6 +32,7 @@ export class Router {
       prefix: trimTrailingSlash(r.prefix),
       rewrite: trimTrailingSlash(r.rewrite),
       index,
+      public: r.public === true,
     }));
   }
 

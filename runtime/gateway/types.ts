@@ -1,5 +1,6 @@
 // What the generator emits for the gateway (generated/gateway/routes.ts) and what the runtime proxy reads.
 // Readonly because one config object is shared by every request and may be an `as const` literal.
+import type { JwtAlgorithm } from './auth/index.js';
 import type { GatewayLimits } from './limits.js';
 
 /**
@@ -19,7 +20,37 @@ export type GatewayRateLimit = (
   readonly store?: 'memory' | 'redis';
   /** With Redis down: let requests through (true, the default) or refuse them with 429. */
   readonly failOpen?: boolean;
+  /** Count per verified subject (`subject`; the client address on public routes) or per client address (`ip`, the default). */
+  readonly key?: 'subject' | 'ip';
 };
+
+/**
+ * How the gateway authenticates: a bearer JWT it verifies itself, its key named by environment
+ * variable (never the key itself), or an auth service endpoint it asks.
+ *
+ * @example
+ * const jwt: GatewayAuth = { jwt: { algorithms: ['HS256'], secretEnv: 'JWT_SECRET', issuer: 'shop', audience: 'shop-api' } };
+ * const delegated: GatewayAuth = { delegate: { service: 'users', path: '/auth/verify', cacheTtlMs: 30_000 } };
+ */
+export type GatewayAuth =
+  | {
+      readonly jwt: {
+        readonly algorithms: readonly JwtAlgorithm[];
+        /** The variable holding the HS* secret. */
+        readonly secretEnv?: string;
+        /** The variable holding the public key (SPKI PEM or certificate) for RS*, PS*, ES*, EdDSA. */
+        readonly publicKeyEnv?: string;
+        /** Or the identity provider's JWKS, fetched and cached with rotation. */
+        readonly jwksUrl?: string;
+        readonly issuer?: string;
+        readonly audience?: string;
+        /** Default 30. */
+        readonly clockToleranceSec?: number;
+        /** Default `roles`. */
+        readonly rolesClaim?: string;
+      };
+    }
+  | { readonly delegate: { readonly service: string; readonly path: string; readonly cacheTtlMs?: number; readonly timeoutMs?: number } };
 
 export interface GatewayRoute {
   /** Public path prefix, e.g. `/api/v1/users`. Matches the prefix itself and anything below it. */
@@ -27,6 +58,8 @@ export interface GatewayRoute {
   readonly service: string;
   /** What the prefix becomes upstream, e.g. `/users` (`/` or `` strips it). */
   readonly rewrite: string;
+  /** Served without authentication (a catalogue, a login); default false: the gateway's `auth` applies. */
+  readonly public?: boolean;
   /** This route's own limit, or `false` for none; default the gateway's `rateLimit`. */
   readonly rateLimit?: GatewayRateLimit | false;
 }
@@ -45,6 +78,8 @@ export interface GatewayConfig {
    * client: their X-Forwarded-For entries, -Proto and -Host. Default 0: the client's own are ignored.
    */
   readonly trustedProxies?: number;
+  /** Who may call: every route that is not `public` needs it. Default none (every route is open). */
+  readonly auth?: GatewayAuth;
   /** The limit of every route that names none of its own; default none. */
   readonly rateLimit?: GatewayRateLimit;
   /** The listener's and the upstream pools' limits; the rest default (DEFAULT_GATEWAY_LIMITS). */

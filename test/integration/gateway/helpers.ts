@@ -89,9 +89,15 @@ export interface TestGateway {
 
 /** Starts a gateway routing `routes` (prefix -> origin of the upstream named by `service`). */
 export async function startGateway(
-  routes: { prefix: string; service: string; rewrite?: string; rateLimit?: GatewayRateLimit | false }[],
+  routes: { prefix: string; service: string; rewrite?: string; rateLimit?: GatewayRateLimit | false; public?: boolean }[],
   origins: Record<string, string>,
-  overrides: Partial<Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit'> & { shutdownGraceMs: number; rateLimitRedisUrl: string }> = {},
+  overrides: Partial<
+    Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth'> & {
+      shutdownGraceMs: number;
+      rateLimitRedisUrl: string;
+      env: Record<string, string | undefined>;
+    }
+  > = {},
 ): Promise<TestGateway> {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
@@ -101,18 +107,26 @@ export async function startGateway(
     timeoutMs: overrides.timeoutMs ?? 5_000,
     bodyLimitBytes: overrides.bodyLimitBytes ?? 1024 * 1024,
     routes: routes
-      .map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix, ...(r.rateLimit === undefined ? {} : { rateLimit: r.rateLimit }) }))
+      .map((r) => ({
+        prefix: r.prefix,
+        service: r.service,
+        rewrite: r.rewrite ?? r.prefix,
+        ...(r.rateLimit === undefined ? {} : { rateLimit: r.rateLimit }),
+        ...(r.public === undefined ? {} : { public: r.public }),
+      }))
       .sort((a, b) => b.prefix.length - a.prefix.length),
     services: {},
     ...(overrides.trustedProxies === undefined ? {} : { trustedProxies: overrides.trustedProxies }),
     ...(overrides.limits === undefined ? {} : { limits: overrides.limits }),
     ...(overrides.rateLimit === undefined ? {} : { rateLimit: overrides.rateLimit }),
+    ...(overrides.auth === undefined ? {} : { auth: overrides.auth }),
   };
   const gateway = createGateway(config, {
     logger,
     resolveOrigin: (service) => origins[service] ?? 'http://127.0.0.1:1',
     shutdownGraceMs: overrides.shutdownGraceMs ?? 2_000,
     rateLimitRedisUrl: overrides.rateLimitRedisUrl,
+    env: overrides.env ?? {},
   });
   const port = await gateway.listen(0, '127.0.0.1');
   cleanups.push(() => gateway.close());
