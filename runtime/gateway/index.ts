@@ -5,4 +5,4 @@ export { runGateway, type RunningGateway } from './run.js';
 export { clientIp, clientKey } from './client-ip.js';
 export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 export { createRateLimiter, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimiterOptions } from './rate-limit/index.js';
-export type { GatewayConfig, GatewayRateLimit, GatewayRoute } from './types.js';
+export type { GatewayAuth, GatewayConfig, GatewayCors, GatewayRateLimit, GatewayRoute } from './types.js';

@@ -52,6 +52,26 @@ export type GatewayAuth =
     }
   | { readonly delegate: { readonly service: string; readonly path: string; readonly cacheTtlMs?: number; readonly timeoutMs?: number } };
 
+/**
+ * Cross-origin requests from browsers: the origins allowed (exact `scheme://host[:port]`; never `*`
+ * with credentials), answered preflights cached by the browser for `maxAgeSec`.
+ *
+ * @example
+ * const cors: GatewayCors = { origins: ['https://shop.example.com'], credentials: true, maxAgeSec: 600 };
+ */
+export interface GatewayCors {
+  /** Allowed origins; `*` alone allows any (and then credentials are refused at start). */
+  readonly origins: readonly string[];
+  /** Cookies and Authorization headers may be sent (Access-Control-Allow-Credentials). Default false. */
+  readonly credentials?: boolean;
+  /** Request headers a browser may send besides the simple ones. Default `authorization`, `content-type`, `idempotency-key`, `x-request-id`. */
+  readonly headers?: readonly string[];
+  /** Response headers a page may read. Default `x-request-id`, `retry-after` and the RateLimit-* ones. */
+  readonly exposeHeaders?: readonly string[];
+  /** How long a browser keeps a preflight's answer, seconds. Default 600. */
+  readonly maxAgeSec?: number;
+}
+
 export interface GatewayRoute {
   /** Public path prefix, e.g. `/api/v1/users`. Matches the prefix itself and anything below it. */
   readonly prefix: string;
@@ -80,6 +100,8 @@ export interface GatewayConfig {
   readonly trustedProxies?: number;
   /** Who may call: every route that is not `public` needs it. Default none (every route is open). */
   readonly auth?: GatewayAuth;
+  /** Browsers on other origins: default none (no CORS headers, preflights get 404). */
+  readonly cors?: GatewayCors;
   /** The limit of every route that names none of its own; default none. */
   readonly rateLimit?: GatewayRateLimit;
   /** The listener's and the upstream pools' limits; the rest default (DEFAULT_GATEWAY_LIMITS). */
