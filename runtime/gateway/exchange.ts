@@ -79,6 +79,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   forwardedProto = '';
   forwardedHost = '';
   host = '';
+  origin = '';
+  preflightMethod = '';
   /** The upstream service, `` until a route matched. */
   service = '';
   resumeUpstream: (() => void) | null = null;
@@ -130,6 +132,16 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     this.status = status;
     res.writeHead(status, headers);
     res.end(json);
+  }
+
+  /** Answers from the gateway itself with `status` and no body (a CORS preflight). */
+  answerEmpty(status: number): void {
+    const headers = ['content-length', '0', 'x-request-id', this.requestId, ...SECURITY_HEADERS];
+    if (this.extraHeaders) headers.push(...this.extraHeaders);
+    if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
+    this.status = status;
+    this.res.writeHead(status, headers);
+    this.res.end();
   }
 
   failTooLarge(): void {

@@ -8,6 +8,7 @@ import { SECURITY_HEADERS } from './headers.js';
 import { resolveLimits } from './limits.js';
 import { createRouteLimits } from './route-limits.js';
 import { createGatewayAuth } from './authenticate.js';
+import { CorsPolicy } from './cors.js';
 import { IDENTITY_KEYS_VARIABLE, identityKeysFromEnv } from '../identity/index.js';
 import { defaultResolveOrigin, normalizeOrigin } from './origins.js';
 import { GatewayProxy } from './proxy.js';
@@ -68,7 +69,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   // Set, identities the gateway asserts are signed for the services to verify; unset (development),
   // they travel unsigned, and only the gateway's stripping of client x-mesh-* headers protects them.
   const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? identityKeysFromEnv(env) : [];
-  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits, auth, identityKeys);
+  const cors = config.cors ? new CorsPolicy(config.cors) : null;
+  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits, auth, identityKeys, cors);
 
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,

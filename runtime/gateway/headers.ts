@@ -13,6 +13,10 @@ const FORWARDED_FOR = 7;
 const FORWARDED_PROTO = 8;
 const FORWARDED_HOST = 9;
 const EXPECT = 10;
+/** `Origin`: forwarded, and read for CORS. */
+const ORIGIN = 14;
+/** `Access-Control-Request-Method`: what makes an OPTIONS request a CORS preflight. */
+const PREFLIGHT_METHOD = 15;
 /** Never believed from a client: identity, overrides of method or target, forwarding the gateway sets. */
 const UNTRUSTED = 11;
 /** What the upstream says of itself (`Server`, `X-Powered-By`): kept in requests, dropped from responses. */
@@ -37,6 +41,8 @@ const KINDS = new Map<string, number>([
   ['expect', EXPECT],
   // Headers some servers and frameworks read as the client's address, identity, method or target:
   // a client must not be able to choose them (`x-mesh-*`, the mesh's own, are dropped by prefix).
+  ['origin', ORIGIN],
+  ['access-control-request-method', PREFLIGHT_METHOD],
   ['forwarded', UNTRUSTED],
   ['x-real-ip', UNTRUSTED],
   ['x-client-ip', UNTRUSTED],
@@ -109,6 +115,10 @@ export interface RequestHead {
   forwardedHost: string;
   /** The incoming Host, `` when absent. */
   host: string;
+  /** The incoming Origin, `` when absent. */
+  origin: string;
+  /** Access-Control-Request-Method (a CORS preflight), `` when absent. */
+  preflightMethod: string;
 }
 
 /**
@@ -139,6 +149,14 @@ export function readRequestHead(raw: readonly string[], head: RequestHead): stri
         break;
       case HOST:
         head.host = value;
+        break;
+      case ORIGIN:
+        if (head.origin === '') head.origin = value;
+        out.push(name, value);
+        break;
+      case PREFLIGHT_METHOD:
+        head.preflightMethod = value;
+        out.push(name, value);
         break;
       case REQUEST_ID:
         if (head.requestId === '' && isSaneRequestId(value)) head.requestId = value;

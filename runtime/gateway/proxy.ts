@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { BadRequest, InternalError, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
+import { BadRequest, Forbidden, InternalError, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead } from './headers.js';
@@ -13,6 +13,7 @@ import { rateLimitHeaders, type RateLimitDecision } from './rate-limit/index.js'
 import type { RouteLimit, RouteLimits } from './route-limits.js';
 import { isAuthError, wwwAuthenticate, type VerifiedIdentity } from './auth/index.js';
 import type { GatewayAuthenticator } from './authenticate.js';
+import type { CorsPolicy } from './cors.js';
 import { IDENTITY_HEADER, IDENTITY_SKEW_MS, signIdentity, type IdentityKey } from '../identity/index.js';
 import { pathOf, rewritePath, type CompiledRoute, type Router } from './router.js';
 import type { Upstream } from './upstream.js';
@@ -44,6 +45,8 @@ export class GatewayProxy {
     private readonly auth: GatewayAuthenticator | null = null,
     /** The keys identities are signed with (the first signs); none: identities go unsigned. */
     private readonly identityKeys: readonly IdentityKey[] = [],
+    /** Cross-origin browsers; null: no CORS headers, preflights go to the service like any request. */
+    private readonly cors: CorsPolicy | null = null,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -58,6 +61,9 @@ export class GatewayProxy {
     const headers = readRequestHead(req.rawHeaders, ex);
     if (ex.requestId === '') ex.requestId = randomUUID();
 
+    // Any answer, errors included, is readable by a page from an allowed origin.
+    if (this.cors !== null && !(req.method === 'OPTIONS' && ex.preflightMethod !== '')) ex.addHeaders(this.cors.forResponse(ex.origin));
+
     // Routed, authenticated and forwarded as one canonical path (normalize-path.ts).
     const target = normalizePath(url);
     if (target === null) {
@@ -67,6 +73,17 @@ export class GatewayProxy {
     const route = this.router.match(target);
     if (route === undefined) {
       ex.fail(new NotFound(`no route for ${req.method} ${pathOf(target)}`));
+      return;
+    }
+    // A preflight is the browser asking, not the page: answered here, before any credential is asked for.
+    if (this.cors !== null && req.method === 'OPTIONS' && ex.origin !== '' && ex.preflightMethod !== '') {
+      const allowed = this.cors.forPreflight(ex.origin);
+      if (allowed === null) {
+        ex.fail(new Forbidden('this origin is not allowed'));
+        return;
+      }
+      ex.addHeaders(allowed);
+      ex.answerEmpty(204);
       return;
     }
     ex.service = route.service;

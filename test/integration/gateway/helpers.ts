@@ -92,7 +92,7 @@ export async function startGateway(
   routes: { prefix: string; service: string; rewrite?: string; rateLimit?: GatewayRateLimit | false; public?: boolean }[],
   origins: Record<string, string>,
   overrides: Partial<
-    Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth'> & {
+    Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth' | 'cors'> & {
       shutdownGraceMs: number;
       rateLimitRedisUrl: string;
       env: Record<string, string | undefined>;
@@ -120,6 +120,7 @@ export async function startGateway(
     ...(overrides.limits === undefined ? {} : { limits: overrides.limits }),
     ...(overrides.rateLimit === undefined ? {} : { rateLimit: overrides.rateLimit }),
     ...(overrides.auth === undefined ? {} : { auth: overrides.auth }),
+    ...(overrides.cors === undefined ? {} : { cors: overrides.cors }),
   };
   const gateway = createGateway(config, {
     logger,

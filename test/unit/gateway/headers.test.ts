@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { isSaneRequestId, readRequestHead, responseHeaders, SECURITY_HEADERS, type RequestHead } from '../../../runtime/gateway/headers.js';
 
 function emptyHead(): RequestHead {
-  return { requestId: '', contentLength: -1, chunked: false, forwardedFor: '', forwardedProto: '', forwardedHost: '', host: '' };
+  return { requestId: '', contentLength: -1, chunked: false, forwardedFor: '', forwardedProto: '', forwardedHost: '', host: '', origin: '', preflightMethod: '' };
 }
 
 function read(raw: string[]) {
