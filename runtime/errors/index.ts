@@ -68,8 +68,8 @@ export { builtinErrorStatus, isBuiltinError, runtimeErrorStatus, type BuiltinErr
 
 function builtin(code: BuiltinErrorCode, fallback: string) {
   return class extends MeshError {
-    constructor(message: string = fallback, details?: unknown) {
-      super(code, message, builtinErrorStatus[code], details);
+    constructor(message: string = fallback, details?: unknown, options?: { cause?: unknown }) {
+      super(code, message, builtinErrorStatus[code], details, options);
     }
   };
 }
@@ -140,6 +140,20 @@ export class MethodNotAllowed extends MeshError {
 export class PayloadTooLarge extends MeshError {
   constructor(message: string) {
     super('PayloadTooLarge', message, runtimeErrorStatus.PayloadTooLarge);
+  }
+}
+
+/**
+ * The client stopped sending its request body (408): nothing arrived for the listener's idle-body
+ * timeout. Answered with `Connection: close`.
+ *
+ * @param message - default `the request body stopped arriving`
+ * @example
+ * new RequestTimeout().status; // 408
+ */
+export class RequestTimeout extends MeshError {
+  constructor(message = 'the request body stopped arriving') {
+    super('RequestTimeout', message, 408);
   }
 }
 
