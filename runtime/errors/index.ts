@@ -93,7 +93,9 @@ export const Unavailable = builtin('Unavailable', 'unavailable');
  */
 export const MAX_REPORTED_ISSUES = 20;
 /** Longest issue path or message listed, in characters (a pointer may echo a client's key). */
-const MAX_ISSUE_TEXT = 120;
+const MAX_ISSUE_TEXT = 200;
+/** Characters of issues listed, at most: long issues are listed fewer, so the list stays within the details budget. */
+const MAX_LISTED_CHARS = 5000;
 
 /** One problem with an input: where (a JSON pointer, `''` for the root) and what. */
 export interface IssueDetail {
@@ -119,10 +121,15 @@ export class ValidationFailed extends MeshError {
 }
 
 function listedIssues(issues: readonly IssueDetail[], total: number, partial: boolean): IssueDetail[] {
-  const listed = issues.slice(0, MAX_REPORTED_ISSUES).map((issue) => ({
-    path: boundText(String(issue.path), MAX_ISSUE_TEXT),
-    message: boundText(String(issue.message), MAX_ISSUE_TEXT),
-  }));
+  const listed: IssueDetail[] = [];
+  let chars = 0;
+  for (const issue of issues) {
+    if (listed.length === MAX_REPORTED_ISSUES) break;
+    const entry = { path: boundText(String(issue.path), MAX_ISSUE_TEXT), message: boundText(String(issue.message), MAX_ISSUE_TEXT) };
+    chars += entry.path.length + entry.message.length + 30;
+    if (chars > MAX_LISTED_CHARS && listed.length > 0) break;
+    listed.push(entry);
+  }
   const rest = Math.max(total, issues.length) - listed.length;
   if (rest > 0) listed.push({ path: '', message: `${rest}${partial ? '+' : ''} more ${rest === 1 && !partial ? 'issue' : 'issues'} not listed` });
   else if (partial) listed.push({ path: '', message: 'more issues may follow (long lists are checked from their first items)' });
@@ -164,10 +171,10 @@ export class UnsupportedMediaType extends MeshError {
   }
 }
 
-/** What a caller sees for an error that was not declared: status 500, no internals. */
+/** What a caller sees for an error that was not declared: status 500, no internals (`options.cause` is for logs only). */
 export class InternalError extends MeshError {
-  constructor(message = 'internal error') {
-    super('Internal', message, runtimeErrorStatus.Internal);
+  constructor(message = 'internal error', options?: { cause?: unknown }) {
+    super('Internal', message, runtimeErrorStatus.Internal, undefined, options);
   }
 }
 
@@ -185,9 +192,9 @@ export class BadGateway extends MeshError {
   }
 }
 
-/** The callee did not answer before the deadline (504). */
+/** The callee did not answer before the deadline (504). `options.cause` is for logs only. */
 export class Timeout extends MeshError {
-  constructor(message = 'deadline exceeded') {
-    super('Timeout', message, runtimeErrorStatus.Timeout);
+  constructor(message = 'deadline exceeded', options?: { cause?: unknown }) {
+    super('Timeout', message, runtimeErrorStatus.Timeout, undefined, options);
   }
 }

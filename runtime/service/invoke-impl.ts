@@ -192,7 +192,8 @@ function toContractError(err: unknown, endpoint: EndpointDescriptor, log: Logger
   if (isMeshError(err)) {
     if (Object.hasOwn(endpoint.errors, err.code)) return err;
     if (PASSTHROUGH.has(err.code)) {
-      if (err.code !== 'NotImplemented') log.warn({ code: err.code, reason: err.message }, `${endpoint.name} failed: ${err.message}`);
+      // The cause (a callee's address, a library's text) is for this log only; the caller gets the message.
+      if (err.code !== 'NotImplemented') log.warn({ code: err.code, reason: err.message, ...(err.cause === undefined ? {} : { err: err.cause }) }, `${endpoint.name} failed: ${err.message}`);
       return err;
     }
     log.error({ err }, `contract violation: ${endpoint.name} threw ${err.code}, which it does not declare; answering 500`);

@@ -53,7 +53,7 @@ describe('MeshError bounds', () => {
     const details = error.details as { path: string; message: string }[];
     expect(details).toHaveLength(21);
     expect(details[20]).toEqual({ path: '', message: '480 more issues not listed' });
-    expect(details[0]?.path.length).toBeLessThanOrEqual(120);
+    expect(details[0]?.path.length).toBeLessThanOrEqual(200);
     expect(bodyBytes(error)).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES);
   });
 
