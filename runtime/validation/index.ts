@@ -30,6 +30,12 @@ export const REPORTED_ISSUES = MAX_REPORTED_ISSUES;
 export const SAMPLED_ITEMS = 64;
 /** Nesting past which the sample stops copying (the value is described as it is below). */
 const SAMPLED_DEPTH = 64;
+/**
+ * Keys of one object past which a failure is described by its first issue alone: an object cannot
+ * be shortened like a list (its required keys could be cut off), and 130,000 unknown keys would be
+ * 130,000 errors to collect.
+ */
+export const DESCRIBED_KEYS = 1000;
 // List keywords whose verdict on a shortened list says nothing about the whole one.
 const LIST_KEYWORDS = new Set(['minItems', 'maxItems', 'uniqueItems', 'contains', 'minContains', 'maxContains', 'unevaluatedItems']);
 
@@ -62,6 +68,7 @@ export function createValidators(schemas: SchemaRegistry, options: ValidatorOpti
       const first = toIssue((decide.errors as ErrorObject[])[0] as ErrorObject);
       // A coercing pass also finishes converting what the fast pass stopped short of, so it reads it all.
       const sample = coerce ? value : sampled(value, 0);
+      if (sample === TOO_WIDE) return { ok: false, issues: [first], total: 1, partial: true };
       const describe = detailed(typeName);
       if (describe(value === sample ? value : sample)) return { ok: false, issues: [first], total: 1, partial: sample !== value };
       return toResult(describe.errors ?? [], first, sample !== value);
@@ -81,7 +88,13 @@ function nonFinitePath(value: unknown, path: string, depth: number): string | nu
   return null;
 }
 
-/** `value` with every list cut to its first SAMPLED_ITEMS items; the value itself when none is longer. */
+/** What sampled() answers for a value with an object of more than DESCRIBED_KEYS keys. */
+const TOO_WIDE = Symbol('too wide to describe');
+
+/**
+ * `value` with every list cut to its first SAMPLED_ITEMS items; the value itself when none is
+ * longer; TOO_WIDE when an object in it has more than DESCRIBED_KEYS keys.
+ */
 function sampled(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object' || depth >= SAMPLED_DEPTH) return value;
   if (Array.isArray(value)) {
@@ -89,6 +102,7 @@ function sampled(value: unknown, depth: number): unknown {
     let copy: unknown[] | null = value.length > count ? [] : null;
     for (let i = 0; i < count; i++) {
       const item = sampled(value[i], depth + 1);
+      if (item === TOO_WIDE) return TOO_WIDE;
       if (copy) copy.push(item);
       else if (item !== value[i]) (copy = value.slice(0, i)).push(item);
     }
@@ -96,8 +110,11 @@ function sampled(value: unknown, depth: number): unknown {
   }
   let copy: Record<string, unknown> | null = null;
   const fields = value as Record<string, unknown>;
-  for (const key of Object.keys(fields)) {
+  const keys = Object.keys(fields);
+  if (keys.length > DESCRIBED_KEYS) return TOO_WIDE;
+  for (const key of keys) {
     const field = sampled(fields[key], depth + 1);
+    if (field === TOO_WIDE) return TOO_WIDE;
     if (field !== fields[key]) (copy ??= { ...fields })[key] = field;
   }
   return copy ?? value;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createValidators, describeIssues, invalidInput, MAX_ERROR_BODY_BYTES, REPORTED_ISSUES, SAMPLED_ITEMS, type SchemaRegistry } from '../../support/runtime.js';
+import { createValidators, DESCRIBED_KEYS, describeIssues, invalidInput, MAX_ERROR_BODY_BYTES, REPORTED_ISSUES, SAMPLED_ITEMS, type SchemaRegistry } from '../../support/runtime.js';
 
 const schemas: SchemaRegistry = {
   $id: 'https://meshspec.test/schemas/validation',
@@ -113,6 +113,12 @@ describe('createValidators', () => {
     expect(result.partial).toBe(true);
     expect(result.total).toBeGreaterThan(REPORTED_ISSUES);
     expect(result.total).toBeLessThanOrEqual(2 * SAMPLED_ITEMS);
+  });
+
+  it('describes an object with more keys than it reads by its first issue alone', () => {
+    const wide = Object.fromEntries(Array.from({ length: DESCRIBED_KEYS + 1 }, (_, i) => [`k${i}`, 1]));
+    const result = validators.validate('CreateOrder', { email: 'a@example.com', items: [{ productId: 'p', quantity: 1 }], ...wide });
+    expect(result).toEqual({ ok: false, issues: [{ path: '/k0', message: 'unknown property' }], total: 1, partial: true });
   });
 
   it('still reports a list keyword of the whole list when only its first items are read', () => {
