@@ -97,7 +97,12 @@ const MAX_ISSUE_TEXT = 200;
 /** Characters of issues listed, at most: long issues are listed fewer, so the list stays within the details budget. */
 const MAX_LISTED_CHARS = 5000;
 
-/** One problem with an input: where (a JSON pointer, `''` for the root) and what. */
+/**
+ * One problem with an input: where (a JSON pointer, `''` for the root) and what.
+ *
+ * @example
+ * const issue: IssueDetail = { path: '/items/0', message: "must have required property 'productId'" };
+ */
 export interface IssueDetail {
   path: string;
   message: string;
@@ -107,7 +112,7 @@ export interface IssueDetail {
  * Input failed validation (400). `details` lists the first MAX_REPORTED_ISSUES problems with their
  * JSON pointers and, when there were more, one last entry `{ path: '', message: 'N more issues not listed' }`.
  *
- * @param message - a short summary (validation/issues.ts words one: `invalidInputMessage`)
+ * @param message - a short summary (validation/issues.ts `invalidInput` words it and counts the issues)
  * @param details - the issues found (only the first are kept)
  * @param total - how many issues were found in all; default `details.length`
  * @param partial - true when there may be more than `total` (the last entry then gives no number); default false

@@ -43,7 +43,12 @@ export interface HttpListenerOptions {
   maxConnections?: number;
 }
 
-/** The defaults of HttpListenerOptions. */
+/**
+ * The defaults of HttpListenerOptions.
+ *
+ * @example
+ * HTTP_LISTENER_DEFAULTS.bodyIdleTimeoutMs; // 30000
+ */
 export const HTTP_LISTENER_DEFAULTS: Readonly<Required<HttpListenerOptions>> = Object.freeze({
   headersTimeoutMs: 20_000,
   requestTimeoutMs: 120_000,
