@@ -70,7 +70,7 @@ export function createValidators(schemas: SchemaRegistry, options: ValidatorOpti
       const sample = coerce ? value : sampled(value, 0);
       if (sample === TOO_WIDE) return { ok: false, issues: [first], total: 1, partial: true };
       const describe = detailed(typeName);
-      if (describe(value === sample ? value : sample)) return { ok: false, issues: [first], total: 1, partial: sample !== value };
+      if (describe(sample)) return { ok: false, issues: [first], total: 1, partial: sample !== value };
       return toResult(describe.errors ?? [], first, sample !== value);
     },
   };
