@@ -49,7 +49,8 @@ export function createGrpcTransport({ address, definition, schemas }: GrpcTransp
               try {
                 resolve(endpointCodec.decodeOutput(response!));
               } catch (decodeErr) {
-                reject(new InternalError(`malformed ${endpoint.grpc.method} response from ${definition.name}: ${(decodeErr as Error).message}`));
+                // protobufjs's reason is for the log (the cause), not for whoever this error reaches.
+                reject(new InternalError(`malformed ${endpoint.grpc.method} response from ${definition.name}`, { cause: decodeErr }));
               }
             }
           },

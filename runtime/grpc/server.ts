@@ -113,7 +113,9 @@ async function serve(
   } catch (err) {
     // A value the spec does not allow is ValidationFailed naming the field; bytes that are not the message, BadRequest.
     if (isMeshError(err)) throw err;
-    throw new BadRequest(`malformed ${endpoint.grpc.method} request: ${(err as Error).message}`);
+    // protobufjs's reason (`index out of range: 4 + 10 > 6`) is logged, not answered.
+    logger.info({ err, endpoint: endpoint.name }, 'gRPC request could not be decoded');
+    throw new BadRequest(`malformed ${endpoint.grpc.method} request: the bytes are not a ${endpoint.grpc.method} request message`);
   }
   const meta = invocationMeta(call, signal);
   // The caller has already given up: running the hook would be wasted work.

@@ -54,18 +54,25 @@ function meshErrorOf(err: ServiceError, target: CallTarget): MeshError {
   if (declared) return declared;
   switch (err.code) {
     // A callee that is not meshspec's saying it is overloaded: retryable, like an HTTP 429.
+    // Messages name the service only (they may reach an end client in a body); the address and
+    // grpc-js's own text stay in the cause, for logs.
     case Status.RESOURCE_EXHAUSTED:
-      return new TooManyRequests(`${target.service}.${target.endpoint} is overloaded (RESOURCE_EXHAUSTED at ${target.address}): ${err.details}`);
+      return new TooManyRequests(`${target.service}.${target.endpoint} is overloaded (RESOURCE_EXHAUSTED)`, undefined, { cause: callFailure(err, target) });
     // A call the server side cancelled (it went away mid-call) is the service being unavailable too;
     // the caller's own aborts never get here.
     case Status.UNAVAILABLE:
     case Status.CANCELLED:
-      return new Unavailable(`service ${target.service} is unavailable at ${target.address}: ${err.details}`);
+      return new Unavailable(`service ${target.service} is unavailable`, undefined, { cause: callFailure(err, target) });
     case Status.DEADLINE_EXCEEDED:
-      return new Timeout(`${target.service}.${target.endpoint} did not answer before the deadline`);
+      return new Timeout(`${target.service}.${target.endpoint} did not answer before the deadline`, { cause: callFailure(err, target) });
     default:
-      return new InternalError(`${target.service}.${target.endpoint} failed: ${Status[err.code] ?? err.code} ${err.details}`);
+      return new InternalError(`${target.service}.${target.endpoint} failed: ${Status[err.code] ?? err.code}`, { cause: callFailure(err, target) });
   }
+}
+
+/** Where a call went and what grpc-js said: an error's cause, logged and never sent. */
+function callFailure(err: ServiceError, target: CallTarget): Error {
+  return new Error(`${target.service}.${target.endpoint} at ${target.address}: ${err.details}`, { cause: err });
 }
 
 function fromTrailers(err: ServiceError): MeshError | null {

@@ -315,11 +315,18 @@ function toMeshError(err: unknown, signal: AbortState | undefined, route: Route,
     return new Unavailable(`call to ${route.label} was cancelled by the caller`);
   }
   const code = errorCode(err);
-  if (code && TIMED_OUT.has(code)) return new Timeout(`${route.label} did not answer in time (${code})`);
+  // The message names the service only: it may travel back to an end client in a 503 body. Where
+  // the call went and what undici said stay in the cause, for logs.
+  if (code && TIMED_OUT.has(code)) return new Timeout(`${route.label} did not answer in time`, { cause: callFailure(route, origin, code, err) });
   const reason = code ? UNREACHABLE[code] : undefined;
-  if (reason) return new Unavailable(`${service} is unavailable: ${reason} (${origin})`);
+  if (reason) return new Unavailable(`${service} is unavailable: ${reason}`, undefined, { cause: callFailure(route, origin, code as string, err) });
   // Anything else is a bug on this side (bad header value, ...): let invoke log it with its stack.
   return err;
+}
+
+/** What an operator needs to know about a failed call: never serialized into a response. */
+function callFailure(route: Route, origin: string, code: string, err: unknown): Error {
+  return new Error(`${route.label} at ${origin}: ${code}`, { cause: err });
 }
 
 function errorCode(err: unknown): string | undefined {

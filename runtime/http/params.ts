@@ -1,5 +1,5 @@
 // Routes and input assembly for the HTTP binding, prepared once per endpoint at startup.
-import { BadRequest, ValidationFailed } from '../errors/index.js';
+import { BadRequest, boundText, ValidationFailed } from '../errors/index.js';
 import type { EndpointDescriptor } from '../service/definition.js';
 import type { SchemaRegistry, Validators } from '../validation/types.js';
 
@@ -116,11 +116,17 @@ function rejectRepeated(query: Query, scalars: Set<string>): void {
     (entry): entry is [string, unknown[]] => Array.isArray(entry[1]) && scalars.has(entry[0]),
   );
   if (repeated.length === 0) return;
-  const message = repeated.map(([name, values]) => `query parameter '${name}' is given ${values.length} times; it takes one value`);
+  const [name, values] = repeated[0] as [string, unknown[]];
+  // The first one named in full, the others counted: a query string can repeat hundreds of keys.
+  const more = repeated.length > 1 ? ` (and ${repeated.length - 1} more repeated)` : '';
   throw new ValidationFailed(
-    `invalid input: ${message.join('; ')}`,
-    repeated.map(([name, values]) => ({ path: `/${name}`, message: `is given ${values.length} times in the query string; it takes one value` })),
+    `invalid input: query parameter '${boundText(name, 100)}' is given ${values.length} times; it takes one value${more}`,
+    repeated.map(([key, list]) => ({ path: `/${escapePointer(key)}`, message: `is given ${list.length} times in the query string; it takes one value` })),
   );
+}
+
+function escapePointer(segment: string): string {
+  return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
 function kindOf(value: unknown): string {

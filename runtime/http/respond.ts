@@ -3,8 +3,22 @@ import type { ServerResponse } from 'node:http';
 import type { MeshError } from '../errors/index.js';
 
 /**
+ * Sets the headers every response of a service carries, whichever binding and route answers:
+ * `X-Content-Type-Options: nosniff`, so a browser never guesses a type other than the declared one
+ * (a JSON error echoing input is no HTML page).
+ *
+ * @param res - the response, headers not sent
+ * @example
+ * setSecurityHeaders(res);
+ */
+export function setSecurityHeaders(res: ServerResponse): void {
+  res.setHeader('x-content-type-options', 'nosniff');
+}
+
+/**
  * Sends `value` as JSON with its length (what Express's `res.status().json()` sends, without its
- * per-call settings lookups).
+ * per-call settings lookups). An error status (400 and up) also gets `Cache-Control: no-store`: an
+ * error is about one request and no cache may answer another with it.
  *
  * @param res - the response; ended here
  * @param status - the status code
@@ -15,6 +29,7 @@ import type { MeshError } from '../errors/index.js';
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.statusCode = status;
+  if (status >= 400) res.setHeader('cache-control', 'no-store');
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(body);

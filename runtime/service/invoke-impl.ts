@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { passthroughErrorCodes } from '../../common/errors.js';
-import { InternalError, isMeshError, NotImplemented, Timeout, ValidationFailed, type MeshError } from '../errors/index.js';
-import { describeIssues } from '../validation/issues.js';
+import { InternalError, isMeshError, NotImplemented, Timeout, type MeshError } from '../errors/index.js';
+import { describeIssues, invalidInput } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import type { AnyHandlerContext, ContextFactory, DeferredField } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
@@ -44,10 +44,10 @@ export function createInvoke(options: InvokeOptions): Invoke {
 
     if (!meta.inputChecked) {
       const checked = validators.validate(endpoint.input, input);
-      if (!checked.ok) throw new ValidationFailed(`invalid input: ${describeIssues(checked.issues)}`, checked.issues);
+      if (!checked.ok) throw invalidInput(checked.issues, checked.total, checked.partial);
     }
     const segments = pathParamIssues(endpoint.pathParams, input);
-    if (segments.length > 0) throw new ValidationFailed(`invalid input: ${describeIssues(segments)}`, segments);
+    if (segments.length > 0) throw invalidInput(segments);
     const hook = hooks.get(endpoint.name);
     if (!hook) throw new NotImplemented(endpoint.name);
 
@@ -192,7 +192,8 @@ function toContractError(err: unknown, endpoint: EndpointDescriptor, log: Logger
   if (isMeshError(err)) {
     if (Object.hasOwn(endpoint.errors, err.code)) return err;
     if (PASSTHROUGH.has(err.code)) {
-      if (err.code !== 'NotImplemented') log.warn({ code: err.code, reason: err.message }, `${endpoint.name} failed: ${err.message}`);
+      // The cause (a callee's address, a library's text) is for this log only; the caller gets the message.
+      if (err.code !== 'NotImplemented') log.warn({ code: err.code, reason: err.message, ...(err.cause === undefined ? {} : { err: err.cause }) }, `${endpoint.name} failed: ${err.message}`);
       return err;
     }
     log.error({ err }, `contract violation: ${endpoint.name} threw ${err.code}, which it does not declare; answering 500`);
@@ -214,7 +215,7 @@ function warnOnBadOutput(validators: Validators, endpoint: EndpointDescriptor, o
     const result = validators.validate(shape.type, items[i]);
     if (!result.ok) {
       const where = shape.list ? ` (item ${i})` : '';
-      log.warn({ issues: result.issues }, `${endpoint.name} returned output that does not match ${shape.type}${where}: ${describeIssues(result.issues)}`);
+      log.warn({ issues: result.issues, total: result.total }, `${endpoint.name} returned output that does not match ${shape.type}${where}: ${describeIssues(result.issues, result.total, result.partial)}`);
       return;
     }
   }

@@ -10,7 +10,12 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
-export type ValidationResult = { ok: true } | { ok: false; issues: ValidationIssue[] };
+/**
+ * A verdict. A failure lists at most the first few issues (REPORTED_ISSUES in index.ts); `total`
+ * counts the issues found, and `partial` says only part of the value was read (long lists are
+ * described from their first items), so there may be more than `total`.
+ */
+export type ValidationResult = { ok: true } | { ok: false; issues: ValidationIssue[]; total: number; partial: boolean };
 
 export interface Validators {
   /** Validates `value` against the type `typeName` (a key of $defs). */

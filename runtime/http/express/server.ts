@@ -8,6 +8,7 @@ import { BadRequest, InternalError, isMeshError, MethodNotAllowed, NotFound, Pay
 import type { EndpointDescriptor } from '../../service/definition.js';
 import { createValidators } from '../../validation/index.js';
 import { logWhenDone, pathOf } from '../access-log.js';
+import { readJsonBody } from '../body.js';
 import { requireJsonBody } from '../content-type.js';
 import { createEndpointResponder } from '../endpoint-responder.js';
 import { createExtraRouteRunner } from '../extra-route-runner.js';
@@ -15,10 +16,9 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../headers.js';
 import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler, toExpressPath } from '../params.js';
 import { answerProbe } from '../probes.js';
-import { sendError } from '../respond.js';
+import { sendError, setSecurityHeaders } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
-
-const JSON_TYPES = ['application/json', 'application/*+json'];
+import { answerUnreadBody, lingerLimitsFor } from '../unread-body.js';
 
 /**
  * The Express app of a service, as a request listener for node:http.
@@ -41,15 +41,39 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.locals['requestId'] = requestId;
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    setSecurityHeaders(res);
     logWhenDone(logger, req, res, requestId, pathOf(req.originalUrl));
     next();
   });
   app.get('/health', (_req, res) => answerProbe(res, '/health', isReady));
   app.get('/ready', (_req, res) => answerProbe(res, '/ready', isReady));
 
-  // Not strict: any JSON value parses, so that a body that is not an object (`null`, a list) gets
-  // a message saying so rather than "malformed" (input assembly rejects it).
-  const parseJson = express.json({ limit: bodyLimitBytes, type: JSON_TYPES, strict: false });
+  // The body is read by the reader the node binding uses (not body-parser): the same limits, the
+  // same fixed messages, and a refused body lingered over alike (unread-body.ts).
+  const linger = lingerLimitsFor(bodyLimitBytes);
+  const readBody: RequestHandler = (req, res, next) => {
+    let hasBody: boolean;
+    try {
+      hasBody = requireJsonBody(req.headers);
+    } catch (err) {
+      answerUnreadBody(req, res, err as MeshError, requestIdOf(res), linger, logger);
+      return;
+    }
+    if (!hasBody) {
+      next();
+      return;
+    }
+    readJsonBody(req, bodyLimitBytes).then(
+      (body) => {
+        req.body = body;
+        next();
+      },
+      (err: unknown) => {
+        if (isMeshError(err)) answerUnreadBody(req, res, err, requestIdOf(res), linger, logger);
+        else next(err);
+      },
+    );
+  };
   for (const endpoint of plan.endpoints) {
     const assemble = createInputAssembler(endpoint, schemas, coercing);
     const respond = createEndpointResponder(endpoint, invoke, logger);
@@ -57,7 +81,7 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
     const handle: RequestHandler = (req, res) =>
       respond(req, res, requestIdOf(res), () => assemble(req.params as Record<string, string>, readsQuery ? req.query : {}, req.body));
     const method = endpoint.method.toLowerCase() as Lowercase<EndpointDescriptor['method']>;
-    if (endpoint.inputSource === 'body') app[method](toExpressPath(endpoint.path), requireJson, parseJson, handle);
+    if (endpoint.inputSource === 'body') app[method](toExpressPath(endpoint.path), readBody, handle);
     else app[method](toExpressPath(endpoint.path), handle);
   }
   for (const route of plan.extras) {
@@ -81,40 +105,55 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
   return app;
 }
 
-const requireJson: RequestHandler = (req, res, next) => {
-  try {
-    requireJsonBody(req.headers);
-  } catch (err) {
-    sendError(res, err as MeshError, requestIdOf(res));
-    return;
-  }
-  next();
-};
-
 function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     sendError(res, fromExpressError(err, req, logger), requestIdOf(res));
   };
 }
 
-/** Errors raised by Express itself (body parsing, URL decoding) as MeshErrors. */
+/**
+ * Errors raised by Express itself (URL decoding, and body-parser's should a route use it) as
+ * MeshErrors with fixed messages: what the library said goes to the log, never to the client.
+ */
 function fromExpressError(err: unknown, req: Request, logger: Logger): MeshError {
   if (isMeshError(err)) return err;
-  const { type, status, limit } = (err ?? {}) as { type?: string; status?: number; limit?: number };
+  const { type, status } = (err ?? {}) as { type?: string; status?: number };
+  const requestId = requestIdOf(req.res as Response);
+  const path = pathOf(req.originalUrl);
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    logger.info({ err, requestId, path }, 'request refused by Express');
+    return clientError(type, status, req);
+  }
+  logger.error({ err, requestId, path }, 'request failed');
+  return new InternalError();
+}
+
+function clientError(type: string | undefined, status: number, req: Request): MeshError {
   switch (type) {
     case 'entity.too.large':
-      return new PayloadTooLarge(`request body is larger than the limit of ${limit} bytes`);
+      return new PayloadTooLarge('request body is larger than the limit');
     case 'entity.parse.failed':
       return new BadRequest('malformed JSON body');
     case 'encoding.unsupported':
+      return new UnsupportedMediaType('unsupported content encoding; use gzip, deflate, br or identity');
     case 'charset.unsupported':
-      return new UnsupportedMediaType((err as Error).message);
+      return new UnsupportedMediaType('unsupported charset; send UTF-8');
   }
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new BadRequest((err as Error).message);
-  }
-  logger.error({ err, requestId: requestIdOf(req.res as Response), path: pathOf(req.originalUrl) }, 'request failed');
-  return new InternalError();
+  // The router's one client error: a path segment with a malformed %-escape (the node binding's words).
+  const segment = status === 400 ? malformedSegment(req.path) : undefined;
+  return new BadRequest(segment === undefined ? 'bad request' : `Failed to decode param '${segment}'`);
+}
+
+/** The first path segment that is not valid percent-encoding. */
+function malformedSegment(path: string): string | undefined {
+  return path.split('/').find((segment) => {
+    try {
+      decodeURIComponent(segment);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 function requestIdOf(res: Response): string {

@@ -14,10 +14,11 @@ import { createExtraRouteRunner } from '../extra-route-runner.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../headers.js';
 import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler } from '../params.js';
+import { readJsonBody } from '../body.js';
 import { answerProbe } from '../probes.js';
-import { sendError } from '../respond.js';
+import { sendError, setSecurityHeaders } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
-import { readJsonBody } from './body.js';
+import { answerUnreadBody, lingerLimitsFor } from '../unread-body.js';
 import { RouteTable, splitPath, type RouteMatch } from './router.js';
 import { routingTarget } from './target.js';
 
@@ -40,6 +41,7 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
   const plan = planRoutes(definition, options.routes);
   if (plan.extras.length > 0 && !contextFor) throw new Error('extra routes need contextFor: the handler context they get');
   const coercing = createValidators(schemas, { coerce: true });
+  const linger = lingerLimitsFor(bodyLimitBytes);
 
   const routes = new RouteTable<Target>();
   let order = 0;
@@ -66,7 +68,7 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
             if (requireJsonBody(req.headers)) body = await readJsonBody(req, bodyLimitBytes);
           } catch (err) {
             if (!isMeshError(err)) throw err;
-            sendError(res, err, requestId);
+            answerUnreadBody(req, res, err, requestId, linger, logger);
             return;
           }
           await respond(req, res, requestId, () => assemble(params, EMPTY_QUERY, body));
@@ -77,6 +79,7 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
   return (req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.setHeader(REQUEST_ID_HEADER, requestId);
+    setSecurityHeaders(res);
     const url = req.url ?? '/';
     // Logs and 404s name the target as sent; routing reads it as Express does.
     const path = pathOf(url);

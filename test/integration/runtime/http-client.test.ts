@@ -90,7 +90,10 @@ describe('createHttpTransport', () => {
     const t = createHttpTransport({ origin: `http://127.0.0.1:${port}`, service: 'ghost' });
     const err = await rejection(t.call(ep.getUser, { id: 1 }, {}));
     expect(err).toMatchObject({ code: 'Unavailable', status: 503 });
-    expect(err.message).toContain('ghost is unavailable: connection refused');
+    // The message may reach an end client: the service's name, never its address.
+    expect(err.message).toBe('ghost is unavailable: connection refused');
+    expect(JSON.stringify(err.toBody())).not.toContain(String(port));
+    expect((err.cause as Error).message).toBe(`ghost.getUser at http://127.0.0.1:${port}: ECONNREFUSED`);
     await t.close();
   });
 

@@ -2,6 +2,7 @@
 // HEAD, percent-decoding, charsets, content encodings, client disconnects and extra routes. Every
 // case runs against both bindings; the few that only the node binding can answer early say so.
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
+import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, createHttpApp, startService, type ExtraRoutes, type RunningService } from '../../support/runtime.js';
@@ -43,6 +44,36 @@ function sendUnfinished(port: number, headers: Record<string, string>, chunks: s
     req.on('error', reject);
     req.flushHeaders();
     for (const chunk of chunks) req.write(chunk);
+  });
+}
+
+/**
+ * Uploads a body over a raw socket slowly, in `chunks` pieces a few ms apart, and reads nothing until
+ * it has written them all (or the socket failed): what a simple client does. Resolves with all it
+ * could read then, and whether a write failed (the connection was reset under it).
+ */
+function uploadSlowly(port: number, head: string, chunks: string[]): Promise<{ text: string; writeFailed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.pause();
+    let text = '';
+    let writeFailed = false;
+    socket.on('error', () => (writeFailed = true));
+    socket.on('close', () => resolve({ text, writeFailed }));
+    const readAll = () => {
+      socket.on('data', (data: Buffer) => (text += data.toString('latin1')));
+      socket.resume();
+    };
+    socket.write(head);
+    let i = 0;
+    const timer = setInterval(() => {
+      if (i === chunks.length || socket.destroyed) {
+        clearInterval(timer);
+        readAll();
+        return;
+      }
+      socket.write(chunks[i++] as string);
+    }, 5);
   });
 }
 
@@ -125,14 +156,47 @@ describe.each(['node', 'express'] as const)('%s binding', (binding) => {
       }
     });
 
-    it.runIf(binding === 'node')('answers 413 as soon as a streamed body passes the limit, before the client finishes it', async () => {
+    it('answers 413 as soon as a streamed body passes the limit, before the client finishes it', async () => {
       const res = await sendUnfinished(port, JSON_HEADERS, ['x'.repeat(800), 'x'.repeat(800)]);
       expect(res.status).toBe(413);
     });
 
-    it.runIf(binding === 'node')('refuses a Content-Length over the limit before reading the body', async () => {
+    it('refuses a Content-Length over the limit before reading the body', async () => {
       const res = await sendUnfinished(port, { ...JSON_HEADERS, 'content-length': String(LIMIT * 4) }, []);
       expect(res.status).toBe(413);
+      expect(res.headers['connection']).toBe('close');
+    });
+
+    it('lets a client that uploads a too-large body slowly, reading only at the end, still read its 413', async () => {
+      const chunks = Array.from({ length: 12 }, () => 'x'.repeat(256));
+      const declared = await uploadSlowly(port, `POST /users HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${12 * 256}\r\n\r\n`, chunks);
+      expect(declared.writeFailed).toBe(false);
+      expect(declared.text).toMatch(/^HTTP\/1\.1 413 /);
+      expect(declared.text.toLowerCase()).toContain('connection: close');
+      expect(declared.text).toContain('"code":"PayloadTooLarge"');
+      const streamed = await uploadSlowly(
+        port,
+        'POST /users HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+        [...chunks.map((chunk) => `100\r\n${chunk}\r\n`), '0\r\n\r\n'],
+      );
+      expect(streamed.writeFailed).toBe(false);
+      expect(streamed.text).toMatch(/^HTTP\/1\.1 413 /);
+    });
+
+    it('stops reading a refused body past four times the limit: the connection is closed, the answer already out', async () => {
+      const chunks = Array.from({ length: 40 }, () => 'x'.repeat(2048));
+      const res = await uploadSlowly(port, `POST /users HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: ${40 * 2048}\r\n\r\n`, chunks);
+      // The client was cut before it sent all 80 KiB (4 KiB are read after the answer at most).
+      expect(res.writeFailed).toBe(true);
+    });
+
+    it('answers a body that does not decode with a fixed message, and logs what zlib said', async () => {
+      const res = await send(port, { path: '/users', headers: { ...JSON_HEADERS, 'content-encoding': 'gzip', 'x-request-id': `gz-bad-${binding}` }, chunks: ['this is not gzip'] });
+      expect(res.status).toBe(400);
+      expect(JSON.parse(res.body).error.message).toBe('request body is not valid gzip data');
+      expect(res.body).not.toMatch(/header|zlib|check/i);
+      const logged = lines.find((l) => l.requestId === `gz-bad-${binding}` && l.msg === 'request body refused: request body is not valid gzip data');
+      expect((logged?.err as { message?: string } | undefined)?.message).toBe('incorrect header check');
     });
 
     it('reads a gzip body and counts the limit after decoding', async () => {
@@ -144,7 +208,7 @@ describe.each(['node', 'express'] as const)('%s binding', (binding) => {
       expect(tooBig.status).toBe(413);
       const unknown = await send(port, { path: '/users', headers: { ...JSON_HEADERS, 'content-encoding': 'compress' }, chunks: ['{}'] });
       expect(unknown.status).toBe(415);
-      expect(JSON.parse(unknown.body).error.message).toBe('unsupported content encoding "compress"');
+      expect(JSON.parse(unknown.body).error.message).toBe('unsupported content encoding "compress"; use gzip, deflate, br or identity');
     });
 
     it('reads an empty JSON body as {} and ignores a UTF-8 BOM', async () => {
@@ -220,6 +284,41 @@ describe.each(['node', 'express'] as const)('%s binding', (binding) => {
       const res = await fetch(`${base}/health`, { method: 'POST' });
       expect(res.status).toBe(404);
       expect((await jsonOf(res)).error.message).toBe('no route for POST /health');
+    });
+  });
+
+  describe('hostile input', () => {
+    it('sets nosniff on every response, no-store on errors, and no X-Powered-By', async () => {
+      for (const [path, status] of [['/users/1', 200], ['/health', 200], ['/files/a.txt', 200], ['/nowhere', 404], ['/users/%ZZ', 400], ['/legacy/boom', 500]] as const) {
+        const res = await fetch(`${base}${path}`);
+        expect(res.status, path).toBe(status);
+        expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+        expect(res.headers.get('x-powered-by'), path).toBeNull();
+        if (status >= 400) expect(res.headers.get('cache-control'), path).toBe('no-store');
+        else expect(res.headers.get('cache-control'), path).toBeNull();
+      }
+      const refused = await send(port, { path: '/users', headers: { 'content-type': 'text/plain' }, chunks: ['x'] });
+      expect([refused.status, refused.headers['x-content-type-options'], refused.headers['cache-control']]).toEqual([415, 'nosniff', 'no-store']);
+    });
+
+    it('refuses Infinity, NaN and 1e999 for integer fields from the query string and the path', async () => {
+      for (const value of ['Infinity', 'NaN', '1e999', '-Infinity']) {
+        const query = await fetch(`${base}/users?limit=${value}`);
+        expect(query.status, value).toBe(400);
+        expect((await jsonOf(query)).error.code, value).toBe('ValidationFailed');
+        const path = await fetch(`${base}/users/${value}`);
+        expect(path.status, value).toBe(400);
+      }
+    });
+
+    it('answers a body with many problems with a summary, the first 20 and a count of the rest', async () => {
+      const unknown = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`u${i}`, 0]));
+      const res = await send(port, { path: '/users', headers: JSON_HEADERS, chunks: [JSON.stringify({ email: 5, name: 5, ...unknown })] });
+      expect(res.status).toBe(400);
+      const { error } = JSON.parse(res.body) as { error: { message: string; details: { path: string; message: string }[] } };
+      expect(error.message).toMatch(/^invalid input: 82 issues; first: \/\w+ (unknown property|must be string)$/);
+      expect(error.details).toHaveLength(21);
+      expect(error.details[20]).toEqual({ path: '', message: '62 more issues not listed' });
     });
   });
 

@@ -61,4 +61,14 @@ describe('google.rpc.Status details', () => {
     const odd = new MeshError('ValidationFailed', 'invalid', 400, [{ path: 1 }, 'x']);
     expect(decodeStatus(statusDetails(odd, 3, context)).details).toHaveLength(1);
   });
+
+  it('stay small for a validation failure of 130,000 issues: 20 field violations and one counting the rest', () => {
+    const issues = Array.from({ length: 20 }, (_, i) => ({ path: `/items/${i}`, message: "must have required property 'productId'" }));
+    const err = new ValidationFailed("invalid input: 260000 issues; first: /items/0 must have required property 'productId'", issues, 260_000);
+    const bytes = statusDetails(err, 3, context);
+    expect(bytes.length).toBeLessThan(4096);
+    const violations = (decodeStatus(bytes).details[1] as { fieldViolations: { field: string; description: string }[] }).fieldViolations;
+    expect(violations).toHaveLength(21);
+    expect(violations[20]).toEqual({ field: context.fieldPath(''), description: '259980 more issues not listed' });
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createValidators, describeIssues, type SchemaRegistry } from '../../support/runtime.js';
+import { createValidators, DESCRIBED_KEYS, describeIssues, invalidInput, MAX_ERROR_BODY_BYTES, REPORTED_ISSUES, SAMPLED_ITEMS, type SchemaRegistry } from '../../support/runtime.js';
 
 const schemas: SchemaRegistry = {
   $id: 'https://meshspec.test/schemas/validation',
@@ -63,6 +63,8 @@ describe('createValidators', () => {
         { path: '', message: "must have required property 'email'" },
         { path: '', message: "must have required property 'items'" },
       ],
+      total: 2,
+      partial: false,
     });
   });
 
@@ -90,6 +92,55 @@ describe('createValidators', () => {
     expect(value.limit).toBe('5');
   });
 
+  it('refuses Infinity, NaN and 1e999 from a query string or path even though coercion would make numbers of them', () => {
+    const coercing = createValidators(schemas, { coerce: true });
+    for (const text of ['Infinity', '-Infinity', 'NaN', '1e999', '-1e999']) {
+      const value: Record<string, unknown> = { limit: text };
+      expect(coercing.validate('Query', value).ok, text).toBe(false);
+    }
+    const price = createValidators({ $id: 'https://meshspec.test/schemas/price', $defs: { Q: { type: 'object', properties: { price: { type: 'number' } } } } }, { coerce: true });
+    for (const text of ['Infinity', 'NaN', '1e999']) expect(price.validate('Q', { price: text }).ok, text).toBe(false);
+    expect(price.validate('Q', { price: '1e3' }).ok).toBe(true);
+  });
+
+  it('describes a value with 130,000 bad items from its first items: a few issues, a count, and a lower bound', () => {
+    const items = Array.from({ length: 130_000 }, () => ({}));
+    const result = validators.validate('CreateOrder', { email: 'a@example.com', items });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.issues).toHaveLength(REPORTED_ISSUES);
+    expect(result.issues[0]).toEqual({ path: '/items/0', message: "must have required property 'productId'" });
+    expect(result.partial).toBe(true);
+    expect(result.total).toBeGreaterThan(REPORTED_ISSUES);
+    expect(result.total).toBeLessThanOrEqual(2 * SAMPLED_ITEMS);
+  });
+
+  it('describes an object with more keys than it reads by its first issue alone', () => {
+    const wide = Object.fromEntries(Array.from({ length: DESCRIBED_KEYS + 1 }, (_, i) => [`k${i}`, 1]));
+    const result = validators.validate('CreateOrder', { email: 'a@example.com', items: [{ productId: 'p', quantity: 1 }], ...wide });
+    expect(result).toEqual({ ok: false, issues: [{ path: '/k0', message: 'unknown property' }], total: 1, partial: true });
+  });
+
+  it('still reports a list keyword of the whole list when only its first items are read', () => {
+    const many = createValidators({
+      $id: 'https://meshspec.test/schemas/many',
+      $defs: { L: { type: 'object', properties: { tags: { type: 'array', maxItems: 100, uniqueItems: true, items: { type: 'string' } } } } },
+    });
+    const result = many.validate('L', { tags: Array.from({ length: 500 }, (_, i) => `t${i}`) });
+    expect(result).toEqual({ ok: false, issues: [{ path: '/tags', message: 'must NOT have more than 100 items' }], total: 1, partial: true });
+    // A shortened list with no duplicates says nothing of the whole: the duplicate at 400 is still found by the deciding pass.
+    const duplicate = many.validate('L', { tags: [...Array.from({ length: 99 }, (_, i) => `t${i}`), 't5'] });
+    expect(duplicate.ok).toBe(false);
+  });
+
+  it('finishes coercing a failing query, so only its real problem is reported', () => {
+    const coercing = createValidators(schemas, { coerce: true });
+    const value: Record<string, unknown> = { limit: 'x', tags: 'a', open: 'true' };
+    const result = coercing.validate('Query', value);
+    expect(result.ok).toBe(false);
+    expect(value).toMatchObject({ tags: ['a'], open: true });
+  });
+
   it('coerces strings to scalars and single values to arrays when asked to', () => {
     const coercing = createValidators(schemas, { coerce: true });
     const value: Record<string, unknown> = { limit: '5', tags: 'x', open: 'true' };
@@ -103,5 +154,29 @@ describe('describeIssues', () => {
     expect(describeIssues([{ path: '/email', message: 'must match format "email"' }, { path: '', message: "must have required property 'name'" }])).toBe(
       `/email must match format "email"; must have required property 'name'`,
     );
+  });
+
+  it('counts many issues and names only the first, however many there are', () => {
+    const issues = Array.from({ length: 20 }, (_, i) => ({ path: `/items/${i}`, message: "must have required property 'productId'" }));
+    expect(describeIssues(issues, 130_000)).toBe("130000 issues; first: /items/0 must have required property 'productId'");
+    expect(describeIssues(issues, 128, true)).toBe("128+ issues; first: /items/0 must have required property 'productId'");
+  });
+
+  it('cuts an issue that echoes a long key', () => {
+    const text = describeIssues([{ path: `/${'k'.repeat(10_000)}`, message: 'unknown property' }]);
+    expect(text.length).toBeLessThanOrEqual(200);
+    expect(text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('invalidInput', () => {
+  it('makes a ValidationFailed whose body stays small: a summary message, 20 issues and a count of the rest', () => {
+    const issues = Array.from({ length: 20 }, (_, i) => ({ path: `/items/${i}`, message: "must have required property 'productId'" }));
+    const error = invalidInput(issues, 130_000);
+    expect(error.message).toBe("invalid input: 130000 issues; first: /items/0 must have required property 'productId'");
+    const details = error.details as { path: string; message: string }[];
+    expect(details).toHaveLength(21);
+    expect(details[20]).toEqual({ path: '', message: '129980 more issues not listed' });
+    expect(Buffer.byteLength(JSON.stringify(error.toBody('r1')))).toBeLessThanOrEqual(MAX_ERROR_BODY_BYTES);
   });
 });

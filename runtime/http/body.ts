@@ -1,10 +1,12 @@
-// The node binding's request body: read with the size limit enforced while it streams (a declared
-// length over the limit is refused before reading; a body growing past it stops being buffered at
-// once), decoded like body-parser does (gzip, deflate, br and zstd; a UTF-8 BOM dropped), then parsed.
+// A request's JSON body, read alike by both bindings: the size limit enforced while it streams (a
+// declared length over the limit is refused before reading; a body growing past it stops being
+// buffered at once), decoded like body-parser does (gzip, deflate, br and zstd; a UTF-8 BOM dropped),
+// then parsed. Refusals carry a fixed message; what a library said (zlib's reason) is their `cause`,
+// for the log only.
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { BadRequest, PayloadTooLarge, UnsupportedMediaType, type MeshError } from '../../errors/index.js';
+import { BadRequest, boundText, PayloadTooLarge, UnsupportedMediaType, type MeshError } from '../errors/index.js';
 
 type Decoder = () => zlib.Gunzip | zlib.Inflate | zlib.BrotliDecompress;
 
@@ -53,7 +55,7 @@ function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
     if (declared !== null && declared > limitBytes) return Promise.reject(tooLarge(limitBytes));
   } else {
     const decoder = DECODERS[encoding];
-    if (!decoder) return Promise.reject(new UnsupportedMediaType(`unsupported content encoding "${encoding}"`));
+    if (!decoder) return Promise.reject(new UnsupportedMediaType(`unsupported content encoding "${boundText(encoding, 40)}"; use gzip, deflate, br or identity`));
     source = req.pipe(decoder());
   }
 
@@ -89,7 +91,7 @@ function readText(req: IncomingMessage, limitBytes: number): Promise<string> {
         else resolve(Buffer.concat(chunks, received).toString('utf8'));
       },
       error(err: Error): void {
-        on.stop(new BadRequest(source === req ? 'request aborted' : err.message));
+        on.stop(source === req ? new BadRequest('request aborted') : new BadRequest(`request body is not valid ${encoding} data`, undefined, { cause: err }));
       },
       close(): void {
         if (!req.complete) on.stop(new BadRequest('request aborted'));
