@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
-import { BadGateway, MeshError, PayloadTooLarge, Timeout, Unavailable, type MeshErrorBody } from '../errors/index.js';
+import { BadGateway, PayloadTooLarge, RequestTimeout, Timeout, Unavailable, type MeshError, type MeshErrorBody } from '../errors/index.js';
 import { responseHeaders, SECURITY_HEADERS, type RequestHead } from './headers.js';
 import type { Upstream } from './upstream.js';
 import { pathOf } from './router.js';
@@ -178,7 +178,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
 
   /** The body stalled: answer 408 if nothing was sent yet, stop the upstream, drop the connection. */
   onBodyIdle(): void {
-    this.fail(new MeshError('RequestTimeout', `the request body sent nothing for ${this.ctx.bodyIdleTimeoutMs} ms`, 408));
+    this.fail(new RequestTimeout(`the request body sent nothing for ${this.ctx.bodyIdleTimeoutMs} ms`));
     this.abortUpstream?.(new ClientClosed('request body stalled'));
   }
 

@@ -5,3 +5,4 @@ export { createDependency, type Dependency, type DependencyOptions } from './dep
 export { StartupError, type StartupErrorDetails } from './startup-error.js';
 export { createTransportFactory, type TransportFactory, type TransportFactoryOptions } from './transports.js';
 export { runMain, runServices, settingsFromEnv, type ProcessSettings, type RunningProcess, type RuntimeDefaults } from './main.js';
+export { HTTP_LISTENER_DEFAULTS, type HttpListenerOptions } from './http-listener.js';

@@ -76,7 +76,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
     isReady: () => ready && bus.connected !== false,
   });
-  const http = createHttpListener(app, logger);
+  const http = createHttpListener(app, logger, settings.http);
   const host = settings.host ?? '0.0.0.0';
   const wantedGrpcPort = settings.grpcPort === undefined ? definition.ports.grpc : settings.grpcPort;
 

@@ -9,6 +9,7 @@ import type { ColocatedRegistry } from './colocated.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
+import type { HttpListenerOptions } from './http-listener.js';
 
 /** Turns a service name into a transport to it (discovery + transport choice). */
 export type TransportFor = (service: string, transport: 'http' | 'grpc') => ClientTransport;
@@ -46,6 +47,8 @@ export interface HostSettings {
   /** null: no gRPC server even when the definition has a port. */
   grpcPort?: number | null | undefined;
   host?: string | undefined;
+  /** The HTTP listener's limits against slow and greedy clients; default HTTP_LISTENER_DEFAULTS. */
+  http?: HttpListenerOptions | undefined;
   /** A bus with `connected` (a broker still being reached) keeps `/ready` at 503 while it is false. */
   bus: EventBus & { readonly connected?: boolean; ready?(): Promise<void> };
   /**
