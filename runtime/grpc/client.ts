@@ -8,6 +8,7 @@ import { createGrpcCodec } from './codec.js';
 import { passBytes } from './raw.js';
 import { requestMetadata } from './metadata.js';
 import { fromGrpcError } from './status.js';
+import { UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
 
 export interface GrpcTransportOptions {
   /** `host:port` of the callee's gRPC port. */
@@ -15,9 +16,11 @@ export interface GrpcTransportOptions {
   /** The callee's definition; its `proto` must be set. */
   definition: ServiceDefinition;
   schemas: SchemaRegistry;
+  /** How the calling service asserts its identity (signed with identity keys). Default: the unsigned metadata. */
+  trust?: CallerTrust;
 }
 
-export function createGrpcTransport({ address, definition, schemas }: GrpcTransportOptions): ClientTransport {
+export function createGrpcTransport({ address, definition, schemas, trust = UNSIGNED_TRUST }: GrpcTransportOptions): ClientTransport {
   const codec = createGrpcCodec(definition, schemas);
   const client = new Client(address, credentials.createInsecure());
 
@@ -38,7 +41,7 @@ export function createGrpcTransport({ address, definition, schemas }: GrpcTransp
           passBytes,
           passBytes,
           request,
-          requestMetadata(options.requestId, options.caller, options.idempotencyKey),
+          requestMetadata(options.requestId, options.caller ? trust.outgoing(options.caller) : [], options.idempotencyKey),
           grpcOptions(options),
           (err, response) => {
             signal?.removeEventListener('abort', onAbort);

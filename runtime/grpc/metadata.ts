@@ -1,11 +1,8 @@
 // What travels in gRPC metadata besides the message: request id and caller on the way in, the
 // MeshError on the way out (trailers), so both ends agree on one spelling.
 import { Metadata } from '@grpc/grpc-js';
-import type { Caller } from '../context/index.js';
 
 export const REQUEST_ID = 'x-request-id';
-/** Base64url JSON of the Caller. */
-export const CALLER = 'x-mesh-caller';
 export const ERROR_CODE = 'x-mesh-error-code';
 export const ERROR_STATUS = 'x-mesh-error-status';
 /** JSON of MeshError.details, with non-ASCII escaped (metadata values must be printable ASCII). */
@@ -18,12 +15,12 @@ export const IDEMPOTENCY_KEY = 'idempotency-key';
 /** Wait the callee asks for before a retry, ms (gRPC's own retry pushback trailer). */
 export const RETRY_PUSHBACK = 'grpc-retry-pushback-ms';
 
-/** Metadata of an outgoing call. */
-export function requestMetadata(requestId: string | undefined, caller: Caller | null | undefined, idempotencyKey?: string): Metadata {
+/** Metadata of an outgoing call; `caller` is what the caller's CallerTrust asserts (runtime/identity/trust.ts). */
+export function requestMetadata(requestId: string | undefined, caller: readonly (readonly [string, string])[], idempotencyKey?: string): Metadata {
   const metadata = new Metadata();
   if (requestId) metadata.set(REQUEST_ID, requestId);
   if (idempotencyKey) metadata.set(IDEMPOTENCY_KEY, idempotencyKey);
-  if (caller) metadata.set(CALLER, Buffer.from(JSON.stringify(caller)).toString('base64url'));
+  for (const [key, value] of caller) metadata.set(key, value);
   return metadata;
 }
 
@@ -31,28 +28,6 @@ export function requestMetadata(requestId: string | undefined, caller: Caller | 
 export function text(metadata: Metadata, key: string): string | undefined {
   const value = metadata.get(key)[0];
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** The caller of an incoming call; null when absent or not a well-formed Caller. */
-export function readCaller(metadata: Metadata): Caller | null {
-  const raw = text(metadata, CALLER);
-  if (raw === undefined) return null;
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    return isCaller(parsed) ? parsed : null;
-  } catch {
-    return null;
-  }
-}
-
-function isCaller(v: unknown): v is Caller {
-  if (typeof v !== 'object' || v === null) return false;
-  const c = v as { subject?: unknown; service?: unknown; roles?: unknown };
-  return (
-    typeof c.subject === 'string' &&
-    (c.service === undefined || typeof c.service === 'string') &&
-    (c.roles === undefined || (Array.isArray(c.roles) && c.roles.every((r) => typeof r === 'string')))
-  );
 }
 
 /** JSON that is safe as an ASCII metadata value (and still parses to the same value). */

@@ -16,7 +16,9 @@ import type { InvocationMeta, Invoke } from '../service/invoke.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { createGrpcCodec, type EndpointCodec } from './codec.js';
 import { addHealthService } from './health.js';
-import { IDEMPOTENCY_KEY, readCaller, REQUEST_ID, text } from './metadata.js';
+import { IDENTITY_HEADER } from '../identity/format.js';
+import { UNSIGNED_CALLER_HEADER, UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
+import { IDEMPOTENCY_KEY, REQUEST_ID, text } from './metadata.js';
 import { rawUnaryMethod } from './raw.js';
 import { addReflectionService } from './reflection.js';
 import { toGrpcError, type ErrorContext } from './status.js';
@@ -28,6 +30,8 @@ export interface GrpcServerOptions {
   logger: Logger;
   /** Asked by the health service: NOT_SERVING while false (e.g. the event bus is not connected). Default: always ready. */
   isReady?: () => boolean;
+  /** Which caller identity is believed: signed with identity keys, or the unsigned metadata (the default, development). */
+  trust?: CallerTrust;
 }
 
 export interface GrpcServer {
@@ -103,7 +107,7 @@ function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, errors
 async function serve(
   endpoint: EndpointDescriptor,
   codec: EndpointCodec,
-  { invoke, logger }: GrpcServerOptions,
+  { invoke, logger, trust = UNSIGNED_TRUST }: GrpcServerOptions,
   call: ServerUnaryCall<Buffer, Buffer>,
   signal: AbortSignal,
 ): Promise<Buffer> {
@@ -117,7 +121,7 @@ async function serve(
     logger.info({ err, endpoint: endpoint.name }, 'gRPC request could not be decoded');
     throw new BadRequest(`malformed ${endpoint.grpc.method} request: the bytes are not a ${endpoint.grpc.method} request message`);
   }
-  const meta = invocationMeta(call, signal);
+  const meta = invocationMeta(call, signal, trust);
   // The caller has already given up: running the hook would be wasted work.
   if (meta.deadline !== null && meta.deadline <= Date.now()) throw new Timeout('the deadline passed before the call started');
   try {
@@ -130,9 +134,10 @@ async function serve(
   }
 }
 
-function invocationMeta(call: ServerUnaryCall<Buffer, Buffer>, signal: AbortSignal): InvocationMeta {
+function invocationMeta(call: ServerUnaryCall<Buffer, Buffer>, signal: AbortSignal, trust: CallerTrust): InvocationMeta {
   const requestId = text(call.metadata, REQUEST_ID);
-  const meta: InvocationMeta = { deadline: epochMs(call.getDeadline()), caller: readCaller(call.metadata), signal };
+  const caller = trust.incoming(text(call.metadata, IDENTITY_HEADER), text(call.metadata, UNSIGNED_CALLER_HEADER));
+  const meta: InvocationMeta = { deadline: epochMs(call.getDeadline()), caller, signal };
   if (requestId !== undefined) meta.requestId = requestId;
   const idempotencyKey = text(call.metadata, IDEMPOTENCY_KEY);
   if (idempotencyKey !== undefined) meta.idempotencyKey = idempotencyKey;

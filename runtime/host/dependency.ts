@@ -41,6 +41,7 @@ import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import type { ColocatedRegistry } from './colocated.js';
 import { discoveryLogger, resilienceLogger } from './dependency-log.js';
+import type { CallerTrust } from '../identity/trust.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -80,6 +81,8 @@ export interface DependencyOptions {
    * same pipeline) instead of the network. Default none: always the network.
    */
   colocated?: ColocatedRegistry | undefined;
+  /** How this service asserts its identity on network calls (signed with identity keys). Default: the unsigned header. */
+  trust?: CallerTrust | undefined;
 }
 
 /** A running dependency. */
@@ -193,8 +196,8 @@ export function createDependency(options: DependencyOptions): Dependency {
         if (!transport) {
           transport =
             kind === 'http'
-              ? createHttpTransport({ origin: address, service, logger })
-              : createGrpcTransport({ address, definition: callee, schemas });
+              ? createHttpTransport({ origin: address, service, logger, ...(options.trust ? { trust: options.trust } : {}) })
+              : createGrpcTransport({ address, definition: callee, schemas, ...(options.trust ? { trust: options.trust } : {}) });
           transports.set(address, transport);
         }
         return transport;

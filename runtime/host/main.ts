@@ -9,6 +9,7 @@ import type { IdempotencyStore } from '../idempotency/types.js';
 import { colocationFromEnv, createColocatedRegistry } from './colocated.js';
 import { openProcessBus, type ProcessBus } from './event-bus.js';
 import { openIdempotencyStore } from './idempotency-store.js';
+import { IDENTITY_KEYS_VARIABLE, identityKeysFromEnv, type IdentityKey } from '../identity/keys.js';
 import { MAX_DURATION_MS, parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from './start.js';
@@ -117,12 +118,14 @@ export async function runServices(
       throw new StartupError('PORT and GRPC_PORT can only be set when the process runs a single service');
     }
     const colocated = colocationFromEnv(env) ? createColocatedRegistry() : undefined;
+    // From a Secret in a cluster: then callers must prove who they are (runtime/identity/trust.ts).
+    const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? readIdentityKeys(env) : undefined;
     const busSettings = busSettingsFromEnv(defaults.bus, env);
     bus = openProcessBus(busSettings, logger.child({ component: 'bus' }));
     idempotency = await openIdempotencyStore(busSettings, logger.child({ component: 'idempotency' }), env);
     for (const host of hosts) {
       const serviceLogger: Logger = hosts.length === 1 ? logger : createLogger({ service: host.definition.name });
-      services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger, colocated }));
+      services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger, colocated, identityKeys }));
     }
     // After the start, so a start that fails says one thing only: why.
     if (busSettings.kind === 'memory' && !busSettings.fromEnvironment) warnIfEventsStayLocal(hosts, logger);
@@ -134,6 +137,15 @@ export async function runServices(
 
   exitOnSignals(close, logger);
   return { services, bus: bus as ProcessBus, close };
+}
+
+/** MESH_IDENTITY_KEYS, or the one line that says what is wrong with it (never the key bytes). */
+function readIdentityKeys(env: Env): IdentityKey[] {
+  try {
+    return identityKeysFromEnv(env);
+  } catch (err) {
+    throw new StartupError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** One warning when events would silently stay in this process (EVENT_BUS unset, spec default memory). */

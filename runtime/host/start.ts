@@ -15,6 +15,7 @@ import { createHttpListener } from './http-listener.js';
 import { portError } from './startup-error.js';
 import { createTransportFactory, type TransportFactory } from './transports.js';
 import type { HostSettings, RunningService, ServiceHostOptions } from './types.js';
+import { createCallerTrust } from '../identity/trust.js';
 
 export async function startService(options: ServiceHostOptions, settings: HostSettings): Promise<RunningService> {
   const { definition, schemas, events } = options;
@@ -26,6 +27,8 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   const fallbacks = resolveFallbacks(definition, options.fallbacks);
 
   const validators = createValidators(schemas);
+  // With identity keys, callers are believed only when signed, and this service signs its own calls.
+  const trust = createCallerTrust(settings.identityKeys ?? []);
   // Transports made here are closed here; a transportFor passed in belongs to whoever passed it.
   let transportFor = settings.transportFor;
   let owned: TransportFactory | null = null;
@@ -40,6 +43,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
       discovery: settings.discovery,
       fallbacks,
       colocated: settings.colocated,
+      trust,
     });
     transportFor = owned.transportFor;
   } else if (Object.keys(fallbacks).length > 0) {
@@ -73,6 +77,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     // The context made for a route is this service's own, the one its `<Svc>Routes` was typed with.
     routes: (options.routes ?? []) as ExtraRoutes,
     contextFor,
+    trust,
     // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
     isReady: () => ready && bus.connected !== false,
   });
@@ -87,7 +92,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   try {
     httpPort = await http.listen(settings.httpPort ?? definition.ports.http, host, name);
     if (definition.proto && wantedGrpcPort !== null) {
-      grpc = createGrpcServer({ definition, schemas, invoke, logger, isReady: () => ready && bus.connected !== false });
+      grpc = createGrpcServer({ definition, schemas, invoke, logger, trust, isReady: () => ready && bus.connected !== false });
       grpcPort = await grpc.listen(wantedGrpcPort, host).catch((err: unknown) => {
         throw portError(err, wantedGrpcPort, name, 'grpc') ?? err;
       });

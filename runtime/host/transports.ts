@@ -8,6 +8,7 @@ import { ResilienceStats } from '../resilience/stats.js';
 import type { CallDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import { createDependency, type Dependency } from './dependency.js';
+import type { CallerTrust } from '../identity/trust.js';
 import type { ColocatedRegistry } from './colocated.js';
 import type { ResolvedFallbacks } from './fallbacks.js';
 import type { DependenciesReport, TransportFor } from './types.js';
@@ -34,6 +35,8 @@ export interface TransportFactoryOptions {
   fallbacks?: ResolvedFallbacks;
   /** The services of this process, called in process while they run (see createDependency). Default none. */
   colocated?: ColocatedRegistry | undefined;
+  /** How this service asserts its identity on network calls (signed with identity keys). Default: the unsigned header. */
+  trust?: CallerTrust | undefined;
 }
 
 /** The transports of one service to the services it calls. */
@@ -73,6 +76,7 @@ export function createTransportFactory(options: TransportFactoryOptions): Transp
       discovery,
       fallbacks: options.fallbacks?.[service],
       colocated: options.colocated,
+      trust: options.trust,
       ...(options.env ? { env: options.env } : {}),
     });
   };

@@ -10,6 +10,7 @@ import type { CallOptions, ClientTransport } from '../transport/types.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import type { HttpListenerOptions } from './http-listener.js';
+import type { IdentityKey } from '../identity/keys.js';
 
 /** Turns a service name into a transport to it (discovery + transport choice). */
 export type TransportFor = (service: string, transport: 'http' | 'grpc') => ClientTransport;
@@ -47,6 +48,12 @@ export interface HostSettings {
   /** null: no gRPC server even when the definition has a port. */
   grpcPort?: number | null | undefined;
   host?: string | undefined;
+  /**
+   * The mesh's identity keys (MESH_IDENTITY_KEYS): set, a caller is believed only from a signed
+   * x-mesh-identity (an invalid one answers 401) and this service signs its own calls. Default none
+   * (development: the unsigned x-mesh-caller).
+   */
+  identityKeys?: readonly IdentityKey[] | undefined;
   /** The HTTP listener's limits against slow and greedy clients; default HTTP_LISTENER_DEFAULTS. */
   http?: HttpListenerOptions | undefined;
   /** A bus with `connected` (a broker still being reached) keeps `/ready` at 503 while it is false. */

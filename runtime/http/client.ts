@@ -9,7 +9,8 @@ import type { EndpointDescriptor } from '../service/definition.js';
 import { pathParamIssues } from '../service/path-params.js';
 import type { CallOptions, ClientTransport } from '../transport/types.js';
 import { describeIssues } from '../validation/issues.js';
-import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './headers.js';
+import { UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
+import { DEADLINE_HEADER, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './headers.js';
 
 export interface HttpTransportOptions {
   /** e.g. `http://127.0.0.1:3001` (see discovery). */
@@ -19,6 +20,8 @@ export interface HttpTransportOptions {
   logger?: Logger;
   /** Most sockets kept open to the callee. Default 64. */
   connections?: number;
+  /** How the calling service asserts its identity (signed with identity keys). Default: the unsigned header. */
+  trust?: CallerTrust;
 }
 
 /** What is computed once per endpoint rather than per call. */
@@ -111,7 +114,7 @@ type AbortState = { readonly aborted: boolean; readonly reason: unknown };
  * await users.call(getUser, { id: 1 }, { deadline: Date.now() + 2_000 });
  */
 export function createHttpTransport(options: HttpTransportOptions): HttpTransport {
-  const { origin, service, logger } = options;
+  const { origin, service, logger, trust = UNSIGNED_TRUST } = options;
   const pool = new Pool(origin, { connections: options.connections ?? 64 });
   const routes = new WeakMap<EndpointDescriptor, Route>();
   const routeOf = (endpoint: EndpointDescriptor) => {
@@ -129,7 +132,7 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
 
     const headers: Record<string, string> = { accept: 'application/json' };
     if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
-    if (call.caller) headers[CALLER_HEADER] = encodeCaller(call.caller);
+    if (call.caller) for (const [name, value] of trust.outgoing(call.caller)) headers[name] = value;
     if (call.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = call.idempotencyKey;
     let body: string | undefined;
     if (route.body) {

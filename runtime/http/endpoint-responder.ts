@@ -6,7 +6,8 @@ import { InternalError, isMeshError } from '../errors/index.js';
 import type { EndpointDescriptor } from '../service/definition.js';
 import type { InvocationMeta, Invoke } from '../service/invoke.js';
 import { DisconnectSignal } from './disconnect.js';
-import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER } from './headers.js';
+import { UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
+import { callerOfRequest, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER } from './headers.js';
 import type { AssembledInput } from './params.js';
 import { sendError, sendJson } from './respond.js';
 
@@ -24,11 +25,12 @@ export type EndpointResponder = (req: IncomingMessage, res: ServerResponse, requ
  * @param endpoint - the endpoint answered
  * @param invoke - the service's Invoke
  * @param logger - for failures of the binding itself (invoke logs the hook's)
+ * @param trust - which caller identity is believed (default: the unsigned header, development)
  * @example
  * const respond = createEndpointResponder(endpoint, invoke, logger);
  * await respond(req, res, requestId, () => assemble(params, query, body));
  */
-export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: Invoke, logger: Logger): EndpointResponder {
+export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: Invoke, logger: Logger, trust: CallerTrust = UNSIGNED_TRUST): EndpointResponder {
   const { successStatus } = endpoint;
   const hasOutput = endpoint.output !== null;
   return async (req, res, requestId, input) => {
@@ -36,7 +38,7 @@ export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: In
       const meta: InvocationMeta = {
         requestId,
         deadline: deadlineFrom(req.headers[DEADLINE_HEADER]),
-        caller: callerFrom(req.headers[CALLER_HEADER]),
+        caller: callerOfRequest(req, trust),
         signal: new DisconnectSignal(res),
       };
       const key = req.headers[IDEMPOTENCY_KEY_HEADER];

@@ -6,7 +6,8 @@ import { InternalError, isMeshError } from '../errors/index.js';
 import type { ContextFactory } from '../service/context.js';
 import { DisconnectSignal } from './disconnect.js';
 import type { ExtraRoute } from './extra-routes.js';
-import { CALLER_HEADER, callerFrom, DEADLINE_HEADER, deadlineFrom } from './headers.js';
+import { UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
+import { callerOfRequest, DEADLINE_HEADER, deadlineFrom } from './headers.js';
 import { sendError } from './respond.js';
 
 /**
@@ -23,11 +24,12 @@ export type ExtraRouteRunner = (req: IncomingMessage, res: ServerResponse, param
  * @param route - the extra route
  * @param contextFor - makes its handler context
  * @param logger - the service's logger
+ * @param trust - which caller identity is believed (default: the unsigned header, development)
  * @example
  * const run = createExtraRouteRunner(route, contextFor, logger);
  * await run(req, res, { provider: 'acme' }, requestId);
  */
-export function createExtraRouteRunner(route: ExtraRoute, contextFor: ContextFactory, logger: Logger): ExtraRouteRunner {
+export function createExtraRouteRunner(route: ExtraRoute, contextFor: ContextFactory, logger: Logger, trust: CallerTrust = UNSIGNED_TRUST): ExtraRouteRunner {
   const operation = `${route.method} ${route.path}`;
   return async (req, res, params, requestId) => {
     const log = logger.child({ requestId, operation });
@@ -36,7 +38,7 @@ export function createExtraRouteRunner(route: ExtraRoute, contextFor: ContextFac
         operation,
         requestId,
         logger: log,
-        caller: callerFrom(req.headers[CALLER_HEADER]),
+        caller: callerOfRequest(req, trust),
         deadline: deadlineFrom(req.headers[DEADLINE_HEADER]),
         signal: new DisconnectSignal(res),
       });

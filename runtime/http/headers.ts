@@ -1,7 +1,9 @@
 // The mesh's own request headers, shared by the HTTP server (parsing) and client (writing).
 import { randomUUID } from 'node:crypto';
-import { callerOf } from '../context/caller.js';
 import type { Caller } from '../context/index.js';
+import type { IncomingMessage } from 'node:http';
+import { IDENTITY_HEADER } from '../identity/format.js';
+import { decodeUnsignedCaller, encodeUnsignedCaller, type CallerTrust } from '../identity/trust.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Epoch milliseconds after which the caller stops waiting. */
@@ -35,18 +37,23 @@ export function deadlineFrom(value: HeaderValue): number | null {
 }
 
 export function encodeCaller(caller: Caller): string {
-  return Buffer.from(JSON.stringify(caller)).toString('base64url');
+  return encodeUnsignedCaller(caller);
+}
+
+/**
+ * The caller a request asserts, as `trust` believes it.
+ *
+ * @param req - the request (its x-mesh-identity and x-mesh-caller headers)
+ * @param trust - the service's CallerTrust
+ * @throws Unauthorized when a signed identity is present and not valid
+ * @example
+ * const caller = callerOfRequest(req, trust);
+ */
+export function callerOfRequest(req: IncomingMessage, trust: CallerTrust): Caller | null {
+  return trust.incoming(single(req.headers[IDENTITY_HEADER]), single(req.headers[CALLER_HEADER]));
 }
 
 /** The decoded caller, or null when absent or malformed (a malformed caller is treated as none). */
 export function callerFrom(value: HeaderValue): Caller | null {
-  const raw = single(value);
-  if (!raw) return null;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  return callerOf(parsed);
+  return decodeUnsignedCaller(single(value));
 }

@@ -4,6 +4,7 @@ import type { ContextFactory } from '../service/context.js';
 import type { ServiceDefinition } from '../service/definition.js';
 import type { Invoke } from '../service/invoke.js';
 import type { SchemaRegistry } from '../validation/types.js';
+import type { CallerTrust } from '../identity/trust.js';
 import type { ExtraRoutes } from './extra-routes.js';
 
 /**
@@ -26,4 +27,6 @@ export interface HttpAppOptions {
   routes?: ExtraRoutes;
   /** Makes the handler context an extra route gets; required when `routes` is not empty. */
   contextFor?: ContextFactory;
+  /** Which caller identity is believed: signed with identity keys, or the unsigned header (the default, development). */
+  trust?: CallerTrust;
 }

@@ -5,3 +5,4 @@ export type { AssertedIdentity, IdentityCheck, IdentityFailure, SignedIdentity }
 export { formatIdentityKeys, generateIdentityKey, IDENTITY_KEYS_VARIABLE, identityKey, identityKeysFromEnv, MIN_IDENTITY_KEY_BYTES, type IdentityKey } from './keys.js';
 export { signIdentity, type SignIdentityOptions } from './sign.js';
 export { IDENTITY_SKEW_MS, verifyIdentity } from './verify.js';
+export { createCallerTrust, decodeUnsignedCaller, encodeUnsignedCaller, UNSIGNED_CALLER_HEADER, UNSIGNED_TRUST, type CallerTrust } from './trust.js';

@@ -76,7 +76,7 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
   };
   for (const endpoint of plan.endpoints) {
     const assemble = createInputAssembler(endpoint, schemas, coercing);
-    const respond = createEndpointResponder(endpoint, invoke, logger);
+    const respond = createEndpointResponder(endpoint, invoke, logger, options.trust);
     const readsQuery = endpoint.inputSource === 'query';
     const handle: RequestHandler = (req, res) =>
       respond(req, res, requestIdOf(res), () => assemble(req.params as Record<string, string>, readsQuery ? req.query : {}, req.body));
@@ -85,7 +85,7 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
     else app[method](toExpressPath(endpoint.path), handle);
   }
   for (const route of plan.extras) {
-    const run = createExtraRouteRunner(route, contextFor!, logger);
+    const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
     const method = route.method.toLowerCase() as Lowercase<typeof route.method>;
     app[method](toExpressPath(route.path), (req, res) => run(req, res, { ...(req.params as Record<string, string>) }, requestIdOf(res)));
   }

@@ -47,7 +47,7 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
   let order = 0;
   for (const endpoint of plan.endpoints) routes.add(endpoint.method, endpoint.path, endpointTarget(endpoint), order++);
   for (const route of plan.extras) {
-    const run = createExtraRouteRunner(route, contextFor!, logger);
+    const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
     routes.add(route.method, route.path, (req, res, requestId, params) => run(req, res, params, requestId), order++);
   }
   const allowed = new RouteTable<string>();
@@ -55,7 +55,7 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
 
   function endpointTarget(endpoint: EndpointDescriptor): Target {
     const assemble = createInputAssembler(endpoint, schemas, coercing);
-    const respond = createEndpointResponder(endpoint, invoke, logger);
+    const respond = createEndpointResponder(endpoint, invoke, logger, options.trust);
     switch (endpoint.inputSource) {
       case 'none':
         return (req, res, requestId, params) => respond(req, res, requestId, () => assemble(params, EMPTY_QUERY, undefined));
