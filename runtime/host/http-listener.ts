@@ -17,6 +17,11 @@ export interface HttpListener {
   /** Resolves with the bound port (useful with port 0). Rejects with a StartupError when the port is taken. */
   listen(port: number, host: string, service: string): Promise<number>;
   /**
+   * Keeps serving, but every response from now on says `Connection: close`: clients retire their
+   * keep-alive connections as they use them, instead of finding them closed under a request later.
+   */
+  retireConnections(): void;
+  /**
    * Stops accepting connections, lets requests in progress finish for up to `graceMs`, then cuts
    * whatever is left. Resolves once every connection is closed.
    */
@@ -111,10 +116,14 @@ export function createHttpListener(app: RequestListener, logger: Logger, options
       });
     },
 
-    async drain(graceMs) {
-      if (!server.listening) return;
+    retireConnections() {
       draining = true;
       for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+    },
+
+    async drain(graceMs) {
+      if (!server.listening) return;
+      this.retireConnections();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const cut = setTimeout(() => {

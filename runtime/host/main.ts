@@ -36,6 +36,8 @@ export interface ProcessSettings {
   bodyLimitBytes: number;
   /** `SHUTDOWN_GRACE`: ms or `10s`. */
   shutdownGraceMs: number;
+  /** `SHUTDOWN_DELAY`: ms or `5s`, serving with /ready at 503 before the listener closes; default 0. */
+  shutdownDelayMs: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -45,6 +47,7 @@ export function settingsFromEnv(defaults: RuntimeDefaults, env: Env = process.en
     host: env['HOST'] || '0.0.0.0',
     bodyLimitBytes: env['BODY_LIMIT'] ? parseSize('BODY_LIMIT', env['BODY_LIMIT']) : defaults.bodyLimitBytes,
     shutdownGraceMs: env['SHUTDOWN_GRACE'] ? parseDuration('SHUTDOWN_GRACE', env['SHUTDOWN_GRACE']) : defaults.shutdownGraceMs,
+    shutdownDelayMs: env['SHUTDOWN_DELAY'] ? parseDuration('SHUTDOWN_DELAY', env['SHUTDOWN_DELAY']) : 0,
   };
   if (env['PORT']) settings.httpPort = parsePort('PORT', env['PORT']);
   if (env['GRPC_PORT']) settings.grpcPort = env['GRPC_PORT'] === 'off' ? null : parsePort('GRPC_PORT', env['GRPC_PORT']);

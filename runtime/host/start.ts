@@ -123,7 +123,16 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   let closing: Promise<void> | undefined;
   const close = async () => {
     ready = false;
+    grpc?.readinessChanged();
     const grace = settings.shutdownGraceMs;
+    const delay = settings.shutdownDelayMs ?? 0;
+    if (delay > 0) {
+      // Not ready, still serving: load balancers and the gateway stop sending new requests while the
+      // ones already on their way are answered, and keep-alive connections are retired one by one.
+      logger.info({ delayMs: delay }, `${name} draining: /ready answers 503, still serving`);
+      http.retireConnections();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
     logger.info({ graceMs: grace }, `${name} shutting down`);
     await Promise.all([http.drain(grace), grpc?.close(grace), colocation?.drain(grace)]);
     // Event hooks and in-flight requests may still use clients: close those last.

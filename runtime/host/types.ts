@@ -43,6 +43,12 @@ export interface HostSettings {
   bodyLimitBytes: number;
   /** Drain time on shutdown before open connections are cut, ms. */
   shutdownGraceMs: number;
+  /**
+   * How long a stopping service keeps serving with `/ready` at 503 before it stops accepting, ms
+   * (`SHUTDOWN_DELAY`): time for the gateway, load balancers and Kubernetes endpoints to stop sending
+   * it requests. Default 0.
+   */
+  shutdownDelayMs?: number | undefined;
   /** Ports override the definition's (0 = any free port, for tests); undefined keeps the definition's. */
   httpPort?: number | undefined;
   /** null: no gRPC server even when the definition has a port. */
