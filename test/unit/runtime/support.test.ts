@@ -66,17 +66,25 @@ describe('settingsFromEnv', () => {
   const defaults = { bodyLimitBytes: 1024, shutdownGraceMs: 10_000 };
 
   it('uses the spec values without env', () => {
-    expect(settingsFromEnv(defaults, {})).toEqual({ host: '0.0.0.0', bodyLimitBytes: 1024, shutdownGraceMs: 10_000 });
+    expect(settingsFromEnv(defaults, {})).toEqual({ host: '0.0.0.0', bodyLimitBytes: 1024, shutdownGraceMs: 10_000, shutdownDelayMs: 0 });
   });
 
-  it('reads PORT, GRPC_PORT, HOST, BODY_LIMIT and SHUTDOWN_GRACE', () => {
-    const env = { PORT: '8081', GRPC_PORT: 'off', HOST: '127.0.0.1', BODY_LIMIT: '2mb', SHUTDOWN_GRACE: '3s' };
-    expect(settingsFromEnv(defaults, env)).toEqual({ host: '127.0.0.1', httpPort: 8081, grpcPort: null, bodyLimitBytes: 2 * 1024 * 1024, shutdownGraceMs: 3000 });
+  it('reads PORT, GRPC_PORT, HOST, BODY_LIMIT, SHUTDOWN_GRACE and SHUTDOWN_DELAY', () => {
+    const env = { PORT: '8081', GRPC_PORT: 'off', HOST: '127.0.0.1', BODY_LIMIT: '2mb', SHUTDOWN_GRACE: '3s', SHUTDOWN_DELAY: '5s' };
+    expect(settingsFromEnv(defaults, env)).toEqual({
+      host: '127.0.0.1',
+      httpPort: 8081,
+      grpcPort: null,
+      bodyLimitBytes: 2 * 1024 * 1024,
+      shutdownGraceMs: 3000,
+      shutdownDelayMs: 5000,
+    });
   });
 
   it('names the variable that is wrong', () => {
     expect(() => settingsFromEnv(defaults, { PORT: 'eighty' })).toThrow("PORT must be a port number (0-65535), got 'eighty'");
     expect(() => settingsFromEnv(defaults, { BODY_LIMIT: 'lots' })).toThrow('BODY_LIMIT');
+    expect(() => settingsFromEnv(defaults, { SHUTDOWN_DELAY: 'soon' })).toThrow('SHUTDOWN_DELAY');
   });
 
   it('refuses a grace period longer than a timer can wait (it would fire after 1 ms)', () => {
