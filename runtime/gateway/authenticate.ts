@@ -2,6 +2,8 @@
 // here (secret or public key from the environment, or a JWKS URL), or the founding guide's auth
 // service asked per request (with a short cache). Secrets are named by environment variable in the
 // config and read once at start: a config never holds one.
+import { createHash } from 'node:crypto';
+import { AnswerCache } from './auth/answer-cache.js';
 import { bearerToken, createAuthDelegate, createJwtVerifier, type AuthDelegate, type JwtVerifier, type VerifiedIdentity } from './auth/index.js';
 import type { GatewayAuth } from './types.js';
 
@@ -51,11 +53,26 @@ export function createGatewayAuth(auth: GatewayAuth, options: { resolveOrigin: (
     ...checks,
     keys: secretEnv ? { secret: required(options.env, secretEnv) } : publicKeyEnv ? { publicKeyPem: required(options.env, publicKeyEnv) } : { jwksUrl: jwksUrl ?? '' },
   });
+  // A token's signature and claims do not change: verified once (tens of microseconds with jose), it
+  // is remembered until it expires (at most VERIFIED_TTL_MS), keyed by its digest, never the token.
+  const verified = new AnswerCache<VerifiedIdentity>(VERIFIED_TOKENS);
   return {
-    authenticate: async (authorization) => verifier.verify(bearerToken(authorization)),
+    authenticate: async (authorization) => {
+      const token = bearerToken(authorization);
+      return verified.get(createHash('sha256').update(token).digest('base64url'), async () => {
+        const identity = await verifier.verify(token);
+        const ttlMs = Math.min(VERIFIED_TTL_MS, (identity.expiresAt ?? Date.now()) - Date.now());
+        return { value: identity, ttlMs };
+      });
+    },
     close: async () => undefined,
   };
 }
+
+/** Most verified tokens remembered (the least recently used goes first). */
+const VERIFIED_TOKENS = 10_000;
+/** Longest a verified token is remembered, ms (it is never remembered past its own expiry). */
+const VERIFIED_TTL_MS = 300_000;
 
 function required(env: Env, name: string): string {
   const value = env[name];
