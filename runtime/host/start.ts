@@ -2,7 +2,7 @@
 // transports to the services it calls, all around one Invoke.
 import { checkSubscriptions, createPublisher, subscribeAll, type ServiceSubscriptions } from '../bus/index.js';
 import { createGrpcServer, type GrpcServer } from '../grpc/server.js';
-import { createHttpApp } from '../http/server.js';
+import { loadHttpApp } from '../http/load-app.js';
 import type { ExtraRoutes } from '../http/extra-routes.js';
 import { createContextFactory } from '../service/context.js';
 import { createInvoke } from '../service/invoke-impl.js';
@@ -68,7 +68,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   });
 
   let ready = false;
-  const app = createHttpApp({
+  const app = await loadHttpApp({
     definition,
     invoke,
     schemas,

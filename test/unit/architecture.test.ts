@@ -110,6 +110,11 @@ describe('architecture', () => {
     expect(packagesLoadedBy(path.join(repoRoot, 'runtime/gateway/auth/index.ts'))).toContain('jose');
   });
 
+  it('loads Express only for a service on the Express binding: the host imports it on demand', () => {
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/host/index.ts'))).not.toContain('express');
+    expect(packagesLoadedBy(path.join(repoRoot, 'runtime/http/express/server.ts'))).toContain('express');
+  });
+
   it('keeps ioredis behind the Redis idempotency entry, out of meshspec/runtime/idempotency', () => {
     const memory = packagesLoadedBy(path.join(repoRoot, 'runtime/idempotency/index.ts'));
     expect(memory.filter((p) => !p.startsWith('node:'))).toEqual([]);
