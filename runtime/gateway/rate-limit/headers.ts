@@ -1,5 +1,6 @@
 // The response headers of a decision, as the IETF draft "RateLimit header fields for HTTP"
 // (draft-ietf-httpapi-ratelimit-headers-07) names them, plus Retry-After (RFC 9110) on a refusal.
+import type { RateLimitDecision } from './types.js';
 
 /**
  * The headers {@link rateLimitHeaders} sets.
@@ -27,14 +28,7 @@ export interface RateLimitHeaders {
  * const headers = rateLimitHeaders(decision);
  * if (!decision.allowed) res.writeHead(429, { ...headers, 'content-type': 'application/json' });
  */
-export function rateLimitHeaders(decision: {
-  readonly allowed: boolean;
-  readonly limit: number;
-  readonly remaining: number;
-  readonly resetMs: number;
-  readonly retryAfterMs: number;
-  readonly policy: string;
-}): RateLimitHeaders {
+export function rateLimitHeaders(decision: Omit<RateLimitDecision, 'degraded'>): RateLimitHeaders {
   const common = {
     'RateLimit-Limit': String(decision.limit),
     'RateLimit-Remaining': String(Math.max(0, decision.remaining)),
