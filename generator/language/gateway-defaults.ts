@@ -1,18 +1,12 @@
 // What the gateway's security keys mean when the spec leaves them out, and the facts about them the
-// checks, the model and `meshspec dev` share: which algorithms take a shared secret, where a JWT key
-// variable and the other secrets a gateway reads come from.
+// checks, the model and `meshspec dev` share: which algorithms take a shared secret, which variable
+// `keys: env:NAME` names, and what a token bucket's `refill` means.
 
 /** JWT algorithms whose key is a shared secret; every other one the schema allows takes a public key. */
 export const HMAC_JWT_ALGORITHMS: readonly string[] = ['HS256', 'HS384', 'HS512'];
 
 /** The prefix of `auth.jwt.keys`: the key is read from the environment variable it names. */
 export const ENV_KEY_PREFIX = 'env:';
-
-/** The variable the gateway reads the Redis URL of `store: redis` limits from (as runtime/gateway/run.ts). */
-export const RATE_LIMIT_REDIS_VARIABLE = 'RATE_LIMIT_REDIS_URL';
-
-/** The variable with the keys that sign (gateway) and verify (services) the identity the gateway asserts (as runtime/identity). */
-export const IDENTITY_KEYS_VARIABLE = 'MESH_IDENTITY_KEYS';
 
 /**
  * Whether an algorithm takes a shared secret (HS*) rather than a public key.
