@@ -118,13 +118,13 @@ function checkJwksUrl(doc: SpecDocument, at: SpecPath, text: string, report: Rep
   try {
     url = new URL(text);
   } catch {
-    report.error(doc, at, 'invalid-value', `\`${text}\` is not a URL: \`jwks\` is the identity provider's JWKS URL (e.g. \`https://idp.example.com/.well-known/jwks.json\`)`);
+    report.error(doc, at, 'invalid-value', `\`${shown(text)}\` is not a URL: \`jwks\` is the identity provider's JWKS URL (e.g. \`https://idp.example.com/.well-known/jwks.json\`)`);
     return;
   }
   if (url.username !== '' || url.password !== '') {
     report.error(doc, at, 'jwks-credentials', 'the JWKS URL holds a user name or password, which would end up in generated code and logs; a JWKS is public: remove them');
   } else if (url.protocol === 'http:' && !LOCAL_HOSTS.has(url.hostname)) {
-    report.error(doc, at, 'jwks-insecure', `the keys that decide who may call must not travel over plain HTTP, where anyone on the way can replace them; did you mean \`${text.replace(/^http:/, 'https:')}\`? (http is allowed for localhost only)`);
+    report.error(doc, at, 'jwks-insecure', `the keys that decide who may call must not travel over plain HTTP, where anyone on the way can replace them; did you mean \`${shown(text.replace(/^http:/, 'https:'))}\`? (http is allowed for localhost only)`);
   }
 }
 
@@ -173,12 +173,17 @@ function originProblem(text: string): string | undefined {
   try {
     url = new URL(text);
   } catch {
-    return `\`${text}\` is not an origin: ${rule}`;
+    return `\`${shown(text)}\` is not an origin: ${rule}`;
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `\`${text}\` is not an origin: ${rule}, with scheme http or https`;
-  if (url.username !== '' || url.password !== '') return `\`${text}\` is not an origin: ${rule}, without a user name or password`;
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `\`${shown(text)}\` is not an origin: ${rule}, with scheme http or https`;
+  if (url.username !== '' || url.password !== '') return `\`${shown(url.origin)}\` with a user name or password is not an origin: ${rule}`;
   // URL normalises case and default ports: an origin a browser sends is already in that form.
-  return url.origin === text ? undefined : `\`${text}\` is not an origin: ${rule}; did you mean \`${url.origin}\`?`;
+  return url.origin === text ? undefined : `\`${shown(text)}\` is not an origin: ${rule}; did you mean \`${shown(url.origin)}\`?`;
+}
+
+/** A value as a message quotes it: a long one cut, so a message stays a line. */
+function shown(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /** Durations the gateway waits with a timer: no longer than a timer can count. */

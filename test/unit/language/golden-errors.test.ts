@@ -32,7 +32,7 @@ describe('golden error cases', () => {
       'group-references', 'group-names', 'group-deploy', 'group-schema',
       // The gateway's authentication, rate limits, CORS and listener limits.
       'gateway-schema', 'gateway-auth', 'gateway-auth-empty', 'gateway-jwt-keys', 'gateway-jwt-nokeys', 'gateway-delegate',
-      'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits',
+      'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits', 'gateway-cors-hostile',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
