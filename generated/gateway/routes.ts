@@ -6,9 +6,20 @@ export const gatewayConfig: GatewayConfig = {
   port: 8080,
   timeoutMs: 10000,
   bodyLimitBytes: 1048576,
+  auth: {
+    jwt: { algorithms: ['HS256'], secretEnv: 'JWT_SECRET', issuer: 'shop', audience: 'shop-api' },
+  },
+  rateLimit: {
+    algorithm: 'sliding-window',
+    limit: 600,
+    windowMs: 60000,
+    store: 'memory',
+    key: 'subject',
+  },
+  cors: { origins: ['https://shop.example.com'], credentials: true },
   routes: [
     { prefix: '/api/v1/payments', service: 'payments', rewrite: '/payments' },
-    { prefix: '/api/v1/products', service: 'inventory', rewrite: '/products' },
+    { prefix: '/api/v1/products', service: 'inventory', rewrite: '/products', public: true },
     { prefix: '/api/v1/orders', service: 'orders', rewrite: '/orders' },
     { prefix: '/api/v1/users', service: 'users', rewrite: '/users' },
   ],

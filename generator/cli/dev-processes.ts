@@ -19,6 +19,8 @@ export interface ProcessesOptions {
   readonly bus: ProcessBus;
   /** Free ports instead of the spec's. */
   readonly freePorts: boolean;
+  /** Lines printed after the banner (the development token). Default none. */
+  readonly notes?: readonly string[];
 }
 
 /** Beyond the spec's shutdown grace, how long a child may take to exit after SIGTERM before SIGKILL. */
@@ -66,6 +68,7 @@ export async function runProcesses(model: PlannedMesh & { name: string; runtime:
     return 1;
   }
   output.write(banner(model.name, { gatewayUrl: plan.gatewayUrl, urls: plan.urls, bus: describeBus(options.bus) }));
+  for (const note of options.notes ?? []) output.write(`${note}\n`);
 
   void stack.failed.then(async (failure) => {
     complain(`${failure.report()}\nmeshspec: stopping the stack`);

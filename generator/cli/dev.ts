@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { generate } from '../generate.js';
 import type { DevStack } from '../../runtime/dev/index.js';
 import { layoutFrom, layoutOptions, parse } from './args.js';
+import { prepareDevAuth } from './dev-auth.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
 import { enableTypeScriptImports } from './typescript-loader.js';
 import { UsageError } from './usage-error.js';
@@ -15,6 +16,11 @@ export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks D
 Regenerates, then runs the whole stack on this machine with embedded defaults: every service on
 its ports (HTTP and gRPC), an in-memory event bus, and the gateway. Logs are prefixed by service.
 Ctrl-C stops everything cleanly.
+
+When the gateway verifies JWTs with a secret (gateway.auth.jwt with keys: env:NAME and an HS*
+algorithm) and NAME is unset, the gateway gets a random secret for this run and a token for the
+subject 'developer' is printed (curl -H "Authorization: Bearer <token>"). MESH_IDENTITY_KEYS, when
+unset, gets a random key for this run. Nothing is written to a file.
 
 With --processes, every service and the gateway run as separate processes started from their
 generated entry points (generated/<service>/main.ts), as containers would, and events travel over
@@ -64,6 +70,9 @@ export async function devCommand(args: string[]): Promise<number> {
   const changed = result.plan.create.length + result.plan.update.length + result.plan.remove.length;
   if (changed > 0) say(`regenerated ${plural(changed, 'file')} in ${values.out}`);
 
+  // Before anything starts: the gateway and the services read these from the environment.
+  const authNotes = await prepareDevAuth(result.model.gateway?.auth);
+
   if (values.processes) {
     const specKind = result.model.runtime.bus.kind;
     const bus = processBus((values.bus as string | undefined) ?? (specKind === 'memory' ? 'redis' : specKind), values['bus-url'] as string | undefined);
@@ -75,7 +84,7 @@ export async function devCommand(args: string[]): Promise<number> {
       );
     }
     const { runProcesses } = await import('./dev-processes.js');
-    return runProcesses(result.model, { outDir: values.out as string, bus, freePorts: values['free-ports'] === true });
+    return runProcesses(result.model, { outDir: values.out as string, bus, freePorts: values['free-ports'] === true, notes: authNotes });
   }
 
   const stackModule = pathToFileURL(path.resolve(values.out as string, 'stack.ts')).href;
@@ -96,6 +105,7 @@ export async function devCommand(args: string[]): Promise<number> {
     meshFile: model.meshFile,
     specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
   });
+  for (const note of authNotes) say(note);
   return 0;
 }
 

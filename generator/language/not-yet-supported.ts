@@ -5,9 +5,6 @@ import type { SpecPath } from './load.js';
 const LATER: Record<string, string> = {
   sagas: 'sagas',
   storage: 'service storage (postgres, redis)',
-  auth: 'gateway authentication (JWT)',
-  rateLimit: 'gateway rate limiting',
-  cors: 'gateway CORS',
   idempotency: 'idempotency keys',
   autoscaling: 'autoscaling',
   probes: 'custom probes',

@@ -66,13 +66,76 @@ export interface RawMesh {
   policies?: Record<string, RawPolicy>;
   types?: Record<string, RawTypeDecl>;
   events?: Record<string, { payload: string; version?: number; description?: string }>;
-  gateway?: {
-    port: number;
-    timeout?: string;
-    bodyLimit?: string;
-    routes: { prefix: string; service: string; rewrite?: string }[];
-    deploy?: RawDeploy;
-  };
+  gateway?: RawGateway;
+}
+
+/** `gateway`: the reverse proxy, with its authentication, rate limits, CORS and limits as the spec writes them. */
+export interface RawGateway {
+  port: number;
+  timeout?: string;
+  bodyLimit?: string;
+  trustedProxies?: number;
+  limits?: RawGatewayLimits;
+  auth?: RawGatewayAuth;
+  rateLimit?: RawRateLimit;
+  cors?: RawCors;
+  routes: RawGatewayRoute[];
+  deploy?: RawDeploy;
+}
+
+export interface RawGatewayRoute {
+  prefix: string;
+  service: string;
+  rewrite?: string;
+  public?: boolean;
+  /** `true` passes the schema and is refused by the checks: only `false` or a limit mean something. */
+  rateLimit?: RawRateLimit | boolean;
+}
+
+export interface RawGatewayLimits {
+  headersTimeout?: string;
+  requestTimeout?: string;
+  bodyIdleTimeout?: string;
+  keepAliveTimeout?: string;
+  maxConnections?: number;
+  upstreamConnections?: number;
+  upstreamQueue?: number;
+}
+
+/** `gateway.auth`: at least one of the two (the checks refuse both). */
+export interface RawGatewayAuth {
+  jwt?: RawJwt;
+  delegate?: { call: string; cache?: string; timeout?: string };
+}
+
+export interface RawJwt {
+  algorithms: string[];
+  /** `env:NAME`. */
+  keys?: string;
+  jwks?: string;
+  issuer?: string;
+  audience?: string;
+  clockSkew?: string;
+  rolesClaim?: string;
+}
+
+/** A rate limit: `max` per `window`, or `burst` refilled at `refill` (`5/s`); the checks demand exactly one form. */
+export interface RawRateLimit {
+  max?: number;
+  window?: string;
+  burst?: number;
+  refill?: string;
+  key?: 'ip' | 'user';
+  store?: 'memory' | 'redis';
+  failOpen?: boolean;
+}
+
+export interface RawCors {
+  origins: string[];
+  credentials?: boolean;
+  maxAge?: string;
+  headers?: string[];
+  expose?: string[];
 }
 
 export interface RawEndpoint {

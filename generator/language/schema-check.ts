@@ -172,6 +172,7 @@ const REQUIRED_EXAMPLES: Record<string, string> = {
   mesh: 'mesh: shop', version: 'version: 1.0.0', service: 'service: users', ports: 'ports: { http: 3001 }',
   http: 'http: GET /users/{id}', payload: 'payload: UserCreated', field: 'field: 1', prefix: 'prefix: /api/v1/users',
   routes: 'routes: [{ prefix: /api/v1/users, service: users }]', port: 'port: 8080', on: 'on: [unavailable, timeout, circuitOpen]',
+  algorithms: 'algorithms: [HS256]', origins: 'origins: ["https://shop.example.com"]', call: 'call: users.verifyToken',
 };
 
 /** What to do about an unknown key: the key it misspells, else the keys that belong here. */
@@ -231,6 +232,7 @@ const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
   '$defs/size': (text) => quantitySuggestion(text, { bytes: 'b', byte: 'b', kib: 'kb', k: 'kb', mib: 'mb', m: 'mb', gib: 'gb', g: 'gb' }),
   '$defs/environment/propertyNames': upperSnakeSuggestion,
   '$defs/secretRefs/propertyNames': upperSnakeSuggestion,
+  '$defs/gatewayJwt/properties/keys': keysSuggestion,
 };
 
 /** A share written as a bare number (`0.5`, `20`): the percentage it most likely means. */
@@ -298,6 +300,16 @@ function quantitySuggestion(text: string, units: Record<string, string>): string
   if (!match) return undefined;
   const unit = match[2]!.toLowerCase();
   return `${match[1]}${units[unit] ?? unit}`;
+}
+
+/**
+ * `$JWT_SECRET`, `JWT_SECRET`, `env:jwtSecret` -> `env:JWT_SECRET`. Only for what reads as a variable's
+ * name: a key written in place gets no suggestion that would look like a fix.
+ */
+function keysSuggestion(text: string): string | undefined {
+  const named = /^(?:env:|\$\{?)([A-Za-z][A-Za-z0-9_]*)\}?$/i.exec(text)?.[1] ?? (/^[A-Z][A-Z0-9_]*$/.test(text) ? text : undefined);
+  if (named === undefined) return undefined;
+  return `env:${/^[A-Z0-9_]+$/.test(named) ? named : (upperSnakeSuggestion(named) ?? named.toUpperCase())}`;
 }
 
 /** `myVar` -> `MY_VAR`. */

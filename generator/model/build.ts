@@ -14,6 +14,7 @@ import type {
   SourceRef, SubscriptionModel, TypeModel, TypeRef,
 } from './types.js';
 import { byKey, byName, compare } from './order.js';
+import { buildGatewaySecurity, routeRateLimit } from './gateway-security.js';
 import { buildCall, buildPolicies } from './policies.js';
 import { idempotentByDefault } from '../language/policy-defaults.js';
 
@@ -58,10 +59,14 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
     gateway = {
       port: g.port,
       routes: g.routes
-        .map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix }))
+        .map((r) => {
+          const rateLimit = routeRateLimit(r.rateLimit);
+          return { prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix, ...(r.public === true && { public: true }), ...(rateLimit !== undefined && { rateLimit }) };
+        })
         .sort((a, b) => b.prefix.length - a.prefix.length || compare(a.prefix, b.prefix)),
       timeoutMs: duration(g.timeout ?? DEFAULTS.gatewayTimeout),
       bodyLimitBytes: size(g.bodyLimit ?? DEFAULTS.bodyLimit),
+      ...buildGatewaySecurity(index, g),
       deploy: buildDeploy(g.deploy, image('gateway')),
       source: sourceOf(mesh.doc, ['gateway']),
     };

@@ -278,7 +278,62 @@ export interface GatewayRouteModel {
   service: string;
   /** What the prefix is replaced with before forwarding, e.g. `/users`. Equals prefix when no rewrite. */
   rewrite: string;
+  /** Served without authentication (the spec's `public: true`); absent means false. */
+  public?: boolean;
+  /** The route's own limit, `false` for none, undefined for the gateway's. */
+  rateLimit?: RateLimitModel | false;
 }
+
+/** A rate limit in the runtime's terms (`GatewayRateLimit` in runtime/gateway/types.ts): a sliding window or a token bucket. */
+export type RateLimitModel = (
+  | { algorithm: 'sliding-window'; limit: number; windowMs: number }
+  | { algorithm: 'token-bucket'; capacity: number; refillPerSec: number }
+) & {
+  /** Where counts live (the spec's `store`, default memory): `redis` needs RATE_LIMIT_REDIS_URL. */
+  store: 'memory' | 'redis';
+  /** Per verified subject (the spec's `key: user`) or per client address (`ip`, the default). */
+  key: 'subject' | 'ip';
+  /** Only when the spec sets it: the runtime's default is true. */
+  failOpen?: boolean;
+};
+
+/** The gateway's authentication in the runtime's terms (`GatewayAuth`): a JWT it verifies, or a delegate endpoint. */
+export type GatewayAuthModel =
+  | {
+      jwt: {
+        algorithms: string[];
+        /** The variable with the HS* secret (`keys: env:NAME` with HMAC algorithms). */
+        secretEnv?: string;
+        /** The variable with the public key (`keys: env:NAME` with asymmetric algorithms). */
+        publicKeyEnv?: string;
+        jwksUrl?: string;
+        issuer?: string;
+        audience?: string;
+        clockToleranceSec?: number;
+        rolesClaim?: string;
+      };
+    }
+  | { delegate: { service: string; path: string; cacheTtlMs?: number; timeoutMs?: number } };
+
+/** CORS in the runtime's terms (`GatewayCors`): durations in seconds, keys only where the spec sets them. */
+export type CorsModel = {
+  origins: string[];
+  credentials?: boolean;
+  headers?: string[];
+  exposeHeaders?: string[];
+  maxAgeSec?: number;
+};
+
+/** The listener's and upstream pools' limits the spec sets (`GatewayLimits`, ms); the rest take the runtime's defaults. */
+export type GatewayLimitsModel = {
+  headersTimeoutMs?: number;
+  requestTimeoutMs?: number;
+  bodyIdleTimeoutMs?: number;
+  keepAliveTimeoutMs?: number;
+  maxConnections?: number;
+  upstreamConnections?: number;
+  upstreamQueue?: number;
+};
 
 export interface GatewayModel {
   port: number;
@@ -287,6 +342,17 @@ export interface GatewayModel {
   /** Upstream timeout in ms. */
   timeoutMs: number;
   bodyLimitBytes: number;
+  // The security settings below are absent when the spec sets none (and in models built by hand).
+  /** Proxies in front of the gateway whose forwarding headers it believes; absent means 0. */
+  trustedProxies?: number;
+  /** The limits the spec sets; absent: the runtime's defaults. */
+  limits?: GatewayLimitsModel;
+  /** Absent: every route is open. */
+  auth?: GatewayAuthModel;
+  /** The limit of every route without its own; absent: none. */
+  rateLimit?: RateLimitModel;
+  /** Absent: no CORS headers. */
+  cors?: CorsModel;
   deploy: DeployModel;
   source: SourceRef;
 }

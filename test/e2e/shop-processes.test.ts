@@ -15,7 +15,8 @@ import { BROKER_URLS, deleteBusNamespace, testNamespace } from '../support/broke
 import { redactUrl } from '../../runtime/bus/settings.js';
 import { repoRoot } from '../support/project.js';
 import { bannerUrl, eventually, http, meshspec, start, type Child } from '../support/processes.js';
-import { cancellationReleasesStock, orderConfirmedByPayment } from '../support/shop-flow.js';
+import { formatIdentityKeys, generateIdentityKey } from '../../runtime/identity/index.js';
+import { call, cancellationReleasesStock, orderConfirmedByPayment, SHOP_AUTH_ENV, shopApi, type ShopApi } from '../support/shop-flow.js';
 
 const buses = (['redis', 'rabbitmq'] as const).map((kind) => ({ kind, url: BROKER_URLS[kind] }));
 const SERVICES = ['inventory', 'orders', 'payments', 'users'];
@@ -34,7 +35,7 @@ function shopMesh(): PlannedMesh {
 }
 
 interface ShopProcesses {
-  readonly api: string;
+  readonly api: ShopApi;
   readonly children: readonly Child[];
 }
 
@@ -45,7 +46,9 @@ async function startShop(bus: ProcessBus): Promise<ShopProcesses> {
   const mesh = shopMesh();
   const plan = planProcesses(mesh, { ports: await freePortAssignment(mesh), bus });
   const planned: PlannedProcess[] = [...plan.services, plan.gateway as PlannedProcess];
-  const children = planned.map((p) => start(['--import', 'tsx', p.entry], p.env));
+  // As the manifests give them: the gateway its JWT secret, every process the identity keys.
+  const identity = { MESH_IDENTITY_KEYS: formatIdentityKeys([generateIdentityKey('test')]) };
+  const children = planned.map((p) => start(['--import', 'tsx', p.entry], { ...p.env, ...identity, ...(p === plan.gateway && SHOP_AUTH_ENV) }));
   const output = () => children.map((c, i) => `--- ${planned[i]!.name}\n${c.output()}`).join('\n');
   try {
     await eventually(async () => {
@@ -58,7 +61,7 @@ async function startShop(bus: ProcessBus): Promise<ShopProcesses> {
     await Promise.all(children.map((c) => c.stop('SIGKILL')));
     throw new Error(`${(err as Error).message}\n${output()}`, { cause: err });
   }
-  return { api: `${plan.gatewayUrl}/api/v1`, children };
+  return { api: await shopApi(`${plan.gatewayUrl}/api/v1`), children };
 }
 
 describe.each(buses)('the shop with every service in its own process, over $kind', ({ kind, url }) => {
@@ -107,6 +110,9 @@ function entryPointChildren(pid: number): Map<string, number> {
 function devProcesses(namespace: string): Child {
   return start([path.join(repoRoot, 'bin/meshspec.js'), 'dev', '--processes', '--bus', 'redis', '--bus-url', BROKER_URLS.redis, '--free-ports'], {
     EVENT_BUS_NAMESPACE: namespace,
+    // Unset, whatever the shell has: dev makes them up for the run.
+    JWT_SECRET: '',
+    MESH_IDENTITY_KEYS: '',
   });
 }
 
@@ -141,6 +147,11 @@ describe('meshspec dev --processes', () => {
       const products = await http(`${gateway}/api/v1/products`);
       expect(products.status).toBe(200);
       expect(products.body).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'sku-keyboard' })]));
+      // No JWT_SECRET given: the gateway got a random one for the run, and the token printed is signed with it.
+      expect((await http(`${gateway}/api/v1/orders`)).status).toBe(401);
+      const token = /^development token \(expires in 12h\): (\S+)$/m.exec(dev.output())?.[1];
+      expect(token, output).toBeDefined();
+      expect((await call({ base: `${gateway}/api/v1`, token: token! }, '/orders/00000000-0000-4000-8000-000000000000')).status).toBe(404);
 
       expect(await dev.stop('SIGTERM', 60_000)).toBe(0);
       expect(children.filter(isRunning)).toEqual([]);

@@ -5,7 +5,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { discoveryEnvName } from '../../common/discovery.js';
 import { gatewayConfig } from '../../generated/gateway/routes.js';
-import { freePorts, http, start, type Child } from '../support/processes.js';
+import { freePorts, start, type Child } from '../support/processes.js';
+import { call, SHOP_AUTH_ENV, shopApi } from '../support/shop-flow.js';
 
 const children: Child[] = [];
 afterAll(async () => {
@@ -34,21 +35,22 @@ describe('a stopped service behind the gateway', () => {
       ...elsewhere,
       PORT: String(gatewayPort),
       MESH_USERS_HTTP: `http://127.0.0.1:${usersPort}`,
+      ...SHOP_AUTH_ENV,
     });
     children.push(users, gateway);
     await Promise.all([users.waitFor(/listening|started/i), gateway.waitFor(/listening|started/i)]);
 
-    const base = `http://127.0.0.1:${gatewayPort}/api/v1`;
-    const up = await http(`${base}/users`);
+    const api = await shopApi(`http://127.0.0.1:${gatewayPort}/api/v1`);
+    const up = await call(api, '/users');
     expect(up.status).toBe(200);
     expect(up.body).toEqual([]);
 
-    const never = await http(`${base}/orders`);
+    const never = await call(api, '/orders');
     expect(never.status).toBe(503);
     expect(never.body.error.code).toBe('Unavailable');
 
     expect(await users.stop('SIGTERM')).toBe(0);
-    const down = await http(`${base}/users`, { timeoutMs: gatewayConfig.timeoutMs + 10_000 });
+    const down = await call(api, '/users', { timeoutMs: gatewayConfig.timeoutMs + 10_000 });
     expect(down.status).toBe(503);
     expect(down.body.error).toMatchObject({ code: 'Unavailable' });
     // A hang would end in the gateway's 504 after its timeout: the answer came well before it.

@@ -14,7 +14,7 @@ let tarball: { file: string; bytes: number; files: string[] };
 const folders: string[] = [];
 const children: Child[] = [];
 /** The shop project, prepared alongside the starter (the two share nothing but the tarball); its describe awaits it. */
-let shopReady: Promise<string>;
+let shopReady: Promise<{ gateway: string; token: string }>;
 
 beforeAll(async () => {
   tarball = await packTarball();
@@ -54,18 +54,26 @@ async function dev(folder: string): Promise<{ child: Child; gateway: string }> {
   return { child, gateway: gateway! };
 }
 
-/** The shop from the tarball: `init --example shop`, its own `npm test` passing, and `meshspec dev` serving it: the gateway's URL. */
-async function preparedShop(): Promise<string> {
+/**
+ * The shop from the tarball: `init --example shop`, its own `npm test` passing, and `meshspec dev`
+ * serving it: the gateway's URL, and the development token dev prints (the README tour calls with it).
+ */
+async function preparedShop(): Promise<{ gateway: string; token: string }> {
   const folder = await installedInto('shop');
   const init = await meshspec(folder, 'init', '--example', 'shop');
   expect(init.code).toBe(0);
   const test = await npm(folder, 'test');
   expect(test.code).toBe(0);
-  return (await dev(folder)).gateway;
+  const { child, gateway } = await dev(folder);
+  await child.waitFor(/development token \(expires in 12h\): \S+/, 10_000);
+  const token = /development token \(expires in 12h\): (\S+)/.exec(child.output())?.[1];
+  expect(token).toBeTruthy();
+  return { gateway, token: token! };
 }
 
-async function json(url: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(url, body === undefined ? {} : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+async function json(url: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
+  const headers = { ...(token !== undefined && { authorization: `Bearer ${token}` }), ...(body !== undefined && { 'content-type': 'application/json' }) };
+  const response = await fetch(url, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -170,27 +178,30 @@ describe('a new project from the tarball: meshspec init', () => {
 
 describe('the example shop from the tarball: meshspec init --example shop, and the README tour', () => {
   let gateway: string;
+  let token: string;
   beforeAll(async () => {
-    gateway = await shopReady;
+    ({ gateway, token } = await shopReady);
   }, 420_000);
 
   it('creates a user, orders (over HTTP and gRPC), pays, and the order is confirmed by an event', async () => {
-    const user = await json(`${gateway}/api/v1/users`, { email: 'ada@example.com', name: 'Ada' });
+    // Without the token dev printed, only the catalogue answers.
+    expect((await json(`${gateway}/api/v1/orders`)).status).toBe(401);
+    const user = await json(`${gateway}/api/v1/users`, { email: 'ada@example.com', name: 'Ada' }, token);
     expect(user.status).toBe(201);
     const products = await json(`${gateway}/api/v1/products`);
     expect(products.body.map((p: { id: string }) => p.id)).toContain('sku-keyboard');
-    const order = await json(`${gateway}/api/v1/orders`, { userId: user.body.id, items: [{ productId: 'sku-keyboard', quantity: 1 }] });
+    const order = await json(`${gateway}/api/v1/orders`, { userId: user.body.id, items: [{ productId: 'sku-keyboard', quantity: 1 }] }, token);
     expect(order.status).toBe(201);
     expect(order.body.status).toBe('pending');
-    const payment = await json(`${gateway}/api/v1/payments`, { orderId: order.body.id, amount: order.body.totalAmount, cardToken: 'tok_visa' });
+    const payment = await json(`${gateway}/api/v1/payments`, { orderId: order.body.id, amount: order.body.totalAmount, cardToken: 'tok_visa' }, token);
     expect(payment.status).toBe(201);
     let status = '';
     for (let i = 0; i < 100 && status !== 'confirmed'; i++) {
-      status = (await json(`${gateway}/api/v1/orders/${order.body.id}`)).body.status;
+      status = (await json(`${gateway}/api/v1/orders/${order.body.id}`, undefined, token)).body.status;
       if (status !== 'confirmed') await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(status).toBe('confirmed');
-    const invalid = await json(`${gateway}/api/v1/users`, { email: 'nope' });
+    const invalid = await json(`${gateway}/api/v1/users`, { email: 'nope' }, token);
     expect(invalid.status).toBe(400);
     expect(invalid.body.error.code).toBe('ValidationFailed');
   });

@@ -56,7 +56,7 @@ const cases = readdirSync(here, { withFileTypes: true })
 
 describe('file snapshots', () => {
   it('has the cases it is meant to have (so an empty folder cannot pass)', () => {
-    expect(cases).toEqual(expect.arrayContaining(['groups', 'layout', 'minimal', 'scopes']));
+    expect(cases).toEqual(expect.arrayContaining(['gateway-security', 'groups', 'layout', 'minimal', 'scopes']));
   });
 });
 

@@ -100,11 +100,11 @@ export function bannerUrl(output: string, name: string): string {
 }
 
 /** JSON over HTTP with a hard timeout, so that a hang fails the test instead of stalling it. */
-export async function http(url: string, init: { method?: string; body?: unknown; timeoutMs?: number } = {}) {
+export async function http(url: string, init: { method?: string; body?: unknown; timeoutMs?: number; headers?: Record<string, string> } = {}) {
   const started = Date.now();
   const response = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
-    headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(init.body !== undefined && { 'content-type': 'application/json' }), ...init.headers },
     ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
     signal: AbortSignal.timeout(init.timeoutMs ?? 10_000),
   });

@@ -16,9 +16,10 @@ export const emitGateway: Emitter = (model) => {
   ] satisfies EmittedFile[];
 };
 
-/** The services some route forwards to, sorted by name. */
+/** The services some route forwards to, and the one a delegated auth asks, sorted by name. */
 function routedServices(model: MeshModel, gateway: GatewayModel): ServiceModel[] {
-  const names = [...new Set(gateway.routes.map((r) => r.service))].sort();
+  const delegate = gateway.auth && 'delegate' in gateway.auth ? [gateway.auth.delegate.service] : [];
+  const names = [...new Set([...gateway.routes.map((r) => r.service), ...delegate])].sort();
   return names.map((name) => {
     const service = model.services.find((s) => s.name === name);
     if (!service) throw new Error(`internal: gateway route to unknown service ${name}`);
@@ -32,8 +33,20 @@ function routesFile(mesh: string, gateway: GatewayModel, services: ServiceModel[
     port: gateway.port,
     timeoutMs: gateway.timeoutMs,
     bodyLimitBytes: gateway.bodyLimitBytes,
+    // The security settings only where the spec sets them: the runtime's defaults are the rest.
+    ...(gateway.trustedProxies !== undefined && { trustedProxies: gateway.trustedProxies }),
+    ...(gateway.limits && { limits: gateway.limits }),
+    ...(gateway.auth && { auth: gateway.auth }),
+    ...(gateway.rateLimit && { rateLimit: gateway.rateLimit }),
+    ...(gateway.cors && { cors: gateway.cors }),
     // Routes keep the model's order (longest prefix first): the runtime takes the first match.
-    routes: gateway.routes.map((r) => ({ prefix: r.prefix, service: r.service, rewrite: r.rewrite })),
+    routes: gateway.routes.map((r) => ({
+      prefix: r.prefix,
+      service: r.service,
+      rewrite: r.rewrite,
+      ...(r.public === true && { public: true }),
+      ...(r.rateLimit !== undefined && { rateLimit: r.rateLimit }),
+    })),
     services: Object.fromEntries(services.map((s) => [s.name, { httpPort: s.ports.http }])),
   };
   return joinBlocks([

@@ -2,7 +2,8 @@
 // Service, the headless `<service>-headless` Service, and a PodDisruptionBudget when replicated),
 // `k8s/<group>.yaml` for the services a group deploys as one process (the same objects, with the
 // Service and headless Service of every member), `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
-// Secrets appear only as references (`secretKeyRef`), never as values.
+// Secrets appear only as references (`secretKeyRef`), never as values: the bus URL, and the gateway's
+// JWT key, rate-limit Redis URL and identity keys (gateway-secrets.ts).
 import { groupOf, groupsOf } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { GATEWAY_WORKLOAD, outputFiles } from '../../naming/index.js';
@@ -40,10 +41,12 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
     });
   }
   if (model.gateway) {
+    const auth = model.gateway.auth;
+    const delegate = auth && 'delegate' in auth ? [fileOf(model, auth.delegate.service)] : [];
     manifests.push({
       path: outputFiles.k8sWorkload(GATEWAY_WORKLOAD),
       content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway, layout), [], true)),
-      sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service))]),
+      sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service)), ...delegate]),
     });
   }
   const resources = manifests.map((f) => f.path.slice('k8s/'.length));

@@ -3,6 +3,7 @@ import type { DeployModel, GatewayModel, GroupModel, MeshModel, SecretRefModel, 
 import {
   compare, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
 } from '../../naming/index.js';
+import { gatewaySecrets, identitySecrets } from './gateway-secrets.js';
 import type { ServiceFront, Workload, WorkloadPort } from './types.js';
 
 /** gRPC without TLS is HTTP/2 cleartext, for which Kubernetes defines this protocol name. */
@@ -77,7 +78,8 @@ function serviceEnvironment(model: MeshModel, services: readonly ServiceModel[])
   }
   const usesBus = services.some((s) => s.publishes.length > 0 || s.subscribes.length > 0);
   const bus = usesBus ? busEnvironment(model) : { config: {}, secrets: [] };
-  return { config: { ...discovery, ...bus.config }, secrets: bus.secrets };
+  // Behind an authenticating gateway, each service verifies the identity the gateway signed.
+  return { config: { ...discovery, ...bus.config }, secrets: [...bus.secrets, ...identitySecrets(model)] };
 }
 
 /**
@@ -93,13 +95,15 @@ function busEnvironment(model: MeshModel): { config: Record<string, string>; sec
 
 export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout: ProjectLayout): Workload {
   const discovery: Record<string, string> = {};
-  for (const route of gateway.routes) {
-    const upstream = serviceNamed(model, route.service);
+  // The services routed to and the one a delegated auth asks, in name order.
+  const delegate = gateway.auth && 'delegate' in gateway.auth ? [gateway.auth.delegate.service] : [];
+  for (const name of [...gateway.routes.map((r) => r.service), ...delegate].sort(compare)) {
+    const upstream = serviceNamed(model, name);
     discovery[discoveryEnvName(upstream.name, 'HTTP')] = httpUrl(model, upstream);
   }
   // Clients reach the gateway on port 80; the process keeps its spec port.
   const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
-  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, ports, discovery, entryCommand(layout, outputFiles.gatewayMain));
+  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, ports, discovery, entryCommand(layout, outputFiles.gatewayMain), gatewaySecrets(model, gateway));
 }
 
 function fromDeploy(

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
 import { checkBus } from './bus.js';
 import { checkFallbacks } from './fallbacks.js';
+import { checkGatewaySecurity } from './gateway-security.js';
 import { checkGeneratedNames } from './generated-names.js';
 import { checkGroups } from './groups.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
@@ -24,6 +25,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkFallbacks(index, report);
   checkGeneratedNames(index, report);
   checkGateway(index, report);
+  checkGatewaySecurity(index, report);
   checkGroups(index, report);
   return report.diagnostics;
 }

@@ -30,6 +30,9 @@ describe('golden error cases', () => {
       'http-schema',
       // Groups of services deployed as one process (`deploy.groups`).
       'group-references', 'group-names', 'group-deploy', 'group-schema',
+      // The gateway's authentication, rate limits, CORS and listener limits.
+      'gateway-schema', 'gateway-auth', 'gateway-auth-empty', 'gateway-jwt-keys', 'gateway-jwt-nokeys', 'gateway-delegate',
+      'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits', 'gateway-cors-hostile',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
