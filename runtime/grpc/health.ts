@@ -89,7 +89,8 @@ export function addHealthService(server: Server, service: string, isReady: () =>
       serving = false;
       for (const call of watchers) {
         const asked = serviceName(call.request) ?? '';
-        if (statusOf(asked) !== SERVICE_UNKNOWN) call.write(response(NOT_SERVING));
+        // Told already when readiness turned off first (a drain delay): a change is streamed once.
+        if (statusOf(asked) !== SERVICE_UNKNOWN && told.get(call) !== NOT_SERVING) call.write(response(NOT_SERVING));
         call.end();
       }
       watchers.clear();

@@ -9,8 +9,7 @@ import type { Logger } from 'pino';
 import { RequestTimeout } from '../errors/index.js';
 import { answerClientError } from '../http/client-error.js';
 import { hasBody } from '../http/content-type.js';
-import { REQUEST_ID_HEADER } from '../http/headers.js';
-import { sendError } from '../http/respond.js';
+import { answerRequestId, sendError } from '../http/respond.js';
 import { portError } from './startup-error.js';
 
 export interface HttpListener {
@@ -155,7 +154,7 @@ function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs: number
       return;
     }
     res.setHeader('connection', 'close');
-    sendError(res, new RequestTimeout(`no part of the request body arrived for ${idleMs} ms`), String(res.getHeader(REQUEST_ID_HEADER) ?? ''));
+    sendError(res, new RequestTimeout(`no part of the request body arrived for ${idleMs} ms`), answerRequestId(res));
   });
 }
 

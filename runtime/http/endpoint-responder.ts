@@ -9,7 +9,7 @@ import { DisconnectSignal } from './disconnect.js';
 import { UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
 import { callerOfRequest, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER } from './headers.js';
 import type { AssembledInput } from './params.js';
-import { sendError, sendJson } from './respond.js';
+import { sendEmpty, sendError, sendJson } from './respond.js';
 
 /**
  * Answers one request to an endpoint; `input` builds its input (and may throw a MeshError).
@@ -47,10 +47,7 @@ export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: In
       if (checked) meta.inputChecked = true;
       const output = await invoke(endpoint, value, meta);
       if (hasOutput) sendJson(res, successStatus, output ?? null);
-      else {
-        res.statusCode = successStatus;
-        res.end();
-      }
+      else sendEmpty(res, successStatus);
     } catch (err) {
       if (isMeshError(err)) {
         sendError(res, err, requestId);

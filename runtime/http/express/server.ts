@@ -16,7 +16,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../headers.js';
 import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler, toExpressPath } from '../params.js';
 import { answerProbe } from '../probes.js';
-import { sendError, setSecurityHeaders } from '../respond.js';
+import { sendError, setAnswerHeaders } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
 import { answerUnreadBody, lingerLimitsFor } from '../unread-body.js';
 
@@ -40,8 +40,7 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
   app.use((req, res, next) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.locals['requestId'] = requestId;
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    setSecurityHeaders(res);
+    setAnswerHeaders(res, requestId);
     logWhenDone(logger, req, res, requestId, pathOf(req.originalUrl));
     next();
   });

@@ -16,7 +16,7 @@ import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler } from '../params.js';
 import { readJsonBody } from '../body.js';
 import { answerProbe } from '../probes.js';
-import { sendError, setSecurityHeaders } from '../respond.js';
+import { applyAnswerHeaders, deferAnswerHeaders, sendError } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
 import { answerUnreadBody, lingerLimitsFor } from '../unread-body.js';
 import { RouteTable, splitPath, type RouteMatch } from './router.js';
@@ -48,7 +48,15 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
   for (const endpoint of plan.endpoints) routes.add(endpoint.method, endpoint.path, endpointTarget(endpoint), order++);
   for (const route of plan.extras) {
     const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
-    routes.add(route.method, route.path, (req, res, requestId, params) => run(req, res, params, requestId), order++);
+    routes.add(
+      route.method,
+      route.path,
+      (req, res, requestId, params) => {
+        applyAnswerHeaders(res);
+        return run(req, res, params, requestId);
+      },
+      order++,
+    );
   }
   const allowed = new RouteTable<string>();
   plan.allowed.forEach(({ path, allow }, i) => allowed.add('*', path, allow, i));
@@ -78,8 +86,8 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
 
   return (req, res) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    setSecurityHeaders(res);
+    // Written with the answer in one writeHead; an extra route gets them set before its handler runs.
+    deferAnswerHeaders(res, requestId);
     const url = req.url ?? '/';
     // Logs and 404s name the target as sent; routing reads it as Express does.
     const path = pathOf(url);
