@@ -13,15 +13,14 @@ import { createInventoryClient, type InventoryClient } from './generated/invento
 import { inventoryDefinition } from './generated/inventory/definition.js';
 import { inventoryHost } from './generated/inventory/host.js';
 import { schemas } from './generated/schemas.js';
-import { createMemoryBus } from '../runtime/bus/memory.js';
-import { createColocatedRegistry } from '../runtime/host/colocated.js';
-import { startService } from '../runtime/host/start.js';
-import { createTransportFactory } from '../runtime/host/transports.js';
-import type { CallOptions } from '../runtime/transport/types.js';
+import { createMemoryBus } from 'meshspec/runtime/bus';
+import { createColocatedRegistry, createTransportFactory, startService } from 'meshspec/runtime/host';
+import type { CallOptions } from 'meshspec/runtime';
 import { arg, ask, driveMeasured, medianBy, printTable, ratio, serveCpu, startChild, stopChild } from './support.js';
 import { PRODUCT_ID } from './service-servers.js';
 
 const SELF = fileURLToPath(import.meta.url);
+const DIST_TSCONFIG = fileURLToPath(new URL('./tsconfig.dist.json', import.meta.url));
 
 type Kind = 'noop' | 'loopback' | 'loopback-ctx' | 'local' | 'local-ctx';
 
@@ -121,7 +120,8 @@ async function main(): Promise<void> {
     `co-located bench: ${calls} loopback / ${localCalls} in-process calls per scenario and round, concurrency ${concurrency}, ` +
       `cap ${capMs / 1000}s, ${rounds} rounds, node ${process.version}, NODE_ENV=production`,
   );
-  const child = await startChild(SELF, ['--role=worker'], 'worker', { env: { ...process.env, NODE_ENV: 'production' } });
+  // The runtime as an installed package gives it: compiled, from dist/ (see tsconfig.dist.json).
+  const child = await startChild(SELF, ['--role=worker'], 'worker', { env: { ...process.env, NODE_ENV: 'production', TSX_TSCONFIG_PATH: DIST_TSCONFIG } });
   try {
     const countOf = (kind: Kind) => (kind.startsWith('loopback') ? calls : localCalls);
     // Warm-up: JIT, connections.

@@ -6,3 +6,4 @@ export { StartupError, type StartupErrorDetails } from './startup-error.js';
 export { createTransportFactory, type TransportFactory, type TransportFactoryOptions } from './transports.js';
 export { runMain, runServices, settingsFromEnv, type ProcessSettings, type RunningProcess, type RuntimeDefaults } from './main.js';
 export { HTTP_LISTENER_DEFAULTS, type HttpListenerOptions } from './http-listener.js';
+export { createColocatedRegistry, type ColocatedRegistry } from './colocated.js';
