@@ -44,7 +44,8 @@ describe('a service whose broker is unreachable', () => {
     const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     servers.push(redis);
     await eventually(async () => (await http(`${base}/ready`)).status === 200, 30_000);
-    expect(payments.output()).toMatch(/event bus connected: redis at redis:\/\/127\.0\.0\.1:\d+/);
+    // Log lines reach the pipe at the end of the event-loop turn that wrote them: waited for, not raced.
+    await payments.waitFor(/event bus connected: redis at redis:\/\/127\.0\.0\.1:\d+/);
     expect(await check(health, '')).toEqual({ status: 'SERVING' });
     await eventually(async () => watching.seen.join() === 'NOT_SERVING,SERVING');
     watching.stream.cancel();

@@ -166,6 +166,6 @@ describe(`a project generated into ${OUT} with hooks in ${HOOKS}`, () => {
     expect(node).toBe('node');
     child = start(args, { PORT: String(port), GRPC_PORT: '0', HOST: '127.0.0.1' }, project.root);
     await eventually(async () => (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => null))?.status === 200, 15_000);
-    expect(child.output()).toContain('authors started');
+    await child.waitFor(/authors started/);
   }, 30_000);
 });
