@@ -17,6 +17,10 @@ export const outputFiles = {
   groupMain: (group: string) => `${group}/main.ts`,
   gatewayRoutes: 'gateway/routes.ts',
   gatewayMain: 'gateway/main.ts',
+  /** The gateway's merged OpenAPI document, as the module the gateway serves at `/openapi.json`. */
+  gatewayOpenApi: 'gateway/openapi.ts',
+  /** The same document as a file, for client generators and API tools. */
+  gatewayOpenApiDocument: 'openapi/gateway.openapi.yaml',
   bufYaml: 'proto/buf.yaml',
   /** The folder the proto import paths are relative to (buf's module root). */
   protoRoot: 'proto',
@@ -51,6 +55,8 @@ export function plannedFiles(shape: FileShape): { path: string; owner: string }[
   if (shape.gateway) {
     add(outputFiles.gatewayRoutes, 'the gateway');
     add(outputFiles.gatewayMain, 'the gateway');
+    add(outputFiles.gatewayOpenApi, 'the gateway');
+    add(outputFiles.gatewayOpenApiDocument, 'the gateway');
     add(outputFiles.k8sWorkload('gateway'), 'the gateway');
   }
   for (const service of shape.services) {

@@ -70,7 +70,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   // they travel unsigned, and only the gateway's stripping of client x-mesh-* headers protects them.
   const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? identityKeysFromEnv(env) : [];
   const cors = config.cors ? new CorsPolicy(config.cors) : null;
-  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits, auth, identityKeys, cors);
+  const openapi = config.openapi === undefined ? null : JSON.stringify(config.openapi);
+  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits, auth, identityKeys, cors, openapi);
 
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,

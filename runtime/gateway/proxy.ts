@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { BadRequest, Forbidden, InternalError, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
-import { readRequestHead } from './headers.js';
+import { readRequestHead, SECURITY_HEADERS } from './headers.js';
 import { normalizePath } from './normalize-path.js';
 import { rateLimitHeaders, type RateLimitDecision } from './rate-limit/index.js';
 import type { RouteLimit, RouteLimits } from './route-limits.js';
@@ -20,13 +20,16 @@ import type { Upstream } from './upstream.js';
 
 /**
  * Paths the gateway answers itself (any method, any query), before routing, so no route can use
- * them: `/health` is 200 while the process runs; `/ready` is 200 until shutdown starts, then 503.
- * Neither is logged (probes would drown the access log).
+ * them: `/health` is 200 while the process runs; `/ready` is 200 until shutdown starts, then 503;
+ * `/openapi.json` is the public API's document, when the config has one. None is logged (probes
+ * would drown the access log).
  */
-export const RESERVED_PATHS = ['/health', '/ready'] as const;
+export const RESERVED_PATHS = ['/health', '/ready', '/openapi.json'] as const;
+
+type ReservedPath = (typeof RESERVED_PATHS)[number];
 
 /** The reserved path `url` targets, if any (no allocation for the common case). */
-function reservedPath(url: string): '/health' | '/ready' | null {
+function reservedPath(url: string): ReservedPath | null {
   for (const path of RESERVED_PATHS) {
     if (url.startsWith(path) && (url.length === path.length || url.charCodeAt(path.length) === 0x3f /* ? */)) return path;
   }
@@ -47,12 +50,15 @@ export class GatewayProxy {
     private readonly identityKeys: readonly IdentityKey[] = [],
     /** Cross-origin browsers; null: no CORS headers, preflights go to the service like any request. */
     private readonly cors: CorsPolicy | null = null,
+    /** The public API's OpenAPI document as JSON text; null: `/openapi.json` answers 404. */
+    private readonly openapi: string | null = null,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
     const url = req.url ?? '/';
     const reserved = reservedPath(url);
-    if (reserved !== null) {
+    // `/openapi.json` is the gateway's only when it has a document; otherwise it routes like any path.
+    if (reserved !== null && (reserved !== '/openapi.json' || this.openapi !== null)) {
       this.answerReserved(reserved, res);
       return;
     }
@@ -187,7 +193,18 @@ export class GatewayProxy {
     );
   }
 
-  private answerReserved(path: '/health' | '/ready', res: ServerResponse): void {
+  /** The public API's document (handle() sends `/openapi.json` here only when there is one). */
+  private answerOpenApi(res: ServerResponse): void {
+    const body = this.openapi ?? '{}';
+    res.writeHead(200, ['content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(body)), 'cache-control', 'public, max-age=300', ...SECURITY_HEADERS]);
+    res.end(body);
+  }
+
+  private answerReserved(path: ReservedPath, res: ServerResponse): void {
+    if (path === '/openapi.json') {
+      this.answerOpenApi(res);
+      return;
+    }
     const status = path === '/ready' && this.ctx.closing ? 503 : 200;
     const body = status === 200 ? '{"status":"ok"}' : '{"status":"closing"}';
     const headers = ['content-type', 'application/json', 'content-length', String(body.length)];

@@ -106,6 +106,8 @@ export interface GatewayConfig {
   readonly rateLimit?: GatewayRateLimit;
   /** The listener's and the upstream pools' limits; the rest default (DEFAULT_GATEWAY_LIMITS). */
   readonly limits?: Partial<GatewayLimits>;
+  /** The public API's OpenAPI document (generated/gateway/openapi.ts), served at `GET /openapi.json`; default none. */
+  readonly openapi?: unknown;
   /** The services routed to, with the HTTP port each listens on by default. */
   readonly services: Readonly<Record<string, { readonly httpPort: number }>>;
 }

@@ -2,7 +2,8 @@
 // reads) and `gateway/main.ts` (the gateway as its own process). Nothing when the spec has no gateway.
 import type { GatewayModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { outputFiles, relativeImport, RUNTIME_MODULES } from '../../naming/index.js';
-import { importBlock, joinBlocks, printLiteral } from '../typescript/code.js';
+import { buildGatewayDocument, gatewayFront } from '../openapi/gateway-document.js';
+import { importBlock, joinBlocks, printLiteral, type Literal } from '../typescript/code.js';
 import type { EmittedFile, Emitter } from '../types.js';
 
 export const emitGateway: Emitter = (model) => {
@@ -13,6 +14,7 @@ export const emitGateway: Emitter = (model) => {
   return [
     { path: outputFiles.gatewayRoutes, content: routesFile(model.name, gateway, services), sources },
     { path: outputFiles.gatewayMain, content: mainFile(), sources: [gateway.source.file] },
+    { path: outputFiles.gatewayOpenApi, content: openApiFile(model), sources },
   ] satisfies EmittedFile[];
 };
 
@@ -59,8 +61,15 @@ function mainFile(): string {
   return joinBlocks([
     importBlock([
       { names: ['runGateway'], from: RUNTIME_MODULES.runGateway },
+      { names: ['gatewayOpenApi'], from: relativeImport(outputFiles.gatewayMain, outputFiles.gatewayOpenApi) },
       { names: ['gatewayConfig'], from: relativeImport(outputFiles.gatewayMain, outputFiles.gatewayRoutes) },
     ]),
-    'await runGateway(gatewayConfig);\n',
+    '// The public API as clients see it, served at /openapi.json.\nawait runGateway({ ...gatewayConfig, openapi: gatewayOpenApi });\n',
   ]);
+}
+
+/** The merged OpenAPI document as a module: the gateway serves it without reading a file. */
+function openApiFile(model: MeshModel): string {
+  const document = buildGatewayDocument(model, gatewayFront(model));
+  return `/** The mesh's public API through its gateway (OpenAPI 3.1): the services' paths under the routes' prefixes. */\nexport const gatewayOpenApi = ${printLiteral(document as unknown as Literal, 0, 0, true)};\n`;
 }

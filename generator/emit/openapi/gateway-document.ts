@@ -21,6 +21,23 @@ export interface GatewayFront {
   readonly rateLimited: boolean;
 }
 
+/**
+ * What the mesh's gateway adds, as its model says.
+ *
+ * @param model - the mesh (its gateway must be set)
+ * @example
+ * buildGatewayDocument(model, gatewayFront(model));
+ */
+export function gatewayFront(model: MeshModel): GatewayFront {
+  const gateway = model.gateway;
+  if (gateway === null) throw new Error('internal: the gateway front of a mesh without a gateway');
+  return {
+    authenticates: gateway.auth !== undefined,
+    publicPrefixes: new Set(gateway.routes.filter((route) => route.public === true).map((route) => route.prefix)),
+    rateLimited: gateway.rateLimit !== undefined || gateway.routes.some((route) => route.rateLimit !== undefined && route.rateLimit !== false),
+  };
+}
+
 const RESPONSE_PREFIX = '#/components/responses/';
 const ERROR_SCHEMA = 'GatewayError';
 const SECURITY_SCHEME = 'bearerAuth';

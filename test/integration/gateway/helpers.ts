@@ -92,7 +92,7 @@ export async function startGateway(
   routes: { prefix: string; service: string; rewrite?: string; rateLimit?: GatewayRateLimit | false; public?: boolean }[],
   origins: Record<string, string>,
   overrides: Partial<
-    Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth' | 'cors'> & {
+    Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth' | 'cors' | 'openapi'> & {
       shutdownGraceMs: number;
       rateLimitRedisUrl: string;
       env: Record<string, string | undefined>;
@@ -121,6 +121,7 @@ export async function startGateway(
     ...(overrides.rateLimit === undefined ? {} : { rateLimit: overrides.rateLimit }),
     ...(overrides.auth === undefined ? {} : { auth: overrides.auth }),
     ...(overrides.cors === undefined ? {} : { cors: overrides.cors }),
+    ...(overrides.openapi === undefined ? {} : { openapi: overrides.openapi }),
   };
   const gateway = createGateway(config, {
     logger,

@@ -253,3 +253,20 @@ describe('access log', () => {
     expect(JSON.stringify(gw.logs)).not.toContain('secret');
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('is served at /openapi.json when the config has one, and /openapi.json routes like any path when not', async () => {
+    const upstream = await startUpstream(echo);
+    const document = { openapi: '3.1.0', info: { title: 'test API', version: '1' }, paths: {} };
+    const withDocument = await startGateway([{ prefix: '/', service: 'users' }], { users: upstream.origin }, { openapi: document });
+    const served = await send(withDocument.port, '/openapi.json');
+    expect(served.status).toBe(200);
+    expect(served.json()).toEqual(document);
+    expect(served.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(served.headers['x-content-type-options']).toBe('nosniff');
+    expect(upstream.requests).toBe(0);
+    const without = await startGateway([{ prefix: '/', service: 'users' }], { users: upstream.origin });
+    expect((await send(without.port, '/openapi.json')).json<{ url: string }>().url).toBe('/openapi.json');
+    expect(upstream.requests).toBe(1);
+  });
+});

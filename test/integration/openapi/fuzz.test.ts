@@ -18,7 +18,8 @@ const ROUNDS = Number(process.env.FUZZ_ROUNDS ?? 5);
 
 const folder = new URL('../../../generated/openapi/', import.meta.url);
 const apis = readdirSync(folder)
-  .filter((f) => f.endsWith('.openapi.yaml'))
+  // The services' own documents: the gateway's describes the public paths, which this test does not call.
+  .filter((f) => f.endsWith('.openapi.yaml') && f !== 'gateway.openapi.yaml')
   .sort()
   .map((file, i) => new ApiDocument(file.replace(/\.openapi\.yaml$/, ''), parse(readFileSync(new URL(file, folder), 'utf8')) as Doc, SEED + i));
 

@@ -17,9 +17,9 @@ const docs: [string, Doc][] = files.map((f) => [f.path, parse(f.content) as Doc]
 const fresh = (path: string): Doc => parse(files.find((f) => f.path === path)?.content ?? '') as Doc;
 
 describe('OpenAPI documents of the example spec', () => {
-  it('has one document per service', () => {
-    expect(files.map((f) => f.path)).toEqual(model.services.map((s) => `openapi/${s.name}.openapi.yaml`));
-    expect(files).toHaveLength(4);
+  it("has one document per service, and the gateway's", () => {
+    expect(files.map((f) => f.path)).toEqual([...model.services.map((s) => `openapi/${s.name}.openapi.yaml`), 'openapi/gateway.openapi.yaml']);
+    expect(files).toHaveLength(5);
   });
 
   it.each(docs)('%s is valid OpenAPI 3.1', async (_path, doc) => {

@@ -102,9 +102,11 @@ describe('emitGateway', () => {
     expect(main?.content).toBe(
       [
         "import { runGateway } from 'meshspec/runtime/gateway';",
+        "import { gatewayOpenApi } from './openapi.js';",
         "import { gatewayConfig } from './routes.js';",
         '',
-        'await runGateway(gatewayConfig);',
+        '// The public API as clients see it, served at /openapi.json.',
+        'await runGateway({ ...gatewayConfig, openapi: gatewayOpenApi });',
         '',
       ].join('\n'),
     );
@@ -115,7 +117,7 @@ describe('emitGateway', () => {
     const a = emitGateway(model(), options);
     const b = emitGateway(model({ services: [...model().services].reverse() }), options);
     expect(b).toEqual(a);
-    expect(a.map((f) => f.path)).toEqual(['gateway/routes.ts', 'gateway/main.ts']);
+    expect(a.map((f) => f.path)).toEqual(['gateway/routes.ts', 'gateway/main.ts', 'gateway/openapi.ts']);
   });
 
   it('escapes quotes and backslashes in string literals (with the one quoting the TypeScript printer uses)', () => {
