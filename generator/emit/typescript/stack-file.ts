@@ -8,6 +8,7 @@ export function stackFile(model: MeshModel): string {
   const hosts = model.services.map((s) => serviceNames(s.name).host);
   const imports = importBlock([
     { names: ['DevStack'], from: RUNTIME_MODULES.DevStack, typeOnly: true },
+    { names: model.gateway ? ['gatewayOpenApi'] : [], from: relativeImport(outputFiles.stack, outputFiles.gatewayOpenApi) },
     { names: model.gateway ? ['gatewayConfig'] : [], from: relativeImport(outputFiles.stack, outputFiles.gatewayRoutes) },
     ...model.services.map((s) => ({ names: [serviceNames(s.name).host], from: relativeImport(outputFiles.stack, outputFiles.serviceModule(s.name, 'host')) })),
   ]);
@@ -15,7 +16,8 @@ export function stackFile(model: MeshModel): string {
   const stack = {
     mesh: model.name,
     services: hosts.map(code),
-    gateway: code(model.gateway ? 'gatewayConfig' : 'null'),
+    // The gateway serves the public API's document at /openapi.json, as its own process does.
+    gateway: code(model.gateway ? '{ ...gatewayConfig, openapi: gatewayOpenApi }' : 'null'),
     runtime: runtimeDefaults(model),
   };
   const body =

@@ -15,7 +15,7 @@ describe('stack.ts', () => {
     expect(text).not.toContain('gateway/routes');
   });
 
-  it('imports the generated gateway config when the mesh has a gateway', () => {
+  it('imports the generated gateway config and OpenAPI document when the mesh has a gateway', () => {
     const model = fixtureModel();
     model.gateway = {
       port: 8080,
@@ -27,6 +27,7 @@ describe('stack.ts', () => {
     };
     const text = emitted('stack.ts', model);
     expect(text).toContain("import { gatewayConfig } from './gateway/routes.js';\n");
-    expect(text).toContain('  gateway: gatewayConfig,\n');
+    expect(text).toContain("import { gatewayOpenApi } from './gateway/openapi.js';\n");
+    expect(text).toContain('  gateway: { ...gatewayConfig, openapi: gatewayOpenApi },\n');
   });
 });
