@@ -3,15 +3,15 @@ import { randomUUID } from 'node:crypto';
 import type { Caller } from '../context/index.js';
 import type { IncomingMessage } from 'node:http';
 import { IDENTITY_HEADER } from '../identity/format.js';
-import { decodeUnsignedCaller, encodeUnsignedCaller, type CallerTrust } from '../identity/trust.js';
+import { decodeUnsignedCaller, encodeUnsignedCaller, UNSIGNED_CALLER_HEADER, type CallerTrust } from '../identity/trust.js';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 /** Epoch milliseconds after which the caller stops waiting. */
 export const DEADLINE_HEADER = 'x-mesh-deadline';
 /** The caller's key for a non-idempotent request: a repeat gets the first answer (runtime/service/idempotent-invoke.ts). */
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
-/** base64url of the JSON `{subject, service?, roles?}`. */
-export const CALLER_HEADER = 'x-mesh-caller';
+/** base64url of the JSON `{subject, service?, roles?}`: the unsigned caller, named once in identity/trust.ts. */
+export const CALLER_HEADER = UNSIGNED_CALLER_HEADER;
 
 // Anything else (too long, spaces, control characters) could pollute logs: replace it.
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
