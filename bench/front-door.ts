@@ -5,13 +5,21 @@
 //   (c) Express 5 + http-proxy-middleware with a keep-alive agent, as the founding guide built its gateway
 //   (d) the meshspec gateway with JWT verification (HS256) and a rate limit on (in memory, high enough
 //       never to refuse), its access log written to /dev/null
+// and two rows that say where (d)'s cost goes: (e) the same gateway with neither (only routing,
+// header hygiene and the access log), (f) the smallest proxy Node can be (node:http in, an undici
+// Pool out, nothing else): the floor any Node gateway stands on.
+// Besides throughput, each proxy's own CPU time per request (user + system, from /proc, the nginx
+// worker's included): on 2 cores shared by wrk, the upstream and the proxy, throughput also measures
+// how much CPU the proxy leaves the others, while CPU per request is the proxy's cost alone.
 // Load: wrk, one thread, `--connections` keep-alive connections, `--seconds` per run; scenarios
 // interleaved over `--rounds` rounds, the median round each. Every server is its own process on
 // 127.0.0.1 (the proxies run one process or worker each). Needs `nginx` and `wrk` on the PATH
 // (`apt-get install nginx wrk`). Run: `npm run bench:front-door [-- --rounds=3 --seconds=8 --connections=50]`.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Agent, createServer } from 'node:http';
+import { Pool, type Dispatcher } from 'undici';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -52,7 +60,7 @@ async function runExpress(upstream: string): Promise<void> {
   listenAndSay(createServer(app));
 }
 
-async function runMeshspec(upstream: string): Promise<void> {
+async function runMeshspec(upstream: string, secured: boolean): Promise<void> {
   const logger = pino({ level: 'info' }, pino.destination({ dest: '/dev/null', sync: false }));
   const gateway = createGateway(
     {
@@ -62,8 +70,10 @@ async function runMeshspec(upstream: string): Promise<void> {
       bodyLimitBytes: 1024 * 1024,
       routes: [{ prefix: '/api/v1/users', service: 'users', rewrite: '/users' }],
       services: {},
-      auth: { jwt: { algorithms: ['HS256'], secretEnv: 'JWT_SECRET', issuer: 'bench' } },
-      rateLimit: { algorithm: 'sliding-window', limit: 1_000_000_000, windowMs: 60_000, key: 'subject' },
+      ...(secured && {
+        auth: { jwt: { algorithms: ['HS256'], secretEnv: 'JWT_SECRET', issuer: 'bench' } },
+        rateLimit: { algorithm: 'sliding-window', limit: 1_000_000_000, windowMs: 60_000, key: 'subject' },
+      }),
     },
     { logger, resolveOrigin: () => upstream, env: { JWT_SECRET: SECRET } },
   );
@@ -72,11 +82,69 @@ async function runMeshspec(upstream: string): Promise<void> {
   process.on('disconnect', () => process.exit(0));
 }
 
+/** The floor: node:http in, one undici Pool out, the response streamed back; no checks, no log. */
+function runBareUndici(upstream: string): void {
+  const pool = new Pool(upstream, { connections: 128, pipelining: 1 });
+  listenAndSay(
+    createServer((req, res) => {
+      pool.dispatch(
+        { path: (req.url ?? '/').replace('/api/v1/users', '/users'), method: req.method as Dispatcher.HttpMethod, headers: req.headers as Record<string, string>, body: null },
+        {
+          onConnect() {},
+          onHeaders(status: number, raw: Buffer[]) {
+            const headers: string[] = [];
+            for (let i = 0; i < raw.length; i += 2) headers.push(raw[i]!.toString('latin1'), raw[i + 1]!.toString('latin1'));
+            res.writeHead(status, headers);
+            return true;
+          },
+          onData(chunk: Buffer) {
+            return res.write(chunk);
+          },
+          onComplete() {
+            res.end();
+          },
+          onError() {
+            res.destroy();
+          },
+        } as Dispatcher.DispatchHandler,
+      );
+    }),
+  );
+}
+
 // ---- the parent ---------------------------------------------------------------------------------
 
 interface Running {
   port: number;
+  /** The processes whose CPU time is the server's (for nginx: its worker). */
+  pids(): number[];
   stop(): Promise<void>;
+}
+
+/** User + system CPU time of `pids` so far, ms (from /proc; 0 for a process that is gone). */
+function cpuMs(pids: number[]): number {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      // Fields after the command (which may hold spaces) start at ') '; utime and stime are the 12th and 13th of them.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) * tick;
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
+
+/** The children of `pid` (nginx's master forks its worker). */
+function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }
 
 function fork(role: string, upstream = ''): Promise<Running> {
@@ -84,7 +152,7 @@ function fork(role: string, upstream = ''): Promise<Running> {
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${role} exited early (${code})`)));
-    child.once('message', (msg: { port: number }) => resolve({ port: msg.port, stop: () => stopProcess(child) }));
+    child.once('message', (msg: { port: number }) => resolve({ port: msg.port, pids: () => [child.pid!], stop: () => stopProcess(child) }));
   });
 }
 
@@ -140,6 +208,7 @@ http {
   }
   return {
     port,
+    pids: () => [child.pid!, ...childPids(child.pid!)],
     stop: async () => {
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGQUIT');
@@ -155,17 +224,22 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** The server's CPU per request, µs (NaN for direct: the upstream is not a proxy). */
+  cpuUs: number;
 }
 
 /** One wrk run: requests/s, p50 and p99 (ms), and non-2xx answers plus socket errors. */
-function wrk(name: string, port: number, urlPath: string, headers: string[], seconds: number, connections: number): Row {
+function wrk(name: string, port: number, urlPath: string, headers: string[], seconds: number, connections: number, pids: number[] = []): Row {
+  const cpuBefore = cpuMs(pids);
   const out = execFileSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '--latency', ...headers.flatMap((h) => ['-H', h]), `http://127.0.0.1:${port}${urlPath}`], { encoding: 'utf8' });
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const latency = (q: string) => toMs(new RegExp(`\\s${q}%\\s+([\\d.]+)(us|ms|s)`).exec(out));
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(out);
   const errors = non2xx + (socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0);
-  return { name, rps, p50: latency('50'), p99: latency('99'), errors };
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
+  const cpuUs = pids.length === 0 ? Number.NaN : ((cpuMs(pids) - cpuBefore) * 1000) / requests;
+  return { name, rps, p50: latency('50'), p99: latency('99'), errors, cpuUs };
 }
 
 function toMs(match: RegExpExecArray | null): number {
@@ -185,34 +259,41 @@ async function main(): Promise<void> {
     nginx: await startNginx(upstream.port),
     express: await fork('express', origin),
     meshspec: await fork('meshspec', origin),
+    plain: await fork('meshspec-plain', origin),
+    bare: await fork('bare-undici', origin),
   };
-  const scenarios: [name: string, port: number, path: string, headers: string[]][] = [
-    ['(a) direct', upstream.port, '/users/42', []],
-    ['(b) nginx, upstream keep-alive', servers.nginx.port, PATH, []],
-    ['(c) Express 5 + http-proxy-middleware', servers.express.port, PATH, []],
-    ['(d) meshspec gateway, JWT + rate limit', servers.meshspec.port, PATH, [`Authorization: Bearer ${token}`]],
+  const scenarios: [name: string, server: Running, path: string, headers: string[]][] = [
+    ['(a) direct', upstream, '/users/42', []],
+    ['(b) nginx, upstream keep-alive', servers.nginx, PATH, []],
+    ['(c) Express 5 + http-proxy-middleware', servers.express, PATH, []],
+    ['(d) meshspec gateway, JWT + rate limit', servers.meshspec, PATH, [`Authorization: Bearer ${token}`]],
+    ['(e) meshspec gateway, no auth, no limit', servers.plain, PATH, []],
+    ['(f) bare node:http + undici proxy', servers.bare, PATH, []],
   ];
   const results = new Map<string, Row[]>(scenarios.map(([name]) => [name, []]));
   try {
     // A short run each first: JIT, connection pools, nginx's upstream keep-alive.
-    for (const [name, port, urlPath, headers] of scenarios) wrk(name, port, urlPath, headers, 2, connections);
+    for (const [name, server, urlPath, headers] of scenarios) wrk(name, server.port, urlPath, headers, 2, connections);
     for (let round = 1; round <= rounds; round++) {
-      for (const [name, port, urlPath, headers] of scenarios) {
-        const row = wrk(name, port, urlPath, headers, seconds, connections);
+      for (const [name, server, urlPath, headers] of scenarios) {
+        const row = wrk(name, server.port, urlPath, headers, seconds, connections, server === upstream ? [] : server.pids());
         results.get(name)!.push(row);
-        console.error(`round ${round}: ${name}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(2)} ms, errors ${row.errors}`);
+        console.error(`round ${round}: ${name}: ${row.rps.toFixed(0)} req/s, p99 ${row.p99.toFixed(2)} ms, ${row.cpuUs.toFixed(1)} µs CPU/req, errors ${row.errors}`);
       }
     }
   } finally {
-    await Promise.all([servers.nginx.stop(), servers.express.stop(), servers.meshspec.stop(), upstream.stop()]);
+    await Promise.all([...Object.values(servers).map((server) => server.stop()), upstream.stop()]);
   }
   const rows = [...results.values()].map((runs) => medianBy(runs, (r) => r.rps));
   const nginx = rows[1]!;
   const express = rows[2]!;
   const direct = rows[0]!;
   printTable(
-    ['scenario', 'req/s', 'vs direct', 'vs nginx', 'vs Express', 'p50 ms', 'p99 ms', 'p99 vs nginx', 'errors'],
-    rows.map((r) => [r.name, r.rps.toFixed(0), ratio(r.rps, direct.rps), ratio(r.rps, nginx.rps), ratio(r.rps, express.rps), r.p50.toFixed(2), r.p99.toFixed(2), ratio(r.p99, nginx.p99), String(r.errors)]),
+    ['scenario', 'req/s', 'vs direct', 'vs nginx', 'vs Express', 'p50 ms', 'p99 ms', 'p99 vs nginx', 'proxy CPU µs/req', 'CPU vs nginx', 'errors'],
+    rows.map((r) => [
+      r.name, r.rps.toFixed(0), ratio(r.rps, direct.rps), ratio(r.rps, nginx.rps), ratio(r.rps, express.rps), r.p50.toFixed(2), r.p99.toFixed(2), ratio(r.p99, nginx.p99),
+      Number.isNaN(r.cpuUs) ? '-' : r.cpuUs.toFixed(1), Number.isNaN(r.cpuUs) ? '-' : ratio(r.cpuUs, nginx.cpuUs), String(r.errors),
+    ]),
   );
   console.log(`\nwrk -t1 -c${connections} -d${seconds}s, median of ${rounds} rounds by req/s; every process on 127.0.0.1 of a 2-core machine. Compare ratios across machines, not absolute numbers.`);
 }
@@ -220,5 +301,7 @@ async function main(): Promise<void> {
 const role = textArg('role');
 if (role === 'upstream') runUpstream();
 else if (role === 'express') await runExpress(textArg('upstream'));
-else if (role === 'meshspec') await runMeshspec(textArg('upstream'));
+else if (role === 'meshspec') await runMeshspec(textArg('upstream'), true);
+else if (role === 'meshspec-plain') await runMeshspec(textArg('upstream'), false);
+else if (role === 'bare-undici') runBareUndici(textArg('upstream'));
 else await main();

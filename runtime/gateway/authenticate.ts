@@ -25,6 +25,15 @@ export interface GatewayAuthenticator {
    * @throws AuthError (401, 403, or 503 when the keys or the auth service cannot be reached)
    */
   authenticate(authorization: string | undefined, requestId: string): Promise<VerifiedIdentity>;
+  /**
+   * The identity of a token verified before and still remembered, without a promise (the hot path of
+   * a client's second and later requests); undefined when it must be authenticated.
+   *
+   * @param authorization - the request's Authorization header
+   * @example
+   * const identity = auth.known(authorization) ?? (await auth.authenticate(authorization, requestId));
+   */
+  known(authorization: string | undefined): VerifiedIdentity | undefined;
   /** Closes the connections to a JWKS endpoint or an auth service. */
   close(): Promise<void>;
 }
@@ -46,7 +55,7 @@ export function createGatewayAuth(auth: GatewayAuth, options: { resolveOrigin: (
       ...(cacheTtlMs === undefined ? {} : { cacheTtlMs }),
       ...(timeoutMs === undefined ? {} : { timeoutMs }),
     });
-    return { authenticate: (authorization, requestId) => delegate.authenticate(authorization, requestId), close: () => delegate.close() };
+    return { authenticate: (authorization, requestId) => delegate.authenticate(authorization, requestId), known: () => undefined, close: () => delegate.close() };
   }
   const { secretEnv, publicKeyEnv, jwksUrl, ...checks } = auth.jwt;
   const verifier: JwtVerifier = createJwtVerifier({
@@ -56,10 +65,19 @@ export function createGatewayAuth(auth: GatewayAuth, options: { resolveOrigin: (
   // A token's signature and claims do not change: verified once (tens of microseconds with jose), it
   // is remembered until it expires (at most VERIFIED_TTL_MS), keyed by its digest, never the token.
   const verified = new AnswerCache<VerifiedIdentity>(VERIFIED_TOKENS);
+  const digestOf = (token: string) => createHash('sha256').update(token).digest('base64url');
   return {
+    known: (authorization) => {
+      if (authorization === undefined) return undefined;
+      try {
+        return verified.peek(digestOf(bearerToken(authorization)));
+      } catch {
+        return undefined; // not a bearer token: authenticate() says why
+      }
+    },
     authenticate: async (authorization) => {
       const token = bearerToken(authorization);
-      return verified.get(createHash('sha256').update(token).digest('base64url'), async () => {
+      return verified.get(digestOf(token), async () => {
         const identity = await verifier.verify(token);
         const ttlMs = Math.min(VERIFIED_TTL_MS, (identity.expiresAt ?? Date.now()) - Date.now());
         return { value: identity, ttlMs };

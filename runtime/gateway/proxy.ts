@@ -9,7 +9,7 @@ import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller } from '../http/headers.js
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead, SECURITY_HEADERS } from './headers.js';
 import { normalizePath } from './normalize-path.js';
-import { rateLimitHeaders, type RateLimitDecision } from './rate-limit/index.js';
+import { rateLimitHeaderList } from './rate-limit/index.js';
 import type { RouteLimit, RouteLimits } from './route-limits.js';
 import { isAuthError, wwwAuthenticate, type VerifiedIdentity } from './auth/index.js';
 import type { GatewayAuthenticator } from './authenticate.js';
@@ -115,10 +115,12 @@ export class GatewayProxy {
   private async admit(ex: Exchange, route: CompiledRoute, target: string, headers: string[], guarded: boolean, limit: RouteLimit | null): Promise<void> {
     const { req } = ex;
     try {
-      const identity = guarded ? await this.auth!.authenticate(req.headers.authorization, ex.requestId) : null;
+      // A remembered token and a limit in memory are decided without awaiting: no microtask turn.
+      const authorization = req.headers.authorization;
+      const identity = guarded ? (this.auth!.known(authorization) ?? (await this.auth!.authenticate(authorization, ex.requestId))) : null;
       if (limit !== null) {
         const key = limit.bySubject && identity ? `sub:${identity.subject}` : this.limits!.keyOf(req.socket.remoteAddress, ex.forwardedFor);
-        const decision = await limit.limiter.consume(key);
+        const decision = limit.limiter.consumeNow?.(key) ?? (await limit.limiter.consume(key));
         ex.addHeaders(rateLimitHeaderList(decision));
         if (!decision.allowed) {
           ex.fail(new TooManyRequests('too many requests: retry after the time Retry-After gives'));
@@ -144,7 +146,12 @@ export class GatewayProxy {
   /** `headers` plus who the caller is, as the services read it: signed when the mesh has identity keys. */
   private asserting(identity: VerifiedIdentity, ex: Exchange, headers: string[]): string[] {
     const deadline = Date.now() + this.ctx.timeoutMs;
-    headers.push(CALLER_HEADER, encodeCaller({ subject: identity.subject, roles: [...identity.roles] }));
+    let caller = encodedCallers.get(identity);
+    if (caller === undefined) {
+      caller = encodeCaller({ subject: identity.subject, roles: [...identity.roles] });
+      encodedCallers.set(identity, caller);
+    }
+    headers.push(CALLER_HEADER, caller);
     const key = this.identityKeys[0];
     if (key) {
       const signed = signIdentity({ subject: identity.subject, roles: identity.roles, deadline, requestId: ex.requestId }, key, { ttlMs: this.ctx.timeoutMs + IDENTITY_SKEW_MS });
@@ -225,10 +232,8 @@ function withoutCredentials(headers: string[]): string[] {
   return kept;
 }
 
-/** A decision's headers as the flat list writeHead takes. */
-function rateLimitHeaderList(decision: RateLimitDecision): string[] {
-  return Object.entries(rateLimitHeaders(decision)).flat();
-}
+/** The x-mesh-caller value of each remembered identity (the auth caches hand out the same object per token). */
+const encodedCallers = new WeakMap<VerifiedIdentity, string>();
 
 /**
  * The last `count` entries of an X-Forwarded-For value: those the trusted proxies appended (what

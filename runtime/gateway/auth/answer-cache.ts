@@ -46,6 +46,22 @@ export class AnswerCache<T> {
   }
 
   /**
+   * The remembered answer for `key` while it is fresh, without a promise; undefined otherwise.
+   *
+   * @param key - the entry's key
+   * @example
+   * const identity = cache.peek(digest) ?? (await cache.get(digest, load));
+   */
+  peek(key: string): T | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined || entry.expiresAt <= this.#now()) return undefined;
+    // Most recently used goes to the back of the eviction order.
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry.value;
+  }
+
+  /**
    * The live value of `key`, else the value `load` gives, shared with every concurrent lookup of
    * `key`. `load` says how long its value stays (0: not kept); a rejection is not kept.
    *
@@ -55,16 +71,8 @@ export class AnswerCache<T> {
    * const identity = await cache.get(digest, async () => ({ value: await ask(), ttlMs: 30_000 }));
    */
   get(key: string, load: () => Promise<{ value: T; ttlMs: number }>): Promise<T> {
-    const entry = this.#entries.get(key);
-    if (entry) {
-      if (entry.expiresAt > this.#now()) {
-        // Most recently used goes to the back of the eviction order.
-        this.#entries.delete(key);
-        this.#entries.set(key, entry);
-        return Promise.resolve(entry.value);
-      }
-      this.#entries.delete(key);
-    }
+    const known = this.peek(key);
+    if (known !== undefined) return Promise.resolve(known);
     const pending = this.#loading.get(key);
     if (pending) return pending;
     const loading = load()

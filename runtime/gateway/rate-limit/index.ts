@@ -1,7 +1,7 @@
 // Rate limiting for the gateway: createRateLimiter (sliding-window counter or token bucket, in memory
 // or in Redis shared by every replica, failing open or closed when Redis is down) and the response
 // headers of a decision. ioredis is loaded only when a limiter opens a Redis connection from a URL.
-export { rateLimitHeaders, type RateLimitHeaders } from './headers.js';
+export { rateLimitHeaderList, rateLimitHeaders, type RateLimitHeaders } from './headers.js';
 export {
   createRateLimiter,
   type RateLimiter,

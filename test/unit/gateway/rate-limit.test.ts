@@ -8,6 +8,7 @@ import { createLogger } from '../../../runtime/logging/index.js';
 import {
   createRateLimiter,
   MemoryRateLimitStore,
+  rateLimitHeaderList,
   rateLimitHeaders,
   slidingWindow,
   tokenBucket,
@@ -365,5 +366,28 @@ describe('rate-limit module', () => {
     const staticImports = sources.filter((f) => /^import(?!\s+type\b)[^;]*from\s+'ioredis'/m.test(readFileSync(path.join(folder, f), 'utf8')));
     expect(staticImports).toEqual([]);
     expect(readFileSync(path.join(folder, 'redis-store.ts'), 'utf8')).toContain("await import('ioredis')");
+  });
+});
+
+describe('the gateway hot path', () => {
+  it('a memory limiter decides synchronously, counting with consume in one window', async () => {
+    const limiter = createRateLimiter({ name: 'sync', algorithm: 'sliding-window', limit: 3, windowMs: 60_000 });
+    expect(limiter.consumeNow?.('k').remaining).toBe(2);
+    expect((await limiter.consume('k')).remaining).toBe(1);
+    expect(limiter.consumeNow?.('k').allowed).toBe(true);
+    expect(limiter.consumeNow?.('k').allowed).toBe(false);
+  });
+
+  it('the header list holds exactly the header object, Retry-After only on a refusal', () => {
+    const allowed: RateLimitDecision = { allowed: true, limit: 10, remaining: 4, resetMs: 1_001, retryAfterMs: 0, policy: '10;w=60', degraded: false };
+    const refused: RateLimitDecision = { ...allowed, allowed: false, remaining: 0, retryAfterMs: 250 };
+    for (const decision of [allowed, refused]) {
+      const list = rateLimitHeaderList(decision);
+      const pairs = Array.from({ length: list.length / 2 }, (_, i) => [list[2 * i], list[2 * i + 1]]);
+      expect(Object.fromEntries(pairs)).toEqual(rateLimitHeaders(decision));
+    }
+    expect(rateLimitHeaderList(allowed)).not.toContain('Retry-After');
+    expect(rateLimitHeaders(refused)['Retry-After']).toBe('1');
+    expect(rateLimitHeaders(allowed)['RateLimit-Reset']).toBe('2');
   });
 });

@@ -16,6 +16,17 @@ describe('AnswerCache', () => {
     expect(await cache.get('k', load)).toBe('v2');
   });
 
+  it('peek answers a fresh value without loading, and nothing for a missing or expired one', async () => {
+    let now = 0;
+    const cache = new AnswerCache<string>(10, () => now);
+    expect(cache.peek('k')).toBeUndefined();
+    await cache.get('k', async () => ({ value: 'v', ttlMs: 100 }));
+    now = 99;
+    expect(cache.peek('k')).toBe('v');
+    now = 100;
+    expect(cache.peek('k')).toBeUndefined();
+  });
+
   it('does not keep a value whose lifetime is 0 or a failure', async () => {
     const cache = new AnswerCache<string>(10);
     await cache.get('zero', async () => ({ value: 'x', ttlMs: 0 }));
