@@ -22,7 +22,7 @@ export function checkDeploy(index: SpecIndex, report: Reporter): void {
   const groups = Object.entries(index.mesh?.raw.deploy?.groups ?? {});
   for (const service of index.services.values()) {
     // A grouped service's process, and so its delay, is the group's (checkGroups reports the key).
-    const group = groups.find(([, g]) => g.services.includes(service.name))?.[0];
+    const group = groups.find(([, g]) => Array.isArray(g.services) && g.services.includes(service.name))?.[0];
     checkOne(service.doc, ['deploy'], service.raw.deploy, group === undefined ? 'this `deploy`' : `\`deploy.groups.${group}\` of ${index.mesh?.doc.file ?? 'the mesh file'}`, report);
   }
   const mesh = index.mesh;
