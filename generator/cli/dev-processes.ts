@@ -21,9 +21,11 @@ export interface ProcessesOptions {
   readonly freePorts: boolean;
   /** Lines printed after the banner (the development token). Default none. */
   readonly notes?: readonly string[];
+  /** The children's `SHUTDOWN_DELAY` (they read it themselves), ms, which their stop may take on top of the grace. Default 0. */
+  readonly shutdownDelayMs?: number;
 }
 
-/** Beyond the spec's shutdown grace, how long a child may take to exit after SIGTERM before SIGKILL. */
+/** Beyond the shutdown delay and the spec's shutdown grace, how long a child may take to exit after SIGTERM before SIGKILL. */
 const STOP_MARGIN_MS = 5000;
 
 /**
@@ -45,7 +47,7 @@ export async function runProcesses(model: PlannedMesh & { name: string; runtime:
     nodeArgs: typeScriptNodeArgs(),
     cwd: process.cwd(),
     output,
-    stopTimeoutMs: model.runtime.shutdownGraceMs + STOP_MARGIN_MS,
+    stopTimeoutMs: (options.shutdownDelayMs ?? 0) + model.runtime.shutdownGraceMs + STOP_MARGIN_MS,
   });
 
   const logger = createLogger({ service: 'dev', destination: createPrefixedDestination(output) });

@@ -8,6 +8,7 @@ import { complain, plural, printDiagnostics, say } from './output.js';
 import { enableTypeScriptImports } from './typescript-loader.js';
 import { UsageError } from './usage-error.js';
 import { busSettingsFromEnv, DEFAULT_BUS } from '../../runtime/bus/settings.js';
+import { durationSetting } from '../../runtime/host/env-values.js';
 import type { ProcessBus } from './processes/plan.js';
 
 export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR] [--free-ports]
@@ -15,7 +16,9 @@ export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks D
 
 Regenerates, then runs the whole stack on this machine with embedded defaults: every service on
 its ports (HTTP and gRPC), an in-memory event bus, and the gateway. Logs are prefixed by service.
-Ctrl-C stops everything cleanly.
+Ctrl-C stops everything cleanly, at once: unlike in a cluster there is no drain delay unless
+SHUTDOWN_DELAY (e.g. 5s) is set, and then the gateway and the services keep serving that long with
+/ready at 503 before they stop.
 
 When the gateway verifies JWTs with a secret (gateway.auth.jwt with keys: env:NAME and an HS*
 algorithm) and NAME is unset, the gateway gets a random secret for this run and a token for the
@@ -53,6 +56,7 @@ export async function devCommand(args: string[]): Promise<number> {
     devUsage,
   );
   if (values.help) return say(devUsage), 0;
+  const shutdownDelayMs = explicitShutdownDelay();
   // Flags are checked before any work; without --bus the spec's durable kind (else redis) is chosen below.
   if (values.processes && values.bus !== undefined) processBus(values.bus as string, values['bus-url'] as string | undefined);
   if (!values.processes && (values.bus !== undefined || values['bus-url'] !== undefined)) {
@@ -84,7 +88,7 @@ export async function devCommand(args: string[]): Promise<number> {
       );
     }
     const { runProcesses } = await import('./dev-processes.js');
-    return runProcesses(result.model, { outDir: values.out as string, bus, freePorts: values['free-ports'] === true, notes: authNotes });
+    return runProcesses(result.model, { outDir: values.out as string, bus, freePorts: values['free-ports'] === true, notes: authNotes, shutdownDelayMs });
   }
 
   const stackModule = pathToFileURL(path.resolve(values.out as string, 'stack.ts')).href;
@@ -103,10 +107,25 @@ export async function devCommand(args: string[]): Promise<number> {
   await runStack(stack, {
     ...(values['free-ports'] ? freePorts(model.services) : {}),
     meshFile: model.meshFile,
+    shutdownDelayMs,
     specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
   });
   for (const note of authNotes) say(note);
   return 0;
+}
+
+/**
+ * `SHUTDOWN_DELAY` when the developer set it, else 0: the manifests drain every pod, but in
+ * development Ctrl-C should stop at once. Checked here once, before anything starts.
+ */
+function explicitShutdownDelay(): number {
+  const text = process.env['SHUTDOWN_DELAY'];
+  if (!text) return 0;
+  try {
+    return durationSetting('SHUTDOWN_DELAY', text);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** The durable bus for --processes from --bus and --bus-url; a memory bus, an unknown kind or a URL of another scheme is a usage error. */

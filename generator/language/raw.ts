@@ -36,6 +36,7 @@ export interface RawDeploy {
   image?: string;
   replicas?: number;
   resources?: { cpu?: string; memory?: string };
+  shutdownDelay?: string;
   env?: Record<string, string | number | boolean>;
   secrets?: Record<string, string>;
 }

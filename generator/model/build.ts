@@ -24,6 +24,8 @@ const DEFAULTS = {
   gatewayTimeout: '30s',
   cpu: '100m',
   memory: '128Mi',
+  // Long enough for endpoints, kube-proxy and ingresses to hear that a pod is going.
+  shutdownDelay: '5s',
 };
 const PRIMITIVES = new Set(['string', 'integer', 'number', 'boolean']);
 
@@ -241,6 +243,7 @@ function buildDeploy(raw: RawDeploy | undefined, image: string): DeployModel {
     replicas: raw?.replicas ?? 1,
     // CPU may burst to twice the request; memory is not overcommitted (request = limit).
     resources: { requests: { cpu, memory }, limits: { cpu: doubleCpu(cpu), memory } },
+    shutdownDelayMs: duration(raw?.shutdownDelay ?? DEFAULTS.shutdownDelay),
     env: Object.entries(raw?.env ?? {}).map(([name, value]) => ({ name, value: String(value) })).sort((a, b) => compare(a.name, b.name)),
     secrets: Object.entries(raw?.secrets ?? {})
       .map(([env, ref]) => {

@@ -212,6 +212,8 @@ export interface DeployModel {
   image: string;
   replicas: number;
   resources: ResourcesModel;
+  /** How long a stopping pod serves with /ready at 503 before it stops accepting (`SHUTDOWN_DELAY` on Kubernetes), ms. */
+  shutdownDelayMs: number;
   /** Plain environment variables (go into the ConfigMap). Sorted by name. */
   env: { name: string; value: string }[];
   /** Secrets, by reference only. Sorted by env name. */

@@ -47,6 +47,11 @@ export interface StackOptions {
    * unless `MESH_COLOCATE=off`.
    */
   colocated?: ColocatedRegistry | false;
+  /**
+   * How long the gateway and the services keep serving with /ready at 503 once the stack closes, ms.
+   * Default 0: in development Ctrl-C stops at once (`meshspec dev` passes an explicit `SHUTDOWN_DELAY`).
+   */
+  shutdownDelayMs?: number;
 }
 
 export interface RunningStack {
@@ -91,6 +96,7 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       const service = await startService(hostOptions, {
         bodyLimitBytes: stack.runtime.bodyLimitBytes,
         shutdownGraceMs: stack.runtime.shutdownGraceMs,
+        shutdownDelayMs: options.shutdownDelayMs ?? 0,
         httpPort: ports?.http,
         grpcPort: ports?.grpc,
         host,
@@ -112,6 +118,7 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       const created = createGateway(config, {
         logger: loggerFor('gateway'),
         shutdownGraceMs: stack.runtime.shutdownGraceMs,
+        shutdownDelayMs: options.shutdownDelayMs ?? 0,
         resolveOrigin: (service) => {
           const url = urls[service]?.http;
           if (!url) throw new StartupError(`the gateway routes to '${service}', which is not part of the stack`);

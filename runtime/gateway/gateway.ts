@@ -3,6 +3,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { MAX_DURATION_MS } from '../../common/units.js';
 import type { ExchangeContext } from './exchange.js';
 import { SECURITY_HEADERS } from './headers.js';
 import { resolveLimits } from './limits.js';
@@ -22,6 +23,11 @@ export interface GatewayOptions {
   resolveOrigin?: (service: string) => string;
   /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: `config.timeoutMs`. */
   shutdownGraceMs?: number;
+  /**
+   * How long `close()` keeps serving with `/ready` at 503 before it stops accepting, ms (`SHUTDOWN_DELAY`):
+   * time for load balancers and Kubernetes endpoints to stop sending new connections. Default 0.
+   */
+  shutdownDelayMs?: number;
   /** The Redis that rate limits with `store: redis` share (`RATE_LIMIT_REDIS_URL`). */
   rateLimitRedisUrl?: string | undefined;
   /** Where the auth keys (`auth.jwt.secretEnv`, `publicKeyEnv`) and MESH_IDENTITY_KEYS are read. Default `process.env`. */
@@ -31,7 +37,10 @@ export interface GatewayOptions {
 export interface Gateway {
   /** Starts listening; resolves with the actual port (pass 0 for any free port). */
   listen(port: number, host?: string): Promise<number>;
-  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the upstream pools. */
+  /**
+   * Answers /ready with 503 and keeps serving for the shutdown delay, then stops accepting, lets
+   * in-flight requests finish (up to the grace period) and closes the upstream pools.
+   */
   close(): Promise<void>;
 }
 
@@ -39,6 +48,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const { logger } = options;
   const resolveOrigin = options.resolveOrigin ?? defaultResolveOrigin(config);
   const graceMs = options.shutdownGraceMs ?? config.timeoutMs;
+  const delayMs = options.shutdownDelayMs ?? 0;
+  if (!Number.isSafeInteger(delayMs) || delayMs < 0 || delayMs > MAX_DURATION_MS) throw new Error(`gateway: shutdownDelayMs must be 0 to ${MAX_DURATION_MS} ms, got ${String(delayMs)}`);
 
   const limits = resolveLimits(config.limits);
   const trustedProxies = config.trustedProxies ?? 0;
@@ -110,7 +121,14 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
 
     close() {
       closed ??= (async () => {
+        // From here /ready answers 503 and every response says `connection: close`.
         ctx.closing = true;
+        if (delayMs > 0) {
+          // Not ready, still serving: load balancers stop sending new connections while requests
+          // already on their way are answered and keep-alive clients reconnect elsewhere.
+          logger.info({ delayMs }, 'gateway draining: /ready answers 503, still serving');
+          await new Promise((resolve) => setTimeout(resolve, delayMs));
+        }
         const drained = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const cut = setTimeout(() => server.closeAllConnections(), graceMs);

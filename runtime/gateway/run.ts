@@ -1,5 +1,7 @@
 // The gateway as its own process (generated/gateway/main.ts calls runGateway): logs, PORT, HOST,
-// graceful shutdown on SIGTERM/SIGINT, and one clear line instead of a stack when the port is taken.
+// graceful shutdown on SIGTERM/SIGINT (after SHUTDOWN_DELAY, as the services), and one clear line
+// instead of a stack when the port is taken.
+import { durationSetting } from '../host/env-values.js';
 import { exitOnSignals } from '../host/signals.js';
 import { createLogger } from '../logging/index.js';
 import { createGateway, type Gateway } from './gateway.js';
@@ -22,8 +24,14 @@ export async function runGateway(config: GatewayConfig): Promise<RunningGateway>
   let gateway: Gateway;
   let actualPort: number;
   try {
-    // Throws on a malformed MESH_<SERVICE>_HTTP, or a Redis rate limit without RATE_LIMIT_REDIS_URL.
-    gateway = createGateway(config, { logger, rateLimitRedisUrl: process.env['RATE_LIMIT_REDIS_URL'] || undefined });
+    // Throws on a malformed MESH_<SERVICE>_HTTP or SHUTDOWN_DELAY, or a Redis rate limit without
+    // RATE_LIMIT_REDIS_URL. SHUTDOWN_DELAY unset (as in `meshspec dev`), a signal stops at once.
+    const delay = process.env['SHUTDOWN_DELAY'];
+    gateway = createGateway(config, {
+      logger,
+      rateLimitRedisUrl: process.env['RATE_LIMIT_REDIS_URL'] || undefined,
+      shutdownDelayMs: delay ? durationSetting('SHUTDOWN_DELAY', delay) : 0,
+    });
     // HOST as for the services: every interface in a container unless the environment narrows it.
     actualPort = await gateway.listen(port, process.env['HOST'] || undefined);
   } catch (err) {

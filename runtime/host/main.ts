@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import { busSettingsFromEnv, type BusDefaults } from '../bus/settings.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
 import { colocationFromEnv, createColocatedRegistry } from './colocated.js';
+import { durationSetting, sizeSetting } from './env-values.js';
 import { openProcessBus, type ProcessBus } from './event-bus.js';
 import { openIdempotencyStore } from './idempotency-store.js';
 import { IDENTITY_KEYS_VARIABLE, identityKeysFromEnv, type IdentityKey } from '../identity/keys.js';
-import { MAX_DURATION_MS, parseDuration as parseMs, parseSize as parseUnits } from '../../common/units.js';
 import { createLogger } from '../logging/index.js';
 import { startService } from './start.js';
 import { exitOnSignals, exitOnStartupFailure } from './signals.js';
@@ -45,9 +45,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function settingsFromEnv(defaults: RuntimeDefaults, env: Env = process.env): ProcessSettings {
   const settings: ProcessSettings = {
     host: env['HOST'] || '0.0.0.0',
-    bodyLimitBytes: env['BODY_LIMIT'] ? parseSize('BODY_LIMIT', env['BODY_LIMIT']) : defaults.bodyLimitBytes,
-    shutdownGraceMs: env['SHUTDOWN_GRACE'] ? parseDuration('SHUTDOWN_GRACE', env['SHUTDOWN_GRACE']) : defaults.shutdownGraceMs,
-    shutdownDelayMs: env['SHUTDOWN_DELAY'] ? parseDuration('SHUTDOWN_DELAY', env['SHUTDOWN_DELAY']) : 0,
+    bodyLimitBytes: env['BODY_LIMIT'] ? sizeSetting('BODY_LIMIT', env['BODY_LIMIT']) : defaults.bodyLimitBytes,
+    shutdownGraceMs: env['SHUTDOWN_GRACE'] ? durationSetting('SHUTDOWN_GRACE', env['SHUTDOWN_GRACE']) : defaults.shutdownGraceMs,
+    shutdownDelayMs: env['SHUTDOWN_DELAY'] ? durationSetting('SHUTDOWN_DELAY', env['SHUTDOWN_DELAY']) : 0,
   };
   if (env['PORT']) settings.httpPort = parsePort('PORT', env['PORT']);
   if (env['GRPC_PORT']) settings.grpcPort = env['GRPC_PORT'] === 'off' ? null : parsePort('GRPC_PORT', env['GRPC_PORT']);
@@ -58,19 +58,6 @@ function parsePort(name: string, value: string): number {
   const port = Number(value);
   if (!/^\d+$/.test(value) || port > 65535) throw new StartupError(`${name} must be a port number (0-65535), got '${value}'`);
   return port;
-}
-
-function parseSize(name: string, value: string): number {
-  const bytes = parseUnits(value, { lenient: true });
-  if (bytes === undefined) throw new StartupError(`${name} must be a size such as 1048576, 512kb or 1mb, got '${value}'`);
-  return bytes;
-}
-
-function parseDuration(name: string, value: string): number {
-  const ms = parseMs(value, { lenient: true });
-  if (ms === undefined) throw new StartupError(`${name} must be a duration such as 500ms or 10s, got '${value}'`);
-  if (ms > MAX_DURATION_MS) throw new StartupError(`${name} must be at most ${MAX_DURATION_MS} ms (about 596h), got '${value}'`);
-  return ms;
 }
 
 export interface RunningProcess {

@@ -1,13 +1,24 @@
 // The Deployment of a workload: one hardened container, health-checked through the runtime's
 // `/health` (alive) and `/ready` (accepting traffic; false once shutdown starts) endpoints.
+//
+// A pod stops in this order: SIGTERM; /ready answers 503 while the process keeps serving for the
+// shutdown delay (SHUTDOWN_DELAY), time for endpoints, kube-proxy and load balancers to stop sending
+// it requests; then the listener closes and requests in flight finish within the grace period; the
+// process exits. The kubelet's SIGKILL comes only after terminationGracePeriodSeconds, sized past both.
 import { createHash } from 'node:crypto';
 import type { MeshModel } from '../../model/types.js';
 import { configMapName } from '../../naming/index.js';
 import { commonLabels, objectMeta, selectorLabels } from './labels.js';
 import type { IContainer, IDeployment, IEnvVar, IProbe, Workload } from './types.js';
 
-/** Extra time past the runtime's drain before the kubelet kills the container. */
+/** Extra time past the runtime's drain before the kubelet kills the container (closing the bus, clients, exiting). */
 const killMarginSeconds = 5;
+
+/** Failed readiness probes in a row before the pod is not ready: one slow answer does not take it out. */
+const readinessFailureThreshold = 2;
+
+/** The readiness period when the delay allows it (the probe costs a request each time). */
+const longestReadinessPeriodSeconds = 5;
 
 /** The image's non-root user (uid/gid 1000, `node` in the official Node images). */
 const nonRootId = 1000;
@@ -31,7 +42,7 @@ export function deploymentObject(model: MeshModel, workload: Workload): IDeploym
           annotations: { 'meshspec/config-hash': configHash(workload.config) },
         },
         spec: {
-          terminationGracePeriodSeconds: Math.ceil(model.runtime.shutdownGraceMs / 1000) + killMarginSeconds,
+          terminationGracePeriodSeconds: terminationGraceSeconds(workload),
           // Services never talk to the Kubernetes API, and do not need Docker-link env vars.
           automountServiceAccountToken: false,
           enableServiceLinks: false,
@@ -71,7 +82,10 @@ function container(workload: Workload): IContainer {
     // Up to 60 s to boot (tsx compiles on first start) before liveness takes over.
     startupProbe: probe('/health', workload.probePort, { periodSeconds: 2, failureThreshold: 30 }),
     livenessProbe: probe('/health', workload.probePort, { periodSeconds: 10, failureThreshold: 3 }),
-    readinessProbe: probe('/ready', workload.probePort, { periodSeconds: 5, failureThreshold: 2 }),
+    readinessProbe: probe('/ready', workload.probePort, {
+      periodSeconds: readinessPeriodSeconds(workload.shutdownDelayMs),
+      failureThreshold: readinessFailureThreshold,
+    }),
     securityContext: {
       runAsNonRoot: true,
       readOnlyRootFilesystem: true,
@@ -80,6 +94,33 @@ function container(workload: Workload): IContainer {
     },
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };
+}
+
+/**
+ * How long the kubelet waits after SIGTERM before it kills the container: the whole drain (the delay,
+ * then the grace period for requests in flight) and a margin, so that a pod is never killed while it
+ * still finishes requests it accepted.
+ *
+ * @param workload its shutdown delay and grace period
+ * @example terminationGraceSeconds({ shutdownDelayMs: 5000, shutdownGraceMs: 10_000, ... }) // 20
+ */
+export function terminationGraceSeconds(workload: Pick<Workload, 'shutdownDelayMs' | 'shutdownGraceMs'>): number {
+  return Math.ceil((workload.shutdownDelayMs + workload.shutdownGraceMs) / 1000) + killMarginSeconds;
+}
+
+/**
+ * The readiness period whose failures fit in the shutdown delay (period x failureThreshold < delay),
+ * so the 503 of a stopping pod is seen while it still serves. Kubernetes drops a terminating pod from
+ * its Service's ready endpoints by itself; the probe speaks for it where readiness still counts then
+ * (an endpoint's `serving` condition, which kube-proxy falls back to, and load balancers that ask the
+ * pod). Between 1 s and 5 s: a delay of 2 s or less leaves no room, and the kubelet's own removal remains.
+ *
+ * @param delayMs the workload's shutdown delay
+ * @example readinessPeriodSeconds(5000) // 2: two failed probes within 4 s
+ */
+export function readinessPeriodSeconds(delayMs: number): number {
+  const fitting = Math.ceil(delayMs / 1000 / readinessFailureThreshold) - 1;
+  return Math.min(longestReadinessPeriodSeconds, Math.max(1, fitting));
 }
 
 function probe(path: string, port: string, timing: { periodSeconds: number; failureThreshold: number }): IProbe {

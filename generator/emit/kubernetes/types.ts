@@ -27,6 +27,10 @@ export interface Workload {
   image: string;
   replicas: number;
   resources: ResourcesModel;
+  /** How long the process serves with /ready at 503 after SIGTERM before it stops accepting, ms (`SHUTDOWN_DELAY`). */
+  shutdownDelayMs: number;
+  /** How long the process then lets requests in flight finish before cutting them, ms. */
+  shutdownGraceMs: number;
   command: string[];
   ports: WorkloadPort[];
   /** The container port the probes (`/health`, `/ready`) ask. */

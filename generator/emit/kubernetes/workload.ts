@@ -3,6 +3,7 @@ import type { DeployModel, GatewayModel, GroupModel, MeshModel, SecretRefModel, 
 import {
   compare, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
 } from '../../naming/index.js';
+import { formatDuration } from '../../../common/units.js';
 import { gatewaySecrets, identitySecrets } from './gateway-secrets.js';
 import type { ServiceFront, Workload, WorkloadPort } from './types.js';
 
@@ -27,7 +28,7 @@ export function serviceWorkload(model: MeshModel, service: ServiceModel, layout:
     ports.push({ name: 'grpc', containerPort: grpc, servicePort: grpc, appProtocol: grpcAppProtocol });
   }
   const { config, secrets } = serviceEnvironment(model, [service]);
-  return fromDeploy(service.name, service.deploy, ports, config, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')), secrets);
+  return fromDeploy(service.name, service.deploy, model.runtime.shutdownGraceMs, ports, config, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')), secrets);
 }
 
 /**
@@ -55,7 +56,7 @@ export function groupWorkload(model: MeshModel, group: GroupModel, layout: Proje
     ports: listeners.flatMap((l, i) => (l.service === service ? [{ name: l.kind, port: l.port, targetPort: names[i]!, appProtocol: l.appProtocol }] : [])),
   }));
   const { config, secrets } = serviceEnvironment(model, members);
-  const workload = fromDeploy(group.name, group.deploy, ports, config, entryCommand(layout, outputFiles.groupMain(group.name)), secrets);
+  const workload = fromDeploy(group.name, group.deploy, model.runtime.shutdownGraceMs, ports, config, entryCommand(layout, outputFiles.groupMain(group.name)), secrets);
   // One port speaks for the pod: its members live in one process (alive together; a member that
   // fails to start ends the process) and share one bus connection, which every member's /ready
   // reflects, and shutdown turns /ready false for all at once. The members start one after another
@@ -103,16 +104,20 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout:
   }
   // Clients reach the gateway on port 80; the process keeps its spec port.
   const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
-  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, ports, discovery, entryCommand(layout, outputFiles.gatewayMain), gatewaySecrets(model, gateway));
+  // The gateway's grace period is its upstream timeout (runtime/gateway/gateway.ts), not the services'.
+  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, gateway.timeoutMs, ports, discovery, entryCommand(layout, outputFiles.gatewayMain), gatewaySecrets(model, gateway));
 }
 
 function fromDeploy(
-  name: string, deploy: DeployModel, ports: WorkloadPort[], generatedEnv: Record<string, string>, command: string[], generatedSecrets: SecretRefModel[] = [],
+  name: string, deploy: DeployModel, shutdownGraceMs: number, ports: WorkloadPort[], generatedEnv: Record<string, string>, command: string[],
+  generatedSecrets: SecretRefModel[] = [],
 ): Workload {
-  // Later entries win: the spec's own `deploy.env` may override the defaults, discovery and the bus.
+  // Later entries win: the spec's own `deploy.env` may override the defaults, discovery and the bus
+  // (not SHUTDOWN_DELAY: the checks send it to `deploy.shutdownDelay`, which the Deployment sizes by).
   const entries: [string, string][] = [
     ['LOG_LEVEL', 'info'],
     ['NODE_ENV', 'production'],
+    ['SHUTDOWN_DELAY', formatDuration(deploy.shutdownDelayMs)],
     ...Object.entries(generatedEnv),
     ...deploy.env.map((e): [string, string] => [e.name, e.value]),
   ];
@@ -124,6 +129,8 @@ function fromDeploy(
     image: deploy.image,
     replicas: deploy.replicas,
     resources: deploy.resources,
+    shutdownDelayMs: deploy.shutdownDelayMs,
+    shutdownGraceMs,
     command,
     ports,
     probePort: 'http',

@@ -10,7 +10,7 @@ import type { RawDeploy, RawGroup, RawMesh } from '../raw.js';
 import type { Reporter } from './reporter.js';
 
 /** The keys of a service's `deploy` that describe the process, which a group owns for its services. */
-const PROCESS_KEYS = ['image', 'replicas', 'resources'] as const satisfies readonly (keyof RawDeploy)[];
+const PROCESS_KEYS = ['image', 'replicas', 'resources', 'shutdownDelay'] as const satisfies readonly (keyof RawDeploy)[];
 
 /** One environment variable as a member of a group sets it, and where. */
 interface Setting {
@@ -24,7 +24,7 @@ interface Setting {
 /**
  * Reports every problem of `deploy.groups`: unknown, duplicate or already grouped services, groups
  * of fewer than two services, group names already taken by a service or a generated folder, process
- * keys (`image`, `replicas`, `resources`) on a grouped service, and one variable set to two values
+ * keys (`image`, `replicas`, `resources`, `shutdownDelay`) on a grouped service, and one variable set to two values
  * within a group.
  *
  * @param index the spec's declarations (mesh.yaml's `deploy.groups`, the services' `deploy`)
@@ -96,7 +96,7 @@ function takenFolders(mesh: Declared<RawMesh>, index: SpecIndex): Map<string, st
   return taken;
 }
 
-/** A grouped service runs in the group's process: its image, replicas and resources are the group's. */
+/** A grouped service runs in the group's process: its image, replicas, resources and shutdown delay are the group's. */
 function checkProcessKeys(service: Declared<{ deploy?: RawDeploy }>, group: string, meshFile: string, report: Reporter): void {
   for (const key of PROCESS_KEYS) {
     if (service.raw.deploy?.[key] === undefined) continue;

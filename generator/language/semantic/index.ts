@@ -2,6 +2,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
 import { checkBus } from './bus.js';
+import { checkDeploy } from './deploy.js';
 import { checkFallbacks } from './fallbacks.js';
 import { checkGatewaySecurity } from './gateway-security.js';
 import { checkGeneratedNames } from './generated-names.js';
@@ -27,5 +28,6 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkGateway(index, report);
   checkGatewaySecurity(index, report);
   checkGroups(index, report);
+  checkDeploy(index, report);
   return report.diagnostics;
 }

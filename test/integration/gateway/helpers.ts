@@ -94,6 +94,7 @@ export async function startGateway(
   overrides: Partial<
     Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth' | 'cors' | 'openapi'> & {
       shutdownGraceMs: number;
+      shutdownDelayMs: number;
       rateLimitRedisUrl: string;
       env: Record<string, string | undefined>;
     }
@@ -127,6 +128,7 @@ export async function startGateway(
     logger,
     resolveOrigin: (service) => origins[service] ?? 'http://127.0.0.1:1',
     shutdownGraceMs: overrides.shutdownGraceMs ?? 2_000,
+    shutdownDelayMs: overrides.shutdownDelayMs ?? 0,
     rateLimitRedisUrl: overrides.rateLimitRedisUrl,
     env: overrides.env ?? {},
   });

@@ -1,4 +1,5 @@
-// close(): stop accepting, let in-flight requests finish (bounded), then close the upstream pools.
+// close(): serve with /ready at 503 for the shutdown delay, stop accepting, let in-flight requests
+// finish (bounded), then close the upstream pools.
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
@@ -6,9 +7,27 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createGateway } from '../../../runtime/gateway/index.js';
 import { GatewayProxy } from '../../../runtime/gateway/proxy.js';
 import { Router } from '../../../runtime/gateway/router.js';
-import { closeAll, PATIENCE_MS, send, signal, startGateway, startUpstream, within } from './helpers.js';
+import { closeAll, PATIENCE_MS, send, signal, startGateway, startUpstream, within, type Reply } from './helpers.js';
 
 afterEach(closeAll);
+
+/** One GET through `agent` (send() uses the global agent). */
+function sendWith(agent: Agent, port: number, path: string): Promise<Reply> {
+  return new Promise<Reply>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('error', reject);
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString()) });
+      });
+    });
+    req.setTimeout(PATIENCE_MS, () => req.destroy(new Error('client timeout: no reply')));
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 describe('close()', () => {
   it('lets an in-flight request finish, then refuses new connections', async () => {
@@ -62,6 +81,40 @@ describe('close()', () => {
     // Under the server's keep-alive timeout (5 s), and a bound no load reaches: the drained
     // connection was closed, not left idle until it timed out.
     await within(closed, 4_000, 'close() waited for an idle keep-alive connection');
+  });
+
+  it('keeps serving through the shutdown delay with /ready at 503, then refuses connections', async () => {
+    const users = await startUpstream();
+    // Long enough that the requests below, sent as soon as close() starts, land well inside it.
+    const delayMs = 4_000;
+    const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: users.origin }, { shutdownDelayMs: delayMs });
+    // A keep-alive connection opened before close(): its next response must retire it.
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const before = await sendWith(agent, gw.port, '/api/before');
+    expect(before.status).toBe(200);
+    expect(before.headers.connection).not.toBe('close');
+
+    let closedYet = false;
+    const closed = gw.gateway.close().then(() => (closedYet = true));
+    const ready = await send(gw.port, '/ready');
+    const onKeptConnection = await sendWith(agent, gw.port, '/api/during');
+    // A new connection is still accepted: a load balancer may not have heard of the shutdown yet.
+    const onNewConnection = await sendWith(new Agent({ keepAlive: false }), gw.port, '/api/fresh');
+
+    expect(ready.status).toBe(503);
+    expect(ready.json()).toEqual({ status: 'closing' });
+    for (const reply of [onKeptConnection, onNewConnection]) {
+      expect(reply.status).toBe(200);
+      expect(reply.headers.connection).toBe('close');
+    }
+    expect(users.requests).toBe(3);
+    expect(gw.logs.some((l) => l.msg === 'gateway draining: /ready answers 503, still serving')).toBe(true);
+    // Answered before close() resolved: the listener stayed open for the delay.
+    expect(closedYet).toBe(false);
+
+    await within(closed, delayMs + PATIENCE_MS, 'close() did not resolve after the delay');
+    await expect(send(gw.port, '/api/after', { timeoutMs: PATIENCE_MS })).rejects.toThrow(/ECONNREFUSED/);
+    agent.destroy();
   });
 
   it('answers /ready with 503 once shutdown started, /health still 200', async () => {

@@ -45,6 +45,38 @@ describe('runGateway', () => {
     }
   });
 
+  it('on SIGTERM with SHUTDOWN_DELAY, answers /ready 503 while still proxying, then exits 0', async () => {
+    const users = await startUpstream();
+    const run = runGatewayProcess({ PORT: '0', MESH_USERS_HTTP: users.origin, SHUTDOWN_DELAY: '4s' });
+    try {
+      const port = await within(run.listening, 15_000, `gateway did not start:\n${run.output()}`);
+      expect((await send(port, '/ready')).status).toBe(200);
+      const draining = new Promise<void>((resolve) => run.child.stdout.on('data', () => run.output().includes('gateway draining') && resolve()));
+      run.child.kill('SIGTERM');
+      await within(draining, 10_000, `no draining line:\n${run.output()}`);
+      expect((await send(port, '/ready')).status).toBe(503);
+      const reply = await send(port, '/api/still');
+      expect(reply.status).toBe(200);
+      expect(reply.headers.connection).toBe('close');
+      expect(await within(run.exited, 15_000, 'gateway did not exit after the delay')).toBe(0);
+      expect(run.output()).toMatch(/"delayMs":4000[^\n]*gateway draining/);
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 1 with one clear line when SHUTDOWN_DELAY is no duration', async () => {
+    const run = runGatewayProcess({ PORT: '0', MESH_USERS_HTTP: 'http://127.0.0.1:1', SHUTDOWN_DELAY: 'soon' });
+    try {
+      expect(await within(run.exited, 15_000, 'gateway did not exit')).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain("SHUTDOWN_DELAY must be a duration such as 500ms or 10s, got 'soon'");
+    } finally {
+      run.child.kill('SIGKILL');
+    }
+  });
+
   it('exits 1 with one clear line when an upstream address is malformed', async () => {
     const run = runGatewayProcess({ PORT: '0', MESH_USERS_HTTP: 'users:3001' });
     try {

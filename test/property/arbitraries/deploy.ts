@@ -8,6 +8,8 @@ const CPUS = ['100m', '1', '0.5', '250m', '2.25', '1000m'];
 const MEMORIES = ['128Mi', '1Gi', '512Mi', '64Mi'];
 const ENV_VALUES: (string | number | boolean)[] = ['on', '', 'a: b', 'multi\nline', '# not a comment', 'true', '0123', 0, 1.5, -1, true, false, 'Grüße', "it's \"quoted\""];
 const SECRETS = ['db/password', 'api-key/token', 'a/b.c', 'x1-y2/KEY_1'];
+/** None, under the readiness probe's reach, the default, long, the longest a timer waits. */
+const SHUTDOWN_DELAYS = ['0s', '1500ms', '5s', '90s', '596h'];
 
 export function deploy(choose: Choose): DeployPlan | undefined {
   if (!choose.chance(0.4)) return undefined;
@@ -27,6 +29,8 @@ export function deploy(choose: Choose): DeployPlan | undefined {
     out.secrets = {};
     for (const name of choose.some(['DB_PASSWORD', 'TOKEN', 'FEATURE_X'], 2)) out.secrets[name] = choose.pick(SECRETS);
   }
+  // Last, so the choices above stay those of earlier seeds.
+  if (choose.chance(0.3)) out.shutdownDelay = choose.pick(SHUTDOWN_DELAYS);
   return out;
 }
 

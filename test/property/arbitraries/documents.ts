@@ -112,6 +112,7 @@ function deployData(d: DeployPlan): Record<string, Data> {
     ['image', d.image],
     ['replicas', d.replicas],
     ['resources', d.resources && compact([['cpu', d.resources.cpu], ['memory', d.resources.memory]])],
+    ['shutdownDelay', d.shutdownDelay],
     ['env', d.env],
     ['secrets', d.secrets],
   ]);

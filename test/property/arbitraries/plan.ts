@@ -50,6 +50,7 @@ export interface DeployPlan {
   image?: string;
   replicas?: number;
   resources?: { cpu?: string; memory?: string };
+  shutdownDelay?: string;
   env?: Record<string, string | number | boolean>;
   secrets?: Record<string, string>;
 }

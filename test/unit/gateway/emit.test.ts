@@ -8,6 +8,7 @@ const deploy: DeployModel = {
   image: 'registry.example.com/shop/x:1.0.0',
   replicas: 1,
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+  shutdownDelayMs: 5000,
   env: [],
   secrets: [],
 };

@@ -64,6 +64,7 @@ export function service(name: string, endpoints: EndpointModel[], subscribes: Su
       image: name,
       replicas: 1,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '500m', memory: '256Mi' } },
+      shutdownDelayMs: 5000,
       env: [],
       secrets: [],
     },

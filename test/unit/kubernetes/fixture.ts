@@ -11,6 +11,7 @@ function deploy(name: string, overrides: Partial<DeployModel> = {}): DeployModel
     image: `registry.example.com/shop/${name}:1.2.3`,
     replicas: 1,
     resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+    shutdownDelayMs: 5000,
     env: [],
     secrets: [],
     ...overrides,
@@ -66,7 +67,7 @@ export const gateway: GatewayModel = {
   ],
   timeoutMs: 10_000,
   bodyLimitBytes: 1_048_576,
-  deploy: deploy('gateway', { env: [{ name: 'CORS_ORIGIN', value: 'https://shop.example.com' }] }),
+  deploy: deploy('gateway', { shutdownDelayMs: 8_000, env: [{ name: 'CORS_ORIGIN', value: 'https://shop.example.com' }] }),
   source,
 };
 

@@ -24,7 +24,16 @@ describe('gateway manifests', () => {
       MESH_ORDERS_HTTP: 'http://orders.shop-prod.svc.cluster.local:3002',
       MESH_USERS_HTTP: 'http://users.shop-prod.svc.cluster.local:3001',
       NODE_ENV: 'production',
+      SHUTDOWN_DELAY: '8s',
     });
+  });
+
+  it('drains for its own delay, then its upstream timeout (its grace period), before the kubelet kills it', () => {
+    const pod = byKind('Deployment').spec.template.spec as Obj;
+    // 8 s delay + 10 s gateway timeout (not the services' 10.5 s grace) + 5 s margin.
+    expect(pod.terminationGracePeriodSeconds).toBe(23);
+    const readiness = pod.containers[0].readinessProbe as Obj;
+    expect(readiness.periodSeconds * readiness.failureThreshold).toBeLessThan(8);
   });
 
   it('runs the generated gateway on its spec port, behind port 80', () => {

@@ -79,6 +79,7 @@ describe('ConfigMap', () => {
         MESH_INVENTORY_GRPC: 'inventory.shop-prod.svc.cluster.local:50054',
         MESH_USERS_HTTP: 'http://users.shop-prod.svc.cluster.local:3001',
         NODE_ENV: 'production',
+        SHUTDOWN_DELAY: '5s',
       },
     });
     expect(Object.keys(kind('k8s/orders.yaml', 'ConfigMap').data)).toEqual([
@@ -86,8 +87,9 @@ describe('ConfigMap', () => {
       'MESH_INVENTORY_GRPC',
       'MESH_USERS_HTTP',
       'NODE_ENV',
+      'SHUTDOWN_DELAY',
     ]);
-    expect(kind('k8s/users.yaml', 'ConfigMap').data).toEqual({ FEATURE_X: 'on', LOG_LEVEL: 'debug', NODE_ENV: 'production' });
+    expect(kind('k8s/users.yaml', 'ConfigMap').data).toEqual({ FEATURE_X: 'on', LOG_LEVEL: 'debug', NODE_ENV: 'production', SHUTDOWN_DELAY: '5s' });
   });
 
   it('never holds a secret: secrets are referenced from the container env', () => {
@@ -167,9 +169,36 @@ describe('Deployment', () => {
     expect(usersContainer.startupProbe.periodSeconds * usersContainer.startupProbe.failureThreshold).toBeGreaterThanOrEqual(30);
   });
 
-  it('waits the shutdown grace plus 5 s before killing', () => {
-    // shutdownGraceMs 10 500 -> 11 s (rounded up) + 5 s.
-    expect(usersDeployment.spec.template.spec.terminationGracePeriodSeconds).toBe(16);
+  it('waits the shutdown delay and grace plus 5 s before killing', () => {
+    // 5 s delay + 10.5 s grace -> 16 s (rounded up) + 5 s.
+    expect(usersDeployment.spec.template.spec.terminationGracePeriodSeconds).toBe(21);
+  });
+
+  it('reports a stopping pod not ready within its shutdown delay', () => {
+    const readiness = usersContainer.readinessProbe as Obj;
+    expect(readiness.failureThreshold).toBeGreaterThanOrEqual(2);
+    expect(readiness.periodSeconds * readiness.failureThreshold).toBeLessThan(5);
+  });
+
+  it('sizes the grace period and the readiness probe by the spec\'s shutdownDelay', () => {
+    const written: Record<number, string> = { 0: '0ms', 1_500: '1500ms', 2_500: '2500ms', 3_000: '3s', 4_000: '4s', 6_000: '6s', 10_000: '10s', 20_000: '20s', 90_000: '90s' };
+    for (const delayMs of Object.keys(written).map(Number)) {
+      const model = meshModel();
+      const users = model.services.find((s) => s.name === 'users')!;
+      users.deploy = { ...users.deploy, shutdownDelayMs: delayMs };
+      const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === 'k8s/users.yaml')!;
+      const docs = parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
+      const deployment = docs.find((o) => o.kind === 'Deployment')!;
+      const pod = deployment.spec.template.spec as Obj;
+      const readiness = pod.containers[0].readinessProbe as Obj;
+      expect(docs.find((o) => o.kind === 'ConfigMap')!.data.SHUTDOWN_DELAY).toBe(written[delayMs]);
+      // The kubelet kills only after the delay, the 10.5 s grace and a margin.
+      expect(pod.terminationGracePeriodSeconds * 1000, `${delayMs}`).toBeGreaterThan(delayMs + 10_500);
+      expect(readiness.periodSeconds, `${delayMs}`).toBeGreaterThanOrEqual(1);
+      expect(readiness.periodSeconds, `${delayMs}`).toBeLessThanOrEqual(5);
+      // Above 2 s, two failed probes fit in the delay.
+      if (delayMs > 2_000) expect(readiness.periodSeconds * readiness.failureThreshold, `${delayMs}`).toBeLessThan(delayMs / 1000);
+    }
   });
 
   it('runs hardened: non-root, read-only root filesystem, no privilege escalation, no capabilities', () => {

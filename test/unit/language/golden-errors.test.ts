@@ -30,6 +30,8 @@ describe('golden error cases', () => {
       'http-schema',
       // Groups of services deployed as one process (`deploy.groups`).
       'group-references', 'group-names', 'group-deploy', 'group-schema',
+      // Issue #10: the shutdown delay the manifests drain by, set in `deploy` only.
+      'deploy-shutdown-delay',
       // The gateway's authentication, rate limits, CORS and listener limits.
       'gateway-schema', 'gateway-auth', 'gateway-auth-empty', 'gateway-jwt-keys', 'gateway-jwt-nokeys', 'gateway-delegate',
       'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits', 'gateway-cors-hostile',

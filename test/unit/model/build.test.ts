@@ -112,6 +112,7 @@ describe('model of the example spec', () => {
       image: 'registry.example.com/shop/users:1.0.0',
       replicas: 2,
       resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+      shutdownDelayMs: 5000,
       env: [],
       secrets: [],
     });

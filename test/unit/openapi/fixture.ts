@@ -134,6 +134,7 @@ const deploy = {
   image: 'registry.example.com/shop/users:1.2.3',
   replicas: 1,
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '200m', memory: '128Mi' } },
+  shutdownDelayMs: 5000,
   env: [],
   secrets: [],
 };

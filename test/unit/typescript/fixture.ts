@@ -23,6 +23,7 @@ const deploy: DeployModel = {
   image: 'x',
   replicas: 1,
   resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '1', memory: '256Mi' } },
+  shutdownDelayMs: 5000,
   env: [],
   secrets: [],
 };
