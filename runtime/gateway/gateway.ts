@@ -71,7 +71,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? identityKeysFromEnv(env) : [];
   const cors = config.cors ? new CorsPolicy(config.cors) : null;
   const openapi = config.openapi === undefined ? null : JSON.stringify(config.openapi);
-  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits, auth, identityKeys, cors, openapi);
+  const proxy = new GatewayProxy(ctx, new Router(config.routes, config), upstreams, rateLimits, auth, identityKeys, cors, openapi);
 
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,

@@ -4,6 +4,7 @@ import type { SpecIndex } from '../collect.js';
 import { checkBus } from './bus.js';
 import { checkFallbacks } from './fallbacks.js';
 import { checkGatewaySecurity } from './gateway-security.js';
+import { checkRouteBodyLimits } from './gateway-routes.js';
 import { checkGeneratedNames } from './generated-names.js';
 import { checkGroups } from './groups.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
@@ -26,6 +27,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkGeneratedNames(index, report);
   checkGateway(index, report);
   checkGatewaySecurity(index, report);
+  checkRouteBodyLimits(index, report);
   checkGroups(index, report);
   return report.diagnostics;
 }
