@@ -20,7 +20,7 @@ export interface GatewayOptions {
   logger: Logger;
   /** Service name to origin (`http://host:port`). Default: `MESH_<SERVICE>_HTTP`, else 127.0.0.1 and the spec port. */
   resolveOrigin?: (service: string) => string;
-  /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: `config.timeoutMs`. */
+  /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: the longest of `config.timeoutMs` and the routes' own. */
   shutdownGraceMs?: number;
   /** The Redis that rate limits with `store: redis` share (`RATE_LIMIT_REDIS_URL`). */
   rateLimitRedisUrl?: string | undefined;
@@ -38,7 +38,8 @@ export interface Gateway {
 export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
   const { logger } = options;
   const resolveOrigin = options.resolveOrigin ?? defaultResolveOrigin(config);
-  const graceMs = options.shutdownGraceMs ?? config.timeoutMs;
+  // A request may wait as long as its route's timeout: shutdown lets the slowest route's finish.
+  const graceMs = options.shutdownGraceMs ?? Math.max(config.timeoutMs, ...config.routes.map((route) => route.timeoutMs ?? 0));
 
   const limits = resolveLimits(config.limits);
   const trustedProxies = config.trustedProxies ?? 0;

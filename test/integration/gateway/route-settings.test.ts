@@ -3,7 +3,9 @@
 // and HEAD rides on GET; the route's body limit drives both 413s, and its timeout the upstream wait,
 // the 504 and the deadline the service is given, whether tighter or looser than the gateway's.
 import { request } from 'node:http';
+import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createGateway } from '../../../runtime/gateway/index.js';
 import { DEADLINE_HEADER } from '../../../runtime/http/headers.js';
 import { hmacToken, SECRET } from '../../support/jwt.js';
 import { closeAll, echo, PATIENCE_MS, send, signal, sleep, startGateway, startUpstream, within } from './helpers.js';
@@ -195,5 +197,30 @@ describe('route timeout', () => {
     const other = await send(gw.port, '/api/other');
     expect(other.status).toBe(504);
     expect(other.json<ErrorBody>().error.message).toBe('service users did not answer within 200 ms');
+  });
+
+  it("lets a request of the slowest route finish at shutdown: the default grace is the longest timeout", async () => {
+    const arrived = signal();
+    const answer = signal();
+    const users = await startUpstream((req, res) => {
+      req.resume();
+      arrived.resolve();
+      void answer.promise.then(() => res.end('finished'));
+    });
+    const gateway = createGateway(
+      { mesh: 'test', port: 0, timeoutMs: 200, bodyLimitBytes: 1024, routes: [{ prefix: '/api', service: 'users', rewrite: '/', timeoutMs: 4 * PATIENCE_MS }], services: {} },
+      { logger: pino({ level: 'silent' }), resolveOrigin: () => users.origin },
+    );
+    const port = await gateway.listen(0, '127.0.0.1');
+    const reply = send(port, '/api/report', { timeoutMs: 5 * PATIENCE_MS });
+    await within(arrived.promise, PATIENCE_MS, 'the request did not reach the service');
+    const closed = gateway.close();
+    // Past the gateway's own timeout, which was the grace before routes had theirs.
+    await sleep(1_000);
+    answer.resolve();
+    const { status, body } = await reply;
+    expect(status).toBe(200);
+    expect(body.toString()).toBe('finished');
+    await closed;
   });
 });
