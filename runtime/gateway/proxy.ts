@@ -193,7 +193,7 @@ export class GatewayProxy {
       'x-forwarded-for', chain ? `${chain}, ${remote}` : remote,
       // From a trusted proxy in front of the gateway (a TLS-terminating ingress knows better).
       'x-forwarded-proto', (trusted > 0 && ex.forwardedProto) || 'http',
-      // The gateway's deadline, never the client's (x-mesh-* from a client was dropped).
+      // The route's deadline, never the client's (x-mesh-* from a client was dropped).
       DEADLINE_HEADER, String(Date.now() + route.timeoutMs),
     );
     const forwardedHost = (trusted > 0 && ex.forwardedHost) || ex.host;

@@ -50,11 +50,13 @@ export function methodBit(method: string | undefined): number {
  * and always OPTIONS (the gateway answers it with `Allow`).
  *
  * @param methods - the route's list
- * @throws Error naming the first method a route cannot list
+ * @throws Error for an empty list, or naming the first method a route cannot list
  * @example
  * methodMask(['GET']); // GET | HEAD | OPTIONS
  */
 export function methodMask(methods: readonly string[]): number {
+  // An empty list would refuse everything but OPTIONS: a mistake, not a route.
+  if (methods.length === 0) throw new Error('the list is empty: name at least one method, or leave `methods` out to forward every method');
   let mask = OPTIONS;
   for (const method of methods) {
     const bit = methodBit(method);

@@ -20,6 +20,7 @@ describe('route methods', () => {
   it('gives no bit to methods a route cannot list, so a mask never takes them', () => {
     for (const method of ['TRACE', 'CONNECT', 'PROPFIND', 'get', '', undefined]) expect(methodBit(method)).toBe(0);
     expect(() => methodMask(['GET', 'TRACE'])).toThrow(/`TRACE` is not a method a route can take/);
+    expect(() => methodMask([])).toThrow(/the list is empty/);
   });
 });
 
