@@ -42,10 +42,11 @@ async function runOurs(upstream: string, quiet: boolean): Promise<void> {
       timeoutMs: 10_000,
       bodyLimitBytes: 1024 * 1024,
       routes: [
-        { prefix: '/api/v1/payments', service: 'payments', rewrite: '/payments' },
-        { prefix: '/api/v1/products', service: 'inventory', rewrite: '/products' },
-        { prefix: '/api/v1/orders', service: 'orders', rewrite: '/orders' },
-        { prefix: '/api/v1/users', service: 'users', rewrite: '/users' },
+        // The methods generated/gateway/routes.ts derives for the shop: each request's is checked.
+        { prefix: '/api/v1/payments', service: 'payments', rewrite: '/payments', methods: ['GET', 'HEAD', 'POST', 'OPTIONS'] },
+        { prefix: '/api/v1/products', service: 'inventory', rewrite: '/products', methods: ['GET', 'HEAD', 'OPTIONS'] },
+        { prefix: '/api/v1/orders', service: 'orders', rewrite: '/orders', methods: ['GET', 'HEAD', 'POST', 'OPTIONS'] },
+        { prefix: '/api/v1/users', service: 'users', rewrite: '/users', methods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'] },
       ],
       services: {},
     },

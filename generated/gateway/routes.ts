@@ -18,10 +18,32 @@ export const gatewayConfig: GatewayConfig = {
   },
   cors: { origins: ['https://shop.example.com'], credentials: true },
   routes: [
-    { prefix: '/api/v1/payments', service: 'payments', rewrite: '/payments' },
-    { prefix: '/api/v1/products', service: 'inventory', rewrite: '/products', public: true },
-    { prefix: '/api/v1/orders', service: 'orders', rewrite: '/orders' },
-    { prefix: '/api/v1/users', service: 'users', rewrite: '/users' },
+    {
+      prefix: '/api/v1/payments',
+      service: 'payments',
+      rewrite: '/payments',
+      methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    },
+    {
+      prefix: '/api/v1/products',
+      service: 'inventory',
+      rewrite: '/products',
+      public: true,
+      methods: ['GET', 'HEAD', 'OPTIONS'],
+      timeoutMs: 3000,
+    },
+    {
+      prefix: '/api/v1/orders',
+      service: 'orders',
+      rewrite: '/orders',
+      methods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+    },
+    {
+      prefix: '/api/v1/users',
+      service: 'users',
+      rewrite: '/users',
+      methods: ['GET', 'HEAD', 'POST', 'DELETE', 'OPTIONS'],
+    },
   ],
   services: {
     inventory: { httpPort: 3004 },

@@ -22,3 +22,12 @@ export type HttpBinding = (typeof HTTP_BINDINGS)[number];
  * const binding: HttpBinding = raw.http?.binding ?? mesh.runtime?.http?.binding ?? DEFAULT_HTTP_BINDING;
  */
 export const DEFAULT_HTTP_BINDING: HttpBinding = 'node';
+
+/**
+ * The largest request body a service reads when the spec's `runtime.bodyLimit` is left out (and the
+ * gateway's when `gateway.bodyLimit` is).
+ *
+ * @example
+ * const limit = parseSize(mesh.runtime?.bodyLimit ?? DEFAULT_BODY_LIMIT);
+ */
+export const DEFAULT_BODY_LIMIT = '1mb';

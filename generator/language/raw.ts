@@ -3,6 +3,7 @@
 import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
 import type { HttpBinding } from './http-defaults.js';
+import type { RouteMethod } from './gateway-routes.js';
 import type { BalanceName, CountableFailure, FallbackFailure } from './policy-defaults.js';
 
 export interface RawField {
@@ -91,6 +92,12 @@ export interface RawGatewayRoute {
   public?: boolean;
   /** `true` passes the schema and is refused by the checks: only `false` or a limit mean something. */
   rateLimit?: RawRateLimit | boolean;
+  /** The methods forwarded (HEAD comes with GET, OPTIONS is the gateway's); default those of the endpoints under the route. */
+  methods?: RouteMethod[];
+  /** Largest request body forwarded (`64kb`); default the gateway's `bodyLimit`. */
+  bodyLimit?: string;
+  /** How long the route waits for its service (`3s`); default the gateway's `timeout`. */
+  timeout?: string;
 }
 
 export interface RawGatewayLimits {

@@ -5,7 +5,7 @@ import { defaultGrpcStatus } from '../../common/grpc-status.js';
 import { parseDuration, parseSize } from '../../common/units.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
 import { BUS_DEFAULTS } from '../language/bus-defaults.js';
-import { DEFAULT_HTTP_BINDING } from '../language/http-defaults.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_BINDING } from '../language/http-defaults.js';
 import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
 import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
@@ -14,12 +14,13 @@ import type {
   SourceRef, SubscriptionModel, TypeModel, TypeRef,
 } from './types.js';
 import { byKey, byName, compare } from './order.js';
-import { buildGatewaySecurity, routeRateLimit } from './gateway-security.js';
+import { buildGatewaySecurity } from './gateway-security.js';
+import { buildGatewayRoute } from './gateway-routes.js';
 import { buildCall, buildPolicies } from './policies.js';
 import { idempotentByDefault } from '../language/policy-defaults.js';
 
 const DEFAULTS = {
-  bodyLimit: '1mb',
+  bodyLimit: DEFAULT_BODY_LIMIT,
   shutdownGrace: '10s',
   gatewayTimeout: '30s',
   cpu: '100m',
@@ -61,10 +62,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
     gateway = {
       port: g.port,
       routes: g.routes
-        .map((r) => {
-          const rateLimit = routeRateLimit(r.rateLimit);
-          return { prefix: r.prefix, service: r.service, rewrite: r.rewrite ?? r.prefix, ...(r.public === true && { public: true }), ...(rateLimit !== undefined && { rateLimit }) };
-        })
+        .map((r) => buildGatewayRoute(index, r))
         .sort((a, b) => b.prefix.length - a.prefix.length || compare(a.prefix, b.prefix)),
       timeoutMs: duration(g.timeout ?? DEFAULTS.gatewayTimeout),
       bodyLimitBytes: size(g.bodyLimit ?? DEFAULTS.bodyLimit),

@@ -284,7 +284,20 @@ export interface GatewayRouteModel {
   public?: boolean;
   /** The route's own limit, `false` for none, undefined for the gateway's. */
   rateLimit?: RateLimitModel | false;
+  /**
+   * The methods forwarded, in `Allow` order: the spec's `methods`, else those of the service's
+   * endpoints under `rewrite`, with HEAD beside GET and always OPTIONS. Absent: every method (the
+   * service's hook file adds routes the spec does not describe).
+   */
+  methods?: GatewayMethod[];
+  /** The route's own body limit; absent: the gateway's. */
+  bodyLimitBytes?: number;
+  /** The route's own upstream timeout in ms; absent: the gateway's. */
+  timeoutMs?: number;
 }
+
+/** A method a gateway route takes (`GatewayMethod` in runtime/gateway/route-methods.ts): an endpoint's, HEAD or OPTIONS. */
+export type GatewayMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 /** A rate limit in the runtime's terms (`GatewayRateLimit` in runtime/gateway/types.ts): a sliding window or a token bucket. */
 export type RateLimitModel = (

@@ -83,6 +83,9 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   preflightMethod = '';
   /** The upstream service, `` until a route matched. */
   service = '';
+  /** The body limit and the upstream timeout of the matched route (the gateway's until one matched). */
+  bodyLimitBytes: number;
+  timeoutMs: number;
   resumeUpstream: (() => void) | null = null;
   /** Headers the gateway adds to the answer: RateLimit-*, Retry-After, WWW-Authenticate. */
   private extraHeaders: string[] | null = null;
@@ -102,6 +105,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     readonly req: IncomingMessage,
     readonly res: ServerResponse,
   ) {
+    this.bodyLimitBytes = ctx.bodyLimitBytes;
+    this.timeoutMs = ctx.timeoutMs;
     (res as CarrierResponse)[kExchange] = this;
     res.on('close', onResponseClose);
   }
@@ -134,7 +139,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     res.end(json);
   }
 
-  /** Answers from the gateway itself with `status` and no body (a CORS preflight). */
+  /** Answers from the gateway itself with `status` and no body (a CORS preflight, a route's OPTIONS). */
   answerEmpty(status: number): void {
     const headers = ['content-length', '0', 'x-request-id', this.requestId, ...SECURITY_HEADERS];
     if (this.extraHeaders) headers.push(...this.extraHeaders);
@@ -145,7 +150,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   }
 
   failTooLarge(): void {
-    this.fail(new PayloadTooLarge(`request body is larger than ${this.ctx.bodyLimitBytes} bytes`));
+    this.fail(new PayloadTooLarge(`request body is larger than ${this.bodyLimitBytes} bytes`));
   }
 
   /** Adds `[name, value, ...]` to whatever answer this request gets, proxied or the gateway's own. */
@@ -222,7 +227,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     } else if (UNAVAILABLE_CODES.has(code)) {
       this.fail(new Unavailable(`service ${service} is unavailable`));
     } else if (TIMEOUT_CODES.has(code)) {
-      this.fail(new Timeout(`service ${service} did not answer within ${this.ctx.timeoutMs} ms`));
+      this.fail(new Timeout(`service ${service} did not answer within ${this.timeoutMs} ms`));
     } else {
       this.fail(new BadGateway(`service ${service} failed to answer`));
     }

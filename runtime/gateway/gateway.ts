@@ -21,7 +21,7 @@ export interface GatewayOptions {
   logger: Logger;
   /** Service name to origin (`http://host:port`). Default: `MESH_<SERVICE>_HTTP`, else 127.0.0.1 and the spec port. */
   resolveOrigin?: (service: string) => string;
-  /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: `config.timeoutMs`. */
+  /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: the longest of `config.timeoutMs` and the routes' own. */
   shutdownGraceMs?: number;
   /**
    * How long `close()` keeps serving with `/ready` at 503 before it stops accepting, ms (`SHUTDOWN_DELAY`):
@@ -47,7 +47,8 @@ export interface Gateway {
 export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
   const { logger } = options;
   const resolveOrigin = options.resolveOrigin ?? defaultResolveOrigin(config);
-  const graceMs = options.shutdownGraceMs ?? config.timeoutMs;
+  // A request may wait as long as its route's timeout: shutdown lets the slowest route's finish.
+  const graceMs = options.shutdownGraceMs ?? Math.max(config.timeoutMs, ...config.routes.map((route) => route.timeoutMs ?? 0));
   const delayMs = options.shutdownDelayMs ?? 0;
   if (!Number.isSafeInteger(delayMs) || delayMs < 0 || delayMs > MAX_DURATION_MS) throw new Error(`gateway: shutdownDelayMs must be 0 to ${MAX_DURATION_MS} ms, got ${String(delayMs)}`);
 
@@ -82,7 +83,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? identityKeysFromEnv(env) : [];
   const cors = config.cors ? new CorsPolicy(config.cors) : null;
   const openapi = config.openapi === undefined ? null : JSON.stringify(config.openapi);
-  const proxy = new GatewayProxy(ctx, new Router(config.routes), upstreams, rateLimits, auth, identityKeys, cors, openapi);
+  const proxy = new GatewayProxy(ctx, new Router(config.routes, config), upstreams, rateLimits, auth, identityKeys, cors, openapi);
 
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,

@@ -6,3 +6,4 @@ export { clientIp, clientKey } from './client-ip.js';
 export { DEFAULT_GATEWAY_LIMITS, type GatewayLimits } from './limits.js';
 export { createRateLimiter, rateLimitHeaders, type RateLimitDecision, type RateLimiter, type RateLimiterOptions } from './rate-limit/index.js';
 export type { GatewayAuth, GatewayConfig, GatewayCors, GatewayRateLimit, GatewayRoute } from './types.js';
+export { GATEWAY_METHODS, type GatewayMethod } from './route-methods.js';

@@ -1,10 +1,10 @@
-// The request entry point: the gateway's own endpoints, routing, the body limit, then one dispatch
-// to the route's upstream pool with an Exchange as the handler.
+// The request entry point: the gateway's own endpoints, routing, the route's methods and body
+// limit, then one dispatch to the route's upstream pool with an Exchange as the handler.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { BadRequest, Forbidden, InternalError, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
+import { BadRequest, Forbidden, InternalError, MethodNotAllowed, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead, SECURITY_HEADERS } from './headers.js';
@@ -15,6 +15,7 @@ import { isAuthError, wwwAuthenticate, type VerifiedIdentity } from './auth/inde
 import type { GatewayAuthenticator } from './authenticate.js';
 import type { CorsPolicy } from './cors.js';
 import { IDENTITY_HEADER, IDENTITY_SKEW_MS, signIdentity, type IdentityKey } from '../identity/index.js';
+import { methodBit } from './route-methods.js';
 import { pathOf, rewritePath, type CompiledRoute, type Router } from './router.js';
 import type { Upstream } from './upstream.js';
 
@@ -93,8 +94,12 @@ export class GatewayProxy {
       return;
     }
     ex.service = route.service;
-    const limit = this.ctx.bodyLimitBytes;
-    if (ex.contentLength > limit) {
+    ex.bodyLimitBytes = route.bodyLimitBytes;
+    ex.timeoutMs = route.timeoutMs;
+    // Before authentication: which methods a route takes is public (the OpenAPI document lists
+    // them), and a request no endpoint could answer costs no token check or rate-limit count.
+    if (route.methods !== 0 && this.answeredMethod(ex, route)) return;
+    if (ex.contentLength > route.bodyLimitBytes) {
       ex.failTooLarge();
       return;
     }
@@ -107,6 +112,23 @@ export class GatewayProxy {
     }
     void this.admit(ex, route, target, headers, guarded, routeLimit);
   };
+
+  /**
+   * Answers a method the route does not take (405, and `Allow`) and an OPTIONS (204, and `Allow`):
+   * true when it did, and the request goes no further.
+   */
+  private answeredMethod(ex: Exchange, route: CompiledRoute): boolean {
+    const method = ex.req.method;
+    if ((route.methods & methodBit(method)) === 0) {
+      ex.addHeaders(route.allow);
+      ex.fail(new MethodNotAllowed(`${method} is not allowed on ${route.prefix}; use ${route.allow[1]}`));
+      return true;
+    }
+    if (method !== 'OPTIONS') return false;
+    ex.addHeaders(route.allow);
+    ex.answerEmpty(204);
+    return true;
+  }
 
   /**
    * Authenticates and counts a request before it goes anywhere: a refused one never reaches the
@@ -145,7 +167,7 @@ export class GatewayProxy {
 
   /** `headers` plus who the caller is, as the services read it: signed when the mesh has identity keys. */
   private asserting(identity: VerifiedIdentity, ex: Exchange, headers: string[]): string[] {
-    const deadline = Date.now() + this.ctx.timeoutMs;
+    const deadline = Date.now() + ex.timeoutMs;
     let caller = encodedCallers.get(identity);
     if (caller === undefined) {
       caller = encodeCaller({ subject: identity.subject, roles: [...identity.roles] });
@@ -154,7 +176,7 @@ export class GatewayProxy {
     headers.push(CALLER_HEADER, caller);
     const key = this.identityKeys[0];
     if (key) {
-      const signed = signIdentity({ subject: identity.subject, roles: identity.roles, deadline, requestId: ex.requestId }, key, { ttlMs: this.ctx.timeoutMs + IDENTITY_SKEW_MS });
+      const signed = signIdentity({ subject: identity.subject, roles: identity.roles, deadline, requestId: ex.requestId }, key, { ttlMs: ex.timeoutMs + IDENTITY_SKEW_MS });
       headers.push(IDENTITY_HEADER, signed);
     }
     return headers;
@@ -178,8 +200,8 @@ export class GatewayProxy {
       'x-forwarded-for', chain ? `${chain}, ${remote}` : remote,
       // From a trusted proxy in front of the gateway (a TLS-terminating ingress knows better).
       'x-forwarded-proto', (trusted > 0 && ex.forwardedProto) || 'http',
-      // The gateway's deadline, never the client's (x-mesh-* from a client was dropped).
-      DEADLINE_HEADER, String(Date.now() + this.ctx.timeoutMs),
+      // The route's deadline, never the client's (x-mesh-* from a client was dropped).
+      DEADLINE_HEADER, String(Date.now() + route.timeoutMs),
     );
     const forwardedHost = (trusted > 0 && ex.forwardedHost) || ex.host;
     if (forwardedHost) headers.push('x-forwarded-host', forwardedHost);
@@ -188,13 +210,15 @@ export class GatewayProxy {
     // Dispatched once, never retried: a service's client retries its own calls under its policy
     // (runtime/host/dependency.ts), and a second layer of retries would multiply the attempts. The
     // pools have no retry interceptor (test/integration/resilience/gateway-no-retry.test.ts).
-    const limit = this.ctx.bodyLimitBytes;
     upstream.pool.dispatch(
       {
         path: rewritePath(route, target),
         method: req.method as Dispatcher.HttpMethod,
         headers,
-        body: ex.chunked ? (limitBody(req, limit) as unknown as Readable) : ex.contentLength > 0 ? req : null,
+        body: ex.chunked ? (limitBody(req, route.bodyLimitBytes) as unknown as Readable) : ex.contentLength > 0 ? req : null,
+        // The route's timeout, over the pool's (the gateway's).
+        headersTimeout: route.timeoutMs,
+        bodyTimeout: route.timeoutMs,
       },
       ex,
     );

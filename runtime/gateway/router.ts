@@ -1,6 +1,7 @@
 // Prefix routing for the gateway's hot path: routes are compiled once, a lookup is a linear scan of
 // `startsWith` checks (route lists are short) and a match allocates nothing; only the rewritten
 // path is a new string.
+import { allowOf, methodMask } from './route-methods.js';
 import type { GatewayRoute } from './types.js';
 
 export interface CompiledRoute {
@@ -13,7 +14,29 @@ export interface CompiledRoute {
   readonly index: number;
   /** Served without authentication. */
   readonly public: boolean;
+  /** The methods taken, as route-methods.ts's bits; 0: any method is forwarded. */
+  readonly methods: number;
+  /** `['allow', 'GET, HEAD, OPTIONS']` for the 405 and OPTIONS answers; empty when `methods` is 0. */
+  readonly allow: readonly string[];
+  /** Largest request body forwarded, bytes (the route's, else the gateway's). */
+  readonly bodyLimitBytes: number;
+  /** How long the service may take to send its headers (and between body chunks), ms (the route's, else the gateway's). */
+  readonly timeoutMs: number;
 }
+
+/**
+ * What a route without its own body limit and timeout takes: the gateway's.
+ *
+ * @example
+ * const defaults: RouteDefaults = { timeoutMs: 30_000, bodyLimitBytes: 1_048_576 };
+ */
+export interface RouteDefaults {
+  readonly timeoutMs: number;
+  readonly bodyLimitBytes: number;
+}
+
+/** The generator's defaults (a gateway's `timeout: 30s`, `bodyLimit: 1mb`), for routers made without a config. */
+const GENERATOR_DEFAULTS: RouteDefaults = { timeoutMs: 30_000, bodyLimitBytes: 1_048_576 };
 
 const SLASH = 0x2f; // '/'
 const QUESTION = 0x3f; // '?'
@@ -25,15 +48,27 @@ function trimTrailingSlash(path: string): string {
 export class Router {
   readonly routes: readonly CompiledRoute[];
 
-  /** `routes` must be sorted longest prefix first (the generator does it): the first match wins. */
-  constructor(routes: readonly GatewayRoute[]) {
-    this.routes = routes.map((r, index) => ({
-      service: r.service,
-      prefix: trimTrailingSlash(r.prefix),
-      rewrite: trimTrailingSlash(r.rewrite),
-      index,
-      public: r.public === true,
-    }));
+  /**
+   * @param routes - sorted longest prefix first (the generator does it): the first match wins
+   * @param defaults - the gateway's body limit and timeout, for routes without their own (default 1 MiB and 30 s)
+   * @throws Error naming the route whose methods, body limit or timeout is invalid
+   */
+  constructor(routes: readonly GatewayRoute[], defaults: RouteDefaults = GENERATOR_DEFAULTS) {
+    this.routes = routes.map((r, index) => {
+      const methods = r.methods === undefined ? 0 : routeSetting(r, 'methods', () => methodMask(r.methods!));
+      return {
+        service: r.service,
+        prefix: trimTrailingSlash(r.prefix),
+        rewrite: trimTrailingSlash(r.rewrite),
+        index,
+        public: r.public === true,
+        methods,
+        allow: methods === 0 ? [] : ['allow', allowOf(methods)],
+        // The gateway's own values are the gateway's business; a route's are checked here.
+        bodyLimitBytes: r.bodyLimitBytes === undefined ? defaults.bodyLimitBytes : positive(r, 'bodyLimitBytes', r.bodyLimitBytes),
+        timeoutMs: r.timeoutMs === undefined ? defaults.timeoutMs : positive(r, 'timeoutMs', r.timeoutMs),
+      };
+    });
   }
 
   /**
@@ -53,6 +88,23 @@ export class Router {
     }
     return undefined;
   }
+}
+
+/** `compute()`, its error naming the route and the setting. */
+function routeSetting<T>(route: GatewayRoute, key: string, compute: () => T): T {
+  try {
+    return compute();
+  } catch (err) {
+    throw new Error(`gateway: route ${route.prefix}: ${key}: ${(err as Error).message}`);
+  }
+}
+
+/** `value` when it is a whole number above 0. */
+function positive(route: GatewayRoute, key: string, value: number): number {
+  return routeSetting(route, key, () => {
+    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`must be a whole number above 0, got ${String(value)}`);
+    return value;
+  });
 }
 
 /** The upstream path for `url` (which `route` matched): prefix replaced, rest and query kept. */

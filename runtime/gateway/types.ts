@@ -2,6 +2,7 @@
 // Readonly because one config object is shared by every request and may be an `as const` literal.
 import type { JwtAlgorithm } from './auth/index.js';
 import type { GatewayLimits } from './limits.js';
+import type { GatewayMethod } from './route-methods.js';
 
 /**
  * A rate limit, as the spec writes it: per client address, in this process's memory or in Redis
@@ -82,6 +83,16 @@ export interface GatewayRoute {
   readonly public?: boolean;
   /** This route's own limit, or `false` for none; default the gateway's `rateLimit`. */
   readonly rateLimit?: GatewayRateLimit | false;
+  /**
+   * The methods the route takes; any other gets 405 with `Allow` and never reaches the service.
+   * HEAD comes with GET, and OPTIONS is always taken: the gateway answers it itself (204 with
+   * `Allow`) after CORS had its say on preflights. Default: every method is forwarded.
+   */
+  readonly methods?: readonly GatewayMethod[];
+  /** Largest request body this route forwards, bytes; default the gateway's `bodyLimitBytes` (this one wins, larger or smaller). */
+  readonly bodyLimitBytes?: number;
+  /** How long this route waits for its service's response headers (and between body chunks), ms; default the gateway's `timeoutMs`. */
+  readonly timeoutMs?: number;
 }
 
 export interface GatewayConfig {

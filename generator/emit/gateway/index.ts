@@ -48,6 +48,10 @@ function routesFile(mesh: string, gateway: GatewayModel, services: ServiceModel[
       rewrite: r.rewrite,
       ...(r.public === true && { public: true }),
       ...(r.rateLimit !== undefined && { rateLimit: r.rateLimit }),
+      // Always written when known (derived or listed): the gateway answers 405 for the others.
+      ...(r.methods !== undefined && { methods: r.methods }),
+      ...(r.bodyLimitBytes !== undefined && { bodyLimitBytes: r.bodyLimitBytes }),
+      ...(r.timeoutMs !== undefined && { timeoutMs: r.timeoutMs }),
     })),
     services: Object.fromEntries(services.map((s) => [s.name, { httpPort: s.ports.http }])),
   };

@@ -104,8 +104,9 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout:
   }
   // Clients reach the gateway on port 80; the process keeps its spec port.
   const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
-  // The gateway's grace period is its upstream timeout (runtime/gateway/gateway.ts), not the services'.
-  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, gateway.timeoutMs, ports, discovery, entryCommand(layout, outputFiles.gatewayMain), gatewaySecrets(model, gateway));
+  // The gateway's grace period is its longest upstream timeout, its own or a route's (runtime/gateway/gateway.ts), not the services'.
+  const graceMs = Math.max(gateway.timeoutMs, ...gateway.routes.map((route) => route.timeoutMs ?? 0));
+  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, graceMs, ports, discovery, entryCommand(layout, outputFiles.gatewayMain), gatewaySecrets(model, gateway));
 }
 
 function fromDeploy(

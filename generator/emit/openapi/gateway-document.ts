@@ -1,8 +1,9 @@
 // The OpenAPI document a client of the gateway reads (served at `/openapi.json`): the services'
 // documents merged under the gateway's public paths, with what the gateway itself may answer (401,
-// 403, 404, 413, 429, 502, 503, 504) and, when it authenticates, the bearer security scheme. Paths
-// no route reaches are left out: they are not part of the public API.
-import type { GatewayRouteModel, MeshModel, ServiceModel } from '../../model/types.js';
+// 403, 404, 405, 413, 429, 502, 503, 504) and, when it authenticates, the bearer security scheme.
+// Paths no route reaches, and operations whose method their route does not take, are left out: they
+// are not part of the public API.
+import type { GatewayMethod, GatewayRouteModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { buildOpenApiDocument } from './document.js';
 import { errorBodySchema, schemaRefPrefix } from './schemas.js';
 import type { OpenApiDocument, Operation, Response } from './types.js';
@@ -46,11 +47,12 @@ const SECURITY_SCHEME = 'bearerAuth';
 const GATEWAY_RESPONSES: readonly (readonly [status: string, name: string, description: string, when: keyof GatewayFront | 'always'])[] = [
   ['401', 'GatewayUnauthorized', 'Unauthorized: no valid bearer token (missing, malformed, expired, not yet valid, wrong issuer or audience, bad signature).', 'authenticates'],
   ['404', 'GatewayNotFound', 'NotFound: no route for this path.', 'always'],
-  ['413', 'GatewayPayloadTooLarge', 'PayloadTooLarge: the request body is larger than the gateway accepts.', 'always'],
+  ['405', 'GatewayMethodNotAllowed', 'MethodNotAllowed: the route does not take this method; Allow lists those it does.', 'always'],
+  ['413', 'GatewayPayloadTooLarge', 'PayloadTooLarge: the request body is larger than the route accepts (its own limit, else the gateway\'s).', 'always'],
   ['429', 'GatewayTooManyRequests', 'TooManyRequests: the rate limit is reached; Retry-After says when to retry.', 'rateLimited'],
   ['502', 'GatewayBadGateway', 'BadGateway: the service failed to answer.', 'always'],
   ['503', 'GatewayUnavailable', 'Unavailable: the service cannot be reached or is busy, or the keys that verify tokens cannot be fetched.', 'always'],
-  ['504', 'GatewayTimeout', 'Timeout: the service did not answer within the gateway timeout.', 'always'],
+  ['504', 'GatewayTimeout', 'Timeout: the service did not answer within the route\'s timeout (its own, else the gateway\'s).', 'always'],
 ];
 
 /**
@@ -91,10 +93,11 @@ export function buildGatewayDocument(model: MeshModel, front: GatewayFront): Ope
       const isPublic = !front.authenticates || front.publicPrefixes.has(route.prefix);
       const operations: Record<string, Operation> = {};
       for (const [method, operation] of Object.entries(item as Record<string, Operation>)) {
+        if (route.methods && !route.methods.includes(method.toUpperCase() as GatewayMethod)) continue; // answered 405 by the gateway
         if (operation.operationId) operationIds.add(operation.operationId);
         operations[method] = withGatewayAnswers(operation, responses, front.authenticates, isPublic);
       }
-      paths[publicPath] = operations;
+      if (Object.keys(operations).length > 0) paths[publicPath] = operations;
     }
   }
 
@@ -144,7 +147,9 @@ function gatewayResponses(front: GatewayFront): GatewayResponse[] {
         ? { 'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1 } } }
         : status === '401'
           ? { 'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', schema: { type: 'string' } } }
-          : undefined;
+          : status === '405'
+            ? { Allow: { description: 'The methods the route takes, e.g. `GET, HEAD, OPTIONS`.', schema: { type: 'string' } } }
+            : undefined;
     const response: Response = {
       description,
       ...(headers ? { headers } : {}),

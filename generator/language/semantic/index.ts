@@ -5,6 +5,7 @@ import { checkBus } from './bus.js';
 import { checkDeploy } from './deploy.js';
 import { checkFallbacks } from './fallbacks.js';
 import { checkGatewaySecurity } from './gateway-security.js';
+import { checkRouteBodyLimits } from './gateway-routes.js';
 import { checkGeneratedNames } from './generated-names.js';
 import { checkGroups } from './groups.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
@@ -27,6 +28,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkGeneratedNames(index, report);
   checkGateway(index, report);
   checkGatewaySecurity(index, report);
+  checkRouteBodyLimits(index, report);
   checkGroups(index, report);
   checkDeploy(index, report);
   return report.diagnostics;

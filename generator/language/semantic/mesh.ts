@@ -2,9 +2,10 @@
 // routes, durations.
 import { isProbePath } from '../../../common/probes.js';
 import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
-import { pathParams } from '../../naming/index.js';
 import { isRecord, maybeService, someServiceUnchecked, unknownName, type SpecIndex } from '../collect.js';
+import { endpointMethodsUnder, upstreamPath } from '../gateway-routes.js';
 import type { SpecDocument, SpecPath } from '../load.js';
+import { checkRouteMethods } from './gateway-routes.js';
 import type { Reporter } from './reporter.js';
 import { checkTypeRef } from './types.js';
 
@@ -58,6 +59,7 @@ export function checkDurations(index: SpecIndex, report: Reporter): void {
   const durations: [SpecPath, string | undefined][] = [
     [['runtime', 'shutdownGrace'], mesh.raw.runtime?.shutdownGrace],
     [['gateway', 'timeout'], mesh.raw.gateway?.timeout],
+    ...(mesh.raw.gateway?.routes ?? []).map((route, i): [SpecPath, string | undefined] => [['gateway', 'routes', i, 'timeout'], route.timeout]),
     [['runtime', 'bus', 'retryDelay'], mesh.raw.runtime?.bus?.retryDelay],
     [['runtime', 'bus', 'maxRetryDelay'], mesh.raw.runtime?.bus?.maxRetryDelay],
     [['runtime', 'bus', 'claimIdle'], mesh.raw.runtime?.bus?.claimIdle],
@@ -103,17 +105,12 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
     }
     // A prefix already rejected is not judged again for what it reaches.
     if ((first !== undefined || reserved) && route.rewrite === undefined) return;
-    const upstream = (route.rewrite ?? route.prefix).replace(/\/$/, '');
-    const reachable = Object.values(service.raw.endpoints ?? {}).some((e) => pathStartsWith(e.http.split(' ')[1] ?? '', upstream));
-    if (!reachable) {
+    const upstream = upstreamPath(route);
+    const taken = endpointMethodsUnder(Object.values(service.raw.endpoints ?? {}), upstream);
+    if (taken.length === 0) {
       report.error(doc, [...at, route.rewrite === undefined ? 'prefix' : 'rewrite'], 'route-matches-nothing', `the route forwards \`${route.prefix}\` to \`${upstream || '/'}\` on \`${route.service}\`, but no endpoint of \`${route.service}\` is under \`${upstream || '/'}\``);
+      return;
     }
+    checkRouteMethods(doc, at, route, service, upstream, taken, report);
   });
-}
-
-/** Whether an endpoint path lies under `prefix` (whole segments; `{param}` matches any segment). */
-function pathStartsWith(path: string, prefix: string): boolean {
-  const have = path.split('/').filter(Boolean);
-  const want = prefix.split('/').filter(Boolean);
-  return want.length <= have.length && want.every((segment, i) => have[i] === segment || pathParams(have[i]!).length > 0);
 }

@@ -3,7 +3,7 @@
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createGateway, type Gateway, type GatewayConfig, type GatewayRateLimit } from '../../../runtime/gateway/index.js';
+import { createGateway, type Gateway, type GatewayConfig, type GatewayRoute } from '../../../runtime/gateway/index.js';
 
 export interface Upstream {
   readonly port: number;
@@ -89,7 +89,7 @@ export interface TestGateway {
 
 /** Starts a gateway routing `routes` (prefix -> origin of the upstream named by `service`). */
 export async function startGateway(
-  routes: { prefix: string; service: string; rewrite?: string; rateLimit?: GatewayRateLimit | false; public?: boolean }[],
+  routes: (Omit<GatewayRoute, 'rewrite'> & { rewrite?: string })[],
   origins: Record<string, string>,
   overrides: Partial<
     Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth' | 'cors' | 'openapi'> & {
@@ -108,13 +108,7 @@ export async function startGateway(
     timeoutMs: overrides.timeoutMs ?? 5_000,
     bodyLimitBytes: overrides.bodyLimitBytes ?? 1024 * 1024,
     routes: routes
-      .map((r) => ({
-        prefix: r.prefix,
-        service: r.service,
-        rewrite: r.rewrite ?? r.prefix,
-        ...(r.rateLimit === undefined ? {} : { rateLimit: r.rateLimit }),
-        ...(r.public === undefined ? {} : { public: r.public }),
-      }))
+      .map((r) => ({ ...r, rewrite: r.rewrite ?? r.prefix }))
       .sort((a, b) => b.prefix.length - a.prefix.length),
     services: {},
     ...(overrides.trustedProxies === undefined ? {} : { trustedProxies: overrides.trustedProxies }),

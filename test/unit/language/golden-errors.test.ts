@@ -35,6 +35,8 @@ describe('golden error cases', () => {
       // The gateway's authentication, rate limits, CORS and listener limits.
       'gateway-schema', 'gateway-auth', 'gateway-auth-empty', 'gateway-jwt-keys', 'gateway-jwt-nokeys', 'gateway-delegate',
       'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits', 'gateway-cors-hostile',
+      // A gateway route's own methods, body limit and timeout.
+      'gateway-route-methods', 'gateway-route-schema',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

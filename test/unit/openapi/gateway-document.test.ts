@@ -3,7 +3,7 @@
 // whose every $ref resolves, and renaming where two services' components clash.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewayDocument } from '../../../generator/emit/openapi/gateway-document.js';
-import type { MeshModel } from '../../../generator/model/types.js';
+import type { GatewayRouteModel, MeshModel } from '../../../generator/model/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { unresolvedRefs, validateOpenApi, type Doc } from '../../support/openapi.js';
 
@@ -56,6 +56,17 @@ describe('the gateway document', () => {
     expect(order.security).toBeUndefined();
     expect(order.responses['401']).toBeUndefined();
     expect(order.responses['429']).toBeUndefined();
+  });
+
+  it("lists the gateway's 405 with its Allow header, and leaves out operations whose method the route does not take", () => {
+    const doc = buildGatewayDocument(model, secured) as Doc;
+    expect(doc.components.responses.GatewayMethodNotAllowed.headers.Allow).toBeDefined();
+    expect(doc.paths['/api/v1/users'].post).toBeDefined();
+    // The same mesh with the users route taking GET only: its POST is the gateway's 405, not the public API.
+    const routes: GatewayRouteModel[] = model.gateway!.routes.map((r) => (r.prefix === '/api/v1/users' ? { ...r, methods: ['GET', 'HEAD', 'OPTIONS'] } : r));
+    const narrowed = buildGatewayDocument({ ...model, gateway: { ...model.gateway!, routes } }, secured) as Doc;
+    expect(Object.keys(narrowed.paths['/api/v1/users'])).toEqual(['get']);
+    expect(Object.keys(narrowed.paths['/api/v1/users/{id}'])).toEqual(['get']);
   });
 
   it('keeps operation ids unique across services', () => {

@@ -47,8 +47,14 @@ export const gatewayConfig: GatewayConfig = {
       service: 'orders',
       rewrite: '/orders/health',
       rateLimit: false,
+      methods: ['GET', 'HEAD', 'OPTIONS'],
     },
-    { prefix: '/api/orders', service: 'orders', rewrite: '/orders' },
+    {
+      prefix: '/api/orders',
+      service: 'orders',
+      rewrite: '/orders',
+      methods: ['GET', 'HEAD', 'OPTIONS'],
+    },
     {
       prefix: '/api/stalls',
       service: 'stalls',
@@ -61,6 +67,7 @@ export const gatewayConfig: GatewayConfig = {
         store: 'memory',
         key: 'ip',
       },
+      methods: ['GET', 'HEAD', 'OPTIONS'],
     },
   ],
   services: { orders: { httpPort: 3193 }, stalls: { httpPort: 3192 } },

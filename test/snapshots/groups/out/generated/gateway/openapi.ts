@@ -139,16 +139,26 @@ export const gatewayOpenApi = {
         description: 'BadGateway: the service failed to answer.',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
       },
+      GatewayMethodNotAllowed: {
+        description: 'MethodNotAllowed: the route does not take this method; Allow lists those it does.',
+        headers: {
+          Allow: {
+            description: 'The methods the route takes, e.g. `GET, HEAD, OPTIONS`.',
+            schema: { type: 'string' },
+          },
+        },
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
+      },
       GatewayNotFound: {
         description: 'NotFound: no route for this path.',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
       },
       GatewayPayloadTooLarge: {
-        description: 'PayloadTooLarge: the request body is larger than the gateway accepts.',
+        description: "PayloadTooLarge: the request body is larger than the route accepts (its own limit, else the gateway's).",
         content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
       },
       GatewayTimeout: {
-        description: 'Timeout: the service did not answer within the gateway timeout.',
+        description: "Timeout: the service did not answer within the route's timeout (its own, else the gateway's).",
         content: { 'application/json': { schema: { $ref: '#/components/schemas/GatewayError' } } },
       },
       GatewayUnavailable: {

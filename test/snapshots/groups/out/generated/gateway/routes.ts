@@ -6,6 +6,13 @@ export const gatewayConfig: GatewayConfig = {
   port: 8080,
   timeoutMs: 30000,
   bodyLimitBytes: 1048576,
-  routes: [{ prefix: '/api/appointments', service: 'appointments', rewrite: '/appointments' }],
+  routes: [
+    {
+      prefix: '/api/appointments',
+      service: 'appointments',
+      rewrite: '/appointments',
+      methods: ['POST', 'OPTIONS'],
+    },
+  ],
   services: { appointments: { httpPort: 3302 } },
 };
