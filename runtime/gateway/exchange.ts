@@ -81,6 +81,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   host = '';
   origin = '';
   preflightMethod = '';
+  traceparent = '';
+  tracestate = '';
   /** The upstream service, `` until a route matched. */
   service = '';
   resumeUpstream: (() => void) | null = null;
@@ -259,6 +261,9 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       upstream: this.service || undefined,
       durationMs: Math.round((performance.now() - this.start) * 1000) / 1000,
       requestId: this.requestId,
+      // The trace this request belongs to, and the gateway's hop in it (the parent-id sent upstream).
+      traceId: this.traceparent.slice(3, 35),
+      spanId: this.traceparent.slice(36, 52),
       error: this.failure || undefined,
       upstreamError: this.upstreamError || undefined,
     };
