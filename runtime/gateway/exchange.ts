@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { BadGateway, PayloadTooLarge, RequestTimeout, Timeout, Unavailable, type MeshError, type MeshErrorBody } from '../errors/index.js';
+import { lingerLimitsFor, lingerOnClose } from '../http/unread-body.js';
 import { responseHeaders, SECURITY_HEADERS, type RequestHead } from './headers.js';
 import type { Upstream } from './upstream.js';
 import { pathOf } from './router.js';
@@ -95,6 +96,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   failure = '';
   private upstreamError = '';
   private logged = false;
+  /** True once an answer of the gateway's own reads and drops the unread body before closing. */
+  private lingering = false;
   private readonly start = performance.now();
   /** The upstream this request is counted against, until it ends. */
   private slot: Upstream | null = null;
@@ -129,8 +132,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       ...SECURITY_HEADERS,
     ];
     if (this.extraHeaders) headers.push(...this.extraHeaders);
-    // An unread request body would otherwise stall the keep-alive connection.
-    if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
+    this.closeAfterAnswer(headers);
     this.status = status;
     res.writeHead(status, headers);
     res.end(json);
@@ -140,10 +142,29 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   answerEmpty(status: number): void {
     const headers = ['content-length', '0', 'x-request-id', this.requestId, ...SECURITY_HEADERS];
     if (this.extraHeaders) headers.push(...this.extraHeaders);
-    if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
+    this.closeAfterAnswer(headers);
     this.status = status;
     this.res.writeHead(status, headers);
     this.res.end();
+  }
+
+  /**
+   * `Connection: close` on the gateway's own answer when the request body is unread (it would stall
+   * the keep-alive connection) or the gateway is closing. An unread body is then read and dropped,
+   * within the services' bounds (http/unread-body.ts), before the socket closes: closed at once, it
+   * would be reset under a client still uploading, which then often never reads this answer.
+   */
+  private closeAfterAnswer(headers: string[]): void {
+    if (this.req.complete) {
+      if (this.ctx.closing) headers.push('connection', 'close');
+      return;
+    }
+    headers.push('connection', 'close');
+    if (this.lingering) return;
+    this.lingering = true;
+    lingerOnClose(this.req, lingerLimitsFor(this.ctx.bodyLimitBytes));
+    // The rest of the body flows and is dropped, whoever was reading it (the upstream request has ended).
+    this.req.resume();
   }
 
   failTooLarge(): void {
@@ -243,8 +264,9 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       }
       this.abortUpstream?.(new ClientClosed('client closed the connection'));
     } else if (!this.req.complete) {
-      // Answered before the request body was read: the connection cannot be reused.
-      this.req.socket?.destroy();
+      // Answered before the request body was read: the connection cannot be reused. The gateway's own
+      // answer lingers (closeAfterAnswer); an upstream's early answer closes at once.
+      if (!this.lingering) this.req.socket?.destroy();
     } else if (this.ctx.closing) {
       // Shutting down: do not leave the connection idle (the server waits for every connection).
       this.req.socket?.end();
