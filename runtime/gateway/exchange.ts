@@ -149,13 +149,15 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   }
 
   /**
-   * `Connection: close` on the gateway's own answer when the request body is unread (it would stall
-   * the keep-alive connection) or the gateway is closing. An unread body is then read and dropped,
+   * `Connection: close` on the gateway's own answer when the request has a body not yet read (it
+   * would stall the keep-alive connection) or the gateway is closing; a request without a body keeps
+   * its connection (a 404, a CORS preflight). An unread body is then read and dropped,
    * within the services' bounds (http/unread-body.ts), before the socket closes: closed at once, it
    * would be reset under a client still uploading, which then often never reads this answer.
    */
   private closeAfterAnswer(headers: string[]): void {
-    if (this.req.complete) {
+    // A request without a body is complete once node:http has parsed its headers, maybe not yet now.
+    if (this.req.complete || (this.contentLength <= 0 && !this.chunked)) {
       if (this.ctx.closing) headers.push('connection', 'close');
       return;
     }

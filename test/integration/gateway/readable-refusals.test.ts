@@ -1,7 +1,8 @@
 // A refusal the client can read (issue #10): when the gateway answers before reading the request
 // body (401, 429, 413 by Content-Length, 404), it says Connection: close, then reads and drops the rest
 // of the body within bounds (4x the body limit, 5 s: runtime/http/unread-body.ts) before closing, so
-// a client still uploading is not reset and reads the answer. Past the bounds the client is cut.
+// a client still uploading is not reset and reads the answer. Past the bounds the client is cut. A
+// refused request without a body keeps its connection.
 import { connect } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SECRET } from '../../support/jwt.js';
@@ -39,7 +40,7 @@ async function stack(bodyLimitBytes: number): Promise<{ port: number; users: Ups
       { prefix: '/api/open', service: 'users', public: true, rateLimit: { algorithm: 'sliding-window', limit: 1, windowMs: 60_000 } },
     ],
     { users: users.origin },
-    { bodyLimitBytes, auth: { jwt: { algorithms: ['HS256'], secretEnv: 'JWT_SECRET' } }, env: { JWT_SECRET: SECRET } },
+    { bodyLimitBytes, auth: { jwt: { algorithms: ['HS256'], secretEnv: 'JWT_SECRET' } }, env: { JWT_SECRET: SECRET }, cors: { origins: ['https://shop.example'] } },
   );
   return { port: gw.port, users };
 }
@@ -111,5 +112,31 @@ describe('answers the gateway gives before reading the body', () => {
     const { text, writeFailed } = await uploadSlowly(port, head('/nowhere', 2 * MB), bodyOf(2 * MB));
     expect(writeFailed).toBe(false);
     expect(parse(text)).toMatchObject({ status: 404, connection: 'close' });
+  });
+
+  it('keeps the connection when the refused request has no body: 404, 401 and a CORS preflight on one socket', async () => {
+    const { port } = await stack(1024 * 1024);
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    const answers = signal<void>();
+    socket.on('data', (data: Buffer) => {
+      text += data.toString('latin1');
+      if ((text.match(/HTTP\/1\.1 /g) ?? []).length === 3) answers.resolve();
+    });
+    let closed = false;
+    socket.on('close', () => (closed = true));
+    socket.write(
+      'GET /nowhere HTTP/1.1\r\nHost: t\r\n\r\n' +
+        'GET /api/users/1 HTTP/1.1\r\nHost: t\r\n\r\n' +
+        'OPTIONS /api/users/1 HTTP/1.1\r\nHost: t\r\nOrigin: https://shop.example\r\nAccess-Control-Request-Method: GET\r\n\r\n',
+    );
+    try {
+      await within(answers.promise, PATIENCE_MS, 'not three answers on one connection');
+      expect([...text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => m[1])).toEqual(['404', '401', '204']);
+      expect(text.toLowerCase()).not.toContain('connection: close');
+      expect(closed).toBe(false);
+    } finally {
+      socket.destroy();
+    }
   });
 });
