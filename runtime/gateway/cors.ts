@@ -4,7 +4,9 @@
 // gets no CORS headers: the browser keeps the answer from the page.
 import type { GatewayCors } from './types.js';
 
-const DEFAULT_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-request-id'];
+// traceparent and tracestate: a page traced in the browser sends them, and a preflight that does not
+// allow them blocks the request itself.
+const DEFAULT_HEADERS = ['authorization', 'content-type', 'idempotency-key', 'x-request-id', 'traceparent', 'tracestate'];
 const DEFAULT_EXPOSED = ['x-request-id', 'retry-after', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy'];
 const METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE';
 const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/;

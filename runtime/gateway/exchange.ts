@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { BadGateway, PayloadTooLarge, RequestTimeout, Timeout, Unavailable, type MeshError, type MeshErrorBody } from '../errors/index.js';
+import { lingerLimitsFor, lingerOnClose } from '../http/unread-body.js';
 import { responseHeaders, SECURITY_HEADERS, type RequestHead } from './headers.js';
 import type { Upstream } from './upstream.js';
 import { pathOf } from './router.js';
@@ -81,6 +82,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   host = '';
   origin = '';
   preflightMethod = '';
+  traceparent = '';
+  tracestate = '';
   /** The upstream service, `` until a route matched. */
   service = '';
   /** The body limit and the upstream timeout of the matched route (the gateway's until one matched). */
@@ -96,6 +99,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   failure = '';
   private upstreamError = '';
   private logged = false;
+  /** True once an answer of the gateway's own reads and drops the unread body before closing. */
+  private lingering = false;
   private readonly start = performance.now();
   /** The upstream this request is counted against, until it ends. */
   private slot: Upstream | null = null;
@@ -132,8 +137,7 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       ...SECURITY_HEADERS,
     ];
     if (this.extraHeaders) headers.push(...this.extraHeaders);
-    // An unread request body would otherwise stall the keep-alive connection.
-    if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
+    this.closeAfterAnswer(headers);
     this.status = status;
     res.writeHead(status, headers);
     res.end(json);
@@ -143,10 +147,31 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   answerEmpty(status: number): void {
     const headers = ['content-length', '0', 'x-request-id', this.requestId, ...SECURITY_HEADERS];
     if (this.extraHeaders) headers.push(...this.extraHeaders);
-    if (!this.req.complete || this.ctx.closing) headers.push('connection', 'close');
+    this.closeAfterAnswer(headers);
     this.status = status;
     this.res.writeHead(status, headers);
     this.res.end();
+  }
+
+  /**
+   * `Connection: close` on the gateway's own answer when the request has a body not yet read (it
+   * would stall the keep-alive connection) or the gateway is closing; a request without a body keeps
+   * its connection (a 404, a CORS preflight). An unread body is then read and dropped,
+   * within the services' bounds (http/unread-body.ts), before the socket closes: closed at once, it
+   * would be reset under a client still uploading, which then often never reads this answer.
+   */
+  private closeAfterAnswer(headers: string[]): void {
+    // A request without a body is complete once node:http has parsed its headers, maybe not yet now.
+    if (this.req.complete || (this.contentLength <= 0 && !this.chunked)) {
+      if (this.ctx.closing) headers.push('connection', 'close');
+      return;
+    }
+    headers.push('connection', 'close');
+    if (this.lingering) return;
+    this.lingering = true;
+    lingerOnClose(this.req, lingerLimitsFor(this.bodyLimitBytes));
+    // The rest of the body flows and is dropped, whoever was reading it (the upstream request has ended).
+    this.req.resume();
   }
 
   failTooLarge(): void {
@@ -246,8 +271,9 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       }
       this.abortUpstream?.(new ClientClosed('client closed the connection'));
     } else if (!this.req.complete) {
-      // Answered before the request body was read: the connection cannot be reused.
-      this.req.socket?.destroy();
+      // Answered before the request body was read: the connection cannot be reused. The gateway's own
+      // answer lingers (closeAfterAnswer); an upstream's early answer closes at once.
+      if (!this.lingering) this.req.socket?.destroy();
     } else if (this.ctx.closing) {
       // Shutting down: do not leave the connection idle (the server waits for every connection).
       this.req.socket?.end();
@@ -264,6 +290,9 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       upstream: this.service || undefined,
       durationMs: Math.round((performance.now() - this.start) * 1000) / 1000,
       requestId: this.requestId,
+      // The trace this request belongs to, and the gateway's hop in it (the parent-id sent upstream).
+      traceId: this.traceparent.slice(3, 35),
+      spanId: this.traceparent.slice(36, 52),
       error: this.failure || undefined,
       upstreamError: this.upstreamError || undefined,
     };

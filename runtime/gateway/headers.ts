@@ -1,6 +1,8 @@
 // Header translation between the client and an upstream, in one pass over the raw header lists
 // (no `req.headers` object is built). Hop-by-hop headers (RFC 9110 §7.6.1) never cross the gateway;
-// the ones the gateway owns (request id, forwarding headers, host) are read here and set by the proxy.
+// the ones the gateway owns (request id, forwarding headers, host) are read here and set by the proxy;
+// the trace context is continued or started here (trace-context.ts).
+import { boundTracestate, childTraceparent, isContinuable, newTraceparent } from './trace-context.js';
 
 const KEEP = 0;
 const HOP = 1;
@@ -17,6 +19,9 @@ const EXPECT = 10;
 const ORIGIN = 14;
 /** `Access-Control-Request-Method`: what makes an OPTIONS request a CORS preflight. */
 const PREFLIGHT_METHOD = 15;
+/** W3C trace context: continued with a new parent-id, or restarted (trace-context.ts). */
+const TRACEPARENT = 16;
+const TRACESTATE = 17;
 /** Never believed from a client: identity, overrides of method or target, forwarding the gateway sets. */
 const UNTRUSTED = 11;
 /** What the upstream says of itself (`Server`, `X-Powered-By`): kept in requests, dropped from responses. */
@@ -37,6 +42,8 @@ const KINDS = new Map<string, number>([
   ['x-forwarded-for', FORWARDED_FOR],
   ['x-forwarded-proto', FORWARDED_PROTO],
   ['x-forwarded-host', FORWARDED_HOST],
+  ['traceparent', TRACEPARENT],
+  ['tracestate', TRACESTATE],
   // The gateway's own server answers `Expect: 100-continue`; undici refuses to send it upstream.
   ['expect', EXPECT],
   // Headers some servers and frameworks read as the client's address, identity, method or target:
@@ -119,11 +126,21 @@ export interface RequestHead {
   origin: string;
   /** Access-Control-Request-Method (a CORS preflight), `` when absent. */
   preflightMethod: string;
+  /** The incoming `traceparent` (joined when repeated, so invalid); once read, the one sent upstream. */
+  traceparent: string;
+  /** The incoming `tracestate` (joined when repeated); once read, the one sent upstream, `` for none. */
+  tracestate: string;
 }
 
 /**
  * The headers to forward upstream from `raw` (`req.rawHeaders`), minus hop-by-hop and gateway-owned
- * ones; fills `head` with what was read. Content-Length is forwarded (undici frames the body by it).
+ * ones, plus the trace context to send upstream; fills `head` with what was read. Content-Length is
+ * forwarded (undici frames the body by it).
+ *
+ * @param raw - `req.rawHeaders`
+ * @param head - filled in; its string fields start as `` and contentLength as -1
+ * @example
+ * const headers = readRequestHead(req.rawHeaders, exchange);
  */
 export function readRequestHead(raw: readonly string[], head: RequestHead): string[] {
   const out: string[] = [];
@@ -170,11 +187,29 @@ export function readRequestHead(raw: readonly string[], head: RequestHead): stri
       case FORWARDED_HOST:
         if (head.forwardedHost === '') head.forwardedHost = value;
         break;
+      case TRACEPARENT:
+        head.traceparent = head.traceparent ? `${head.traceparent},${value}` : value;
+        break;
+      case TRACESTATE:
+        head.tracestate = head.tracestate ? `${head.tracestate},${value}` : value;
+        break;
       default: // HOP, EXPECT, UNTRUSTED
         break;
     }
   }
-  return connection ? dropConnectionOptions(out, connection) : out;
+  const headers = connection ? dropConnectionOptions(out, connection) : out;
+  addTraceContext(head, headers);
+  return headers;
+}
+
+/** Sets `head`'s trace context to the one sent upstream, and adds it to `headers`. */
+function addTraceContext(head: RequestHead, headers: string[]): void {
+  const continued = isContinuable(head.traceparent);
+  // A tracestate belongs to its traceparent: a restarted trace does not carry it on (the spec's rule).
+  head.tracestate = continued && head.tracestate !== '' ? boundTracestate(head.tracestate) : '';
+  head.traceparent = continued ? childTraceparent(head.traceparent) : newTraceparent();
+  headers.push('traceparent', head.traceparent);
+  if (head.tracestate !== '') headers.push('tracestate', head.tracestate);
 }
 
 const DROPPED_FROM_RESPONSES = new Set([HOP, TRANSFER_ENCODING, REQUEST_ID, UNTRUSTED, SELF_DESCRIPTION, SECURITY]);

@@ -65,7 +65,7 @@ export interface GatewayCors {
   readonly origins: readonly string[];
   /** Cookies and Authorization headers may be sent (Access-Control-Allow-Credentials). Default false. */
   readonly credentials?: boolean;
-  /** Request headers a browser may send besides the simple ones. Default `authorization`, `content-type`, `idempotency-key`, `x-request-id`. */
+  /** Request headers a browser may send besides the simple ones. Default `authorization`, `content-type`, `idempotency-key`, `x-request-id`, `traceparent`, `tracestate`. */
   readonly headers?: readonly string[];
   /** Response headers a page may read. Default `x-request-id`, `retry-after` and the RateLimit-* ones. */
   readonly exposeHeaders?: readonly string[];

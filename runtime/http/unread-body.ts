@@ -68,9 +68,16 @@ type LingeringSocket = Socket & { destroySoon?: () => void };
  * this socket's one is replaced by a half-close (our FIN after the answer) that keeps reading and
  * dropping what the client still sends until it closes its side, `limits.maxBytes` more arrive or
  * `limits.maxMs` pass. (Once the answer is out the parser no longer feeds the request: the socket
- * itself is read.)
+ * itself is read.) Call it before the response ends, and send that response with `Connection: close`.
+ *
+ * @param req - the request whose body is not (all) read
+ * @param limits - see LingerLimits
+ * @example
+ * res.setHeader('connection', 'close');
+ * lingerOnClose(req, lingerLimitsFor(bodyLimitBytes));
+ * res.end(answer);
  */
-function lingerOnClose(req: IncomingMessage, limits: LingerLimits): void {
+export function lingerOnClose(req: IncomingMessage, limits: LingerLimits): void {
   const socket = req.socket as LingeringSocket;
   if (typeof socket.destroySoon !== 'function') return;
   socket.destroySoon = () => {
@@ -89,5 +96,22 @@ function lingerOnClose(req: IncomingMessage, limits: LingerLimits): void {
       else socket.once('finish', () => socket.destroy());
     });
     socket.resume();
+    restartReading(socket);
   };
+}
+
+type ReadableHandle = { reading?: boolean; readStart?: () => number };
+
+/**
+ * node:http's parser reads the socket's handle itself, and stops and restarts the handle on the
+ * socket's pause and resume events; taking the socket back (the `data` listener above) removes the
+ * restart, so a handle the parser had stopped (the request's buffer was full) would stay stopped and
+ * the refused body would never be read. Restart it as the parser would have.
+ */
+function restartReading(socket: Socket): void {
+  const handle = (socket as Socket & { _handle?: ReadableHandle | null })._handle;
+  if (handle && handle.reading === false && typeof handle.readStart === 'function') {
+    handle.reading = true;
+    handle.readStart();
+  }
 }

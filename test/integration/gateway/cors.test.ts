@@ -32,6 +32,9 @@ describe('CORS', () => {
     expect(reply.headers['access-control-allow-credentials']).toBe('true');
     expect(reply.headers['access-control-allow-methods']).toContain('POST');
     expect(reply.headers['access-control-allow-headers']).toContain('authorization');
+    // A page traced in the browser may send its trace context (the gateway continues it).
+    expect(reply.headers['access-control-allow-headers']).toContain('traceparent');
+    expect(reply.headers['access-control-allow-headers']).toContain('tracestate');
     expect(reply.headers['access-control-max-age']).toBe('300');
     expect(reply.headers['vary']).toBe('Origin');
     expect(users.requests).toBe(0);

@@ -75,6 +75,8 @@ export interface LogLine {
   upstream?: string;
   durationMs?: number;
   requestId?: string;
+  traceId?: string;
+  spanId?: string;
   error?: string;
   upstreamError?: string;
 }

@@ -2,10 +2,10 @@
 // HEAD, percent-decoding, charsets, content encodings, client disconnects and extra routes. Every
 // case runs against both bindings; the few that only the node binding can answer early say so.
 import { Agent, request, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, createHttpApp, startService, type ExtraRoutes, type RunningService } from '../../support/runtime.js';
+import { uploadSlowly } from '../../support/raw-upload.js';
 import { captureLogger, SECRET, schemas, testSettings, usersDefinition, usersHandlers, usersHost, jsonOf } from './fixtures.js';
 
 interface Answer {
@@ -44,36 +44,6 @@ function sendUnfinished(port: number, headers: Record<string, string>, chunks: s
     req.on('error', reject);
     req.flushHeaders();
     for (const chunk of chunks) req.write(chunk);
-  });
-}
-
-/**
- * Uploads a body over a raw socket slowly, in `chunks` pieces a few ms apart, and reads nothing until
- * it has written them all (or the socket failed): what a simple client does. Resolves with all it
- * could read then, and whether a write failed (the connection was reset under it).
- */
-function uploadSlowly(port: number, head: string, chunks: string[]): Promise<{ text: string; writeFailed: boolean }> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.pause();
-    let text = '';
-    let writeFailed = false;
-    socket.on('error', () => (writeFailed = true));
-    socket.on('close', () => resolve({ text, writeFailed }));
-    const readAll = () => {
-      socket.on('data', (data: Buffer) => (text += data.toString('latin1')));
-      socket.resume();
-    };
-    socket.write(head);
-    let i = 0;
-    const timer = setInterval(() => {
-      if (i === chunks.length || socket.destroyed) {
-        clearInterval(timer);
-        readAll();
-        return;
-      }
-      socket.write(chunks[i++] as string);
-    }, 5);
   });
 }
 

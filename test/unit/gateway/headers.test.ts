@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { isSaneRequestId, readRequestHead, responseHeaders, SECURITY_HEADERS, type RequestHead } from '../../../runtime/gateway/headers.js';
 
 function emptyHead(): RequestHead {
-  return { requestId: '', contentLength: -1, chunked: false, forwardedFor: '', forwardedProto: '', forwardedHost: '', host: '', origin: '', preflightMethod: '' };
+  return { requestId: '', contentLength: -1, chunked: false, forwardedFor: '', forwardedProto: '', forwardedHost: '', host: '', origin: '', preflightMethod: '', traceparent: '', tracestate: '' };
 }
 
+/** The forwarded headers (`headers`, without the trace context every request gets, which `trace` holds). */
 function read(raw: string[]) {
   const head = emptyHead();
-  const headers = readRequestHead(raw, head);
-  return { head, headers };
+  const all = readRequestHead(raw, head);
+  const headers: string[] = [];
+  const trace: string[] = [];
+  for (let i = 0; i < all.length; i += 2) (all[i] === 'traceparent' || all[i] === 'tracestate' ? trace : headers).push(all[i]!, all[i + 1]!);
+  return { head, headers, trace };
 }
 
 const buffers = (raw: string[]) => raw.map((s) => Buffer.from(s, 'latin1'));
@@ -141,5 +145,27 @@ describe('responseHeaders', () => {
     const raw = [Buffer.from('x-name'), Buffer.from('Zoë', 'utf8')];
     const out = responseHeaders(raw, 'id', false);
     expect(Buffer.from(out[1]!, 'latin1').toString('utf8')).toBe('Zoë');
+  });
+});
+
+describe('readRequestHead: trace context', () => {
+  const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+  const incoming = `00-${TRACE_ID}-00f067aa0ba902b7-01`;
+
+  it('continues a valid traceparent (same trace, new parent-id) and keeps its tracestate', () => {
+    const { head, trace } = read(['TraceParent', incoming, 'TraceState', 'congo=t61rcWkgMzE', 'tracestate', 'rojo=00f067aa0ba902b7']);
+    expect(head.traceparent).toMatch(new RegExp(`^00-${TRACE_ID}-(?!00f067aa0ba902b7)[0-9a-f]{16}-01$`));
+    expect(head.tracestate).toBe('congo=t61rcWkgMzE,rojo=00f067aa0ba902b7');
+    expect(trace).toEqual(['traceparent', head.traceparent, 'tracestate', head.tracestate]);
+  });
+
+  it('starts a trace when there is none, and restarts it (without the tracestate) for an invalid or repeated one', () => {
+    for (const raw of [[], ['traceparent', 'garbage', 'tracestate', 'congo=x'], ['traceparent', incoming, 'traceparent', incoming, 'tracestate', 'congo=x']]) {
+      const { head, trace } = read(raw);
+      expect(head.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      expect(head.traceparent).not.toContain(TRACE_ID);
+      expect(head.tracestate).toBe('');
+      expect(trace).toEqual(['traceparent', head.traceparent]);
+    }
   });
 });
