@@ -77,6 +77,10 @@ export interface LogLine {
   requestId?: string;
   error?: string;
   upstreamError?: string;
+  retried?: boolean;
+  /** Instance events (`msg: 'upstream instance'`). */
+  type?: string;
+  address?: string;
 }
 
 export interface TestGateway {
@@ -87,13 +91,14 @@ export interface TestGateway {
   logOf(requestId: string): Promise<LogLine>;
 }
 
-/** Starts a gateway routing `routes` (prefix -> origin of the upstream named by `service`). */
+/** Starts a gateway routing `routes` (prefix -> origin of the upstream named by `service`, or several, comma-separated). */
 export async function startGateway(
   routes: { prefix: string; service: string; rewrite?: string; rateLimit?: GatewayRateLimit | false; public?: boolean }[],
   origins: Record<string, string>,
   overrides: Partial<
     Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth' | 'cors' | 'openapi'> & {
       shutdownGraceMs: number;
+      readinessIntervalMs: number;
       rateLimitRedisUrl: string;
       env: Record<string, string | undefined>;
     }
@@ -127,6 +132,7 @@ export async function startGateway(
     logger,
     resolveOrigin: (service) => origins[service] ?? 'http://127.0.0.1:1',
     shutdownGraceMs: overrides.shutdownGraceMs ?? 2_000,
+    ...(overrides.readinessIntervalMs === undefined ? {} : { readinessIntervalMs: overrides.readinessIntervalMs }),
     rateLimitRedisUrl: overrides.rateLimitRedisUrl,
     env: overrides.env ?? {},
   });
