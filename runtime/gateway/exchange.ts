@@ -218,6 +218,7 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   startAttempt(upstream: Upstream, picked: PickedInstance | null): void {
     this.slot = upstream;
     this.picked = picked;
+    this.connection = null;
     this.socket = null;
     this.reusedConnection = false;
   }

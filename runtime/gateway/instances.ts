@@ -105,11 +105,6 @@ export class ServiceUpstream {
     });
   }
 
-  /** True when requests are balanced over several instances (and the exchange reports back). */
-  get balanced(): boolean {
-    return this.#balancer !== null;
-  }
-
   /**
    * Sends one attempt of `handler`'s request.
    *
