@@ -235,6 +235,8 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   /** Whether a failed attempt may be sent again (retry.ts has the rule). */
   private mayRetry(err: Error): boolean {
     if (this.retried || !this.replayable || this.status !== 0 || this.ctx.closing) return false;
+    // A second connect to the only, unreachable instance would double the wait for the same 503.
+    if (this.picked === null && (err as { code?: unknown }).code === 'UND_ERR_CONNECT_TIMEOUT') return false;
     const socket = this.socket;
     return notTaken(err, {
       written: socket !== null,

@@ -1,7 +1,7 @@
 // The gateway sends a request a second time only when the service cannot have taken it: a reused
 // keep-alive connection closed under it before any byte of an answer (the idle-close race), or a
-// connection that could not be made. An answer, a reset after the headers, a timeout, a new
-// connection dropped are never retried: the upstream counts what it received.
+// connection that could not be made. An answer, a reset after the headers, a timeout or a new
+// connection dropped is never retried: the upstream counts what it received.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
