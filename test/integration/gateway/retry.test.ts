@@ -147,6 +147,26 @@ describe('retried once: the service cannot have taken the request', () => {
     expect(a.seen.get('/api/x') ?? 0).toBe(before);
     expect(b.seen.get('/api/x')).toBe(20);
   });
+
+  it('checks readiness at once when an instance answers with Connection: close (a drain), without waiting for the interval', async () => {
+    const [a, b] = await Promise.all([startFake(), startFake()]);
+    const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: `${a.origin},${b.origin}` }, { readinessIntervalMs: 60_000 });
+    await sleep(100); // the first readiness round (both up)
+    // As a service with SHUTDOWN_DELAY drains: /ready 503, every answer retires its connection.
+    a.readyStatus = 503;
+    a.handler = (req, res) => {
+      req.resume();
+      res.writeHead(200, { ...json, connection: 'close' }).end('{}');
+    };
+    for (let i = 0; i < 100 && !gw.logs.some((l) => l.type === 'down'); i++) {
+      expect((await send(gw.port, '/api/x')).status).toBe(200);
+      await sleep(10);
+    }
+    expect(gw.logs.find((l) => l.type === 'down')).toMatchObject({ address: a.origin });
+    const before = a.seen.get('/api/x') ?? 0;
+    for (let i = 0; i < 10; i++) expect((await send(gw.port, '/api/x')).status).toBe(200);
+    expect(a.seen.get('/api/x') ?? 0).toBe(before);
+  });
 });
 
 describe('never retried: the service may have taken it', () => {
