@@ -299,7 +299,10 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
 
   onError(err: Error): void {
     this.abortUpstream = null;
-    const gone = this.logged || !this.req.socket || this.req.socket.destroyed;
+    // The response's socket, not the request's: undici destroys a streamed request body when its
+    // upstream connection fails, which detaches `req.socket` while the client still waits.
+    const socket = this.res.socket ?? this.req.socket;
+    const gone = this.logged || !socket || socket.destroyed;
     const ours = gone || err instanceof BodyTooLarge || err instanceof ClientClosed;
     const retry = !ours && this.mayRetry(err);
     const failedUpstream = this.slot;

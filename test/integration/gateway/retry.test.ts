@@ -1,10 +1,11 @@
 // The gateway sends a request a second time only when the service cannot have taken it: a reused
 // keep-alive connection closed under it before any byte of an answer (the idle-close race), or a
-// connection that could not be made. An answer, a reset after the headers, a timeout or a new
-// connection dropped is never retried: the upstream counts what it received.
+// connection that could not be made. An answer, a reset after the headers, a timeout, a new
+// connection dropped or a streamed body is never retried: the upstream counts what it received.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REPLAYABLE_BODY_BYTES } from '../../../runtime/gateway/retry.js';
 import { closeAll, closedPort, PATIENCE_MS, send, sleep, startGateway, within } from './helpers.js';
 
 /** A node:http upstream that drops a reused connection on cue, and counts requests per path. */
@@ -216,6 +217,16 @@ describe('never retried: the service may have taken it', () => {
     expect((await send(gw.port, '/api/crash', { headers: { 'x-request-id': 'fresh-drop' } })).status).toBe(502);
     expect(users.seen.get('/api/crash')).toBe(1);
     expect((await gw.logOf('fresh-drop')).retried).toBeUndefined();
+  });
+
+  it('answers 502 for a streamed body (too large to replay) whose reused connection closed', async () => {
+    const users = await startFake();
+    const gw = await startGateway([{ prefix: '/api', service: 'users' }], { users: users.origin });
+    expect((await send(gw.port, '/api/warm')).status).toBe(200);
+    users.dropNextReused = true;
+    const body = Buffer.alloc(REPLAYABLE_BODY_BYTES + 1, 'a');
+    expect((await send(gw.port, '/api/upload', { method: 'POST', body })).status).toBe(502);
+    expect(users.seen.get('/api/upload')).toBe(1);
   });
 });
 
