@@ -6,13 +6,17 @@
 // clients speak it internally, so it gets the raw header list and needs no wrapper or header
 // parsing per response (the newer onResponse* protocol is adapted onto it per request).
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Dispatcher } from 'undici';
 import { BadGateway, PayloadTooLarge, RequestTimeout, Timeout, Unavailable, type MeshError, type MeshErrorBody } from '../errors/index.js';
 import { lingerLimitsFor, lingerOnClose } from '../http/unread-body.js';
 import { responseHeaders, SECURITY_HEADERS, type RequestHead } from './headers.js';
-import type { Upstream } from './upstream.js';
+import type { PickedInstance } from '../discovery/index.js';
+import type { ServiceUpstream, UpstreamAttempt } from './instances.js';
+import { notTaken } from './retry.js';
+import type { ConnectionAware, TrackedConnection, Upstream } from './upstream.js';
 import { pathOf } from './router.js';
 
 /** What every exchange shares with the gateway that made it. */
@@ -71,8 +75,23 @@ function onBodyRead(this: IncomingMessage): void {
   // The body is in: waiting for the upstream's answer is the route timeout's business, not this one's.
   this.setTimeout(0);
 }
+// Deferred out of undici's socket-close handling, which is what called onError.
+function sendAgain(exchange: Exchange): void {
+  exchange.sendAgain();
+}
 
-export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
+/** True when an upstream's raw response headers say `Connection: close`. */
+function saysClose(raw: readonly Buffer[]): boolean {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 10 && name.toString('latin1').toLowerCase() === 'connection') {
+      if (raw[i + 1]!.toString('latin1').toLowerCase().includes('close')) return true;
+    }
+  }
+  return false;
+}
+
+export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   requestId = '';
   contentLength = -1;
   chunked = false;
@@ -102,8 +121,25 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
   /** True once an answer of the gateway's own reads and drops the unread body before closing. */
   private lingering = false;
   private readonly start = performance.now();
-  /** The upstream this request is counted against, until it ends. */
+  /** The upstream instance this request is counted against, until it ends. */
   private slot: Upstream | null = null;
+  /** The balancer's handle of that instance (services with several), released with the outcome. */
+  private picked: PickedInstance | null = null;
+  /** Where and what was sent, kept to send it again (retry.ts). */
+  private target: ServiceUpstream | null = null;
+  private dispatchOptions: Dispatcher.DispatchOptions | null = null;
+  /** The body can be sent again: none, or read whole (a streamed one is consumed). */
+  private replayable = false;
+  /** A second attempt was sent (logged). */
+  private retried = false;
+  /** The instance of the failed first attempt. */
+  private failedUpstream: Upstream | null = null;
+  /** Set by the undici client the attempt went to (upstream.ts). */
+  connection: TrackedConnection | null = null;
+  /** The socket the attempt was written on (null: not written), whether it was reused, and its bytes read then. */
+  private socket: Socket | null = null;
+  private reusedConnection = false;
+  private readAtWrite = 0;
 
   constructor(
     private readonly ctx: ExchangeContext,
@@ -188,14 +224,55 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     return this.logged;
   }
 
-  /** Counts this request against `upstream`'s admission until it ends (onComplete or onError). */
-  holdSlot(upstream: Upstream): void {
-    this.slot = upstream;
+  /**
+   * Sends the request to `target`, or answers 503 when its instance is full.
+   *
+   * @param target - the route's service
+   * @param options - what undici sends (kept for a retry)
+   * @param replayable - the body can be sent again (none, or a Buffer)
+   */
+  send(target: ServiceUpstream, options: Dispatcher.DispatchOptions, replayable: boolean): void {
+    this.target = target;
+    this.dispatchOptions = options;
+    this.replayable = replayable;
+    if (!target.dispatch(this, options, null)) this.fail(new Unavailable(`service ${this.service} is busy`));
   }
 
-  private releaseSlot(): void {
+  /** The retry: the same request once more, on another instance when there is one. */
+  sendAgain(): void {
+    if (this.logged || this.res.headersSent) return;
+    if (!this.target!.dispatch(this, this.dispatchOptions!, this.failedUpstream)) this.fail(new Unavailable(`service ${this.service} is busy`));
+  }
+
+  /** Counts this attempt against `upstream`'s admission until it ends (onComplete or onError). */
+  startAttempt(upstream: Upstream, picked: PickedInstance | null): void {
+    this.slot = upstream;
+    this.picked = picked;
+    this.connection = null;
+    this.socket = null;
+    this.reusedConnection = false;
+  }
+
+  private releaseSlot(outcome: 'success' | 'failure' | 'dropped'): void {
     this.slot?.release();
     this.slot = null;
+    if (this.picked !== null) {
+      this.picked.release(outcome, performance.now() - this.start);
+      this.picked = null;
+    }
+  }
+
+  /** Whether a failed attempt may be sent again (retry.ts has the rule). */
+  private mayRetry(err: Error): boolean {
+    if (this.retried || !this.replayable || this.status !== 0 || this.ctx.closing) return false;
+    // A second connect to the only, unreachable instance would double the wait for the same 503.
+    if (this.picked === null && (err as { code?: unknown }).code === 'UND_ERR_CONNECT_TIMEOUT') return false;
+    const socket = this.socket;
+    return notTaken(err, {
+      written: socket !== null,
+      reusedConnection: this.reusedConnection,
+      answerBytes: socket === null ? 0 : socket.bytesRead - this.readAtWrite,
+    });
   }
 
   /** Cuts the request with 408 when its body sends nothing for bodyIdleTimeoutMs; off once it is read. */
@@ -214,6 +291,14 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
 
   onConnect(abort: (err?: Error) => void): void {
     this.abortUpstream = abort;
+    // undici writes the request on the connection's socket right after this returns (upstream.ts).
+    const connection = this.connection;
+    const socket = connection?.socket ?? null;
+    if (connection !== null && socket !== null) {
+      this.socket = socket;
+      this.reusedConnection = connection.written++ > 0;
+      this.readAtWrite = socket.bytesRead;
+    }
     if (this.logged) abort(new ClientClosed('client closed the connection'));
   }
 
@@ -221,6 +306,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
     if (statusCode < 200) return true; // 1xx: Node's server sends its own 100-continue
     this.resumeUpstream = resume;
     this.status = statusCode;
+    // A draining instance closes each connection it answers on: a hint to check its readiness now.
+    if (this.picked !== null && saysClose(rawHeaders)) this.target!.hint();
     const headers = responseHeaders(rawHeaders, this.requestId, this.ctx.closing);
     if (this.extraHeaders) headers.push(...this.extraHeaders);
     this.res.writeHead(statusCode, headers);
@@ -236,16 +323,30 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
 
   onComplete(): void {
     this.abortUpstream = null;
-    this.releaseSlot();
+    this.releaseSlot('success');
     this.res.end();
   }
 
   onError(err: Error): void {
     this.abortUpstream = null;
-    this.releaseSlot();
-    if (this.logged || !this.req.socket || this.req.socket.destroyed) return; // the client is gone: nothing to answer
+    // The response's socket, not the request's: undici destroys a streamed request body when its
+    // upstream connection fails, which detaches `req.socket` while the client still waits.
+    const socket = this.res.socket ?? this.req.socket;
+    const gone = this.logged || !socket || socket.destroyed;
+    const ours = gone || err instanceof BodyTooLarge || err instanceof ClientClosed;
+    const retry = !ours && this.mayRetry(err);
+    const failedUpstream = this.slot;
+    // The gateway's own aborts say nothing about the instance; timeouts and failures to connect do.
+    this.releaseSlot(ours ? 'dropped' : 'failure');
+    if (gone) return; // the client is gone: nothing to answer
     const code = (err as { code?: string }).code ?? '';
     this.upstreamError = code || err.message;
+    if (retry) {
+      this.retried = true;
+      this.failedUpstream = failedUpstream;
+      process.nextTick(sendAgain, this);
+      return;
+    }
     const service = this.service;
     if (err instanceof BodyTooLarge) {
       this.failTooLarge();
@@ -295,6 +396,8 @@ export class Exchange implements Dispatcher.DispatchHandler, RequestHead {
       spanId: this.traceparent.slice(36, 52),
       error: this.failure || undefined,
       upstreamError: this.upstreamError || undefined,
+      // The first attempt failed before the service could take it (upstreamError says how).
+      retried: this.retried || undefined,
     };
     if (this.status >= 500) this.ctx.logger.warn(entry, 'request');
     else this.ctx.logger.info(entry, 'request');

@@ -1,5 +1,5 @@
-// createGateway: raw node:http in front, one keep-alive undici Pool per upstream origin behind,
-// no framework on the request path. `/health` and `/ready` are answered by the gateway itself (proxy.ts).
+// createGateway: raw node:http in front, one keep-alive undici Pool per upstream instance behind
+// (balanced when a service has several, instances.ts), no framework on the request path. `/health` and `/ready` are answered by the gateway itself (proxy.ts).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -11,16 +11,26 @@ import { createRouteLimits } from './route-limits.js';
 import { createGatewayAuth } from './authenticate.js';
 import { CorsPolicy } from './cors.js';
 import { IDENTITY_KEYS_VARIABLE, identityKeysFromEnv } from '../identity/index.js';
-import { defaultResolveOrigin, normalizeOrigin } from './origins.js';
+import { ServiceUpstream } from './instances.js';
+import { defaultResolveInstances, normalizeOrigins } from './origins.js';
 import { GatewayProxy } from './proxy.js';
 import { Router } from './router.js';
 import type { GatewayConfig } from './types.js';
-import { Upstream } from './upstream.js';
 
 export interface GatewayOptions {
   logger: Logger;
-  /** Service name to origin (`http://host:port`). Default: `MESH_<SERVICE>_HTTP`, else 127.0.0.1 and the spec port. */
+  /**
+   * Service name to origin (`http://host:port`), or to several instances' origins separated by
+   * commas. Used when `resolveInstances` is not given.
+   */
   resolveOrigin?: (service: string) => string;
+  /**
+   * Service name to its instances' origins (each may also be a comma-separated list). Default:
+   * `resolveOrigin`, else the `MESH_<SERVICE>_HTTP` list, else 127.0.0.1 and the spec port.
+   */
+  resolveInstances?: (service: string) => readonly string[];
+  /** Time between two `/ready` checks of the instances of a service that has several, ms. Default 1000. */
+  readinessIntervalMs?: number;
   /** How long `close()` lets in-flight requests finish before cutting them, ms. Default: the longest of `config.timeoutMs` and the routes' own. */
   shutdownGraceMs?: number;
   /**
@@ -46,7 +56,9 @@ export interface Gateway {
 
 export function createGateway(config: GatewayConfig, options: GatewayOptions): Gateway {
   const { logger } = options;
-  const resolveOrigin = options.resolveOrigin ?? defaultResolveOrigin(config);
+  const { resolveOrigin } = options;
+  const resolveInstances = options.resolveInstances ?? (resolveOrigin ? (service: string) => [resolveOrigin(service)] : defaultResolveInstances(config));
+  const originsOf = (service: string) => normalizeOrigins(service, resolveInstances(service));
   // A request may wait as long as its route's timeout: shutdown lets the slowest route's finish.
   const graceMs = options.shutdownGraceMs ?? Math.max(config.timeoutMs, ...config.routes.map((route) => route.timeoutMs ?? 0));
   const delayMs = options.shutdownDelayMs ?? 0;
@@ -56,13 +68,22 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const trustedProxies = config.trustedProxies ?? 0;
   if (!Number.isSafeInteger(trustedProxies) || trustedProxies < 0) throw new Error(`gateway: trustedProxies must be 0 or more, got ${String(trustedProxies)}`);
 
-  const byOrigin = new Map<string, Upstream>();
-  const upstreams: Upstream[] = config.routes.map((route) => {
-    const origin = normalizeOrigin(route.service, resolveOrigin(route.service));
-    let upstream = byOrigin.get(origin);
+  const upstreamOptions = {
+    connections: limits.upstreamConnections,
+    queue: limits.upstreamQueue,
+    timeoutMs: config.timeoutMs,
+    readinessIntervalMs: options.readinessIntervalMs ?? 1_000,
+    logger,
+  };
+  // Routes to the same instances share their pools (and connection caps).
+  const byOrigins = new Map<string, ServiceUpstream>();
+  const upstreams: ServiceUpstream[] = config.routes.map((route) => {
+    const origins = originsOf(route.service);
+    const key = origins.join(',');
+    let upstream = byOrigins.get(key);
     if (!upstream) {
-      upstream = new Upstream(origin, { connections: limits.upstreamConnections, queue: limits.upstreamQueue, timeoutMs: config.timeoutMs });
-      byOrigin.set(origin, upstream);
+      upstream = new ServiceUpstream(route.service, origins, upstreamOptions);
+      byOrigins.set(key, upstream);
     }
     return upstream;
   });
@@ -77,7 +98,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   };
   const rateLimits = config.rateLimit || config.routes.some((route) => route.rateLimit) ? createRouteLimits(config, { logger, redisUrl: options.rateLimitRedisUrl }) : null;
   const env = options.env ?? process.env;
-  const auth = config.auth ? createGatewayAuth(config.auth, { resolveOrigin, env }) : null;
+  // A delegated auth service is asked at its first instance (auth/ takes one origin).
+  const auth = config.auth ? createGatewayAuth(config.auth, { resolveOrigin: (service) => originsOf(service)[0]!, env }) : null;
   // Set, identities the gateway asserts are signed for the services to verify; unset (development),
   // they travel unsigned, and only the gateway's stripping of client x-mesh-* headers protects them.
   const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? identityKeysFromEnv(env) : [];
@@ -136,7 +158,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
         await drained;
         clearTimeout(cut);
         // Every client connection is gone, so every upstream request has ended or was aborted.
-        await Promise.all([...byOrigin.values()].map((upstream) => upstream.pool.close()));
+        await Promise.all([...byOrigins.values()].map((upstream) => upstream.close()));
         await rateLimits?.close();
         await auth?.close();
       })();

@@ -19,9 +19,9 @@ export interface GatewayLimits {
   readonly keepAliveTimeoutMs: number;
   /** Client connections held at once; more are refused at accept. Default 10 000. */
   readonly maxConnections: number;
-  /** Connections to each upstream origin. Default 128. */
+  /** Connections to each upstream instance (a service with several has this many to each). Default 128. */
   readonly upstreamConnections: number;
-  /** Requests that may wait for a connection to one upstream; past it, 503 at once. Default 256. */
+  /** Requests that may wait for a connection to one instance; past it (on the least loaded instance), 503 at once. Default 256. */
   readonly upstreamQueue: number;
 }
 

@@ -1,10 +1,10 @@
 // The request entry point: the gateway's own endpoints, routing, the route's methods and body
-// limit, then one dispatch to the route's upstream pool with an Exchange as the handler.
+// limit, then the dispatch to the route's service (an instance's pool) with an Exchange as the handler.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { BadRequest, Forbidden, InternalError, MethodNotAllowed, NotFound, TooManyRequests, Unavailable } from '../errors/index.js';
+import { BadRequest, Forbidden, InternalError, MethodNotAllowed, NotFound, TooManyRequests } from '../errors/index.js';
 import { CALLER_HEADER, DEADLINE_HEADER, encodeCaller } from '../http/headers.js';
 import { BodyTooLarge, Exchange, type ExchangeContext } from './exchange.js';
 import { readRequestHead, SECURITY_HEADERS } from './headers.js';
@@ -17,7 +17,9 @@ import type { CorsPolicy } from './cors.js';
 import { IDENTITY_HEADER, IDENTITY_SKEW_MS, signIdentity, type IdentityKey } from '../identity/index.js';
 import { methodBit } from './route-methods.js';
 import { pathOf, rewritePath, type CompiledRoute, type Router } from './router.js';
-import type { Upstream } from './upstream.js';
+import type { ServiceUpstream } from './instances.js';
+import { readBody } from './request-body.js';
+import { REPLAYABLE_BODY_BYTES } from './retry.js';
 
 /**
  * Paths the gateway answers itself (any method, any query), before routing, so no route can use
@@ -41,8 +43,8 @@ export class GatewayProxy {
   constructor(
     private readonly ctx: ExchangeContext,
     private readonly router: Router,
-    /** One upstream per route, by route index (routes to one origin share it). */
-    private readonly upstreams: readonly Upstream[],
+    /** One upstream service per route, by route index (routes to the same instances share it). */
+    private readonly upstreams: readonly ServiceUpstream[],
     /** The routes' rate limits; none when the config has none. */
     private readonly limits: RouteLimits | null = null,
     /** Who may call routes that are not public; null when every route is open. */
@@ -182,16 +184,9 @@ export class GatewayProxy {
     return headers;
   }
 
-  /** Sends the request to the route's upstream, unless that upstream already has all it may hold. */
+  /** Sends the request to the route's service, unless the instance chosen already has all it may hold. */
   private forward(ex: Exchange, route: CompiledRoute, target: string, headers: string[]): void {
     const { req } = ex;
-    const upstream = this.upstreams[route.index]!;
-    if (!upstream.admit()) {
-      ex.fail(new Unavailable(`service ${route.service} is busy`));
-      return;
-    }
-    ex.holdSlot(upstream);
-
     const remote = req.socket.remoteAddress ?? '';
     const trusted = this.ctx.trustedProxies;
     const chain = trusted > 0 ? lastEntries(ex.forwardedFor, trusted) : '';
@@ -207,21 +202,26 @@ export class GatewayProxy {
     if (forwardedHost) headers.push('x-forwarded-host', forwardedHost);
     if (ex.contentLength > 0 || ex.chunked) ex.watchBodyIdle();
 
-    // Dispatched once, never retried: a service's client retries its own calls under its policy
-    // (runtime/host/dependency.ts), and a second layer of retries would multiply the attempts. The
-    // pools have no retry interceptor (test/integration/resilience/gateway-no-retry.test.ts).
-    upstream.pool.dispatch(
-      {
-        path: rewritePath(route, target),
-        method: req.method as Dispatcher.HttpMethod,
-        headers,
-        body: ex.chunked ? (limitBody(req, route.bodyLimitBytes) as unknown as Readable) : ex.contentLength > 0 ? req : null,
-        // The route's timeout, over the pool's (the gateway's).
-        headersTimeout: route.timeoutMs,
-        bodyTimeout: route.timeoutMs,
-      },
-      ex,
-    );
+    // Sent once, and a second time only when the service cannot have taken it (retry.ts): a
+    // service's client retries its own calls under its policy (runtime/host/dependency.ts), and a
+    // second layer of retries would multiply the attempts. The pools have no retry interceptor
+    // (test/integration/resilience/gateway-no-retry.test.ts).
+    const upstream = this.upstreams[route.index]!;
+    const path = rewritePath(route, target);
+    const method = req.method as Dispatcher.HttpMethod;
+    // The route's timeout, over the pool's (the gateway's).
+    const timeout = route.timeoutMs;
+    if (ex.chunked || ex.contentLength > REPLAYABLE_BODY_BYTES) {
+      const body = ex.chunked ? (limitBody(req, route.bodyLimitBytes) as unknown as Readable) : req;
+      ex.send(upstream, { path, method, headers, body, headersTimeout: timeout, bodyTimeout: timeout }, false);
+    } else if (ex.contentLength > 0) {
+      // Read whole first, so that it can be sent again.
+      readBody(req, ex.contentLength, (body) => {
+        if (!ex.isClosed() && !ex.res.headersSent) ex.send(upstream, { path, method, headers, body, headersTimeout: timeout, bodyTimeout: timeout }, true);
+      });
+    } else {
+      ex.send(upstream, { path, method, headers, body: null, headersTimeout: timeout, bodyTimeout: timeout }, true);
+    }
   }
 
   /** The public API's document (handle() sends `/openapi.json` here only when there is one). */

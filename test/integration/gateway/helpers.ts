@@ -79,6 +79,10 @@ export interface LogLine {
   spanId?: string;
   error?: string;
   upstreamError?: string;
+  retried?: boolean;
+  /** Instance events (`msg: 'upstream instance'`). */
+  type?: string;
+  address?: string;
 }
 
 export interface TestGateway {
@@ -89,7 +93,7 @@ export interface TestGateway {
   logOf(requestId: string): Promise<LogLine>;
 }
 
-/** Starts a gateway routing `routes` (prefix -> origin of the upstream named by `service`). */
+/** Starts a gateway routing `routes` (prefix -> origin of the upstream named by `service`, or several, comma-separated). */
 export async function startGateway(
   routes: (Omit<GatewayRoute, 'rewrite'> & { rewrite?: string })[],
   origins: Record<string, string>,
@@ -97,6 +101,7 @@ export async function startGateway(
     Pick<GatewayConfig, 'timeoutMs' | 'bodyLimitBytes' | 'trustedProxies' | 'limits' | 'rateLimit' | 'auth' | 'cors' | 'openapi'> & {
       shutdownGraceMs: number;
       shutdownDelayMs: number;
+      readinessIntervalMs: number;
       rateLimitRedisUrl: string;
       env: Record<string, string | undefined>;
     }
@@ -125,6 +130,7 @@ export async function startGateway(
     resolveOrigin: (service) => origins[service] ?? 'http://127.0.0.1:1',
     shutdownGraceMs: overrides.shutdownGraceMs ?? 2_000,
     shutdownDelayMs: overrides.shutdownDelayMs ?? 0,
+    ...(overrides.readinessIntervalMs === undefined ? {} : { readinessIntervalMs: overrides.readinessIntervalMs }),
     rateLimitRedisUrl: overrides.rateLimitRedisUrl,
     env: overrides.env ?? {},
   });

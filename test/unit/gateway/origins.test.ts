@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { defaultResolveOrigin, normalizeOrigin } from '../../../runtime/gateway/origins.js';
+import { defaultResolveInstances, defaultResolveOrigin, normalizeOrigin, normalizeOrigins } from '../../../runtime/gateway/origins.js';
 import type { GatewayConfig } from '../../../runtime/gateway/types.js';
 
 const config: GatewayConfig = {
@@ -36,5 +36,24 @@ describe('normalizeOrigin', () => {
   });
   it.each(['users:3001', 'ftp://users', 'not a url'])('rejects %s with the service name', (origin) => {
     expect(() => normalizeOrigin('users', origin)).toThrow(/service users/);
+  });
+});
+
+describe('instances', () => {
+  it('reads a list from MESH_<SERVICE>_HTTP', () => {
+    process.env.MESH_USERS_HTTP = 'http://b:3001, http://a:3001/';
+    expect(defaultResolveInstances(config)('users')).toEqual(['http://a:3001', 'http://b:3001']);
+  });
+
+  it('defaults to the spec port', () => {
+    expect(defaultResolveInstances(config)('users')).toEqual(['http://127.0.0.1:3001']);
+  });
+
+  it('splits and normalizes comma-separated origins, without duplicates', () => {
+    expect(normalizeOrigins('users', ['http://a:1/x, http://b:2', 'http://a:1'])).toEqual(['http://a:1', 'http://b:2']);
+  });
+
+  it.each([[['']], [['http://a:1, ftp://b']]])('rejects %j with the service name', (values) => {
+    expect(() => normalizeOrigins('users', values)).toThrow(/service users/);
   });
 });
