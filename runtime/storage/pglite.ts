@@ -6,8 +6,8 @@
 //   whole callback: queries outside it, and other transactions, wait (never interleave). So every
 //   transaction is effectively serializable, `isolation` is accepted and has no effect, and a long
 //   transaction stalls the whole service (and makes ping answer false once it exceeds the ping timeout).
-// - One process. The data folder must be opened by one process at a time; two processes on one
-//   folder corrupt it. LISTEN/NOTIFY and advisory locks only reach this instance, never another
+// - One process. Two instances writing one data folder corrupt it, and PGlite does not check: a
+//   lock file (data-dir-lock.ts) refuses a second opener, in this process or another. LISTEN/NOTIFY and advisory locks only reach this instance, never another
 //   process, so anything coordinating replicas (the migration lock, a relay's leadership) is only
 //   in-process here: fine for a single dev process, not for replicas.
 // - No statement timeout (the WASM build cannot interrupt a running statement) and no pool options.
@@ -17,6 +17,7 @@ import { mkdir } from 'node:fs/promises';
 import { PGlite, types, type ParserOptions } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import { StartupError } from '../host/startup-error.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { storageError } from './errors.js';
 import { BYTEA_OID, SAME_ARRAYS_PARSED_AS_TEXT, SAME_TYPES_PARSED_AS_TEXT } from './parsers.js';
 import { pingWithin } from './ping.js';
@@ -59,10 +60,16 @@ export interface PgliteDatabaseOptions {
 export async function createPgliteDatabase(options: PgliteDatabaseOptions): Promise<Database> {
   const { name, dataDir, logger } = options;
   let pglite: PGlite;
+  let release = async () => undefined as void;
   try {
-    if (dataDir !== undefined) await mkdir(dataDir, { recursive: true });
+    if (dataDir !== undefined) {
+      await mkdir(dataDir, { recursive: true });
+      release = await lockDataDir(dataDir, name);
+    }
     pglite = await PGlite.create(dataDir, { parsers: PGLITE_PARSERS });
   } catch (err) {
+    await release();
+    if (err instanceof StartupError) throw err;
     throw new StartupError(
       `cannot open the ${name} database${dataDir === undefined ? ' in memory' : ` in ${dataDir}`}: ${err instanceof Error ? err.message : String(err)}`,
       { service: name },
@@ -131,7 +138,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
       return scope && !scope.ended ? scope : undefined;
     },
     ping: async () => !pglite.closed && (await pingWithin(() => pglite.query('select 1'), options.pingTimeoutMs ?? PGLITE_DEFAULTS.pingTimeoutMs)),
-    close: () => (closing ??= pglite.closed ? Promise.resolve() : pglite.close()),
+    close: () => (closing ??= (pglite.closed ? Promise.resolve() : pglite.close()).finally(release)),
   };
 }
 
