@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { DatabaseError, SQLSTATE, storageError } from './errors.js';
 import { SAME_ARRAYS_PARSED_AS_TEXT, SAME_TYPES_PARSED_AS_TEXT } from './parsers.js';
 import { pingWithin } from './ping.js';
-import { refuseInsideTransaction, statementOf, TransactionScope, type Connection, type ScopeStorage } from './scope.js';
+import { checkIsolation, refuseInsideTransaction, statementOf, TransactionScope, type Connection, type ScopeStorage } from './scope.js';
 import type { SqlQuery } from './sql.js';
 import type { Database, QueryResult, Transaction, TransactionOptions } from './types.js';
 
@@ -95,6 +95,7 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
 
   async function transaction<T>(work: (tx: Transaction) => Promise<T>, transactionOptions: TransactionOptions = {}): Promise<T> {
     refuseInsideTransaction(scopes, 'db.transaction');
+    checkIsolation(transactionOptions.isolation);
     let client: pg.PoolClient;
     try {
       client = await pool.connect();
@@ -114,7 +115,6 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
     };
     try {
       const isolation = transactionOptions.isolation;
-      if (isolation !== undefined && !ISOLATION_LEVELS.has(isolation)) throw new TypeError(`unknown isolation level '${String(isolation)}'`);
       await runOrDiscard(() => client.query(isolation ? `begin isolation level ${isolation}` : 'begin'));
       const scope = new TransactionScope(connection, name, scopes);
       let result: T;
@@ -164,7 +164,6 @@ export function createPgDatabase(options: PgDatabaseOptions): Database {
 }
 
 const TEXT_ARRAY_OID = 1009;
-const ISOLATION_LEVELS = new Set(['read committed', 'repeatable read', 'serializable']);
 
 /** `pg`'s parsers, except for the types both engines return as text (see parsers.ts). */
 function pgTypeParser(oid: number, format?: 'text' | 'binary'): (value: string) => unknown {

@@ -21,7 +21,7 @@ import { lockDataDir } from './data-dir-lock.js';
 import { storageError } from './errors.js';
 import { BYTEA_OID, SAME_ARRAYS_PARSED_AS_TEXT, SAME_TYPES_PARSED_AS_TEXT } from './parsers.js';
 import { pingWithin } from './ping.js';
-import { refuseInsideTransaction, statementOf, TransactionScope, type Connection, type ScopeStorage } from './scope.js';
+import { checkIsolation, refuseInsideTransaction, statementOf, TransactionScope, type Connection, type ScopeStorage } from './scope.js';
 import type { SqlQuery } from './sql.js';
 import type { Database, QueryResult, Transaction, TransactionOptions } from './types.js';
 
@@ -91,8 +91,10 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
     }
   }
 
-  async function transaction<T>(work: (tx: Transaction) => Promise<T>, _options: TransactionOptions = {}): Promise<T> {
+  async function transaction<T>(work: (tx: Transaction) => Promise<T>, transactionOptions: TransactionOptions = {}): Promise<T> {
     refuseInsideTransaction(scopes, 'db.transaction');
+    checkIsolation(transactionOptions.isolation); // then ignored: one transaction at a time is serializable
+
     // PGlite's own transaction() holds its transaction lock for the callback: queries outside wait.
     let workFailed: { error: unknown } | undefined;
     let committed: TransactionScope | undefined;

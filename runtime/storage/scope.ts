@@ -63,6 +63,22 @@ export function statementOf(query: SqlQuery | string, params: readonly unknown[]
   return { text: query, values: params };
 }
 
+const ISOLATION_LEVELS: ReadonlySet<unknown> = new Set(['read committed', 'repeatable read', 'serializable']);
+
+/**
+ * Throws a TypeError for an isolation level PostgreSQL does not have (both engines check, so a typo
+ * found in development is not first found in production).
+ *
+ * @param isolation - TransactionOptions.isolation; undefined passes
+ * @example
+ * checkIsolation('serializable'); // passes
+ */
+export function checkIsolation(isolation: unknown): void {
+  if (isolation !== undefined && !ISOLATION_LEVELS.has(isolation)) {
+    throw new TypeError(`unknown isolation level '${String(isolation)}': use 'read committed', 'repeatable read' or 'serializable'`);
+  }
+}
+
 /**
  * Throws when code running inside one of this database's open transaction callbacks uses the
  * database itself.

@@ -178,6 +178,38 @@ describe.each(engines)('storage on $engine', (engine) => {
     }
   });
 
+  test('serializable: PostgreSQL refuses one of two transactions that would skew (40001), PGlite runs them one after the other', async () => {
+    const db = await engine.open({ poolSize: 4 });
+    await db.query('create table doctors (name text primary key, on_call bool not null)');
+    await db.query("insert into doctors values ('alice', true), ('bob', true)");
+    let arrived = 0;
+    // Each waits (briefly) for the other to have read, so that on PostgreSQL both read before either writes.
+    const bothRead = async () => {
+      arrived++;
+      for (let i = 0; i < 30 && arrived < 2; i++) await sleep(10);
+    };
+    const goOffCall = (name: string) =>
+      db.transaction(
+        async (tx) => {
+          const [row] = (await tx.query<{ n: number }>('select count(*)::int as n from doctors where on_call')).rows;
+          await bothRead();
+          if (row!.n >= 2) await tx.query(sql`update doctors set on_call = false where name = ${name}`);
+        },
+        { isolation: 'serializable' },
+      );
+    const outcomes = await Promise.allSettled([goOffCall('alice'), goOffCall('bob')]);
+    const onCall = (await db.query<{ n: number }>('select count(*)::int as n from doctors where on_call')).rows[0]!.n;
+    expect(onCall).toBe(1);
+    if (engine.engine === 'pg') {
+      expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+      const rejected = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+      expect(rejected.reason).toMatchObject({ code: SQLSTATE.serializationFailure });
+    } else {
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled']);
+    }
+    await expect(db.transaction(async () => 1, { isolation: 'snapshot' as never })).rejects.toThrow(/^unknown isolation level 'snapshot'/);
+  });
+
   it.runIf(engine.available && engine.engine === 'pglite')('never interleaves the statements of two concurrent transactions on PGlite', async () => {
     const db = await engine.open();
     await db.query('create table steps (seq serial primary key, tx text not null)');
