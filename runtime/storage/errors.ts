@@ -25,7 +25,12 @@ export const SQLSTATE = {
   inFailedTransaction: '25P02',
 } as const;
 
-/** Fields of a DatabaseError besides its message. */
+/**
+ * Fields of a DatabaseError besides its message.
+ *
+ * @example
+ * const fields: DatabaseErrorFields = { code: SQLSTATE.uniqueViolation, constraint: 'users_email_key' };
+ */
 export interface DatabaseErrorFields {
   /** SQLSTATE, e.g. `23505`. */
   readonly code: string;

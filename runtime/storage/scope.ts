@@ -21,7 +21,12 @@ export interface Connection {
   script(text: string): Promise<void>;
 }
 
-/** Where a database keeps the transaction running in each async context (one per Database instance). */
+/**
+ * Where a database keeps the transaction running in each async context (one per Database instance).
+ *
+ * @example
+ * const scopes: ScopeStorage = new AsyncLocalStorage();
+ */
 export type ScopeStorage = AsyncLocalStorage<TransactionScope>;
 
 /**

@@ -2,7 +2,12 @@
 // `ctx.db`, what the migrator, the outbox and the database-backed idempotency store build on.
 import type { SqlQuery } from './sql.js';
 
-/** A row as the engines return it: column name to value (see README for how types come back). */
+/**
+ * A row as the engines return it: column name to value (see README for how types come back).
+ *
+ * @example
+ * const row: Row = { id: 'o-1', total: '12.50' };
+ */
 export type Row = Record<string, unknown>;
 
 /**
@@ -36,6 +41,9 @@ export interface Queryable {
 /**
  * Isolation of a transaction on PostgreSQL. PGlite runs one transaction at a time, which is
  * serializable whatever is asked.
+ *
+ * @example
+ * const isolation: IsolationLevel = 'serializable';
  */
 export type IsolationLevel = 'read committed' | 'repeatable read' | 'serializable';
 
@@ -74,7 +82,12 @@ export interface Transaction extends Queryable {
   afterCommit(callback: () => unknown): void;
 }
 
-/** The engine behind a {@link Database}. */
+/**
+ * The engine behind a {@link Database}.
+ *
+ * @example
+ * if (db.engine === 'pglite') logger.info('embedded database: one process at a time');
+ */
 export type DatabaseEngine = 'pg' | 'pglite';
 
 /**
