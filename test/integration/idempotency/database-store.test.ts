@@ -5,7 +5,7 @@
 // that survive a restart of the process.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabaseIdempotencyStore, once, type DatabaseIdempotencyStoreOptions } from '../../../runtime/idempotency/index.js';
+import { createDatabaseIdempotencyStore, once, type DatabaseIdempotencyStoreOptions, type IdempotencyStore } from '../../../runtime/idempotency/index.js';
 import { sql, type Database } from '../../../runtime/storage/index.js';
 import { enginesUnderTest, type EngineUnderTest } from '../storage/engines.js';
 import { freshKey, idempotencyStoreContract, tokenOf } from './store-contract.js';
@@ -99,6 +99,67 @@ describe.each(engines)('database idempotency store on $engine', (engine: EngineU
       await holder;
       expect(await storeB.claim(key, { leaseMs: 1_000 })).toEqual({ status: 'done', result: 'first' });
     });
+    it.skipIf(engine.engine !== 'pg')(
+      'does not hand a local duplicate the result of a transaction that then rolls back: the duplicate runs the effect itself',
+      async () => {
+        const inner = await storeOn(db);
+        let sawBusy!: () => void;
+        const busySeen = new Promise<void>((resolve) => (sawBusy = resolve));
+        // One store object for both calls (so the second waits for the first in-process), telling when a claim found the key busy.
+        const store: IdempotencyStore = {
+          claim: async (key, options) => {
+            const claim = await inner.claim(key, options);
+            if (claim.status === 'in-progress') sawBusy();
+            return claim;
+          },
+          complete: (key, token, result) => inner.complete(key, token, result),
+          release: (key, token) => inner.release(key, token),
+          get: (key) => inner.get(key),
+        };
+        const key = freshKey();
+        const [firstOrder, secondOrder] = [randomUUID(), randomUUID()];
+        let effectStarted!: () => void;
+        const started = new Promise<void>((resolve) => (effectStarted = resolve));
+        let letFirstFinish!: () => void;
+        const firstMayFinish = new Promise<void>((resolve) => (letFirstFinish = resolve));
+        const first = db.transaction(async (tx) => {
+          await once(store, key, async () => {
+            effectStarted();
+            // Holds its effect until the duplicate below is waiting for it in this process.
+            await firstMayFinish;
+            await tx.query(sql`insert into charges (order_id) values (${firstOrder})`);
+            return 'first';
+          });
+          // The handler fails after its once completed, once the duplicate is waiting on the store.
+          await busySeen;
+          throw new Error('the first handler failed');
+        });
+        await started;
+        const second = db.transaction(() =>
+          once(
+            store,
+            key,
+            async () => {
+              await db.current()!.query(sql`insert into charges (order_id) values (${secondOrder})`);
+              return 'second';
+            },
+            { maxWaitMs: 20_000, pollMs: 10, maxPollMs: 50 },
+          ),
+        );
+        // The duplicate's transaction has begun and its once is waiting for the local attempt.
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        letFirstFinish();
+        try {
+          expect(await second).toBe('second');
+          await expect(first).rejects.toThrow('the first handler failed');
+        } finally {
+          sawBusy();
+        }
+        expect([await charged(firstOrder), await charged(secondOrder)]).toEqual([false, true]);
+        expect(await store.get(key)).toMatchObject({ state: 'done', result: 'second' });
+      },
+      30_000,
+    );
   });
 
   describe.skipIf(!engine.available)('cleanup', () => {
