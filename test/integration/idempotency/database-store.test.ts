@@ -99,6 +99,39 @@ describe.each(engines)('database idempotency store on $engine', (engine: EngineU
       await holder;
       expect(await storeB.claim(key, { leaseMs: 1_000 })).toEqual({ status: 'done', result: 'first' });
     });
+    it('runs each effect once under 16 concurrent duplicate handler transactions over 4 keys from two replicas', async () => {
+      const [a, b] = [db, engine.replicaOf(db) ?? db];
+      const stores = [await storeOn(a), await storeOn(b)] as const;
+      const base = randomUUID().slice(0, 8);
+      const results = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => {
+          const replica = i % 2;
+          const target = replica === 0 ? a : b;
+          const orderId = `${base}-k${i % 4}`;
+          return target.transaction(() =>
+            once(
+              stores[replica]!,
+              `orders:charge:${orderId}`,
+              async () => {
+                // A second run of an effect would fail here on the primary key, not pass unnoticed.
+                await target.current()!.query(sql`insert into charges (order_id) values (${orderId})`);
+                return { orderId, replica };
+              },
+              { leaseMs: 30_000, maxWaitMs: 20_000, pollMs: 5, maxPollMs: 50 },
+            ),
+          );
+        }),
+      );
+      const { rows } = await db.query<{ order_id: string }>(sql`select order_id from charges where order_id like ${`${base}-%`} order by order_id`);
+      expect(rows.map((r) => r.order_id)).toEqual([0, 1, 2, 3].map((k) => `${base}-k${k}`));
+      // Every call of a key got the one stored result, whichever replica ran it.
+      for (let k = 0; k < 4; k++) {
+        const ofKey = results.filter((_, i) => i % 4 === k);
+        expect(new Set(ofKey.map((r) => JSON.stringify(r))).size).toBe(1);
+        expect(ofKey[0]).toMatchObject({ orderId: `${base}-k${k}` });
+      }
+    }, 60_000);
+
     it.skipIf(engine.engine !== 'pg')(
       'does not hand a local duplicate the result of a transaction that then rolls back: the duplicate runs the effect itself',
       async () => {
@@ -134,6 +167,10 @@ describe.each(engines)('database idempotency store on $engine', (engine: EngineU
           await busySeen;
           throw new Error('the first handler failed');
         });
+        const firstFailure = first.then(
+          () => new Error('the first transaction committed'),
+          (err: unknown) => err,
+        );
         await started;
         const second = db.transaction(() =>
           once(
@@ -151,7 +188,7 @@ describe.each(engines)('database idempotency store on $engine', (engine: EngineU
         letFirstFinish();
         try {
           expect(await second).toBe('second');
-          await expect(first).rejects.toThrow('the first handler failed');
+          expect(await firstFailure).toMatchObject({ message: 'the first handler failed' });
         } finally {
           sawBusy();
         }
