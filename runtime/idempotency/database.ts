@@ -78,7 +78,8 @@ function positiveInteger(name: string, value: number): number {
  * hook whose effect is in the same database: called inside `db.transaction`, the claim and the
  * done record are statements of that transaction and commit or roll back with the effect. Claims
  * are atomic on PostgreSQL under any number of replicas (INSERT ... ON CONFLICT ... WHERE the
- * record is free, plus an advisory lock on the key) and on PGlite (one connection).
+ * record is free, plus an advisory lock on the key) and on PGlite (one connection). Make it at
+ * start-up, outside any transaction (it may create the table in a transaction of its own).
  *
  * @param db the service's database
  * @param options.table the table (`name` or `schema.name`); default `meshspec_idempotency`
@@ -87,6 +88,7 @@ function positiveInteger(name: string, value: number): number {
  * @param options.createTable create the table if missing; default true
  * @param options.sweepIntervalMs least time between two deletes of expired rows; default 60_000
  * @param options.sweepLimit most rows one delete removes; default 500
+ * @throws TypeError for a table name that is not an identifier; RangeError for a non-positive setting
  * @example
  * const store = await createDatabaseIdempotencyStore(db);
  * await db.transaction(() =>
