@@ -4,7 +4,12 @@ import type { EventBus, EventEnvelope } from '../../bus/types.js';
 import type { Database, Queryable } from '../types.js';
 import { OUTBOX_TABLE } from './table.js';
 
-/** What one pass did. */
+/**
+ * What one pass did.
+ *
+ * @example
+ * const result: BatchResult = { busy: false, sent: 3, read: 4, error: new Error('the broker is unreachable') };
+ */
 export interface BatchResult {
   /** Another replica's relay holds the service's lock: nothing was read. */
   readonly busy: boolean;
@@ -16,7 +21,12 @@ export interface BatchResult {
   readonly error?: unknown;
 }
 
-/** Settings of {@link forwardBatch}. */
+/**
+ * Settings of {@link forwardBatch}.
+ *
+ * @example
+ * const settings: BatchSettings = { db, bus, service: 'orders', batchSize: 100, publishTimeoutMs: 5000 };
+ */
 export interface BatchSettings {
   readonly db: Database;
   readonly bus: EventBus;

@@ -7,7 +7,13 @@ import type { Database } from '../types.js';
 import { forwardBatch } from './batch.js';
 import { deleteSentRows } from './retention.js';
 
-/** Settings of {@link startRelay}; every duration in milliseconds. */
+/**
+ * Settings of {@link startRelay}; every duration in milliseconds (defaults: see OutboxOptions).
+ *
+ * @example
+ * const settings: RelaySettings = { db, bus, service: 'orders', logger, batchSize: 100, pollIntervalMs: 1000,
+ *   publishTimeoutMs: 5000, retryDelayMs: 100, maxRetryDelayMs: 30000, retentionMs: 3600000, cleanupIntervalMs: 60000 };
+ */
 export interface RelaySettings {
   readonly db: Database;
   readonly bus: EventBus;

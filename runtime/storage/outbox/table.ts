@@ -2,7 +2,12 @@
 // with storage gets it without a migrations folder, and the user's numbering stays the user's.
 import type { Database } from '../types.js';
 
-/** Where the outbox keeps events: one table per service database, in its default schema. */
+/**
+ * Where the outbox keeps events: one table per service database, in its default schema.
+ *
+ * @example
+ * const { rows } = await db.query(`select id, event, attempts, last_error from ${OUTBOX_TABLE} where sent_at is null order by seq`);
+ */
 export const OUTBOX_TABLE = 'meshspec_outbox';
 
 // `seq` orders events (an identity: allocated when a row is inserted, so the rows of one transaction

@@ -1,7 +1,12 @@
 // A bus for the outbox suites that records what it accepted, in order, and can refuse on demand.
 import type { EventBus, EventEnvelope } from '../../../runtime/bus/types.js';
 
-/** A recording bus: `accepted` in order; `refuseNext(n)` makes the next n publishes fail. */
+/**
+ * A recording bus: `accepted` in order; `refuseNext(n)` makes the next n publishes fail.
+ *
+ * @example
+ * expect(bus.accepted.map((e) => e.payload)).toEqual([{ n: 1 }]);
+ */
 export interface RecordingBus extends EventBus {
   readonly accepted: EventEnvelope[];
   /** Publishes refused so far. */
