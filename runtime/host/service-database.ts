@@ -49,10 +49,26 @@ export async function prepareServiceDatabase(
   return database;
 }
 
-/** ` (ECONNREFUSED)`: the driver's error code, never its text (which may hold a host and port). */
+/** What the operator can act on, from the driver's error code (never its text, which may hold a host and port). */
+const REASONS: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host not found',
+  ECONNRESET: 'connection reset',
+  '3D000': 'no such database',
+  '28P01': 'login refused: wrong password',
+  '28000': 'login refused',
+  '57P03': 'the server is starting up or shutting down',
+};
+
+/** ` (connection refused)`, ` (ECONNREFUSED)` for a code without a reason, or nothing. */
 function reasonOf(cause: unknown): string {
   const code = (cause as { code?: unknown } | null | undefined)?.code;
-  return typeof code === 'string' && /^[A-Z0-9_]{2,40}$/.test(code) ? ` (${code})` : '';
+  if (typeof code !== 'string') return '';
+  const reason = REASONS[code];
+  if (reason) return ` (${reason}, ${code})`;
+  return /^[A-Z0-9_]{2,40}$/.test(code) ? ` (${code})` : '';
 }
 
 /** Whether a service's database answers, for readiness. */
