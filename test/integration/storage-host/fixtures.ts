@@ -40,10 +40,11 @@ const definition: ServiceDefinition = {
 type NotesContext = HandlerContext & StorageContext;
 type Note = { id: string; body: string };
 
-const handlers = {
+const makeHandlers = (insideWrite: () => Promise<void>) => ({
   async createNote(input: Note, ctx: NotesContext): Promise<Note> {
     await ctx.db.transaction(async (tx) => {
       await tx.query(sql`insert into notes (id, body) values (${input.id}, ${input.body})`);
+      await insideWrite();
     });
     return input;
   },
@@ -52,17 +53,18 @@ const handlers = {
     if (!rows[0]) throw new NotFound(`no note ${input.id}`);
     return rows[0];
   },
-};
+});
 
 /**
  * The `notes` host with storage.
  *
  * @param migrationsDir - default MIGRATIONS_DIR
+ * @param insideWrite - awaited inside createNote's transaction, after its insert (default: nothing to wait for)
  * @example
  * const service = await startService(notesHost(), notesSettings(logger, db));
  */
-export function notesHost(migrationsDir: string = MIGRATIONS_DIR): ServiceHostOptions {
-  return { definition, handlers, schemas, events: {}, callees: {}, createClients: () => ({}), storage: { migrationsDir } };
+export function notesHost(migrationsDir: string = MIGRATIONS_DIR, insideWrite: () => Promise<void> = async () => undefined): ServiceHostOptions {
+  return { definition, handlers: makeHandlers(insideWrite), schemas, events: {}, callees: {}, createClients: () => ({}), storage: { migrationsDir } };
 }
 
 /**

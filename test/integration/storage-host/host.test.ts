@@ -4,7 +4,7 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { startService, StartupError } from '../../support/runtime.js';
 import { enginesUnderTest, type EngineUnderTest } from '../storage/engines.js';
 import { call, captureLogger, MIGRATIONS_DIR, notesHost, notesSettings, notesWithoutStorage } from './fixtures.js';
@@ -43,6 +43,33 @@ describe.each(engines)('a service with storage on $engine', (engine: EngineUnder
     } finally {
       await service.close();
     }
+    await expect(db.query('select 1')).rejects.toMatchObject({ code: 'Unavailable' });
+  });
+
+  it.skipIf(!engine.available)('closes the database only after a request in the middle of a transaction has finished', async () => {
+    const db = await engine.open();
+    let entered!: () => void;
+    let release!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    // A failed assertion must not leave the transaction (PGlite's one connection) held for the next tests.
+    onTestFinished(() => release());
+    const host = notesHost(MIGRATIONS_DIR, async () => {
+      entered();
+      await released;
+    });
+    const { logger } = captureLogger();
+    const service = await startService(host, notesSettings(logger, db, { shutdownGraceMs: 20_000 }));
+    const write = call(service.httpPort, 'POST', '/notes', { id: 'n-9', body: 'in flight' });
+    await inside;
+    let closed = false;
+    const closing = service.close().then(() => (closed = true));
+    // Still inside its transaction: the service waits for it (and its database stays open: the commit succeeds).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toBe(false);
+    release();
+    expect((await write).status).toBe(201);
+    await closing;
     await expect(db.query('select 1')).rejects.toMatchObject({ code: 'Unavailable' });
   });
 
