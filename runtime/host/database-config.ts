@@ -1,7 +1,8 @@
 // Which database a service with storage opens, from the environment. In production (runServices):
 // PostgreSQL at `MESH_<SERVICE>_DATABASE_URL`, else `DATABASE_URL` when it is the process's only
 // service with storage (one URL cannot be several services' databases), else the standard PG*
-// variables under the same condition. Under `meshspec dev` (startStack): those URLs when set, else
+// variables under the same condition; `MESH_DATA` set (development: `meshspec dev --processes` can
+// set it) opts into PGlite instead. Under `meshspec dev` (startStack): those URLs when set, else
 // PGlite in a data folder per service, or in memory with `MESH_DATA=memory`.
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -17,7 +18,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** The PG* variables that say where PostgreSQL is (`pg` reads them, with PGPASSWORD and PGSSLMODE). */
 export const PG_LOCATION_VARIABLES = ['PGHOST', 'PGHOSTADDR', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGSERVICE'] as const;
 
-/** `MESH_DATA`: `memory`, or the folder holding each service's PGlite data folder (dev only). */
+/** `MESH_DATA`: `memory`, or the folder holding each service's PGlite data folder (the embedded engine, for development). */
 export const DATA_VARIABLE = 'MESH_DATA';
 
 /** Where `meshspec dev` keeps the services' data, relative to the project root. */
@@ -70,10 +71,10 @@ export function databaseOptionsFor(host: ServiceHostOptions, source: DatabaseSou
       { service: name },
     );
   }
-  if (source.mode === 'dev') return pglite(name, env, source);
+  if (source.mode === 'dev' || env[DATA_VARIABLE]) return pglite(name, env, source);
   if (alone && PG_LOCATION_VARIABLES.some((v) => env[v])) return pg(undefined);
   const also = alone ? `, DATABASE_URL or the PG* variables (${PG_LOCATION_VARIABLES.join(', ')})` : '';
-  throw new StartupError(`${name} has storage but no database is configured: set ${own}${also}`, { service: name });
+  throw new StartupError(`${name} has storage but no database is configured: set ${own}${also} (or ${DATA_VARIABLE}=<folder>|memory for the embedded PGlite, in development)`, { service: name });
 }
 
 function pglite(name: string, env: Env, source: DatabaseSource): DatabaseOptions {

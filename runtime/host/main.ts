@@ -4,7 +4,8 @@
 // service only hears events published in the same process, and says so once. Services of one process
 // call each other in process (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`. A service with
 // storage gets PostgreSQL: `MESH_<SERVICE>_DATABASE_URL`, else `DATABASE_URL` or the PG* variables
-// when it is the process's only service with storage (runtime/host/database-config.ts).
+// when it is the process's only service with storage; PGlite when `MESH_DATA` asks for it
+// (runtime/host/database-config.ts).
 import type { Logger } from 'pino';
 import { busSettingsFromEnv, type BusDefaults } from '../bus/settings.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
@@ -74,7 +75,8 @@ export interface RunningProcess {
  * Starts `hosts` in this process and stops them on SIGTERM/SIGINT (exit 0). A failed start logs one
  * line and exits 1 (a missing database configuration, a failed migration). Each service with storage
  * gets PostgreSQL at `MESH_<SERVICE>_DATABASE_URL`, else `DATABASE_URL` or the PG* variables when it
- * is the only service with storage of the process. `PORT`/`GRPC_PORT` apply only when there is a single service. The services share
+ * is the only service with storage of the process; `MESH_DATA` (a folder or `memory`) opts into the
+ * embedded PGlite instead, for development. `PORT`/`GRPC_PORT` apply only when there is a single service. The services share
  * one registry of co-located services, so their calls to each other skip the network, unless
  * `MESH_COLOCATE=off`.
  *

@@ -48,7 +48,7 @@ describe('a service with storage as its own process', () => {
     expect(proc.lines()).toEqual([
       expect.objectContaining({
         level: 'fatal',
-        msg: 'notes has storage but no database is configured: set MESH_NOTES_DATABASE_URL, DATABASE_URL or the PG* variables (PGHOST, PGHOSTADDR, PGPORT, PGDATABASE, PGUSER, PGSERVICE)',
+        msg: 'notes has storage but no database is configured: set MESH_NOTES_DATABASE_URL, DATABASE_URL or the PG* variables (PGHOST, PGHOSTADDR, PGPORT, PGDATABASE, PGUSER, PGSERVICE) (or MESH_DATA=<folder>|memory for the embedded PGlite, in development)',
       }),
     ]);
   });

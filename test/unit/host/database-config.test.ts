@@ -49,10 +49,15 @@ describe('production', () => {
     })();
     expect(error).toBeInstanceOf(StartupError);
     expect((error as Error).message).toBe(
-      'orders has storage but no database is configured: set MESH_ORDERS_DATABASE_URL, DATABASE_URL or the PG* variables (PGHOST, PGHOSTADDR, PGPORT, PGDATABASE, PGUSER, PGSERVICE)',
+      'orders has storage but no database is configured: set MESH_ORDERS_DATABASE_URL, DATABASE_URL or the PG* variables (PGHOST, PGHOSTADDR, PGPORT, PGDATABASE, PGUSER, PGSERVICE) (or MESH_DATA=<folder>|memory for the embedded PGlite, in development)',
     );
     // In a group only the service's own variable can name its database.
     expect(() => databaseOptionsFor(host('orders'), production({ PGHOST: 'db' }, 3))).toThrow('orders has storage but no database is configured: set MESH_ORDERS_DATABASE_URL');
+  });
+
+  it('MESH_DATA opts a process into the embedded PGlite (meshspec dev --processes), after the URLs', () => {
+    expect(databaseOptionsFor(host('orders'), production({ MESH_DATA: '/tmp/shop-data' }, 2))).toEqual({ engine: 'pglite', name: 'orders', dataDir: '/tmp/shop-data/orders' });
+    expect(databaseOptionsFor(host('orders'), production({ MESH_DATA: 'memory', MESH_ORDERS_DATABASE_URL: 'postgres://db/orders' }))).toMatchObject({ engine: 'pg' });
   });
 });
 
