@@ -11,13 +11,15 @@ import { withIdempotencyKeys } from '../service/idempotent-invoke.js';
 import { createMemoryIdempotencyStore } from '../idempotency/memory.js';
 import { createValidators } from '../validation/index.js';
 import { ResilienceStats } from '../resilience/stats.js';
-import { resolveFallbacks, withCallFallbacks } from './fallbacks.js';
+import { resolveFallbacks, withCallFallbacks, type ResolvedFallbacks } from './fallbacks.js';
 import { createHttpListener } from './http-listener.js';
 import { portError } from './startup-error.js';
 import { createTransportFactory, type TransportFactory } from './transports.js';
 import type { HostSettings, RunningService, ServiceHostOptions } from './types.js';
 import { createCallerTrust } from '../identity/trust.js';
 import { createDatabaseReadiness, prepareServiceDatabase } from './service-database.js';
+import { createOutbox, type Outbox } from '../storage/outbox/index.js';
+import type { Database } from '../storage/index.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -42,7 +44,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
 }
 
 async function start(options: ServiceHostOptions, settings: HostSettings): Promise<RunningService> {
-  const { definition, schemas, events } = options;
+  const { definition, events } = options;
   const { logger, bus } = settings;
   const name = definition.name;
   // Before binding any port: a missing event hook is a startup error, not a runtime surprise.
@@ -51,7 +53,22 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
   const fallbacks = resolveFallbacks(definition, options.fallbacks);
   // Migrated before listening: no request ever sees a schema older than the code.
   const db = await prepareServiceDatabase(name, options.storage, settings.database, logger);
+  // With a database, an event published inside a transaction is written to the outbox in it and
+  // forwarded after commit (runtime/storage/outbox); outside one it goes to the bus as before.
+  const outbox = db ? await createOutbox({ db, bus, service: name, logger }) : null;
+  try {
+    return await serve(options, settings, fallbacks, db, outbox);
+  } catch (err) {
+    await outbox?.close().catch(() => undefined);
+    throw err;
+  }
+}
 
+/** The rest of start(): everything a service with a migrated database (or none) and its outbox needs to serve. */
+async function serve(options: ServiceHostOptions, settings: HostSettings, fallbacks: ResolvedFallbacks, db: Database | undefined, outbox: Outbox | null): Promise<RunningService> {
+  const { definition, schemas, events } = options;
+  const { logger, bus } = settings;
+  const name = definition.name;
   const validators = createValidators(schemas);
   // With identity keys, callers are believed only when signed, and this service signs its own calls.
   const trust = createCallerTrust(settings.identityKeys ?? []);
@@ -83,7 +100,7 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
       return withCallFallbacks(transport, { service, hooks, call: definition.calls.find((c) => c.service === service), logger, stats });
     };
   }
-  const publisher = createPublisher({ definition, events, validators, bus });
+  const publisher = createPublisher({ definition, events, validators, bus: outbox?.bus ?? bus });
   const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher, db });
   // One store for event hooks' `ctx.once` and the first answers to requests with an idempotency key.
   const idempotency = settings.idempotency ?? createMemoryIdempotencyStore();
@@ -175,6 +192,8 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
     // Event hooks and in-flight requests may still use clients: close those last.
     await subscriptions.close();
     await owned?.close();
+    // Events committed and not yet forwarded stay in the outbox table: the next start forwards them.
+    await outbox?.close().catch((err: unknown) => logger.warn({ err }, `closing the ${name} outbox failed`));
     // Last: event hooks and requests in flight were still writing until now.
     await db?.close().catch((err: unknown) => logger.warn({ err }, `closing the ${name} database failed`));
     logger.info(`${name} stopped`);
