@@ -48,6 +48,24 @@ export function eventBusSecretName(mesh: string): string {
   return `${mesh}-event-bus`;
 }
 
+export { databaseUrlEnvName } from '../../common/database.js';
+
+/** The key of the database URL in the {@link databaseSecretName} Secret. */
+export const DATABASE_SECRET_KEY = 'url';
+
+/**
+ * `<mesh>-<service>-database`: the Secret holding the URL of a service's own database (key `url`),
+ * which the Deployment running a service with `storage` references. The generated manifests never
+ * contain it (nor any database server): the operator creates it for the PostgreSQL they bring.
+ *
+ * @param mesh the mesh's name
+ * @param service the service's name
+ * @example databaseSecretName('shop', 'orders') // 'shop-orders-database'
+ */
+export function databaseSecretName(mesh: string, service: string): string {
+  return `${mesh}-${service}-database`;
+}
+
 /** Longest name of a container port (an IANA service name). */
 const PORT_NAME_MAX = 15;
 
