@@ -36,6 +36,8 @@ export interface ServiceHostOptions {
   callees: Readonly<Record<string, ServiceDefinition>>;
   /** Builds the typed clients for one call context (generated). */
   createClients: (transportFor: TransportFor, call: CallOptions) => object;
+  /** The service's own database (the spec's `storage`): its migrations folder and pool size; default none. */
+  storage?: { migrationsDir: string; poolSize?: number } | undefined;
 }
 
 export interface HostSettings {
