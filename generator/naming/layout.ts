@@ -31,7 +31,17 @@ export function hookFile(hooksDir: string, service: string): string {
  * @example migrationsFolder('src/hooks', 'users') // 'src/hooks/migrations/users'
  */
 export function migrationsFolder(hooksDir: string, service: string): string {
-  return hooksDir === '' ? `migrations/${service}` : `${hooksDir}/migrations/${service}`;
+  return `${migrationsRoot(hooksDir)}/${service}`;
+}
+
+/**
+ * Project-relative folder holding every service's migrations folder: `hooks/migrations`.
+ *
+ * @param hooksDir the hooks folder (`` for the project root)
+ * @example migrationsRoot('') // 'migrations'
+ */
+export function migrationsRoot(hooksDir: string): string {
+  return hooksDir === '' ? 'migrations' : `${hooksDir}/migrations`;
 }
 
 /** The migration meshspec creates in an empty migrations folder: a commented starter. */
