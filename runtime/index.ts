@@ -13,7 +13,7 @@
 //   meshspec/runtime/discovery   where a service finds another                 resolveHttpOrigin
 
 export * from './errors/index.js';
-export type { Caller, EventContext, EventInfo, EventOnceOptions, HandlerContext, Logger, Publish } from './context/index.js';
+export type { Caller, EventContext, EventInfo, EventOnceOptions, HandlerContext, Logger, Publish, StorageContext } from './context/index.js';
 export type {
   DeclaredErrorDescriptor,
   EndpointDescriptor,

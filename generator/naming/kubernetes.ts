@@ -20,8 +20,8 @@ export function headlessServiceName(workload: string): string {
   return `${workload}-headless`;
 }
 
-/** The variables runtime/discovery reads: `MESH_<SERVICE>_HTTP` / `MESH_<SERVICE>_GRPC`. */
-export { discoveryEnvName } from '../../common/discovery.js';
+/** The variables the runtime reads: `MESH_<SERVICE>_HTTP` / `MESH_<SERVICE>_GRPC` (discovery), `MESH_<SERVICE>_DATABASE_URL` (storage). */
+export { databaseEnvName, discoveryEnvName } from '../../common/discovery.js';
 
 /** Objects Kubernetes itself keeps in a namespace: a workload of the same name would replace them. */
 export const RESERVED_OBJECTS: Readonly<Record<string, readonly string[]>> = {
@@ -47,8 +47,6 @@ export const EVENT_BUS_SECRET_KEY = 'url';
 export function eventBusSecretName(mesh: string): string {
   return `${mesh}-event-bus`;
 }
-
-export { databaseUrlEnvName } from '../../common/database.js';
 
 /** The key of the database URL in the {@link databaseSecretName} Secret. */
 export const DATABASE_SECRET_KEY = 'url';

@@ -1,6 +1,7 @@
 // What a hook receives besides its input. Transport-neutral on purpose: no req/res, so the same
 // hook serves HTTP, gRPC and in-process calls.
 import type { Logger } from 'pino';
+import type { Database } from '../storage/types.js';
 
 export type { Logger };
 
@@ -30,6 +31,25 @@ export interface HandlerContext<Clients = Record<string, never>, Events = Record
   /** Typed clients of the services this one calls, already carrying request id and deadline. */
   readonly clients: Clients;
   readonly publish: Publish<Events>;
+}
+
+/**
+ * What the hooks of a service with storage get on top of {@link HandlerContext} (and
+ * {@link EventContext}): `ctx.db`, the service's own database, migrated before the service listens.
+ * A service without storage has no `db`: its context type does not mention one, and at run time it
+ * is absent. The generated context types of a service with storage are the intersection.
+ *
+ * @example
+ * type OrdersContext = HandlerContext<OrdersClients, OrdersPublishes> & StorageContext;
+ * async function getOrder(input: { id: string }, ctx: OrdersContext) {
+ *   const { rows } = await ctx.db.query<{ id: string; total: string }>(sql`select id, total from orders where id = ${input.id}`);
+ *   if (!rows[0]) throw new NotFound(`no order ${input.id}`);
+ *   return rows[0];
+ * }
+ */
+export interface StorageContext {
+  /** The service's database (PostgreSQL, or PGlite under `meshspec dev`); closed when the service stops. */
+  readonly db: Database;
 }
 
 /** The event an event hook is handling, from its envelope. */

@@ -1,6 +1,8 @@
 // `meshspec dev`: the whole stack in one process. One memory bus shared by every service, each
 // service on its spec ports with its log lines prefixed (`[users] …`), the gateway in front. Calls
 // between the services skip the network (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`.
+// A service with storage gets PGlite in `.meshspec/data/<service>` (in memory with `MESH_DATA=memory`),
+// or PostgreSQL when `MESH_<SERVICE>_DATABASE_URL` (or, for a lone service with storage, `DATABASE_URL`) is set.
 import type { Level, Logger } from 'pino';
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../bus/memory.js';
 import type { BusDefaults } from '../bus/settings.js';
@@ -8,6 +10,7 @@ import type { DiscoveryOverrides } from '../discovery/index.js';
 import { createGateway } from '../gateway/index.js';
 import type { GatewayConfig } from '../gateway/types.js';
 import { colocationFromEnv, createColocatedRegistry, type ColocatedRegistry } from '../host/colocated.js';
+import { databaseOpener } from '../host/database-config.js';
 import { exitOnSignals } from '../host/signals.js';
 import { startService } from '../host/start.js';
 import { StartupError } from '../host/startup-error.js';
@@ -52,6 +55,14 @@ export interface StackOptions {
    * Default 0: in development Ctrl-C stops at once (`meshspec dev` passes an explicit `SHUTDOWN_DELAY`).
    */
   shutdownDelayMs?: number;
+  /**
+   * Where services with storage keep their PGlite data: a folder holding one `<service>/` folder
+   * each, or `memory` (gone when the stack stops). Default `MESH_DATA`, else `.meshspec/data` under
+   * the working directory (the project root under `meshspec dev`).
+   */
+  data?: string;
+  /** Where `MESH_DATA`, `DATABASE_URL` and `MESH_<SERVICE>_DATABASE_URL` are read; default process.env. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface RunningStack {
@@ -89,8 +100,15 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
 
   try {
     const colocated = options.colocated === false ? undefined : (options.colocated ?? (colocationFromEnv() ? createColocatedRegistry() : undefined));
-    for (const makeHost of stack.services) {
-      const hostOptions = makeHost();
+    const hosts = stack.services.map((makeHost) => makeHost());
+    // Every database's configuration is checked before the first service starts.
+    const databaseFor = databaseOpener(hosts, {
+      mode: 'dev',
+      ...(options.env ? { env: options.env } : {}),
+      ...(options.data !== undefined ? { dataRoot: options.data } : {}),
+      logger: loggerFor('database'),
+    });
+    for (const hostOptions of hosts) {
       const name = hostOptions.definition.name;
       const ports = options.ports?.[name];
       const service = await startService(hostOptions, {
@@ -105,6 +123,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
         // Filled in as services start; callees resolve addresses on their first call.
         discovery,
         colocated,
+        // Opened right before its service starts, which closes it when it stops (or fails to start).
+        database: await databaseFor(hostOptions),
       });
       services[name] = service;
       urls[name] = { http: `http://${address(service.httpPort)}`, grpc: service.grpcPort === null ? null : address(service.grpcPort) };

@@ -154,7 +154,7 @@ export class ServiceUpstream {
     } catch (err) {
       if (!(err instanceof NoInstanceAvailable)) throw err;
       // Every instance is failing /ready or ejected (all draining at once, a broker they all lost):
-      // a struggling instance beats none, so they take turns; the balancer still counts the calls.
+      // a struggling instance beats none, so they take turns (these calls are not counted for or against them).
       return this.#anyInstance(avoid);
     }
   }

@@ -1,6 +1,6 @@
 // Starting and stopping services: one at a time (startService) or as a process (runMain).
 export { startService } from './start.js';
-export type { DependenciesReport, HostSettings, RunningService, ServiceHostOptions, TransportFor } from './types.js';
+export type { DependenciesReport, HostSettings, RunningService, ServiceHostOptions, ServiceStorage, TransportFor } from './types.js';
 export { createDependency, type Dependency, type DependencyOptions } from './dependency.js';
 export { StartupError, type StartupErrorDetails } from './startup-error.js';
 export { createTransportFactory, type TransportFactory, type TransportFactoryOptions } from './transports.js';

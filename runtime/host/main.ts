@@ -2,11 +2,15 @@
 // the environment with the spec's values as defaults, signals, and one clear line on a failed start.
 // Events travel on the bus `EVENT_BUS` names (else the spec's `runtime.bus.kind`): on memory a
 // service only hears events published in the same process, and says so once. Services of one process
-// call each other in process (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`.
+// call each other in process (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`. A service with
+// storage gets PostgreSQL: `MESH_<SERVICE>_DATABASE_URL`, else `DATABASE_URL` or the PG* variables
+// when it is the process's only service with storage; PGlite when `MESH_DATA` asks for it
+// (runtime/host/database-config.ts).
 import type { Logger } from 'pino';
 import { busSettingsFromEnv, type BusDefaults } from '../bus/settings.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
 import { colocationFromEnv, createColocatedRegistry } from './colocated.js';
+import { databaseOpener } from './database-config.js';
 import { durationSetting, sizeSetting } from './env-values.js';
 import { openProcessBus, type ProcessBus } from './event-bus.js';
 import { openIdempotencyStore } from './idempotency-store.js';
@@ -69,7 +73,10 @@ export interface RunningProcess {
 
 /**
  * Starts `hosts` in this process and stops them on SIGTERM/SIGINT (exit 0). A failed start logs one
- * line and exits 1. `PORT`/`GRPC_PORT` apply only when there is a single service. The services share
+ * line and exits 1 (a missing database configuration, a failed migration). Each service with storage
+ * gets PostgreSQL at `MESH_<SERVICE>_DATABASE_URL`, else `DATABASE_URL` or the PG* variables when it
+ * is the only service with storage of the process; `MESH_DATA` (a folder or `memory`) opts into the
+ * embedded PGlite instead, for development. `PORT`/`GRPC_PORT` apply only when there is a single service. The services share
  * one registry of co-located services, so their calls to each other skip the network, unless
  * `MESH_COLOCATE=off`.
  *
@@ -112,10 +119,14 @@ export async function runServices(
     const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? readIdentityKeys(env) : undefined;
     const busSettings = busSettingsFromEnv(defaults.bus, env);
     bus = openProcessBus(busSettings, logger.child({ component: 'bus' }));
+    // Every service's database configuration is checked before anything connects.
+    const databaseFor = databaseOpener(hosts, { mode: 'production', env, logger: logger.child({ component: 'database' }) });
     idempotency = await openIdempotencyStore(busSettings, logger.child({ component: 'idempotency' }), env);
     for (const host of hosts) {
       const serviceLogger: Logger = hosts.length === 1 ? logger : createLogger({ service: host.definition.name });
-      services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger, colocated, identityKeys }));
+      // Opened right before its service starts, which owns it from then on (and closes it when it stops).
+      const database = await databaseFor(host);
+      services.push(await startService(host, { ...settings, bus, idempotency, logger: serviceLogger, colocated, identityKeys, database }));
     }
     // After the start, so a start that fails says one thing only: why.
     if (busSettings.kind === 'memory' && !busSettings.fromEnvironment) warnIfEventsStayLocal(hosts, logger);

@@ -1,5 +1,6 @@
 // Starting and stopping one service: its HTTP (and gRPC) server, its event subscriptions and the
-// transports to the services it calls, all around one Invoke.
+// transports to the services it calls, all around one Invoke; and its database, for a service with
+// storage (migrated before it listens, part of its readiness, closed after its last request).
 import { checkSubscriptions, createPublisher, subscribeAll, type ServiceSubscriptions } from '../bus/index.js';
 import { createGrpcServer, type GrpcServer } from '../grpc/server.js';
 import { loadHttpApp } from '../http/load-app.js';
@@ -16,8 +17,31 @@ import { portError } from './startup-error.js';
 import { createTransportFactory, type TransportFactory } from './transports.js';
 import type { HostSettings, RunningService, ServiceHostOptions } from './types.js';
 import { createCallerTrust } from '../identity/trust.js';
+import { createDatabaseReadiness, prepareServiceDatabase } from './service-database.js';
 
+/**
+ * Starts one service: migrates its database (a service with storage), then listens on its ports,
+ * subscribes to its events and joins the process's co-located services. A start that fails stops
+ * what it had started (and closes the database it was given) and rejects, a StartupError when the
+ * operator can fix it (a port, a missing hook, a missing database, a failed migration).
+ *
+ * @param options - what generated/<service>/host.ts makes (definition, hooks, clients, `storage`)
+ * @param settings - the process's settings: bus, logger, ports, `database` for a service with storage
+ * @example
+ * const running = await startService(ordersHost(), { bodyLimitBytes: 1_048_576, shutdownGraceMs: 10_000, bus, logger, database });
+ * await running.close();
+ */
 export async function startService(options: ServiceHostOptions, settings: HostSettings): Promise<RunningService> {
+  try {
+    return await start(options, settings);
+  } catch (err) {
+    // The database is the service's once handed over: a failed start closes it too (closing twice is harmless).
+    await settings.database?.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function start(options: ServiceHostOptions, settings: HostSettings): Promise<RunningService> {
   const { definition, schemas, events } = options;
   const { logger, bus } = settings;
   const name = definition.name;
@@ -25,6 +49,8 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   checkSubscriptions(definition, options.subscriptions, events);
   // Likewise a fallback the spec names that the hook file does not define.
   const fallbacks = resolveFallbacks(definition, options.fallbacks);
+  // Migrated before listening: no request ever sees a schema older than the code.
+  const db = await prepareServiceDatabase(name, options.storage, settings.database, logger);
 
   const validators = createValidators(schemas);
   // With identity keys, callers are believed only when signed, and this service signs its own calls.
@@ -58,7 +84,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     };
   }
   const publisher = createPublisher({ definition, events, validators, bus });
-  const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher });
+  const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher, db });
   // One store for event hooks' `ctx.once` and the first answers to requests with an idempotency key.
   const idempotency = settings.idempotency ?? createMemoryIdempotencyStore();
   const invoke = withIdempotencyKeys(createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger }), {
@@ -68,6 +94,15 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
   });
 
   let ready = false;
+  let grpc: GrpcServer | null = null;
+  // Not ready while the database does not answer: calls would only get 503s. Pinged on the probe, cached.
+  const database = db ? createDatabaseReadiness(db, { logger, onChange: () => grpc?.readinessChanged() }) : undefined;
+  // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
+  const readyNow = () => ready && bus.connected !== false && (database?.answering ?? true);
+  const probeReady = (): boolean | Promise<boolean> => {
+    if (!ready || bus.connected === false || !database) return readyNow();
+    return database.check().then((answering) => answering && ready && bus.connected !== false);
+  };
   const app = await loadHttpApp({
     definition,
     invoke,
@@ -78,21 +113,23 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     routes: (options.routes ?? []) as ExtraRoutes,
     contextFor,
     trust,
-    // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
-    isReady: () => ready && bus.connected !== false,
+    isReady: probeReady,
   });
   const http = createHttpListener(app, logger, settings.http);
   const host = settings.host ?? '0.0.0.0';
   const wantedGrpcPort = settings.grpcPort === undefined ? definition.ports.grpc : settings.grpcPort;
 
-  let grpc: GrpcServer | null = null;
   let httpPort: number;
   let grpcPort: number | null = null;
   let subscriptions: ServiceSubscriptions;
   try {
     httpPort = await http.listen(settings.httpPort ?? definition.ports.http, host, name);
     if (definition.proto && wantedGrpcPort !== null) {
-      grpc = createGrpcServer({ definition, schemas, invoke, logger, trust, isReady: () => ready && bus.connected !== false });
+      grpc = createGrpcServer({ definition, schemas, invoke, logger, trust, isReady: () => {
+        // gRPC health asks synchronously: the last answer, and a fresh ping when it is stale (a flip notifies watchers).
+        void database?.check();
+        return readyNow();
+      } });
       grpcPort = await grpc.listen(wantedGrpcPort, host).catch((err: unknown) => {
         throw portError(err, wantedGrpcPort, name, 'grpc') ?? err;
       });
@@ -138,6 +175,8 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     // Event hooks and in-flight requests may still use clients: close those last.
     await subscriptions.close();
     await owned?.close();
+    // Last: event hooks and requests in flight were still writing until now.
+    await db?.close().catch((err: unknown) => logger.warn({ err }, `closing the ${name} database failed`));
     logger.info(`${name} stopped`);
   };
 
@@ -146,7 +185,7 @@ export async function startService(options: ServiceHostOptions, settings: HostSe
     httpPort,
     grpcPort,
     get ready() {
-      return ready && bus.connected !== false;
+      return readyNow();
     },
     dependencies() {
       return owned ? owned.dependencies() : { resilience: fallbackStats?.snapshot() ?? {}, instances: {} };

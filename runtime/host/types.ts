@@ -11,6 +11,21 @@ import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import type { HttpListenerOptions } from './http-listener.js';
 import type { IdentityKey } from '../identity/keys.js';
+import type { Database } from '../storage/types.js';
+
+/**
+ * A service's storage, as its generated host.ts declares it: the service gets a database (`ctx.db`)
+ * migrated from `migrationsDir` before it listens.
+ *
+ * @example
+ * const storage: ServiceStorage = { migrationsDir: fileURLToPath(new URL('../../hooks/orders/migrations', import.meta.url)), poolSize: 10 };
+ */
+export interface ServiceStorage {
+  /** The folder of the service's `.sql` migrations (applied in name order at start-up). */
+  migrationsDir: string;
+  /** Most PostgreSQL connections the service opens; default 10 (PGlite has one). */
+  poolSize?: number;
+}
 
 /** Turns a service name into a transport to it (discovery + transport choice). */
 export type TransportFor = (service: string, transport: 'http' | 'grpc') => ClientTransport;
@@ -36,8 +51,8 @@ export interface ServiceHostOptions {
   callees: Readonly<Record<string, ServiceDefinition>>;
   /** Builds the typed clients for one call context (generated). */
   createClients: (transportFor: TransportFor, call: CallOptions) => object;
-  /** The service's own database (the spec's `storage`): its migrations folder and pool size; default none. */
-  storage?: { migrationsDir: string; poolSize?: number } | undefined;
+  /** Set for a service with storage: it then needs `HostSettings.database`. Default none: no database. */
+  storage?: ServiceStorage;
 }
 
 export interface HostSettings {
@@ -72,6 +87,13 @@ export interface HostSettings {
    */
   idempotency?: IdempotencyStore | undefined;
   logger: Logger;
+  /**
+   * The database of a service with storage (required then, refused without storage), opened by
+   * whoever starts the process (runServices, startStack, a test). The service migrates it before it
+   * listens, hands it to hooks as `ctx.db`, keeps `/ready` at 503 while it does not answer, and
+   * closes it when it stops (or fails to start): it is the service's from then on.
+   */
+  database?: Database | undefined;
   /**
    * Resolves service names to addresses; defaults to env vars then the spec's ports on 127.0.0.1.
    * The calls' fallbacks still apply around what it returns (see withCallFallbacks).

@@ -21,8 +21,8 @@ export interface HttpAppOptions {
   logger: Logger;
   /** The largest JSON body accepted (bytes, after content decoding); larger ones get 413. */
   bodyLimitBytes: number;
-  /** False before startup completes and once shutdown starts. */
-  isReady: () => boolean;
+  /** False before startup completes and once shutdown starts; a promise when it asks a database (answered when it settles). */
+  isReady: () => boolean | Promise<boolean>;
   /** Routes the spec does not describe, tried after its endpoints. Default none. */
   routes?: ExtraRoutes;
   /** Makes the handler context an extra route gets; required when `routes` is not empty. */

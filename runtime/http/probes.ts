@@ -10,12 +10,17 @@ export const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready']);
  *
  * @param res - the response
  * @param probe - which probe
- * @param isReady - asked on each `/ready`
+ * @param isReady - asked on each `/ready`; may answer later (a database ping), a rejection is "not ready"
  * @example
  * answerProbe(res, '/ready', () => true); // 200 {"status":"ready"}
  */
-export function answerProbe(res: ServerResponse, probe: '/health' | '/ready', isReady: () => boolean): void {
-  if (probe === '/health') sendJson(res, 200, { status: 'ok' });
-  else if (isReady()) sendJson(res, 200, { status: 'ready' });
-  else sendJson(res, 503, { status: 'not ready' });
+export function answerProbe(res: ServerResponse, probe: '/health' | '/ready', isReady: () => boolean | Promise<boolean>): void {
+  if (probe === '/health') {
+    sendJson(res, 200, { status: 'ok' });
+    return;
+  }
+  const answer = (ready: boolean) => (ready ? sendJson(res, 200, { status: 'ready' }) : sendJson(res, 503, { status: 'not ready' }));
+  const ready = isReady();
+  if (typeof ready === 'boolean') answer(ready);
+  else ready.then(answer, () => answer(false));
 }

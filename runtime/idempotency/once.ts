@@ -3,8 +3,8 @@
 // by another process is polled with backoff until it completes, is released, or its lease expires.
 // The window between the effect and `complete` (a crash there) is covered by the lease: the key frees
 // itself and a redelivery runs the effect again. Only an effect that commits in the same transaction
-// as its key (a database-backed store, later) closes that window; everything after `complete` (a lost
-// ack, a redelivery) returns the stored result.
+// as its key (the database store, called inside that transaction) closes that window; everything
+// after `complete` (a lost ack, a redelivery) returns the stored result.
 import { IdempotencyKeyBusy, IdempotencyLeaseLost } from './errors.js';
 import type { IdempotencyStore } from './types.js';
 
@@ -74,9 +74,14 @@ export async function once<T>(store: IdempotencyStore, key: string, effect: () =
   for (;;) {
     const local = flights.get(key);
     if (local) {
-      // Its result is the stored one: take a copy of it rather than all waiters asking the store in turn.
+      // Its result counts only once the store shows it done to this caller: with a database store
+      // inside a transaction the record commits with that transaction, which may still roll back
+      // (then the key reads free here and this call claims it and runs the effect).
       const settled = await local.catch(() => undefined);
-      if (settled?.status === 'value') return jsonCopy(settled.value) as T;
+      if (settled?.status === 'value') {
+        const record = await store.get(key);
+        if (record?.state === 'done') return record.result as T;
+      }
       continue;
     }
     // Registered before the first await, so a local duplicate sees it.

@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Caller, HandlerContext } from '../context/index.js';
 import type { TransportFor } from '../host/types.js';
+import type { Database } from '../storage/types.js';
 import type { CallOptions } from '../transport/types.js';
 import type { ServiceDefinition } from './definition.js';
 
@@ -17,6 +18,8 @@ export interface ContextFactoryOptions {
   createClients: (transportFor: TransportFor, call: CallOptions) => object;
   transportFor: TransportFor;
   publisher: ServicePublisher;
+  /** The service's database (a service with storage): every context gets it as `ctx.db`. Default none: no `db`. */
+  db?: Database | undefined;
 }
 
 export interface ContextFields {
@@ -54,7 +57,7 @@ export type ContextFactory = (fields: ContextFields) => AnyHandlerContext;
 /**
  * The factory of the contexts of one service's hooks.
  *
- * @param options definition, createClients, transportFor, publisher.
+ * @param options definition, createClients, transportFor, publisher; db (default none) for a service with storage.
  * @example
  * const contextFor = createContextFactory({ definition, createClients, transportFor, publisher });
  * const ctx = contextFor({ operation: 'getUser', requestId, logger, caller: null, deadline: null, signal });
@@ -65,6 +68,9 @@ export function createContextFactory(options: ContextFactoryOptions): ContextFac
   // Downstream services see this service as the caller.
   const self: Caller = Object.freeze({ subject: `service:${service}`, service });
   const shared: Shared = { service, self, createClients, transportFor, publisher };
+  const { db } = options;
+  // A class of its own, so a service without storage has no `db` at all (not an undefined one).
+  if (db) return (fields) => new StorageBackedContext(shared, fields, db);
   return (fields) => new Context(shared, fields);
 }
 
@@ -134,5 +140,15 @@ class Context implements AnyHandlerContext {
       this.#publish = (event: string, payload: unknown) => publisher(event, payload, requestId);
     }
     return this.#publish;
+  }
+}
+
+/** The context of a service with storage: `ctx.db` besides the rest. */
+class StorageBackedContext extends Context {
+  readonly db: Database;
+
+  constructor(shared: Shared, fields: ContextFields, db: Database) {
+    super(shared, fields);
+    this.db = db;
   }
 }

@@ -1,7 +1,7 @@
 // Services and the gateway, reduced to what their Kubernetes objects need.
 import type { DeployModel, GatewayModel, GroupModel, MeshModel, SecretRefModel, ServiceModel } from '../../model/types.js';
 import {
-  compare, DATABASE_SECRET_KEY, databaseSecretName, databaseUrlEnvName, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
+  compare, DATABASE_SECRET_KEY, databaseSecretName, databaseEnvName, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
 } from '../../naming/index.js';
 import { formatDuration } from '../../../common/units.js';
 import { gatewaySecrets, identitySecrets } from './gateway-secrets.js';
@@ -93,7 +93,7 @@ function serviceEnvironment(model: MeshModel, services: readonly ServiceModel[])
 function databaseSecrets(model: MeshModel, services: readonly ServiceModel[]): SecretRefModel[] {
   return services
     .filter((s) => s.storage !== null)
-    .map((s) => ({ env: databaseUrlEnvName(s.name), secret: databaseSecretName(model.name, s.name), key: DATABASE_SECRET_KEY }));
+    .map((s) => ({ env: databaseEnvName(s.name), secret: databaseSecretName(model.name, s.name), key: DATABASE_SECRET_KEY }));
 }
 
 /**

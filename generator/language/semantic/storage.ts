@@ -1,7 +1,7 @@
 // Checks of a service's `storage` the schema cannot express: its database URL belongs in a Secret,
 // never in `deploy.env` (a ConfigMap), and its replicas' pools together should fit in what a
 // PostgreSQL server accepts by default.
-import { databaseSecretName, databaseUrlEnvName } from '../../naming/index.js';
+import { databaseSecretName, databaseEnvName } from '../../naming/index.js';
 import type { SpecIndex } from '../collect.js';
 import { DEFAULT_POOL_SIZE } from '../storage-defaults.js';
 import type { Reporter } from './reporter.js';
@@ -23,7 +23,7 @@ export function checkStorage(index: SpecIndex, report: Reporter): void {
   for (const service of index.services.values()) {
     const storage = service.raw.storage;
     if (storage === undefined) continue;
-    const variable = databaseUrlEnvName(service.name);
+    const variable = databaseEnvName(service.name);
     for (const name of [variable, 'DATABASE_URL']) {
       if (service.raw.deploy?.env?.[name] === undefined) continue;
       report.error(
