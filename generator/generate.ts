@@ -55,6 +55,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   const { desired, hooks } = renderProject(model, layout, {
     read: (file) => readOptional(path.join(root, file)),
     list: () => listTs(root, layout.hooksDir),
+    listFolder: (folder) => listFiles(path.join(root, folder)),
     verdicts: stored?.verdicts,
   });
   const plan = await planOutput(root, layout.outDir, [...desired, ...hooks.writes]);
@@ -88,6 +89,8 @@ export interface ExistingHooks {
   read(file: string): string | undefined;
   /** The `.ts` files directly in the hooks folder. */
   list(): string[];
+  /** Names of the files in a project-relative folder (a service's migrations); default none anywhere. */
+  listFolder?: ((folder: string) => string[]) | undefined;
   /** Verdicts of earlier runs on hook files (updated to this run's); none means every file is read. */
   verdicts?: HookVerdicts | undefined;
 }
@@ -106,6 +109,7 @@ export function renderProject(model: MeshModel, layout: ProjectLayout, existing:
     generatedImport: toImport(path.posix.relative(layout.hooksDir, layout.outDir)),
     readExisting: existing.read,
     listExisting: existing.list,
+    listFolder: existing.listFolder,
     verdicts: existing.verdicts,
   });
   return { desired, hooks };
@@ -147,6 +151,15 @@ function readOptional(file: string): string | undefined {
 function listTs(root: string, dir: string): string[] {
   try {
     return readdirSync(path.join(root, dir)).filter((n) => n.endsWith('.ts')).sort().map((n) => (dir === '' ? n : `${dir}/${n}`));
+  } catch {
+    return [];
+  }
+}
+
+/** Names of the entries of `dir`; none when it is no folder. */
+function listFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
   } catch {
     return [];
   }

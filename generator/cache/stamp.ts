@@ -41,7 +41,8 @@ export function stampInputs(layout: StampLayout): StampInputs | undefined {
   if (file === undefined) return undefined;
   const spec = files(layout.root, layout.specDir, true);
   if (spec === undefined) return undefined;
-  const hooks = files(layout.root, layout.hooksDir, false) ?? [];
+  // The migrations folders too: a starter migration is created while a folder holds no `.sql` file.
+  const hooks = [...(files(layout.root, layout.hooksDir, false) ?? []), ...(files(layout.root, migrationsRoot(layout.hooksDir), true) ?? [])];
   const inputs = digest(generatorFingerprint(), layout.specDir, layout.outDir, layout.hooksDir, ...spec.map(entry), '--', ...hooks.map(entry));
   return { file, inputs };
 }
@@ -65,6 +66,17 @@ export function readStamp(layout: StampLayout): StampSummary | undefined {
 export function writeStamp(at: StampInputs, outputs: readonly { path: string; content: string }[], summary: StampSummary): void {
   const digests = Object.fromEntries(outputs.map((f) => [f.path, digest(f.content)]).sort(([a], [b]) => (a! < b! ? -1 : 1)));
   writeCache(at.file, `${JSON.stringify({ format: FORMAT, inputs: at.inputs, outputs: digests, summary })}\n`);
+}
+
+/**
+ * The folder of the services' migrations folders, as generator/naming's migrationsRoot names it (the
+ * cache may not import the naming; test/unit/cache/stamp.test.ts holds the two together).
+ *
+ * @param hooksDir the hooks folder (`` for the project root)
+ * @example migrationsRoot('hooks') // 'hooks/migrations'
+ */
+export function migrationsRoot(hooksDir: string): string {
+  return hooksDir === '' ? 'migrations' : `${hooksDir}/migrations`;
 }
 
 function entry(e: Entry): string {

@@ -5,6 +5,7 @@
 import type { MeshModel } from '../model/types.js';
 import { createHookFile } from './create.js';
 import { evolveHookFile } from './evolve.js';
+import { plannedMigrations } from './migrations.js';
 import { hookPath } from './names.js';
 import { andList } from './objects.js';
 import { orphanCandidates, orphanWarnings } from './orphans.js';
@@ -32,6 +33,11 @@ export interface HookOptions {
   readExisting: (path: string) => string | undefined;
   /** Project-relative paths of the files in the hooks folder (others are ignored). */
   listExisting: () => string[];
+  /**
+   * Names of the files in a project-relative folder, none when there is no such folder: a service's
+   * migrations folder gets a starter migration only while it holds no `.sql` file. Default: none anywhere.
+   */
+  listFolder?: ((folder: string) => string[]) | undefined;
   /**
    * What earlier runs concluded about files they left as they were; read, and updated in place to
    * this run's. A file whose text and expectations match its verdict is not read again.
@@ -69,6 +75,10 @@ export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
     else if (outcome.changes.length === 0) memory?.remember(path, text, expects, outcome.warnings);
     plan.changes.push(...outcome.changes);
     plan.warnings.push(...outcome.warnings);
+  }
+  for (const migration of plannedMigrations(model.services, options.hooksDir, options.listFolder ?? (() => []))) {
+    plan.writes.push(migration);
+    plan.changes.push(`${migration.path}: created, the first migration of the service's database (comments only)`);
   }
   for (const file of orphanCandidates(model, options.hooksDir, options.listExisting())) {
     const text = options.readExisting(file);

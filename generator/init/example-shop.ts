@@ -10,7 +10,8 @@ export function shopTemplate(packageRoot: string): ProjectTemplate {
   const spec = filesBelow(packageRoot, 'spec', /\.ya?ml$/).map(
     (file): ScaffoldFile => ({ ...file, content: withSchemaLine(file.path, file.content), ifExists: 'refuse' }),
   );
-  const hooks = filesBelow(packageRoot, 'hooks', /\.ts$/).map((file): ScaffoldFile => ({ ...file, ifExists: 'refuse' }));
+  // The hook files and the services' SQL migrations (hooks/migrations/<service>/*.sql).
+  const hooks = filesBelow(packageRoot, 'hooks', /\.(ts|sql)$/).map((file): ScaffoldFile => ({ ...file, ifExists: 'refuse' }));
   if (spec.length === 0 || hooks.length === 0) {
     throw new Error(`the shop example is missing from the meshspec package at ${packageRoot} (spec/ and hooks/)`);
   }

@@ -4,7 +4,6 @@ import type { SpecPath } from './load.js';
 
 const LATER: Record<string, string> = {
   sagas: 'sagas',
-  storage: 'service storage (postgres, redis)',
   idempotency: 'idempotency keys',
   autoscaling: 'autoscaling',
   probes: 'custom probes',

@@ -4,6 +4,7 @@ import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
 import type { HttpBinding } from './http-defaults.js';
 import type { RouteMethod } from './gateway-routes.js';
+import type { StorageEngine } from './storage-defaults.js';
 import type { BalanceName, CountableFailure, FallbackFailure } from './policy-defaults.js';
 
 export interface RawField {
@@ -58,6 +59,9 @@ export interface RawBus {
 
 /** A `subscribes` entry: the handler's name, or the object form with a per-subscription override. */
 export type RawSubscription = string | { handler: string; maxAttempts?: number };
+
+/** A service's `storage`: the engine's name, or the object form with the pool size. */
+export type RawStorage = StorageEngine | { engine: StorageEngine; pool?: number };
 
 export interface RawMesh {
   mesh: string;
@@ -202,6 +206,7 @@ export interface RawService {
   endpoints?: Record<string, RawEndpoint>;
   publishes?: string[];
   subscribes?: Record<string, RawSubscription>;
+  storage?: RawStorage;
   deploy?: RawDeploy;
 }
 

@@ -172,7 +172,7 @@ const REQUIRED_EXAMPLES: Record<string, string> = {
   mesh: 'mesh: shop', version: 'version: 1.0.0', service: 'service: users', ports: 'ports: { http: 3001 }',
   http: 'http: GET /users/{id}', payload: 'payload: UserCreated', field: 'field: 1', prefix: 'prefix: /api/v1/users',
   routes: 'routes: [{ prefix: /api/v1/users, service: users }]', port: 'port: 8080', on: 'on: [unavailable, timeout, circuitOpen]',
-  algorithms: 'algorithms: [HS256]', origins: 'origins: ["https://shop.example.com"]', call: 'call: users.verifyToken',
+  engine: 'engine: postgres', algorithms: 'algorithms: [HS256]', origins: 'origins: ["https://shop.example.com"]', call: 'call: users.verifyToken',
 };
 
 /** What to do about an unknown key: the key it misspells, else the keys that belong here. */

@@ -6,12 +6,13 @@ import { parseDuration, parseSize } from '../../common/units.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
 import { BUS_DEFAULTS } from '../language/bus-defaults.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_BINDING } from '../language/http-defaults.js';
-import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawSubscription } from '../language/raw.js';
+import { DEFAULT_POOL_SIZE } from '../language/storage-defaults.js';
+import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawStorage, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
 import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
   BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, GroupModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
-  SourceRef, SubscriptionModel, TypeModel, TypeRef,
+  SourceRef, StorageModel, SubscriptionModel, TypeModel, TypeRef,
 } from './types.js';
 import { byKey, byName, compare } from './order.js';
 import { buildGatewaySecurity } from './gateway-security.js';
@@ -184,6 +185,7 @@ function buildService(
     calls: Object.entries(raw.calls ?? {}).map(([service, c]) => buildCall(service, c, policies)).sort((a, b) => compare(a.service, b.service)),
     publishes: [...publishes].sort(),
     subscribes: Object.entries(raw.subscribes ?? {}).map(([event, s]) => buildSubscription(event, s)).sort((a, b) => compare(a.event, b.event)),
+    storage: buildStorage(raw.storage),
     deploy: buildDeploy(raw.deploy, image),
     file: doc.sourceName,
     source: sourceOf(doc, ['service']),
@@ -218,6 +220,13 @@ function buildEndpoint(index: SpecIndex, service: string, name: string, raw: Raw
 function buildSubscription(event: string, raw: RawSubscription): SubscriptionModel {
   const maxAttempts = typeof raw === 'string' ? undefined : raw.maxAttempts;
   return { event, handler: handlerOf(raw), ...(maxAttempts !== undefined && { maxAttempts }) };
+}
+
+/** `storage: postgres` and `storage: { engine: postgres, pool: 20 }` alike; no `storage`, no database. */
+function buildStorage(raw: RawStorage | undefined): StorageModel | null {
+  if (raw === undefined) return null;
+  if (typeof raw === 'string') return { engine: raw, poolSize: DEFAULT_POOL_SIZE };
+  return { engine: raw.engine, poolSize: raw.pool ?? DEFAULT_POOL_SIZE };
 }
 
 function buildBus(raw: RawBus | undefined): BusModel {

@@ -6,6 +6,7 @@ import type { StringFormatName } from '../../common/formats.js';
 import type { GrpcStatusName } from '../../common/grpc-status.js';
 import type { HttpBinding } from '../language/http-defaults.js';
 import type { BalanceStrategyName, CountableFailure, FallbackFailure } from '../language/policy-defaults.js';
+import type { StorageEngine } from '../language/storage-defaults.js';
 
 /** Where a declaration came from, for headers and diagnostics. Paths are relative to the spec folder, with `/`. */
 export interface SourceRef {
@@ -208,6 +209,18 @@ export interface SecretRefModel {
   key: string;
 }
 
+/**
+ * A service's database: the engine and the most connections each instance keeps open.
+ *
+ * @example
+ * const storage: StorageModel = { engine: 'postgres', poolSize: 10 };
+ */
+export interface StorageModel {
+  engine: StorageEngine;
+  /** The spec's `storage.pool`, else DEFAULT_POOL_SIZE (the runtime's default). */
+  poolSize: number;
+}
+
 export interface DeployModel {
   image: string;
   replicas: number;
@@ -240,6 +253,8 @@ export interface ServiceModel {
   publishes: string[];
   /** Sorted by event name. */
   subscribes: SubscriptionModel[];
+  /** The service's own database (the spec's `storage`), or null: a service without `storage` has none. */
+  storage: StorageModel | null;
   deploy: DeployModel;
   /** The spec file this service was declared in (relative to the spec folder). */
   file: string;

@@ -20,8 +20,8 @@ export function headlessServiceName(workload: string): string {
   return `${workload}-headless`;
 }
 
-/** The variables runtime/discovery reads: `MESH_<SERVICE>_HTTP` / `MESH_<SERVICE>_GRPC`. */
-export { discoveryEnvName } from '../../common/discovery.js';
+/** The variables the runtime reads: `MESH_<SERVICE>_HTTP` / `MESH_<SERVICE>_GRPC` (discovery), `MESH_<SERVICE>_DATABASE_URL` (storage). */
+export { databaseEnvName, discoveryEnvName } from '../../common/discovery.js';
 
 /** Objects Kubernetes itself keeps in a namespace: a workload of the same name would replace them. */
 export const RESERVED_OBJECTS: Readonly<Record<string, readonly string[]>> = {
@@ -46,6 +46,22 @@ export const EVENT_BUS_SECRET_KEY = 'url';
  */
 export function eventBusSecretName(mesh: string): string {
   return `${mesh}-event-bus`;
+}
+
+/** The key of the database URL in the {@link databaseSecretName} Secret. */
+export const DATABASE_SECRET_KEY = 'url';
+
+/**
+ * `<mesh>-<service>-database`: the Secret holding the URL of a service's own database (key `url`),
+ * which the Deployment running a service with `storage` references. The generated manifests never
+ * contain it (nor any database server): the operator creates it for the PostgreSQL they bring.
+ *
+ * @param mesh the mesh's name
+ * @param service the service's name
+ * @example databaseSecretName('shop', 'orders') // 'shop-orders-database'
+ */
+export function databaseSecretName(mesh: string, service: string): string {
+  return `${mesh}-${service}-database`;
 }
 
 /** Longest name of a container port (an IANA service name). */

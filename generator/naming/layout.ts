@@ -22,6 +22,31 @@ export function hookFile(hooksDir: string, service: string): string {
   return hooksDir === '' ? `${service}.ts` : `${hooksDir}/${service}.ts`;
 }
 
+/**
+ * Project-relative folder of a service's SQL migrations, beside the hook files: `hooks/migrations/users`.
+ * One folder for all of them keeps the hooks folder's `.ts` files the hook files alone.
+ *
+ * @param hooksDir the hooks folder (`` for the project root)
+ * @param service the service's name
+ * @example migrationsFolder('src/hooks', 'users') // 'src/hooks/migrations/users'
+ */
+export function migrationsFolder(hooksDir: string, service: string): string {
+  return `${migrationsRoot(hooksDir)}/${service}`;
+}
+
+/**
+ * Project-relative folder holding every service's migrations folder: `hooks/migrations`.
+ *
+ * @param hooksDir the hooks folder (`` for the project root)
+ * @example migrationsRoot('') // 'migrations'
+ */
+export function migrationsRoot(hooksDir: string): string {
+  return hooksDir === '' ? 'migrations' : `${hooksDir}/migrations`;
+}
+
+/** The migration meshspec creates in an empty migrations folder: a commented starter. */
+export const FIRST_MIGRATION = '0001_init.sql';
+
 /** The specifier by which project file `from` imports project file `to` (`.ts` as `.js`): `../../hooks/users.js`. */
 export function relativeImport(from: string, to: string): string {
   const relative = posix.relative(posix.dirname(from), to).replace(/\.ts$/, '.js');

@@ -1,7 +1,7 @@
 // Services and the gateway, reduced to what their Kubernetes objects need.
 import type { DeployModel, GatewayModel, GroupModel, MeshModel, SecretRefModel, ServiceModel } from '../../model/types.js';
 import {
-  compare, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
+  compare, DATABASE_SECRET_KEY, databaseSecretName, databaseEnvName, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
 } from '../../naming/index.js';
 import { formatDuration } from '../../../common/units.js';
 import { gatewaySecrets, identitySecrets } from './gateway-secrets.js';
@@ -67,7 +67,8 @@ export function groupWorkload(model: MeshModel, group: GroupModel, layout: Proje
 
 /**
  * What the services of one process read from their environment: the address of every service they
- * call (callees in the same group too, for `MESH_COLOCATE=off`) and the bus when one of them uses it.
+ * call (callees in the same group too, for `MESH_COLOCATE=off`), the bus when one of them uses it,
+ * and each one's own database URL when it has storage.
  */
 function serviceEnvironment(model: MeshModel, services: readonly ServiceModel[]): { config: Record<string, string>; secrets: SecretRefModel[] } {
   const discovery: Record<string, string> = {};
@@ -80,7 +81,19 @@ function serviceEnvironment(model: MeshModel, services: readonly ServiceModel[])
   const usesBus = services.some((s) => s.publishes.length > 0 || s.subscribes.length > 0);
   const bus = usesBus ? busEnvironment(model) : { config: {}, secrets: [] };
   // Behind an authenticating gateway, each service verifies the identity the gateway signed.
-  return { config: { ...discovery, ...bus.config }, secrets: [...bus.secrets, ...identitySecrets(model)] };
+  return { config: { ...discovery, ...bus.config }, secrets: [...bus.secrets, ...databaseSecrets(model, services), ...identitySecrets(model)] };
+}
+
+/**
+ * `MESH_<SERVICE>_DATABASE_URL` of each service with storage, from its own `<mesh>-<service>-database`
+ * Secret (key `url`), which the operator creates for the PostgreSQL they bring: the URL holds a
+ * password, so it is never generated, and no database server is. A variable per service, so that
+ * services grouped into one process each reach their own database.
+ */
+function databaseSecrets(model: MeshModel, services: readonly ServiceModel[]): SecretRefModel[] {
+  return services
+    .filter((s) => s.storage !== null)
+    .map((s) => ({ env: databaseEnvName(s.name), secret: databaseSecretName(model.name, s.name), key: DATABASE_SECRET_KEY }));
 }
 
 /**

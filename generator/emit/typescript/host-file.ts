@@ -1,9 +1,9 @@
 // generated/<svc>/host.ts: ties the service's definition to the user's hooks and its clients.
 import type { ServiceModel } from '../../model/types.js';
 import type { EmitOptions } from '../types.js';
-import { code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
+import { code, importBlock, jsdoc, joinBlocks, printLiteral, quote } from './code.js';
 import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
-import { hookModule } from './names.js';
+import { hookModule, migrationsUrl } from './names.js';
 
 export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);
@@ -11,6 +11,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
   const routes = service.extraRoutes;
   const imports = importBlock([
+    { names: service.storage === null ? [] : ['fileURLToPath'], from: 'node:url' },
     { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },
     {
       names: ['handlers', ...(subscribes ? ['subscriptions'] : []), ...(fallbacks ? ['fallbacks'] : []), ...(routes ? ['routes'] : [])],
@@ -58,7 +59,19 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
     (clients.length === 0
       ? `    createClients: (): ${n.clients} => ({}),\n`
       : `    createClients: (transportFor, call): ${n.clients} => ({\n${clients.join('')}    }),\n`) +
+    storageOption(service, options) +
     '  };\n' +
     '}\n';
   return joinBlocks([imports, body]);
+}
+
+/**
+ * The database of a service with storage: its migrations folder, absolute and found from the host
+ * module itself (so the service finds it from any working directory), and the pool size; nothing
+ * for a service without storage.
+ */
+function storageOption(service: ServiceModel, options: EmitOptions): string {
+  if (service.storage === null) return '';
+  const folder = `fileURLToPath(new URL(${quote(migrationsUrl(options, service.name))}, import.meta.url))`;
+  return `    storage: { migrationsDir: ${folder}, poolSize: ${service.storage.poolSize} },\n`;
 }

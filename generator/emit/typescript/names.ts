@@ -2,7 +2,8 @@
 import { keyOf, resolveType } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { compare } from '../../model/order.js';
-import { hookFile, outputFiles, outputPath, pascalCase, relativeImport, siblingModule } from '../../naming/index.js';
+import { posix } from 'node:path';
+import { hookFile, migrationsFolder, outputFiles, outputPath, pascalCase, relativeImport, siblingModule } from '../../naming/index.js';
 import type { EmitOptions } from '../types.js';
 import type { ImportSpec } from './code.js';
 
@@ -79,6 +80,19 @@ export function typeImports(
     return found;
   };
   return { imports, local };
+}
+
+/**
+ * A service's migrations folder as seen from its host module, with a trailing `/` so that a URL
+ * resolved against the module names the folder itself: `../../hooks/migrations/users/`.
+ *
+ * @param options the emit options (their layout)
+ * @param service the service's name
+ * @example migrationsUrl({ layout: defaultLayout }, 'users') // '../../hooks/migrations/users/'
+ */
+export function migrationsUrl({ layout }: EmitOptions, service: string): string {
+  const host = outputPath(layout, outputFiles.serviceModule(service, 'host'));
+  return `${posix.relative(posix.dirname(host), migrationsFolder(layout.hooksDir, service))}/`;
 }
 
 /** Import specifier of a service's hook module from its host module: `../../hooks/users.js`. */

@@ -12,6 +12,7 @@ import { checkCallPolicies, checkPolicies } from './policies.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
 import { checkServices } from './services.js';
+import { checkStorage } from './storage.js';
 import { checkTypes } from './types.js';
 
 export function checkSemantics(index: SpecIndex): Diagnostic[] {
@@ -31,5 +32,6 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkRouteBodyLimits(index, report);
   checkGroups(index, report);
   checkDeploy(index, report);
+  checkStorage(index, report);
   return report.diagnostics;
 }

@@ -71,7 +71,10 @@ describe('Kubernetes manifests of a group', () => {
   it('merges the group\'s and the members\' environment into one ConfigMap and one list of secrets', () => {
     const config = group.find((o) => o.kind === 'ConfigMap') as Obj;
     expect(config.data).toMatchObject({ REGION: 'eu-west', PATIENT_CACHE_SIZE: '500', EVENT_BUS: 'redis', MESH_PATIENTS_HTTP: 'http://patients.clinic.svc.cluster.local:3301' });
-    expect(container.env.map((e: Obj) => [e.name, e.valueFrom.secretKeyRef.name])).toEqual([['DATABASE_URL', 'clinic-db'], ['EVENT_BUS_URL', 'clinic-event-bus']]);
+    // appointments has storage: its own database URL variable, beside the group's secrets.
+    expect(container.env.map((e: Obj) => [e.name, e.valueFrom.secretKeyRef.name])).toEqual([
+      ['DATABASE_URL', 'clinic-db'], ['EVENT_BUS_URL', 'clinic-event-bus'], ['MESH_APPOINTMENTS_DATABASE_URL', 'clinic-appointments-database'],
+    ]);
   });
 
   it('keeps each member\'s Service under its own name and ports, selecting the group\'s pods through ports that exist', () => {

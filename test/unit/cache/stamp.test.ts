@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readStamp, stampInputs, writeStamp, type StampSummary } from '../../../generator/cache/stamp.js';
+import { migrationsRoot, readStamp, stampInputs, writeStamp, type StampSummary } from '../../../generator/cache/stamp.js';
+import { migrationsRoot as namedMigrationsRoot } from '../../../generator/naming/index.js';
 
 let root: string;
 const layout = () => ({ root, specDir: 'spec', outDir: 'generated', hooksDir: 'hooks' });
@@ -48,11 +49,24 @@ describe('the up-to-date stamp', () => {
     ['a removed spec file', () => rm(path.join(root, 'spec/services/s.yaml'))],
     ['an edited hook file', () => put('hooks/s.ts', 'export const handlers = { };\n')],
     ['a new file in the hooks folder', () => put('hooks/helpers.ts', '\n')],
+    ['a new migration', () => put('hooks/migrations/s/0001_init.sql', '-- s\n')],
     ['an edited output file', () => put('generated/sub/b.yaml', '# b\nc: 2\n')],
     ['an extra file in the output folder', () => put('generated/notes.txt', 'mine\n')],
     ['a removed output file', () => rm(path.join(root, 'generated/a.ts'))],
   ])('misses after %s', async (_, change) => {
     await change();
+    expect(readStamp(layout())).toBeUndefined();
+  });
+
+  it('reads the migrations folders where the generator writes them', () => {
+    for (const hooksDir of ['hooks', 'src/hooks', '']) expect(migrationsRoot(hooksDir)).toBe(namedMigrationsRoot(hooksDir));
+  });
+
+  it('misses after a migrations folder is removed (its starter migration is due again)', async () => {
+    await put('hooks/migrations/s/0001_init.sql', '-- s\n');
+    writeStamp(stampInputs(layout())!, outputs, summary);
+    expect(readStamp(layout())).toEqual(summary);
+    await rm(path.join(root, 'hooks/migrations/s'), { recursive: true });
     expect(readStamp(layout())).toBeUndefined();
   });
 

@@ -25,6 +25,7 @@ function service(name: string, http: number, file: string): ServiceModel {
     calls: [],
     publishes: [],
     subscribes: [],
+    storage: null,
     deploy,
     file,
     source: { file, line: 1, col: 1 },

@@ -60,6 +60,7 @@ export function service(name: string, endpoints: EndpointModel[], subscribes: Su
     calls: [],
     publishes: [],
     subscribes,
+    storage: null,
     deploy: {
       image: name,
       replicas: 1,

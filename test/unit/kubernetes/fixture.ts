@@ -30,6 +30,7 @@ function service(name: string, http: number, grpc: number | null, extra: Partial
     calls: [],
     publishes: [],
     subscribes: [],
+    storage: null,
     deploy: deploy(name),
     file: `spec/services/${name}.yaml`,
     source,

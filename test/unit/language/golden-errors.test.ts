@@ -37,6 +37,8 @@ describe('golden error cases', () => {
       'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits', 'gateway-cors-hostile',
       // A gateway route's own methods, body limit and timeout.
       'gateway-route-methods', 'gateway-route-schema',
+      // Issue #11: a service's `storage`, its schema and where its database URL comes from.
+      'storage-schema', 'storage-checks',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

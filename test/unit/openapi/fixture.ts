@@ -151,6 +151,7 @@ export const users: ServiceModel = {
   calls: [],
   publishes: ['user.created'],
   subscribes: [],
+  storage: null,
   deploy,
   file: 'spec/services/users.yaml',
   source,

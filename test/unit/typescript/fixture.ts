@@ -91,6 +91,7 @@ function service(name: string, grpc: number | null, extra: Partial<ServiceModel>
     calls: [],
     publishes: [],
     subscribes: [],
+    storage: null,
     deploy,
     file: `services/${name}.yaml`,
     source,
