@@ -55,6 +55,7 @@ export const RUNTIME_MODULES = {
   SchemaRegistry: 'meshspec/runtime',
   ServiceDefinition: 'meshspec/runtime',
   ServiceHostOptions: 'meshspec/runtime/host',
+  StorageContext: 'meshspec/runtime',
   runGateway: 'meshspec/runtime/gateway',
   runServices: 'meshspec/runtime/host',
 } as const;

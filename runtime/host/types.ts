@@ -18,7 +18,7 @@ import type { Database } from '../storage/types.js';
  * migrated from `migrationsDir` before it listens.
  *
  * @example
- * const storage: ServiceStorage = { migrationsDir: fileURLToPath(new URL('../../hooks/orders/migrations', import.meta.url)), poolSize: 10 };
+ * const storage: ServiceStorage = { migrationsDir: fileURLToPath(new URL('../../hooks/migrations/orders', import.meta.url)), poolSize: 10 };
  */
 export interface ServiceStorage {
   /** The folder of the service's `.sql` migrations (applied in name order at start-up). */

@@ -51,7 +51,7 @@ export class MigrationError extends StartupError {
  * Options of {@link migrate} and {@link migrationStatus}.
  *
  * @example
- * const options: MigrateOptions = { directory: 'hooks/orders/migrations' };
+ * const options: MigrateOptions = { directory: 'hooks/migrations/orders' };
  */
 export interface MigrateOptions {
   /** The folder holding the `.sql` files. */
@@ -105,7 +105,7 @@ interface AppliedRow {
  * @param db - the service's database
  * @param options - `directory`: where the `.sql` files are
  * @example
- * const { applied } = await migrate(db, { directory: 'hooks/orders/migrations' });
+ * const { applied } = await migrate(db, { directory: 'hooks/migrations/orders' });
  */
 export async function migrate(db: Database, options: MigrateOptions): Promise<MigrateReport> {
   const files = await readMigrations(options.directory, db.name);
@@ -173,7 +173,7 @@ export async function migrationStatus(db: Database, options: MigrateOptions): Pr
  * @param directory - the migrations folder
  * @param database - the service's name, for errors
  * @example
- * const files = await readMigrations('hooks/orders/migrations', 'orders');
+ * const files = await readMigrations('hooks/migrations/orders', 'orders');
  */
 export async function readMigrations(directory: string, database: string): Promise<MigrationFile[]> {
   let names: string[];

@@ -56,6 +56,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
     ...(service.extraRoutes ? ['ExtraRoutes'] : []),
     'HandlerContext',
     ...(fallbacks.length > 0 ? ['CallFailure'] : []),
+    ...(service.storage ? ['StorageContext'] : []),
   ];
   const clientNames = service.calls.map((c) => serviceNames(c.service).client);
   const types = typeImports(model, service.name, typeRefs, [...runtimeNames, ...clientNames, ...Object.values(n)]);
@@ -79,9 +80,11 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
     n.publishes,
     published.map((e) => `  ${propertyName(e.name)}: ${e.payload};\n`),
   );
+  // A service with storage has its database as `ctx.db`; one without has no such field.
+  const storage = service.storage ? ' & StorageContext' : '';
   const context =
-    jsdoc(`What every ${service.name} hook gets besides its input.`) +
-    `export type ${n.context} = HandlerContext<${n.clients}, ${n.publishes}>;\n`;
+    jsdoc(`What every ${service.name} hook gets besides its input${service.storage ? ', its database (`ctx.db`) included' : ''}.`) +
+    `export type ${n.context} = HandlerContext<${n.clients}, ${n.publishes}>${storage};\n`;
   const handlers = interfaceOrEmpty(
     `The ${service.name} endpoints: \`${hooks}\` exports \`handlers\` implementing this.`,
     n.handlers,
@@ -98,7 +101,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
       'What an event hook gets besides the payload: the endpoint context, plus `ctx.event` (id, source, time) and ' +
         '`ctx.once(effect)`, which runs an effect once per event even when the event is delivered again.',
     ) +
-      `export type ${n.eventContext} = EventContext<${n.clients}, ${n.publishes}>;\n\n` +
+      `export type ${n.eventContext} = EventContext<${n.clients}, ${n.publishes}>${storage};\n\n` +
       interfaceOrEmpty(
         `The ${service.name} event hooks: \`${hooks}\` exports \`subscriptions\` implementing this.`,
         n.subscriptions,
