@@ -74,8 +74,13 @@ describe.skipIf(!postgresUp)(`outbox crash test: a writer killed ${KILLS} times 
       while (kills < KILLS) {
         child = start(['--import', 'tsx', WRITER], env);
         await child.waitFor(/^ready$/m, 30_000);
-        // A random point of its run: while it writes, commits, relays (or drains, near the end).
-        await sleep(20 + Math.random() * 300);
+        // A random point of its run, placed in writes rather than time (a fast machine would otherwise
+        // finish before the last kill): somewhere in the second half of this kill's share of the writes,
+        // then a few random milliseconds more, so it lands while the writer writes, commits or relays.
+        const share = WRITES / (KILLS + 1);
+        const target = Math.max((await attempts()) + 1, Math.floor(share * (kills + 0.5 + Math.random() / 2)));
+        while ((await attempts()) < target && child.process.exitCode === null) await sleep(2);
+        await sleep(Math.random() * 10);
         child.process.kill('SIGKILL');
         if ((await child.exited) === null) {
           kills += 1;
