@@ -24,10 +24,11 @@ it was applied) or missing (applied, file gone) and changes nothing: exit 1 when
 missing. \`migrate\` applies the pending ones now, each in its own transaction: exit 1 naming the
 file and the database's message when one fails (nothing of that file is applied).
 
-The database is the one the service opens: PostgreSQL at MESH_<SERVICE>_DATABASE_URL, else
-DATABASE_URL, else the PG* variables (PGHOST, PGDATABASE, ...); PGlite in MESH_DATA/<service> when
-MESH_DATA is set; else the PGlite folder of \`meshspec dev\`, .meshspec/data/<service> (stop
-\`meshspec dev\` first: one process at a time may open it). The first line says which.
+The database is the one the service's own process opens: PostgreSQL at MESH_<SERVICE>_DATABASE_URL,
+else at DATABASE_URL; else PGlite in MESH_DATA/<service> when MESH_DATA is set; else PostgreSQL from
+the PG* variables (PGHOST, PGDATABASE, ...); else the PGlite folder of \`meshspec dev\`,
+.meshspec/data/<service> (stop \`meshspec dev\` first: one process at a time may open it). The
+first line says which.
 
 Options:
   --spec DIR    spec folder (default: spec)

@@ -1,6 +1,6 @@
 // Which database `meshspec db` opens for a service, by the rules the host itself follows
 // (runtime/host/database-config.ts): PostgreSQL when MESH_<SERVICE>_DATABASE_URL, DATABASE_URL or the
-// PG* variables say where it is (or PGlite in MESH_DATA's folder), else the PGlite folder
+// PG* variables say where it is (MESH_DATA, set, takes precedence over PG*: PGlite in its folder), else the PGlite folder
 // `meshspec dev` uses, `.meshspec/data/<service>`. The command is one service's process, so
 // DATABASE_URL and PG* count as that service's, as in a deployed service's own container.
 import { existsSync } from 'node:fs';
@@ -46,7 +46,7 @@ export function chooseDatabase(service: string, migrationsDir: string, env: Node
     return { options, description: `PostgreSQL ${where}`, exists: true };
   }
   if (options.dataDir === undefined) {
-    throw new UsageError(`${DATA_VARIABLE}=memory keeps a database inside one process, which is gone when it stops: unset it (or set ${DATA_VARIABLE} to a folder) to use ${service}'s data folder`);
+    throw new UsageError(`${DATA_VARIABLE}=memory keeps a database inside one process, which is gone when it stops: unset it (or set ${DATA_VARIABLE} to a folder) to use the ${service} data folder`);
   }
   const shown = path.relative(process.cwd(), options.dataDir) || '.';
   return { options, description: `PGlite in ${shown.startsWith('..') ? options.dataDir : shown}`, exists: existsSync(options.dataDir) };
