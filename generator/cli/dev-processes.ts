@@ -2,7 +2,9 @@
 // their own process from their generated entry points, as containers would, over a durable bus.
 // A child that exits stops the whole stack (exit 1) instead of being restarted: in development a
 // crash is a bug to see at once, and a restart loop would bury it under fresh start-up lines.
+import path from 'node:path';
 import { DEFAULT_NAMESPACE, redactUrl } from '../../runtime/bus/settings.js';
+import { DATA_VARIABLE, DEFAULT_DATA_ROOT } from '../../runtime/host/database-config.js';
 import { banner } from '../../runtime/dev/banner.js';
 import { exitOnSignals } from '../../runtime/host/signals.js';
 import { createLogger, createPrefixedDestination } from '../../runtime/logging/index.js';
@@ -41,7 +43,10 @@ export async function runProcesses(model: PlannedMesh & { name: string; runtime:
   if (problem) return complain(problem), 1;
 
   const ports = options.freePorts ? await freePortAssignment(model) : specPorts(model);
-  const plan = planProcesses(model, { ports, bus: options.bus, outDir: options.outDir });
+  // A service with storage then opens PGlite in .meshspec/data/<service>, as under `meshspec dev`
+  // without --processes; without MESH_DATA its own process would ask for a PostgreSQL URL.
+  const dataRoot = process.env[DATA_VARIABLE] || path.resolve(DEFAULT_DATA_ROOT);
+  const plan = planProcesses(model, { ports, bus: options.bus, outDir: options.outDir, dataRoot });
   const output = process.stdout;
   const stack = superviseStack(plan, {
     nodeArgs: typeScriptNodeArgs(),

@@ -1,4 +1,4 @@
-// Entry of the `meshspec` command: dispatches to init, validate, generate, dev and events.
+// Entry of the `meshspec` command: dispatches to init, validate, generate, dev, events and db.
 import { findMeshspecPackage } from '../package.js';
 import { complain, say } from './output.js';
 import { LayoutError } from '../layout-error.js';
@@ -17,6 +17,7 @@ Commands:
   generate   generate code, protos, OpenAPI and manifests from the spec (--check to verify only)
   dev        regenerate and run the whole stack on this machine
   events     list and replay a service's dead letters on Redis or RabbitMQ (events dlq list|replay)
+  db         show or apply a service's SQL migrations on its database (db status|migrate <service>)
 
 Run \`meshspec <command> --help\` for a command's options.`;
 
@@ -27,6 +28,7 @@ const commands: Record<string, () => Promise<(args: string[]) => Promise<number>
   generate: async () => (await import('./generate.js')).generateCommand,
   dev: async () => (await import('./dev.js')).devCommand,
   events: async () => (await import('./events.js')).eventsCommand,
+  db: async () => (await import('./db.js')).dbCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -58,6 +58,8 @@ dist/
 coverage/
 *.log
 .DS_Store
+# meshspec dev: each service's embedded database (PGlite), kept across restarts
+.meshspec/
 `;
 
 function readme(name: string, tryIt: TryIt): string {

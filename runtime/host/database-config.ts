@@ -38,6 +38,18 @@ export interface DatabaseSource {
 }
 
 /**
+ * What {@link databaseOptionsFor} reads of a service: its name and its storage (a whole
+ * ServiceHostOptions is one; `meshspec db` passes only these).
+ *
+ * @example
+ * const orders: DatabaseHost = { definition: { name: 'orders' }, storage: { migrationsDir: 'hooks/migrations/orders' } };
+ */
+export interface DatabaseHost {
+  readonly definition: { readonly name: string };
+  readonly storage?: ServiceHostOptions['storage'];
+}
+
+/**
  * How a service's database is to be opened, or a StartupError naming the variables to set.
  *
  * @param host - the service (its name and `storage`)
@@ -47,7 +59,7 @@ export interface DatabaseSource {
  * databaseOptionsFor(ordersHost(), { mode: 'production', servicesWithStorage: 1, env: { DATABASE_URL: 'postgres://db/orders' } });
  * // { engine: 'pg', name: 'orders', url: 'postgres://db/orders', env: {} }
  */
-export function databaseOptionsFor(host: ServiceHostOptions, source: DatabaseSource): DatabaseOptions | undefined {
+export function databaseOptionsFor(host: DatabaseHost, source: DatabaseSource): DatabaseOptions | undefined {
   const { storage } = host;
   if (!storage) return undefined;
   const name = host.definition.name;

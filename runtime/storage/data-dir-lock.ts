@@ -61,9 +61,27 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function inUse(database: string, dataDir: string, pid: number): StartupError {
+/**
+ * A PGlite data folder another opener holds: a running `meshspec dev`, a service started with
+ * `MESH_DATA`, or `meshspec db` (the CLI says to stop it first).
+ *
+ * @param message - the line, naming the folder and the holder
+ * @param database - the service's name
+ * @param holder - the pid of the process that holds the folder
+ * @example
+ * if (err instanceof DataDirInUse) console.error(`stop process ${err.holder} first`);
+ */
+export class DataDirInUse extends StartupError {
+  readonly holder: number;
+
+  constructor(message: string, database: string, holder: number) {
+    super(message, { service: database });
+    this.name = 'DataDirInUse';
+    this.holder = holder;
+  }
+}
+
+function inUse(database: string, dataDir: string, pid: number): DataDirInUse {
   const who = pid === process.pid ? 'this process' : `process ${pid}`;
-  return new StartupError(`the ${database} database folder ${dataDir} is already open in ${who}: one process at a time may use it (is another meshspec dev running?)`, {
-    service: database,
-  });
+  return new DataDirInUse(`the ${database} database folder ${dataDir} is already open in ${who}: one process at a time may use it (is another meshspec dev running?)`, database, pid);
 }

@@ -68,13 +68,15 @@ export function specPorts(mesh: PlannedMesh): PortAssignment {
  * @param mesh the services and gateway of the model
  * @param options `outDir`: the generated folder (default `generated`); `ports`: from {@link specPorts}
  *   or free ones; `bus`: the broker every service connects to; `host`: where services listen and
- *   are reached (default `127.0.0.1`: a dev stack is not meant for other machines)
+ *   are reached (default `127.0.0.1`: a dev stack is not meant for other machines); `dataRoot`:
+ *   MESH_DATA of the service processes, the folder of each service's PGlite data folder (default:
+ *   none set; a service's MESH_<SERVICE>_DATABASE_URL or DATABASE_URL still wins in its process)
  * @example
  * planProcesses(model, { ports: specPorts(model), bus: { kind: 'redis', url: 'redis://127.0.0.1:6379' } }).services[0].env.EVENT_BUS // 'redis'
  */
 export function planProcesses(
   mesh: PlannedMesh,
-  options: { ports: PortAssignment; bus: ProcessBus; outDir?: string; host?: string },
+  options: { ports: PortAssignment; bus: ProcessBus; outDir?: string; host?: string; dataRoot?: string },
 ): ProcessPlan {
   const outDir = options.outDir ?? 'generated';
   const host = options.host ?? '127.0.0.1';
@@ -99,6 +101,8 @@ export function planProcesses(
     EVENT_BUS: options.bus.kind,
     EVENT_BUS_URL: options.bus.url,
     ...(options.bus.namespace !== undefined && { EVENT_BUS_NAMESPACE: options.bus.namespace }),
+    // With the bus: every service process gets it, and a service without storage ignores MESH_DATA.
+    ...(options.dataRoot !== undefined && { MESH_DATA: options.dataRoot }),
   };
   const groups = mesh.groups ?? [];
   const grouped = new Set(groups.flatMap((g) => g.services));

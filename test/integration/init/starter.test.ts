@@ -122,7 +122,7 @@ describe('meshspec init DIR (the starter)', () => {
   });
 
   it('ignores what must not be committed, and shows the two commands in the README', () => {
-    expect(read('.gitignore').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'dist/']));
+    expect(read('.gitignore').split('\n')).toEqual(expect.arrayContaining(['node_modules/', 'dist/', '.meshspec/']));
     expect(read('.gitignore')).not.toContain('generated');
     expect(read('README.md')).toMatch(/^# hello-world\n/);
     expect(read('README.md')).toContain('npm run dev');

@@ -35,6 +35,13 @@ describe('planProcesses', () => {
     expect(plan.gatewayUrl).toBe('http://127.0.0.1:8080');
   });
 
+  it('gives every service process MESH_DATA when asked (their PGlite folders), never the gateway', () => {
+    const plan = planProcesses(mesh, { ports: specPorts(mesh), bus, dataRoot: '/project/.meshspec/data' });
+    expect(plan.services.map((p) => p.env['MESH_DATA'])).toEqual(['/project/.meshspec/data', '/project/.meshspec/data']);
+    expect(plan.gateway!.env).not.toHaveProperty('MESH_DATA');
+    expect(planProcesses(mesh, { ports: specPorts(mesh), bus }).services[0]!.env).not.toHaveProperty('MESH_DATA');
+  });
+
   it('uses the assigned ports and passes a namespace on', () => {
     const ports = { services: { users: { http: 41001, grpc: 41002 }, mailer: { http: 41003, grpc: null } }, gateway: 41004 };
     const plan = planProcesses(mesh, { ports, bus: { ...bus, namespace: 'test-1' } });
