@@ -2,6 +2,7 @@
 // are ms since the epoch (bigint) by the store's clock. `expires_at` is when the row may be deleted:
 // a done row's completed_at + retention, a pending row's lease + retention (so a holder whose lease
 // ran out can still complete while nobody claimed the key since, as the contract asks).
+import { createIfMissing } from '../storage/ddl.js';
 import type { Database } from '../storage/types.js';
 
 /** The table a store uses unless told otherwise. */
@@ -11,9 +12,6 @@ export const DEFAULT_IDEMPOTENCY_TABLE = 'meshspec_idempotency';
 // (identifiers cannot be parameters), so nothing else is accepted.
 const TABLE_NAME = /^(?:[a-z_][a-z0-9_]{0,62}\.)?[a-z_][a-z0-9_]{0,62}$/;
 
-// Any constant shared by all replicas: serialises their CREATE TABLE IF NOT EXISTS, which PostgreSQL
-// does not make safe against a concurrent creator of the same table (it fails on pg_type instead).
-const CREATE_LOCK_KEY = 7_263_540_011;
 
 /**
  * Checks a table name for the store (`name` or `schema.name`, lower case, at most 63 characters
@@ -65,10 +63,6 @@ create index if not exists ${index} on ${table} (expires_at);
  * await ensureIdempotencyTable(db);
  */
 export async function ensureIdempotencyTable(db: Database, table: string = DEFAULT_IDEMPOTENCY_TABLE): Promise<void> {
-  const [createTable, createIndex] = idempotencyTableDdl(table).split(';\n');
-  await db.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(${CREATE_LOCK_KEY})`);
-    await tx.query(createTable!);
-    await tx.query(createIndex!);
-  });
+  const statements = idempotencyTableDdl(table).split(';\n').filter((statement) => statement.trim() !== '');
+  await createIfMissing(db, `${table}:ddl`, statements);
 }

@@ -1,5 +1,6 @@
 // The outbox table, created by the outbox itself when it starts (not a migration file): a service
 // with storage gets it without a migrations folder, and the user's numbering stays the user's.
+import { createIfMissing } from '../ddl.js';
 import type { Database } from '../types.js';
 
 /**
@@ -38,8 +39,5 @@ const DDL = [
  * await ensureOutboxTable(db);
  */
 export async function ensureOutboxTable(db: Database): Promise<void> {
-  await db.transaction(async (tx) => {
-    await tx.query(`select pg_advisory_xact_lock(hashtext($1))`, [`${OUTBOX_TABLE}:ddl`]);
-    for (const statement of DDL) await tx.query(statement);
-  });
+  await createIfMissing(db, `${OUTBOX_TABLE}:ddl`, DDL);
 }
