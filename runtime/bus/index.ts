@@ -88,6 +88,13 @@ export interface SubscribeAllOptions {
   logger: Logger;
   /** Where `ctx.once` records the effects that ran (see EventContext.once); default a memory store. */
   idempotency?: IdempotencyStore;
+  /**
+   * Runs each `ctx.once` (the effect and its record) as one unit. A service with storage passes its
+   * database's transaction, with the store in that database: the effect's writes, its events (through
+   * the outbox) and the record commit together, so a redelivery after a crash finds either both or
+   * neither. Default: none.
+   */
+  transaction?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 export interface ServiceSubscriptions {
@@ -121,8 +128,12 @@ export function checkSubscriptions(
 }
 
 export async function subscribeAll(options: SubscribeAllOptions): Promise<ServiceSubscriptions> {
-  const { definition, subscriptions, events, validators, bus, contextFor, logger } = options;
+  const { definition, subscriptions, events, validators, bus, contextFor, logger, transaction } = options;
   const idempotency = options.idempotency ?? createMemoryIdempotencyStore();
+  const runOnce = <T>(key: string, effect: () => Promise<T>, leaseMs: number | undefined): Promise<T> => {
+    const run = () => once(idempotency, key, effect, leaseMs === undefined ? {} : { leaseMs });
+    return transaction ? transaction(run) : run();
+  };
   checkSubscriptions(definition, subscriptions, events);
   const taken: BusSubscription[] = [];
   const close = async () => {
@@ -149,8 +160,7 @@ export async function subscribeAll(options: SubscribeAllOptions): Promise<Servic
         const keyOf = (step: string | undefined) => `${definition.name}:${handler}:${envelope.id}${step === undefined ? '' : `:${step}`}`;
         const ctx: EventContext<object, Record<string, unknown>> = Object.assign(base, {
           event: { id: envelope.id, name: envelope.event, version: envelope.version, source: envelope.source, time: envelope.time },
-          once: <T>(effect: () => Promise<T>, onceOptions: EventOnceOptions = {}) =>
-            once(idempotency, keyOf(onceOptions.step), effect, onceOptions.leaseMs === undefined ? {} : { leaseMs: onceOptions.leaseMs }),
+          once: <T>(effect: () => Promise<T>, onceOptions: EventOnceOptions = {}) => runOnce(keyOf(onceOptions.step), effect, onceOptions.leaseMs),
         });
         await hook.call(subscriptions, envelope.payload, ctx);
       };

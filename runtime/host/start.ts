@@ -20,6 +20,8 @@ import { createCallerTrust } from '../identity/trust.js';
 import { createDatabaseReadiness, prepareServiceDatabase } from './service-database.js';
 import { createOutbox, type Outbox } from '../storage/outbox/index.js';
 import type { Database } from '../storage/index.js';
+import { ambientDatabase } from '../storage/ambient.js';
+import { createDatabaseIdempotencyStore } from '../idempotency/database.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -101,13 +103,17 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     };
   }
   const publisher = createPublisher({ definition, events, validators, bus: outbox?.bus ?? bus });
-  const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher, db });
+  // Hooks' ctx.db joins the transaction the runtime may have opened around them (below).
+  const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher, db: db && ambientDatabase(db) });
   // One store for event hooks' `ctx.once` and the first answers to requests with an idempotency key.
-  const idempotency = settings.idempotency ?? createMemoryIdempotencyStore();
+  // With a database it lives there, and each of those runs in one transaction with the hook's writes.
+  const idempotency = db ? await createDatabaseIdempotencyStore(db) : (settings.idempotency ?? createMemoryIdempotencyStore());
+  const transaction = db ? unitOfWork(db) : undefined;
   const invoke = withIdempotencyKeys(createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger }), {
     definition,
     store: idempotency,
     logger,
+    ...(transaction ? { transaction } : {}),
   });
 
   let ready = false;
@@ -160,6 +166,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       contextFor,
       logger,
       idempotency,
+      ...(transaction ? { transaction } : {}),
     });
   } catch (err) {
     await Promise.allSettled([http.drain(0), grpc?.close(0), owned?.close()]);
@@ -214,4 +221,12 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       return closing;
     },
   };
+}
+
+/**
+ * A transaction of the database around `work`, or `work` inside the transaction already running
+ * (a hook's `ctx.once` inside its own `ctx.db.transaction`): one unit either way.
+ */
+function unitOfWork(db: Database): <T>(work: () => Promise<T>) => Promise<T> {
+  return (work) => (db.current() ? work() : db.transaction(() => work()));
 }

@@ -35,6 +35,12 @@ export interface IdempotencyKeyOptions {
   logger: Logger;
   /** How long a first request holds its key before a crashed holder's key frees itself, ms. Default 30000 (longer when the request's deadline is). */
   leaseMs?: number;
+  /**
+   * Runs each keyed request (the hook and its key's record) as one unit. A service with storage
+   * passes its database's transaction, with the store in that database: the hook's writes, its
+   * events (through the outbox) and the first answer commit together or not at all. Default: none.
+   */
+  transaction?: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** What is kept for a key: the input's fingerprint and the first answer. */
@@ -57,7 +63,7 @@ const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
  * const invoke = withIdempotencyKeys(createInvoke({ ... }), { definition, store, logger });
  */
 export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptions): Invoke {
-  const { definition, store, logger } = options;
+  const { definition, store, logger, transaction } = options;
   const leaseMs = options.leaseMs ?? 30_000;
   const keyed = async (endpoint: EndpointDescriptor, input: unknown, meta: InvocationMeta, key: string): Promise<unknown> => {
     if (!KEY_SHAPE.test(key)) throw new BadRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
@@ -69,7 +75,7 @@ export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptio
     let ran = false;
     let stored: StoredAnswer;
     try {
-      stored = await once<StoredAnswer>(
+      const first = () => once<StoredAnswer>(
         store,
         storeKey,
         async () => {
@@ -86,6 +92,9 @@ export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptio
         },
         { leaseMs: Math.max(leaseMs, remaining + 1_000), maxWaitMs: Math.min(remaining, leaseMs) },
       );
+      // A declared error is an answer: its transaction commits (what the hook wrote before throwing
+      // it stays, as it would without a key). Any other failure rolls everything back.
+      stored = await (transaction ? transaction(first) : first());
     } catch (err) {
       throw storeFailure(err, endpoint, key, logger);
     }
