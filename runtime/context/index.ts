@@ -48,7 +48,11 @@ export interface HandlerContext<Clients = Record<string, never>, Events = Record
  * }
  */
 export interface StorageContext {
-  /** The service's database (PostgreSQL, or PGlite under `meshspec dev`); closed when the service stops. */
+  /**
+   * The service's database (PostgreSQL, or PGlite under `meshspec dev`); closed by the host when the
+   * service stops. Inside a transaction the runtime opened around the hook (a request with an
+   * idempotency key, `ctx.once`) its statements join that transaction.
+   */
   readonly db: Database;
 }
 
@@ -82,9 +86,13 @@ export interface EventContext<Clients = Record<string, never>, Events = Record<s
    * twice (charging, sending mail). The store is the service's idempotency store (Redis when the bus
    * is Redis or `IDEMPOTENCY_STORE_URL` names one; in memory otherwise, which absorbs redeliveries
    * within one process only). An effect that fails is not recorded: the retry runs it again.
+   * In a service with storage the record is in its database and `effect` runs in one transaction
+   * with it: its `ctx.db` writes and `ctx.publish` events (through the outbox) commit with the record,
+   * or are rolled back with it when the effect fails.
    *
    * @example
    * await ctx.once(() => mailer.send(welcome(event.email)));
+   * await ctx.once(() => ctx.db.query(sql`update orders set status = 'paid' where id = ${event.orderId}`));
    */
   once<T>(effect: () => Promise<T>, options?: EventOnceOptions): Promise<T>;
 }
