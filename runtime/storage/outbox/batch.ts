@@ -1,5 +1,9 @@
 // One pass of the relay: the oldest waiting rows, forwarded to the bus in sequence order, marked
-// sent. Stops at the first row the bus refuses, so a later row is never sent before an earlier one.
+// sent. The publishes of a pass are started together, in sequence order (each adapter writes them to
+// its one connection or channel in call order), and awaited in that order: one round trip per pass
+// instead of one per event, which is what lets the relay keep up with the writers (bench/storage.ts).
+// Only the rows before the first one the bus refuses are marked sent; that row and every row after
+// it are sent again by the next pass, in order (consumers may see a later event twice, with its id).
 import type { EventBus, EventEnvelope } from '../../bus/types.js';
 import type { Database, Queryable } from '../types.js';
 import { OUTBOX_TABLE } from './table.js';
@@ -72,9 +76,12 @@ async function forwardRows(q: Queryable, settings: BatchSettings): Promise<Batch
   );
   const sent: string[] = [];
   let error: unknown;
-  for (const row of rows) {
+  const publishing = rows.map((row) => withTimeout(settings.bus.publish(row.envelope), settings.publishTimeoutMs));
+  // The ones after a refusal are not awaited below: their outcome is settled by the next pass.
+  for (const attempt of publishing) attempt.catch(() => undefined);
+  for (const [index, row] of rows.entries()) {
     try {
-      await withTimeout(settings.bus.publish(row.envelope), settings.publishTimeoutMs);
+      await publishing[index];
       sent.push(row.seq);
     } catch (err) {
       error = err;
