@@ -8,7 +8,7 @@
 //    BENCH_CONCURRENCY callers and at one.
 //
 //   node --import tsx bench/storage.ts
-//   BENCH_WRITES=5000 BENCH_OPS=2000 BENCH_CONCURRENCY=16 BENCH_ROUNDS=3 BENCH_WARMUP=1000 (defaults, under a minute)
+//   BENCH_WRITES=5000 BENCH_OPS=2000 BENCH_CONCURRENCY=16 BENCH_ROUNDS=3 BENCH_WARMUP=500 (defaults, under a minute)
 //   BENCH_OUTBOX_BATCH=500 adds an outbox row with that relay batch size (default batch: 100)
 //
 // Needs PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres: a scratch
@@ -37,7 +37,7 @@ const writes = setting('BENCH_WRITES', 5000);
 const ops = setting('BENCH_OPS', 2000);
 const concurrency = setting('BENCH_CONCURRENCY', 16);
 const rounds = setting('BENCH_ROUNDS', 3);
-const warmup = setting('BENCH_WARMUP', 1000);
+const warmup = setting('BENCH_WARMUP', 500);
 const variantBatch = process.env['BENCH_OUTBOX_BATCH'] ? setting('BENCH_OUTBOX_BATCH', 100) : null;
 /** The goal: the outbox costs at most 25% of publish-after-commit's throughput. */
 const GOAL = 0.75;
