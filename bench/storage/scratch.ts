@@ -32,14 +32,29 @@ export async function createScratchDatabase(): Promise<ScratchDatabase> {
   await admin(`create database ${name}`);
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  return { name, url: url.toString(), drop: () => admin(`drop database if exists ${name} with (force)`) };
+  return {
+    name,
+    url: url.toString(),
+    drop: () =>
+      admin(async (client) => {
+        // A closed pool's connections may still be ending on the server (pg's pool.end() resolves
+        // first): wait for them, so that `with (force)` does not cut a closing connection, which
+        // its client would log as a lost connection.
+        const deadline = Date.now() + 2000;
+        const connected = async () =>
+          Number((await client.query(`select count(*) as n from pg_stat_activity where datname = $1`, [name])).rows[0].n);
+        while ((await connected()) > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+        await client.query(`drop database if exists ${name} with (force)`);
+      }),
+  };
 }
 
-async function admin(statement: string): Promise<void> {
+async function admin(work: string | ((client: pg.Client) => Promise<void>)): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
   await client.connect();
   try {
-    await client.query(statement);
+    if (typeof work === 'string') await client.query(work);
+    else await work(client);
   } finally {
     await client.end();
   }
