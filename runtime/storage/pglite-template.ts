@@ -33,7 +33,7 @@ const COMPRESSION = 'none';
  * const options: PgliteTemplateOptions = { cacheDir: '/tmp/meshspec-cache' };
  */
 export interface PgliteTemplateOptions {
-  /** Folder of the disk cache; default `$MESHSPEC_CACHE_DIR`, else `node_modules/.cache/meshspec` of the working directory when `node_modules` exists there, else the OS temp folder. */
+  /** Folder of the disk cache; default `$MESHSPEC_CACHE_DIR`, else `node_modules/.cache/meshspec` of the working directory when `node_modules` exists there, else `meshspec-cache` in the OS temp folder. */
   readonly cacheDir?: string;
 }
 
@@ -149,7 +149,7 @@ function defaultCacheDir(): string {
   const fromEnv = process.env[CACHE_DIR_VARIABLE];
   if (fromEnv) return fromEnv;
   const modules = path.resolve('node_modules');
-  return existsSync(modules) ? path.join(modules, '.cache', 'meshspec') : tmpdir();
+  return existsSync(modules) ? path.join(modules, '.cache', 'meshspec') : path.join(tmpdir(), 'meshspec-cache');
 }
 
 let version: string | null | undefined;
