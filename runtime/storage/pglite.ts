@@ -13,12 +13,14 @@
 // - No statement timeout (the WASM build cannot interrupt a running statement) and no pool options.
 // - CPU: queries run on this process's thread, so heavy SQL competes with the service's requests.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { mkdir } from 'node:fs/promises';
-import { PGlite, types, type ParserOptions } from '@electric-sql/pglite';
+import { access, mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite, types, type ParserOptions, type PGliteOptions } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 import { StartupError } from '../host/startup-error.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { storageError } from './errors.js';
+import { pgliteTemplate } from './pglite-template.js';
 import { BYTEA_OID, SAME_ARRAYS_PARSED_AS_TEXT, SAME_TYPES_PARSED_AS_TEXT } from './parsers.js';
 import { pingWithin } from './ping.js';
 import { checkIsolation, refuseInsideTransaction, statementOf, TransactionScope, type Connection, type ScopeStorage } from './scope.js';
@@ -48,8 +50,9 @@ export interface PgliteDatabaseOptions {
 }
 
 /**
- * A Database on PGlite, in this process. Resolves once the database is open (a first start in a
- * new folder runs initdb: about a second).
+ * A Database on PGlite, in this process. Resolves once the database is open. A fresh database (in
+ * memory, or a folder without one yet) starts from the template of an initialised data directory
+ * (pglite-template.ts) instead of running initdb.
  *
  * @param options - see PgliteDatabaseOptions; only `name` is required
  * @example
@@ -66,7 +69,7 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
       await mkdir(dataDir, { recursive: true });
       release = await lockDataDir(dataDir, name);
     }
-    pglite = await PGlite.create(dataDir, { parsers: PGLITE_PARSERS });
+    pglite = await openPglite(dataDir);
   } catch (err) {
     await release();
     if (err instanceof StartupError) throw err;
@@ -142,6 +145,34 @@ export async function createPgliteDatabase(options: PgliteDatabaseOptions): Prom
     ping: async () => !pglite.closed && (await pingWithin(() => pglite.query('select 1'), options.pingTimeoutMs ?? PGLITE_DEFAULTS.pingTimeoutMs)),
     close: () => (closing ??= (pglite.closed ? Promise.resolve() : pglite.close()).finally(release)),
   };
+}
+
+/**
+ * Opens PGlite: an existing data folder as it is; a fresh one (in memory, or a folder without
+ * PG_VERSION: what PGlite itself checks before running initdb) from the template. Should loading the
+ * template fail, what it wrote into the folder is removed and initdb runs as it would have anyway.
+ */
+async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+  const options: PGliteOptions = { parsers: PGLITE_PARSERS };
+  if (dataDir !== undefined && (await isInitialised(dataDir))) return PGlite.create(dataDir, options);
+  const before = new Set(dataDir === undefined ? [] : await readdir(dataDir));
+  try {
+    return await PGlite.create(dataDir, { ...options, loadDataDir: await pgliteTemplate() });
+  } catch {
+    if (dataDir !== undefined) {
+      for (const entry of await readdir(dataDir)) {
+        if (!before.has(entry)) await rm(path.join(dataDir, entry), { recursive: true, force: true });
+      }
+    }
+    return PGlite.create(dataDir, options);
+  }
+}
+
+async function isInitialised(dataDir: string): Promise<boolean> {
+  return access(path.join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Rows returned, or changed by INSERT/UPDATE/DELETE, as `pg` counts them. */
