@@ -6,8 +6,13 @@
 --
 -- meshspec created this file once and never overwrites it. The same SQL runs on PostgreSQL and on
 -- the embedded PGlite of `meshspec dev` and the tests.
---
--- CREATE TABLE orders (
---   id         text PRIMARY KEY,
---   created_at timestamptz NOT NULL DEFAULT now()
--- );
+
+create table orders (
+  id          text primary key,
+  user_id     text not null,                      -- the users service's id: another database, no foreign key
+  items       jsonb not null,                     -- [{ productId, quantity, unitPrice }] as reserved
+  total_cents integer not null check (total_cents >= 0),
+  status      text not null default 'pending' check (status in ('pending', 'confirmed', 'failed', 'cancelled')),
+  created_at  timestamptz not null default now()
+);
+create index orders_by_user on orders (user_id);

@@ -6,8 +6,13 @@
 --
 -- meshspec created this file once and never overwrites it. The same SQL runs on PostgreSQL and on
 -- the embedded PGlite of `meshspec dev` and the tests.
---
--- CREATE TABLE payments (
---   id         text PRIMARY KEY,
---   created_at timestamptz NOT NULL DEFAULT now()
--- );
+
+create table payments (
+  id           text primary key,
+  order_id     text not null,
+  amount_cents integer not null check (amount_cents >= 0),
+  status       text not null check (status in ('completed', 'declined', 'refunded')),
+  created_at   timestamptz not null default now()
+);
+-- An order is paid at most once, also when two payments for it race.
+create unique index payments_one_completed_per_order on payments (order_id) where status = 'completed';

@@ -6,8 +6,10 @@
 --
 -- meshspec created this file once and never overwrites it. The same SQL runs on PostgreSQL and on
 -- the embedded PGlite of `meshspec dev` and the tests.
---
--- CREATE TABLE users (
---   id         text PRIMARY KEY,
---   created_at timestamptz NOT NULL DEFAULT now()
--- );
+
+create table users (
+  id         text primary key,
+  email      text not null unique,                -- stored lower-cased: one account per address
+  name       text not null check (length(name) between 1 and 100),
+  created_at timestamptz not null default now()
+);
