@@ -13,7 +13,9 @@ type OrderRow = { id: string; user_id: string; items: Order['items']; total_cent
 const ORDER_COLUMNS = sql`id, user_id, items, total_cents, status, created_at`;
 
 function toOrder(row: OrderRow): Order {
-  return { id: row.id, userId: row.user_id, items: row.items, totalAmount: row.total_cents / 100, status: row.status, createdAt: row.created_at.toISOString() };
+  // jsonb keeps an object's keys in its own order: list them in the API's.
+  const items = row.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice }));
+  return { id: row.id, userId: row.user_id, items, totalAmount: row.total_cents / 100, status: row.status, createdAt: row.created_at.toISOString() };
 }
 
 function toEvent(order: Order): OrderEvent {
