@@ -85,11 +85,10 @@ export const handlers: OrdersHandlers = {
   },
 
   async listOrders(input, ctx) {
-    const { rows } = await ctx.db.query<OrderRow>(sql`
-      select ${ORDER_COLUMNS} from orders
-      where (${input.userId ?? null}::text is null or user_id = ${input.userId ?? null})
-        and (${input.status ?? null}::text is null or status = ${input.status ?? null})
-      order by created_at, id`);
+    // Filters are sql fragments: spliced in with their values still parameters.
+    const byUser = input.userId === undefined ? sql`true` : sql`user_id = ${input.userId}`;
+    const byStatus = input.status === undefined ? sql`true` : sql`status = ${input.status}`;
+    const { rows } = await ctx.db.query<OrderRow>(sql`select ${ORDER_COLUMNS} from orders where ${byUser} and ${byStatus} order by created_at, id`);
     return rows.map(toOrder);
   },
 
