@@ -1,75 +1,93 @@
 // Hooks of the inventory service: the code you write. meshspec created this file once and will only
 // ever add stubs to it; it never changes or deletes what is here.
+// Products (seeded by hooks/migrations/inventory/0001_init.sql) and reservations live in the service's database.
+import { sql, type Queryable } from 'meshspec/runtime/storage';
 import type { Product, Reservation } from '../generated/inventory/types.js';
-import type { InventoryHandlers, InventorySubscriptions } from '../generated/inventory/handlers.js';
+import type { InventoryContext, InventoryHandlers, InventorySubscriptions } from '../generated/inventory/handlers.js';
 import { NotFound, OutOfStock } from '../generated/inventory/errors.js';
 
-// In-memory storage seeded with a small catalogue (databases arrive with service storage).
-const products = new Map<string, Product>(
-  [
-    { id: 'sku-keyboard', name: 'Mechanical keyboard', price: 49.9, available: 10 },
-    { id: 'sku-mouse', name: 'Wireless mouse', price: 19.5, available: 25 },
-    { id: 'sku-monitor', name: '27" monitor', price: 189, available: 3 },
-  ].map((p) => [p.id, p]),
-);
-const reservations = new Map<string, Reservation>();
+type ProductRow = { id: string; name: string; price_cents: number; available: number };
 
-function release(reservation: Reservation): void {
-  if (reservation.state !== 'held') return;
-  for (const item of reservation.items) products.get(item.productId)!.available += item.quantity;
-  reservation.state = 'released';
+function toProduct(row: ProductRow): Product {
+  return { id: row.id, name: row.name, price: row.price_cents / 100, available: row.available };
+}
+
+async function findReservation(db: Queryable, orderId: string): Promise<Reservation | undefined> {
+  const { rows } = await db.query<{ state: Reservation['state'] }>(sql`select state from reservations where order_id = ${orderId}`);
+  if (!rows[0]) return undefined;
+  const items = await db.query<{ product_id: string; quantity: number; unit_price_cents: number }>(
+    sql`select product_id, quantity, unit_price_cents from reservation_items where order_id = ${orderId} order by product_id`,
+  );
+  const reserved = items.rows.map((i) => ({ productId: i.product_id, quantity: i.quantity, unitPrice: i.unit_price_cents / 100 }));
+  return { orderId, items: reserved, state: rows[0].state };
+}
+
+/** Gives a held reservation's stock back, once: a released or committed one is left alone. Returns false if there is none. */
+async function release(orderId: string, ctx: InventoryContext): Promise<boolean> {
+  return ctx.db.transaction(async (tx) => {
+    const released = await tx.query(sql`update reservations set state = 'released' where order_id = ${orderId} and state = 'held' returning order_id`);
+    if (released.rows[0]) {
+      await tx.query(sql`
+        update products p set available = p.available + i.quantity
+        from reservation_items i where i.order_id = ${orderId} and p.id = i.product_id`);
+      return true;
+    }
+    return (await tx.query(sql`select 1 from reservations where order_id = ${orderId}`)).rows.length > 0;
+  });
 }
 
 export const handlers: InventoryHandlers = {
-  async listProducts() {
-    return [...products.values()].sort((a, b) => a.id.localeCompare(b.id));
+  async listProducts(_input, ctx) {
+    const { rows } = await ctx.db.query<ProductRow>(sql`select id, name, price_cents, available from products order by id`);
+    return rows.map(toProduct);
   },
 
-  async getProduct(input) {
-    const product = products.get(input.id);
-    if (!product) throw new NotFound(`no product ${input.id}`);
-    return product;
+  async getProduct(input, ctx) {
+    const { rows } = await ctx.db.query<ProductRow>(sql`select id, name, price_cents, available from products where id = ${input.id}`);
+    if (!rows[0]) throw new NotFound(`no product ${input.id}`);
+    return toProduct(rows[0]);
   },
 
-  async reserve(input) {
-    // Reserving twice for the same order (a retried call) returns the first reservation.
-    const existing = reservations.get(input.orderId);
-    if (existing) return existing;
+  async reserve(input, ctx) {
     const wanted = new Map<string, number>();
     for (const item of input.items) wanted.set(item.productId, (wanted.get(item.productId) ?? 0) + item.quantity);
-    for (const [id, quantity] of wanted) {
-      const product = products.get(id);
-      if (!product) throw new NotFound(`no product ${id}`);
-      if (product.available < quantity) throw new OutOfStock(`only ${product.available} of ${id} left, ${quantity} wanted`);
-    }
-    const items = [...wanted].map(([productId, quantity]) => {
-      const product = products.get(productId)!;
-      product.available -= quantity;
-      return { productId, quantity, unitPrice: product.price };
+    return ctx.db.transaction(async (tx) => {
+      // Reserving twice for the same order (a retried call) returns the first reservation.
+      const claimed = await tx.query(sql`insert into reservations (order_id) values (${input.orderId}) on conflict do nothing returning order_id`);
+      if (!claimed.rows[0]) return (await findReservation(tx, input.orderId))!;
+      const items: Reservation['items'] = [];
+      for (const [productId, quantity] of wanted) {
+        // Takes the stock only if enough is left, in one statement: concurrent reserves never oversell.
+        const taken = await tx.query<{ price_cents: number }>(sql`
+          update products set available = available - ${quantity}
+          where id = ${productId} and available >= ${quantity} returning price_cents`);
+        if (!taken.rows[0]) {
+          // Throwing rolls the whole reservation back, the stock of the items before included.
+          const { rows } = await tx.query<{ available: number }>(sql`select available from products where id = ${productId}`);
+          if (!rows[0]) throw new NotFound(`no product ${productId}`);
+          throw new OutOfStock(`only ${rows[0].available} of ${productId} left, ${quantity} wanted`);
+        }
+        await tx.query(sql`
+          insert into reservation_items (order_id, product_id, quantity, unit_price_cents)
+          values (${input.orderId}, ${productId}, ${quantity}, ${taken.rows[0].price_cents})`);
+        items.push({ productId, quantity, unitPrice: taken.rows[0].price_cents / 100 });
+      }
+      return { orderId: input.orderId, items, state: 'held' };
     });
-    const reservation: Reservation = { orderId: input.orderId, items, state: 'held' };
-    reservations.set(input.orderId, reservation);
-    return reservation;
   },
 
-  async releaseReservation(input) {
-    const reservation = reservations.get(input.orderId);
-    if (!reservation) throw new NotFound(`no reservation for order ${input.orderId}`);
-    release(reservation);
+  async releaseReservation(input, ctx) {
+    if (!(await release(input.orderId, ctx))) throw new NotFound(`no reservation for order ${input.orderId}`);
   },
 };
 
 export const subscriptions: InventorySubscriptions = {
   async commitReservation(event, ctx) {
-    const reservation = reservations.get(event.orderId);
-    if (reservation?.state === 'held') {
-      reservation.state = 'committed';
-      ctx.logger.info({ orderId: event.orderId }, 'reservation committed');
-    }
+    const { rows } = await ctx.db.query(sql`update reservations set state = 'committed' where order_id = ${event.orderId} and state = 'held' returning order_id`);
+    if (rows[0]) ctx.logger.info({ orderId: event.orderId }, 'reservation committed');
   },
 
-  async releaseForCancelledOrder(event) {
-    const reservation = reservations.get(event.orderId);
-    if (reservation) release(reservation);
+  async releaseForCancelledOrder(event, ctx) {
+    await release(event.orderId, ctx);
   },
 };

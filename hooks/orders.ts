@@ -1,32 +1,49 @@
 // Hooks of the orders service: the code you write. meshspec created this file once and will only
 // ever add stubs to it; it never changes or deletes what is here.
+// Orders live in the service's database (hooks/migrations/orders/); every change and its event commit together.
 import { randomUUID } from 'node:crypto';
 import { isMeshError } from 'meshspec/runtime';
+import { sql, type SqlQuery, type Transaction } from 'meshspec/runtime/storage';
 import type { OrderEvent } from '../generated/types.js';
 import type { Order } from '../generated/orders/types.js';
 import type { OrdersContext, OrdersHandlers, OrdersSubscriptions } from '../generated/orders/handlers.js';
 import { Conflict, NotFound, OutOfStock, UserNotFound } from '../generated/orders/errors.js';
 
-// In-memory storage: enough for the example (databases arrive with service storage).
-const orders = new Map<string, Order>();
+type OrderRow = { id: string; user_id: string; items: Order['items']; total_cents: number; status: Order['status']; created_at: Date };
+const ORDER_COLUMNS = sql`id, user_id, items, total_cents, status, created_at`;
+
+function toOrder(row: OrderRow): Order {
+  // jsonb keeps an object's keys in its own order: list them in the API's.
+  const items = row.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice }));
+  return { id: row.id, userId: row.user_id, items, totalAmount: row.total_cents / 100, status: row.status, createdAt: row.created_at.toISOString() };
+}
 
 function toEvent(order: Order): OrderEvent {
   return { orderId: order.id, userId: order.userId, totalAmount: order.totalAmount, status: order.status };
 }
 
-function findOrder(id: string): Order {
-  const order = orders.get(id);
-  if (!order) throw new NotFound(`no order ${id}`);
-  return order;
+/**
+ * Moves the pending orders `where` selects to `status` and tells the mesh, in the caller's transaction.
+ * Orders in other states are left alone, so a repeated event changes and publishes nothing.
+ */
+async function settle(tx: Transaction, where: SqlQuery, status: 'confirmed' | 'failed' | 'cancelled', ctx: OrdersContext): Promise<Order[]> {
+  const { rows } = await tx.query<OrderRow>(sql`update orders set status = ${status} where ${where} and status = 'pending' returning ${ORDER_COLUMNS}`);
+  const orders = rows.map(toOrder);
+  for (const order of orders) {
+    // A failed order releases its stock like a cancelled one: inventory listens to order.cancelled.
+    await ctx.publish(status === 'confirmed' ? 'order.confirmed' : 'order.cancelled', toEvent(order));
+    ctx.logger.info({ orderId: order.id, status }, 'order settled');
+  }
+  return orders;
 }
 
-/** Moves a pending order to `status` and tells the mesh; other states are left alone (events may repeat). */
-async function settle(order: Order, status: 'confirmed' | 'failed' | 'cancelled', ctx: OrdersContext): Promise<void> {
-  if (order.status !== 'pending') return;
-  order.status = status;
-  // A failed order releases its stock like a cancelled one: inventory listens to order.cancelled.
-  await ctx.publish(status === 'confirmed' ? 'order.confirmed' : 'order.cancelled', toEvent(order));
-  ctx.logger.info({ orderId: order.id, status }, 'order settled');
+/** Settles one order for a payment event; an unknown order is only logged. */
+async function settleForPayment(orderId: string, status: 'confirmed' | 'failed', ctx: OrdersContext): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    if ((await settle(tx, sql`id = ${orderId}`, status, ctx)).length > 0) return;
+    const known = await tx.query(sql`select 1 from orders where id = ${orderId}`);
+    if (!known.rows[0]) ctx.logger.warn({ orderId }, `${status === 'confirmed' ? 'payment' : 'failed payment'} for an unknown order`);
+  });
 }
 
 export const handlers: OrdersHandlers = {
@@ -50,46 +67,52 @@ export const handlers: OrdersHandlers = {
     }
     const items = reservation.items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPrice: item.unitPrice }));
     const totalCents = items.reduce((sum, item) => sum + Math.round(item.unitPrice * 100) * item.quantity, 0);
-    const order: Order = { id, userId: input.userId, items, totalAmount: totalCents / 100, status: 'pending', createdAt: new Date().toISOString() };
-    orders.set(id, order);
-    await ctx.publish('order.created', toEvent(order));
-    return order;
+    // The calls above stay outside the transaction: it holds a database connection only for the write.
+    return ctx.db.transaction(async (tx) => {
+      const { rows } = await tx.query<OrderRow>(sql`
+        insert into orders (id, user_id, items, total_cents) values (${id}, ${input.userId}, ${JSON.stringify(items)}, ${totalCents})
+        returning ${ORDER_COLUMNS}`);
+      const order = toOrder(rows[0]!);
+      await ctx.publish('order.created', toEvent(order));
+      return order;
+    });
   },
 
-  async getOrder(input) {
-    return findOrder(input.id);
+  async getOrder(input, ctx) {
+    const { rows } = await ctx.db.query<OrderRow>(sql`select ${ORDER_COLUMNS} from orders where id = ${input.id}`);
+    if (!rows[0]) throw new NotFound(`no order ${input.id}`);
+    return toOrder(rows[0]);
   },
 
-  async listOrders(input) {
-    return [...orders.values()]
-      .filter((o) => (input.userId === undefined || o.userId === input.userId) && (input.status === undefined || o.status === input.status))
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  async listOrders(input, ctx) {
+    // Filters are sql fragments: spliced in with their values still parameters.
+    const byUser = input.userId === undefined ? sql`true` : sql`user_id = ${input.userId}`;
+    const byStatus = input.status === undefined ? sql`true` : sql`status = ${input.status}`;
+    const { rows } = await ctx.db.query<OrderRow>(sql`select ${ORDER_COLUMNS} from orders where ${byUser} and ${byStatus} order by created_at, id`);
+    return rows.map(toOrder);
   },
 
   async cancelOrder(input, ctx) {
-    const order = findOrder(input.id);
-    if (order.status !== 'pending') throw new Conflict(`order ${order.id} is ${order.status} and can no longer be cancelled`);
-    await settle(order, 'cancelled', ctx);
-    return order;
+    return ctx.db.transaction(async (tx) => {
+      const [cancelled] = await settle(tx, sql`id = ${input.id}`, 'cancelled', ctx);
+      if (cancelled) return cancelled;
+      const { rows } = await tx.query<{ status: string }>(sql`select status from orders where id = ${input.id}`);
+      if (!rows[0]) throw new NotFound(`no order ${input.id}`);
+      throw new Conflict(`order ${input.id} is ${rows[0].status} and can no longer be cancelled`);
+    });
   },
 };
 
 export const subscriptions: OrdersSubscriptions = {
   async cancelOrdersForUser(event, ctx) {
-    for (const order of orders.values()) {
-      if (order.userId === event.userId) await settle(order, 'cancelled', ctx);
-    }
+    await ctx.db.transaction((tx) => settle(tx, sql`user_id = ${event.userId}`, 'cancelled', ctx));
   },
 
   async confirmOrder(event, ctx) {
-    const order = orders.get(event.orderId);
-    if (!order) return void ctx.logger.warn({ orderId: event.orderId }, 'payment for an unknown order');
-    await settle(order, 'confirmed', ctx);
+    await settleForPayment(event.orderId, 'confirmed', ctx);
   },
 
   async failOrder(event, ctx) {
-    const order = orders.get(event.orderId);
-    if (!order) return void ctx.logger.warn({ orderId: event.orderId }, 'failed payment for an unknown order');
-    await settle(order, 'failed', ctx);
+    await settleForPayment(event.orderId, 'failed', ctx);
   },
 };

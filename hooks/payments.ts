@@ -1,13 +1,19 @@
 // Hooks of the payments service: the code you write. meshspec created this file once and will only
 // ever add stubs to it; it never changes or deletes what is here.
+// Payments live in the service's database (hooks/migrations/payments/); a payment and its event commit together.
 import { randomUUID } from 'node:crypto';
 import { isMeshError } from 'meshspec/runtime';
+import { isDatabaseError, sql, SQLSTATE } from 'meshspec/runtime/storage';
 import type { Payment } from '../generated/payments/types.js';
 import type { PaymentsHandlers } from '../generated/payments/handlers.js';
 import { AmountMismatch, Conflict, NotFound, PaymentDeclined } from '../generated/payments/errors.js';
 
-// In-memory storage: enough for the example (databases arrive with service storage).
-const payments = new Map<string, Payment>();
+type PaymentRow = { id: string; order_id: string; amount_cents: number; status: Payment['status']; created_at: Date };
+const PAYMENT_COLUMNS = sql`id, order_id, amount_cents, status, created_at`;
+
+function toPayment(row: PaymentRow): Payment {
+  return { id: row.id, orderId: row.order_id, amount: row.amount_cents / 100, status: row.status, createdAt: row.created_at.toISOString() };
+}
 
 // The example has no card processor: this test token is declined, every other `tok_...` is charged.
 const DECLINED_TOKEN = 'tok_declined';
@@ -22,34 +28,38 @@ export const handlers: PaymentsHandlers = {
       throw error;
     }
     if (order.status !== 'pending') throw new Conflict(`order ${order.id} is ${order.status}, not awaiting payment`);
-    if ([...payments.values()].some((p) => p.orderId === order.id && p.status === 'completed')) {
-      throw new Conflict(`order ${order.id} is already paid`);
-    }
-    if (Math.round(input.amount * 100) !== Math.round(order.totalAmount * 100)) {
+    const amountCents = Math.round(input.amount * 100);
+    if (amountCents !== Math.round(order.totalAmount * 100)) {
       throw new AmountMismatch(`the order's total is ${order.totalAmount}, not ${input.amount}`);
     }
 
     const declined = input.cardToken === DECLINED_TOKEN;
-    const payment: Payment = {
-      id: randomUUID(),
-      orderId: order.id,
-      amount: input.amount,
-      status: declined ? 'declined' : 'completed',
-      createdAt: new Date().toISOString(),
-    };
-    payments.set(payment.id, payment);
-    const event = { paymentId: payment.id, orderId: order.id, amount: payment.amount };
-    if (declined) {
-      await ctx.publish('payment.failed', { ...event, reason: 'card declined' });
-      throw new PaymentDeclined('the card was declined');
+    let payment: Payment;
+    try {
+      payment = await ctx.db.transaction(async (tx) => {
+        const { rows } = await tx.query<PaymentRow>(sql`
+          insert into payments (id, order_id, amount_cents, status)
+          values (${randomUUID()}, ${order.id}, ${amountCents}, ${declined ? 'declined' : 'completed'})
+          returning ${PAYMENT_COLUMNS}`);
+        const payment = toPayment(rows[0]!);
+        const event = { paymentId: payment.id, orderId: order.id, amount: payment.amount };
+        if (declined) await ctx.publish('payment.failed', { ...event, reason: 'card declined' });
+        else await ctx.publish('payment.completed', event);
+        return payment;
+      });
+    } catch (error) {
+      // The unique index on completed payments per order: a second payment lost the race.
+      if (isDatabaseError(error, SQLSTATE.uniqueViolation)) throw new Conflict(`order ${order.id} is already paid`);
+      throw error;
     }
-    await ctx.publish('payment.completed', event);
+    // Declined after the commit: the declined payment and its payment.failed event are kept.
+    if (declined) throw new PaymentDeclined('the card was declined');
     return payment;
   },
 
-  async getPayment(input) {
-    const payment = payments.get(input.id);
-    if (!payment) throw new NotFound(`no payment ${input.id}`);
-    return payment;
+  async getPayment(input, ctx) {
+    const { rows } = await ctx.db.query<PaymentRow>(sql`select ${PAYMENT_COLUMNS} from payments where id = ${input.id}`);
+    if (!rows[0]) throw new NotFound(`no payment ${input.id}`);
+    return toPayment(rows[0]);
   },
 };

@@ -38,15 +38,26 @@ function filesBelow(root: string, dir: string, name: RegExp): { path: string; co
 
 function inventoryTest(): string {
   return `// This project's own tests: \`npm test\` runs them after the type-check and \`meshspec generate --check\`.
-// A hook is a plain async function: call it with an input and a context, no server needed.
-import { describe, expect, it } from 'vitest';
+// A hook is a plain async function: call it with an input and a context, no server needed. Its
+// database is PGlite in memory with the service's migrations applied, as \`meshspec dev\` would give it.
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrate, openDatabase, type Database } from 'meshspec/runtime/storage';
 import { NotFound } from '../generated/inventory/errors.js';
 import type { InventoryContext } from '../generated/inventory/handlers.js';
 import { handlers } from '../hooks/inventory.js';
 
-// These hooks read nothing from their context; for one that logs, publishes or calls another
-// service, put fakes of ctx.logger, ctx.publish or ctx.clients here.
-const ctx = {} as InventoryContext;
+let db: Database;
+// These hooks use only ctx.db; for one that logs, publishes or calls another service, put fakes of
+// ctx.logger, ctx.publish or ctx.clients here.
+let ctx: InventoryContext;
+
+beforeAll(async () => {
+  db = await openDatabase({ engine: 'pglite', name: 'inventory' });
+  await migrate(db, { directory: fileURLToPath(new URL('../hooks/migrations/inventory/', import.meta.url)) });
+  ctx = { db } as InventoryContext;
+}, 60_000);
+afterAll(() => db?.close());
 
 describe('inventory', () => {
   it('lists the seeded products by id', async () => {

@@ -5,21 +5,29 @@
 // default of memory, a process that has events says once that they stay in the process.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, healthClient, watch } from '../support/grpc-health.js';
 import { eventually, freePorts, http, start, type Child } from '../support/processes.js';
+import { createServiceDatabases, type ServiceDatabases } from '../support/service-databases.js';
 
 const children: Child[] = [];
 const servers: ChildProcess[] = [];
+// payments keeps its payments in PostgreSQL: a fresh database for this file.
+let databases: ServiceDatabases | undefined;
+beforeAll(async () => {
+  databases = await createServiceDatabases(['payments']);
+});
 afterAll(async () => {
   await Promise.all(children.map((c) => c.stop('SIGKILL')));
   for (const server of servers) server.kill('SIGKILL');
+  await databases?.drop();
 });
 
 describe('a service whose broker is unreachable', () => {
   it('is alive but not ready, retries, and becomes ready when Redis comes up', async () => {
     const [httpPort, grpcPort, redisPort] = await freePorts(3);
     const payments = start(['--import', 'tsx', 'generated/payments/main.ts'], {
+      ...databases!.env,
       EVENT_BUS: 'redis',
       EVENT_BUS_URL: `redis://127.0.0.1:${redisPort}`,
       EVENT_BUS_NAMESPACE: `test-${randomUUID().slice(0, 8)}`,

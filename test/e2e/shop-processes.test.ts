@@ -3,7 +3,9 @@
 // GRPC_PORT, HOST, EVENT_BUS, EVENT_BUS_URL, MESH_<SERVICE>_HTTP/_GRPC), on free ports, once over
 // Redis and once over RabbitMQ, driven through the gateway with the README tour's flows. Then the
 // command that does the same for a user, `meshspec dev --processes`. Each stack runs under its own
-// EVENT_BUS_NAMESPACE, deleted afterwards. A missing broker fails these tests, it never skips them.
+// EVENT_BUS_NAMESPACE, deleted afterwards, and keeps its data in fresh PostgreSQL databases, one per
+// service (MESH_<SERVICE>_DATABASE_URL), dropped afterwards. A missing broker or PostgreSQL fails these
+// tests, it never skips them.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import { redactUrl } from '../../runtime/bus/settings.js';
 import { repoRoot } from '../support/project.js';
 import { bannerUrl, eventually, http, meshspec, start, type Child } from '../support/processes.js';
 import { formatIdentityKeys, generateIdentityKey } from '../../runtime/identity/index.js';
+import { createServiceDatabases, type ServiceDatabases } from '../support/service-databases.js';
 import { call, cancellationReleasesStock, orderConfirmedByPayment, SHOP_AUTH_ENV, shopApi, type ShopApi } from '../support/shop-flow.js';
 
 const buses = (['redis', 'rabbitmq'] as const).map((kind) => ({ kind, url: BROKER_URLS[kind] }));
@@ -40,7 +43,7 @@ interface ShopProcesses {
 }
 
 /** Every process as a container would start it: `node --import tsx generated/<name>/main.ts` and its environment. */
-async function startShop(bus: ProcessBus): Promise<ShopProcesses> {
+async function startShop(bus: ProcessBus, databases: ServiceDatabases): Promise<ShopProcesses> {
   const problem = await brokerProblem(bus);
   if (problem) throw new Error(problem);
   const mesh = shopMesh();
@@ -48,7 +51,7 @@ async function startShop(bus: ProcessBus): Promise<ShopProcesses> {
   const planned: PlannedProcess[] = [...plan.services, plan.gateway as PlannedProcess];
   // As the manifests give them: the gateway its JWT secret, every process the identity keys.
   const identity = { MESH_IDENTITY_KEYS: formatIdentityKeys([generateIdentityKey('test')]) };
-  const children = planned.map((p) => start(['--import', 'tsx', p.entry], { ...p.env, ...identity, ...(p === plan.gateway && SHOP_AUTH_ENV) }));
+  const children = planned.map((p) => start(['--import', 'tsx', p.entry], { ...p.env, ...databases.env, ...identity, ...(p === plan.gateway && SHOP_AUTH_ENV) }));
   const output = () => children.map((c, i) => `--- ${planned[i]!.name}\n${c.output()}`).join('\n');
   try {
     await eventually(async () => {
@@ -67,12 +70,15 @@ async function startShop(bus: ProcessBus): Promise<ShopProcesses> {
 describe.each(buses)('the shop with every service in its own process, over $kind', ({ kind, url }) => {
   const namespace = testNamespace();
   let shop: ShopProcesses | undefined;
+  let databases: ServiceDatabases | undefined;
   beforeAll(async () => {
-    shop = await startShop({ kind, url, namespace });
+    databases = await createServiceDatabases(SERVICES);
+    shop = await startShop({ kind, url, namespace }, databases);
   }, START_MS + 10_000);
   afterAll(async () => {
     await Promise.all(shop?.children.map((c) => c.stop('SIGKILL')) ?? []);
     await deleteBusNamespace(kind, namespace, SERVICES);
+    await databases?.drop();
   });
 
   it('confirms an order through the payment.completed event published by another process', async () => {
@@ -106,9 +112,10 @@ function entryPointChildren(pid: number): Map<string, number> {
   return found;
 }
 
-/** `meshspec dev --processes` over Redis on free ports, under its own namespace. */
-function devProcesses(namespace: string): Child {
+/** `meshspec dev --processes` over Redis on free ports, under its own namespace, on `databases`. */
+function devProcesses(namespace: string, databases: ServiceDatabases): Child {
   return start([path.join(repoRoot, 'bin/meshspec.js'), 'dev', '--processes', '--bus', 'redis', '--bus-url', BROKER_URLS.redis, '--free-ports'], {
+    ...databases.env,
     EVENT_BUS_NAMESPACE: namespace,
     // Unset, whatever the shell has: dev makes them up for the run.
     JWT_SECRET: '',
@@ -128,7 +135,8 @@ function isRunning(pid: number): boolean {
 describe('meshspec dev --processes', () => {
   it('starts every service and the gateway as processes, prints the banner with the bus, serves, and stops them all on SIGTERM', async () => {
     const namespace = testNamespace();
-    const dev = devProcesses(namespace);
+    const databases = await createServiceDatabases(SERVICES);
+    const dev = devProcesses(namespace, databases);
     try {
       await dev.waitFor(/Ctrl-C to stop/, START_MS);
       const output = dev.output();
@@ -159,12 +167,14 @@ describe('meshspec dev --processes', () => {
     } finally {
       await dev.stop('SIGKILL');
       await deleteBusNamespace('redis', namespace, SERVICES);
+      await databases.drop();
     }
   }, START_MS + 90_000);
 
   it('names a service that dies, stops the others and exits 1', async () => {
     const namespace = testNamespace();
-    const dev = devProcesses(namespace);
+    const databases = await createServiceDatabases(SERVICES);
+    const dev = devProcesses(namespace, databases);
     try {
       await dev.waitFor(/Ctrl-C to stop/, START_MS);
       const children = entryPointChildren(dev.process.pid!);
@@ -177,6 +187,7 @@ describe('meshspec dev --processes', () => {
     } finally {
       await dev.stop('SIGKILL');
       await deleteBusNamespace('redis', namespace, SERVICES);
+      await databases.drop();
     }
   }, START_MS + 60_000);
 

@@ -1,6 +1,7 @@
 // The example shop, end to end: `meshspec dev` from the CLI, driven through the gateway with real HTTP,
 // with tokens signed with the JWT secret the test gives the stack. On free ports (`--free-ports`), so it
-// runs beside `npm start` and other stacks on this machine.
+// runs beside `npm start` and other stacks on this machine; its databases are in memory (MESH_DATA=memory),
+// so it neither sees nor locks the data of `npm start` in .meshspec/data.
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +18,7 @@ let gateway: string;
 let api: ShopApi;
 
 beforeAll(async () => {
-  dev = start([path.join(repoRoot, 'bin/meshspec.js'), 'dev', '--free-ports'], SHOP_AUTH_ENV);
+  dev = start([path.join(repoRoot, 'bin/meshspec.js'), 'dev', '--free-ports'], { ...SHOP_AUTH_ENV, MESH_DATA: 'memory' });
   // Generous: beside shop-processes.test.ts (five more processes) on a shared 2-core machine, start-up
   // has taken a minute; only a hang fails.
   await dev.waitFor(/Ctrl-C to stop/, 180_000);

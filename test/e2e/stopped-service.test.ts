@@ -2,15 +2,21 @@
 // gateway forwards to it; once it has stopped (gracefully, exit 0), the gateway answers 503 at once.
 // Every address comes from the environment (PORT, GRPC_PORT, MESH_<SERVICE>_HTTP/_GRPC) on free
 // ports, so no process falls back to the spec's ports, which `npm start` may hold.
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoveryEnvName } from '../../common/discovery.js';
 import { gatewayConfig } from '../../generated/gateway/routes.js';
 import { freePorts, start, type Child } from '../support/processes.js';
+import { createServiceDatabases, type ServiceDatabases } from '../support/service-databases.js';
 import { call, SHOP_AUTH_ENV, shopApi } from '../support/shop-flow.js';
 
 const children: Child[] = [];
+let databases: ServiceDatabases | undefined;
+beforeAll(async () => {
+  databases = await createServiceDatabases(['users']);
+});
 afterAll(async () => {
   await Promise.all(children.map((c) => c.stop('SIGKILL')));
+  await databases?.drop();
 });
 
 describe('a stopped service behind the gateway', () => {
@@ -25,6 +31,7 @@ describe('a stopped service behind the gateway', () => {
     );
     const users = start(['--import', 'tsx', 'generated/users/main.ts'], {
       ...elsewhere,
+      ...databases!.env,
       // Not a test of events: the spec's Redis bus would write to the shared broker's default namespace.
       EVENT_BUS: 'memory',
       PORT: String(usersPort),

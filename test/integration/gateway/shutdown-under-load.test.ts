@@ -10,13 +10,23 @@
 // queue, or not yet parsed when idle connections are closed) fails like one whose service crashed
 // on the request, which the gateway never retries (retry.ts): a 502 in about one run in ten here.
 import { Pool } from 'undici';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { discoveryEnvName } from '../../../common/discovery.js';
 import { gatewayConfig } from '../../../generated/gateway/routes.js';
 import { freePorts, start, type Child } from '../../support/processes.js';
+import { createServiceDatabases, type ServiceDatabases } from '../../support/service-databases.js';
 import { closeAll, sleep, startGateway } from './helpers.js';
 
 const CONNECTIONS = 50;
+
+// users keeps its accounts in PostgreSQL: one fresh database, shared by its instances like replicas'.
+let databases: ServiceDatabases | undefined;
+beforeAll(async () => {
+  databases = await createServiceDatabases(['users']);
+});
+afterAll(async () => {
+  await databases?.drop();
+});
 
 const children: Child[] = [];
 afterEach(async () => {
@@ -35,6 +45,7 @@ async function startUsers(env: Record<string, string> = {}): Promise<{ child: Ch
   );
   const child = start(['--import', 'tsx', 'generated/users/main.ts'], {
     ...elsewhere,
+    ...databases!.env,
     EVENT_BUS: 'memory',
     PORT: String(httpPort),
     GRPC_PORT: String(grpcPort),

@@ -32,8 +32,9 @@ beforeAll(async () => {
   const ports = Object.fromEntries(apis.map((api) => [api.name, { http: 0, grpc: 0 }]));
   // Only errors are logged, and every one is a finding. The services are called directly: without
   // the gateway, which would need its JWT secret and would answer 401 before any service saw a request.
-  running = await startStack({ ...stack, gateway: null }, { ports, gatewayPort: 0, logLevel: 'error', output: { write: (text: string) => logged.push(text) } });
-});
+  // The services' databases in memory: nothing of the developer's .meshspec/data is read or locked.
+  running = await startStack({ ...stack, gateway: null }, { ports, gatewayPort: 0, logLevel: 'error', data: 'memory', output: { write: (text: string) => logged.push(text) } });
+}, 120_000);
 
 afterAll(async () => {
   await running?.close();

@@ -80,7 +80,7 @@ describe('generate with a warm cache', () => {
   it('plans an edited hook file again: a method deleted by hand comes back as a stub', async () => {
     const file = project.file('hooks/users.ts');
     const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace(/\n  async listUsers\(\) \{\n[^]*?\n  \},\n/, '\n'));
+    await writeFile(file, text.replace(/\n  async listUsers\([^)]*\) \{\n[^]*?\n  \},\n/, '\n'));
     const run = await meshspec('generate');
     expect(run.code).toBe(0);
     expect(run.output).toContain('hooks    hooks/users.ts: added stub for endpoint `listUsers`');

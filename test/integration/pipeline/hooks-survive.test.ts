@@ -27,7 +27,7 @@ afterAll(async () => {
 describe('hooks survive regeneration', () => {
   it('keeps a hand edit byte for byte, adds the new endpoint stub and type-checks', async () => {
     await edit('hooks/users.ts', (t) =>
-      t.replace("if (!user) throw new NotFound(`no user ${input.id}`);", "// looked up by id (edited by hand)\n    if (!user) throw new NotFound(`user ${input.id} does not exist`);"));
+      t.replace("if (!rows[0]) throw new NotFound(`no user ${input.id}`);", "// looked up by id (edited by hand)\n    if (!rows[0]) throw new NotFound(`user ${input.id} does not exist`);"));
     const edited = await project.read('hooks/users.ts');
 
     await edit('spec/services/users.yaml', (t) =>

@@ -121,7 +121,7 @@ describe('model of the example spec', () => {
 
   it('records where each declaration came from', () => {
     expect(model.files).toEqual(['spec/mesh.yaml', 'spec/services/inventory.yaml', 'spec/services/orders.yaml', 'spec/services/payments.yaml', 'spec/services/users.yaml']);
-    expect(endpoint('users', 'getUser').source).toEqual({ file: 'spec/services/users.yaml', line: 28, col: 3 });
+    expect(endpoint('users', 'getUser').source).toEqual({ file: 'spec/services/users.yaml', line: 29, col: 3 });
   });
 
   it('converts names for protobuf', () => {
