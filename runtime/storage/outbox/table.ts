@@ -14,12 +14,14 @@ export const OUTBOX_TABLE = 'meshspec_outbox';
 // `seq` orders events (an identity: allocated when a row is inserted, so the rows of one transaction
 // and of transactions committed one after the other keep their order). `sent_at` null = waiting for
 // the relay; the partial index keeps the relay's scan on waiting rows however many sent ones remain.
+// `envelope` is json, not jsonb: it is stored as written and only ever read back whole, so jsonb's
+// conversion would be database CPU spent on every write for nothing.
 const DDL = [
   `create table if not exists ${OUTBOX_TABLE} (
     seq bigint generated always as identity primary key,
     id text not null,
     event text not null,
-    envelope jsonb not null,
+    envelope json not null,
     created_at timestamptz not null default now(),
     sent_at timestamptz,
     attempts integer not null default 0,
