@@ -56,7 +56,8 @@ export const handlers: InventoryHandlers = {
       const claimed = await tx.query(sql`insert into reservations (order_id) values (${input.orderId}) on conflict do nothing returning order_id`);
       if (!claimed.rows[0]) return (await findReservation(tx, input.orderId))!;
       const items: Reservation['items'] = [];
-      for (const [productId, quantity] of wanted) {
+      // In product order, as findReservation lists them: concurrent reserves lock rows in one order, never deadlock.
+      for (const [productId, quantity] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
         // Takes the stock only if enough is left, in one statement: concurrent reserves never oversell.
         const taken = await tx.query<{ price_cents: number }>(sql`
           update products set available = available - ${quantity}

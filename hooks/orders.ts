@@ -67,7 +67,8 @@ export const handlers: OrdersHandlers = {
     }
     const items = reservation.items.map((item) => ({ productId: item.productId, quantity: item.quantity, unitPrice: item.unitPrice }));
     const totalCents = items.reduce((sum, item) => sum + Math.round(item.unitPrice * 100) * item.quantity, 0);
-    // The calls above stay outside the transaction: it holds a database connection only for the write.
+    // The calls above stay outside this transaction, which holds a connection only for the write (a request
+    // with an Idempotency-Key runs whole in the runtime's transaction, and this one is a savepoint of it).
     return ctx.db.transaction(async (tx) => {
       const { rows } = await tx.query<OrderRow>(sql`
         insert into orders (id, user_id, items, total_cents) values (${id}, ${input.userId}, ${JSON.stringify(items)}, ${totalCents})
