@@ -1,7 +1,7 @@
 // Finding a type by the name a spec place uses for it. Names are scoped (ARCHITECTURE.md): in a
 // service, a name means the service's own type, else the mesh-level one.
 import { typeKey } from '../naming/index.js';
-import type { GroupModel, MeshModel, RecordTypeModel, TypeModel } from './types.js';
+import type { GroupModel, MeshModel, RecordTypeModel, SagaModel, ServiceModel, TypeModel } from './types.js';
 
 const indexes = new WeakMap<MeshModel, Map<string, TypeModel>>();
 
@@ -50,4 +50,14 @@ export function groupsOf(model: MeshModel): readonly GroupModel[] {
  */
 export function groupOf(model: MeshModel, service: string): GroupModel | null {
   return groupsOf(model).find((g) => g.services.includes(service)) ?? null;
+}
+
+/**
+ * The sagas a service runs; none when its model was built by hand without them.
+ *
+ * @param service - the service's model
+ * @example sagasOf(orders).map((s) => s.name) // ['placeOrder']
+ */
+export function sagasOf(service: ServiceModel): readonly SagaModel[] {
+  return service.sagas ?? [];
 }

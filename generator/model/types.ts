@@ -255,6 +255,11 @@ export interface ServiceModel {
   subscribes: SubscriptionModel[];
   /** The service's own database (the spec's `storage`), or null: a service without `storage` has none. */
   storage: StorageModel | null;
+  /**
+   * The orchestrated sagas this service runs (the spec's `sagas`), sorted by name. Absent (in models
+   * built by hand) means none: read it with `sagasOf` (generator/model/lookup.ts).
+   */
+  sagas?: SagaModel[];
   deploy: DeployModel;
   /** The spec file this service was declared in (relative to the spec folder). */
   file: string;
@@ -442,3 +447,77 @@ export interface MeshModel {
   groups?: GroupModel[];
   gateway: GatewayModel | null;
 }
+
+/**
+ * An orchestrated saga (`services.<svc>.sagas.<name>`): run by its service, whose database keeps its
+ * log. Its input is a record type in the service's scope; each step calls an endpoint of any service
+ * the service `calls` (or of itself), with an input built by a checked mapping from the saga's input,
+ * its id and earlier steps' outputs.
+ *
+ * @example
+ * const saga: SagaModel = { name: 'placeOrder', service: 'orders', input: 'PlaceOrder', output: null, steps: [], source };
+ */
+export interface SagaModel {
+  /** camelCase, unique in the mesh (its events are `<name>.completed` and `<name>.failed`). */
+  name: string;
+  description?: string;
+  /** The service that runs it (whose spec file declares it). */
+  service: string;
+  /** A record type in the service's scope. */
+  input: string;
+  /** What a completed saga answers: a value whose type is a named record, or null for no output. */
+  output: { type: string; value: SagaValue } | null;
+  /** In the order they run. */
+  steps: SagaStepModel[];
+  source: SourceRef;
+}
+
+/**
+ * One step: the endpoint it calls with its input mapping, its compensation, its timeout.
+ *
+ * @example
+ * const step: SagaStepModel = { name: 'reserveInventory', call: { service: 'inventory', endpoint: 'reserve' }, input, compensate: null, timeoutMs: null, source };
+ */
+export interface SagaStepModel {
+  /** camelCase, unique within the saga. */
+  name: string;
+  /** The endpoint called (through the service's generated client for `service`; its own endpoints too). */
+  call: { service: string; endpoint: string };
+  /** Builds the endpoint's input (always an object mapping: the endpoint's input is a record). */
+  input: SagaValue;
+  /** Undoes the step; its input may read the saga's input, its id and earlier steps' outputs, never the step's own. */
+  compensate: { service: string; endpoint: string; input: SagaValue } | null;
+  /** One attempt's timeout, ms; null: the call's policy decides. */
+  timeoutMs: number | null;
+  source: SourceRef;
+}
+
+/**
+ * A value in a saga mapping, resolved and type-checked:
+ * - `path`: `input.<field>...`, `saga.id`, or `steps.<step>.<field>...` (an earlier step's output),
+ *   with how the value found there becomes the target's shape;
+ * - `literal`: a YAML number, boolean or null, or a single-quoted string (`"'EUR'"`);
+ * - `object`: a record built field by field (fields in the target type's field order).
+ *
+ * @example
+ * const value: SagaValue = { kind: 'object', fields: [{ name: 'orderId', value: { kind: 'path', root: 'saga', path: ['id'], convert: { kind: 'same' } } }] };
+ */
+export type SagaValue =
+  | { kind: 'path'; root: 'input' | 'saga'; path: string[]; convert: SagaConversion }
+  | { kind: 'path'; root: 'step'; step: string; path: string[]; convert: SagaConversion }
+  | { kind: 'literal'; value: string | number | boolean | null }
+  | { kind: 'object'; fields: { name: string; value: SagaValue }[] };
+
+/**
+ * How a source value becomes the target field's type: as it is (same type, a number into a number,
+ * an enum into an enum with all its values), or rebuilt field by field when the two are different
+ * but compatible records (another service's `Item` with the same fields): the target's fields are
+ * copied (optional ones when present) and the rest dropped, inside lists too.
+ *
+ * @example
+ * const convert: SagaConversion = { kind: 'list', items: { kind: 'record', fields: [{ name: 'productId', optional: false, convert: { kind: 'same' } }] } };
+ */
+export type SagaConversion =
+  | { kind: 'same' }
+  | { kind: 'record'; fields: { name: string; optional: boolean; convert: SagaConversion }[] }
+  | { kind: 'list'; items: SagaConversion };
