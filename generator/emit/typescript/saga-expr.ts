@@ -4,13 +4,23 @@
 // are why this is not printLiteral.
 import { WIDTH, propertyName } from './code.js';
 
-/** An object literal: each entry a `key: value`, or, with `when`, `...(when && { key: value })`. */
+/**
+ * An object literal: each entry a `key: value`, or, with `when`, `...(when && { key: value })`.
+ *
+ * @example
+ * const shipTo: ObjectExpr = { kind: 'object', entries: [{ key: 'zip', value: 'input.zip', when: 'input.zip !== undefined' }] };
+ */
 export interface ObjectExpr {
   kind: 'object';
   entries: { key: string; value: Expr; when?: string }[];
 }
 
-/** `list.map((item) => body)`. */
+/**
+ * `list.map((item) => body)`.
+ *
+ * @example
+ * const skus: MapExpr = { kind: 'map', list: 'input.lines', item: 'item', body: 'item.sku' };
+ */
 export interface MapExpr {
   kind: 'map';
   list: string;
@@ -18,7 +28,12 @@ export interface MapExpr {
   body: Expr;
 }
 
-/** A code fragment printed as it is, an object literal, or a list mapped item by item. */
+/**
+ * A code fragment printed as it is, an object literal, or a list mapped item by item.
+ *
+ * @example
+ * const id: Expr = 'saga.id';
+ */
 export type Expr = string | ObjectExpr | MapExpr;
 
 function entryFlat(entry: ObjectExpr['entries'][number]): string {

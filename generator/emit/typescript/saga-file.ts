@@ -160,13 +160,13 @@ export function sagaFile(model: MeshModel, service: ServiceModel): string | null
     ...types.imports,
   ]);
   const clients =
-    jsdoc(`The clients the ${service.name} sagas call their steps through: one per service they call, this one's included.`) +
+    jsdoc(`The clients the ${service.name} sagas call their steps through, one per service${services.includes(service.name) ? ' (itself included)' : ''}.`) +
     `export interface ${names.clients} {\n${services.map((name) => `  ${propertyName(name)}: ${clientName(name)};\n`).join('')}}\n`;
   const factory =
     jsdoc([
-      `The sagas ${service.name} runs, for its orchestrator. \`clients(call)\` gives the clients one attempt of a`,
-      'step (or compensation) calls through; the attempt passes `call` (its idempotency key, deadline and',
-      'request id) on as the call options.',
+      `The sagas ${service.name} runs, for its orchestrator. \`clients(call)\` gives the clients one`,
+      'attempt of a step (or compensation) calls through; the attempt passes `call` (its idempotency',
+      'key, deadline and request id) on as the call options.',
     ]) +
     `export function ${names.sagas}(clients: (call: StepCall) => ${names.clients}): SagaDefinition[] {\n` +
     `  return [\n${sagas.map((saga) => sagaLiteral(model, saga, types.local)).join('')}  ];\n` +
