@@ -4,7 +4,7 @@
 // its resolved values. One resolver for both, so the model holds exactly what the checks accepted.
 import { parseDuration } from '../../common/units.js';
 import { synthesizedInputName, typeKey } from '../naming/index.js';
-import { maybeService, type Declared, type SpecIndex } from './collect.js';
+import { maybeDeclared, maybeService, otherOwners, unknownName, visibleTypeNames, type Declared, type SpecIndex } from './collect.js';
 import { closest, didYouMean } from './diagnostics.js';
 import type { SpecPath } from './load.js';
 import type { RawSaga, RawSagaValue, RawService } from './raw.js';
@@ -69,6 +69,12 @@ export function resolveSaga(index: SpecIndex, service: Declared<RawService>, nam
   const problems: SagaProblem[] = [];
   const at: SpecPath = ['sagas', name];
   const inputType = typeOf(index, service.name, raw.input);
+  if (inputType.kind === 'unknown' && !maybeDeclared(index, service.name, raw.input)) {
+    const owners = otherOwners(index, service.name, raw.input);
+    problems.push(owners.length > 0
+      ? { at: [...at, 'input'], code: 'cross-service-type', message: `\`${raw.input}\` belongs to service \`${owners[0]}\`; a saga's input is a type of its service or a mesh-level one: move \`${raw.input}\` to mesh.yaml \`types\` to share it` }
+      : { at: [...at, 'input'], code: 'unknown-type', message: unknownName('type', raw.input, visibleTypeNames(index, service.name)) });
+  }
   if (inputType.kind === 'named' && !recordFieldsOf(index, inputType)) {
     problems.push({ at: [...at, 'input'], code: 'not-a-record', message: `the input of a saga must be a record type, and \`${raw.input}\` is an enum` });
   }
@@ -152,12 +158,7 @@ function mapInput(index: SpecIndex, reading: Reading, target: Target, mapping: R
   const fields = recordFieldsOf(index, target.input);
   if (!fields) return null;
   if (written) {
-    const parsed = parseSagaValue(mapping ?? {});
-    if ('problem' in parsed) {
-      problems.push({ at: [...at, ...parsed.problem.at], code: 'invalid-saga-value', message: parsed.problem.message });
-      return null;
-    }
-    return resolveValue(index, reading, parsed.value, { type: target.input, optional: false }, at, problems);
+    return resolveValue(index, reading, parseSagaValue(mapping ?? {}), { type: target.input, optional: false }, at, problems);
   }
   const sagaInput = recordFieldsOf(index, reading.input);
   if (!sagaInput) return null;
@@ -185,6 +186,10 @@ interface Expected {
 }
 
 function resolveValue(index: SpecIndex, reading: Reading, expression: SagaExpression, expected: Expected, at: SpecPath, problems: SagaProblem[]): ResolvedValue | null {
+  if (expression.kind === 'invalid') {
+    problems.push({ at, code: 'invalid-saga-value', message: expression.message });
+    return null;
+  }
   if (expression.kind === 'literal') return resolveLiteral(expression.value, expected, at, problems);
   if (expression.kind === 'path') return resolvePath(index, reading, expression, expected, at, problems);
   const fields = recordFieldsOf(index, expected.type);
@@ -315,15 +320,15 @@ function sourceOf(index: SpecIndex, reading: Reading, expression: SagaExpression
 /** The saga's output: a path whose type is a named record the service's scope can name. */
 function resolveOutput(index: SpecIndex, service: Declared<RawService>, reading: Reading, text: string, at: SpecPath, problems: SagaProblem[]): ResolvedSaga['output'] {
   const parsed = parseSagaValue(text);
-  if ('problem' in parsed) {
-    problems.push({ at, code: 'invalid-saga-value', message: parsed.problem.message });
+  if (parsed.kind === 'invalid') {
+    problems.push({ at, code: 'invalid-saga-value', message: parsed.message });
     return null;
   }
-  if (parsed.value.kind !== 'path') {
+  if (parsed.kind !== 'path') {
     problems.push({ at, code: 'output-not-record', message: `a saga's \`output\` is a path whose type is a named record (e.g. \`steps.createOrder\`), not \`${text}\`` });
     return null;
   }
-  const source = sourceOf(index, reading, parsed.value, at, problems);
+  const source = sourceOf(index, reading, parsed, at, problems);
   if (!source || source.type.kind === 'unknown') return null;
   const type = source.type;
   const visible = type.kind === 'named' && (type.declaration.owner === null || type.declaration.owner === service.name);
@@ -332,6 +337,6 @@ function resolveOutput(index: SpecIndex, service: Declared<RawService>, reading:
     problems.push({ at, code: 'output-not-record', message: `a saga's \`output\` is a named record of \`${service.name}\` or a mesh-level one, and \`${text}\` ${why}` });
     return null;
   }
-  const value = resolvePath(index, reading, parsed.value, { type, optional: false }, at, problems);
+  const value = resolvePath(index, reading, parsed, { type, optional: false }, at, problems);
   return value === null ? null : { type: type.declaration.name, value };
 }

@@ -9,13 +9,9 @@ export type SagaExpression =
   | { kind: 'path'; root: 'input' | 'saga'; path: string[] }
   | { kind: 'path'; root: 'step'; step: string; path: string[] }
   | { kind: 'literal'; value: string | number | boolean | null }
-  | { kind: 'object'; fields: { name: string; value: SagaExpression }[] };
-
-/** Why a value could not be read: `at` is the field path inside the value (empty: the value itself). */
-export interface SagaValueProblem {
-  at: string[];
-  message: string;
-}
+  | { kind: 'object'; fields: { name: string; value: SagaExpression }[] }
+  /** A value that could not be read, with why: reported where it stands, the rest of the mapping still read. */
+  | { kind: 'invalid'; message: string };
 
 const SEGMENT = /^[A-Za-z][A-Za-z0-9]*$/;
 const ROOTS = ['input', 'saga', 'steps'];
@@ -26,27 +22,23 @@ const ROOTS = ['input', 'saga', 'steps'];
  * quote), or a `{ field: value }` object (read field by field).
  *
  * @param raw the YAML value (a list, or a number that is not finite, is a problem)
- * @returns the expression, or the first problem found with where it is inside the value
- * @example parseSagaValue('steps.reserve.total') // { value: { kind: 'path', root: 'step', step: 'reserve', path: ['total'] } }
- * @example parseSagaValue("'EUR'") // { value: { kind: 'literal', value: 'EUR' } }
+ * @returns the expression; a value that cannot be read is an `invalid` one saying why (inside an object, the other fields are still read)
+ * @example parseSagaValue('steps.reserve.total') // { kind: 'path', root: 'step', step: 'reserve', path: ['total'] }
+ * @example parseSagaValue("'EUR'") // { kind: 'literal', value: 'EUR' }
+ * @example parseSagaValue('EUR') // { kind: 'invalid', message: '`EUR` is not a saga value: …' }
  */
-export function parseSagaValue(raw: unknown): { value: SagaExpression } | { problem: SagaValueProblem } {
-  if (raw === null || typeof raw === 'boolean') return { value: { kind: 'literal', value: raw } };
+export function parseSagaValue(raw: unknown): SagaExpression {
+  if (raw === null || typeof raw === 'boolean') return { kind: 'literal', value: raw };
   if (typeof raw === 'number') {
-    if (Number.isFinite(raw)) return { value: { kind: 'literal', value: raw } };
-    return { problem: { at: [], message: `\`${raw}\` is not a number JSON can carry; write a finite number` } };
+    if (Number.isFinite(raw)) return { kind: 'literal', value: raw };
+    return { kind: 'invalid', message: `\`${raw}\` is not a number JSON can carry; write a finite number` };
   }
   if (typeof raw === 'string') return parseText(raw);
   if (Array.isArray(raw) || typeof raw !== 'object') {
-    return { problem: { at: [], message: 'a list is not a saga value: map a list field from a path (`items: input.items`)' } };
+    return { kind: 'invalid', message: 'a list is not a saga value: map a list field from a path (`items: input.items`)' };
   }
-  const fields: { name: string; value: SagaExpression }[] = [];
-  for (const [name, value] of Object.entries(raw as Record<string, RawSagaValue>)) {
-    const parsed = parseSagaValue(value);
-    if ('problem' in parsed) return { problem: { at: [name, ...parsed.problem.at], message: parsed.problem.message } };
-    fields.push({ name, value: parsed.value });
-  }
-  return { value: { kind: 'object', fields } };
+  const fields = Object.entries(raw as Record<string, RawSagaValue>).map(([name, value]) => ({ name, value: parseSagaValue(value) }));
+  return { kind: 'object', fields };
 }
 
 /**
@@ -63,17 +55,19 @@ export function showSagaExpression(expression: SagaExpression): string {
       return typeof expression.value === 'string' ? `'${expression.value.replace(/'/g, "''")}'` : String(expression.value);
     case 'object':
       return '{…}';
+    case 'invalid':
+      return '?';
   }
 }
 
-function parseText(text: string): { value: SagaExpression } | { problem: SagaValueProblem } {
-  const fail = (message: string) => ({ problem: { at: [], message } });
+function parseText(text: string): SagaExpression {
+  const fail = (message: string): SagaExpression => ({ kind: 'invalid', message });
   if (text.startsWith("'")) {
     const body = text.slice(1, -1);
     if (text.length < 2 || !text.endsWith("'") || body.replace(/''/g, '').includes("'")) {
       return fail(`\`${text}\` is not a string literal: a string literal is written in single quotes, with \`''\` for a quote inside (\`"'EUR'"\`)`);
     }
-    return { value: { kind: 'literal', value: body.replace(/''/g, "'") } };
+    return { kind: 'literal', value: body.replace(/''/g, "'") };
   }
   const segments = text.split('.');
   const [root = '', ...rest] = segments;
@@ -83,13 +77,13 @@ function parseText(text: string): { value: SagaExpression } | { problem: SagaVal
     return fail(`\`${text}\` is not a saga value: a value is a path (\`input.<field>\`, \`saga.id\`, \`steps.<step>.<field>\`), a number, a boolean, null or a quoted string${hint}`);
   }
   if (root === 'saga') {
-    if (rest.length === 1 && rest[0] === 'id') return { value: { kind: 'path', root: 'saga', path: ['id'] } };
+    if (rest.length === 1 && rest[0] === 'id') return { kind: 'path', root: 'saga', path: ['id'] };
     return fail(`\`${text}\` is not a saga value: \`saga\` has one field, its id (\`saga.id\`)`);
   }
   if (root === 'steps') {
     const [step, ...path] = rest;
     if (step === undefined) return fail('`steps` needs a step name: `steps.<step>` is its output, `steps.<step>.<field>` a field of it');
-    return { value: { kind: 'path', root: 'step', step, path } };
+    return { kind: 'path', root: 'step', step, path };
   }
-  return { value: { kind: 'path', root: 'input', path: rest } };
+  return { kind: 'path', root: 'input', path: rest };
 }
