@@ -3,7 +3,6 @@
 import type { SpecPath } from './load.js';
 
 const LATER: Record<string, string> = {
-  sagas: 'sagas',
   idempotency: 'idempotency keys',
   autoscaling: 'autoscaling',
   probes: 'custom probes',

@@ -207,7 +207,28 @@ export interface RawService {
   publishes?: string[];
   subscribes?: Record<string, RawSubscription>;
   storage?: RawStorage;
+  sagas?: Record<string, RawSaga>;
   deploy?: RawDeploy;
+}
+
+/** A value of a saga mapping as YAML reads it: parsed by `parseSagaValue` (saga-values.ts). */
+export type RawSagaValue = string | number | boolean | null | { [field: string]: RawSagaValue };
+
+/** `sagas.<name>`: an orchestrated saga of the service. */
+export interface RawSaga {
+  description?: string;
+  input: string;
+  output?: string;
+  steps: RawSagaStep[];
+}
+
+/** One step of a saga; `compensate` as `service.endpoint` or `{ call, input? }`. */
+export interface RawSagaStep {
+  name: string;
+  call: string;
+  input?: Record<string, RawSagaValue>;
+  compensate?: string | { call: string; input?: Record<string, RawSagaValue> };
+  timeout?: string;
 }
 
 /**

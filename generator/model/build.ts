@@ -18,6 +18,7 @@ import { byKey, byName, compare } from './order.js';
 import { buildGatewaySecurity } from './gateway-security.js';
 import { buildGatewayRoute } from './gateway-routes.js';
 import { buildCall, buildPolicies } from './policies.js';
+import { buildSagas } from './sagas.js';
 import { idempotentByDefault } from '../language/policy-defaults.js';
 
 const DEFAULTS = {
@@ -186,6 +187,7 @@ function buildService(
     publishes: [...publishes].sort(),
     subscribes: Object.entries(raw.subscribes ?? {}).map(([event, s]) => buildSubscription(event, s)).sort((a, b) => compare(a.event, b.event)),
     storage: buildStorage(raw.storage),
+    ...(raw.sagas !== undefined && { sagas: buildSagas(index, service, (path) => sourceOf(doc, path)) }),
     deploy: buildDeploy(raw.deploy, image),
     file: doc.sourceName,
     source: sourceOf(doc, ['service']),

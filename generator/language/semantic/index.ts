@@ -11,6 +11,7 @@ import { checkGroups } from './groups.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
+import { checkSagas } from './sagas.js';
 import { checkServices } from './services.js';
 import { checkStorage } from './storage.js';
 import { checkTypes } from './types.js';
@@ -33,5 +34,6 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkGroups(index, report);
   checkDeploy(index, report);
   checkStorage(index, report);
+  checkSagas(index, report);
   return report.diagnostics;
 }

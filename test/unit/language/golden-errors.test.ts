@@ -39,6 +39,8 @@ describe('golden error cases', () => {
       'gateway-route-methods', 'gateway-route-schema',
       // Issue #11: a service's `storage`, its schema and where its database URL comes from.
       'storage-schema', 'storage-checks',
+      // Issue #12: a service's `sagas`, their references, mappings and storage.
+      'saga-schema', 'saga-references', 'saga-mappings', 'saga-storage',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
