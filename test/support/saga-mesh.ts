@@ -1,6 +1,6 @@
 // A small mesh for the saga emitters: `orders` calls `stock` over HTTP and runs sagas whose steps call
-// stock and itself. The spec language cannot declare sagas yet (issue #12, part 2), so the model is
-// built from spec text and the sagas are attached by hand, as the model builder will make them.
+// stock and itself. The model is built from spec text and the sagas are attached by hand (as the model
+// builder makes them), so each value and conversion kind is there whatever the language accepts today.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

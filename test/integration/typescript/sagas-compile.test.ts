@@ -10,11 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emitTypeScript } from '../../../generator/emit/typescript/index.js';
 import type { EmittedFile } from '../../../generator/emit/types.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
+import { compileSpec } from '../../../generator/pipeline.js';
 import { repoRoot } from '../../support/project.js';
 import { sagaMesh } from '../../support/saga-mesh.js';
 
 const root = path.join(repoRoot, '.tmp', `sagas-compile-${randomBytes(6).toString('hex')}`);
 let emitted: EmittedFile[] = [];
+/** The same, emitted from a spec that declares its sagas (test/fixtures/sagas: the language's model). */
+const specRoot = path.join(repoRoot, '.tmp', `sagas-spec-compile-${randomBytes(6).toString('hex')}`);
+let fromSpec: EmittedFile[] = [];
 
 function options(): ts.CompilerOptions {
   const config = ts.readConfigFile(path.join(repoRoot, 'tsconfig.json'), ts.sys.readFile);
@@ -24,15 +28,15 @@ function options(): ts.CompilerOptions {
 }
 
 /** Diagnostics of the project's own files once `generated/<file>` (written into it) is checked, `sagas` replaced by `override`. */
-function check(file: string, override?: string): string[] {
-  if (override !== undefined) writeFileSync(path.join(root, 'generated', file), override);
-  const program = ts.createProgram([path.join(root, 'generated', file)], options());
-  const own = program.getSourceFiles().filter((f) => f.fileName.startsWith(root + path.sep));
+function check(file: string, override?: string, project = root): string[] {
+  if (override !== undefined) writeFileSync(path.join(project, 'generated', file), override);
+  const program = ts.createProgram([path.join(project, 'generated', file)], options());
+  const own = program.getSourceFiles().filter((f) => f.fileName.startsWith(project + path.sep));
   return [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...own.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)])].map((d) => {
     const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
     if (!d.file || d.start === undefined) return message;
     const { line } = d.file.getLineAndCharacterOfPosition(d.start);
-    return `${path.relative(root, d.file.fileName)}:${line + 1} ${message}`;
+    return `${path.relative(project, d.file.fileName)}:${line + 1} ${message}`;
   });
 }
 
@@ -42,17 +46,26 @@ function sagasFile(): string {
   return file.content;
 }
 
-beforeAll(async () => {
-  emitted = emitTypeScript(await sagaMesh(), { layout: defaultLayout });
-  for (const file of emitted) {
-    const target = path.join(root, 'generated', file.path);
+function writeInto(project: string, files: readonly EmittedFile[]): void {
+  for (const file of files) {
+    const target = path.join(project, 'generated', file.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, file.content);
   }
+}
+
+beforeAll(async () => {
+  emitted = emitTypeScript(await sagaMesh(), { layout: defaultLayout });
+  writeInto(root, emitted);
+  const { model, diagnostics } = await compileSpec('test/fixtures/sagas/spec', repoRoot);
+  if (!model) throw new Error(`test/fixtures/sagas does not compile: ${JSON.stringify(diagnostics)}`);
+  fromSpec = emitTypeScript(model, { layout: defaultLayout });
+  writeInto(specRoot, fromSpec);
 }, 60_000);
 
 afterAll(() => {
   rmSync(root, { recursive: true, force: true });
+  rmSync(specRoot, { recursive: true, force: true });
 });
 
 describe('generated sagas.ts', () => {
@@ -62,6 +75,11 @@ describe('generated sagas.ts', () => {
 
   it('type-checks against the generated clients and types', () => {
     expect(check('orders/sagas.ts')).toEqual([]);
+  }, 120_000);
+
+  it('type-checks when emitted from sagas declared in a spec (the language builds the model)', () => {
+    expect(fromSpec.map((f) => f.path).filter((p) => p.endsWith('/sagas.ts'))).toEqual(['orders/sagas.ts']);
+    expect(check('orders/sagas.ts', undefined, specRoot)).toEqual([]);
   }, 120_000);
 
   it('reports a mapping that does not fit the endpoint input (the check is live)', () => {
