@@ -4,7 +4,7 @@
 import { serviceProtoFile, typesProtoFile } from './proto.js';
 
 /** The TypeScript modules of a service, inside `<service>/`. */
-export const SERVICE_MODULES = ['client', 'definition', 'errors', 'handlers', 'host', 'main', 'types'] as const;
+export const SERVICE_MODULES = ['client', 'definition', 'errors', 'handlers', 'host', 'main', 'sagas', 'types'] as const;
 export type ServiceModule = (typeof SERVICE_MODULES)[number];
 
 export const outputFiles = {
@@ -30,6 +30,8 @@ export const outputFiles = {
   k8sNamespace: 'k8s/namespace.yaml',
   k8sKustomization: 'k8s/kustomization.yaml',
   k8sWorkload: (workload: string) => `k8s/${workload}.yaml`,
+  /** The mesh's sagas, described and drawn (Mermaid): only when it has any. */
+  sagasDoc: 'docs/sagas.md',
 } as const;
 
 /** What decides which files a mesh has, as the semantic checks know it before a model exists. */
@@ -52,6 +54,7 @@ export function plannedFiles(shape: FileShape): { path: string; owner: string }[
   add(outputFiles.typesProto(shape.mesh), 'the mesh-level types');
   add(outputFiles.k8sNamespace, 'the mesh');
   add(outputFiles.k8sKustomization, 'the mesh');
+  add(outputFiles.sagasDoc, 'the mesh');
   if (shape.gateway) {
     add(outputFiles.gatewayRoutes, 'the gateway');
     add(outputFiles.gatewayMain, 'the gateway');

@@ -12,6 +12,7 @@ import { hostFile } from './host-file.js';
 import { groupMainFile } from './group-main-file.js';
 import { mainFile } from './main-file.js';
 import { serviceSources } from './names.js';
+import { sagaFile } from './saga-file.js';
 import { schemasFile } from './schemas-file.js';
 import { stackFile } from './stack-file.js';
 import { typesFile } from './types-file.js';
@@ -40,6 +41,9 @@ export const emitTypeScript: Emitter = (model, options) => {
       file('client', clientFile(model, service)),
       file('host', hostFile(service, options)),
     );
+    // Only a service that runs sagas gets their module.
+    const sagas = sagaFile(model, service);
+    if (sagas !== null) files.push(file('sagas', sagas));
     // A grouped service runs in its group's process only: a main.ts of its own would be a second way to deploy it.
     if (groupOf(model, service.name) === null) files.push(file('main', mainFile(model, service)));
   }

@@ -1,0 +1,63 @@
+// generated/docs/sagas.md: every saga of the mesh, one section each: what it does, its steps and
+// their compensations as a table, and its flowchart (Mermaid, which GitHub and most viewers draw).
+import type { MeshModel, SagaModel } from '../../model/types.js';
+import { compare } from '../../model/order.js';
+import { sagasOf } from '../../model/lookup.js';
+import { markdownInline, markdownText } from './markdown.js';
+import { sagaDiagram } from './saga-diagram.js';
+
+/**
+ * Every saga of the mesh, sorted by name (unique in the mesh).
+ *
+ * @param model - the mesh
+ * @example meshSagas(model).map((s) => s.name) // ['placeOrder']
+ */
+export function meshSagas(model: MeshModel): SagaModel[] {
+  return model.services.flatMap((s) => [...sagasOf(s)]).sort((a, b) => compare(a.name, b.name));
+}
+
+function stepsTable(saga: SagaModel): string {
+  const rows = saga.steps.map((step, i) => {
+    const undo = step.compensate ? `\`${step.compensate.service}.${step.compensate.endpoint}\`` : 'none';
+    const timeout = step.timeoutMs === null ? "the call's policy" : `${step.timeoutMs} ms`;
+    return `| ${i + 1} | ${markdownInline(step.name)} | \`${step.call.service}.${step.call.endpoint}\` | ${undo} | ${timeout} |`;
+  });
+  return ['| # | Step | Calls | Compensation | Timeout |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function section(saga: SagaModel): string {
+  const output = saga.output === null ? 'no output' : `output \`${saga.output.type}\``;
+  return [
+    `## ${markdownInline(saga.name)}`,
+    '',
+    ...(saga.description === undefined ? [] : [markdownText(saga.description), '']),
+    `Runs in \`${saga.service}\`; input \`${saga.input}\`, ${output}. Events: \`${saga.name}.completed\`, \`${saga.name}.failed\`.`,
+    '',
+    stepsTable(saga),
+    '',
+    '```mermaid',
+    sagaDiagram(saga).trimEnd(),
+    '```',
+    '',
+  ].join('\n');
+}
+
+/**
+ * The content of `generated/docs/sagas.md`, or null when the mesh has no saga.
+ *
+ * @param model - the mesh
+ * @example sagasDoc(model)?.startsWith('# Sagas of the shop mesh') // true when shop has sagas
+ */
+export function sagasDoc(model: MeshModel): string | null {
+  const sagas = meshSagas(model);
+  if (sagas.length === 0) return null;
+  const intro = [
+    `# Sagas of the ${markdownInline(model.name)} mesh`,
+    '',
+    'Each saga runs its steps in order, each through the generated client of the endpoint it calls. A step',
+    'that fails undoes the steps before it, in reverse, with their compensations; a step whose outcome stays',
+    'unknown is undone too, first. A compensation that keeps failing leaves the saga `stuck`, for a person.',
+    '',
+  ].join('\n');
+  return [intro, ...sagas.map(section)].join('\n');
+}

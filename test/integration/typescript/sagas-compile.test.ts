@@ -1,0 +1,96 @@
+// generated/<svc>/sagas.ts type-checks against the generated clients and types under the repo's strict
+// options, plus unused locals and parameters (a strict consumer's): emitted for a two-service mesh
+// whose sagas call the other service over HTTP and their own, and written into a folder inside the
+// repo so `meshspec/runtime/...` resolves as it does for generated/. A broken mapping must be reported.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ts from 'typescript';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitTypeScript } from '../../../generator/emit/typescript/index.js';
+import type { EmittedFile } from '../../../generator/emit/types.js';
+import { defaultLayout } from '../../../generator/naming/index.js';
+import { compileSpec } from '../../../generator/pipeline.js';
+import { repoRoot } from '../../support/project.js';
+import { sagaMesh } from '../../support/saga-mesh.js';
+
+const root = path.join(repoRoot, '.tmp', `sagas-compile-${randomBytes(6).toString('hex')}`);
+let emitted: EmittedFile[] = [];
+/** The same, emitted from a spec that declares its sagas (test/fixtures/sagas: the language's model). */
+const specRoot = path.join(repoRoot, '.tmp', `sagas-spec-compile-${randomBytes(6).toString('hex')}`);
+let fromSpec: EmittedFile[] = [];
+
+function options(): ts.CompilerOptions {
+  const config = ts.readConfigFile(path.join(repoRoot, 'tsconfig.json'), ts.sys.readFile);
+  if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'));
+  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, repoRoot).options;
+  return { ...parsed, noEmit: true, noUnusedLocals: true, noUnusedParameters: true };
+}
+
+/** Diagnostics of the project's own files once `generated/<file>` (written into it) is checked, `sagas` replaced by `override`. */
+function check(file: string, override?: string, project = root): string[] {
+  if (override !== undefined) writeFileSync(path.join(project, 'generated', file), override);
+  const program = ts.createProgram([path.join(project, 'generated', file)], options());
+  const own = program.getSourceFiles().filter((f) => f.fileName.startsWith(project + path.sep));
+  return [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...own.flatMap((f) => [...program.getSyntacticDiagnostics(f), ...program.getSemanticDiagnostics(f)])].map((d) => {
+    const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
+    if (!d.file || d.start === undefined) return message;
+    const { line } = d.file.getLineAndCharacterOfPosition(d.start);
+    return `${path.relative(project, d.file.fileName)}:${line + 1} ${message}`;
+  });
+}
+
+function sagasFile(): string {
+  const file = emitted.find((f) => f.path === 'orders/sagas.ts');
+  if (!file) throw new Error('no orders/sagas.ts emitted');
+  return file.content;
+}
+
+function writeInto(project: string, files: readonly EmittedFile[]): void {
+  for (const file of files) {
+    const target = path.join(project, 'generated', file.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, file.content);
+  }
+}
+
+beforeAll(async () => {
+  emitted = emitTypeScript(await sagaMesh(), { layout: defaultLayout });
+  writeInto(root, emitted);
+  const { model, diagnostics } = await compileSpec('test/fixtures/sagas/spec', repoRoot);
+  if (!model) throw new Error(`test/fixtures/sagas does not compile: ${JSON.stringify(diagnostics)}`);
+  fromSpec = emitTypeScript(model, { layout: defaultLayout });
+  writeInto(specRoot, fromSpec);
+}, 60_000);
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  rmSync(specRoot, { recursive: true, force: true });
+});
+
+describe('generated sagas.ts', () => {
+  it('is emitted for the service with sagas only', () => {
+    expect(emitted.map((f) => f.path).filter((p) => p.endsWith('/sagas.ts'))).toEqual(['orders/sagas.ts']);
+  });
+
+  it('type-checks against the generated clients and types', () => {
+    expect(check('orders/sagas.ts')).toEqual([]);
+  }, 120_000);
+
+  it('type-checks when emitted from sagas declared in a spec (the language builds the model)', () => {
+    expect(fromSpec.map((f) => f.path).filter((p) => p.endsWith('/sagas.ts'))).toEqual(['orders/sagas.ts']);
+    expect(check('orders/sagas.ts', undefined, specRoot)).toEqual([]);
+  }, 120_000);
+
+  it('reports a mapping that does not fit the endpoint input (the check is live)', () => {
+    const broken = sagasFile().replace('total: outputs.reserve.total,', 'total: outputs.reserve.id,');
+    expect(broken).not.toBe(sagasFile());
+    expect(check('orders/sagas.ts', broken)).toEqual([expect.stringMatching(/^generated\/orders\/sagas\.ts:\d+ Type 'string' is not assignable to type 'number'/)]);
+  }, 120_000);
+
+  it('reports an optional value written unguarded into an optional field (exactOptionalPropertyTypes)', () => {
+    const broken = sagasFile().replace('...(input.express !== undefined && { express: input.express }),', 'express: input.express,');
+    expect(broken).not.toBe(sagasFile());
+    expect(check('orders/sagas.ts', broken).join('\n')).toMatch(/exactOptionalPropertyTypes/);
+  }, 120_000);
+});
