@@ -18,6 +18,8 @@ export function serviceNames(service: string) {
     subscriptions: `${Svc}Subscriptions`,
     fallbacks: `${Svc}Fallbacks`,
     routes: `${Svc}Routes`,
+    sagaClients: `${Svc}SagaClients`,
+    sagas: `${service}Sagas`,
   } as const;
 }
 

@@ -3,21 +3,23 @@
 // policy applies, with the options of the attempt (idempotency key, deadline, request id).
 import { sagasOf } from '../../model/lookup.js';
 import type { MeshModel, SagaModel, SagaValue, ServiceModel } from '../../model/types.js';
-import { pascalCase, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
+import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import { WIDTH, importBlock, jsdoc, joinBlocks, propertyName, quote } from './code.js';
 import { typeImports, type TypeRef } from './names.js';
 import { flat, printExpr, type Expr } from './saga-expr.js';
 import { findEndpoint, readsOf, valueExpr } from './saga-values.js';
 
 /**
- * The names sagas.ts declares for `service`: the interface of the clients its steps call through, and
- * the function that makes its saga definitions.
+ * The names sagas.ts declares for `service` (reserved against spec types with the service's other
+ * generated names): the interface of the clients its steps call through, and the function that makes
+ * its saga definitions.
  *
  * @param service - the service's name
  * @example sagaNames('orders') // { clients: 'OrdersSagaClients', sagas: 'ordersSagas' }
  */
 export function sagaNames(service: string): { clients: string; sagas: string } {
-  return { clients: `${pascalCase(service)}SagaClients`, sagas: `${service}Sagas` };
+  const names = serviceNames(service);
+  return { clients: names.sagaClients, sagas: names.sagas };
 }
 
 /** Services the sagas call (their own included), sorted. */
