@@ -1,6 +1,7 @@
 // The orchestrator: starts sagas (written to the log before `start` resolves), drives them, keeps
 // their leases alive while it works, and resumes the sagas whose lease expired (a crashed or
 // stopped replica's). One replica drives a saga at a time: every log write is fenced by the lease.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Conflict, NotFound } from '../errors/index.js';
@@ -63,6 +64,9 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
   let closing = false;
   let wakeSleepers: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => (wakeSleepers = resolve));
+  // Drivers run in the async context the orchestrator was made in, never in a caller's (its
+  // transaction, which has ended by then, or its request).
+  const detached = AsyncLocalStorage.snapshot();
 
   const ctx: DriveContext = {
     options: resolved,
@@ -164,7 +168,7 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       if (closing) throw new Error('saga orchestrator is closed: no saga can be started');
       if (!definitions.has(saga)) throw new TypeError(`unknown saga '${saga}' (known: ${[...definitions.keys()].join(', ') || 'none'})`);
       const id = startOptions.id ?? randomUUID();
-      const created = await log.create({ id, saga, input: input ?? null }, owner, leaseMs, () => launch(id, false));
+      const created = await log.create({ id, saga, input: input ?? null }, owner, leaseMs, () => detached(() => launch(id, false)));
       if (created) {
         stats.started += 1;
         return id;
