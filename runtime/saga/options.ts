@@ -42,7 +42,12 @@ export interface SagaOrchestratorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** The options with every default applied. */
+/**
+ * The options with every default applied.
+ *
+ * @example
+ * const { leaseMs, owner } = resolveOptions(options, 'host:1:ab12');
+ */
 export type ResolvedOptions = Required<Omit<SagaOrchestratorOptions, 'publish'>> & Pick<SagaOrchestratorOptions, 'publish'>;
 
 /**

@@ -7,6 +7,7 @@ import { hostname } from 'node:os';
 import { Conflict, NotFound } from '../errors/index.js';
 import { DriveStopped, type DriveContext } from './drive-context.js';
 import { driveSaga } from './drive.js';
+import { isSagaId } from './ids.js';
 import { LeaseLost, type SagaFilter, type SagaSummary } from './log/types.js';
 import { resolveOptions, type SagaOrchestratorOptions } from './options.js';
 import { emptyStats, type SagaStats } from './stats.js';
@@ -168,6 +169,7 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       if (closing) throw new Error('saga orchestrator is closed: no saga can be started');
       if (!definitions.has(saga)) throw new TypeError(`unknown saga '${saga}' (known: ${[...definitions.keys()].join(', ') || 'none'})`);
       const id = startOptions.id ?? randomUUID();
+      if (!isSagaId(id)) throw new TypeError(`saga id '${id.slice(0, 40)}' is not valid: letters, digits and . _ : - only, at most 128 characters`);
       const created = await log.create({ id, saga, input: input ?? null }, owner, leaseMs, () => detached(() => launch(id, false)));
       if (created) {
         stats.started += 1;

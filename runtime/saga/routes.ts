@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { NotFound, ValidationFailed, type IssueDetail } from '../errors/index.js';
 import type { ExtraRoutes } from '../http/extra-routes.js';
 import { sendJson } from '../http/respond.js';
+import { isSagaId } from './ids.js';
 import type { SagaFilter, SagaSummary } from './log/types.js';
 import type { SagaRecord, SagaState } from './types.js';
 
@@ -14,8 +15,6 @@ export const MAX_SAGA_LIST_LIMIT = 200;
 export const DEFAULT_SAGA_LIST_LIMIT = 50;
 
 const STATES: readonly SagaState[] = ['running', 'compensating', 'completed', 'compensated', 'stuck'];
-// What an id generated (a UUID) or given by a caller (a request's key) looks like; nothing else is looked up.
-const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 const SAGA_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 /**
@@ -45,7 +44,7 @@ export function sagaRoutes(reader: SagaReader): ExtraRoutes {
       path: '/sagas/{id}',
       async handle(_req, res, params) {
         const id = params['id'] ?? '';
-        if (!ID_PATTERN.test(id)) {
+        if (!isSagaId(id)) {
           throw new ValidationFailed('invalid saga id: letters, digits and . _ : - only, at most 128 characters', [
             { path: '/id', message: 'must be a saga id (letters, digits, . _ : -; at most 128 characters)' },
           ]);

@@ -225,6 +225,7 @@ describe('saga orchestrator (memory log)', () => {
     await h.orchestrator.wait(id, 5000);
     await expect(h.orchestrator.start('nope', {})).rejects.toThrow(/unknown saga 'nope'/);
     await expect(h.orchestrator.wait('missing', 10)).rejects.toThrow(NotFound);
+    await expect(h.orchestrator.start('placeOrder', {}, { id: 'not an id' })).rejects.toThrow(/not valid/);
     await h.orchestrator.close();
     expect(h.calls).toHaveLength(1);
     await expect(h.orchestrator.start('placeOrder', {})).rejects.toThrow(/closed/);
