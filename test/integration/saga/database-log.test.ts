@@ -214,6 +214,44 @@ describe.each(engines)('saga orchestrator on $engine', (engine: EngineUnderTest)
     expect(record.steps.find((s) => s.step === 'b' && s.phase === 'compensate')!.attempts).toBe(2);
   });
 
+  it.skipIf(!engine.available)('a stuck saga is listed, and compensates once a person sets it compensating again', async () => {
+    const log = await createDatabaseSagaLog({ db });
+    let undoWorks = false;
+    const undo: string[] = [];
+    const saga: SagaDefinition = {
+      name: 'sticky',
+      steps: [
+        { name: 'a', endpoint: 's.a', run: async () => 'A', compensation: { endpoint: 's.undoA', run: async () => void undo.push('a') } },
+        {
+          name: 'b',
+          endpoint: 's.b',
+          run: async () => 'B',
+          compensation: {
+            endpoint: 's.undoB',
+            run: async () => {
+              undo.push('b');
+              if (!undoWorks) throw new Unavailable('down');
+            },
+          },
+        },
+        { name: 'c', endpoint: 's.c', run: async () => Promise.reject(new Conflict('no')) },
+      ],
+    };
+    const orchestrator = createSagaOrchestrator({ service: 's', sagas: [saga], log, logger, ...fast, resumeIntervalMs: 50 });
+    const id = await orchestrator.start('sticky', {});
+    const stuck = await orchestrator.wait(id, 10_000);
+    expect(stuck.state).toBe('stuck');
+    expect(undo).toEqual(['b', 'b', 'b']);
+    expect((await orchestrator.list({ state: 'stuck', limit: 10 })).map((s) => s.id)).toEqual([id]);
+    expect(orchestrator.stats().stuck).toBe(1);
+
+    undoWorks = true;
+    await db.query(`update ${SAGAS_TABLE} set state = 'compensating', lease_expires_at = now() where id = $1`, [id]);
+    await expect.poll(async () => (await log.get(id))?.state, { timeout: 10_000 }).toBe('compensated');
+    await orchestrator.close();
+    expect(undo).toEqual(['b', 'b', 'b', 'b', 'a']);
+  });
+
   it.skipIf(!engine.available || engine.engine !== 'pg')('two orchestrators over one database never run one saga\'s steps at once, and finish every saga once', { timeout: 60_000 }, async () => {
     const SAGAS = 50;
     const replica = engine.replicaOf(db)!;
