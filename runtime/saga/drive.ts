@@ -47,10 +47,6 @@ async function forward(
   const { options } = ctx;
   const id = record.id;
   const steps = definition.steps;
-  if (steps.length === 0) {
-    await complete(ctx, definition, view, undefined);
-    return undefined;
-  }
   for (const [index, step] of steps.entries()) {
     const logged = find(record.steps, step.name, 'forward');
     if (logged?.outcome === 'succeeded') continue;
@@ -66,8 +62,11 @@ async function forward(
     if (outcome.ok) {
       outputs[step.name] = outcome.output ?? null;
       const result: StepResult = { step: step.name, phase: 'forward', outcome: 'succeeded', output: outcome.output ?? null };
-      if (index === steps.length - 1) await complete(ctx, definition, view, result);
-      else await options.log.record(id, options.owner, options.leaseMs, { result });
+      if (index === steps.length - 1) {
+        await complete(ctx, definition, view, result);
+        return undefined;
+      }
+      await options.log.record(id, options.owner, options.leaseMs, { result });
       continue;
     }
     const failure = { step: step.name, ...outcome.error };
@@ -78,6 +77,8 @@ async function forward(
     options.logger.info({ sagaId: id, saga: definition.name, step: step.name, code: failure.code, uncertain: outcome.uncertain }, 'saga step failed: compensating');
     return { index, uncertain: outcome.uncertain, failure };
   }
+  // Every step's success was already in the log (or there are none): only the completion is left.
+  await complete(ctx, definition, view, undefined);
   return undefined;
 }
 
@@ -114,13 +115,13 @@ async function compensate(ctx: DriveContext, definition: SagaDefinition, record:
     ctx.stats.compensated += 1;
     return;
   }
-  for (const [position, { step }] of pending.entries()) {
+  for (const [position, { step, index }] of pending.entries()) {
     const compensation = step.compensation!;
     const outcome = await runAttempts(ctx, {
       sagaId: id,
       key: { step: step.name, phase: 'compensate' },
       run: compensation.run,
-      view,
+      view: viewBefore(view, definition, index),
       timeoutMs: step.timeoutMs ?? options.stepTimeoutMs,
       maxAttempts: options.compensationAttempts,
       priorAttempts: find(record.steps, step.name, 'compensate')?.attempts ?? 0,
@@ -146,6 +147,14 @@ async function compensate(ctx: DriveContext, definition: SagaDefinition, record:
     });
   }
   ctx.stats.compensated += 1;
+}
+
+// A compensation reads what was known before its step ran: never its own step's output (it may
+// have been lost) nor later steps'.
+function viewBefore(view: SagaView, definition: SagaDefinition, index: number): SagaView {
+  const outputs: Record<string, unknown> = {};
+  for (const step of definition.steps.slice(0, index)) if (Object.hasOwn(view.outputs, step.name)) outputs[step.name] = view.outputs[step.name];
+  return { id: view.id, input: view.input, outputs };
 }
 
 type Failure = NonNullable<SagaRecord['failure']>;

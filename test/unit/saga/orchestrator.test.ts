@@ -118,8 +118,9 @@ describe('saga orchestrator (memory log)', () => {
     expect(record.failure).toEqual({ step: 'c', code: 'Conflict', message: 'declined' });
     expect(h.calls.map((c) => c.name)).toEqual(['a', 'b', 'c', 'undo:b', 'undo:a']);
     expect(h.calls.filter((c) => c.name.startsWith('undo:')).map((c) => c.key)).toEqual([`saga:${id}:b:compensate`, `saga:${id}:a:compensate`]);
-    // A compensation never sees its own step's output... but sees the earlier ones'.
-    expect(h.calls[3]!.view.outputs).toEqual({ a: 'A', b: 'B' });
+    // A compensation never sees its own step's output (nor later ones'), only the earlier steps'.
+    expect(h.calls[3]!.view.outputs).toEqual({ a: 'A' });
+    expect(h.calls[4]!.view.outputs).toEqual({});
     expect(h.events).toEqual([{ event: 'placeOrder.failed', payload: { sagaId: id, state: 'compensated', failure: record.failure } }]);
     expect(h.orchestrator.stats()).toMatchObject({ compensated: 1, compensations: 2, stepRetries: 0 });
   });
@@ -195,6 +196,14 @@ describe('saga orchestrator (memory log)', () => {
     expect(h.orchestrator.stats().stuck).toBe(1);
     expect(h.errors.some((m) => m.includes('saga stuck'))).toBe(true);
     expect(h.events).toEqual([{ event: 'placeOrder.failed', payload: { sagaId: id, state: 'stuck', failure: { step: 'c', code: 'Conflict', message: 'no' } } }]);
+  });
+
+  it('a saga without steps completes at once', async () => {
+    const h = harness((calls) => fakeSaga({}, {}, calls));
+    const id = await h.orchestrator.start('placeOrder', { n: 1 });
+    const record = await h.orchestrator.wait(id, 5000);
+    await h.orchestrator.close();
+    expect(record).toMatchObject({ state: 'completed', output: { order: null }, steps: [] });
   });
 
   it('a first step rejected compensates nothing and is compensated at once', async () => {
