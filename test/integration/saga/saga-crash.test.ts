@@ -3,7 +3,10 @@
 // restarted; the last start runs until every saga is final. Then: every saga is completed or
 // compensated (none in flight, none stuck), every effect happened at most once (keyed by its
 // idempotency key), a completed saga has all its effects and no undo, a compensated one has an undo
-// for each effect it had, and the counters agree with the completed sagas.
+// for each effect it had (a charge whose answer was lost included), and the counters agree with the
+// completed sagas. A saga may also be compensated for reasons the fixture did not aim at: the
+// attempts of a step count across crashes, so a step killed mid-call twice and then answering
+// 503 runs out of attempts.
 // Bounded here (60 sagas, 4 kills); longer: SAGA_CRASH_SAGAS=500 SAGA_CRASH_KILLS=20.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -82,9 +85,11 @@ describe.skipIf(!postgresUp)(`saga crash test: a driver killed ${KILLS} times wi
     const completed = sagas.filter((s) => s.state === 'completed');
     const compensated = sagas.filter((s) => s.state === 'compensated');
     const undos = effects.filter((e) => e.effect === 'release' || e.effect === 'refund').length;
+    const aimed = (id: string) => Number(id.slice('crash-'.length)) % 5 === 0 || Number(id.slice('crash-'.length)) % 7 === 0;
+    const unaimed = compensated.filter((s) => !aimed(s.id)).length;
     console.log(
       `saga crash test: ${sagas.length} sagas, ${kills} SIGKILLs, ${resumed} resumptions after a lease expired, ` +
-        `${completed.length} completed, ${compensated.length} compensated (${undos} compensations applied), ` +
+        `${completed.length} completed, ${compensated.length} compensated (${unaimed} of them by attempts run out, not by a declined or lost charge; ${undos} compensations applied), ` +
         `${callCount} step calls for ${effects.length} effects (${repeated} keys called more than once, each applied once)`,
     );
 
@@ -103,9 +108,11 @@ describe.skipIf(!postgresUp)(`saga crash test: a driver killed ${KILLS} times wi
         if (done.has('reserve')) expect(done.has('release'), `${saga.id}: reserved, never released`).toBe(true);
         if (done.has('charge')) expect(done.has('refund'), `${saga.id}: charged, never refunded`).toBe(true);
         if (n % 5 === 0) expect(done.has('charge'), `${saga.id}: a declined charge took effect`).toBe(false);
-        else if (n % 7 === 0) expect(done.has('refund'), `${saga.id}: a charge with a lost answer was not refunded`).toBe(true);
       }
     }
+    // The unknown-outcome path ran: charges applied whose answer was always lost, refunded all the same.
+    const lostAnswers = sagas.filter((s) => Number(s.id.slice('crash-'.length)) % 7 === 0 && Number(s.id.slice('crash-'.length)) % 5 !== 0);
+    expect(lostAnswers.filter((s) => effectsOf.get(s.id)?.has('charge')).length).toBeGreaterThan(0);
     expect(totals).toEqual({ reserved: completed.length, charged: completed.length, confirmed: completed.length });
   });
 });
