@@ -50,13 +50,17 @@ async function forward(
   for (const [index, step] of steps.entries()) {
     const logged = find(record.steps, step.name, 'forward');
     if (logged?.outcome === 'succeeded') continue;
+    // A step that cannot be undone, after steps that can: giving up on an unknown outcome would undo
+    // the earlier steps while its own effect may stand (an order confirmed, its payment refunded).
+    // It is called again (same key) as long as a compensation would be, then left for a person.
+    const cannotGiveUp = !step.compensation && steps.slice(0, index).some((s) => s.compensation);
     const outcome = await runAttempts(ctx, {
       sagaId: id,
       key: { step: step.name, phase: 'forward' },
       run: step.run,
       view,
       timeoutMs: step.timeoutMs ?? options.stepTimeoutMs,
-      maxAttempts: options.stepAttempts,
+      maxAttempts: cannotGiveUp ? Math.max(options.stepAttempts, options.compensationAttempts) : options.stepAttempts,
       priorAttempts: logged?.attempts ?? 0,
     });
     if (outcome.ok) {
@@ -70,6 +74,14 @@ async function forward(
       continue;
     }
     const failure = { step: step.name, ...outcome.error };
+    if (outcome.uncertain && cannotGiveUp) {
+      await markStuck(ctx, definition, id, failure, { step: step.name, phase: 'forward', outcome: 'failed', error: outcome.error });
+      options.logger.error(
+        { sagaId: id, saga: definition.name, step: step.name, endpoint: step.endpoint, code: failure.code },
+        'saga stuck: a step without compensation kept an unknown outcome after steps that can be undone; a person must resolve it (GET /sagas?state=stuck)',
+      );
+      return undefined;
+    }
     await options.log.record(id, options.owner, options.leaseMs, {
       result: { step: step.name, phase: 'forward', outcome: 'failed', error: outcome.error },
       next: { state: 'compensating', failure, failedStepMayHaveApplied: outcome.uncertain },
@@ -80,6 +92,17 @@ async function forward(
   // Every step's success was already in the log (or there are none): only the completion is left.
   await complete(ctx, definition, view, undefined);
   return undefined;
+}
+
+async function markStuck(ctx: DriveContext, definition: SagaDefinition, id: string, failure: Failure, result: StepResult): Promise<void> {
+  const { options } = ctx;
+  const publish = options.publish;
+  await options.log.record(id, options.owner, options.leaseMs, {
+    result,
+    next: { state: 'stuck', failure },
+    ...(publish ? { inTransaction: async () => void (await publish(`${definition.name}.failed`, { sagaId: id, state: 'stuck', failure })) } : {}),
+  });
+  ctx.stats.stuck += 1;
 }
 
 async function complete(ctx: DriveContext, definition: SagaDefinition, view: SagaView, result: StepResult | undefined): Promise<void> {
@@ -127,12 +150,7 @@ async function compensate(ctx: DriveContext, definition: SagaDefinition, record:
       priorAttempts: find(record.steps, step.name, 'compensate')?.attempts ?? 0,
     });
     if (!outcome.ok) {
-      await options.log.record(id, options.owner, options.leaseMs, {
-        result: { step: step.name, phase: 'compensate', outcome: 'failed', error: outcome.error },
-        next: { state: 'stuck' },
-        ...failedEvent('stuck'),
-      });
-      ctx.stats.stuck += 1;
+      await markStuck(ctx, definition, id, failure, { step: step.name, phase: 'compensate', outcome: 'failed', error: outcome.error });
       options.logger.error(
         { sagaId: id, saga: definition.name, step: step.name, compensation: compensation.endpoint, code: outcome.error.code },
         'saga stuck: a compensation kept failing; a person must resolve it (GET /sagas?state=stuck)',

@@ -8,7 +8,7 @@ import { Conflict, NotFound } from '../errors/index.js';
 import { DriveStopped, type DriveContext } from './drive-context.js';
 import { driveSaga } from './drive.js';
 import { isSagaId } from './ids.js';
-import { LeaseLost, type SagaFilter, type SagaSummary } from './log/types.js';
+import { LeaseLost, type LoadedSaga, type SagaFilter, type SagaSummary } from './log/types.js';
 import { resolveOptions, type SagaOrchestratorOptions } from './options.js';
 import { emptyStats, type SagaStats } from './stats.js';
 import type { SagaDefinition, SagaRecord, SagaState } from './types.js';
@@ -79,13 +79,14 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
     pause: (ms) => Promise.race([resolved.sleep(ms), closed]),
   };
 
-  function launch(id: string, resumed: boolean): void {
+  // `fresh`: a saga this orchestrator just created, whose log state it knows (no claim needed).
+  function launch(id: string, resumed: boolean, fresh?: LoadedSaga): void {
     if (closing || driving.has(id)) return;
     const entry = { promise: Promise.resolve(), lost: false };
     entry.promise = (async () => {
       let release = false;
       try {
-        const loaded = await log.claim(id, owner, leaseMs);
+        const loaded = fresh ?? (await log.claim(id, owner, leaseMs));
         if (!loaded) return;
         const definition = definitions.get(loaded.record.saga);
         if (!definition) {
@@ -170,7 +171,10 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       if (!definitions.has(saga)) throw new TypeError(`unknown saga '${saga}' (known: ${[...definitions.keys()].join(', ') || 'none'})`);
       const id = startOptions.id ?? randomUUID();
       if (!isSagaId(id)) throw new TypeError(`saga id '${id.slice(0, 40)}' is not valid: letters, digits and . _ : - only, at most 128 characters`);
-      const created = await log.create({ id, saga, input: input ?? null }, owner, leaseMs, () => detached(() => launch(id, false)));
+      // As the log will give it back to a replica that resumes it: JSON.
+      const stored: unknown = JSON.parse(JSON.stringify(input ?? null));
+      const fresh: LoadedSaga = { record: { id, saga, state: 'running', input: stored, createdAt: 0, updatedAt: 0, steps: [] }, failedStepMayHaveApplied: false };
+      const created = await log.create({ id, saga, input: stored }, owner, leaseMs, () => detached(() => launch(id, false, fresh)));
       if (created) {
         stats.started += 1;
         return id;

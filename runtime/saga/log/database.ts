@@ -154,14 +154,14 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
     },
 
     async record(id, owner, leaseMs, change: SagaChange) {
-      await db.transaction(async (tx) => {
-        const at = clock();
-        const { next, result } = change;
-        const sets = [`updated_at = ${now(3)}`];
-        const params: unknown[] = [id, owner, at];
+      const at = clock();
+      // The saga's row (fence, lease, next state) and the step's row, each built onto a parameter
+      // list that starts with $1 id, $2 owner, $3 the clock.
+      const sagaUpdate = (params: unknown[]) => {
+        const { next } = change;
         const param = (value: unknown) => `$${params.push(value)}`;
-        if (next?.state === 'compensating') sets.push(`lease_expires_at = ${leaseUntil(leaseMs, 3)}`);
-        else if (next) sets.push(`lease_expires_at = ${now(3)}`, `owner = null`, `finished_at = ${now(3)}`);
+        const sets = [`updated_at = ${now(3)}`];
+        if (next && next.state !== 'compensating') sets.push(`lease_expires_at = ${now(3)}`, `owner = null`, `finished_at = ${now(3)}`);
         else sets.push(`lease_expires_at = ${leaseUntil(leaseMs, 3)}`);
         if (next) sets.push(`state = ${param(next.state)}`);
         if (next?.output !== undefined) sets.push(`output = ${param(JSON.stringify(next.output))}::json`);
@@ -169,26 +169,33 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
           sets.push(`failure_step = ${param(next.failure.step)}`, `failure_code = ${param(next.failure.code)}`, `failure_message = ${param(next.failure.message)}`);
         }
         if (next?.failedStepMayHaveApplied !== undefined) sets.push(`failed_step_may_have_applied = ${param(next.failedStepMayHaveApplied)}`);
-        const fenced = await tx.query(`update ${SAGAS_TABLE} set ${sets.join(', ')} where ${fence(3)}`, params);
-        if (fenced.rowCount === 0) throw new LeaseLost(id);
-        if (result) {
-          const where = `where saga_id = $1 and step = $2 and phase = $3`;
-          const which = [id, result.step, result.phase];
-          const updated =
-            result.outcome === 'retrying'
-              ? await tx.query(`update ${SAGA_STEPS_TABLE} set error_code = $4, error_message = $5 ${where}`, [...which, result.error?.code ?? null, result.error?.message ?? null])
-              : result.outcome === 'succeeded'
-                ? await tx.query(
-                    `update ${SAGA_STEPS_TABLE} set outcome = 'succeeded', finished_at = ${now(5)}, output = $4::json, error_code = null, error_message = null ${where}`,
-                    [...which, JSON.stringify(result.output ?? null), at],
-                  )
-                : await tx.query(
-                    `update ${SAGA_STEPS_TABLE} set outcome = 'failed', finished_at = ${now(6)}, error_code = $4, error_message = $5 ${where}`,
-                    [...which, result.error?.code ?? null, result.error?.message ?? null, at],
-                  );
-          if (updated.rowCount === 0) throw new Error(`saga ${id}: ${result.phase} step ${result.step} was never started`);
-        }
-        await change.inTransaction?.();
+        return `update ${SAGAS_TABLE} set ${sets.join(', ')} where ${fence(3)}`;
+      };
+      const stepUpdate = (params: unknown[]) => {
+        const result = change.result!;
+        const param = (value: unknown) => `$${params.push(value)}`;
+        const sets =
+          result.outcome === 'retrying'
+            ? [`error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`]
+            : result.outcome === 'succeeded'
+              ? [`outcome = 'succeeded'`, `finished_at = ${now(3)}`, `output = ${param(JSON.stringify(result.output ?? null))}::json`, `error_code = null`, `error_message = null`]
+              : [`outcome = 'failed'`, `finished_at = ${now(3)}`, `error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`];
+        const which = `step = ${param(result.step)} and phase = ${param(result.phase)}`;
+        return `update ${SAGA_STEPS_TABLE} as s set ${sets.join(', ')} from fenced where s.saga_id = fenced.id and ${which} returning 1`;
+      };
+
+      // One statement: the fence and both rows, or nothing (a step row is always there: `started` first).
+      const params: unknown[] = [id, owner, at];
+      const saga = sagaUpdate(params);
+      const text = change.result ? `with fenced as (${saga} returning id) ${stepUpdate(params)}` : saga;
+      const inTransaction = change.inTransaction;
+      if (!inTransaction) {
+        if ((await db.query(text, params)).rowCount === 0) throw new LeaseLost(id);
+        return;
+      }
+      await db.transaction(async (tx) => {
+        if ((await tx.query(text, params)).rowCount === 0) throw new LeaseLost(id);
+        await inTransaction();
       });
     },
 

@@ -200,7 +200,8 @@ describe.each(engines)('saga orchestrator on $engine', (engine: EngineUnderTest)
             },
           },
         },
-        { name: 'c', endpoint: 's.c', run: async () => Promise.reject(new Unavailable('down')) },
+        // An unknown outcome, run out: c's own compensation runs first, then b's, then a's.
+        { name: 'c', endpoint: 's.c', run: async () => Promise.reject(new Unavailable('down')), compensation: { endpoint: 's.undoC', run: async () => null } },
       ],
     });
     const a = createSagaOrchestrator({ service: 's', sagas: [definition('first')], log: first, logger, ...fast, stepAttempts: 2, leaseMs: 400, stepTimeoutMs: 60_000 });

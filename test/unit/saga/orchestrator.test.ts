@@ -198,6 +198,35 @@ describe('saga orchestrator (memory log)', () => {
     expect(h.events).toEqual([{ event: 'placeOrder.failed', payload: { sagaId: id, state: 'stuck', failure: { step: 'c', code: 'Conflict', message: 'no' } } }]);
   });
 
+  it('a step without compensation after steps that have one is not given up on an unknown outcome: retried like a compensation, then stuck', async () => {
+    const h = harness((calls) => fakeSaga({ a: [ok('A')], confirm: [fail(new Unavailable('down'))] }, { a: [ok(null)] }, calls));
+    const id = await h.orchestrator.start('placeOrder', {});
+    const record = await h.orchestrator.wait(id, 5000);
+    await h.orchestrator.close();
+    expect(record.state).toBe('stuck');
+    expect(record.failure).toMatchObject({ step: 'confirm', code: 'Unavailable' });
+    // compensationAttempts (4) calls, never undoing `a` while `confirm` may have taken effect.
+    expect(h.calls.map((c) => c.name)).toEqual(['a', 'confirm', 'confirm', 'confirm', 'confirm']);
+    expect(h.errors.some((m) => m.includes('saga stuck'))).toBe(true);
+    expect(h.events).toEqual([{ event: 'placeOrder.failed', payload: { sagaId: id, state: 'stuck', failure: record.failure } }]);
+
+    const late = harness((calls) =>
+      fakeSaga({ a: [ok('A')], confirm: [fail(new Unavailable('1')), fail(new Unavailable('2')), fail(new Unavailable('3')), ok('C')] }, { a: [ok(null)] }, calls),
+    );
+    const lateId = await late.orchestrator.start('placeOrder', {});
+    expect((await late.orchestrator.wait(lateId, 5000)).state).toBe('completed');
+    await late.orchestrator.close();
+  });
+
+  it('a first step without compensation whose outcome stays unknown is compensated (nothing to undo)', async () => {
+    const h = harness((calls) => fakeSaga({ read: [fail(new Unavailable('down'))], b: [ok('B')] }, {}, calls));
+    const id = await h.orchestrator.start('placeOrder', {});
+    const record = await h.orchestrator.wait(id, 5000);
+    await h.orchestrator.close();
+    expect(record.state).toBe('compensated');
+    expect(h.calls.map((c) => c.name)).toEqual(['read', 'read', 'read']);
+  });
+
   it('a saga without steps completes at once', async () => {
     const h = harness((calls) => fakeSaga({}, {}, calls));
     const id = await h.orchestrator.start('placeOrder', { n: 1 });
