@@ -269,6 +269,77 @@ describe('saga orchestrator (memory log)', () => {
     await expect(h.orchestrator.start('placeOrder', {})).rejects.toThrow(/closed/);
   });
 
+  it('a replica whose lease expired mid-step writes nothing more; the one that took the saga over finishes it', async () => {
+    let clock = Date.now();
+    const log = createMemorySagaLog({ now: () => clock });
+    let release: () => void = () => undefined;
+    const calls: string[] = [];
+    const definition = (who: string, hold: boolean): SagaDefinition => ({
+      name: 'held',
+      steps: [
+        {
+          name: 'one',
+          endpoint: 'x.one',
+          run: async () => {
+            calls.push(who);
+            if (hold) await new Promise<void>((resolve) => (release = resolve));
+            return who;
+          },
+        },
+      ],
+      output: (view) => view.outputs['one'],
+    });
+    const logger = pino({ level: 'silent' });
+    const common = { log, logger, leaseMs: 60_000, resumeIntervalMs: 60_000, now: () => clock };
+    const a = createSagaOrchestrator({ service: 'x', sagas: [definition('a', true)], ...common });
+    const id = await a.start('held', {});
+    await expect.poll(() => calls.length).toBe(1);
+    clock += 60_001;
+    const b = createSagaOrchestrator({ service: 'x', sagas: [definition('b', false)], ...common });
+    expect(await b.resumeNow()).toBe(1);
+    expect((await b.wait(id, 5000)).output).toBe('b');
+    release();
+    await expect.poll(() => a.stats().leasesLost).toBe(1);
+    await Promise.all([a.close(), b.close()]);
+    const record = await log.get(id);
+    expect(record).toMatchObject({ state: 'completed', output: 'b' });
+    expect(record!.steps).toEqual([expect.objectContaining({ step: 'one', outcome: 'succeeded', attempts: 2, output: 'b' })]);
+    expect(b.stats()).toMatchObject({ resumed: 1, completed: 1 });
+  });
+
+  it('close lets a step in flight finish and be written, then releases the lease for another replica at once', async () => {
+    const log = createMemorySagaLog();
+    let release: () => void = () => undefined;
+    const calls: string[] = [];
+    const definition = (who: string): SagaDefinition => ({
+      name: 'two',
+      steps: ['one', 'two'].map((name) => ({
+        name,
+        endpoint: `x.${name}`,
+        run: async () => {
+          calls.push(`${who}:${name}`);
+          if (who === 'a') await new Promise<void>((resolve) => (release = resolve));
+          return name;
+        },
+      })),
+    });
+    const common = { log, logger: pino({ level: 'silent' }), leaseMs: 60_000, resumeIntervalMs: 60_000 };
+    const a = createSagaOrchestrator({ service: 'x', sagas: [definition('a')], ...common });
+    const id = await a.start('two', {});
+    await expect.poll(() => calls.length).toBe(1);
+    const closed = a.close();
+    release();
+    await closed;
+    expect(a.inFlight()).toBe(0);
+    expect((await log.get(id))!.steps).toEqual([expect.objectContaining({ step: 'one', outcome: 'succeeded' })]);
+
+    const b = createSagaOrchestrator({ service: 'x', sagas: [definition('b')], ...common });
+    expect(await b.resumeNow()).toBe(1);
+    expect((await b.wait(id, 5000)).state).toBe('completed');
+    await b.close();
+    expect(calls).toEqual(['a:one', 'b:two']);
+  });
+
   it('rejects bad options at creation', () => {
     expect(() => harness((calls) => fakeSaga({}, {}, calls), { leaseMs: 0 })).toThrow(/leaseMs/);
     expect(() => harness((calls) => fakeSaga({}, {}, calls), { backoff: { initialMs: 10, maxMs: 1 } })).toThrow(/backoff/);
