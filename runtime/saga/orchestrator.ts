@@ -63,8 +63,9 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
   const stats = emptyStats();
   const driving = new Map<string, { promise: Promise<void>; lost: boolean }>();
   let closing = false;
-  let wakeSleepers: () => void = () => undefined;
-  const closed = new Promise<void>((resolve) => (wakeSleepers = resolve));
+  // Backoff waits in progress, woken by close (a set, not a race against one promise: that would
+  // keep a reaction per wait for the orchestrator's whole life).
+  const sleepers = new Set<() => void>();
   // Drivers run in the async context the orchestrator was made in, never in a caller's (its
   // transaction, which has ended by then, or its request).
   const detached = AsyncLocalStorage.snapshot();
@@ -76,13 +77,23 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       if (closing) throw new DriveStopped(sagaId, 'the orchestrator is closing');
       if (driving.get(sagaId)?.lost) throw new LeaseLost(sagaId);
     },
-    pause: (ms) => Promise.race([resolved.sleep(ms), closed]),
+    pause: (ms) =>
+      new Promise<void>((resolve) => {
+        const wake = () => {
+          sleepers.delete(wake);
+          resolve();
+        };
+        sleepers.add(wake);
+        resolved.sleep(ms).then(wake, wake);
+      }),
   };
 
   // `fresh`: a saga this orchestrator just created, whose log state it knows (no claim needed).
   function launch(id: string, resumed: boolean, fresh?: LoadedSaga): void {
     if (closing || driving.has(id)) return;
+    // Registered before the driver runs: it may end before its first await.
     const entry = { promise: Promise.resolve(), lost: false };
+    driving.set(id, entry);
     entry.promise = (async () => {
       let release = false;
       try {
@@ -115,7 +126,6 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
         if (release) await log.release(id, owner).catch((err: unknown) => logger.warn({ sagaId: id, err }, 'saga lease release failed: it expires'));
       }
     })();
-    driving.set(id, entry);
   }
 
   // Leases are renewed while sagas are driven; a saga whose lease was lost stops at its next checkpoint.
@@ -206,7 +216,7 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
     async close() {
       if (closing) return;
       closing = true;
-      wakeSleepers();
+      for (const wake of [...sleepers]) wake();
       clearTimeout(resumeTimer);
       await resuming?.catch(() => undefined);
       while (driving.size > 0) await Promise.all([...driving.values()].map((entry) => entry.promise));

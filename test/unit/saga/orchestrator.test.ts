@@ -340,6 +340,22 @@ describe('saga orchestrator (memory log)', () => {
     expect(calls).toEqual(['a:one', 'b:two']);
   });
 
+  it('close cuts a backoff wait short and leaves the saga in flight for a replica', async () => {
+    const log = createMemorySagaLog();
+    let calls = 0;
+    const saga: SagaDefinition = {
+      name: 'waiting',
+      steps: [{ name: 'one', endpoint: 'x.one', run: async () => Promise.reject(new Unavailable(`down ${++calls}`)) }],
+    };
+    // Real timers, a backoff of about a minute: close must not wait for it (the test would time out).
+    const a = createSagaOrchestrator({ service: 'x', sagas: [saga], log, logger: pino({ level: 'silent' }), stepAttempts: 5, backoff: { initialMs: 60_000, maxMs: 60_000 } });
+    const id = await a.start('waiting', {});
+    await expect.poll(async () => (await log.get(id))?.steps[0]?.error?.code).toBe('Unavailable');
+    await a.close();
+    expect((await log.get(id))!.state).toBe('running');
+    expect(await log.claimDue('other', 1000, 10)).toEqual([id]);
+  });
+
   it('rejects bad options at creation', () => {
     expect(() => harness((calls) => fakeSaga({}, {}, calls), { leaseMs: 0 })).toThrow(/leaseMs/);
     expect(() => harness((calls) => fakeSaga({}, {}, calls), { backoff: { initialMs: 10, maxMs: 1 } })).toThrow(/backoff/);
