@@ -1,0 +1,89 @@
+// One step (or compensation) until it has an outcome: each attempt is logged `started` before its
+// call, carries the same idempotency key, and is bounded by the step's timeout; an unknown outcome
+// is retried with backoff, a rejection (any 4xx) is final at once.
+import { isMeshError } from '../errors/index.js';
+import { backoffWait } from '../resilience/backoff.js';
+import { classify } from '../resilience/classify.js';
+import { AttemptTimedOut } from '../resilience/errors.js';
+import type { DriveContext } from './drive-context.js';
+import type { StepKey } from './log/types.js';
+import { stepError } from './step-error.js';
+import type { SagaView, StepRun } from './types.js';
+
+/**
+ * How a step or compensation ended: its output, or its last error and whether it may have taken
+ * effect (`uncertain`: its attempts ran out on unknown outcomes).
+ *
+ * @example
+ * const outcome: AttemptsOutcome = { ok: false, uncertain: false, error: { code: 'Conflict', message: 'out of stock' } };
+ */
+export type AttemptsOutcome =
+  | { readonly ok: true; readonly output: unknown }
+  | { readonly ok: false; readonly uncertain: boolean; readonly error: { code: string; message: string } };
+
+/**
+ * What to call, and how many times at most.
+ *
+ * @example
+ * const call: AttemptsPlan = { sagaId, key: { step: 'charge', phase: 'forward' }, run, view, timeoutMs: 2000, maxAttempts: 3, priorAttempts: 0 };
+ */
+export interface AttemptsPlan {
+  readonly sagaId: string;
+  readonly key: StepKey;
+  readonly run: StepRun;
+  readonly view: SagaView;
+  readonly timeoutMs: number;
+  readonly maxAttempts: number;
+  /** Attempts the log already shows (a resumed saga): counted, but one more call is always made. */
+  readonly priorAttempts: number;
+}
+
+/**
+ * Calls a step or compensation until it has an outcome. Rejects with LeaseLost or DriveStopped when
+ * it must stop (the log's writes are fenced).
+ *
+ * @param ctx - the orchestrator's drive context
+ * @param plan - the call
+ * @example
+ * const outcome = await runAttempts(ctx, { sagaId, key, run: step.run, view, timeoutMs: 2000, maxAttempts: 3, priorAttempts: 0 });
+ */
+export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promise<AttemptsOutcome> {
+  const { options } = ctx;
+  const compensating = plan.key.phase === 'compensate';
+  const idempotencyKey = `saga:${plan.sagaId}:${plan.key.step}${compensating ? ':compensate' : ''}`;
+  const maxAttempts = Math.max(plan.maxAttempts, plan.priorAttempts + 1);
+  for (let attempt = plan.priorAttempts + 1; ; attempt += 1) {
+    ctx.checkpoint(plan.sagaId);
+    await options.log.stepStarted(plan.sagaId, options.owner, plan.key, options.leaseMs);
+    try {
+      const output = await callWithTimeout(plan, { idempotencyKey, deadline: options.now() + plan.timeoutMs, requestId: plan.sagaId });
+      return { ok: true, output };
+    } catch (err) {
+      const classification = classify(err);
+      // Nothing to undo: the compensation's effect is already the state of things.
+      if (compensating && isMeshError(err, 'NotFound')) return { ok: true, output: null };
+      const error = stepError(err, classification.kind);
+      if (!compensating && classification.kind === 'rejected') return { ok: false, uncertain: false, error };
+      if (attempt >= maxAttempts) {
+        options.logger.warn({ sagaId: plan.sagaId, step: plan.key.step, phase: plan.key.phase, attempts: attempt, err }, 'saga step failed: attempts exhausted');
+        return { ok: false, uncertain: !compensating, error };
+      }
+      options.logger.info({ sagaId: plan.sagaId, step: plan.key.step, phase: plan.key.phase, attempt, code: error.code }, 'saga step attempt failed: retrying');
+      if (compensating) ctx.stats.compensationRetries += 1;
+      else ctx.stats.stepRetries += 1;
+      await options.log.record(plan.sagaId, options.owner, options.leaseMs, { result: { ...plan.key, outcome: 'retrying', error } });
+      const wait = Math.max(backoffWait({ ...options.backoff, jitter: 'full' }, attempt), Math.min(classification.retryAfterMs ?? 0, options.backoff.maxMs));
+      await ctx.pause(wait);
+    }
+  }
+}
+
+function callWithTimeout(plan: AttemptsPlan, call: { idempotencyKey: string; deadline: number; requestId: string }): Promise<unknown> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AttemptTimedOut(`saga step ${plan.key.step} took longer than ${plan.timeoutMs} ms`)), plan.timeoutMs);
+  });
+  // A step that throws synchronously is a failed attempt like any other.
+  const called = (async () => plan.run(plan.view, call))();
+  return Promise.race([called, timedOut]).finally(() => clearTimeout(timer));
+}
