@@ -18,6 +18,7 @@ Commands:
   dev        regenerate and run the whole stack on this machine
   events     list and replay a service's dead letters on Redis or RabbitMQ (events dlq list|replay)
   db         show or apply a service's SQL migrations on its database (db status|migrate <service>)
+  sagas      list a mesh's sagas by state, or show one with its steps (sagas list|show <id>)
 
 Run \`meshspec <command> --help\` for a command's options.`;
 
@@ -29,6 +30,7 @@ const commands: Record<string, () => Promise<(args: string[]) => Promise<number>
   dev: async () => (await import('./dev.js')).devCommand,
   events: async () => (await import('./events.js')).eventsCommand,
   db: async () => (await import('./db.js')).dbCommand,
+  sagas: async () => (await import('./sagas.js')).sagasCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

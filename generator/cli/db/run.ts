@@ -3,13 +3,11 @@
 // failure a user can cause (a locked folder, an unreachable server, a changed or failing file) is
 // one line on stderr and exit 1, never a stack.
 import path from 'node:path';
-import { isMeshError } from '../../../runtime/errors/index.js';
-import { DataDirInUse } from '../../../runtime/storage/data-dir-lock.js';
-import { isDatabaseError, migrate, migrationStatus, openDatabase, type Database, type MigrationState } from '../../../runtime/storage/index.js';
+import { migrate, migrationStatus, openDatabase, type Database, type MigrationState } from '../../../runtime/storage/index.js';
 import { readMigrations } from '../../../runtime/storage/migrate.js';
-import { StartupError } from '../../../runtime/host/startup-error.js';
 import { complain, plural, say } from '../output.js';
 import type { ChosenDatabase } from './connection.js';
+import { databaseFailure } from './failure.js';
 
 /** One `meshspec db` request, checked. */
 export interface DbRequest {
@@ -85,19 +83,7 @@ async function runMigrate(request: DbRequest, db: Database): Promise<number> {
 
 /** The one line for a failure, or the error itself rethrown when it is a bug. */
 function failure(error: unknown, { service, action, database }: DbRequest): string {
-  if (error instanceof DataDirInUse) {
-    const who = error.holder === process.pid ? 'this process' : `process ${error.holder}`;
-    return `the ${service} database (${database.description}) is open in ${who}, a running \`meshspec dev\` or service: stop it first, then run \`meshspec db ${action} ${service}\` again`;
-  }
-  // MigrationError (the file, its line and the database's message), a folder that cannot be opened or read.
-  if (error instanceof StartupError) return error.message;
-  if (isMeshError(error, 'Unavailable')) {
-    const cause = (error as { cause?: unknown }).cause;
-    const why = cause instanceof Error && cause.message ? `: ${cause.message.replace(/\s+/g, ' ').slice(0, 300)}` : '';
-    return `cannot reach the ${service} database (${database.description})${why}`;
-  }
-  if (isDatabaseError(error)) return `the ${service} database refused: ${error.message} (SQLSTATE ${error.code})`;
-  throw error;
+  return databaseFailure(error, service, database, `meshspec db ${action} ${service}`);
 }
 
 function shown(folder: string): string {
