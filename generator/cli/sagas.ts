@@ -8,8 +8,6 @@ import type { SagaSummary } from '../../runtime/saga/log/types.js';
 import type { SagaRecord, SagaState } from '../../runtime/saga/types.js';
 import { openDatabase } from '../../runtime/storage/index.js';
 import { didYouMean } from '../language/diagnostics.js';
-import { sagasOf } from '../model/lookup.js';
-import type { ServiceModel } from '../model/types.js';
 import { defaultLayout, migrationsFolder } from '../naming/index.js';
 import { compileSpec } from '../pipeline.js';
 import { parseWithPositionals } from './args.js';
@@ -45,6 +43,9 @@ Options:
   --hooks DIR     folder of your hook files (default: ${defaultLayout.hooksDir})
   --json          print JSON
   -h, --help      show this help`;
+
+/** A service of the compiled model (the CLI reads the model through the pipeline, never imports it). */
+type ServiceModel = NonNullable<Awaited<ReturnType<typeof compileSpec>>['model']>['services'][number];
 
 const STATES: readonly SagaState[] = ['running', 'compensating', 'completed', 'compensated', 'stuck'];
 const MAX_LIMIT = 200;
@@ -103,7 +104,7 @@ export async function sagasCommand(args: string[]): Promise<number> {
 }
 
 function sourcesOf(services: readonly ServiceModel[], only: string | undefined, hooksDir: string): Source[] {
-  const running = services.filter((s) => sagasOf(s).length > 0);
+  const running = services.filter((s) => (s.sagas ?? []).length > 0);
   if (running.length === 0) throw new UsageError('no service of this mesh runs sagas: declare them under `sagas:` in a service file');
   const chosen = only === undefined ? running : running.filter((s) => s.name === only);
   if (chosen.length === 0) {
