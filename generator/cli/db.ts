@@ -3,11 +3,11 @@
 import path from 'node:path';
 import { didYouMean } from '../language/diagnostics.js';
 import { defaultLayout, migrationsFolder } from '../naming/index.js';
-import { compileSpec } from '../pipeline.js';
 import { parseWithPositionals } from './args.js';
+import { compiledSpecOrComplain } from './compiled-spec.js';
 import { chooseDatabase } from './db/connection.js';
 import { runDb } from './db/run.js';
-import { complain, plural, printDiagnostics, say } from './output.js';
+import { say } from './output.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -63,15 +63,11 @@ export async function dbCommand(args: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`db ${action} takes one service, not ${positionals.join(', ')}\n\n${dbUsage}`);
 
   const specDir = values.spec as string;
-  const result = await compileSpec(specDir);
-  const { errors } = printDiagnostics(result.diagnostics);
-  if (errors > 0 || !result.model) {
-    complain(`${plural(errors, 'error')} in the spec: fix them and run again`);
-    return 1;
-  }
-  const found = result.model.services.find((s) => s.name === service);
+  const model = await compiledSpecOrComplain(specDir);
+  if (!model) return 1;
+  const found = model.services.find((s) => s.name === service);
   if (!found) {
-    const names = result.model.services.map((s) => s.name);
+    const names = model.services.map((s) => s.name);
     throw new UsageError(`no service \`${service.slice(0, 60)}\` in ${specDir}${didYouMean(service, names) || `: the services are ${names.join(', ')}`}`);
   }
   if (!found.storage) {

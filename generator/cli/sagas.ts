@@ -9,11 +9,11 @@ import type { SagaRecord, SagaState } from '../../runtime/saga/types.js';
 import { openDatabase } from '../../runtime/storage/index.js';
 import { didYouMean } from '../language/diagnostics.js';
 import { defaultLayout, migrationsFolder } from '../naming/index.js';
-import { compileSpec } from '../pipeline.js';
 import { parseWithPositionals } from './args.js';
+import { compiledSpecOrComplain, type CompiledModel } from './compiled-spec.js';
 import { chooseDatabase, type ChosenDatabase } from './db/connection.js';
 import { databaseFailure } from './db/failure.js';
-import { complain, plural, printDiagnostics, say } from './output.js';
+import { complain, plural, say } from './output.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -45,7 +45,7 @@ Options:
   -h, --help      show this help`;
 
 /** A service of the compiled model (the CLI reads the model through the pipeline, never imports it). */
-type ServiceModel = NonNullable<Awaited<ReturnType<typeof compileSpec>>['model']>['services'][number];
+type ServiceModel = CompiledModel['services'][number];
 
 const STATES: readonly SagaState[] = ['running', 'compensating', 'completed', 'compensated', 'stuck'];
 const MAX_LIMIT = 200;
@@ -90,13 +90,9 @@ export async function sagasCommand(args: string[]): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}`);
 
   const specDir = values.spec as string;
-  const result = await compileSpec(specDir);
-  const { errors } = printDiagnostics(result.diagnostics);
-  if (errors > 0 || !result.model) {
-    complain(`${plural(errors, 'error')} in the spec: fix them and run again`);
-    return 1;
-  }
-  const sources = sourcesOf(result.model.services, values.service as string | undefined, values.hooks as string);
+  const model = await compiledSpecOrComplain(specDir);
+  if (!model) return 1;
+  const sources = sourcesOf(model.services, values.service as string | undefined, values.hooks as string);
   const json = values.json as boolean;
   if (id !== undefined) return show(sources, id, json);
   const saga = values.saga as string | undefined;
