@@ -95,15 +95,6 @@ describe('Redis idempotency store', () => {
     expect(await b.get(key)).toEqual(record);
   });
 
-  it('keeps "no result" apart from null', async () => {
-    const s = store();
-    const [none, nil] = [freshKey(), freshKey()];
-    expect(await s.complete(none, tokenOf(await s.claim(none, { leaseMs: 1_000 })), undefined)).toBe(true);
-    expect(await s.complete(nil, tokenOf(await s.claim(nil, { leaseMs: 1_000 })), null)).toBe(true);
-    expect(await s.claim(none, { leaseMs: 1_000 })).toEqual({ status: 'done', result: undefined });
-    expect(await s.claim(nil, { leaseMs: 1_000 })).toEqual({ status: 'done', result: null });
-  });
-
   it('frees a released key, and ignores a release or complete by a token whose lease expired and was claimed again', async () => {
     const [a, b] = [store(), store()];
     const key = freshKey();
