@@ -70,6 +70,25 @@ export function start(args: string[], env: NodeJS.ProcessEnv = {}, cwd: string =
   };
 }
 
+/**
+ * Runs `node <args>` to its end (a CLI command): its exit code, and stdout and stderr apart.
+ *
+ * @param args - node's arguments, e.g. the CLI script and its arguments
+ * @param env - added to the environment (LOG_LEVEL is `info` unless set); default none
+ * @param cwd - the working folder; default the repository's root
+ * @example
+ * const { code, stdout, stderr } = await runToEnd([`${repoRoot}/bin/meshspec.js`, 'db', 'status', 'notes'], {}, root);
+ */
+export async function runToEnd(args: string[], env: NodeJS.ProcessEnv = {}, cwd: string = repoRoot): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = start(args, env, cwd);
+  let stdout = '';
+  let stderr = '';
+  child.process.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.process.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await child.exited;
+  return { code, stdout, stderr };
+}
+
 /** Runs the meshspec CLI (bin/meshspec.js) with `args` in the repository. */
 export function meshspec(...args: string[]): Child {
   return start([path.join(repoRoot, 'bin/meshspec.js'), ...args]);

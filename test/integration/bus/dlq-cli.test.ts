@@ -10,7 +10,7 @@ import { connectRedisDeadLetters, createRedisBus, deadLetterKey, streamKey } fro
 import type { DeadLetterAdmin } from '../../../runtime/bus/dead-letters.js';
 import { UnprocessableEvent, type EventBus, type EventEnvelope } from '../../../runtime/bus/types.js';
 import { createLogger } from '../../../runtime/logging/index.js';
-import { freePort, start } from '../../support/processes.js';
+import { freePort, runToEnd } from '../../support/processes.js';
 import { repoRoot } from '../../support/project.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -64,13 +64,7 @@ const brokers: Broker[] = [
 
 /** Runs `meshspec events dlq ...` to its end: exit code and output. */
 async function dlq(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = start([`${repoRoot}/bin/meshspec.js`, 'events', 'dlq', ...args], { ...noBusEnv, ...env });
-  let stdout = '';
-  let stderr = '';
-  child.process.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.process.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await child.exited;
-  return { code, stdout, stderr };
+  return runToEnd([`${repoRoot}/bin/meshspec.js`, 'events', 'dlq', ...args], { ...noBusEnv, ...env });
 }
 
 const envelope = (event: string, payload: unknown = {}): EventEnvelope => ({ id: randomUUID(), event, version: 1, source: 'payments', time: new Date().toISOString(), payload });

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_LOCATION_VARIABLES } from '../../../runtime/host/database-config.js';
-import { start } from '../../support/processes.js';
+import { runToEnd } from '../../support/processes.js';
 import { repoRoot } from '../../support/project.js';
 import { createThrowawayDatabase, postgresAvailable, type ThrowawayDatabase } from '../storage/engines.js';
 
@@ -51,13 +51,7 @@ async function project(): Promise<string> {
 }
 
 async function db(root: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  const child = start([path.join(repoRoot, 'bin/meshspec.js'), 'db', ...args], { ...noDatabaseEnv, ...env }, root);
-  let stdout = '';
-  let stderr = '';
-  child.process.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.process.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await child.exited;
-  return { code, stdout, stderr };
+  return runToEnd([path.join(repoRoot, 'bin/meshspec.js'), 'db', ...args], { ...noDatabaseEnv, ...env }, root);
 }
 
 const roots: string[] = [];

@@ -11,7 +11,7 @@ import { createDatabaseSagaLog } from '../../../runtime/saga/log/database.js';
 import { createSagaOrchestrator } from '../../../runtime/saga/orchestrator.js';
 import type { SagaDefinition } from '../../../runtime/saga/types.js';
 import { createPgDatabase } from '../../../runtime/storage/pg.js';
-import { start } from '../../support/processes.js';
+import { runToEnd } from '../../support/processes.js';
 import { repoRoot } from '../../support/project.js';
 import { createThrowawayDatabase, postgresAvailable, type ThrowawayDatabase } from '../storage/engines.js';
 
@@ -21,13 +21,7 @@ const specDir = path.join(repoRoot, 'test/fixtures/sagas/spec');
 const noDatabaseEnv = Object.fromEntries(['MESH_DATA', 'DATABASE_URL', 'MESH_ORDERS_DATABASE_URL', ...PG_LOCATION_VARIABLES].map((v) => [v, '']));
 
 async function sagas(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = start([path.join(repoRoot, 'bin/meshspec.js'), 'sagas', ...args, '--spec', specDir], { ...noDatabaseEnv, ...env });
-  let stdout = '';
-  let stderr = '';
-  child.process.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.process.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await child.exited;
-  return { code, stdout, stderr };
+  return runToEnd([path.join(repoRoot, 'bin/meshspec.js'), 'sagas', ...args, '--spec', specDir], { ...noDatabaseEnv, ...env });
 }
 
 describe.skipIf(!postgresUp)('meshspec sagas on PostgreSQL', () => {
