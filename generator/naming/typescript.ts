@@ -23,6 +23,27 @@ export function serviceNames(service: string) {
   } as const;
 }
 
+/**
+ * The types the model synthesizes for a saga, in its service's scope: its status (what an endpoint
+ * that starts it or answers its status returns) and the payloads of its two events. `SagaState` and
+ * `SagaFailure` are synthesized once per service that has sagas.
+ *
+ * @example
+ * sagaTypeNames('placeOrder'); // { status: 'PlaceOrderStatus', completed: 'PlaceOrderCompleted', failed: 'PlaceOrderFailed' }
+ */
+export function sagaTypeNames(saga: string) {
+  const Saga = pascalCase(saga);
+  return { status: `${Saga}Status`, completed: `${Saga}Completed`, failed: `${Saga}Failed` } as const;
+}
+
+/** The types shared by a service's sagas (see sagaTypeNames). */
+export const SAGA_SHARED_TYPES = { state: 'SagaState', failure: 'SagaFailure' } as const;
+
+/** `placeOrder.completed` and `placeOrder.failed`: the events a saga's service publishes when it ends. */
+export function sagaEventNames(saga: string) {
+  return { completed: `${saga}.completed`, failed: `${saga}.failed` } as const;
+}
+
 /** `ShopEvents`: the event name -> payload interface of the mesh. */
 export function meshEventsName(mesh: string): string {
   return `${pascalCase(mesh)}Events`;

@@ -12,6 +12,7 @@ import type { SchemaRegistry } from '../validation/types.js';
 import type { HttpListenerOptions } from './http-listener.js';
 import type { IdentityKey } from '../identity/keys.js';
 import type { Database } from '../storage/types.js';
+import type { SagaDefinition, StepCall } from '../saga/types.js';
 
 /**
  * A service's storage, as its generated host.ts declares it: the service gets a database (`ctx.db`)
@@ -53,6 +54,16 @@ export interface ServiceHostOptions {
   createClients: (transportFor: TransportFor, call: CallOptions) => object;
   /** Set for a service with storage: it then needs `HostSettings.database`. Default none: no database. */
   storage?: ServiceStorage;
+  /**
+   * Makes the sagas the service runs (generated/<service>/sagas.ts, wired by its host.ts); set only
+   * for a service with sagas, which has storage (their log lives in its database). The host gives it
+   * a `transportFor` that also reaches the service itself (a step may call its own endpoints), and
+   * `callOptions`, which turns a step's StepCall into the options of a client call. Default none.
+   *
+   * @example
+   * sagas: (transportFor, callOptions) => ordersSagas((step) => ({ users: createUsersClient(transportFor('users', 'http'), callOptions(step)) })),
+   */
+  sagas?: (transportFor: TransportFor, callOptions: (step: StepCall) => CallOptions) => readonly SagaDefinition[];
 }
 
 export interface HostSettings {

@@ -1,7 +1,7 @@
 // Orchestrated sagas (issue #12): the contract the generated code fills in (types.ts), the
 // orchestrator that drives them, the durable log it writes before acting, and the routes that show
 // them. See README.md for what a saga guarantees and what the user must make idempotent.
-export type { SagaDefinition, SagaRecord, SagaState, SagaStep, SagaView, StepCall, StepRecord, StepRun } from './types.js';
+export type { SagaDefinition, SagaFailure, SagaRecord, SagaState, SagaStatus, SagaStep, SagaView, StepCall, StepRecord, StepRun } from './types.js';
 export { createSagaOrchestrator, type SagaOrchestrator } from './orchestrator.js';
 export type { SagaOrchestratorOptions } from './options.js';
 export type { SagaStats } from './stats.js';

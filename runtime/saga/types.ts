@@ -137,3 +137,33 @@ export interface StepRecord {
   /** The last error, when the last attempt failed. */
   readonly error?: { readonly code: string; readonly message: string };
 }
+
+/**
+ * Why a saga was compensated or is stuck: the step that failed and the error it answered (a declared
+ * code such as `OutOfStock`, or the runtime's: `Timeout`, `Unavailable`, ...).
+ *
+ * @example
+ * const failure: SagaFailure = { step: 'reserveInventory', code: 'OutOfStock', message: 'not enough sku-keyboard' };
+ */
+export interface SagaFailure {
+  readonly step: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/**
+ * What an endpoint that starts a saga, or answers its status, returns (the generated `<Saga>Status`
+ * type has these fields, with `output` typed as the saga's output). Never the saga's input: it may
+ * hold what a caller should not read back (a card token).
+ *
+ * @example
+ * const status: SagaStatus = { sagaId: '0b6f...', state: 'running' };
+ */
+export interface SagaStatus {
+  readonly sagaId: string;
+  readonly state: SagaState;
+  /** Set once completed, when the saga has an output. */
+  readonly output?: unknown;
+  /** Set once compensating, compensated or stuck. */
+  readonly failure?: SagaFailure;
+}

@@ -29,6 +29,39 @@ export interface EndpointDescriptor {
    * with an idempotency key, which its server honours by replaying the first answer.
    */
   readonly idempotent?: boolean;
+  /**
+   * Set when the endpoint starts a saga instead of running a hook (the spec's `saga` and `wait`): its
+   * input is the saga's input, its output the saga's status (`<Saga>Status`, runtime/saga SagaStatus).
+   */
+  readonly startsSaga?: SagaStartDescriptor;
+  /**
+   * Set when the endpoint answers the status of one saga of this service (the spec's `sagaStatus`):
+   * the saga's name. Its one path parameter is the saga id; its output is the saga's `<Saga>Status`.
+   */
+  readonly sagaStatus?: string;
+}
+
+/**
+ * How an endpoint starts a saga and answers.
+ * - The saga is still in flight when the answer is due: `202 Accepted`, the status with `state`
+ *   `running` (or `compensating`), and `Location: <statusPath with the id>` when the saga has a status endpoint.
+ * - It completed: the endpoint's `successStatus` with the status (`output` set).
+ * - It was compensated or is stuck: the error the failed step answered when the endpoint declares
+ *   that code, otherwise `409 Conflict`; either way the error's `details` carry `sagaId`.
+ *
+ * @example
+ * const start: SagaStartDescriptor = { saga: 'placeOrder', wait: 8000, statusPath: '/orders/placements/{id}' };
+ */
+export interface SagaStartDescriptor {
+  /** The saga's name (one of the service's sagas). */
+  readonly saga: string;
+  /**
+   * How long the request waits for the saga to finish: ms; `'deadline'` until just before the
+   * caller's deadline; null answers 202 at once.
+   */
+  readonly wait: number | 'deadline' | null;
+  /** This service's path of the saga's status endpoint (`/orders/placements/{id}`), for the 202's `Location`; null when it has none. */
+  readonly statusPath: string | null;
 }
 
 /** An error an endpoint declares: its HTTP status and the gRPC status code it answers with. */
