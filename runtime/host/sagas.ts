@@ -168,8 +168,7 @@ export function startServiceSagas(options: ServiceSagasOptions): ServiceSagas {
     sagas: definitions,
     log,
     logger,
-    // The payload carries the saga id: it is the event's request id too, as for every call of the saga.
-    publish: (event, payload) => publisher(event, payload, (payload as { sagaId?: string }).sagaId),
+    publish: (event, payload) => publisher(event, eventPayload(payload), (payload as { sagaId?: string }).sagaId),
     ...options.timing,
   });
   return {
@@ -215,4 +214,15 @@ function checkPublishes(definition: ServiceDefinition, sagas: readonly string[])
   if (missing.length > 0) {
     throw new StartupError(`${definition.name} runs sagas but does not publish ${missing.join(', ')}: a saga's final event is published with its last transition (regenerate the service)`, { service: definition.name });
   }
+}
+
+/**
+ * A final event's payload as the service's event types declare it: `output` is absent (not null)
+ * for a saga without output, as in the status an endpoint answers. The saga id is also the event's
+ * request id, as it is every call's of the saga.
+ */
+function eventPayload(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || !('output' in payload) || payload.output !== null) return payload;
+  const { output: _none, ...rest } = payload as Record<string, unknown>;
+  return rest;
 }

@@ -4,6 +4,7 @@
 // finding the same saga; and on PostgreSQL a service restarted mid-saga resuming it.
 import { afterAll, describe, expect, it } from 'vitest';
 import { sql, type Database } from '../../../runtime/storage/index.js';
+import { createPgliteDatabase } from '../../../runtime/storage/pglite.js';
 import { eventually } from '../../support/processes.js';
 import { createLogger, startService, StartupError, type EventEnvelope } from '../../support/runtime.js';
 import { enginesUnderTest, type EngineUnderTest } from '../storage/engines.js';
@@ -146,6 +147,15 @@ describe.each(engines)('saga endpoints on $engine', (engine: EngineUnderTest) =>
 });
 
 describe('a service with sagas', () => {
+  it('refuses to start when it does not publish its sagas\' events, or an endpoint names a saga it does not run', async () => {
+    const { host } = ordersWithSagas();
+    const silent = { ...host, definition: { ...host.definition, publishes: ['placeOrder.completed'] } };
+    await expect(startService(silent, ordersSettings(logger, await createPgliteDatabase({ name: 'orders' })))).rejects.toThrow(/orders runs sagas but does not publish placeOrder.failed/);
+    const endpoints = host.definition.endpoints.map((e) => (e.sagaStatus ? { ...e, sagaStatus: 'refund' } : e));
+    const unknown = { ...host, definition: { ...host.definition, endpoints } };
+    await expect(startService(unknown, ordersSettings(logger, await createPgliteDatabase({ name: 'orders' })))).rejects.toThrow(/orders.getPlacement answers saga 'refund', which orders does not run/);
+  });
+
   it('needs storage', async () => {
     const { host } = ordersWithSagas();
     const { storage: _storage, ...withoutStorage } = host;
