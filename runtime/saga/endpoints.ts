@@ -25,6 +25,8 @@ export const SAGA_WAIT_WITHOUT_DEADLINE_MS = 10_000;
 export const SAGA_WAIT_DEADLINE_MARGIN_MS = 500;
 
 const IN_FLIGHT: ReadonlySet<SagaState> = new Set(['running', 'compensating']);
+// How often a long wait looks whether its caller is still there, ms.
+const WAIT_SLICE_MS = 1_000;
 // As idempotent-invoke.ts accepts keys: printable ASCII without spaces.
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
@@ -79,7 +81,7 @@ export function withSagaEndpoints(invoke: Invoke, options: SagaEndpointsOptions)
         throw new Unprocessable(`Idempotency-Key '${key}' was used with another request to ${endpoint.name}`, { reason: 'idempotency-key-reused' });
       }
     }
-    const record = await orchestrator.wait(sagaId, waitMs(descriptor.wait, meta.deadline, Date.now()));
+    const record = await waitWhileListening(orchestrator, sagaId, waitMs(descriptor.wait, meta.deadline, Date.now()), meta);
     if (IN_FLIGHT.has(record.state) || record.state === 'completed') return sagaStatusOf(record);
     throw failureError(endpoint, record);
   };
@@ -149,6 +151,21 @@ export function waitMs(wait: SagaStartDescriptor['wait'], deadline: number | nul
   const cap = left - Math.min(SAGA_WAIT_DEADLINE_MARGIN_MS, left / 10);
   const wanted = wait === 'deadline' ? (deadline === null ? SAGA_WAIT_WITHOUT_DEADLINE_MS : cap) : wait;
   return Math.max(0, Math.min(wanted, cap));
+}
+
+/**
+ * orchestrator.wait in slices, so that a caller who went away (its signal aborted) stops the wait
+ * within a slice instead of the log being polled for it until `ms` ends.
+ */
+async function waitWhileListening(orchestrator: SagaOrchestrator, id: string, ms: number, meta: InvocationMeta): Promise<SagaRecord> {
+  const until = Date.now() + ms;
+  const signal = ms > WAIT_SLICE_MS ? (meta.signal instanceof AbortSignal ? meta.signal : meta.signal.make()) : null;
+  for (;;) {
+    const left = until - Date.now();
+    const record = await orchestrator.wait(id, Math.max(0, Math.min(left, WAIT_SLICE_MS)));
+    if (!IN_FLIGHT.has(record.state) || left <= WAIT_SLICE_MS) return record;
+    if (signal?.aborted) throw new Unavailable('the caller went away while its saga ran');
+  }
 }
 
 /** The error a compensated or stuck saga answers: the failed step's, when the endpoint declares it; else 409. */

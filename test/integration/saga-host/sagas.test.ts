@@ -95,7 +95,7 @@ describe.each(engines)('saga endpoints on $engine', (engine: EngineUnderTest) =>
     }
   }, 30_000);
 
-  it.skipIf(!engine.available)('a retried request with an Idempotency-Key finds the same saga and answers what it is now', async () => {
+  it.skipIf(!engine.available)('a retried request with an Idempotency-Key finds the same saga and answers what it is now; a wait ends before the deadline', async () => {
     const db = await engine.open();
     const { host, probe } = ordersWithSagas();
     const service = await startService(host, ordersSettings(logger, db));
@@ -107,12 +107,20 @@ describe.each(engines)('saga endpoints on $engine', (engine: EngineUnderTest) =>
       expect(again).toMatchObject({ status: 202, body: { sagaId: first.body.sagaId } });
       expect((await call(service.httpPort, 'POST', '/orders/placements', { sku: 'other', quantity: 1 }, key)).status).toBe(422);
 
+      // A waiting endpoint waits no longer than shortly before the caller's deadline, then answers 202.
+      const before = Date.now();
+      const capped = await call(service.httpPort, 'POST', '/orders/placements/waiting', { sku: 'slow', quantity: 1 }, { 'x-mesh-deadline': String(before + 1_500) });
+      expect(capped.status).toBe(202);
+      expect(capped.headers.get('location')).toBe(`/orders/placements/${capped.body.sagaId}`);
+      expect(Date.now() - before).toBeGreaterThanOrEqual(1_200);
+      expect(Date.now() - before).toBeLessThan(3_000); // well short of its 5 s wait
+
       probe.open();
       await eventually(async () => (await call(service.httpPort, 'GET', `/orders/placements/${first.body.sagaId}`)).body.state === 'completed', 5_000);
       // Not a stored 202: the saga as it is now, with the endpoint's success status.
       const later = await call(service.httpPort, 'POST', '/orders/placements', { sku: 'slow', quantity: 1 }, key);
       expect(later).toMatchObject({ status: 201, body: { sagaId: first.body.sagaId, state: 'completed' } });
-      expect(service.sagas()?.stats.started).toBe(1);
+      expect(service.sagas()?.stats.started).toBe(2);
     } finally {
       await service.close();
     }
