@@ -17,7 +17,7 @@ import type { PickedInstance } from '../discovery/index.js';
 import type { ServiceUpstream, UpstreamAttempt } from './instances.js';
 import { notTaken } from './retry.js';
 import type { ConnectionAware, TrackedConnection, Upstream } from './upstream.js';
-import { pathOf } from './router.js';
+import { pathOf, rewriteLocation, type CompiledRoute } from './router.js';
 
 /** What every exchange shares with the gateway that made it. */
 export interface ExchangeContext {
@@ -105,6 +105,8 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   tracestate = '';
   /** The upstream service, `` until a route matched. */
   service = '';
+  /** The matched route when it rewrites paths: a `Location` its service answers is rewritten back (rewriteLocation). */
+  rewrites: CompiledRoute | null = null;
   /** The body limit and the upstream timeout of the matched route (the gateway's until one matched). */
   bodyLimitBytes: number;
   timeoutMs: number;
@@ -309,6 +311,7 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
     // A draining instance closes each connection it answers on: a hint to check its readiness now.
     if (this.picked !== null && saysClose(rawHeaders)) this.target!.hint();
     const headers = responseHeaders(rawHeaders, this.requestId, this.ctx.closing);
+    if (this.rewrites !== null) rewriteLocationHeader(headers, this.rewrites);
     if (this.extraHeaders) headers.push(...this.extraHeaders);
     this.res.writeHead(statusCode, headers);
     return true;
@@ -401,5 +404,12 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
     };
     if (this.status >= 500) this.ctx.logger.warn(entry, 'request');
     else this.ctx.logger.info(entry, 'request');
+  }
+}
+
+/** Rewrites the `Location` in `headers` (`[name, value, ...]`) back through `route`, in place. */
+function rewriteLocationHeader(headers: string[], route: CompiledRoute): void {
+  for (let i = 0; i < headers.length; i += 2) {
+    if (headers[i]!.length === 8 && headers[i]!.toLowerCase() === 'location') headers[i + 1] = rewriteLocation(route, headers[i + 1]!);
   }
 }

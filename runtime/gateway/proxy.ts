@@ -208,6 +208,7 @@ export class GatewayProxy {
     // (test/integration/resilience/gateway-no-retry.test.ts).
     const upstream = this.upstreams[route.index]!;
     const path = rewritePath(route, target);
+    if (route.rewrite !== route.prefix) ex.rewrites = route;
     const method = req.method as Dispatcher.HttpMethod;
     // The route's timeout, over the pool's (the gateway's).
     const timeout = route.timeoutMs;

@@ -40,6 +40,7 @@ const GENERATOR_DEFAULTS: RouteDefaults = { timeoutMs: 30_000, bodyLimitBytes: 1
 
 const SLASH = 0x2f; // '/'
 const QUESTION = 0x3f; // '?'
+const HASH = 0x23; // '#'
 
 function trimTrailingSlash(path: string): string {
   return path.length > 0 && path.charCodeAt(path.length - 1) === SLASH ? path.slice(0, -1) : path;
@@ -114,6 +115,31 @@ export function rewritePath(route: CompiledRoute, url: string): string {
   const path = route.rewrite + rest;
   // An empty rewrite with nothing or only a query after the prefix still needs a leading slash.
   return path.length === 0 || path.charCodeAt(0) !== SLASH ? '/' + path : path;
+}
+
+/**
+ * A `Location` the route's service answered, as the client must see it (nginx's `proxy_redirect
+ * default`): a path that starts with the route's rewrite (followed by nothing, `/`, `?` or `#`) gets
+ * the route's prefix in its place; anything else (another path, an absolute URL) is left as is.
+ * A service's `202 Accepted` of a saga points at its status this way (`/orders/placements/b0c5`
+ * becomes `/api/orders/placements/b0c5` behind the route `/api/orders` -> `/orders`).
+ *
+ * @param route - the route that forwarded the request
+ * @param location - the Location header's value
+ * @example
+ * rewriteLocation(route, '/orders/placements/b0c5'); // '/api/orders/placements/b0c5' (prefix /api/orders, rewrite /orders)
+ */
+export function rewriteLocation(route: CompiledRoute, location: string): string {
+  const { rewrite, prefix } = route;
+  // Only a path of this origin (`//host/...` is another host's).
+  if (rewrite === prefix || location.charCodeAt(0) !== SLASH || location.charCodeAt(1) === SLASH) return location;
+  if (!location.startsWith(rewrite)) return location;
+  // `/ordersx` is not under `/orders` (an empty rewrite, `/`, has every path under it: rest starts with `/`).
+  const rest = location.slice(rewrite.length);
+  const next = rest.charCodeAt(0);
+  if (rest !== '' && next !== SLASH && next !== QUESTION && next !== HASH) return location;
+  const rewritten = prefix + rest;
+  return rewritten === '' || rewritten.charCodeAt(0) !== SLASH ? '/' + rewritten : rewritten;
 }
 
 /** `url` without its query string, for messages and logs (queries may carry secrets). */

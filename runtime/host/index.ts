@@ -7,3 +7,4 @@ export { createTransportFactory, type TransportFactory, type TransportFactoryOpt
 export { runMain, runServices, settingsFromEnv, type ProcessSettings, type RunningProcess, type RuntimeDefaults } from './main.js';
 export { HTTP_LISTENER_DEFAULTS, type HttpListenerOptions } from './http-listener.js';
 export { createColocatedRegistry, type ColocatedRegistry } from './colocated.js';
+export { sagaTimingFromEnv, type SagaTiming, type SagasReport } from './sagas.js';

@@ -22,6 +22,9 @@ import { createOutbox, type Outbox } from '../storage/outbox/index.js';
 import type { Database } from '../storage/index.js';
 import { ambientDatabase } from '../storage/ambient.js';
 import { createDatabaseIdempotencyStore } from '../idempotency/database.js';
+import type { Invoke } from '../service/invoke.js';
+import { withSagaEndpoints } from '../saga/endpoints.js';
+import { checkSagasHaveStorage, openSagaLog, sagaTimingFromEnv, startServiceSagas, type ServiceSagas } from './sagas.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -53,6 +56,8 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
   checkSubscriptions(definition, options.subscriptions, events);
   // Likewise a fallback the spec names that the hook file does not define.
   const fallbacks = resolveFallbacks(definition, options.fallbacks);
+  // Likewise sagas without a database for their log.
+  checkSagasHaveStorage(options);
   // Migrated before listening: no request ever sees a schema older than the code.
   const db = await prepareServiceDatabase(name, options.storage, settings.database, logger);
   // With a database, an event published inside a transaction is written to the outbox in it and
@@ -109,12 +114,27 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   // With a database it lives there, and each of those runs in one transaction with the hook's writes.
   const idempotency = db ? await createDatabaseIdempotencyStore(db) : (settings.idempotency ?? createMemoryIdempotencyStore());
   const transaction = db ? unitOfWork(db) : undefined;
-  const invoke = withIdempotencyKeys(createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger }), {
-    definition,
-    store: idempotency,
-    logger,
-    ...(transaction ? { transaction } : {}),
-  });
+  // Sagas' steps may call this service itself, through the invoke made just below (and sagas resumed
+  // from the log start at once): bound late, the orchestrator is made first for the endpoints that start sagas.
+  const sagaLog = await openSagaLog(options, db);
+  let invoke: Invoke;
+  const sagas: ServiceSagas | undefined = sagaLog
+    ? startServiceSagas({ host: options, log: sagaLog, transportFor, publisher, invoke: (e, i, m) => invoke(e, i, m), logger, timing: settings.sagaTiming ?? sagaTimingFromEnv() })
+    : undefined;
+  try {
+    invoke = withSagaEndpoints(
+      withIdempotencyKeys(createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger }), {
+        definition,
+        store: idempotency,
+        logger,
+        ...(transaction ? { transaction } : {}),
+      }),
+      { definition, validators, logger, sagas },
+    );
+  } catch (err) {
+    await sagas?.close();
+    throw err;
+  }
 
   let ready = false;
   let grpc: GrpcServer | null = null;
@@ -133,10 +153,14 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     logger,
     bodyLimitBytes: settings.bodyLimitBytes,
     // The context made for a route is this service's own, the one its `<Svc>Routes` was typed with.
-    routes: (options.routes ?? []) as ExtraRoutes,
+    // A service's sagas are shown beside them (GET /sagas/{id}, GET /sagas).
+    routes: [...((options.routes ?? []) as ExtraRoutes), ...(sagas?.routes ?? [])],
     contextFor,
     trust,
     isReady: probeReady,
+  }).catch(async (err: unknown) => {
+    await sagas?.close();
+    throw err;
   });
   const http = createHttpListener(app, logger, settings.http);
   const host = settings.host ?? '0.0.0.0';
@@ -169,7 +193,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       ...(transaction ? { transaction } : {}),
     });
   } catch (err) {
-    await Promise.allSettled([http.drain(0), grpc?.close(0), owned?.close()]);
+    await Promise.allSettled([http.drain(0), grpc?.close(0), sagas?.close(), owned?.close()]);
     throw err;
   }
 
@@ -196,6 +220,9 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     }
     logger.info({ graceMs: grace }, `${name} shutting down`);
     await Promise.all([http.drain(grace), grpc?.close(grace), colocation?.drain(grace)]);
+    // No request waits on a saga any more: the sagas in flight reach their next write and are
+    // released (another replica resumes them), while their clients and database are still open.
+    await sagas?.close().catch((err: unknown) => logger.warn({ err }, `closing the ${name} sagas failed`));
     // Event hooks and in-flight requests may still use clients: close those last.
     await subscriptions.close();
     await owned?.close();
@@ -212,6 +239,9 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     grpcPort,
     get ready() {
       return readyNow();
+    },
+    sagas() {
+      return sagas?.report() ?? null;
     },
     dependencies() {
       return owned ? owned.dependencies() : { resilience: fallbackStats?.snapshot() ?? {}, instances: {} };

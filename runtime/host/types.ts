@@ -13,6 +13,7 @@ import type { HttpListenerOptions } from './http-listener.js';
 import type { IdentityKey } from '../identity/keys.js';
 import type { Database } from '../storage/types.js';
 import type { SagaDefinition, StepCall } from '../saga/types.js';
+import type { SagaTiming, SagasReport } from './sagas.js';
 
 /**
  * A service's storage, as its generated host.ts declares it: the service gets a database (`ctx.db`)
@@ -123,6 +124,12 @@ export interface HostSettings {
    * default none: a service started alone calls over the network.
    */
   colocated?: ColocatedRegistry | undefined;
+  /**
+   * The saga orchestrator's lease and resume interval (a service with sagas). Default: read from
+   * `MESH_SAGA_LEASE_MS` and `MESH_SAGA_RESUME_MS` (sagaTimingFromEnv), else the orchestrator's
+   * defaults (15000 and 5000 ms).
+   */
+  sagaTiming?: SagaTiming | undefined;
 }
 
 /**
@@ -150,6 +157,8 @@ export interface RunningService {
    * `transportFor` passed in, its owner keeps them: only the fallbacks used around it are counted here.
    */
   dependencies(): DependenciesReport;
+  /** The service's sagas: the orchestrator's counters, the sagas it drives now, counts by state; null without sagas. */
+  sagas(): SagasReport | null;
   /** Stops accepting, drains in-flight requests (up to the grace period), closes subscriptions. */
   close(): Promise<void>;
 }

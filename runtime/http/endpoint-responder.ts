@@ -10,6 +10,7 @@ import { UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
 import { callerOfRequest, DEADLINE_HEADER, deadlineFrom, IDEMPOTENCY_KEY_HEADER } from './headers.js';
 import type { AssembledInput } from './params.js';
 import { sendEmpty, sendError, sendJson } from './respond.js';
+import { sagaAccepted } from '../saga/accepted.js';
 
 /**
  * Answers one request to an endpoint; `input` builds its input (and may throw a MeshError).
@@ -33,6 +34,7 @@ export type EndpointResponder = (req: IncomingMessage, res: ServerResponse, requ
 export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: Invoke, logger: Logger, trust: CallerTrust = UNSIGNED_TRUST): EndpointResponder {
   const { successStatus } = endpoint;
   const hasOutput = endpoint.output !== null;
+  const startsSaga = endpoint.startsSaga !== undefined;
   return async (req, res, requestId, input) => {
     try {
       const meta: InvocationMeta = {
@@ -46,7 +48,12 @@ export function createEndpointResponder(endpoint: EndpointDescriptor, invoke: In
       const { value, checked } = input();
       if (checked) meta.inputChecked = true;
       const output = await invoke(endpoint, value, meta);
-      if (hasOutput) sendJson(res, successStatus, output ?? null);
+      // A saga still in flight: 202, and where its status is (the endpoint's own status otherwise).
+      const accepted = startsSaga ? sagaAccepted(endpoint, output) : null;
+      if (accepted) {
+        if (accepted.location !== null) res.setHeader('location', accepted.location);
+        sendJson(res, accepted.status, output);
+      } else if (hasOutput) sendJson(res, successStatus, output ?? null);
       else sendEmpty(res, successStatus);
     } catch (err) {
       if (isMeshError(err)) {

@@ -10,4 +10,6 @@ export { createMemorySagaLog, type MemorySagaLogOptions } from './log/memory.js'
 export { createDatabaseSagaLog, type DatabaseSagaLogOptions } from './log/database.js';
 export { SAGA_STEPS_TABLE, SAGAS_TABLE, ensureSagaTables } from './log/tables.js';
 export { DEFAULT_SAGA_LIST_LIMIT, filterOf, MAX_SAGA_LIST_LIMIT, sagaRoutes, type SagaReader } from './routes.js';
-export { isSagaId, SAGA_ID_PATTERN } from './ids.js';
+export { isSagaId, SAGA_ID_PATTERN, sagaIdFromKey } from './ids.js';
+export { withSagaEndpoints, sagaStatusOf, waitMs, type SagaEndpointsOptions } from './endpoints.js';
+export { sagaAccepted } from './accepted.js';

@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { passthroughErrorCodes } from '../../common/errors.js';
 import { InternalError, isMeshError, NotImplemented, Timeout, type MeshError } from '../errors/index.js';
-import { describeIssues, invalidInput } from '../validation/issues.js';
+import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import type { AnyHandlerContext, ContextFactory, DeferredField } from './context.js';
 import type { EndpointDescriptor, ServiceDefinition } from './definition.js';
 import { NEVER_CANCELLED, type InvocationMeta, type Invoke } from './invoke.js';
-import { pathParamIssues } from './path-params.js';
+import { checkInput } from './check-input.js';
 
 export interface InvokeOptions {
   definition: ServiceDefinition;
@@ -42,12 +42,7 @@ export function createInvoke(options: InvokeOptions): Invoke {
     const requestId = meta.requestId ?? new DeferredRequestId();
     const log = new DeferredLogger(logger, requestId, endpoint.name);
 
-    if (!meta.inputChecked) {
-      const checked = validators.validate(endpoint.input, input);
-      if (!checked.ok) throw invalidInput(checked.issues, checked.total, checked.partial);
-    }
-    const segments = pathParamIssues(endpoint.pathParams, input);
-    if (segments.length > 0) throw invalidInput(segments);
+    checkInput(validators, endpoint, input, meta);
     const hook = hooks.get(endpoint.name);
     if (!hook) throw new NotImplemented(endpoint.name);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pathOf, rewritePath, Router } from '../../../runtime/gateway/router.js';
+import { pathOf, rewriteLocation, rewritePath, Router } from '../../../runtime/gateway/router.js';
 
 const router = new Router([
   { prefix: '/api/v1/users/admin', service: 'admin', rewrite: '/' },
@@ -78,6 +78,36 @@ describe('rewritePath', () => {
     const r = new Router([{ prefix: '/p', service: 's', rewrite: '/inner/' }]);
     expect(rewritePath(r.match('/p/x')!, '/p/x')).toBe('/inner/x');
     expect(rewritePath(r.match('/p')!, '/p')).toBe('/inner');
+  });
+});
+
+describe('rewriteLocation', () => {
+  const back = (url: string, location: string) => rewriteLocation(router.match(url)!, location);
+
+  it.each([
+    // A path under the route's rewrite comes back under its prefix (what nginx's proxy_redirect default does).
+    ['/api/v1/users', '/users/placements/b0c5', '/api/v1/users/placements/b0c5'],
+    ['/api/v1/users', '/users', '/api/v1/users'],
+    ['/api/v1/users', '/users?x=1', '/api/v1/users?x=1'],
+    ['/api/v1/users', '/users#top', '/api/v1/users#top'],
+    // An empty rewrite has every path of the service under it.
+    ['/api/v1/users/admin', '/settings/1', '/api/v1/users/admin/settings/1'],
+    ['/api/v1/users/admin', '/', '/api/v1/users/admin/'],
+    ['/api', '/x', '/api/x'],
+  ])('behind %s, %s becomes %s', (url, location, expected) => {
+    expect(back(url, location)).toBe(expected);
+  });
+
+  it.each([
+    ['/api/v1/users', '/usersx/1'],
+    ['/api/v1/users', '/other/1'],
+    ['/api/v1/users', 'https://example.com/users/1'],
+    ['/api/v1/users', '//example.com/users/1'],
+    ['/api/v1/users', 'users/1'],
+    // A route that does not rewrite leaves every Location alone.
+    ['/api/v1/orders', '/api/v1/orders/1'],
+  ])('behind %s, %s stays', (url, location) => {
+    expect(back(url, location)).toBe(location);
   });
 });
 
