@@ -9,7 +9,7 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_BINDING } from '../language/http-defau
 import { DEFAULT_POOL_SIZE } from '../language/storage-defaults.js';
 import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawStorage, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
-import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
+import { grpcMethodName, inlineEnumName, pathParams, sagaEventNames, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
   BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, GroupModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
   SourceRef, StorageModel, SubscriptionModel, TypeModel, TypeRef,
@@ -51,6 +51,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
       name: event.name,
       ...(event.raw.description !== undefined && { description: event.raw.description }),
       payload: event.raw.payload,
+      ...(event.owner !== undefined && { payloadScope: event.owner }),
       version: event.raw.version ?? 1,
       publishers: services.filter((s) => s.publishes.includes(event.name)).map((s) => s.name),
       subscribers: services.flatMap((s) => s.subscribes.filter((x) => x.event === event.name).map((x) => ({ service: s.name, handler: x.handler }))),
@@ -126,10 +127,10 @@ function buildGroup(name: string, raw: RawGroup, services: ServiceModel[], image
 }
 
 function buildType(declaration: TypeDeclaration, source: SourceRef): TypeModel {
-  const description = declaration.form === 'spec' ? declaration.raw.description : declaration.form === 'inline-enum' ? declaration.raw.description : undefined;
+  const description = declaration.form === 'synthesized-input' ? undefined : declaration.raw.description;
   const common = { name: declaration.name, owner: declaration.owner, ...(description !== undefined && { description }), source };
   if (declaration.form === 'inline-enum') return { kind: 'enum', ...common, values: [...declaration.raw.enum!], inline: true };
-  if (declaration.form === 'spec' && declaration.raw.enum) return { kind: 'enum', ...common, values: [...declaration.raw.enum], inline: false };
+  if ((declaration.form === 'spec' || declaration.form === 'saga') && declaration.raw.enum) return { kind: 'enum', ...common, values: [...declaration.raw.enum], inline: false };
   const fields = recordFields(declaration)
     .map(([name, field]) => buildField(declaration.name, name, field))
     .sort((a, b) => a.number - b.number);
@@ -173,7 +174,9 @@ function buildService(
     .sort(byName);
   const errors = new Map<string, ErrorModel>(custom);
   for (const endpoint of endpoints) for (const error of endpoint.errors) errors.set(error.name, error);
-  const publishes = new Set([...(raw.publishes ?? []), ...endpoints.flatMap((e) => e.emits)]);
+  // A saga's service publishes its two events when it ends.
+  const sagaEvents = Object.keys(raw.sagas ?? {}).flatMap((saga) => Object.values(sagaEventNames(saga)));
+  const publishes = new Set([...(raw.publishes ?? []), ...endpoints.flatMap((e) => e.emits), ...sagaEvents]);
   return {
     name: raw.service,
     ...(raw.description !== undefined && { description: raw.description }),

@@ -284,8 +284,10 @@ export interface EventModel {
   /** Dotted name, e.g. `user.created`. */
   name: string;
   description?: string;
-  /** Record type of the payload: always a mesh-level type. */
+  /** Record type of the payload: a mesh-level type, or one of `payloadScope`. */
   payload: string;
+  /** Set for a saga's events (`<saga>.completed`, `.failed`): the saga's service, whose scope declares the synthesized payload. */
+  payloadScope?: string;
   version: number;
   /** Services that may publish it, sorted. */
   publishers: string[];

@@ -93,4 +93,17 @@ describe('generated sagas.ts', () => {
     expect(broken).not.toBe(sagasFile());
     expect(check('orders/sagas.ts', broken).join('\n')).toMatch(/exactOptionalPropertyTypes/);
   }, 120_000);
+
+  it("declares the saga's synthesized types in its service and its events in the mesh's catalog", () => {
+    const content = (file: string) => fromSpec.find((f) => f.path === file)?.content ?? '';
+    expect(content('orders/types.ts')).toMatch(/export interface PlaceOrderStatus \{[^}]*sagaId: string;[^}]*state: SagaState;[^}]*output\?: Order;[^}]*failure\?: SagaFailure;/s);
+    expect(content('orders/types.ts')).toMatch(/export interface PlaceOrderCompleted \{[^}]*output: Order;/s);
+    expect(content('events.ts')).toContain("'placeOrder.completed': PlaceOrderCompleted;");
+    expect(content('events.ts')).toContain("payload: 'orders.PlaceOrderFailed'");
+    // Another service subscribes to the saga's event, its payload imported from the saga's service.
+    expect(content('users/handlers.ts')).toContain('welcomeBuyer(event: PlaceOrderCompleted');
+    expect(check('events.ts', undefined, specRoot)).toEqual([]);
+    expect(check('users/handlers.ts', undefined, specRoot)).toEqual([]);
+    expect(check('orders/handlers.ts', undefined, specRoot)).toEqual([]);
+  }, 120_000);
 });
