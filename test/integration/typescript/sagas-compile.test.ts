@@ -106,4 +106,20 @@ describe('generated sagas.ts', () => {
     expect(check('users/handlers.ts', undefined, specRoot)).toEqual([]);
     expect(check('orders/handlers.ts', undefined, specRoot)).toEqual([]);
   }, 120_000);
+
+  it("wires the sagas into the service's host (the clients of every service its steps call, itself included)", () => {
+    const host = fromSpec.find((f) => f.path === 'orders/host.ts')?.content ?? '';
+    expect(host).toContain('sagas: (transportFor, callOptions) =>');
+    expect(host).toContain("orders: createOrdersClient(transportFor('orders', 'http'), call),");
+    expect(host).toContain("inventory: createInventoryClient(transportFor('inventory', 'http'), call),");
+    // The host imports the user's hooks: stand-ins typed as the generated interfaces.
+    mkdirSync(path.join(specRoot, 'hooks'), { recursive: true });
+    writeFileSync(
+      path.join(specRoot, 'hooks', 'orders.ts'),
+      "import type { OrdersHandlers } from '../generated/orders/handlers.js';\nexport const handlers = {} as OrdersHandlers;\n",
+    );
+    expect(check('orders/host.ts', undefined, specRoot)).toEqual([]);
+    const broken = host.replace("orders: createOrdersClient(transportFor('orders', 'http'), call),\n", '');
+    expect(check('orders/host.ts', broken, specRoot).join('\n')).toMatch(/orders/);
+  }, 120_000);
 });
