@@ -119,7 +119,8 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
   // Synthesized inputs last, so that a clash is reported on the endpoint rather than on the user's type.
   for (const service of index.services.values()) {
     for (const [endpoint, raw] of Object.entries(service.raw.endpoints ?? {})) {
-      if (raw.input !== undefined) continue;
+      // An endpoint that starts a saga takes the saga's input.
+      if (raw.input !== undefined || raw.saga !== undefined) continue;
       const name = synthesizedInputName(endpoint);
       const params = pathParams(raw.http.split(' ')[1] ?? '');
       addType(

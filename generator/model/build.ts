@@ -9,7 +9,7 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_BINDING } from '../language/http-defau
 import { DEFAULT_POOL_SIZE } from '../language/storage-defaults.js';
 import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawStorage, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
-import { grpcMethodName, inlineEnumName, pathParams, sagaEventNames, synthesizedInputName, typeKey } from '../naming/index.js';
+import { grpcMethodName, inlineEnumName, pathParams, sagaEventNames, sagaTypeNames, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
   BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, GroupModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
   SourceRef, StorageModel, SubscriptionModel, TypeModel, TypeRef,
@@ -200,12 +200,20 @@ function buildService(
 function buildEndpoint(index: SpecIndex, service: string, name: string, raw: RawEndpoint, resolveError: (name: string) => ErrorModel, source: SourceRef): EndpointModel {
   const [method, path] = raw.http.split(' ') as [HttpMethod, string];
   const params = pathParams(path);
-  const inputName = raw.input ?? synthesizedInputName(name);
-  const inputDeclaration = raw.input === undefined ? index.types.get(typeKey(service, inputName)) : lookupType(index, service, inputName);
+  const sagas = index.services.get(service)?.raw.sagas ?? {};
+  // An endpoint that starts a saga takes the saga's input; one that watches it has the path param (the id).
+  const sagaInput = raw.saga === undefined ? undefined : sagas[raw.saga]?.input;
+  const inputName = raw.input ?? sagaInput ?? synthesizedInputName(name);
+  const inputSynthesized = raw.input === undefined && sagaInput === undefined;
+  const inputDeclaration = inputSynthesized ? index.types.get(typeKey(service, inputName)) : lookupType(index, service, inputName);
   if (!inputDeclaration) throw new Error(`internal: the input ${inputName} of ${service}.${name} passed the checks but is not declared`);
   const hasOwnFields = recordFields(inputDeclaration).some(([field]) => !params.includes(field));
   const inputSource = !hasOwnFields ? 'none' : method === 'GET' || method === 'DELETE' ? 'query' : 'body';
-  const output = raw.output === undefined ? null : { type: raw.output.replace(/\[\]$/, ''), list: raw.output.endsWith('[]') };
+  const saga = raw.saga ?? raw.sagaStatus;
+  const outputName = raw.output ?? (saga === undefined ? undefined : sagaTypeNames(saga).status);
+  const output = outputName === undefined ? null : { type: outputName.replace(/\[\]$/, ''), list: outputName.endsWith('[]') };
+  // A status endpoint answers NotFound for an id no saga has.
+  const errors = [...(raw.errors ?? []), ...(raw.sagaStatus === undefined ? [] : ['NotFound'])];
   const successStatus = raw.status ?? (output === null ? 204 : method === 'POST' ? 201 : 200);
   return {
     name,
@@ -213,13 +221,28 @@ function buildEndpoint(index: SpecIndex, service: string, name: string, raw: Raw
     http: { method, path, pathParams: params, successStatus, inputSource },
     grpcMethod: grpcMethodName(name),
     input: inputName,
-    inputSynthesized: raw.input === undefined,
+    inputSynthesized,
     output,
-    errors: [...new Set(raw.errors ?? [])].map(resolveError).sort(byName),
+    errors: [...new Set(errors)].map(resolveError).sort(byName),
     emits: [...new Set(raw.emits ?? [])].sort(),
     idempotent: raw.idempotent ?? idempotentByDefault(method),
+    ...(raw.saga !== undefined && { startsSaga: { saga: raw.saga, waitMs: sagaWait(raw.wait), statusPath: statusPath(index, service, raw.saga) } }),
+    ...(raw.sagaStatus !== undefined && { sagaStatus: raw.sagaStatus }),
     source,
   };
+}
+
+/** `wait: 8s` in ms, `wait: true` until the caller's deadline; no `wait`: no waiting (202 at once). */
+function sagaWait(wait: string | true | undefined): number | 'deadline' | null {
+  if (wait === undefined) return null;
+  return wait === true ? 'deadline' : duration(wait);
+}
+
+/** The path of the endpoint of `service` that answers the status of `saga`, for a 202's `Location`; null when none does. */
+function statusPath(index: SpecIndex, service: string, saga: string): string | null {
+  const endpoints = Object.values(index.services.get(service)?.raw.endpoints ?? {});
+  const watcher = endpoints.find((e) => e.sagaStatus === saga);
+  return watcher === undefined ? null : (watcher.http.split(' ')[1] ?? null);
 }
 
 function buildSubscription(event: string, raw: RawSubscription): SubscriptionModel {

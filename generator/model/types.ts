@@ -122,6 +122,14 @@ export interface EndpointModel {
   emits: string[];
   /** Calling it twice has the effect of calling it once: the spec's `idempotent`, else true for GET, PUT and DELETE. */
   idempotent: boolean;
+  /**
+   * Set when the endpoint starts a saga instead of running a hook (the spec's `saga` and `wait`): its
+   * input is the saga's, its output `<Saga>Status`. `waitMs`: ms, `'deadline'` (`wait: true`), null
+   * answers 202 at once; `statusPath`: the path of the saga's `sagaStatus` endpoint, null when none.
+   */
+  startsSaga?: { saga: string; waitMs: number | 'deadline' | null; statusPath: string | null };
+  /** Set when the endpoint answers the status of this saga (the spec's `sagaStatus`); no hook either. */
+  sagaStatus?: string;
   source: SourceRef;
 }
 

@@ -1,5 +1,6 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
 import { endpointPolicy, fallbackFailures } from '../../model/policies.js';
+import { hookedEndpoints } from '../../model/lookup.js';
 import type { CallModel, EndpointModel, EventModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
 import { hookFile, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
@@ -47,7 +48,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const fallbacks = fallbacksOf(model, service);
   const own = (name: string): TypeRef => ({ scope: service.name, name });
   const typeRefs = [
-    ...service.endpoints.flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])).map(own),
+    ...hookedEndpoints(service).flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])).map(own),
     ...published.map(payloadOf),
     ...subscribed.map((s) => s.payload),
     // A fallback is typed with the callee's endpoint: its types as the callee names them.
@@ -90,7 +91,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const handlers = interfaceOrEmpty(
     `The ${service.name} endpoints: \`${hooks}\` exports \`handlers\` implementing this.`,
     n.handlers,
-    service.endpoints.map(
+    hookedEndpoints(service).map(
       (e) =>
         jsdoc(endpointDoc(e), 2) +
         methodSignature(e.name, [`input: ${e.input}`, `ctx: ${n.context}`], `Promise<${outputType(e)}>`),
