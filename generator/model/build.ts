@@ -212,8 +212,9 @@ function buildEndpoint(index: SpecIndex, service: string, name: string, raw: Raw
   const saga = raw.saga ?? raw.sagaStatus;
   const outputName = raw.output ?? (saga === undefined ? undefined : sagaTypeNames(saga).status);
   const output = outputName === undefined ? null : { type: outputName.replace(/\[\]$/, ''), list: outputName.endsWith('[]') };
-  // A status endpoint answers NotFound for an id no saga has.
-  const errors = [...(raw.errors ?? []), ...(raw.sagaStatus === undefined ? [] : ['NotFound'])];
+  // A status endpoint answers NotFound for an id no saga has; a saga that failed with a code the
+  // starting endpoint does not declare answers Conflict.
+  const errors = [...(raw.errors ?? []), ...(raw.sagaStatus === undefined ? [] : ['NotFound']), ...(raw.saga === undefined ? [] : ['Conflict'])];
   const successStatus = raw.status ?? (output === null ? 204 : method === 'POST' ? 201 : 200);
   return {
     name,

@@ -122,4 +122,15 @@ describe('generated sagas.ts', () => {
     const broken = host.replace("orders: createOrdersClient(transportFor('orders', 'http'), call),\n", '');
     expect(check('orders/host.ts', broken, specRoot).join('\n')).toMatch(/orders/);
   }, 120_000);
+
+  it('types the endpoints that start a saga or answer its status: in the client and definition, without a hook', () => {
+    const content = (file: string) => fromSpec.find((f) => f.path === file)?.content ?? '';
+    expect(content('orders/definition.ts')).toContain("startsSaga: { saga: 'placeOrder', wait: 8000, statusPath: '/orders/placements/{id}' },");
+    expect(content('orders/definition.ts')).toContain("sagaStatus: 'placeOrder',");
+    expect(content('orders/client.ts')).toMatch(/placeOrder\(input: PlaceOrder[^)]*\): Promise<PlaceOrderStatus>/);
+    expect(content('orders/client.ts')).toMatch(/getPlacement\([^)]*\): Promise<PlaceOrderStatus>/);
+    expect(content('orders/handlers.ts')).toContain('createOrder(');
+    expect(content('orders/handlers.ts')).not.toMatch(/placeOrder\(|getPlacement\(/);
+    for (const file of ['orders/definition.ts', 'orders/client.ts', 'orders/handlers.ts']) expect(check(file, undefined, specRoot)).toEqual([]);
+  }, 120_000);
 });
