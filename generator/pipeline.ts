@@ -1,5 +1,6 @@
 // The generator's pipeline: compile (load -> schema -> semantic checks -> model), then generate
 // (emitters -> hook plan), leaving the writing to generator/writer.
+import { declareSagas } from './language/saga-declarations.js';
 import { collect } from './language/collect.js';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './language/diagnostics.js';
 import { loadSpec, type SpecDocument } from './language/load.js';
@@ -37,7 +38,8 @@ export async function compileSpec(specDir: string, cwd: string = process.cwd()):
 
   const valid = loaded.documents.filter((d) => !failed.some((f) => f.file === d.file));
   const { index, diagnostics: collected } = collect(valid, failed);
-  diagnostics.push(...collected, ...checkSemantics(index));
+  // Sagas' synthesized types and events join the index before anything is checked against it.
+  diagnostics.push(...collected, ...declareSagas(index), ...checkSemantics(index));
   if (hasErrors(diagnostics)) return { model: null, diagnostics: sortDiagnostics(diagnostics) };
   const model = buildModel(index, generatorVersion);
   // Examples are judged by the fields' JSON Schemas, which need a sound model.

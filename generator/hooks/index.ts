@@ -3,6 +3,7 @@
 // files are read through `readExisting` and written by the caller (the writer), all at once.
 // Reading an existing file takes ts-morph; it is loaded only for a file no verdict answers for.
 import type { MeshModel } from '../model/types.js';
+import { hookedEndpoints } from '../model/lookup.js';
 import { createHookFile } from './create.js';
 import { evolveHookFile } from './evolve.js';
 import { plannedMigrations } from './migrations.js';
@@ -56,7 +57,7 @@ export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
       const fallbacks = serviceFallbacks(service);
       plan.writes.push({ path, content: createHookFile(model, service, options.generatedImport) });
       const counts = [
-        `${service.endpoints.length} endpoint(s)`,
+        `${hookedEndpoints(service).length} endpoint(s)`,
         ...(service.subscribes.length ? [`${service.subscribes.length} event handler(s)`] : []),
         ...(fallbacks.length ? [`${fallbacks.length} fallback(s)`] : []),
       ];

@@ -2,6 +2,7 @@
 // there), `subscriptions` and `fallbacks` (there once the service subscribes or names a call
 // fallback). Creating and evolving a file both start from this list, so they cannot disagree.
 import type { MeshModel, ServiceModel } from '../model/types.js';
+import { hookedEndpoints } from '../model/lookup.js';
 import type { Member } from './extend-object.js';
 import { fallbacksType, handlersType, subscriptionsType } from './names.js';
 import { endpointStub, fallbackStub, serviceFallbacks, subscriptionStub } from './stubs.js';
@@ -48,7 +49,7 @@ export function hookObjects(model: MeshModel, service: ServiceModel): HookObject
       type: handlersType(name),
       label: 'endpoint',
       required: true,
-      wanted: service.endpoints.map((e) => ({ name: e.name, render: (layout) => endpointStub(name, e, layout) })),
+      wanted: hookedEndpoints(service).map((e) => ({ name: e.name, render: (layout) => endpointStub(name, e, layout) })),
     },
     {
       object: 'subscriptions',

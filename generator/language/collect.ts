@@ -21,14 +21,22 @@ export interface Declared<T> {
 export type TypeDeclaration =
   | (Declared<RawTypeDecl> & { form: 'spec'; owner: string | null })
   | (Declared<RawField> & { form: 'inline-enum'; owner: string | null; parentType: string; field: string })
-  | (Declared<RawEndpoint> & { form: 'synthesized-input'; owner: string; endpoint: string; params: string[] });
+  | (Declared<RawEndpoint> & { form: 'synthesized-input'; owner: string; endpoint: string; params: string[] })
+  /** A type the model synthesizes for a service's sagas (saga-declarations.ts); `raw` is its declaration as a spec would write it. */
+  | (Declared<RawTypeDecl> & { form: 'saga'; owner: string; saga: string; role: SagaTypeRole });
+
+/** Which of a saga's synthesized types: `state` and `failure` are shared by the service's sagas. */
+export type SagaTypeRole = 'state' | 'failure' | 'status' | 'completed' | 'failed';
+
+/** An event: one of mesh.yaml, or one a saga's service publishes when it ends (`saga` set, its payload a type of `owner`). */
+export type EventDeclaration = Declared<{ payload: string; version?: number; description?: string }> & { owner?: string; saga?: string };
 
 export interface SpecIndex {
   mesh: Declared<RawMesh> | null;
   services: Map<string, Declared<RawService>>;
   /** Every type by its key (`typeKey`: `Item` for a mesh-level type, `orders.Item` for a service's). */
   types: Map<string, TypeDeclaration>;
-  events: Map<string, Declared<{ payload: string; version?: number; description?: string }>>;
+  events: Map<string, EventDeclaration>;
   /**
    * Names declared in documents that failed the schema (read loosely), and types whose declaration
    * was rejected (a duplicate, or a service's type shadowing a mesh-level one). Those are not checked
@@ -57,31 +65,11 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
   const index: SpecIndex = { mesh: null, services: new Map(), types: new Map(), events: new Map(), unchecked: uncheckedNames(failed) };
   const error = (doc: SpecDocument, path: SpecPath, code: string, message: string, key = true) =>
     diagnostics.push({ severity: 'error', code, message, file: doc.file, ...locate(doc, path, { key }) });
-  const where = (d: { doc: SpecDocument; path: SpecPath }) => {
-    const pos = locate(d.doc, d.path, { key: true });
-    return `${d.doc.file}:${pos.line}:${pos.col}`;
-  };
 
-  /**
-   * Registers a type, or reports why its name is taken and returns false. `clash(at, fix)`: the message
-   * for a name already taken at `at`; `fix` says what to do about it.
-   */
   const addType = (declaration: TypeDeclaration, clash: (at: string, fix: string) => string, fix: string): boolean => {
-    const previous = index.types.get(typeKey(declaration.owner, declaration.name));
-    if (previous) {
-      error(declaration.doc, declaration.path, 'duplicate-type', clash(`already declared at ${where(previous)}${describeForm(previous)}`, fix));
-      return false;
-    }
-    const shadowed = declaration.owner === null ? undefined : index.types.get(declaration.name);
-    if (shadowed) {
-      const reason = `also a mesh-level type (${where(shadowed)}), and a service's types may not reuse a mesh-level name`;
-      error(declaration.doc, declaration.path, 'shadowed-type', clash(reason, fix || '; rename it, or use the mesh-level type'));
-      // Uses of the name inside the service meant this declaration, not the mesh-level type: judge neither.
-      index.unchecked.types.add(typeKey(declaration.owner, declaration.name));
-      return false;
-    }
-    index.types.set(typeKey(declaration.owner, declaration.name), declaration);
-    return true;
+    const problem = declareType(index, declaration, clash, fix);
+    if (problem) diagnostics.push(problem);
+    return problem === null;
   };
   const addTypes = (doc: SpecDocument, types: Record<string, RawTypeDecl> | undefined, owner: string | null) => {
     const rejected = new Set<string>();
@@ -131,7 +119,8 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
   // Synthesized inputs last, so that a clash is reported on the endpoint rather than on the user's type.
   for (const service of index.services.values()) {
     for (const [endpoint, raw] of Object.entries(service.raw.endpoints ?? {})) {
-      if (raw.input !== undefined) continue;
+      // An endpoint that starts a saga takes the saga's input.
+      if (raw.input !== undefined || raw.saga !== undefined) continue;
       const name = synthesizedInputName(endpoint);
       const params = pathParams(raw.http.split(' ')[1] ?? '');
       addType(
@@ -142,6 +131,36 @@ export function collect(documents: SpecDocument[], failed: SpecDocument[] = []):
     }
   }
   return { index, diagnostics };
+}
+
+/**
+ * Registers a type in the index, or returns why its name is taken (and leaves the index as it was,
+ * apart from marking a shadowing name unchecked).
+ *
+ * @param index the declarations so far
+ * @param declaration the type to register
+ * @param clash the message for a name already taken at `at`; `fix` says what to do about it
+ * @param fix the default fix ('' lets a shadowing clash suggest using the mesh-level type)
+ * @example declareType(index, declaration, (at, fix) => `type \`Item\` is ${at}${fix}`, '') // null: registered
+ */
+export function declareType(index: SpecIndex, declaration: TypeDeclaration, clash: (at: string, fix: string) => string, fix: string): Diagnostic | null {
+  const error = (message: string, code: string): Diagnostic => ({ severity: 'error', code, message, file: declaration.doc.file, ...locate(declaration.doc, declaration.path, { key: true }) });
+  const previous = index.types.get(typeKey(declaration.owner, declaration.name));
+  if (previous) return error(clash(`already declared at ${where(previous)}${describeForm(previous)}`, fix), 'duplicate-type');
+  const shadowed = declaration.owner === null ? undefined : index.types.get(declaration.name);
+  if (shadowed) {
+    const reason = `also a mesh-level type (${where(shadowed)}), and a service's types may not reuse a mesh-level name`;
+    // Uses of the name inside the service meant this declaration, not the mesh-level type: judge neither.
+    index.unchecked.types.add(typeKey(declaration.owner, declaration.name));
+    return error(clash(reason, fix || '; rename it, or use the mesh-level type'), 'shadowed-type');
+  }
+  index.types.set(typeKey(declaration.owner, declaration.name), declaration);
+  return null;
+}
+
+function where(d: { doc: SpecDocument; path: SpecPath }): string {
+  const pos = locate(d.doc, d.path, { key: true });
+  return `${d.doc.file}:${pos.line}:${pos.col}`;
 }
 
 /**
@@ -240,18 +259,19 @@ function uncheckedNames(failed: SpecDocument[]): Unchecked {
 function describeForm(p: TypeDeclaration): string {
   if (p.form === 'inline-enum') return ` (the inline enum of \`${p.parentType}.${p.field}\`)`;
   if (p.form === 'synthesized-input') return ` (the input of endpoint \`${p.endpoint}\`)`;
+  if (p.form === 'saga') return ` (synthesized for saga \`${p.saga}\`)`;
   return '';
 }
 
 /** Record field list of a type declaration (empty for enums). */
 export function recordFields(declaration: TypeDeclaration): [string, RawField][] {
-  if (declaration.form === 'spec') return Object.entries(declaration.raw.fields ?? {});
+  if (declaration.form === 'spec' || declaration.form === 'saga') return Object.entries(declaration.raw.fields ?? {});
   if (declaration.form === 'synthesized-input') return declaration.params.map((p, i) => [p, { type: 'string', field: i + 1 }]);
   return [];
 }
 
 export function isRecord(declaration: TypeDeclaration): boolean {
-  return declaration.form === 'synthesized-input' || (declaration.form === 'spec' && declaration.raw.fields !== undefined);
+  return declaration.form === 'synthesized-input' || ((declaration.form === 'spec' || declaration.form === 'saga') && declaration.raw.fields !== undefined);
 }
 
 export function unknownName(kind: string, name: string, candidates: Iterable<string>): string {

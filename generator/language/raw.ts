@@ -159,6 +159,12 @@ export interface RawEndpoint {
   errors?: string[];
   emits?: string[];
   idempotent?: boolean;
+  /** Starts this saga of the service (no hook): see README "Sagas in the spec". */
+  saga?: string;
+  /** With `saga`: a duration to wait for the saga's end, `true` until the caller's deadline. */
+  wait?: string | true;
+  /** Answers the status of this saga of the service (no hook). */
+  sagaStatus?: string;
 }
 
 /** A resilience policy as the spec writes it (`policies.<name>`): durations and shares with units. */

@@ -158,7 +158,7 @@ function fits(index: SpecIndex, target: SagaType, source: SagaType, converting: 
  */
 export function enumValues(declaration: TypeDeclaration): string[] {
   if (declaration.form === 'inline-enum') return declaration.raw.enum ?? [];
-  if (declaration.form === 'spec') return declaration.raw.enum ?? [];
+  if (declaration.form === 'spec' || declaration.form === 'saga') return declaration.raw.enum ?? [];
   return [];
 }
 

@@ -215,6 +215,11 @@ function suggestion(error: ErrorObject, value: string): string {
   return candidate !== undefined && candidate !== value && pattern.test(candidate) ? `; did you mean \`${candidate}\`?` : '';
 }
 
+/** `user_created` -> `user.created`: lowercase words joined by dots. */
+function eventNameSuggestion(name: string): string {
+  return (camelCaseSuggestion(name) ?? name).replace(/[A-Z]/g, (c) => `.${c}`).toLowerCase().replace(/[^a-z0-9]+/g, '.');
+}
+
 const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
   '$defs/fieldName': camelCaseSuggestion,
   '$defs/operationName': camelCaseSuggestion,
@@ -223,7 +228,8 @@ const SUGGESTIONS: Record<string, (value: string) => string | undefined> = {
   '$defs/typeName': pascalCaseSuggestion,
   '$defs/errorName': pascalCaseSuggestion,
   '$defs/meshName': (name) => name.toLowerCase().replace(/[^a-z0-9]/g, ''),
-  '$defs/eventName': (name) => (camelCaseSuggestion(name) ?? name).replace(/[A-Z]/g, (c) => `.${c}`).toLowerCase().replace(/[^a-z0-9]+/g, '.'),
+  '$defs/eventName': eventNameSuggestion,
+  '$defs/subscribedEventName': eventNameSuggestion,
   '$defs/typeRef': typeRefSuggestion,
   '$defs/fieldType': typeRefSuggestion,
   '$defs/endpoint/properties/output': (ref) => (ref.endsWith('[]') ? `${pascalCaseSuggestion(ref.slice(0, -2).trim()) ?? ref.slice(0, -2).trim()}[]` : pascalCaseSuggestion(ref)),

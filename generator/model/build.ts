@@ -9,7 +9,7 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_BINDING } from '../language/http-defau
 import { DEFAULT_POOL_SIZE } from '../language/storage-defaults.js';
 import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawStorage, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
-import { grpcMethodName, inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
+import { grpcMethodName, inlineEnumName, pathParams, sagaEventNames, sagaTypeNames, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
   BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, GroupModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
   SourceRef, StorageModel, SubscriptionModel, TypeModel, TypeRef,
@@ -51,6 +51,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
       name: event.name,
       ...(event.raw.description !== undefined && { description: event.raw.description }),
       payload: event.raw.payload,
+      ...(event.owner !== undefined && { payloadScope: event.owner }),
       version: event.raw.version ?? 1,
       publishers: services.filter((s) => s.publishes.includes(event.name)).map((s) => s.name),
       subscribers: services.flatMap((s) => s.subscribes.filter((x) => x.event === event.name).map((x) => ({ service: s.name, handler: x.handler }))),
@@ -126,10 +127,10 @@ function buildGroup(name: string, raw: RawGroup, services: ServiceModel[], image
 }
 
 function buildType(declaration: TypeDeclaration, source: SourceRef): TypeModel {
-  const description = declaration.form === 'spec' ? declaration.raw.description : declaration.form === 'inline-enum' ? declaration.raw.description : undefined;
+  const description = declaration.form === 'synthesized-input' ? undefined : declaration.raw.description;
   const common = { name: declaration.name, owner: declaration.owner, ...(description !== undefined && { description }), source };
   if (declaration.form === 'inline-enum') return { kind: 'enum', ...common, values: [...declaration.raw.enum!], inline: true };
-  if (declaration.form === 'spec' && declaration.raw.enum) return { kind: 'enum', ...common, values: [...declaration.raw.enum], inline: false };
+  if ((declaration.form === 'spec' || declaration.form === 'saga') && declaration.raw.enum) return { kind: 'enum', ...common, values: [...declaration.raw.enum], inline: false };
   const fields = recordFields(declaration)
     .map(([name, field]) => buildField(declaration.name, name, field))
     .sort((a, b) => a.number - b.number);
@@ -173,7 +174,9 @@ function buildService(
     .sort(byName);
   const errors = new Map<string, ErrorModel>(custom);
   for (const endpoint of endpoints) for (const error of endpoint.errors) errors.set(error.name, error);
-  const publishes = new Set([...(raw.publishes ?? []), ...endpoints.flatMap((e) => e.emits)]);
+  // A saga's service publishes its two events when it ends.
+  const sagaEvents = Object.keys(raw.sagas ?? {}).flatMap((saga) => Object.values(sagaEventNames(saga)));
+  const publishes = new Set([...(raw.publishes ?? []), ...endpoints.flatMap((e) => e.emits), ...sagaEvents]);
   return {
     name: raw.service,
     ...(raw.description !== undefined && { description: raw.description }),
@@ -197,12 +200,21 @@ function buildService(
 function buildEndpoint(index: SpecIndex, service: string, name: string, raw: RawEndpoint, resolveError: (name: string) => ErrorModel, source: SourceRef): EndpointModel {
   const [method, path] = raw.http.split(' ') as [HttpMethod, string];
   const params = pathParams(path);
-  const inputName = raw.input ?? synthesizedInputName(name);
-  const inputDeclaration = raw.input === undefined ? index.types.get(typeKey(service, inputName)) : lookupType(index, service, inputName);
+  const sagas = index.services.get(service)?.raw.sagas ?? {};
+  // An endpoint that starts a saga takes the saga's input; one that watches it has the path param (the id).
+  const sagaInput = raw.saga === undefined ? undefined : sagas[raw.saga]?.input;
+  const inputName = raw.input ?? sagaInput ?? synthesizedInputName(name);
+  const inputSynthesized = raw.input === undefined && sagaInput === undefined;
+  const inputDeclaration = inputSynthesized ? index.types.get(typeKey(service, inputName)) : lookupType(index, service, inputName);
   if (!inputDeclaration) throw new Error(`internal: the input ${inputName} of ${service}.${name} passed the checks but is not declared`);
   const hasOwnFields = recordFields(inputDeclaration).some(([field]) => !params.includes(field));
   const inputSource = !hasOwnFields ? 'none' : method === 'GET' || method === 'DELETE' ? 'query' : 'body';
-  const output = raw.output === undefined ? null : { type: raw.output.replace(/\[\]$/, ''), list: raw.output.endsWith('[]') };
+  const saga = raw.saga ?? raw.sagaStatus;
+  const outputName = raw.output ?? (saga === undefined ? undefined : sagaTypeNames(saga).status);
+  const output = outputName === undefined ? null : { type: outputName.replace(/\[\]$/, ''), list: outputName.endsWith('[]') };
+  // A status endpoint answers NotFound for an id no saga has; a saga that failed with a code the
+  // starting endpoint does not declare answers Conflict.
+  const errors = [...(raw.errors ?? []), ...(raw.sagaStatus === undefined ? [] : ['NotFound']), ...(raw.saga === undefined ? [] : ['Conflict'])];
   const successStatus = raw.status ?? (output === null ? 204 : method === 'POST' ? 201 : 200);
   return {
     name,
@@ -210,13 +222,28 @@ function buildEndpoint(index: SpecIndex, service: string, name: string, raw: Raw
     http: { method, path, pathParams: params, successStatus, inputSource },
     grpcMethod: grpcMethodName(name),
     input: inputName,
-    inputSynthesized: raw.input === undefined,
+    inputSynthesized,
     output,
-    errors: [...new Set(raw.errors ?? [])].map(resolveError).sort(byName),
+    errors: [...new Set(errors)].map(resolveError).sort(byName),
     emits: [...new Set(raw.emits ?? [])].sort(),
     idempotent: raw.idempotent ?? idempotentByDefault(method),
+    ...(raw.saga !== undefined && { startsSaga: { saga: raw.saga, waitMs: sagaWait(raw.wait), statusPath: statusPath(index, service, raw.saga) } }),
+    ...(raw.sagaStatus !== undefined && { sagaStatus: raw.sagaStatus }),
     source,
   };
+}
+
+/** `wait: 8s` in ms, `wait: true` until the caller's deadline; no `wait`: no waiting (202 at once). */
+function sagaWait(wait: string | true | undefined): number | 'deadline' | null {
+  if (wait === undefined) return null;
+  return wait === true ? 'deadline' : duration(wait);
+}
+
+/** The path of the endpoint of `service` that answers the status of `saga`, for a 202's `Location`; null when none does. */
+function statusPath(index: SpecIndex, service: string, saga: string): string | null {
+  const endpoints = Object.values(index.services.get(service)?.raw.endpoints ?? {});
+  const watcher = endpoints.find((e) => e.sagaStatus === saga);
+  return watcher === undefined ? null : (watcher.http.split(' ')[1] ?? null);
 }
 
 function buildSubscription(event: string, raw: RawSubscription): SubscriptionModel {

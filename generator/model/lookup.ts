@@ -1,7 +1,7 @@
 // Finding a type by the name a spec place uses for it. Names are scoped (ARCHITECTURE.md): in a
 // service, a name means the service's own type, else the mesh-level one.
 import { typeKey } from '../naming/index.js';
-import type { GroupModel, MeshModel, RecordTypeModel, SagaModel, ServiceModel, TypeModel } from './types.js';
+import type { EndpointModel, GroupModel, MeshModel, RecordTypeModel, SagaModel, ServiceModel, TypeModel } from './types.js';
 
 const indexes = new WeakMap<MeshModel, Map<string, TypeModel>>();
 
@@ -60,4 +60,15 @@ export function groupOf(model: MeshModel, service: string): GroupModel | null {
  */
 export function sagasOf(service: ServiceModel): readonly SagaModel[] {
   return service.sagas ?? [];
+}
+
+/**
+ * The endpoints the user's hooks implement: all but those that start a saga or answer its status,
+ * which the runtime answers itself.
+ *
+ * @param service - the service
+ * @example hookedEndpoints(orders).map((e) => e.name) // ['createOrder'] (not placeOrder, getPlacement)
+ */
+export function hookedEndpoints(service: ServiceModel): EndpointModel[] {
+  return service.endpoints.filter((e) => e.startsSaga === undefined && e.sagaStatus === undefined);
 }

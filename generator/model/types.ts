@@ -122,6 +122,14 @@ export interface EndpointModel {
   emits: string[];
   /** Calling it twice has the effect of calling it once: the spec's `idempotent`, else true for GET, PUT and DELETE. */
   idempotent: boolean;
+  /**
+   * Set when the endpoint starts a saga instead of running a hook (the spec's `saga` and `wait`): its
+   * input is the saga's, its output `<Saga>Status`. `waitMs`: ms, `'deadline'` (`wait: true`), null
+   * answers 202 at once; `statusPath`: the path of the saga's `sagaStatus` endpoint, null when none.
+   */
+  startsSaga?: { saga: string; waitMs: number | 'deadline' | null; statusPath: string | null };
+  /** Set when the endpoint answers the status of this saga (the spec's `sagaStatus`); no hook either. */
+  sagaStatus?: string;
   source: SourceRef;
 }
 
@@ -284,8 +292,10 @@ export interface EventModel {
   /** Dotted name, e.g. `user.created`. */
   name: string;
   description?: string;
-  /** Record type of the payload: always a mesh-level type. */
+  /** Record type of the payload: a mesh-level type, or one of `payloadScope`. */
   payload: string;
+  /** Set for a saga's events (`<saga>.completed`, `.failed`): the saga's service, whose scope declares the synthesized payload. */
+  payloadScope?: string;
   version: number;
   /** Services that may publish it, sorted. */
   publishers: string[];

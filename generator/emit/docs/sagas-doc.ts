@@ -1,6 +1,7 @@
 // generated/docs/sagas.md: every saga of the mesh, one section each: what it does, its steps and
 // their compensations as a table, and its flowchart (Mermaid, which GitHub and most viewers draw).
-import type { MeshModel, SagaModel } from '../../model/types.js';
+import type { EndpointModel, MeshModel, SagaModel } from '../../model/types.js';
+import { sagaEventNames } from '../../naming/index.js';
 import { compare } from '../../model/order.js';
 import { sagasOf } from '../../model/lookup.js';
 import { markdownInline, markdownText } from './markdown.js';
@@ -25,14 +26,33 @@ function stepsTable(saga: SagaModel): string {
   return ['| # | Step | Calls | Compensation | Timeout |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
 }
 
-function section(saga: SagaModel): string {
+/** The endpoints that start the saga or answer its status, and who listens to its events: one line each, or none. */
+function wiring(model: MeshModel, saga: SagaModel): string[] {
+  const endpoints = model.services.find((s) => s.name === saga.service)?.endpoints ?? [];
+  const route = (e: EndpointModel) => `\`${e.http.method} ${e.http.path}\` (\`${e.name}\`)`;
+  const waits = (e: EndpointModel) => {
+    const wait = e.startsSaga?.waitMs ?? null;
+    return wait === null ? 'answers 202 at once' : wait === 'deadline' ? "waits until the caller's deadline" : `waits up to ${wait} ms`;
+  };
+  const starts = endpoints.filter((e) => e.startsSaga?.saga === saga.name).map((e) => `- Started by ${route(e)}, which ${waits(e)}.`);
+  const status = endpoints.filter((e) => e.sagaStatus === saga.name).map((e) => `- Status: ${route(e)}.`);
+  const events: string[] = Object.values(sagaEventNames(saga.name));
+  const listeners = model.services.flatMap((s) => s.subscribes.filter((x) => events.includes(x.event)).map((x) => `\`${s.name}.${x.handler}\` (\`${x.event}\`)`));
+  const subscribed = listeners.length === 0 ? [] : [`- Subscribers: ${listeners.join(', ')}.`];
+  const lines = [...starts, ...status, ...subscribed];
+  return lines.length === 0 ? [] : [...lines, ''];
+}
+
+function section(model: MeshModel, saga: SagaModel): string {
   const output = saga.output === null ? 'no output' : `output \`${saga.output.type}\``;
+  const { completed, failed } = sagaEventNames(saga.name);
   return [
     `## ${markdownInline(saga.name)}`,
     '',
     ...(saga.description === undefined ? [] : [markdownText(saga.description), '']),
-    `Runs in \`${saga.service}\`; input \`${saga.input}\`, ${output}. Events: \`${saga.name}.completed\`, \`${saga.name}.failed\`.`,
+    `Runs in \`${saga.service}\`; input \`${saga.input}\`, ${output}. Events: \`${completed}\`, \`${failed}\`.`,
     '',
+    ...wiring(model, saga),
     stepsTable(saga),
     '',
     '```mermaid',
@@ -59,5 +79,5 @@ export function sagasDoc(model: MeshModel): string | null {
     'unknown is undone too, first. A compensation that keeps failing leaves the saga `stuck`, for a person.',
     '',
   ].join('\n');
-  return [intro, ...sagas.map(section)].join('\n');
+  return [intro, ...sagas.map((saga) => section(model, saga))].join('\n');
 }

@@ -28,7 +28,7 @@ export interface ResponseContext {
 
 /** `success` is the success response (see successResponse), given so that links and examples can be added to it. */
 export function operationResponses(endpoint: EndpointModel, shape: OperationShape, success: Response, context: ResponseContext): Responses {
-  const responses: Responses = { [String(endpoint.http.successStatus)]: success };
+  const responses: Responses = { [String(endpoint.http.successStatus)]: success, ...(endpoint.startsSaga && { '202': acceptedResponse(endpoint, success) }) };
   const byStatus = errorCasesByStatus(endpoint, shape, context.bodyLimitBytes);
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
     responses[String(status)] = sharedErrorResponse(byStatus.get(status) ?? [], context);
@@ -67,6 +67,21 @@ export function successResponse(model: MeshModel, service: ServiceModel, endpoin
     description,
     content: { 'application/json': { schema, ...example } },
     ...(Object.keys(links).length > 0 ? { links } : {}),
+  };
+}
+
+/**
+ * The answer of an endpoint that starts a saga still running when the answer is due: the saga's
+ * status (the success response's body), and where to follow it when the saga has a status endpoint.
+ */
+function acceptedResponse(endpoint: EndpointModel, success: Response): Response {
+  const statusPath = endpoint.startsSaga?.statusPath ?? null;
+  return {
+    description: `Accepted: saga \`${endpoint.startsSaga?.saga}\` is still running (\`state\` running or compensating)${statusPath === null ? '' : '; `Location` is its status'}.`,
+    ...(statusPath !== null && {
+      headers: { Location: { description: `The saga's status: \`${statusPath}\` with its id.`, required: true, schema: { type: 'string' as const } } },
+    }),
+    ...(success.content !== undefined && { content: success.content }),
   };
 }
 

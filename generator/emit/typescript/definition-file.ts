@@ -22,6 +22,11 @@ function endpointLiteral(model: MeshModel, service: ServiceModel, endpoint: Endp
     grpc: { method: endpoint.grpcMethod, request: fields.request?.json ?? null, response: fields.response?.json ?? null },
     // Always written, so the file says which endpoints a client may retry without an idempotency key.
     idempotent: endpoint.idempotent,
+    // Endpoints without a hook: the runtime starts the saga, or reads its status from the log.
+    ...(endpoint.startsSaga && {
+      startsSaga: { saga: endpoint.startsSaga.saga, wait: endpoint.startsSaga.waitMs, statusPath: endpoint.startsSaga.statusPath },
+    }),
+    ...(endpoint.sagaStatus !== undefined && { sagaStatus: endpoint.sagaStatus }),
   };
 }
 

@@ -1,6 +1,7 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
 import { endpointPolicy, fallbackFailures } from '../../model/policies.js';
-import type { CallModel, EndpointModel, MeshModel, ServiceModel } from '../../model/types.js';
+import { hookedEndpoints } from '../../model/lookup.js';
+import type { CallModel, EndpointModel, EventModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
 import { hookFile, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import type { EmitOptions } from '../types.js';
@@ -41,13 +42,15 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const n = serviceNames(service.name);
   const hooks = hookFile(layout.hooksDir, service.name);
   const published = service.publishes.map((name) => findEvent(model, name));
-  const subscribed = service.subscribes.map((s) => ({ ...s, payload: findEvent(model, s.event).payload }));
+  // A payload as its publisher's scope names it: mesh-level, or a saga's service's own.
+  const payloadOf = (e: EventModel): TypeRef => ({ scope: e.payloadScope ?? service.name, name: e.payload });
+  const subscribed = service.subscribes.map((s) => ({ ...s, payload: payloadOf(findEvent(model, s.event)) }));
   const fallbacks = fallbacksOf(model, service);
   const own = (name: string): TypeRef => ({ scope: service.name, name });
   const typeRefs = [
-    ...service.endpoints.flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])).map(own),
-    ...published.map((e) => own(e.payload)),
-    ...subscribed.map((s) => own(s.payload)),
+    ...hookedEndpoints(service).flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])).map(own),
+    ...published.map(payloadOf),
+    ...subscribed.map((s) => s.payload),
     // A fallback is typed with the callee's endpoint: its types as the callee names them.
     ...fallbacks.flatMap((f) => (f.endpoint.output ? [f.endpoint.input, f.endpoint.output.type] : [f.endpoint.input]).map((name) => ({ scope: f.call.service, name }))),
   ];
@@ -78,7 +81,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const publishes = interfaceOrEmpty(
     `Events ${service.name} may publish (\`ctx.publish\`), with their payloads.`,
     n.publishes,
-    published.map((e) => `  ${propertyName(e.name)}: ${e.payload};\n`),
+    published.map((e) => `  ${propertyName(e.name)}: ${types.local(payloadOf(e))};\n`),
   );
   // A service with storage has its database as `ctx.db`; one without has no such field.
   const storage = service.storage ? ' & StorageContext' : '';
@@ -88,7 +91,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const handlers = interfaceOrEmpty(
     `The ${service.name} endpoints: \`${hooks}\` exports \`handlers\` implementing this.`,
     n.handlers,
-    service.endpoints.map(
+    hookedEndpoints(service).map(
       (e) =>
         jsdoc(endpointDoc(e), 2) +
         methodSignature(e.name, [`input: ${e.input}`, `ctx: ${n.context}`], `Promise<${outputType(e)}>`),
@@ -108,7 +111,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
         subscribed.map(
           (s) =>
             jsdoc(`Handles \`${s.event}\`.`, 2) +
-            methodSignature(s.handler, [`event: ${s.payload}`, `ctx: ${n.eventContext}`], 'Promise<void>'),
+            methodSignature(s.handler, [`event: ${types.local(s.payload)}`, `ctx: ${n.eventContext}`], 'Promise<void>'),
         ),
         '\n',
       );

@@ -4,12 +4,15 @@ import type { EmitOptions } from '../types.js';
 import { code, importBlock, jsdoc, joinBlocks, printLiteral, quote } from './code.js';
 import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import { hookModule, migrationsUrl } from './names.js';
+import { sagasOf } from '../../model/lookup.js';
+import { calledServices, sagaNames } from './saga-file.js';
 
 export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);
   const subscribes = service.subscribes.length > 0;
   const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
   const routes = service.extraRoutes;
+  const sagaServices = calledServices(sagasOf(service));
   const imports = importBlock([
     { names: service.storage === null ? [] : ['fileURLToPath'], from: 'node:url' },
     { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },
@@ -23,7 +26,10 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
       { names: [serviceNames(c.service).createClient], from: siblingModule(c.service, 'client') },
       { names: [serviceNames(c.service).definition], from: siblingModule(c.service, 'definition') },
     ]),
+    // A saga may call the service's own endpoints; other callees' clients come with its `calls`.
+    { names: sagaServices.includes(service.name) ? [n.createClient] : [], from: './client.js' },
     { names: [n.definition], from: './definition.js' },
+    { names: sagaServices.length > 0 ? [sagaNames(service.name).sagas] : [], from: './sagas.js' },
     {
       names: [
         n.clients,
@@ -60,6 +66,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
       ? `    createClients: (): ${n.clients} => ({}),\n`
       : `    createClients: (transportFor, call): ${n.clients} => ({\n${clients.join('')}    }),\n`) +
     storageOption(service, options) +
+    sagasOption(service, sagaServices) +
     '  };\n' +
     '}\n';
   return joinBlocks([imports, body]);
@@ -74,4 +81,24 @@ function storageOption(service: ServiceModel, options: EmitOptions): string {
   if (service.storage === null) return '';
   const folder = `fileURLToPath(new URL(${quote(migrationsUrl(options, service.name))}, import.meta.url))`;
   return `    storage: { migrationsDir: ${folder}, poolSize: ${service.storage.poolSize} },\n`;
+}
+
+/**
+ * The sagas of a service that has some: `<svc>Sagas` given the clients one attempt of a step calls
+ * through, each over the transport the service's `calls` name (its own over HTTP, which every service
+ * serves); nothing for a service without sagas.
+ */
+function sagasOption(service: ServiceModel, sagaServices: readonly string[]): string {
+  if (sagaServices.length === 0) return '';
+  const transport = (callee: string) => service.calls.find((c) => c.service === callee)?.transport ?? 'http';
+  const clients = sagaServices.map(
+    (callee) => `          ${callee}: ${serviceNames(callee).createClient}(transportFor('${callee}', '${transport(callee)}'), call),\n`,
+  );
+  return (
+    '    sagas: (transportFor, callOptions) =>\n' +
+    `      ${sagaNames(service.name).sagas}((step) => {\n` +
+    '        const call = callOptions(step);\n' +
+    `        return {\n${clients.join('')}        };\n` +
+    '      }),\n'
+  );
 }

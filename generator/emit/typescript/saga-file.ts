@@ -23,7 +23,13 @@ export function sagaNames(service: string): { clients: string; sagas: string } {
 }
 
 /** Services the sagas call (their own included), sorted. */
-function calledServices(sagas: readonly SagaModel[]): string[] {
+/**
+ * The services the sagas' steps and compensations call, sorted: the members of `<Svc>SagaClients`.
+ *
+ * @param sagas - a service's sagas
+ * @example calledServices(sagasOf(orders)) // ['inventory', 'orders', 'payments', 'users']
+ */
+export function calledServices(sagas: readonly SagaModel[]): string[] {
   const names = sagas.flatMap((s) => s.steps.flatMap((step) => [step.call.service, ...(step.compensate ? [step.compensate.service] : [])]));
   return [...new Set(names)].sort();
 }

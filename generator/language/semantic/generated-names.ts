@@ -22,6 +22,7 @@ export function checkGeneratedNames(index: SpecIndex, report: Reporter): void {
 function subject(d: TypeDeclaration): { lead: string; fix: string } {
   if (d.form === 'inline-enum') return { lead: `the inline enum of \`${d.parentType}.${d.field}\` is named \`${d.name}\`, which is`, fix: 'declare the enum as a type with another name and refer to it' };
   if (d.form === 'synthesized-input') return { lead: `endpoint \`${d.endpoint}\` has no \`input\`, so its input type is named \`${d.name}\`, which is`, fix: 'give the endpoint an explicit `input`' };
+  if (d.form === 'saga') return { lead: `saga \`${d.saga}\` synthesizes the type \`${d.name}\`, which is`, fix: `rename saga \`${d.saga}\`` };
   return { lead: `type name \`${d.name}\` is`, fix: 'choose another name' };
 }
 
@@ -59,7 +60,7 @@ function checkTypeScriptNames(index: SpecIndex, report: Reporter): void {
       taken.set(name, `taken by the generated TypeScript of service \`${service}\`: \`${outputFiles.serviceModule(service, module)}\` declares it as ${role}`);
     }
   }
-  const enums = [...index.types.values()].filter((t) => t.form === 'inline-enum' || (t.form === 'spec' && t.raw.enum !== undefined));
+  const enums = [...index.types.values()].filter((t) => t.form === 'inline-enum' || ((t.form === 'spec' || t.form === 'saga') && t.raw.enum !== undefined));
   for (const declaration of index.types.values()) {
     const { lead, fix } = subject(declaration);
     const clash = isBuiltinError(declaration.name) ? 'a built-in error the generated TypeScript imports from meshspec/runtime' : taken.get(declaration.name);
@@ -131,7 +132,7 @@ function checkProtoNames(index: SpecIndex, report: Reporter): void {
     const at = { doc: declaration.doc, path: declaration.path };
     const { lead } = subject(declaration);
     enter(symbols, declaration.name, { what: `type \`${declaration.name}\``, at }, (p) => `${lead} also the name of ${located(p)} in protobuf; rename it`);
-    const values = declaration.form === 'inline-enum' ? declaration.raw.enum : declaration.form === 'spec' ? declaration.raw.enum : undefined;
+    const values = declaration.form === 'inline-enum' ? declaration.raw.enum : declaration.form === 'spec' || declaration.form === 'saga' ? declaration.raw.enum : undefined;
     if (values === undefined) continue;
     const zero = enumZeroName(declaration.name);
     const previousZero = symbols.get(zero);

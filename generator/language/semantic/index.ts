@@ -11,6 +11,7 @@ import { checkGroups } from './groups.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
+import { checkSagaEndpoints } from './saga-endpoints.js';
 import { checkSagas } from './sagas.js';
 import { checkServices } from './services.js';
 import { checkStorage } from './storage.js';
@@ -35,5 +36,6 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkDeploy(index, report);
   checkStorage(index, report);
   checkSagas(index, report);
+  checkSagaEndpoints(index, report);
   return report.diagnostics;
 }

@@ -18,6 +18,8 @@ export function checkEvents(index: SpecIndex, report: Reporter): void {
     for (const e of Object.keys(service.raw.subscribes ?? {})) subscribed.add(e);
   }
   for (const event of index.events.values()) {
+    // A saga's events are the generator's: their payloads are synthesized, their service publishes them.
+    if (event.saga !== undefined) continue;
     // Publishers and subscribers in any service share the payload: it is a mesh-level type.
     const rule = 'an event payload is shared by every publisher and subscriber, so it must be a mesh-level type';
     const payload = checkTypeRef(index, null, event.doc, [...event.path, 'payload'], event.raw.payload, report, rule);

@@ -33,7 +33,7 @@ export function checkSagas(index: SpecIndex, report: Reporter): void {
       } else {
         seen.set(name, report.where(service.doc, at));
       }
-      const clash = [...index.events.keys()].filter((event) => event.startsWith(`${name}.`)).sort();
+      const clash = [...index.events.values()].filter((event) => event.saga === undefined && event.name.startsWith(`${name}.`)).map((event) => event.name).sort();
       if (clash.length > 0) {
         report.error(
           service.doc, at, 'saga-event-clash',

@@ -80,7 +80,7 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
       report.error(service.doc, [...at, 'http'], 'duplicate-path-param', `path param \`{${duplicate}}\` appears twice in \`${path}\`; give each param its own name`, { within: `{${duplicate}}`, last: true });
     }
 
-    if (endpoint.input === undefined) checkSynthesizedParams(service, name, params, report);
+    if (endpoint.input === undefined && endpoint.saga === undefined) checkSynthesizedParams(service, name, params, report);
     checkInput(index, service, name, endpoint, method, params, report);
     if (endpoint.output !== undefined) {
       checkRecordRef(index, service, [...at, 'output'], endpoint.output.replace(/\[\]$/, ''), 'output', report);

@@ -93,4 +93,44 @@ describe('generated sagas.ts', () => {
     expect(broken).not.toBe(sagasFile());
     expect(check('orders/sagas.ts', broken).join('\n')).toMatch(/exactOptionalPropertyTypes/);
   }, 120_000);
+
+  it("declares the saga's synthesized types in its service and its events in the mesh's catalog", () => {
+    const content = (file: string) => fromSpec.find((f) => f.path === file)?.content ?? '';
+    expect(content('orders/types.ts')).toMatch(/export interface PlaceOrderStatus \{[^}]*sagaId: string;[^}]*state: SagaState;[^}]*output\?: Order;[^}]*failure\?: SagaFailure;/s);
+    expect(content('orders/types.ts')).toMatch(/export interface PlaceOrderCompleted \{[^}]*output: Order;/s);
+    expect(content('events.ts')).toContain("'placeOrder.completed': PlaceOrderCompleted;");
+    expect(content('events.ts')).toContain("payload: 'orders.PlaceOrderFailed'");
+    // Another service subscribes to the saga's event, its payload imported from the saga's service.
+    expect(content('users/handlers.ts')).toContain('welcomeBuyer(event: PlaceOrderCompleted');
+    expect(check('events.ts', undefined, specRoot)).toEqual([]);
+    expect(check('users/handlers.ts', undefined, specRoot)).toEqual([]);
+    expect(check('orders/handlers.ts', undefined, specRoot)).toEqual([]);
+  }, 120_000);
+
+  it("wires the sagas into the service's host (the clients of every service its steps call, itself included)", () => {
+    const host = fromSpec.find((f) => f.path === 'orders/host.ts')?.content ?? '';
+    expect(host).toContain('sagas: (transportFor, callOptions) =>');
+    expect(host).toContain("orders: createOrdersClient(transportFor('orders', 'http'), call),");
+    expect(host).toContain("inventory: createInventoryClient(transportFor('inventory', 'http'), call),");
+    // The host imports the user's hooks: stand-ins typed as the generated interfaces.
+    mkdirSync(path.join(specRoot, 'hooks'), { recursive: true });
+    writeFileSync(
+      path.join(specRoot, 'hooks', 'orders.ts'),
+      "import type { OrdersHandlers } from '../generated/orders/handlers.js';\nexport const handlers = {} as OrdersHandlers;\n",
+    );
+    expect(check('orders/host.ts', undefined, specRoot)).toEqual([]);
+    const broken = host.replace("orders: createOrdersClient(transportFor('orders', 'http'), call),\n", '');
+    expect(check('orders/host.ts', broken, specRoot).join('\n')).toMatch(/orders/);
+  }, 120_000);
+
+  it('types the endpoints that start a saga or answer its status: in the client and definition, without a hook', () => {
+    const content = (file: string) => fromSpec.find((f) => f.path === file)?.content ?? '';
+    expect(content('orders/definition.ts')).toContain("startsSaga: { saga: 'placeOrder', wait: 8000, statusPath: '/orders/placements/{id}' },");
+    expect(content('orders/definition.ts')).toContain("sagaStatus: 'placeOrder',");
+    expect(content('orders/client.ts')).toMatch(/placeOrder\(input: PlaceOrder[^)]*\): Promise<PlaceOrderStatus>/);
+    expect(content('orders/client.ts')).toMatch(/getPlacement\([^)]*\): Promise<PlaceOrderStatus>/);
+    expect(content('orders/handlers.ts')).toContain('createOrder(');
+    expect(content('orders/handlers.ts')).not.toMatch(/placeOrder\(|getPlacement\(/);
+    for (const file of ['orders/definition.ts', 'orders/client.ts', 'orders/handlers.ts']) expect(check(file, undefined, specRoot)).toEqual([]);
+  }, 120_000);
 });

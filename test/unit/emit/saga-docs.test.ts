@@ -5,6 +5,8 @@ import { mermaidLabel, sagaDiagram } from '../../../generator/emit/docs/saga-dia
 import { sagasDoc } from '../../../generator/emit/docs/sagas-doc.js';
 import type { MeshModel, SagaModel, SagaStepModel, SagaValue } from '../../../generator/model/types.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
+import { compileSpec } from '../../../generator/pipeline.js';
+import { repoRoot } from '../../support/project.js';
 
 const source = { file: 'services/orders.yaml', line: 1, col: 1 };
 const input: SagaValue = { kind: 'object', fields: [] };
@@ -34,8 +36,8 @@ const fulfil: SagaModel = {
 
 /** A mesh whose only content the docs read: services and their sagas. */
 function mesh(sagas: SagaModel[]): MeshModel {
-  const orders = { name: 'orders', file: 'services/orders.yaml', sagas } as unknown as MeshModel['services'][number];
-  const users = { name: 'users', file: 'services/users.yaml' } as unknown as MeshModel['services'][number];
+  const orders = { name: 'orders', file: 'services/orders.yaml', sagas, endpoints: [], subscribes: [] } as unknown as MeshModel['services'][number];
+  const users = { name: 'users', file: 'services/users.yaml', endpoints: [], subscribes: [] } as unknown as MeshModel['services'][number];
   return { name: 'shop', meshFile: 'mesh.yaml', services: [orders, users] } as unknown as MeshModel;
 }
 
@@ -115,5 +117,17 @@ describe('generated/docs/sagas.md', () => {
 
   it('escapes every Markdown character a line may start or carry markup with', () => {
     expect(markdownText('*a* _b_ [c](d) ~e~ + - ! = \\ {f}')).toBe('\\*a\\* \\_b\\_ \\[c\\]\\(d\\) \\~e\\~ \\+ \\- \\! \\= \\\\ \\{f\\}');
+  });
+});
+
+describe('generated/docs/sagas.md: the saga in its service', () => {
+  it('lists the endpoints that start it or answer its status, and who subscribes to its events', async () => {
+    const { model } = await compileSpec('test/fixtures/sagas/spec', repoRoot);
+    const doc = (model && sagasDoc(model)) ?? '';
+    expect(doc).toContain(
+      '- Started by `POST /orders/placements` (`placeOrder`), which waits up to 8000 ms.\n' +
+        '- Status: `GET /orders/placements/{id}` (`getPlacement`).\n' +
+        '- Subscribers: `users.welcomeBuyer` (`placeOrder.completed`).\n',
+    );
   });
 });

@@ -40,7 +40,7 @@ describe('golden error cases', () => {
       // Issue #11: a service's `storage`, its schema and where its database URL comes from.
       'storage-schema', 'storage-checks',
       // Issue #12: a service's `sagas`, their references, mappings and storage.
-      'saga-schema', 'saga-references', 'saga-mappings', 'saga-storage',
+      'saga-schema', 'saga-references', 'saga-mappings', 'saga-storage', 'saga-synthesized-names', 'saga-endpoints',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
