@@ -1,6 +1,7 @@
 // The fault proxy (test/support/fault-proxy.ts) against tiny real servers: each fault does what the
 // crash test relies on (a refused or hung call never reaches the service; a cut one does, and its
 // answer is lost), over HTTP/1.1 and HTTP/2 (gRPC's transport), drawn per connection or per chunk, and counted.
+import * as grpc from '@grpc/grpc-js';
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
@@ -126,7 +127,7 @@ describe('the fault proxy over HTTP/1.1', () => {
     });
     try {
       const before = counter.handled;
-      const results = await Promise.all(Array.from({ length: 60 }, () => request(seededProxy.port, false, 500)));
+      const results = await Promise.all(Array.from({ length: 60 }, () => request(seededProxy.port, false, 2000)));
       const counts = seededProxy.counts();
       const answered = results.filter((r) => !(r instanceof Error)).length;
       expect(counts.connections).toBe(60);
@@ -189,6 +190,56 @@ describe('the fault proxy over HTTP/2 (gRPC\'s transport)', () => {
     proxy.setPolicy({ connection: { refuse: 1 } });
     const before = counter.handled;
     expect(await request2()).toBeInstanceOf(Error);
+    expect(counter.handled).toBe(before);
+  });
+});
+
+describe('the fault proxy in front of a gRPC server (grpc-js)', () => {
+  // One unary method with raw bytes for messages: the proxy never looks inside them.
+  const bytes = { path: '/shop.Test/Act', requestStream: false, responseStream: false, requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b };
+  const definition = { act: bytes } as grpc.ServiceDefinition;
+  const counter = { handled: 0 };
+  const server = new grpc.Server();
+  let proxy: FaultProxy;
+
+  beforeAll(async () => {
+    server.addService(definition, {
+      act: (_call: unknown, callback: grpc.sendUnaryData<Buffer>) => callback(null, Buffer.from(`handled ${++counter.handled}`)),
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
+    proxy = await startFaultProxy('127.0.0.1', port);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    server.forceShutdown();
+  });
+
+  /** One call on a channel of its own through the proxy; resolves the answer or the gRPC status code. */
+  function act(): Promise<string | grpc.status> {
+    const Client = grpc.makeGenericClientConstructor(definition, 'Test');
+    const client = new Client(`127.0.0.1:${proxy.port}`, grpc.credentials.createInsecure());
+    return new Promise((resolve) => {
+      client.makeUnaryRequest(bytes.path, bytes.requestSerialize, bytes.responseDeserialize, Buffer.from('pay'), { deadline: Date.now() + 2000 }, (err, answer) => {
+        client.close();
+        resolve(err ? (err.code as grpc.status) : answer!.toString());
+      });
+    });
+  }
+
+  it('passes, then cut: the server handled the call, the client sees UNAVAILABLE', async () => {
+    const before = counter.handled;
+    expect(await act()).toBe(`handled ${before + 1}`);
+    proxy.setPolicy({ chunk: { cut: 1 } });
+    expect(await act()).toBe(grpc.status.UNAVAILABLE);
+    expect(counter.handled).toBe(before + 2);
+  });
+
+  it('hang: the call runs out of its deadline and the server never sees it', async () => {
+    proxy.setPolicy({ connection: { hang: 1 } });
+    const before = counter.handled;
+    expect(await act()).toBe(grpc.status.DEADLINE_EXCEEDED);
     expect(counter.handled).toBe(before);
   });
 });
