@@ -35,15 +35,19 @@ function toReservation(orderId: string, items: Reservation['items'], state: Rese
  */
 async function release(orderId: string, ctx: InventoryContext): Promise<Reservation['state'] | undefined> {
   return ctx.db.transaction(async (tx) => {
-    const released = await tx.query(sql`update reservations set state = 'released' where order_id = ${orderId} and state = 'held' returning order_id`);
-    if (released.rows[0]) {
+    const releaseHeld = async () => {
+      const released = await tx.query(sql`update reservations set state = 'released' where order_id = ${orderId} and state = 'held' returning order_id`);
+      if (!released.rows[0]) return false;
       await tx.query(sql`
         update products p set available = p.available + i.quantity
         from reservation_items i where i.order_id = ${orderId} and p.id = i.product_id`);
-      return 'held';
-    }
+      return true;
+    };
+    if (await releaseHeld()) return 'held';
+    // The insert waits for a reserve of the same order in flight; if that one commits, it is released below.
     const voided = await tx.query(sql`insert into reservations (order_id, state) values (${orderId}, 'released') on conflict do nothing returning order_id`);
     if (voided.rows[0]) return undefined;
+    if (await releaseHeld()) return 'held';
     const { rows } = await tx.query<{ state: Reservation['state'] }>(sql`select state from reservations where order_id = ${orderId}`);
     return rows[0]!.state;
   });

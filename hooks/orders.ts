@@ -43,6 +43,14 @@ async function settle(
   return orders;
 }
 
+/**
+ * Serialises saveOrder and cancelOrder of one id until the caller's transaction ends, so a cancel that
+ * finds no order and a save in flight cannot both go through (two tables: no unique key to meet on).
+ */
+async function lockOrderId(tx: Transaction, id: string): Promise<void> {
+  await tx.query(sql`select pg_advisory_xact_lock(hashtextextended(${`order:${id}`}, 0))`);
+}
+
 /** Settles one order for a payment event; an unknown order is only logged. */
 async function settleForPayment(orderId: string, status: 'confirmed' | 'failed', ctx: OrdersContext): Promise<void> {
   await ctx.db.transaction(async (tx) => {
@@ -101,6 +109,7 @@ export const handlers: OrdersHandlers = {
 
   async cancelOrder(input, ctx) {
     const cancelled = await ctx.db.transaction(async (tx) => {
+      await lockOrderId(tx, input.id);
       // A confirmed order too: the placeOrder saga cancels the order it saved when a later step fails
       // (and refunds the payment itself).
       const [cancelled] = await settle(tx, sql`id = ${input.id}`, 'cancelled', ctx, sql`status in ('pending', 'confirmed')`);
@@ -121,6 +130,7 @@ export const handlers: OrdersHandlers = {
     const items = input.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice }));
     const totalCents = items.reduce((sum, item) => sum + Math.round(item.unitPrice * 100) * item.quantity, 0);
     return ctx.db.transaction(async (tx) => {
+      await lockOrderId(tx, input.id);
       const voided = await tx.query(sql`select 1 from order_voids where id = ${input.id}`);
       if (voided.rows[0]) throw new Conflict(`order ${input.id} was cancelled before it was saved`);
       // Paid for and its stock reserved by the saga: confirmed at once, with no event (the saga publishes

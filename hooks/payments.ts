@@ -25,8 +25,13 @@ async function paymentOfOrder(db: Queryable, orderId: string): Promise<Payment |
 
 /** Refunds the order's completed payment, if it has one; returns the order's payment as it is then. */
 async function refundCompleted(db: Queryable, orderId: string): Promise<Payment | undefined> {
-  const { rows } = await db.query<PaymentRow>(sql`update payments set status = 'refunded' where order_id = ${orderId} and status = 'completed' returning ${PAYMENT_COLUMNS}`);
-  return rows[0] ? toPayment(rows[0]) : paymentOfOrder(db, orderId);
+  for (;;) {
+    const { rows } = await db.query<PaymentRow>(sql`update payments set status = 'refunded' where order_id = ${orderId} and status = 'completed' returning ${PAYMENT_COLUMNS}`);
+    if (rows[0]) return toPayment(rows[0]);
+    const payment = await paymentOfOrder(db, orderId);
+    // Completed now: a charge committed between the two statements; the update sees it this time.
+    if (payment?.status !== 'completed') return payment;
+  }
 }
 
 // The example has no card processor: this test token is declined, every other `tok_...` is charged.

@@ -130,6 +130,53 @@ describe.each(['pglite', 'postgres'] as const)('the saga endpoints of the shop o
     });
   });
 
+  describe('a compensation racing its step (a retry beside the call it gave up on)', () => {
+    const ROUNDS = 15;
+
+    it('release beside reserve: the stock is never left held', async () => {
+      const before = await available('sku-mouse');
+      await Promise.all(
+        Array.from({ length: ROUNDS }, async () => {
+          const orderId = randomUUID();
+          const item = { productId: 'sku-mouse', quantity: 1 };
+          await Promise.all([send('inventory', 'POST', '/reservations', { orderId, items: [item] }), send('inventory', 'DELETE', `/reservations/${orderId}`)]);
+          const late = await send('inventory', 'POST', '/reservations', { orderId, items: [item] });
+          expect(late.body.state).toBe('released');
+        }),
+      );
+      expect(await available('sku-mouse')).toBe(before);
+    });
+
+    it('refund beside charge: nothing stays captured', async () => {
+      await Promise.all(
+        Array.from({ length: ROUNDS }, async () => {
+          const orderId = randomUUID();
+          const [charged, refunded] = await Promise.all([
+            send('payments', 'POST', '/charges', { orderId, amount: 5, cardToken: 'tok_visa' }),
+            send('payments', 'POST', '/charges/refunds', { orderId }),
+          ]);
+          if (charged.status === 201) expect((await send('payments', 'GET', `/payments/${charged.body.id}`)).body.status, JSON.stringify(refunded)).toBe('refunded');
+          else expect(charged.status).toBe(409);
+        }),
+      );
+    });
+
+    it('cancel beside save: no confirmed order is left', async () => {
+      await Promise.all(
+        Array.from({ length: ROUNDS }, async () => {
+          const id = randomUUID();
+          await Promise.all([
+            send('orders', 'PUT', `/placed-orders/${id}`, { userId: randomUUID(), items: [{ productId: 'sku-mouse', quantity: 1, unitPrice: 19.5 }] }),
+            send('orders', 'POST', `/orders/${id}/cancel`),
+          ]);
+          const order = await send('orders', 'GET', `/orders/${id}`);
+          if (order.status === 200) expect(order.body.status).toBe('cancelled');
+          else expect(order.status).toBe(404);
+        }),
+      );
+    });
+  });
+
   describe('orders', () => {
     const items = [{ productId: 'sku-keyboard', quantity: 2, unitPrice: 49.9 }, { productId: 'sku-mouse', quantity: 1, unitPrice: 19.5 }];
     const save = (id: string, userId: string, key?: string) => send('orders', 'PUT', `/placed-orders/${id}`, { userId, items }, key);
