@@ -46,6 +46,12 @@ export const schemas = {
       required: ['userId'],
       additionalProperties: false,
     },
+    'inventory.CommitReservationInput': {
+      type: 'object',
+      properties: { orderId: { type: 'string' } },
+      required: ['orderId'],
+      additionalProperties: false,
+    },
     'inventory.GetProductInput': {
       type: 'object',
       properties: { id: { type: 'string' } },
@@ -80,8 +86,9 @@ export const schemas = {
         },
         items: { type: 'array', items: { $ref: '#/$defs/inventory.ReservedItem' } },
         state: { $ref: '#/$defs/inventory.ReservationState', examples: ['held'] },
+        total: { type: 'number', minimum: 0, examples: [99.8] },
       },
-      required: ['orderId', 'items', 'state'],
+      required: ['orderId', 'items', 'state', 'total'],
       additionalProperties: false,
     },
     'inventory.ReservationState': { type: 'string', enum: ['held', 'committed', 'released'] },
@@ -190,6 +197,48 @@ export const schemas = {
       required: ['productId', 'quantity', 'unitPrice'],
       additionalProperties: false,
     },
+    'orders.PlaceOrder': {
+      type: 'object',
+      properties: {
+        userId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f'],
+        },
+        items: { type: 'array', items: { $ref: '#/$defs/orders.CreateOrderItem' }, minItems: 1 },
+        cardToken: { type: 'string', pattern: '^tok_[a-z0-9]+$', examples: ['tok_visa'] },
+      },
+      required: ['userId', 'items', 'cardToken'],
+      additionalProperties: false,
+    },
+    'orders.SaveOrder': {
+      type: 'object',
+      properties: {
+        id: { type: 'string', format: 'uuid', examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'] },
+        userId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f'],
+        },
+        items: { type: 'array', items: { $ref: '#/$defs/orders.OrderItem' }, minItems: 1 },
+      },
+      required: ['id', 'userId', 'items'],
+      additionalProperties: false,
+    },
+    'payments.Charge': {
+      type: 'object',
+      properties: {
+        orderId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+        },
+        amount: { type: 'number', minimum: 0, examples: [99.8] },
+        cardToken: { type: 'string', pattern: '^tok_[a-z0-9]+$', examples: ['tok_visa'] },
+      },
+      required: ['orderId', 'amount', 'cardToken'],
+      additionalProperties: false,
+    },
     'payments.CreatePayment': {
       type: 'object',
       properties: {
@@ -226,7 +275,22 @@ export const schemas = {
       required: ['id', 'orderId', 'amount', 'status', 'createdAt'],
       additionalProperties: false,
     },
-    'payments.PaymentStatus': { type: 'string', enum: ['completed', 'declined', 'refunded'] },
+    'payments.PaymentStatus': {
+      type: 'string',
+      enum: ['completed', 'declined', 'refunded', 'voided'],
+    },
+    'payments.Refund': {
+      type: 'object',
+      properties: {
+        orderId: {
+          type: 'string',
+          format: 'uuid',
+          examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+        },
+      },
+      required: ['orderId'],
+      additionalProperties: false,
+    },
     'users.CreateUser': {
       type: 'object',
       properties: {

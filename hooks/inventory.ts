@@ -4,7 +4,7 @@
 import { sql, type Queryable } from 'meshspec/runtime/storage';
 import type { Product, Reservation } from '../generated/inventory/types.js';
 import type { InventoryContext, InventoryHandlers, InventorySubscriptions } from '../generated/inventory/handlers.js';
-import { NotFound, OutOfStock } from '../generated/inventory/errors.js';
+import { Conflict, NotFound, OutOfStock } from '../generated/inventory/errors.js';
 
 type ProductRow = { id: string; name: string; price_cents: number; available: number };
 
@@ -19,20 +19,48 @@ async function findReservation(db: Queryable, orderId: string): Promise<Reservat
     sql`select product_id, quantity, unit_price_cents from reservation_items where order_id = ${orderId} order by product_id`,
   );
   const reserved = items.rows.map((i) => ({ productId: i.product_id, quantity: i.quantity, unitPrice: i.unit_price_cents / 100 }));
-  return { orderId, items: reserved, state: rows[0].state };
+  return toReservation(orderId, reserved, rows[0].state);
 }
 
-/** Gives a held reservation's stock back, once: a released or committed one is left alone. Returns false if there is none. */
-async function release(orderId: string, ctx: InventoryContext): Promise<boolean> {
+/** A reservation with its total, summed in cents so 3 x 0.1 is 0.3. */
+function toReservation(orderId: string, items: Reservation['items'], state: Reservation['state']): Reservation {
+  const totalCents = items.reduce((sum, item) => sum + Math.round(item.unitPrice * 100) * item.quantity, 0);
+  return { orderId, items, state, total: totalCents / 100 };
+}
+
+/**
+ * Gives a held reservation's stock back, once: a released or committed one is left alone. With none,
+ * leaves a released one without items, so a reserve for the order arriving later takes no stock.
+ * Returns the state the reservation had, `undefined` if there was none.
+ */
+async function release(orderId: string, ctx: InventoryContext): Promise<Reservation['state'] | undefined> {
   return ctx.db.transaction(async (tx) => {
-    const released = await tx.query(sql`update reservations set state = 'released' where order_id = ${orderId} and state = 'held' returning order_id`);
-    if (released.rows[0]) {
+    const releaseHeld = async () => {
+      const released = await tx.query(sql`update reservations set state = 'released' where order_id = ${orderId} and state = 'held' returning order_id`);
+      if (!released.rows[0]) return false;
       await tx.query(sql`
         update products p set available = p.available + i.quantity
         from reservation_items i where i.order_id = ${orderId} and p.id = i.product_id`);
       return true;
-    }
-    return (await tx.query(sql`select 1 from reservations where order_id = ${orderId}`)).rows.length > 0;
+    };
+    if (await releaseHeld()) return 'held';
+    // The insert waits for a reserve of the same order in flight; if that one commits, it is released below.
+    const voided = await tx.query(sql`insert into reservations (order_id, state) values (${orderId}, 'released') on conflict do nothing returning order_id`);
+    if (voided.rows[0]) return undefined;
+    if (await releaseHeld()) return 'held';
+    const { rows } = await tx.query<{ state: Reservation['state'] }>(sql`select state from reservations where order_id = ${orderId}`);
+    return rows[0]!.state;
+  });
+}
+
+/**
+ * Sells a held reservation's stock (it already left `available` when reserved), once; a committed one
+ * is left as it is. Returns the reservation as it is now, `undefined` if there is none.
+ */
+async function commit(orderId: string, ctx: InventoryContext): Promise<Reservation | undefined> {
+  return ctx.db.transaction(async (tx) => {
+    await tx.query(sql`update reservations set state = 'committed' where order_id = ${orderId} and state = 'held'`);
+    return findReservation(tx, orderId);
   });
 }
 
@@ -73,19 +101,31 @@ export const handlers: InventoryHandlers = {
           values (${input.orderId}, ${productId}, ${quantity}, ${taken.rows[0].price_cents})`);
         items.push({ productId, quantity, unitPrice: taken.rows[0].price_cents / 100 });
       }
-      return { orderId: input.orderId, items, state: 'held' };
+      return toReservation(input.orderId, items, 'held');
     });
   },
 
   async releaseReservation(input, ctx) {
-    if (!(await release(input.orderId, ctx))) throw new NotFound(`no reservation for order ${input.orderId}`);
+    // A release of nothing answers 404 (the saga takes it as "nothing to undo") and its void stays: a
+    // declared error commits what the hook wrote.
+    const was = await release(input.orderId, ctx);
+    if (was === undefined) throw new NotFound(`no reservation for order ${input.orderId}`);
+    if (was === 'committed') throw new Conflict(`the reservation for order ${input.orderId} is committed: its stock is sold`);
+  },
+
+  async commitReservation(input, ctx) {
+    const reservation = await commit(input.orderId, ctx);
+    if (!reservation) throw new NotFound(`no reservation for order ${input.orderId}`);
+    if (reservation.state === 'released') throw new Conflict(`the reservation for order ${input.orderId} was released`);
+    return reservation;
   },
 };
 
 export const subscriptions: InventorySubscriptions = {
-  async commitReservation(event, ctx) {
-    const { rows } = await ctx.db.query(sql`update reservations set state = 'committed' where order_id = ${event.orderId} and state = 'held' returning order_id`);
-    if (rows[0]) ctx.logger.info({ orderId: event.orderId }, 'reservation committed');
+  async commitForConfirmedOrder(event, ctx) {
+    const reservation = await commit(event.orderId, ctx);
+    if (reservation?.state === 'committed') ctx.logger.info({ orderId: event.orderId }, 'reservation committed');
+    else ctx.logger.warn({ orderId: event.orderId, state: reservation?.state }, 'confirmed order without a held reservation');
   },
 
   async releaseForCancelledOrder(event, ctx) {

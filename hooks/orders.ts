@@ -23,11 +23,17 @@ function toEvent(order: Order): OrderEvent {
 }
 
 /**
- * Moves the pending orders `where` selects to `status` and tells the mesh, in the caller's transaction.
- * Orders in other states are left alone, so a repeated event changes and publishes nothing.
+ * Moves the orders `where` selects from `from` (default: pending) to `status` and tells the mesh, in the
+ * caller's transaction. Orders in other states are left alone, so a repeated event changes and publishes nothing.
  */
-async function settle(tx: Transaction, where: SqlQuery, status: 'confirmed' | 'failed' | 'cancelled', ctx: OrdersContext): Promise<Order[]> {
-  const { rows } = await tx.query<OrderRow>(sql`update orders set status = ${status} where ${where} and status = 'pending' returning ${ORDER_COLUMNS}`);
+async function settle(
+  tx: Transaction,
+  where: SqlQuery,
+  status: 'confirmed' | 'failed' | 'cancelled',
+  ctx: OrdersContext,
+  from: SqlQuery = sql`status = 'pending'`,
+): Promise<Order[]> {
+  const { rows } = await tx.query<OrderRow>(sql`update orders set status = ${status} where ${where} and ${from} returning ${ORDER_COLUMNS}`);
   const orders = rows.map(toOrder);
   for (const order of orders) {
     // A failed order releases its stock like a cancelled one: inventory listens to order.cancelled.
@@ -35,6 +41,14 @@ async function settle(tx: Transaction, where: SqlQuery, status: 'confirmed' | 'f
     ctx.logger.info({ orderId: order.id, status }, 'order settled');
   }
   return orders;
+}
+
+/**
+ * Serialises saveOrder and cancelOrder of one id until the caller's transaction ends, so a cancel that
+ * finds no order and a save in flight cannot both go through (two tables: no unique key to meet on).
+ */
+async function lockOrderId(tx: Transaction, id: string): Promise<void> {
+  await tx.query(sql`select pg_advisory_xact_lock(hashtextextended(${`order:${id}`}, 0))`);
 }
 
 /** Settles one order for a payment event; an unknown order is only logged. */
@@ -94,12 +108,45 @@ export const handlers: OrdersHandlers = {
   },
 
   async cancelOrder(input, ctx) {
-    return ctx.db.transaction(async (tx) => {
-      const [cancelled] = await settle(tx, sql`id = ${input.id}`, 'cancelled', ctx);
+    const cancelled = await ctx.db.transaction(async (tx) => {
+      await lockOrderId(tx, input.id);
+      // A confirmed order too: the placeOrder saga cancels the order it saved when a later step fails
+      // (and refunds the payment itself).
+      const [cancelled] = await settle(tx, sql`id = ${input.id}`, 'cancelled', ctx, sql`status in ('pending', 'confirmed')`);
       if (cancelled) return cancelled;
-      const { rows } = await tx.query<{ status: string }>(sql`select status from orders where id = ${input.id}`);
-      if (!rows[0]) throw new NotFound(`no order ${input.id}`);
-      throw new Conflict(`order ${input.id} is ${rows[0].status} and can no longer be cancelled`);
+      const { rows } = await tx.query<OrderRow>(sql`select ${ORDER_COLUMNS} from orders where id = ${input.id}`);
+      if (rows[0]) return toOrder(rows[0]);
+      // None: a saveOrder for this id arriving later (abandoned on its timeout, then delivered) is refused.
+      await tx.query(sql`insert into order_voids (id) values (${input.id}) on conflict do nothing`);
+      return undefined;
+    });
+    // Outside the transaction, so the void commits with the 404 (the saga's "nothing to undo").
+    if (!cancelled) throw new NotFound(`no order ${input.id}`);
+    if (cancelled.status !== 'cancelled') throw new Conflict(`order ${input.id} is ${cancelled.status} and can no longer be cancelled`);
+    return cancelled;
+  },
+
+  async saveOrder(input, ctx) {
+    const items = input.items.map(({ productId, quantity, unitPrice }) => ({ productId, quantity, unitPrice }));
+    const totalCents = items.reduce((sum, item) => sum + Math.round(item.unitPrice * 100) * item.quantity, 0);
+    return ctx.db.transaction(async (tx) => {
+      await lockOrderId(tx, input.id);
+      const voided = await tx.query(sql`select 1 from order_voids where id = ${input.id}`);
+      if (voided.rows[0]) throw new Conflict(`order ${input.id} was cancelled before it was saved`);
+      // Paid for and its stock reserved by the saga: confirmed at once, with no event (the saga publishes
+      // placeOrder.completed; order.confirmed would commit the stock before the saga's last step).
+      const { rows } = await tx.query<OrderRow>(sql`
+        insert into orders (id, user_id, items, total_cents, status)
+        values (${input.id}, ${input.userId}, ${JSON.stringify(items)}, ${totalCents}, 'confirmed')
+        on conflict (id) do nothing returning ${ORDER_COLUMNS}`);
+      if (rows[0]) return toOrder(rows[0]);
+      // A repeat: the order as it is now, if it is the same one.
+      const existing = await tx.query<OrderRow>(sql`select ${ORDER_COLUMNS} from orders where id = ${input.id}`);
+      const order = toOrder(existing.rows[0]!);
+      if (order.userId !== input.userId || Math.round(order.totalAmount * 100) !== totalCents) {
+        throw new Conflict(`order ${input.id} exists with another user or total`);
+      }
+      return order;
     });
   },
 };

@@ -597,6 +597,20 @@ export const gatewayOpenApi = {
   },
   components: {
     schemas: {
+      Charge: {
+        type: 'object',
+        properties: {
+          orderId: {
+            type: 'string',
+            format: 'uuid',
+            examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+          },
+          amount: { type: 'number', minimum: 0, examples: [99.8] },
+          cardToken: { type: 'string', pattern: '^tok_[a-z0-9]+$', examples: ['tok_visa'] },
+        },
+        required: ['orderId', 'amount', 'cardToken'],
+        additionalProperties: false,
+      },
       CreateOrder: {
         type: 'object',
         properties: {
@@ -760,7 +774,7 @@ export const gatewayOpenApi = {
         required: ['id', 'orderId', 'amount', 'status', 'createdAt'],
         additionalProperties: false,
       },
-      PaymentStatus: { type: 'string', enum: ['completed', 'declined', 'refunded'] },
+      PaymentStatus: { type: 'string', enum: ['completed', 'declined', 'refunded', 'voided'] },
       Product: {
         type: 'object',
         properties: {
@@ -770,6 +784,18 @@ export const gatewayOpenApi = {
           available: { type: 'integer', minimum: 0, examples: [10] },
         },
         required: ['id', 'name', 'price', 'available'],
+        additionalProperties: false,
+      },
+      Refund: {
+        type: 'object',
+        properties: {
+          orderId: {
+            type: 'string',
+            format: 'uuid',
+            examples: ['7d3e2f1a-6b5c-4d8e-9f0a-1b2c3d4e5f60'],
+          },
+        },
+        required: ['orderId'],
         additionalProperties: false,
       },
       Reservation: {
@@ -782,8 +808,9 @@ export const gatewayOpenApi = {
           },
           items: { type: 'array', items: { $ref: '#/components/schemas/ReservedItem' } },
           state: { $ref: '#/components/schemas/ReservationState', examples: ['held'] },
+          total: { type: 'number', minimum: 0, examples: [99.8] },
         },
-        required: ['orderId', 'items', 'state'],
+        required: ['orderId', 'items', 'state', 'total'],
         additionalProperties: false,
       },
       ReservationState: { type: 'string', enum: ['held', 'committed', 'released'] },

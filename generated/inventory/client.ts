@@ -2,6 +2,7 @@
 import type { CallOptions, ClientTransport } from 'meshspec/runtime';
 import { inventoryDefinition } from './definition.js';
 import type {
+  CommitReservationInput,
   GetProductInput,
   ListProductsInput,
   Product,
@@ -13,6 +14,12 @@ import type {
 /** Typed client of inventory: rejects with a MeshError carrying the callee's error code. */
 export interface InventoryClient {
   /**
+   * `POST /reservations/{orderId}/commit` -> 200.
+   * Errors: Conflict (409), NotFound (404).
+   */
+  commitReservation(input: CommitReservationInput, options?: CallOptions): Promise<Reservation>;
+
+  /**
    * `GET /products/{id}` -> 200.
    * Errors: NotFound (404).
    */
@@ -23,7 +30,7 @@ export interface InventoryClient {
 
   /**
    * `DELETE /reservations/{orderId}` -> 204.
-   * Errors: NotFound (404).
+   * Errors: Conflict (409), NotFound (404).
    */
   releaseReservation(input: ReleaseReservationInput, options?: CallOptions): Promise<void>;
 
@@ -36,15 +43,18 @@ export interface InventoryClient {
 
 // Endpoint descriptors by name, resolved once at load rather than on every call.
 const endpoints = {
-  getProduct: inventoryDefinition.endpoints[0],
-  listProducts: inventoryDefinition.endpoints[1],
-  releaseReservation: inventoryDefinition.endpoints[2],
-  reserve: inventoryDefinition.endpoints[3],
+  commitReservation: inventoryDefinition.endpoints[0],
+  getProduct: inventoryDefinition.endpoints[1],
+  listProducts: inventoryDefinition.endpoints[2],
+  releaseReservation: inventoryDefinition.endpoints[3],
+  reserve: inventoryDefinition.endpoints[4],
 };
 
 /** A client of inventory over `transport`; `defaults` apply to every call, per-call options win. */
 export function createInventoryClient(transport: ClientTransport, defaults: CallOptions = {}): InventoryClient {
   return {
+    commitReservation: (input, options) =>
+      transport.call(endpoints.commitReservation, input, { ...defaults, ...options }) as Promise<Reservation>,
     getProduct: (input, options) =>
       transport.call(endpoints.getProduct, input, { ...defaults, ...options }) as Promise<Product>,
     listProducts: (input, options) =>

@@ -10,6 +10,22 @@ export const inventoryDefinition = {
   ports: { http: 3004, grpc: 50054 },
   endpoints: [
     {
+      name: 'commitReservation',
+      method: 'POST',
+      path: '/reservations/{orderId}/commit',
+      pathParams: ['orderId'],
+      inputSource: 'none',
+      successStatus: 200,
+      input: 'inventory.CommitReservationInput',
+      output: { type: 'inventory.Reservation', list: false },
+      errors: {
+        Conflict: { status: 409, grpc: 'ABORTED' },
+        NotFound: { status: 404, grpc: 'NOT_FOUND' },
+      },
+      grpc: { method: 'CommitReservation', request: null, response: 'reservation' },
+      idempotent: false,
+    },
+    {
       name: 'getProduct',
       method: 'GET',
       path: '/products/{id}',
@@ -44,7 +60,10 @@ export const inventoryDefinition = {
       successStatus: 204,
       input: 'inventory.ReleaseReservationInput',
       output: null,
-      errors: { NotFound: { status: 404, grpc: 'NOT_FOUND' } },
+      errors: {
+        Conflict: { status: 409, grpc: 'ABORTED' },
+        NotFound: { status: 404, grpc: 'NOT_FOUND' },
+      },
       grpc: { method: 'ReleaseReservation', request: null, response: null },
       idempotent: true,
     },
@@ -67,7 +86,7 @@ export const inventoryDefinition = {
   ],
   subscriptions: [
     { event: 'order.cancelled', handler: 'releaseForCancelledOrder' },
-    { event: 'order.confirmed', handler: 'commitReservation' },
+    { event: 'order.confirmed', handler: 'commitForConfirmedOrder' },
   ],
   publishes: [],
   calls: [],

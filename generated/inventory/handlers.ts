@@ -2,6 +2,7 @@
 import type { EventContext, HandlerContext, StorageContext } from 'meshspec/runtime';
 import type { OrderEvent } from '../types.js';
 import type {
+  CommitReservationInput,
   GetProductInput,
   ListProductsInput,
   Product,
@@ -22,6 +23,12 @@ export type InventoryContext = HandlerContext<InventoryClients, InventoryPublish
 /** The inventory endpoints: `hooks/inventory.ts` exports `handlers` implementing this. */
 export interface InventoryHandlers {
   /**
+   * `POST /reservations/{orderId}/commit` -> 200.
+   * Errors: Conflict (409), NotFound (404).
+   */
+  commitReservation(input: CommitReservationInput, ctx: InventoryContext): Promise<Reservation>;
+
+  /**
    * `GET /products/{id}` -> 200.
    * Errors: NotFound (404).
    */
@@ -32,7 +39,7 @@ export interface InventoryHandlers {
 
   /**
    * `DELETE /reservations/{orderId}` -> 204.
-   * Errors: NotFound (404).
+   * Errors: Conflict (409), NotFound (404).
    */
   releaseReservation(input: ReleaseReservationInput, ctx: InventoryContext): Promise<void>;
 
@@ -54,5 +61,5 @@ export interface InventorySubscriptions {
   releaseForCancelledOrder(event: OrderEvent, ctx: InventoryEventContext): Promise<void>;
 
   /** Handles `order.confirmed`. */
-  commitReservation(event: OrderEvent, ctx: InventoryEventContext): Promise<void>;
+  commitForConfirmedOrder(event: OrderEvent, ctx: InventoryEventContext): Promise<void>;
 }

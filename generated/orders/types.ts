@@ -38,3 +38,15 @@ export interface OrderItem {
   quantity: number;
   unitPrice: number;
 }
+
+export interface PlaceOrder {
+  userId: string;
+  items: CreateOrderItem[];
+  cardToken: string;
+}
+
+export interface SaveOrder {
+  id: string;
+  userId: string;
+  items: OrderItem[];
+}

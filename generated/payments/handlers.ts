@@ -2,7 +2,7 @@
 import type { HandlerContext, StorageContext } from 'meshspec/runtime';
 import type { OrdersClient } from '../orders/client.js';
 import type { PaymentEvent } from '../types.js';
-import type { CreatePayment, GetPaymentInput, Payment } from './types.js';
+import type { Charge, CreatePayment, GetPaymentInput, Payment, Refund } from './types.js';
 
 /** Typed clients of the services payments calls (`ctx.clients`). */
 export interface PaymentsClients {
@@ -21,6 +21,12 @@ export type PaymentsContext = HandlerContext<PaymentsClients, PaymentsPublishes>
 /** The payments endpoints: `hooks/payments.ts` exports `handlers` implementing this. */
 export interface PaymentsHandlers {
   /**
+   * `POST /charges` -> 201.
+   * Errors: Conflict (409), PaymentDeclined (402).
+   */
+  charge(input: Charge, ctx: PaymentsContext): Promise<Payment>;
+
+  /**
    * `POST /payments` -> 201.
    * Errors: AmountMismatch (422), Conflict (409), NotFound (404), PaymentDeclined (402).
    * Emits: payment.completed, payment.failed.
@@ -32,4 +38,10 @@ export interface PaymentsHandlers {
    * Errors: NotFound (404).
    */
   getPayment(input: GetPaymentInput, ctx: PaymentsContext): Promise<Payment>;
+
+  /**
+   * `POST /charges/refunds` -> 200.
+   * Errors: NotFound (404).
+   */
+  refund(input: Refund, ctx: PaymentsContext): Promise<Payment>;
 }

@@ -43,7 +43,7 @@ describe('the example spec over gRPC', () => {
   });
 
   it('inventory: reserve carries nested lists and the inline ReservationState', async () => {
-    const reservation = { orderId: order.id, items: [{ productId: 'p-1', quantity: 2, unitPrice: 9.99 }], state: 'committed' };
+    const reservation = { orderId: order.id, items: [{ productId: 'p-1', quantity: 2, unitPrice: 9.99 }], state: 'committed', total: 19.98 };
     inventory.respond = async () => reservation;
     const input = { orderId: order.id, items: [{ productId: 'p-1', quantity: 2 }] };
     expect(await inventory.transport.call(inventory.endpoint('reserve'), input, {})).toStrictEqual(reservation);

@@ -92,6 +92,14 @@ export const handlers: OrdersHandlers = {
     await ctx.publish('order.cancelled', { orderId: order.id, userId: order.userId, totalAmount: order.totalAmount, status: order.status });
     return order;
   },
+  async saveOrder(input) {
+    const existing = orders.get(input.id);
+    if (existing) return existing;
+    const totalAmount = input.items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+    const order: Order = { id: input.id, userId: input.userId, items: input.items, totalAmount, status: 'confirmed', createdAt: new Date().toISOString() };
+    orders.set(order.id, order);
+    return order;
+  },
 };
 
 export const subscriptions: OrdersSubscriptions = {
@@ -142,6 +150,18 @@ export const handlers: PaymentsHandlers = {
     if (!payment) throw new NotFound();
     return payment;
   },
+  async charge(input) {
+    if (input.cardToken === 'tok_declined') throw new PaymentDeclined();
+    const payment: Payment = { id: randomUUID(), orderId: input.orderId, amount: input.amount, status: 'completed', createdAt: new Date().toISOString() };
+    payments.set(input.orderId, payment);
+    return payment;
+  },
+  async refund(input) {
+    const payment = payments.get(input.orderId);
+    if (!payment) throw new NotFound();
+    payment.status = 'refunded';
+    return payment;
+  },
 };
 `;
 
@@ -168,17 +188,24 @@ export const handlers: InventoryHandlers = {
       if (product.available < item.quantity) throw new OutOfStock();
       return { productId: product.id, quantity: item.quantity, unitPrice: product.price };
     });
-    const reservation: Reservation = { orderId: input.orderId, items, state: 'held' };
+    const total = items.reduce((sum, item) => sum + item.quantity * item.unitPrice, 0);
+    const reservation: Reservation = { orderId: input.orderId, items, state: 'held', total };
     reservations.set(input.orderId, reservation);
     return reservation;
   },
   async releaseReservation(input) {
     if (!reservations.delete(input.orderId)) throw new NotFound();
   },
+  async commitReservation(input) {
+    const reservation = reservations.get(input.orderId);
+    if (!reservation) throw new NotFound();
+    reservation.state = 'committed';
+    return reservation;
+  },
 };
 
 export const subscriptions: InventorySubscriptions = {
-  async commitReservation(event) {
+  async commitForConfirmedOrder(event) {
     const reservation = reservations.get(event.orderId);
     if (reservation) reservation.state = 'committed';
   },

@@ -82,7 +82,7 @@ describe('model of the example spec', () => {
   });
 
   it('names inline enums <Type><Field> and keeps their value order', () => {
-    expect(type('PaymentStatus')).toMatchObject({ kind: 'enum', inline: true, owner: 'payments', values: ['completed', 'declined', 'refunded'] });
+    expect(type('PaymentStatus')).toMatchObject({ kind: 'enum', inline: true, owner: 'payments', values: ['completed', 'declined', 'refunded', 'voided'] });
     const payment = type('Payment');
     expect(payment.kind === 'record' && payment.fields.find((f) => f.name === 'status')!.type).toEqual({ kind: 'ref', name: 'PaymentStatus' });
   });
@@ -97,7 +97,7 @@ describe('model of the example spec', () => {
   it('knows who publishes and who subscribes to each event', () => {
     const confirmed = model.events.find((e) => e.name === 'order.confirmed')!;
     expect(confirmed.publishers).toEqual(['orders']);
-    expect(confirmed.subscribers).toEqual([{ service: 'inventory', handler: 'commitReservation' }]);
+    expect(confirmed.subscribers).toEqual([{ service: 'inventory', handler: 'commitForConfirmedOrder' }]);
     expect(service('orders').publishes).toEqual(['order.cancelled', 'order.confirmed', 'order.created']);
     expect(model.events.find((e) => e.name === 'user.deleted')!.subscribers).toEqual([{ service: 'orders', handler: 'cancelOrdersForUser' }]);
   });
