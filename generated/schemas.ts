@@ -130,6 +130,12 @@ export const schemas = {
       required: ['id'],
       additionalProperties: false,
     },
+    'orders.CancelPlacedOrderInput': {
+      type: 'object',
+      properties: { id: { type: 'string' } },
+      required: ['id'],
+      additionalProperties: false,
+    },
     'orders.CreateOrder': {
       type: 'object',
       properties: {
@@ -153,6 +159,12 @@ export const schemas = {
       additionalProperties: false,
     },
     'orders.GetOrderInput': {
+      type: 'object',
+      properties: { id: { type: 'string' } },
+      required: ['id'],
+      additionalProperties: false,
+    },
+    'orders.GetPlacementInput': {
       type: 'object',
       properties: { id: { type: 'string' } },
       required: ['id'],
@@ -210,6 +222,61 @@ export const schemas = {
       },
       required: ['userId', 'items', 'cardToken'],
       additionalProperties: false,
+    },
+    'orders.PlaceOrderCompleted': {
+      type: 'object',
+      description: 'The payload of `placeOrder.completed`.',
+      properties: {
+        sagaId: { type: 'string', description: "The saga's id." },
+        output: { $ref: '#/$defs/orders.Order' },
+      },
+      required: ['sagaId', 'output'],
+      additionalProperties: false,
+    },
+    'orders.PlaceOrderFailed': {
+      type: 'object',
+      description: 'The payload of `placeOrder.failed`.',
+      properties: {
+        sagaId: { type: 'string', description: "The saga's id." },
+        state: { $ref: '#/$defs/orders.SagaState' },
+        failure: { $ref: '#/$defs/orders.SagaFailure' },
+      },
+      required: ['sagaId', 'state', 'failure'],
+      additionalProperties: false,
+    },
+    'orders.PlaceOrderStatus': {
+      type: 'object',
+      description: 'The status of a `placeOrder` saga.',
+      properties: {
+        sagaId: { type: 'string', description: "The saga's id." },
+        state: { $ref: '#/$defs/orders.SagaState' },
+        output: { $ref: '#/$defs/orders.Order', description: 'Set once the saga completed.' },
+        failure: {
+          $ref: '#/$defs/orders.SagaFailure',
+          description: 'Set once the saga is compensating, compensated or stuck.',
+        },
+      },
+      required: ['sagaId', 'state'],
+      additionalProperties: false,
+    },
+    'orders.SagaFailure': {
+      type: 'object',
+      description: 'Why a saga was compensated or is stuck: the step that failed and the error it answered.',
+      properties: {
+        step: { type: 'string', description: 'The step that failed.' },
+        code: {
+          type: 'string',
+          description: "The error code it answered (a declared one, or the runtime's).",
+        },
+        message: { type: 'string' },
+      },
+      required: ['step', 'code', 'message'],
+      additionalProperties: false,
+    },
+    'orders.SagaState': {
+      type: 'string',
+      description: 'Where a saga is: running its steps, compensating them, or ended (completed, compensated, stuck).',
+      enum: ['running', 'compensating', 'completed', 'compensated', 'stuck'],
     },
     'orders.SaveOrder': {
       type: 'object',

@@ -60,6 +60,27 @@ async function settleForPayment(orderId: string, status: 'confirmed' | 'failed',
   });
 }
 
+/**
+ * Cancels order `id` when `cancellable` holds (publishing order.cancelled). Already cancelled: the
+ * same answer. Unknown: 404, and a saveOrder of that id arriving later (a step abandoned on its
+ * timeout, then delivered) is refused. Otherwise 409.
+ */
+async function cancelOrderOf(id: string, cancellable: SqlQuery, ctx: OrdersContext): Promise<Order> {
+  const cancelled = await ctx.db.transaction(async (tx) => {
+    await lockOrderId(tx, id);
+    const [cancelled] = await settle(tx, sql`id = ${id}`, 'cancelled', ctx, cancellable);
+    if (cancelled) return cancelled;
+    const { rows } = await tx.query<OrderRow>(sql`select ${ORDER_COLUMNS} from orders where id = ${id}`);
+    if (rows[0]) return toOrder(rows[0]);
+    await tx.query(sql`insert into order_voids (id) values (${id}) on conflict do nothing`);
+    return undefined;
+  });
+  // Outside the transaction, so the void commits with the 404 (the saga's "nothing to undo").
+  if (!cancelled) throw new NotFound(`no order ${id}`);
+  if (cancelled.status !== 'cancelled') throw new Conflict(`order ${id} is ${cancelled.status} and can no longer be cancelled`);
+  return cancelled;
+}
+
 export const handlers: OrdersHandlers = {
   async createOrder(input, ctx) {
     try {
@@ -108,22 +129,14 @@ export const handlers: OrdersHandlers = {
   },
 
   async cancelOrder(input, ctx) {
-    const cancelled = await ctx.db.transaction(async (tx) => {
-      await lockOrderId(tx, input.id);
-      // A confirmed order too: the placeOrder saga cancels the order it saved when a later step fails
-      // (and refunds the payment itself).
-      const [cancelled] = await settle(tx, sql`id = ${input.id}`, 'cancelled', ctx, sql`status in ('pending', 'confirmed')`);
-      if (cancelled) return cancelled;
-      const { rows } = await tx.query<OrderRow>(sql`select ${ORDER_COLUMNS} from orders where id = ${input.id}`);
-      if (rows[0]) return toOrder(rows[0]);
-      // None: a saveOrder for this id arriving later (abandoned on its timeout, then delivered) is refused.
-      await tx.query(sql`insert into order_voids (id) values (${input.id}) on conflict do nothing`);
-      return undefined;
-    });
-    // Outside the transaction, so the void commits with the 404 (the saga's "nothing to undo").
-    if (!cancelled) throw new NotFound(`no order ${input.id}`);
-    if (cancelled.status !== 'cancelled') throw new Conflict(`order ${input.id} is ${cancelled.status} and can no longer be cancelled`);
-    return cancelled;
+    // A customer's cancel: only an order still waiting for its payment (a paid one needs a refund).
+    return cancelOrderOf(input.id, sql`status = 'pending'`, ctx);
+  },
+
+  async cancelPlacedOrder(input, ctx) {
+    // The placeOrder saga's compensation: the order it saved (confirmed) when a later step failed; the
+    // saga itself refunds the payment and releases the stock.
+    return cancelOrderOf(input.id, sql`status in ('pending', 'confirmed')`, ctx);
   },
 
   async saveOrder(input, ctx) {

@@ -133,6 +133,92 @@ export const gatewayOpenApi = {
         security: [{ bearerAuth: [] }],
       },
     },
+    '/api/v1/orders/placements': {
+      post: {
+        operationId: 'placeOrder',
+        summary: 'Place order',
+        tags: ['orders'],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: { $ref: '#/components/schemas/PlaceOrder' },
+              example: {
+                userId: '5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f',
+                items: [{ productId: 'sku-keyboard', quantity: 2 }],
+                cardToken: 'tok_visa',
+              },
+            },
+          },
+        },
+        responses: {
+          '201': {
+            description: 'Created',
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/PlaceOrderStatus' } },
+            },
+          },
+          '202': {
+            description: 'Accepted: saga `placeOrder` is still running (`state` running or compensating); `Location` is its status.',
+            headers: {
+              Location: {
+                description: "The saga's status: `/orders/placements/{id}` with its id.",
+                required: true,
+                schema: { type: 'string' },
+              },
+            },
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/PlaceOrderStatus' } },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest_ValidationFailed' },
+          '401': { $ref: '#/components/responses/GatewayUnauthorized' },
+          '402': { $ref: '#/components/responses/PaymentDeclined' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '405': { $ref: '#/components/responses/MethodNotAllowed' },
+          '409': { $ref: '#/components/responses/Conflict_OutOfStock' },
+          '413': { $ref: '#/components/responses/PayloadTooLarge' },
+          '415': { $ref: '#/components/responses/UnsupportedMediaType' },
+          '429': { $ref: '#/components/responses/GatewayTooManyRequests' },
+          '500': { $ref: '#/components/responses/Internal' },
+          '501': { $ref: '#/components/responses/NotImplemented' },
+          '502': { $ref: '#/components/responses/GatewayBadGateway' },
+          '503': { $ref: '#/components/responses/Unavailable' },
+          '504': { $ref: '#/components/responses/Timeout' },
+        },
+        security: [{ bearerAuth: [] }],
+      },
+    },
+    '/api/v1/orders/placements/{id}': {
+      get: {
+        operationId: 'getPlacement',
+        summary: 'Get placement',
+        tags: ['orders'],
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string', minLength: 1 } },
+        ],
+        responses: {
+          '200': {
+            description: 'OK',
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/PlaceOrderStatus' } },
+            },
+          },
+          '400': { $ref: '#/components/responses/BadRequest' },
+          '401': { $ref: '#/components/responses/GatewayUnauthorized' },
+          '404': { $ref: '#/components/responses/NotFound' },
+          '405': { $ref: '#/components/responses/MethodNotAllowed' },
+          '413': { $ref: '#/components/responses/GatewayPayloadTooLarge' },
+          '429': { $ref: '#/components/responses/GatewayTooManyRequests' },
+          '500': { $ref: '#/components/responses/Internal' },
+          '501': { $ref: '#/components/responses/NotImplemented' },
+          '502': { $ref: '#/components/responses/GatewayBadGateway' },
+          '503': { $ref: '#/components/responses/Unavailable' },
+          '504': { $ref: '#/components/responses/Timeout' },
+        },
+        security: [{ bearerAuth: [] }],
+      },
+    },
     '/api/v1/orders/{id}': {
       get: {
         operationId: 'getOrder',
@@ -775,6 +861,42 @@ export const gatewayOpenApi = {
         additionalProperties: false,
       },
       PaymentStatus: { type: 'string', enum: ['completed', 'declined', 'refunded', 'voided'] },
+      PlaceOrder: {
+        type: 'object',
+        properties: {
+          userId: {
+            type: 'string',
+            format: 'uuid',
+            examples: ['5f0c9a8e-3b1d-4c2a-9e7f-1a2b3c4d5e6f'],
+          },
+          items: {
+            type: 'array',
+            items: { $ref: '#/components/schemas/CreateOrderItem' },
+            minItems: 1,
+          },
+          cardToken: { type: 'string', pattern: '^tok_[a-z0-9]+$', examples: ['tok_visa'] },
+        },
+        required: ['userId', 'items', 'cardToken'],
+        additionalProperties: false,
+      },
+      PlaceOrderStatus: {
+        type: 'object',
+        description: 'The status of a `placeOrder` saga.',
+        properties: {
+          sagaId: { type: 'string', description: "The saga's id." },
+          state: { $ref: '#/components/schemas/SagaState' },
+          output: {
+            $ref: '#/components/schemas/Order',
+            description: 'Set once the saga completed.',
+          },
+          failure: {
+            $ref: '#/components/schemas/SagaFailure',
+            description: 'Set once the saga is compensating, compensated or stuck.',
+          },
+        },
+        required: ['sagaId', 'state'],
+        additionalProperties: false,
+      },
       Product: {
         type: 'object',
         properties: {
@@ -849,6 +971,25 @@ export const gatewayOpenApi = {
         },
         required: ['productId', 'quantity', 'unitPrice'],
         additionalProperties: false,
+      },
+      SagaFailure: {
+        type: 'object',
+        description: 'Why a saga was compensated or is stuck: the step that failed and the error it answered.',
+        properties: {
+          step: { type: 'string', description: 'The step that failed.' },
+          code: {
+            type: 'string',
+            description: "The error code it answered (a declared one, or the runtime's).",
+          },
+          message: { type: 'string' },
+        },
+        required: ['step', 'code', 'message'],
+        additionalProperties: false,
+      },
+      SagaState: {
+        type: 'string',
+        description: 'Where a saga is: running its steps, compensating them, or ended (completed, compensated, stuck).',
+        enum: ['running', 'compensating', 'completed', 'compensated', 'stuck'],
       },
       User: {
         type: 'object',
@@ -939,6 +1080,27 @@ export const gatewayOpenApi = {
                   type: 'object',
                   properties: {
                     error: { type: 'object', properties: { code: { enum: ['Conflict'] } } },
+                  },
+                },
+              ],
+            },
+          },
+        },
+      },
+      Conflict_OutOfStock: {
+        description: "Conflict: The request conflicts with the resource's current state.\nOutOfStock: Not enough stock for an item.",
+        content: {
+          'application/json': {
+            schema: {
+              allOf: [
+                { $ref: '#/components/schemas/Error' },
+                {
+                  type: 'object',
+                  properties: {
+                    error: {
+                      type: 'object',
+                      properties: { code: { enum: ['Conflict', 'OutOfStock'] } },
+                    },
                   },
                 },
               ],

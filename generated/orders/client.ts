@@ -3,10 +3,14 @@ import type { CallOptions, ClientTransport } from 'meshspec/runtime';
 import { ordersDefinition } from './definition.js';
 import type {
   CancelOrderInput,
+  CancelPlacedOrderInput,
   CreateOrder,
   GetOrderInput,
+  GetPlacementInput,
   ListOrdersQuery,
   Order,
+  PlaceOrder,
+  PlaceOrderStatus,
   SaveOrder,
 } from './types.js';
 
@@ -18,6 +22,13 @@ export interface OrdersClient {
    * Emits: order.cancelled.
    */
   cancelOrder(input: CancelOrderInput, options?: CallOptions): Promise<Order>;
+
+  /**
+   * `POST /placed-orders/{id}/cancel` -> 200.
+   * Errors: Conflict (409), NotFound (404).
+   * Emits: order.cancelled.
+   */
+  cancelPlacedOrder(input: CancelPlacedOrderInput, options?: CallOptions): Promise<Order>;
 
   /**
    * `POST /orders` -> 201.
@@ -32,8 +43,20 @@ export interface OrdersClient {
    */
   getOrder(input: GetOrderInput, options?: CallOptions): Promise<Order>;
 
+  /**
+   * `GET /orders/placements/{id}` -> 200.
+   * Errors: NotFound (404).
+   */
+  getPlacement(input: GetPlacementInput, options?: CallOptions): Promise<PlaceOrderStatus>;
+
   /** `GET /orders` -> 200. */
   listOrders(input: ListOrdersQuery, options?: CallOptions): Promise<Order[]>;
+
+  /**
+   * `POST /orders/placements` -> 201.
+   * Errors: Conflict (409), NotFound (404), OutOfStock (409), PaymentDeclined (402).
+   */
+  placeOrder(input: PlaceOrder, options?: CallOptions): Promise<PlaceOrderStatus>;
 
   /**
    * `PUT /placed-orders/{id}` -> 200.
@@ -45,10 +68,13 @@ export interface OrdersClient {
 // Endpoint descriptors by name, resolved once at load rather than on every call.
 const endpoints = {
   cancelOrder: ordersDefinition.endpoints[0],
-  createOrder: ordersDefinition.endpoints[1],
-  getOrder: ordersDefinition.endpoints[2],
-  listOrders: ordersDefinition.endpoints[3],
-  saveOrder: ordersDefinition.endpoints[4],
+  cancelPlacedOrder: ordersDefinition.endpoints[1],
+  createOrder: ordersDefinition.endpoints[2],
+  getOrder: ordersDefinition.endpoints[3],
+  getPlacement: ordersDefinition.endpoints[4],
+  listOrders: ordersDefinition.endpoints[5],
+  placeOrder: ordersDefinition.endpoints[6],
+  saveOrder: ordersDefinition.endpoints[7],
 };
 
 /** A client of orders over `transport`; `defaults` apply to every call, per-call options win. */
@@ -56,12 +82,18 @@ export function createOrdersClient(transport: ClientTransport, defaults: CallOpt
   return {
     cancelOrder: (input, options) =>
       transport.call(endpoints.cancelOrder, input, { ...defaults, ...options }) as Promise<Order>,
+    cancelPlacedOrder: (input, options) =>
+      transport.call(endpoints.cancelPlacedOrder, input, { ...defaults, ...options }) as Promise<Order>,
     createOrder: (input, options) =>
       transport.call(endpoints.createOrder, input, { ...defaults, ...options }) as Promise<Order>,
     getOrder: (input, options) =>
       transport.call(endpoints.getOrder, input, { ...defaults, ...options }) as Promise<Order>,
+    getPlacement: (input, options) =>
+      transport.call(endpoints.getPlacement, input, { ...defaults, ...options }) as Promise<PlaceOrderStatus>,
     listOrders: (input, options) =>
       transport.call(endpoints.listOrders, input, { ...defaults, ...options }) as Promise<Order[]>,
+    placeOrder: (input, options) =>
+      transport.call(endpoints.placeOrder, input, { ...defaults, ...options }) as Promise<PlaceOrderStatus>,
     saveOrder: (input, options) =>
       transport.call(endpoints.saveOrder, input, { ...defaults, ...options }) as Promise<Order>,
   };

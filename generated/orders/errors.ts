@@ -10,6 +10,13 @@ export class OutOfStock extends MeshError {
   }
 }
 
+/** HTTP 402: The card was declined. */
+export class PaymentDeclined extends MeshError {
+  constructor(message = 'The card was declined.', details?: unknown) {
+    super('PaymentDeclined', message, 402, details);
+  }
+}
+
 /** HTTP 422: The order names a user that does not exist. */
 export class UserNotFound extends MeshError {
   constructor(message = 'The order names a user that does not exist.', details?: unknown) {

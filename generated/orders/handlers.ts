@@ -6,10 +6,13 @@ import type { OrderEvent, PaymentEvent, UserDeleted } from '../types.js';
 import type { UsersClient } from '../users/client.js';
 import type {
   CancelOrderInput,
+  CancelPlacedOrderInput,
   CreateOrder,
   GetOrderInput,
   ListOrdersQuery,
   Order,
+  PlaceOrderCompleted,
+  PlaceOrderFailed,
   SaveOrder,
 } from './types.js';
 
@@ -25,6 +28,8 @@ export interface OrdersPublishes {
   'order.cancelled': OrderEvent;
   'order.confirmed': OrderEvent;
   'order.created': OrderEvent;
+  'placeOrder.completed': PlaceOrderCompleted;
+  'placeOrder.failed': PlaceOrderFailed;
 }
 
 /** What every orders hook gets besides its input, its database (`ctx.db`) included. */
@@ -38,6 +43,13 @@ export interface OrdersHandlers {
    * Emits: order.cancelled.
    */
   cancelOrder(input: CancelOrderInput, ctx: OrdersContext): Promise<Order>;
+
+  /**
+   * `POST /placed-orders/{id}/cancel` -> 200.
+   * Errors: Conflict (409), NotFound (404).
+   * Emits: order.cancelled.
+   */
+  cancelPlacedOrder(input: CancelPlacedOrderInput, ctx: OrdersContext): Promise<Order>;
 
   /**
    * `POST /orders` -> 201.

@@ -10,8 +10,10 @@ import { paymentsDefinition } from '../payments/definition.js';
 import { schemas } from '../schemas.js';
 import { createUsersClient } from '../users/client.js';
 import { usersDefinition } from '../users/definition.js';
+import { createOrdersClient } from './client.js';
 import { ordersDefinition } from './definition.js';
 import type { OrdersClients, OrdersHandlers, OrdersSubscriptions } from './handlers.js';
+import { ordersSagas } from './sagas.js';
 
 /** Everything the runtime needs to run orders: its definition, the user's hooks and its clients. */
 export function ordersHost(): ServiceHostOptions {
@@ -32,5 +34,15 @@ export function ordersHost(): ServiceHostOptions {
       users: createUsersClient(transportFor('users', 'http'), call),
     }),
     storage: { migrationsDir: fileURLToPath(new URL('../../hooks/migrations/orders/', import.meta.url)), poolSize: 10 },
+    sagas: (transportFor, callOptions) =>
+      ordersSagas((step) => {
+        const call = callOptions(step);
+        return {
+          inventory: createInventoryClient(transportFor('inventory', 'grpc'), call),
+          orders: createOrdersClient(transportFor('orders', 'http'), call),
+          payments: createPaymentsClient(transportFor('payments', 'http'), call),
+          users: createUsersClient(transportFor('users', 'http'), call),
+        };
+      }),
   };
 }

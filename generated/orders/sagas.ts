@@ -96,8 +96,8 @@ export function ordersSagas(clients: (call: StepCall) => OrdersSagaClients): Sag
             );
           },
           compensation: {
-            endpoint: 'orders.cancelOrder',
-            run: (saga, call) => clients(call).orders.cancelOrder({ id: saga.id }, call),
+            endpoint: 'orders.cancelPlacedOrder',
+            run: (saga, call) => clients(call).orders.cancelPlacedOrder({ id: saga.id }, call),
           },
         },
         {

@@ -5,6 +5,10 @@ export interface CancelOrderInput {
   id: string;
 }
 
+export interface CancelPlacedOrderInput {
+  id: string;
+}
+
 export interface CreateOrder {
   userId: string;
   items: CreateOrderItem[];
@@ -16,6 +20,10 @@ export interface CreateOrderItem {
 }
 
 export interface GetOrderInput {
+  id: string;
+}
+
+export interface GetPlacementInput {
   id: string;
 }
 
@@ -44,6 +52,54 @@ export interface PlaceOrder {
   items: CreateOrderItem[];
   cardToken: string;
 }
+
+/** The payload of `placeOrder.completed`. */
+export interface PlaceOrderCompleted {
+  /** The saga's id. */
+  sagaId: string;
+  output: Order;
+}
+
+/** The payload of `placeOrder.failed`. */
+export interface PlaceOrderFailed {
+  /** The saga's id. */
+  sagaId: string;
+  state: SagaState;
+  failure: SagaFailure;
+}
+
+/** The status of a `placeOrder` saga. */
+export interface PlaceOrderStatus {
+  /** The saga's id. */
+  sagaId: string;
+  state: SagaState;
+  /** Set once the saga completed. */
+  output?: Order;
+  /** Set once the saga is compensating, compensated or stuck. */
+  failure?: SagaFailure;
+}
+
+/** Why a saga was compensated or is stuck: the step that failed and the error it answered. */
+export interface SagaFailure {
+  /** The step that failed. */
+  step: string;
+  /** The error code it answered (a declared one, or the runtime's). */
+  code: string;
+  message: string;
+}
+
+/**
+ * Where a saga is: running its steps, compensating them, or ended (completed, compensated, stuck).
+ */
+export type SagaState = 'running' | 'compensating' | 'completed' | 'compensated' | 'stuck';
+/** Every value of `SagaState`, in spec order. */
+export const SagaStateValues = [
+  'running',
+  'compensating',
+  'completed',
+  'compensated',
+  'stuck',
+] as const;
 
 export interface SaveOrder {
   id: string;

@@ -167,7 +167,7 @@ describe.each(['pglite', 'postgres'] as const)('the saga endpoints of the shop o
           const id = randomUUID();
           await Promise.all([
             send('orders', 'PUT', `/placed-orders/${id}`, { userId: randomUUID(), items: [{ productId: 'sku-mouse', quantity: 1, unitPrice: 19.5 }] }),
-            send('orders', 'POST', `/orders/${id}/cancel`),
+            send('orders', 'POST', `/placed-orders/${id}/cancel`),
           ]);
           const order = await send('orders', 'GET', `/orders/${id}`);
           if (order.status === 200) expect(order.body.status).toBe('cancelled');
@@ -193,21 +193,24 @@ describe.each(['pglite', 'postgres'] as const)('the saga endpoints of the shop o
       expect([other.status, other.body.error.code]).toEqual([409, 'Conflict']);
     });
 
-    it('cancels a confirmed order (its held stock released through order.cancelled); cancelling again answers the same', async () => {
+    it("the saga's cancel cancels a confirmed order (its held stock released through order.cancelled); again answers the same; a customer's cancel refuses a paid order", async () => {
       const id = randomUUID();
       const before = await available('sku-keyboard');
       await reserve(id);
       await save(id, randomUUID());
-      const cancelled = await send('orders', 'POST', `/orders/${id}/cancel`, undefined, `cancel:${id}`);
+      const customer = await send('orders', 'POST', `/orders/${id}/cancel`);
+      expect([customer.status, customer.body.error.code]).toEqual([409, 'Conflict']);
+      const cancelled = await send('orders', 'POST', `/placed-orders/${id}/cancel`, undefined, `cancel:${id}`);
       expect(cancelled).toMatchObject({ status: 200, body: { id, status: 'cancelled' } });
-      expect(await send('orders', 'POST', `/orders/${id}/cancel`, undefined, `cancel:${id}`)).toEqual(cancelled);
+      expect(await send('orders', 'POST', `/placed-orders/${id}/cancel`, undefined, `cancel:${id}`)).toEqual(cancelled);
+      expect(await send('orders', 'POST', `/placed-orders/${id}/cancel`)).toEqual(cancelled);
       expect(await send('orders', 'POST', `/orders/${id}/cancel`)).toEqual(cancelled);
       await eventually(async () => (await available('sku-keyboard')) === before, 15_000);
     });
 
     it('an unknown order: cancel answers 404, and a save arriving after it is refused', async () => {
       const id = randomUUID();
-      const missing = await send('orders', 'POST', `/orders/${id}/cancel`, undefined, `cancel:${id}`);
+      const missing = await send('orders', 'POST', `/placed-orders/${id}/cancel`, undefined, `cancel:${id}`);
       expect([missing.status, missing.body.error.code]).toEqual([404, 'NotFound']);
       const late = await save(id, randomUUID());
       expect([late.status, late.body.error.code]).toEqual([409, 'Conflict']);

@@ -92,6 +92,14 @@ export const handlers: OrdersHandlers = {
     await ctx.publish('order.cancelled', { orderId: order.id, userId: order.userId, totalAmount: order.totalAmount, status: order.status });
     return order;
   },
+  async cancelPlacedOrder(input, ctx) {
+    const order = orders.get(input.id);
+    if (!order) throw new NotFound();
+    if (order.status === 'failed') throw new Conflict(\`order is \${order.status}\`);
+    order.status = 'cancelled';
+    await ctx.publish('order.cancelled', { orderId: order.id, userId: order.userId, totalAmount: order.totalAmount, status: order.status });
+    return order;
+  },
   async saveOrder(input) {
     const existing = orders.get(input.id);
     if (existing) return existing;
