@@ -132,8 +132,8 @@ export const schemas = {
     },
     'orders.CancelPlacedOrderInput': {
       type: 'object',
-      properties: { id: { type: 'string' } },
-      required: ['id'],
+      properties: { orderId: { type: 'string' } },
+      required: ['orderId'],
       additionalProperties: false,
     },
     'orders.CreateOrder': {

@@ -135,8 +135,8 @@ export const handlers: OrdersHandlers = {
 
   async cancelPlacedOrder(input, ctx) {
     // The placeOrder saga's compensation: the order it saved (confirmed) when a later step failed; the
-    // saga itself refunds the payment and releases the stock.
-    return cancelOrderOf(input.id, sql`status in ('pending', 'confirmed')`, ctx);
+    // saga itself refunds the payment and releases the stock. A pending order is a customer's: 409.
+    return cancelOrderOf(input.orderId, sql`status = 'confirmed'`, ctx);
   },
 
   async saveOrder(input, ctx) {

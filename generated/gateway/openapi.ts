@@ -157,6 +157,13 @@ export const gatewayOpenApi = {
             content: {
               'application/json': { schema: { $ref: '#/components/schemas/PlaceOrderStatus' } },
             },
+            links: {
+              getPlacement: {
+                operationId: 'getPlacement',
+                parameters: { id: '$response.body#/sagaId' },
+                description: "getPlacement with `id` = the returned status's `sagaId`.",
+              },
+            },
           },
           '202': {
             description: 'Accepted: saga `placeOrder` is still running (`state` running or compensating); `Location` is its status.',

@@ -24,7 +24,7 @@ export interface OrdersClient {
   cancelOrder(input: CancelOrderInput, options?: CallOptions): Promise<Order>;
 
   /**
-   * `POST /placed-orders/{id}/cancel` -> 200.
+   * `POST /placed-orders/{orderId}/cancel` -> 200.
    * Errors: Conflict (409), NotFound (404).
    * Emits: order.cancelled.
    */

@@ -28,8 +28,8 @@ export const ordersDefinition = {
     {
       name: 'cancelPlacedOrder',
       method: 'POST',
-      path: '/placed-orders/{id}/cancel',
-      pathParams: ['id'],
+      path: '/placed-orders/{orderId}/cancel',
+      pathParams: ['orderId'],
       inputSource: 'none',
       successStatus: 200,
       input: 'orders.CancelPlacedOrderInput',

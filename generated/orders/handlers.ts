@@ -45,7 +45,7 @@ export interface OrdersHandlers {
   cancelOrder(input: CancelOrderInput, ctx: OrdersContext): Promise<Order>;
 
   /**
-   * `POST /placed-orders/{id}/cancel` -> 200.
+   * `POST /placed-orders/{orderId}/cancel` -> 200.
    * Errors: Conflict (409), NotFound (404).
    * Emits: order.cancelled.
    */

@@ -97,7 +97,7 @@ export function ordersSagas(clients: (call: StepCall) => OrdersSagaClients): Sag
           },
           compensation: {
             endpoint: 'orders.cancelPlacedOrder',
-            run: (saga, call) => clients(call).orders.cancelPlacedOrder({ id: saga.id }, call),
+            run: (saga, call) => clients(call).orders.cancelPlacedOrder({ orderId: saga.id }, call),
           },
         },
         {

@@ -6,7 +6,7 @@ export interface CancelOrderInput {
 }
 
 export interface CancelPlacedOrderInput {
-  id: string;
+  orderId: string;
 }
 
 export interface CreateOrder {

@@ -10,7 +10,10 @@ export function toExpressPath(path: string): string {
 
 /**
  * Orders spec paths so that, segment by segment, a literal comes before a parameter: Express tries
- * routes in order and `/users/{id}` would otherwise swallow `/users/me`.
+ * routes in order and `/users/{id}` would otherwise swallow `/users/me`. A total order (each path read
+ * as its sequence of literal/parameter marks, compared as sequences, the shorter first on a tie), so a
+ * sort gives the same answer whatever else is in the list: `/orders/placements` before `/orders/{id}`
+ * even with `/orders` and `/orders/{id}/cancel` beside them.
  */
 export function bySpecificity(a: string, b: string): number {
   const sa = a.split('/');
@@ -20,7 +23,7 @@ export function bySpecificity(a: string, b: string): number {
     const pb = (sb[i] as string).startsWith('{');
     if (pa !== pb) return pa ? 1 : -1;
   }
-  return 0;
+  return sa.length - sb.length;
 }
 
 type Params = Record<string, string>;

@@ -88,6 +88,7 @@ export function withSagaEndpoints(invoke: Invoke, options: SagaEndpointsOptions)
 
   const status = async (endpoint: EndpointDescriptor, saga: string, input: unknown, meta: InvocationMeta): Promise<SagaStatus> => {
     checkInput(validators, endpoint, input, meta);
+    if (meta.deadline !== null && meta.deadline <= Date.now()) throw new Timeout(`deadline passed before ${endpoint.name} started`);
     const param = endpoint.pathParams[0] ?? 'id';
     const id = (input as Record<string, unknown> | null)?.[param];
     if (typeof id !== 'string' || !isSagaId(id)) {

@@ -101,6 +101,7 @@ export function buildGatewayDocument(model: MeshModel, front: GatewayFront): Ope
     }
   }
 
+  pruneLinks(paths);
   const sortedPaths = Object.fromEntries(Object.entries(paths).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return {
     openapi: '3.1.0',
@@ -118,6 +119,24 @@ export function buildGatewayDocument(model: MeshModel, front: GatewayFront): Ope
       ...(front.authenticates ? { securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } } : {}),
     },
   };
+}
+
+/**
+ * Drops the links to operations the document leaves out (no route reaches them, or their route does
+ * not take their method): a link must name an operation of its document.
+ */
+function pruneLinks(paths: Record<string, Record<string, Operation>>): void {
+  const kept = new Set<string>();
+  for (const item of Object.values(paths)) for (const operation of Object.values(item)) if (operation.operationId) kept.add(operation.operationId);
+  for (const item of Object.values(paths)) {
+    for (const operation of Object.values(item)) {
+      for (const response of Object.values(operation.responses ?? {}) as { links?: Record<string, { operationId?: string }> }[]) {
+        if (!response.links) continue;
+        for (const [name, link] of Object.entries(response.links)) if (link.operationId && !kept.has(link.operationId)) delete response.links[name];
+        if (Object.keys(response.links).length === 0) delete response.links;
+      }
+    }
+  }
 }
 
 function routedServices(model: MeshModel, routes: readonly GatewayRouteModel[]): ServiceModel[] {

@@ -8,7 +8,8 @@
 // - `{fooId}` (or any other name): R has a field of that name, or R is the type `Foo` and has `id`.
 // The field must be required and of the parameter's scalar type. An operation is linked when every
 // one of its path parameters is fed, and never to itself. Lists are not linked: `$response.body#/0`
-// would name one arbitrary item.
+// would name one arbitrary item. An endpoint that starts a saga links to the endpoint that answers
+// that saga's status, its one parameter fed by the returned status's `sagaId`.
 import { keyOf, resolveRecord, resolveType } from '../../model/lookup.js';
 import type { EndpointModel, FieldModel, MeshModel, RecordTypeModel, ServiceModel, TypeRef } from '../../model/types.js';
 import { pascalCase } from '../../naming/index.js';
@@ -26,6 +27,11 @@ export function operationLinks(model: MeshModel, service: ServiceModel, source: 
   const links: Record<string, Link> = {};
   for (const target of service.endpoints) {
     if (target === source || target.http.pathParams.length === 0) continue;
+    if (target.sagaStatus !== undefined && target.sagaStatus === source.startsSaga?.saga) {
+      const param = target.http.pathParams[0]!;
+      links[target.name] = { operationId: target.name, parameters: { [param]: `${BODY}sagaId` }, description: `${target.name} with \`${param}\` = the returned status's \`sagaId\`.` };
+      continue;
+    }
     const parameters: Record<string, string> = {};
     for (const param of target.http.pathParams) {
       const field = feedingField(model, service, target, param, record);

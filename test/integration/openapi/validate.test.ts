@@ -76,8 +76,16 @@ describe('OpenAPI documents of the example spec', () => {
   it('links what a create returns to the operations on it', () => {
     const orders = fresh('openapi/orders.openapi.yaml');
     const created = orders.paths['/orders'].post.responses['201'];
-    expect(Object.keys(created.links)).toEqual(['cancelOrder', 'getOrder']);
+    expect(Object.keys(created.links)).toEqual(['cancelOrder', 'cancelPlacedOrder', 'getOrder']);
     expect(created.links.getOrder).toMatchObject({ operationId: 'getOrder', parameters: { id: '$response.body#/id' } });
+    expect(created.links.cancelPlacedOrder).toMatchObject({ parameters: { orderId: '$response.body#/id' } });
+    // A saga's start links to its status, by the status's sagaId.
+    expect(orders.paths['/orders/placements'].post.responses['201'].links).toEqual({
+      getPlacement: { operationId: 'getPlacement', parameters: { id: '$response.body#/sagaId' }, description: expect.any(String) },
+    });
+    // The gateway's document names only operations it has: /placed-orders is not routed.
+    const gateway = fresh('openapi/gateway.openapi.yaml');
+    expect(Object.keys(gateway.paths['/api/v1/orders'].post.responses['201'].links)).toEqual(['cancelOrder', 'getOrder']);
     expect(fresh('openapi/inventory.openapi.yaml').paths['/reservations'].post.responses['201'].links.releaseReservation.parameters).toEqual({
       orderId: '$response.body#/orderId',
     });

@@ -93,7 +93,7 @@ export const handlers: OrdersHandlers = {
     return order;
   },
   async cancelPlacedOrder(input, ctx) {
-    const order = orders.get(input.id);
+    const order = orders.get(input.orderId);
     if (!order) throw new NotFound();
     if (order.status === 'failed') throw new Conflict(\`order is \${order.status}\`);
     order.status = 'cancelled';

@@ -70,6 +70,7 @@ describe('model of the example spec', () => {
       ['Conflict', 409, 'ABORTED'],
       ['NotFound', 404, 'NOT_FOUND'],
       ['OutOfStock', 409, 'FAILED_PRECONDITION'],
+      ['PaymentDeclined', 402, 'FAILED_PRECONDITION'],
       ['UserNotFound', 422, 'FAILED_PRECONDITION'],
     ]);
     expect(codes('payments')).toEqual([
@@ -98,7 +99,8 @@ describe('model of the example spec', () => {
     const confirmed = model.events.find((e) => e.name === 'order.confirmed')!;
     expect(confirmed.publishers).toEqual(['orders']);
     expect(confirmed.subscribers).toEqual([{ service: 'inventory', handler: 'commitForConfirmedOrder' }]);
-    expect(service('orders').publishes).toEqual(['order.cancelled', 'order.confirmed', 'order.created']);
+    // The placeOrder saga's events are its service's too.
+    expect(service('orders').publishes).toEqual(['order.cancelled', 'order.confirmed', 'order.created', 'placeOrder.completed', 'placeOrder.failed']);
     expect(model.events.find((e) => e.name === 'user.deleted')!.subscribers).toEqual([{ service: 'orders', handler: 'cancelOrdersForUser' }]);
   });
 

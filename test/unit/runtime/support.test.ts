@@ -58,7 +58,18 @@ describe('routes', () => {
   });
 
   it('orders literal segments before parameters', () => {
-    expect(['/users/{id}', '/users/me', '/users'].sort(bySpecificity)).toEqual(['/users/me', '/users/{id}', '/users']);
+    expect(['/users/{id}', '/users/me', '/users'].sort(bySpecificity)).toEqual(['/users', '/users/me', '/users/{id}']);
+  });
+
+  it('orders a literal before a parameter whatever else is in the list (a total order)', () => {
+    // The orders service's paths once sorted /orders/{id} before /orders/placements: the comparator
+    // called them equal through /orders and /orders/{id}/cancel, and 405 answered with GET's Allow.
+    const paths = ['/orders/{id}/cancel', '/placed-orders/{id}/cancel', '/orders', '/orders/placements/{id}', '/orders/{id}', '/orders/placements', '/placed-orders/{id}'];
+    for (let shift = 0; shift < paths.length; shift++) {
+      const sorted = [...paths.slice(shift), ...paths.slice(0, shift)].sort(bySpecificity);
+      expect(sorted.indexOf('/orders/placements')).toBeLessThan(sorted.indexOf('/orders/{id}'));
+      expect(sorted.indexOf('/orders/placements/{id}')).toBeLessThan(sorted.indexOf('/orders/{id}/cancel'));
+    }
   });
 });
 
