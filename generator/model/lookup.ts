@@ -1,7 +1,7 @@
 // Finding a type by the name a spec place uses for it. Names are scoped (ARCHITECTURE.md): in a
 // service, a name means the service's own type, else the mesh-level one.
 import { typeKey } from '../naming/index.js';
-import type { EndpointModel, GroupModel, MeshModel, RecordTypeModel, SagaModel, ServiceModel, TypeModel } from './types.js';
+import type { ChoreographedSagaModel, EndpointModel, GroupModel, MeshModel, OrchestratedSagaModel, RecordTypeModel, SagaModel, ServiceModel, TypeModel } from './types.js';
 
 const indexes = new WeakMap<MeshModel, Map<string, TypeModel>>();
 
@@ -60,6 +60,28 @@ export function groupOf(model: MeshModel, service: string): GroupModel | null {
  */
 export function sagasOf(service: ServiceModel): readonly SagaModel[] {
   return service.sagas ?? [];
+}
+
+/**
+ * The orchestrated sagas a service runs (those its generated `sagas.ts` defines).
+ *
+ * @param service - the service
+ * @example orchestratedSagasOf(orders).map((s) => s.name) // ['placeOrder']
+ */
+export function orchestratedSagasOf(service: ServiceModel): OrchestratedSagaModel[] {
+  return sagasOf(service).filter((s): s is OrchestratedSagaModel => s.kind === 'orchestrated');
+}
+
+/**
+ * Every choreographed saga of the mesh, whoever owns it, sorted by name.
+ *
+ * @param model - the mesh
+ * @example choreographiesOf(model).map((s) => s.name) // ['fulfilOrder']
+ */
+export function choreographiesOf(model: MeshModel): ChoreographedSagaModel[] {
+  return model.services
+    .flatMap((s) => sagasOf(s).filter((saga): saga is ChoreographedSagaModel => saga.kind === 'choreographed'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 /**

@@ -3,7 +3,7 @@ import { emitDocs } from '../../../generator/emit/docs/index.js';
 import { markdownText } from '../../../generator/emit/docs/markdown.js';
 import { mermaidLabel, sagaDiagram } from '../../../generator/emit/docs/saga-diagram.js';
 import { sagasDoc } from '../../../generator/emit/docs/sagas-doc.js';
-import type { MeshModel, SagaModel, SagaStepModel, SagaValue } from '../../../generator/model/types.js';
+import type { MeshModel, OrchestratedSagaModel, SagaModel, SagaStepModel, SagaValue } from '../../../generator/model/types.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { repoRoot } from '../../support/project.js';
@@ -18,7 +18,8 @@ function step(name: string, call: string, undo: string | null, timeoutMs: number
 }
 
 /** Five steps: the first and the last without compensation, a timeout on the third. */
-const fulfil: SagaModel = {
+const fulfil: OrchestratedSagaModel = {
+  kind: 'orchestrated',
   name: 'fulfilOrder',
   description: 'Fulfils an order end to end.',
   service: 'orders',
