@@ -103,6 +103,10 @@ export function resolveChoreography(
       compensate: step.compensate ?? null,
     });
   });
+  raw.choreography.forEach((step, i) => {
+    if (step.compensate === undefined || raw.choreography.slice(i + 1).some((later) => later.fails !== undefined)) return;
+    problems.push({ at: [...at, 'choreography', i, 'compensate'], code: 'compensation-never-runs', message: `no step after \`${step.step}\` has \`fails\`, so nothing ever fails after it took effect: its compensation \`${step.compensate}\` would never run; remove \`compensate\`, or give a later step a \`fails\` event` });
+  });
   const last = raw.choreography.at(-1);
   if (last && last.succeeds !== raw.completes) {
     problems.push({ at: [...at, 'completes'], code: 'completes-not-last', message: `saga \`${name}\` completes with \`${raw.completes}\`, and its last step \`${last.step}\` succeeds with \`${last.succeeds}\`: \`completes\` is the last step's \`succeeds\`` });
