@@ -132,3 +132,41 @@ describe('generated/docs/sagas.md: the saga in its service', () => {
     );
   });
 });
+
+describe('generated/docs/sagas.md: a choreographed saga', () => {
+  it('tables its steps and draws the sequence of its events, failures triggering the compensations', async () => {
+    const { model } = await compileSpec('test/fixtures/choreography/spec', repoRoot);
+    const doc = (model && sagasDoc(model)) ?? '';
+    expect(doc).toContain('Choreographed, owned by `orders` (its log); id: `orderId` of every event. Starts with `order.created`, completes with `order.confirmed`.');
+    expect(doc).toContain('| 1 | charge | `payments.chargeOrder` | `order.created` | `payment.completed` | `payment.failed` | `refundCharge` |\n');
+    expect(doc).toContain('- Status: `GET /orders/fulfilments/{id}` (`getFulfilment`).\n');
+    expect(doc).toContain(
+      [
+        '```mermaid',
+        'sequenceDiagram',
+        '  participant p1 as orders',
+        '  participant p2 as payments',
+        '  participant p3 as inventory',
+        '  Note over p1: fulfilOrder starts: order.created',
+        '  p1->>p2: order.created (charge: chargeOrder)',
+        '  opt charge fails',
+        '    Note over p2: payment.failed fails the saga',
+        '  end',
+        '  p2->>p3: payment.completed (reserve: reserveStock)',
+        '  opt reserve fails',
+        '    p3-->>p2: stock.failed (compensate charge: refundCharge)',
+        '    Note over p3: stock.failed fails the saga',
+        '  end',
+        '  p3->>p1: stock.reserved (confirm: confirmOrder)',
+        '  opt confirm fails',
+        '    p1-->>p3: order.rejected (compensate reserve: releaseStock)',
+        '    p1-->>p2: order.rejected (compensate charge: refundCharge)',
+        '    Note over p1: order.rejected fails the saga',
+        '  end',
+        '  p1->>p1: order.confirmed',
+        '  Note over p1: fulfilOrder.completed',
+        '```',
+      ].join('\n'),
+    );
+  });
+});
