@@ -23,6 +23,7 @@ export type {
   ProtoDescriptor,
   ServiceDefinition,
   SubscriptionDescriptor,
+  ChoreographyStepDescriptor,
 } from './service/definition.js';
 export type { CallFailure, FallbackHook } from './service/fallback.js';
 export type { FailureKind } from './resilience/classify.js';

@@ -3,7 +3,7 @@
 // files are read through `readExisting` and written by the caller (the writer), all at once.
 // Reading an existing file takes ts-morph; it is loaded only for a file no verdict answers for.
 import type { MeshModel } from '../model/types.js';
-import { hookedEndpoints } from '../model/lookup.js';
+import { compensationsOf, hookedEndpoints } from '../model/lookup.js';
 import { createHookFile } from './create.js';
 import { evolveHookFile } from './evolve.js';
 import { plannedMigrations } from './migrations.js';
@@ -55,10 +55,12 @@ export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
     const text = options.readExisting(path);
     if (text === undefined) {
       const fallbacks = serviceFallbacks(service);
+      const compensations = compensationsOf(model, service.name);
       plan.writes.push({ path, content: createHookFile(model, service, options.generatedImport) });
       const counts = [
         `${hookedEndpoints(service).length} endpoint(s)`,
         ...(service.subscribes.length ? [`${service.subscribes.length} event handler(s)`] : []),
+        ...(compensations.length ? [`${compensations.length} compensation(s)`] : []),
         ...(fallbacks.length ? [`${fallbacks.length} fallback(s)`] : []),
       ];
       const routes = service.extraRoutes ? ', and an empty `routes` list' : '';

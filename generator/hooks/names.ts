@@ -12,6 +12,17 @@ export function subscriptionsType(service: string): string {
 }
 
 /**
+ * The generated interface of a service's compensation hooks (choreographed saga steps).
+ *
+ * @param service - the participant's name
+ * @example
+ * compensationsType('payments'); // 'PaymentsCompensations'
+ */
+export function compensationsType(service: string): string {
+  return serviceNames(service).compensations;
+}
+
+/**
  * The generated interface of a service's call fallbacks.
  *
  * @param service - the calling service's name

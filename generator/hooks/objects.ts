@@ -2,10 +2,10 @@
 // there), `subscriptions` and `fallbacks` (there once the service subscribes or names a call
 // fallback). Creating and evolving a file both start from this list, so they cannot disagree.
 import type { MeshModel, ServiceModel } from '../model/types.js';
-import { hookedEndpoints } from '../model/lookup.js';
+import { compensationsOf, hookedEndpoints } from '../model/lookup.js';
 import type { Member } from './extend-object.js';
-import { fallbacksType, handlersType, subscriptionsType } from './names.js';
-import { endpointStub, fallbackStub, serviceFallbacks, subscriptionStub } from './stubs.js';
+import { compensationsType, fallbacksType, handlersType, subscriptionsType } from './names.js';
+import { compensationStub, endpointStub, fallbackStub, serviceFallbacks, subscriptionStub } from './stubs.js';
 
 /**
  * The name a hook file exports an object under; also its field in the parsed shape (parse.ts).
@@ -13,7 +13,7 @@ import { endpointStub, fallbackStub, serviceFallbacks, subscriptionStub } from '
  * @example
  * const name: HookObjectName = 'fallbacks';
  */
-export type HookObjectName = 'handlers' | 'subscriptions' | 'fallbacks';
+export type HookObjectName = 'handlers' | 'subscriptions' | 'compensations' | 'fallbacks';
 
 /**
  * One exported object of a hook file and the members the spec wants in it.
@@ -39,7 +39,7 @@ export interface HookObject {
  * @param model - the mesh, for event payloads and the callees' endpoints named in stub comments
  * @param service - the service whose hook file it is
  * @example
- * hookObjects(model, orders).map((o) => o.object); // ['handlers', 'subscriptions', 'fallbacks']
+ * hookObjects(model, orders).map((o) => o.object); // ['handlers', 'subscriptions', 'compensations', 'fallbacks']
  */
 export function hookObjects(model: MeshModel, service: ServiceModel): HookObject[] {
   const name = service.name;
@@ -57,6 +57,13 @@ export function hookObjects(model: MeshModel, service: ServiceModel): HookObject
       label: 'event handler',
       required: false,
       wanted: service.subscribes.map((s) => ({ name: s.handler, render: (layout) => subscriptionStub(model, name, s, layout) })),
+    },
+    {
+      object: 'compensations',
+      type: compensationsType(name),
+      label: 'compensation',
+      required: false,
+      wanted: compensationsOf(model, name).map((part) => ({ name: part.step.compensate, render: (layout) => compensationStub(name, part, layout) })),
     },
     {
       object: 'fallbacks',

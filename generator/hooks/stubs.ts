@@ -1,6 +1,7 @@
 // The text of one stub member: a comment saying what the spec declares, then a method that throws
 // NotImplemented. Used both for new hook files and for members added to existing ones.
 import type { CallModel, EndpointModel, FallbackModel, MeshModel, ServiceModel, SubscriptionModel } from '../model/types.js';
+import type { ChoreographyPart } from '../model/lookup.js';
 import { operation } from './names.js';
 
 /** Where a stub goes: the indentation of the object's members, one level, the line ending. */
@@ -88,6 +89,22 @@ export function endpointStub(service: string, endpoint: EndpointModel, layout: S
 
 export function subscriptionStub(model: MeshModel, service: string, sub: SubscriptionModel, layout: StubLayout): string {
   return method(service, sub.handler, '_payload, _ctx', describeSubscription(model, sub), layout);
+}
+
+/**
+ * The stub of a compensation hook of a choreographed saga step: it gets the failure event that
+ * triggered it and the event context.
+ *
+ * @param service - the participant, named in the NotImplemented error
+ * @param part - the step and the events that trigger its compensation
+ * @param layout - indentation, line ending and quote of the object it goes into
+ * @example
+ * compensationStub('payments', part, { indent: '  ', unit: '  ', eol: '\n', quote: "'" });
+ * // "  // undoes fulfilOrder.charge on stock.failed\n  async refundCharge(_event, _ctx) {\n ..."
+ */
+export function compensationStub(service: string, part: ChoreographyPart & { step: { compensate: string } }, layout: StubLayout): string {
+  const comment = `undoes ${part.saga.name}.${part.step.name} on ${part.compensateOn.join(' or ')}`;
+  return method(service, part.step.compensate, '_event, _ctx', comment, layout);
 }
 
 /**

@@ -220,12 +220,56 @@ export interface RawService {
 /** A value of a saga mapping as YAML reads it: parsed by `parseSagaValue` (saga-values.ts). */
 export type RawSagaValue = string | number | boolean | null | { [field: string]: RawSagaValue };
 
-/** `sagas.<name>`: an orchestrated saga of the service. */
-export interface RawSaga {
+/**
+ * `sagas.<name>`: a saga of the service, orchestrated (`input`, `steps`) or choreographed
+ * (`correlate`, `starts`, `completes`, `choreography`). The schema requires one form's keys; the
+ * saga checks report both forms given (`saga-steps-and-choreography`) and another form's keys.
+ */
+export type RawSaga = RawOrchestratedSaga | RawChoreographedSaga;
+
+/** `sagas.<name>` with `steps`: the service calls each step's endpoint in order. */
+export interface RawOrchestratedSaga {
   description?: string;
   input: string;
   output?: string;
   steps: RawSagaStep[];
+  choreography?: undefined;
+  correlate?: string;
+  starts?: string;
+  completes?: string;
+}
+
+/** `sagas.<name>` with `choreography`: each step a service's event hook, reacting to an event and publishing the next. */
+export interface RawChoreographedSaga {
+  description?: string;
+  correlate: string;
+  starts: string;
+  completes: string;
+  choreography: RawChoreographyStep[];
+  /** Never legal with `choreography` (the checks say so): an orchestrated saga's keys. */
+  input?: string;
+  output?: string;
+  steps?: RawSagaStep[];
+}
+
+/** One step of a choreographed saga: `service`'s event hook for `on`, publishing `succeeds` or `fails`. */
+export interface RawChoreographyStep {
+  step: string;
+  service: string;
+  on: string;
+  succeeds: string;
+  fails?: string;
+  compensate?: string;
+}
+
+/**
+ * True for a choreographed saga (it has `choreography`).
+ *
+ * @param saga a saga as the schema accepted it
+ * @example isChoreographed({ correlate: 'orderId', starts: 'order.created', completes: 'order.confirmed', choreography: [] }) // true
+ */
+export function isChoreographed(saga: RawSaga): saga is RawChoreographedSaga {
+  return saga.choreography !== undefined;
 }
 
 /** One step of a saga; `compensate` as `service.endpoint` or `{ call, input? }`. */

@@ -7,7 +7,7 @@ import { SAGA_SHARED_TYPES, sagaEventNames, sagaTypeNames } from '../naming/inde
 import { declareType, type Declared, type SagaTypeRole, type SpecIndex } from './collect.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { SpecPath } from './load.js';
-import type { RawField, RawService, RawTypeDecl } from './raw.js';
+import { isChoreographed, type RawField, type RawService, type RawTypeDecl } from './raw.js';
 import { resolveSaga } from './saga-resolve.js';
 
 /** The states of a saga, as the runtime names them (runtime/saga SagaState), in proto order. */
@@ -66,7 +66,8 @@ function declareEvents(index: SpecIndex, service: Declared<RawService>, saga: st
 /** The name of the saga's output type, null when it has none or its output does not resolve (the saga checks say why). */
 function sagaOutputType(index: SpecIndex, service: Declared<RawService>, saga: string): string | null {
   const raw = service.raw.sagas?.[saga];
-  if (raw?.output === undefined) return null;
+  // A choreographed saga has no output (its checks report one written).
+  if (raw === undefined || isChoreographed(raw) || raw.output === undefined) return null;
   return resolveSaga(index, service, saga, raw).saga.output?.type ?? null;
 }
 

@@ -7,7 +7,7 @@ import { synthesizedInputName, typeKey } from '../naming/index.js';
 import { maybeDeclared, maybeService, otherOwners, unknownName, visibleTypeNames, type Declared, type SpecIndex } from './collect.js';
 import { closest, didYouMean } from './diagnostics.js';
 import type { SpecPath } from './load.js';
-import type { RawSaga, RawSagaValue, RawService } from './raw.js';
+import type { RawOrchestratedSaga, RawSagaValue, RawService } from './raw.js';
 import { parseSagaValue, showSagaExpression, type SagaExpression } from './saga-values.js';
 import { compatibility, enumValues, isEnum, recordFieldsOf, showType, typeOf, type Conversion, type SagaType } from './saga-types.js';
 
@@ -65,7 +65,7 @@ interface Reading {
  * @param raw the saga as the schema accepted it
  * @example resolveSaga(index, orders, 'placeOrder', raw).problems // [] for a sound saga
  */
-export function resolveSaga(index: SpecIndex, service: Declared<RawService>, name: string, raw: RawSaga): { saga: ResolvedSaga; problems: SagaProblem[] } {
+export function resolveSaga(index: SpecIndex, service: Declared<RawService>, name: string, raw: RawOrchestratedSaga): { saga: ResolvedSaga; problems: SagaProblem[] } {
   const problems: SagaProblem[] = [];
   const at: SpecPath = ['sagas', name];
   const inputType = typeOf(index, service.name, raw.input);

@@ -1,7 +1,7 @@
 // Finding a type by the name a spec place uses for it. Names are scoped (ARCHITECTURE.md): in a
 // service, a name means the service's own type, else the mesh-level one.
 import { typeKey } from '../naming/index.js';
-import type { EndpointModel, GroupModel, MeshModel, RecordTypeModel, SagaModel, ServiceModel, TypeModel } from './types.js';
+import type { ChoreographedSagaModel, ChoreographyStepModel, EndpointModel, GroupModel, MeshModel, OrchestratedSagaModel, RecordTypeModel, SagaModel, ServiceModel, TypeModel } from './types.js';
 
 const indexes = new WeakMap<MeshModel, Map<string, TypeModel>>();
 
@@ -60,6 +60,72 @@ export function groupOf(model: MeshModel, service: string): GroupModel | null {
  */
 export function sagasOf(service: ServiceModel): readonly SagaModel[] {
   return service.sagas ?? [];
+}
+
+/**
+ * The orchestrated sagas a service runs (those its generated `sagas.ts` defines).
+ *
+ * @param service - the service
+ * @example orchestratedSagasOf(orders).map((s) => s.name) // ['placeOrder']
+ */
+export function orchestratedSagasOf(service: ServiceModel): OrchestratedSagaModel[] {
+  return sagasOf(service).filter((s): s is OrchestratedSagaModel => s.kind === 'orchestrated');
+}
+
+/**
+ * Every choreographed saga of the mesh, whoever owns it, sorted by name.
+ *
+ * @param model - the mesh
+ * @example choreographiesOf(model).map((s) => s.name) // ['fulfilOrder']
+ */
+export function choreographiesOf(model: MeshModel): ChoreographedSagaModel[] {
+  return model.services
+    .flatMap((s) => sagasOf(s).filter((saga): saga is ChoreographedSagaModel => saga.kind === 'choreographed'))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * A step of a choreographed saga a service takes part in, with the events that trigger its
+ * compensation: the `fails` events of the saga's later steps (a failure after this step took effect).
+ *
+ * @example
+ * const part: ChoreographyPart = { saga, step, compensateOn: ['stock.failed'] };
+ */
+export interface ChoreographyPart {
+  saga: ChoreographedSagaModel;
+  step: ChoreographyStepModel;
+  /** Empty for a step without `compensate`. */
+  compensateOn: string[];
+}
+
+/**
+ * The steps of the mesh's choreographed sagas that `service` takes (its event hooks), by saga name
+ * then step order.
+ *
+ * @param model - the mesh
+ * @param service - the participant's name
+ * @example choreographyPartsOf(model, 'payments').map((p) => p.step.compensate) // ['refundCharge']
+ */
+export function choreographyPartsOf(model: MeshModel, service: string): ChoreographyPart[] {
+  return choreographiesOf(model).flatMap((saga) =>
+    saga.choreography.steps.flatMap((step, i): ChoreographyPart[] => {
+      if (step.service !== service) return [];
+      const later = saga.choreography.steps.slice(i + 1).flatMap((s) => (s.fails === null ? [] : [s.fails]));
+      return [{ saga, step, compensateOn: step.compensate === null ? [] : [...new Set(later)] }];
+    }),
+  );
+}
+
+/**
+ * The compensation hooks `service` implements (its `compensations` hook object), in the order of
+ * choreographyPartsOf.
+ *
+ * @param model - the mesh
+ * @param service - the participant's name
+ * @example compensationsOf(model, 'payments').map((p) => p.step.compensate) // ['refundCharge']
+ */
+export function compensationsOf(model: MeshModel, service: string): (ChoreographyPart & { step: { compensate: string } })[] {
+  return choreographyPartsOf(model, service).filter((p): p is ChoreographyPart & { step: { compensate: string } } => p.step.compensate !== null);
 }
 
 /**

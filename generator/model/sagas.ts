@@ -2,10 +2,11 @@
 // the model holds exactly the endpoints, mappings and conversions the checks accepted.
 import type { Declared, SpecIndex } from '../language/collect.js';
 import type { SpecPath } from '../language/load.js';
-import type { RawService } from '../language/raw.js';
+import { resolveChoreography } from '../language/choreography-resolve.js';
+import { isChoreographed, type RawChoreographedSaga, type RawService } from '../language/raw.js';
 import { resolveSaga } from '../language/saga-resolve.js';
 import { compare } from './order.js';
-import type { SagaModel, SagaStepModel, SourceRef } from './types.js';
+import type { ChoreographedSagaModel, SagaModel, SagaStepModel, SourceRef } from './types.js';
 
 /**
  * The sagas a service declares, sorted by name, with their steps in the order they run.
@@ -18,6 +19,7 @@ import type { SagaModel, SagaStepModel, SourceRef } from './types.js';
 export function buildSagas(index: SpecIndex, service: Declared<RawService>, sourceOf: (path: SpecPath) => SourceRef): SagaModel[] {
   return Object.entries(service.raw.sagas ?? {})
     .map(([name, raw]): SagaModel => {
+      if (isChoreographed(raw)) return buildChoreography(index, service, name, raw, sourceOf);
       const { saga, problems } = resolveSaga(index, service, name, raw);
       if (problems.length > 0) throw new Error(`internal: saga ${service.name}.${name} passed the checks with problems: ${problems.map((p) => p.code).join(', ')}`);
       const steps = saga.steps.map((step, i): SagaStepModel => {
@@ -33,6 +35,7 @@ export function buildSagas(index: SpecIndex, service: Declared<RawService>, sour
         };
       });
       return {
+        kind: 'orchestrated',
         name,
         ...(raw.description !== undefined && { description: raw.description }),
         service: service.name,
@@ -43,6 +46,25 @@ export function buildSagas(index: SpecIndex, service: Declared<RawService>, sour
       };
     })
     .sort((a, b) => compare(a.name, b.name));
+}
+
+/** A choreographed saga: its events and the steps, each with the event hook its service reacts with. */
+function buildChoreography(index: SpecIndex, service: Declared<RawService>, name: string, raw: RawChoreographedSaga, sourceOf: (path: SpecPath) => SourceRef): ChoreographedSagaModel {
+  const { steps, problems } = resolveChoreography(index, service, name, raw);
+  if (problems.length > 0) throw new Error(`internal: saga ${service.name}.${name} passed the checks with problems: ${problems.map((p) => p.code).join(', ')}`);
+  return {
+    kind: 'choreographed',
+    name,
+    ...(raw.description !== undefined && { description: raw.description }),
+    service: service.name,
+    choreography: {
+      correlate: raw.correlate,
+      starts: raw.starts,
+      completes: raw.completes,
+      steps: steps.map((step, i) => ({ ...step, source: sourceOf(['sagas', name, 'choreography', i]) })),
+    },
+    source: sourceOf(['sagas', name]),
+  };
 }
 
 /** A part the checks resolved; missing only when a check is missing (a generator bug). */

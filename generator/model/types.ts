@@ -264,7 +264,7 @@ export interface ServiceModel {
   /** The service's own database (the spec's `storage`), or null: a service without `storage` has none. */
   storage: StorageModel | null;
   /**
-   * The orchestrated sagas this service runs (the spec's `sagas`), sorted by name. Absent (in models
+   * The sagas this service owns (the spec's `sagas`), orchestrated or choreographed, sorted by name. Absent (in models
    * built by hand) means none: read it with `sagasOf` (generator/model/lookup.ts).
    */
   sagas?: SagaModel[];
@@ -459,26 +459,91 @@ export interface MeshModel {
 }
 
 /**
- * An orchestrated saga (`services.<svc>.sagas.<name>`): run by its service, whose database keeps its
- * log. Its input is a record type in the service's scope; each step calls an endpoint of any service
- * the service `calls` (or of itself), with an input built by a checked mapping from the saga's input,
- * its id and earlier steps' outputs.
+ * A saga of a service (`services.<svc>.sagas.<name>`): orchestrated (the service calls each step) or
+ * choreographed (each step a service's event hook). Either way its owner's database keeps its log,
+ * and the owner publishes `<name>.completed` and `<name>.failed`. Narrow it on `kind`.
  *
  * @example
- * const saga: SagaModel = { name: 'placeOrder', service: 'orders', input: 'PlaceOrder', output: null, steps: [], source };
+ * const saga: SagaModel = { kind: 'orchestrated', name: 'placeOrder', service: 'orders', input: 'PlaceOrder', output: null, steps: [], source };
  */
-export interface SagaModel {
+export type SagaModel = OrchestratedSagaModel | ChoreographedSagaModel;
+
+/** What every saga has, whatever its kind. */
+interface SagaModelBase {
   /** camelCase, unique in the mesh (its events are `<name>.completed` and `<name>.failed`). */
   name: string;
   description?: string;
-  /** The service that runs it (whose spec file declares it). */
+  /** The service that owns it (whose spec file declares it): it keeps the saga's log. */
   service: string;
+  source: SourceRef;
+}
+
+/**
+ * An orchestrated saga: run by its service. Its input is a record type in the service's scope; each
+ * step calls an endpoint of any service the service `calls` (or of itself), with an input built by a
+ * checked mapping from the saga's input, its id and earlier steps' outputs.
+ *
+ * @example
+ * const saga: OrchestratedSagaModel = { kind: 'orchestrated', name: 'placeOrder', service: 'orders', input: 'PlaceOrder', output: null, steps: [], source };
+ */
+export interface OrchestratedSagaModel extends SagaModelBase {
+  kind: 'orchestrated';
   /** A record type in the service's scope. */
   input: string;
   /** What a completed saga answers: a value whose type is a named record, or null for no output. */
   output: { type: string; value: SagaValue } | null;
   /** In the order they run. */
   steps: SagaStepModel[];
+}
+
+/**
+ * A choreographed saga: no one calls its steps; each participant's event hook reacts to an event and
+ * publishes the next (README "Choreographed sagas").
+ *
+ * @example
+ * const saga: ChoreographedSagaModel = { kind: 'choreographed', name: 'fulfilOrder', service: 'orders', choreography, source };
+ */
+export interface ChoreographedSagaModel extends SagaModelBase {
+  kind: 'choreographed';
+  choreography: ChoreographyModel;
+}
+
+/**
+ * The events and steps of a choreographed saga.
+ *
+ * @example
+ * const choreography: ChoreographyModel = { correlate: 'orderId', starts: 'order.created', completes: 'order.confirmed', steps: [] };
+ */
+export interface ChoreographyModel {
+  /** The field of every event of the saga that holds its id (a required string). */
+  correlate: string;
+  /** The event that starts it, published by the owner. */
+  starts: string;
+  /** The event that ends it completed: the last step's `succeeds`. */
+  completes: string;
+  /** In the order they happen. */
+  steps: ChoreographyStepModel[];
+}
+
+/**
+ * One step of a choreographed saga: `service`'s event hook `hook`, subscribed to `on`, which publishes
+ * `succeeds` (the step took effect) or `fails` (it failed with no effect: the saga fails).
+ *
+ * @example
+ * const step: ChoreographyStepModel = { name: 'charge', service: 'payments', on: 'order.created', hook: 'chargeOrder', succeeds: 'payment.completed', fails: 'payment.failed', compensate: 'refundCharge', source };
+ */
+export interface ChoreographyStepModel {
+  /** camelCase, unique within the saga. */
+  name: string;
+  service: string;
+  /** The event that triggers it: the saga's `starts` or an earlier step's `succeeds`. */
+  on: string;
+  /** The event hook (a member of the service's `subscriptions`) `service` subscribes to `on` with. */
+  hook: string;
+  succeeds: string;
+  fails: string | null;
+  /** A member of the service's `compensations` that undoes the step when a later step fails; null: nothing to undo. */
+  compensate: string | null;
   source: SourceRef;
 }
 

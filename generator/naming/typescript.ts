@@ -16,6 +16,7 @@ export function serviceNames(service: string) {
     eventContext: `${Svc}EventContext`,
     handlers: `${Svc}Handlers`,
     subscriptions: `${Svc}Subscriptions`,
+    compensations: `${Svc}Compensations`,
     fallbacks: `${Svc}Fallbacks`,
     routes: `${Svc}Routes`,
     sagaClients: `${Svc}SagaClients`,
@@ -55,7 +56,7 @@ export function enumValuesName(enumName: string): string {
 }
 
 /** Module-level constants the emitters declare besides the derived names above. */
-export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'fallbacks', 'routes'] as const;
+export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'compensations', 'fallbacks', 'routes'] as const;
 
 /**
  * Every name generated code imports from the runtime, with the package subpath it comes from: the core

@@ -119,6 +119,35 @@ export interface ServiceDefinition {
   readonly proto: ProtoDescriptor | null;
   /** The HTTP binding that serves it (the spec's `http.binding`); absent: `node`, the node:http binding. */
   readonly binding?: HttpBindingName;
+  /** The steps of choreographed sagas this service's event hooks take (README "Choreographed sagas"); absent: none. */
+  readonly choreographies?: readonly ChoreographyStepDescriptor[];
+}
+
+/**
+ * One step of a choreographed saga that a service takes: its event hook for `on` publishes
+ * `succeeds` or `fails`; its compensation (a member of the `compensations` hook object) undoes it when
+ * one of `compensateOn` (the later steps' `fails` events) arrives for a saga id whose step took effect.
+ *
+ * @example
+ * const step: ChoreographyStepDescriptor = { saga: 'fulfilOrder', owner: 'orders', correlate: 'orderId', step: 'charge', on: 'order.created', hook: 'chargeOrder', succeeds: 'payment.completed', fails: 'payment.failed', compensate: 'refundCharge', compensateOn: ['stock.failed'] };
+ */
+export interface ChoreographyStepDescriptor {
+  readonly saga: string;
+  /** The service that owns the saga (keeps its log, publishes `<saga>.completed`/`.failed`). */
+  readonly owner: string;
+  /** The payload field of every event of the saga that holds the saga id. */
+  readonly correlate: string;
+  readonly step: string;
+  /** The event that triggers the step. */
+  readonly on: string;
+  /** The member of the service's `subscriptions` the step runs. */
+  readonly hook: string;
+  readonly succeeds: string;
+  readonly fails: string | null;
+  /** The member of the service's `compensations` that undoes the step; null: nothing to undo. */
+  readonly compensate: string | null;
+  /** The events that trigger the compensation: the `fails` events of the saga's later steps. */
+  readonly compensateOn: readonly string[];
 }
 
 /** `node`: the runtime's own binding on node:http (the default); `express`: the Express 5 binding. */

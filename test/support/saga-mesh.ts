@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { compileSpec } from '../../generator/pipeline.js';
-import type { MeshModel, SagaModel, SagaStepModel, SagaValue } from '../../generator/model/types.js';
+import type { MeshModel, OrchestratedSagaModel, SagaModel, SagaStepModel, SagaValue } from '../../generator/model/types.js';
 
 const specFiles: Record<string, string> = {
   'mesh.yaml': `mesh: shop
@@ -156,7 +156,8 @@ const createOrder: SagaStepModel = {
 };
 
 /** placeOrder: reserves at stock, then creates the order here; its output is the created order. */
-export const placeOrder: SagaModel = {
+export const placeOrder: OrchestratedSagaModel = {
+  kind: 'orchestrated',
   name: 'placeOrder',
   description: 'Places an order: reserves the stock, then records the order.',
   service: 'orders',
@@ -167,7 +168,8 @@ export const placeOrder: SagaModel = {
 };
 
 /** pickUp: a nested object mapping reading an optional field through an optional record, and an object output. */
-export const pickUp: SagaModel = {
+export const pickUp: OrchestratedSagaModel = {
+  kind: 'orchestrated',
   name: 'pickUp',
   service: 'orders',
   input: 'PlaceOrder',

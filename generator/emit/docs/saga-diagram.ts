@@ -2,7 +2,7 @@
 // the compensations of the steps before, in reverse; the final states `completed` and `compensated`.
 // Node ids are made here (`step1`, `undo1`), never from spec text, and every label is a quoted
 // Mermaid string with its special characters written as entity codes, so no name can add syntax.
-import type { SagaModel } from '../../model/types.js';
+import type { OrchestratedSagaModel } from '../../model/types.js';
 
 const ENTITIES: Record<string, string> = { '"': '#quot;', '#': '#35;', '&': '#amp;', '<': '#lt;', '>': '#gt;', '`': '#96;' };
 
@@ -27,7 +27,7 @@ export function mermaidLabel(text: string): string {
  * @param saga - the saga
  * @example sagaDiagram(placeOrder).split('\n')[0] // 'flowchart TD'
  */
-export function sagaDiagram(saga: SagaModel): string {
+export function sagaDiagram(saga: OrchestratedSagaModel): string {
   const lines = ['flowchart TD', `  start([${mermaidLabel(saga.name)}])`];
   const stepId = (i: number) => `step${i + 1}`;
   const undoId = (i: number) => `undo${i + 1}`;

@@ -1,10 +1,12 @@
 // generated/docs/sagas.md: every saga of the mesh, one section each: what it does, its steps and
-// their compensations as a table, and its flowchart (Mermaid, which GitHub and most viewers draw).
-import type { EndpointModel, MeshModel, SagaModel } from '../../model/types.js';
+// their compensations as a table, and its flowchart (orchestrated) or the sequence of its events
+// (choreographed), in Mermaid, which GitHub and most viewers draw.
+import type { ChoreographedSagaModel, EndpointModel, MeshModel, OrchestratedSagaModel, SagaModel } from '../../model/types.js';
 import { sagaEventNames } from '../../naming/index.js';
 import { compare } from '../../model/order.js';
 import { sagasOf } from '../../model/lookup.js';
 import { markdownInline, markdownText } from './markdown.js';
+import { choreographyDiagram } from './choreography-diagram.js';
 import { sagaDiagram } from './saga-diagram.js';
 
 /**
@@ -17,7 +19,7 @@ export function meshSagas(model: MeshModel): SagaModel[] {
   return model.services.flatMap((s) => [...sagasOf(s)]).sort((a, b) => compare(a.name, b.name));
 }
 
-function stepsTable(saga: SagaModel): string {
+function stepsTable(saga: OrchestratedSagaModel): string {
   const rows = saga.steps.map((step, i) => {
     const undo = step.compensate ? `\`${step.compensate.service}.${step.compensate.endpoint}\`` : 'none';
     const timeout = step.timeoutMs === null ? "the call's policy" : `${step.timeoutMs} ms`;
@@ -43,7 +45,35 @@ function wiring(model: MeshModel, saga: SagaModel): string[] {
   return lines.length === 0 ? [] : [...lines, ''];
 }
 
+function choreographyTable(saga: ChoreographedSagaModel): string {
+  const rows = saga.choreography.steps.map((step, i) => {
+    const cell = (value: string | null) => (value === null ? 'none' : `\`${value}\``);
+    return `| ${i + 1} | ${markdownInline(step.name)} | \`${step.service}.${step.hook}\` | \`${step.on}\` | \`${step.succeeds}\` | ${cell(step.fails)} | ${cell(step.compensate)} |`;
+  });
+  return ['| # | Step | Hook | On | Succeeds | Fails | Compensation |', '| --- | --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+function choreographySection(model: MeshModel, saga: ChoreographedSagaModel): string {
+  const { completed, failed } = sagaEventNames(saga.name);
+  const { correlate, starts, completes } = saga.choreography;
+  return [
+    `## ${markdownInline(saga.name)}`,
+    '',
+    ...(saga.description === undefined ? [] : [markdownText(saga.description), '']),
+    `Choreographed, owned by \`${saga.service}\` (its log); id: \`${correlate}\` of every event. Starts with \`${starts}\`, completes with \`${completes}\`. Events: \`${completed}\`, \`${failed}\`.`,
+    '',
+    ...wiring(model, saga),
+    choreographyTable(saga),
+    '',
+    '```mermaid',
+    choreographyDiagram(saga).trimEnd(),
+    '```',
+    '',
+  ].join('\n');
+}
+
 function section(model: MeshModel, saga: SagaModel): string {
+  if (saga.kind === 'choreographed') return choreographySection(model, saga);
   const output = saga.output === null ? 'no output' : `output \`${saga.output.type}\``;
   const { completed, failed } = sagaEventNames(saga.name);
   return [
@@ -74,9 +104,11 @@ export function sagasDoc(model: MeshModel): string | null {
   const intro = [
     `# Sagas of the ${markdownInline(model.name)} mesh`,
     '',
-    'Each saga runs its steps in order, each through the generated client of the endpoint it calls. A step',
-    'that fails undoes the steps before it, in reverse, with their compensations; a step whose outcome stays',
-    'unknown is undone too, first. A compensation that keeps failing leaves the saga `stuck`, for a person.',
+    'An orchestrated saga runs its steps in order, each through the generated client of the endpoint it calls.',
+    'A step that fails undoes the steps before it, in reverse, with their compensations; a step whose outcome',
+    'stays unknown is undone too, first. A choreographed saga has no caller: each step is a service\'s event hook',
+    'reacting to an event and publishing the next, and a step\'s failure event triggers the compensation hooks',
+    'of the steps that took effect. A compensation that keeps failing leaves the saga `stuck`, for a person.',
     '',
   ].join('\n');
   return [intro, ...sagas.map((saga) => section(model, saga))].join('\n');

@@ -1,5 +1,5 @@
 // generated/<svc>/definition.ts: the service as plain data (runtime/service/definition.ts).
-import { keyOf, resolveType } from '../../model/lookup.js';
+import { choreographyPartsOf, keyOf, resolveType } from '../../model/lookup.js';
 import type { CallModel, EndpointModel, MeshModel, ResiliencePolicyModel, ServiceModel } from '../../model/types.js';
 import { outputFiles, protoServiceName, rpcFields, serviceNames, serviceProtoFile, servicePackage, typesPackage } from '../../naming/index.js';
 import { type Literal, code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
@@ -91,6 +91,18 @@ function protoLiteral(model: MeshModel, service: ServiceModel): Literal {
 
 export function definitionFile(model: MeshModel, service: ServiceModel): string {
   const proto = protoLiteral(model, service);
+  const parts = choreographyPartsOf(model, service.name).map(({ saga, step, compensateOn }) => ({
+    saga: saga.name,
+    owner: saga.service,
+    correlate: saga.choreography.correlate,
+    step: step.name,
+    on: step.on,
+    hook: step.hook,
+    succeeds: step.succeeds,
+    fails: step.fails,
+    compensate: step.compensate,
+    compensateOn,
+  }));
   const definition: Literal = {
     mesh: model.name,
     name: service.name,
@@ -101,6 +113,8 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     publishes: service.publishes,
     calls: service.calls.map(callLiteral),
     proto,
+    // Written only for a participant of a choreographed saga: the steps its event hooks take.
+    ...(parts.length > 0 && { choreographies: parts }),
     // Written only for Express: a definition without it is served by the node binding.
     ...(service.binding !== 'node' && { binding: service.binding }),
   };

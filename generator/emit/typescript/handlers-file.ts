@@ -1,6 +1,6 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
 import { endpointPolicy, fallbackFailures } from '../../model/policies.js';
-import { hookedEndpoints } from '../../model/lookup.js';
+import { compensationsOf, hookedEndpoints } from '../../model/lookup.js';
 import type { CallModel, EndpointModel, EventModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
 import { hookFile, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
@@ -46,11 +46,17 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const payloadOf = (e: EventModel): TypeRef => ({ scope: e.payloadScope ?? service.name, name: e.payload });
   const subscribed = service.subscribes.map((s) => ({ ...s, payload: payloadOf(findEvent(model, s.event)) }));
   const fallbacks = fallbacksOf(model, service);
+  // A compensation gets the failure event that triggered it: any of the later steps' `fails` payloads.
+  const compensations = compensationsOf(model, service.name).map((part) => ({
+    part,
+    payloads: [...new Map(part.compensateOn.map((e) => payloadOf(findEvent(model, e))).map((ref) => [`${ref.scope}.${ref.name}`, ref])).values()],
+  }));
   const own = (name: string): TypeRef => ({ scope: service.name, name });
   const typeRefs = [
     ...hookedEndpoints(service).flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])).map(own),
     ...published.map(payloadOf),
     ...subscribed.map((s) => s.payload),
+    ...compensations.flatMap((c) => c.payloads),
     // A fallback is typed with the callee's endpoint: its types as the callee names them.
     ...fallbacks.flatMap((f) => (f.endpoint.output ? [f.endpoint.input, f.endpoint.output.type] : [f.endpoint.input]).map((name) => ({ scope: f.call.service, name }))),
   ];
@@ -115,6 +121,23 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
         ),
         '\n',
       );
+  const compensationHooks =
+    compensations.length > 0 &&
+    interfaceOrEmpty(
+      [
+        `The ${service.name} compensation hooks of its choreographed saga steps:`,
+        `\`${hooks}\` exports \`compensations\` implementing this. Each undoes its step for the`,
+        'saga id in the failure event that triggered it (a later step\'s `fails`), once per saga.',
+      ],
+      n.compensations,
+      compensations.map(({ part, payloads }) => {
+        const { saga, step } = part;
+        const doc = `Undoes step \`${step.name}\` of saga \`${saga.name}\` on ${part.compensateOn.map((e) => `\`${e}\``).join(' or ')}.`;
+        const event = payloads.map((ref) => types.local(ref)).join(' | ');
+        return jsdoc(doc, 2) + methodSignature(step.compensate, [`event: ${event}`, `ctx: ${n.eventContext}`], 'Promise<void>');
+      }),
+      '\n',
+    );
   const fallbackFunctions =
     fallbacks.length > 0 &&
     interfaceOrEmpty(
@@ -146,5 +169,5 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
       'win: a route with the method and path of an endpoint, or on `/health` or `/ready`, stops the',
       'service at startup. Extra routes are not in the OpenAPI document.',
     ]) + `export type ${n.routes} = ExtraRoutes<${n.context}>;\n`;
-  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, fallbackFunctions, routes]);
+  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, compensationHooks, fallbackFunctions, routes]);
 }

@@ -4,7 +4,7 @@ import type { EmitOptions } from '../types.js';
 import { code, importBlock, jsdoc, joinBlocks, printLiteral, quote } from './code.js';
 import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import { hookModule, migrationsUrl } from './names.js';
-import { sagasOf } from '../../model/lookup.js';
+import { orchestratedSagasOf } from '../../model/lookup.js';
 import { calledServices, sagaNames } from './saga-file.js';
 
 export function hostFile(service: ServiceModel, options: EmitOptions): string {
@@ -12,7 +12,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
   const subscribes = service.subscribes.length > 0;
   const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
   const routes = service.extraRoutes;
-  const sagaServices = calledServices(sagasOf(service));
+  const sagaServices = calledServices(orchestratedSagasOf(service));
   const imports = importBlock([
     { names: service.storage === null ? [] : ['fileURLToPath'], from: 'node:url' },
     { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },

@@ -1,8 +1,8 @@
 // generated/<svc>/sagas.ts: the sagas a service runs, as the definitions its orchestrator drives
 // (runtime/saga/types.ts). Each step calls its endpoint through the generated client, so the call's
 // policy applies, with the options of the attempt (idempotency key, deadline, request id).
-import { sagasOf } from '../../model/lookup.js';
-import type { MeshModel, SagaModel, SagaValue, ServiceModel } from '../../model/types.js';
+import { orchestratedSagasOf } from '../../model/lookup.js';
+import type { MeshModel, OrchestratedSagaModel, SagaValue, ServiceModel } from '../../model/types.js';
 import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import { WIDTH, importBlock, jsdoc, joinBlocks, propertyName, quote } from './code.js';
 import { typeImports, type TypeRef } from './names.js';
@@ -27,15 +27,15 @@ export function sagaNames(service: string): { clients: string; sagas: string } {
  * The services the sagas' steps and compensations call, sorted: the members of `<Svc>SagaClients`.
  *
  * @param sagas - a service's sagas
- * @example calledServices(sagasOf(orders)) // ['inventory', 'orders', 'payments', 'users']
+ * @example calledServices(orchestratedSagasOf(orders)) // ['inventory', 'orders', 'payments', 'users']
  */
-export function calledServices(sagas: readonly SagaModel[]): string[] {
+export function calledServices(sagas: readonly OrchestratedSagaModel[]): string[] {
   const names = sagas.flatMap((s) => s.steps.flatMap((step) => [step.call.service, ...(step.compensate ? [step.compensate.service] : [])]));
   return [...new Set(names)].sort();
 }
 
 /** A run function's typed view of the saga: the locals its mapping reads. */
-function locals(model: MeshModel, saga: SagaModel, value: SagaValue, local: (ref: TypeRef) => string): string[] {
+function locals(model: MeshModel, saga: OrchestratedSagaModel, value: SagaValue, local: (ref: TypeRef) => string): string[] {
   const reads = readsOf(value);
   const lines: string[] = [];
   if (reads.input) lines.push(`const input = saga.input as ${local({ scope: saga.service, name: saga.input })};`);
@@ -79,7 +79,7 @@ function body(callee: string | null, expr: Expr, indent: number, column: number,
  */
 function arrow(
   model: MeshModel,
-  saga: SagaModel,
+  saga: OrchestratedSagaModel,
   key: string,
   callee: string | null,
   value: SagaValue,
@@ -104,7 +104,7 @@ function arrow(
   return `${head} {\n${statements}${returned}${pad}},\n`;
 }
 
-function sagaLiteral(model: MeshModel, saga: SagaModel, local: (ref: TypeRef) => string): string {
+function sagaLiteral(model: MeshModel, saga: OrchestratedSagaModel, local: (ref: TypeRef) => string): string {
   const steps = saga.steps.map((step) => {
     const endpoint = findEndpoint(model, step.call.service, step.call.endpoint);
     const callee = `clients(call).${step.call.service}.${step.call.endpoint}`;
@@ -142,7 +142,7 @@ function sagaLiteral(model: MeshModel, saga: SagaModel, local: (ref: TypeRef) =>
  * @example sagaFile(model, orders) // "import type { SagaDefinition, StepCall } from 'meshspec/runtime/saga';\n…"
  */
 export function sagaFile(model: MeshModel, service: ServiceModel): string | null {
-  const sagas = sagasOf(service);
+  const sagas = orchestratedSagasOf(service);
   if (sagas.length === 0) return null;
   const names = sagaNames(service.name);
   const services = calledServices(sagas);

@@ -4,7 +4,7 @@
 // rebuild a value in the target's shape. With exactOptionalPropertyTypes an optional field may not
 // be written as `undefined`, so a value that may be missing is written only when present.
 import { resolveType } from '../../model/lookup.js';
-import type { EndpointModel, MeshModel, RecordTypeModel, SagaConversion, SagaModel, SagaValue, TypeRef } from '../../model/types.js';
+import type { EndpointModel, MeshModel, RecordTypeModel, SagaConversion, OrchestratedSagaModel, SagaValue, TypeRef } from '../../model/types.js';
 import { quote } from './code.js';
 import type { Expr, ObjectExpr } from './saga-expr.js';
 
@@ -60,7 +60,7 @@ function record(model: MeshModel, type: ScopedType, what: string): RecordTypeMod
  * @param step - the step's name
  * @example stepOutput(model, placeOrder, 'reserve') // { ref: { kind: 'ref', name: 'Reservation' }, scope: 'stock' }
  */
-function stepOutput(model: MeshModel, saga: SagaModel, step: string): ScopedType {
+function stepOutput(model: MeshModel, saga: OrchestratedSagaModel, step: string): ScopedType {
   const found = saga.steps.find((s) => s.name === step);
   if (!found) throw new Error(`internal: saga ${saga.name} reads step ${step}, which it does not have`);
   const { output } = findEndpoint(model, found.call.service, found.call.endpoint);
@@ -70,7 +70,7 @@ function stepOutput(model: MeshModel, saga: SagaModel, step: string): ScopedType
 }
 
 /** A path's code, and whether it may be undefined (an optional field on the way). */
-function pathCode(model: MeshModel, saga: SagaModel, value: Extract<SagaValue, { kind: 'path' }>): { code: string; optional: boolean } {
+function pathCode(model: MeshModel, saga: OrchestratedSagaModel, value: Extract<SagaValue, { kind: 'path' }>): { code: string; optional: boolean } {
   if (value.root === 'saga') {
     if (value.path.join('.') !== 'id') throw new Error(`internal: saga.${value.path.join('.')} is not a saga field`);
     return { code: 'saga.id', optional: false };
@@ -131,7 +131,7 @@ export function converted(source: string, convert: SagaConversion, depth = 0): E
  */
 export function valueExpr(
   model: MeshModel,
-  saga: SagaModel,
+  saga: OrchestratedSagaModel,
   value: SagaValue,
   target: { ref: TypeRef; scope: string | null },
 ): { expr: Expr; optional: boolean } {

@@ -38,6 +38,7 @@ const SERVICE_NAME_ROLES: Record<keyof ReturnType<typeof serviceNames>, [role: s
   eventContext: ['the context type of the event hooks', 'handlers'],
   handlers: ['the interface of the endpoint hooks', 'handlers'],
   subscriptions: ['the interface of the event hooks', 'handlers'],
+  compensations: ['the interface of the compensation hooks of its choreographed saga steps', 'handlers'],
   fallbacks: ['the interface of the fallback functions of calls', 'handlers'],
   routes: ['the type of the extra routes the hook file mounts', 'handlers'],
   sagaClients: ['the interface of the clients its sagas call through', 'sagas'],

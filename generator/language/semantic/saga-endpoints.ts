@@ -5,7 +5,7 @@ import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
 import { pathParams, sagaTypeNames } from '../../naming/index.js';
 import type { Declared, SpecIndex } from '../collect.js';
 import { didYouMean } from '../diagnostics.js';
-import type { RawEndpoint, RawService } from '../raw.js';
+import { isChoreographed, type RawEndpoint, type RawService } from '../raw.js';
 import type { Reporter } from './reporter.js';
 
 /**
@@ -41,7 +41,11 @@ export function checkSagaEndpoints(index: SpecIndex, report: Reporter): void {
       if (raw === undefined) {
         reportUnknownSaga(index, service, [...at, role], saga, report);
       } else if (role === 'saga') {
-        checkStart(service, name, endpoint, raw.input, report);
+        if (isChoreographed(raw)) {
+          report.error(service.doc, [...at, 'saga'], 'saga-endpoint-choreographed', `saga \`${saga}\` is choreographed: its \`starts\` event \`${raw.starts}\` starts it, not an endpoint; publish \`${raw.starts}\` from a hook (an endpoint may answer its status with \`sagaStatus\`)`);
+        } else {
+          checkStart(service, name, endpoint, raw.input, report);
+        }
       } else {
         const previous = statusOf.get(saga);
         if (previous !== undefined) {

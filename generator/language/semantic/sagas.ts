@@ -4,7 +4,9 @@
 // (`<name>.completed`, `<name>.failed`) must not collide with the mesh's own.
 import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
 import type { SpecIndex } from '../collect.js';
-import { resolveSaga } from '../saga-resolve.js';
+import { resolveChoreography } from '../choreography-resolve.js';
+import { isChoreographed } from '../raw.js';
+import { resolveSaga, type SagaProblem } from '../saga-resolve.js';
 import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
 
@@ -20,6 +22,7 @@ import type { Reporter } from './reporter.js';
  */
 export function checkSagas(index: SpecIndex, report: Reporter): void {
   const seen = new Map<string, string>();
+  const compensations = new Map<string, string>();
   for (const service of index.services.values()) {
     for (const [name, raw] of Object.entries(service.raw.sagas ?? {})) {
       const at = ['sagas', name];
@@ -41,19 +44,30 @@ export function checkSagas(index: SpecIndex, report: Reporter): void {
           { key: true },
         );
       }
+      if (isChoreographed(raw)) {
+        reportProblems(report, service.doc, resolveChoreography(index, service, name, raw, compensations).problems);
+        continue;
+      }
+      for (const key of ['correlate', 'starts', 'completes'] as const) {
+        if (raw[key] !== undefined) report.error(service.doc, [...at, key], 'orchestrated-not-allowed', `\`${key}\` belongs to a choreographed saga (one with \`choreography\`); saga \`${name}\` has \`steps\`: remove \`${key}\``, { key: true });
+      }
       raw.steps.forEach((step, i) => {
         const ms = step.timeout === undefined ? undefined : parseDuration(step.timeout);
         if (ms !== undefined && ms > MAX_DURATION_MS) {
           report.error(service.doc, [...at, 'steps', i, 'timeout'], 'duration-too-long', `\`${step.timeout}\` is longer than the runtime can wait: at most ${MAX_DURATION_MS} ms (about 596h)`);
         }
       });
-      for (const problem of resolveSaga(index, service, name, raw).problems) {
-        report.error(service.doc, problem.at, problem.code, problem.message, {
-          ...(problem.within !== undefined && { within: problem.within }),
-          ...(problem.last === true && { last: true }),
-          ...(problem.key === true && { key: true }),
-        });
-      }
+      reportProblems(report, service.doc, resolveSaga(index, service, name, raw).problems);
     }
+  }
+}
+
+function reportProblems(report: Reporter, doc: Parameters<Reporter['error']>[0], problems: readonly SagaProblem[]): void {
+  for (const problem of problems) {
+    report.error(doc, problem.at, problem.code, problem.message, {
+      ...(problem.within !== undefined && { within: problem.within }),
+      ...(problem.last === true && { last: true }),
+      ...(problem.key === true && { key: true }),
+    });
   }
 }

@@ -3,7 +3,7 @@ import { emitDocs } from '../../../generator/emit/docs/index.js';
 import { markdownText } from '../../../generator/emit/docs/markdown.js';
 import { mermaidLabel, sagaDiagram } from '../../../generator/emit/docs/saga-diagram.js';
 import { sagasDoc } from '../../../generator/emit/docs/sagas-doc.js';
-import type { MeshModel, SagaModel, SagaStepModel, SagaValue } from '../../../generator/model/types.js';
+import type { MeshModel, OrchestratedSagaModel, SagaModel, SagaStepModel, SagaValue } from '../../../generator/model/types.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { repoRoot } from '../../support/project.js';
@@ -18,7 +18,8 @@ function step(name: string, call: string, undo: string | null, timeoutMs: number
 }
 
 /** Five steps: the first and the last without compensation, a timeout on the third. */
-const fulfil: SagaModel = {
+const fulfil: OrchestratedSagaModel = {
+  kind: 'orchestrated',
   name: 'fulfilOrder',
   description: 'Fulfils an order end to end.',
   service: 'orders',
@@ -128,6 +129,44 @@ describe('generated/docs/sagas.md: the saga in its service', () => {
       '- Started by `POST /orders/placements` (`placeOrder`), which waits up to 8000 ms.\n' +
         '- Status: `GET /orders/placements/{id}` (`getPlacement`).\n' +
         '- Subscribers: `users.welcomeBuyer` (`placeOrder.completed`).\n',
+    );
+  });
+});
+
+describe('generated/docs/sagas.md: a choreographed saga', () => {
+  it('tables its steps and draws the sequence of its events, failures triggering the compensations', async () => {
+    const { model } = await compileSpec('test/fixtures/choreography/spec', repoRoot);
+    const doc = (model && sagasDoc(model)) ?? '';
+    expect(doc).toContain('Choreographed, owned by `orders` (its log); id: `orderId` of every event. Starts with `order.created`, completes with `order.confirmed`.');
+    expect(doc).toContain('| 1 | charge | `payments.chargeOrder` | `order.created` | `payment.completed` | `payment.failed` | `refundCharge` |\n');
+    expect(doc).toContain('- Status: `GET /orders/fulfilments/{id}` (`getFulfilment`).\n');
+    expect(doc).toContain(
+      [
+        '```mermaid',
+        'sequenceDiagram',
+        '  participant p1 as orders',
+        '  participant p2 as payments',
+        '  participant p3 as inventory',
+        '  Note over p1: fulfilOrder starts: order.created',
+        '  p1->>p2: order.created (charge: chargeOrder)',
+        '  opt charge fails',
+        '    Note over p2: payment.failed fails the saga',
+        '  end',
+        '  p2->>p3: payment.completed (reserve: reserveStock)',
+        '  opt reserve fails',
+        '    p3-->>p2: stock.failed (compensate charge: refundCharge)',
+        '    Note over p3: stock.failed fails the saga',
+        '  end',
+        '  p3->>p1: stock.reserved (confirm: confirmOrder)',
+        '  opt confirm fails',
+        '    p1-->>p3: order.rejected (compensate reserve: releaseStock)',
+        '    p1-->>p2: order.rejected (compensate charge: refundCharge)',
+        '    Note over p1: order.rejected fails the saga',
+        '  end',
+        '  p1->>p1: order.confirmed',
+        '  Note over p1: fulfilOrder.completed',
+        '```',
+      ].join('\n'),
     );
   });
 });

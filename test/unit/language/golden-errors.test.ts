@@ -41,6 +41,8 @@ describe('golden error cases', () => {
       'storage-schema', 'storage-checks',
       // Issue #12: a service's `sagas`, their references, mappings and storage.
       'saga-schema', 'saga-references', 'saga-mappings', 'saga-storage', 'saga-synthesized-names', 'saga-endpoints',
+      // Issue #12: choreographed sagas, their forms, schema and references.
+      'choreography-schema', 'choreography-forms', 'choreography-references',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../../generator/language/diagnostics.js';
-import { sagasOf } from '../../../generator/model/lookup.js';
-import type { SagaModel } from '../../../generator/model/types.js';
+import { orchestratedSagasOf } from '../../../generator/model/lookup.js';
+import type { OrchestratedSagaModel } from '../../../generator/model/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
 import { repoRoot } from '../../support/project.js';
 
@@ -22,14 +22,14 @@ afterAll(async () => {
 
 let cases = 0;
 /** Compiles the fixture with `edit` applied to orders.yaml; the sagas of orders, or the diagnostics. */
-async function compile(edit: (text: string) => string = (t) => t): Promise<{ sagas: readonly SagaModel[]; diagnostics: string[] }> {
+async function compile(edit: (text: string) => string = (t) => t): Promise<{ sagas: readonly OrchestratedSagaModel[]; diagnostics: string[] }> {
   const dir = path.join(root, `case${cases++}`);
   await cp(fixture, dir, { recursive: true });
   const file = path.join(dir, 'spec/services/orders.yaml');
   await writeFile(file, edit(await readFile(file, 'utf8')));
   const result = await compileSpec('spec', dir);
   const orders = result.model?.services.find((s) => s.name === 'orders');
-  return { sagas: orders ? sagasOf(orders) : [], diagnostics: result.diagnostics.map(formatDiagnostic) };
+  return { sagas: orders ? orchestratedSagasOf(orders) : [], diagnostics: result.diagnostics.map(formatDiagnostic) };
 }
 
 describe('sagas in the model', () => {
