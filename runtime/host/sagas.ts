@@ -26,8 +26,10 @@ import type { ServiceHostOptions, TransportFor } from './types.js';
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * The orchestrator's timing an operator (or a test) may change: `MESH_SAGA_LEASE_MS` and
- * `MESH_SAGA_RESUME_MS`. Unset fields keep the orchestrator's defaults (15000 and 5000 ms).
+ * The orchestrator's timing an operator (or a test) may change: `MESH_SAGA_LEASE_MS`,
+ * `MESH_SAGA_RESUME_MS`, `MESH_SAGA_COMPENSATION_ATTEMPTS`, `MESH_SAGA_BACKOFF_MS` and
+ * `MESH_SAGA_BACKOFF_MAX_MS`. Unset fields keep the orchestrator's defaults (15000 ms, 5000 ms,
+ * 8 attempts, backoff from 100 ms capped at 5000 ms).
  *
  * @example
  * const timing: SagaTiming = { leaseMs: 2_000, resumeIntervalMs: 200 }; // a test that restarts a service mid-saga
@@ -37,28 +39,61 @@ export interface SagaTiming {
   readonly leaseMs?: number;
   /** How often sagas whose lease expired are looked for, ms. */
   readonly resumeIntervalMs?: number;
+  /** Calls of a compensation before the saga is `stuck`. */
+  readonly compensationAttempts?: number;
+  /** Waits between attempts of a step or compensation: exponential from `initialMs`, capped at `maxMs`, full jitter. */
+  readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
 }
 
+/** The orchestrator's default backoff, which a partial setting (only the initial wait, or only the cap) completes. */
+const DEFAULT_BACKOFF = { initialMs: 100, maxMs: 5_000 } as const;
+
 /**
- * Reads SagaTiming from the environment: `MESH_SAGA_LEASE_MS` and `MESH_SAGA_RESUME_MS`, each a
- * duration (`2000`, `2s`); unset or empty keeps the default.
+ * Reads SagaTiming from the environment: `MESH_SAGA_LEASE_MS`, `MESH_SAGA_RESUME_MS`,
+ * `MESH_SAGA_BACKOFF_MS` (the first wait between attempts) and `MESH_SAGA_BACKOFF_MAX_MS` (its cap),
+ * each a duration (`2000`, `2s`), and `MESH_SAGA_COMPENSATION_ATTEMPTS`, a whole number; unset or
+ * empty keeps the default.
  *
  * @param env - where they are read; default `process.env`
- * @throws StartupError when one is no duration, or below 1 ms
+ * @throws StartupError when one is no duration (or no whole number), below its minimum, or the
+ *   backoff's cap is below its first wait
  * @example
  * sagaTimingFromEnv({ MESH_SAGA_LEASE_MS: '2s' }); // { leaseMs: 2000 }
+ * sagaTimingFromEnv({ MESH_SAGA_COMPENSATION_ATTEMPTS: '3', MESH_SAGA_BACKOFF_MS: '10' }); // { compensationAttempts: 3, backoff: { initialMs: 10, maxMs: 5000 } }
  */
 export function sagaTimingFromEnv(env: Env = process.env): SagaTiming {
-  const read = (name: string): number | undefined => {
+  const read = (name: string, min = 1): number | undefined => {
     const value = env[name];
     if (value === undefined || value === '') return undefined;
     const ms = durationSetting(name, value);
-    if (ms < 1) throw new StartupError(`${name} must be at least 1 ms, got '${value}'`);
+    if (ms < min) throw new StartupError(`${name} must be at least ${min} ms, got '${value}'`);
     return ms;
   };
   const leaseMs = read('MESH_SAGA_LEASE_MS');
   const resumeIntervalMs = read('MESH_SAGA_RESUME_MS');
-  return { ...(leaseMs !== undefined ? { leaseMs } : {}), ...(resumeIntervalMs !== undefined ? { resumeIntervalMs } : {}) };
+  const compensationAttempts = attemptsSetting('MESH_SAGA_COMPENSATION_ATTEMPTS', env['MESH_SAGA_COMPENSATION_ATTEMPTS']);
+  const backoff = backoffSetting(read('MESH_SAGA_BACKOFF_MS', 0), read('MESH_SAGA_BACKOFF_MAX_MS', 0));
+  return {
+    ...(leaseMs !== undefined ? { leaseMs } : {}),
+    ...(resumeIntervalMs !== undefined ? { resumeIntervalMs } : {}),
+    ...(compensationAttempts !== undefined ? { compensationAttempts } : {}),
+    ...(backoff !== undefined ? { backoff } : {}),
+  };
+}
+
+function attemptsSetting(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new StartupError(`${name} must be a whole number of attempts, at least 1, got '${value}'`);
+  return Number(value);
+}
+
+function backoffSetting(initialMs: number | undefined, maxMs: number | undefined): SagaTiming['backoff'] {
+  if (initialMs === undefined && maxMs === undefined) return undefined;
+  const backoff = { initialMs: initialMs ?? Math.min(DEFAULT_BACKOFF.initialMs, maxMs!), maxMs: maxMs ?? Math.max(DEFAULT_BACKOFF.maxMs, initialMs!) };
+  if (backoff.maxMs < backoff.initialMs) {
+    throw new StartupError(`MESH_SAGA_BACKOFF_MAX_MS (${backoff.maxMs} ms) must be at least MESH_SAGA_BACKOFF_MS (${backoff.initialMs} ms)`);
+  }
+  return backoff;
 }
 
 /**

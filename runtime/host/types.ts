@@ -125,9 +125,10 @@ export interface HostSettings {
    */
   colocated?: ColocatedRegistry | undefined;
   /**
-   * The saga orchestrator's lease and resume interval (a service with sagas). Default: read from
-   * `MESH_SAGA_LEASE_MS` and `MESH_SAGA_RESUME_MS` (sagaTimingFromEnv), else the orchestrator's
-   * defaults (15000 and 5000 ms).
+   * The saga orchestrator's lease, resume interval, compensation attempts and backoff (a service
+   * with sagas). Default: read from `MESH_SAGA_LEASE_MS`, `MESH_SAGA_RESUME_MS`,
+   * `MESH_SAGA_COMPENSATION_ATTEMPTS`, `MESH_SAGA_BACKOFF_MS` and `MESH_SAGA_BACKOFF_MAX_MS`
+   * (sagaTimingFromEnv), else the orchestrator's defaults.
    */
   sagaTiming?: SagaTiming | undefined;
 }

@@ -5,8 +5,8 @@ import { isMeshError } from '../errors/index.js';
 import { backoffWait } from '../resilience/backoff.js';
 import { classify } from '../resilience/classify.js';
 import { AttemptTimedOut } from '../resilience/errors.js';
-import type { DriveContext } from './drive-context.js';
-import type { StepKey } from './log/types.js';
+import { DriveStopped, type DriveContext } from './drive-context.js';
+import type { StepKey, StepResult } from './log/types.js';
 import { stepError } from './step-error.js';
 import type { SagaView, StepRun } from './types.js';
 
@@ -36,6 +36,8 @@ export interface AttemptsPlan {
   readonly maxAttempts: number;
   /** Attempts the log already shows (a resumed saga): counted, but one more call is always made. */
   readonly priorAttempts: number;
+  /** The previous step's success, not yet in the log: written with this step's first `started`. */
+  readonly previous?: StepResult;
 }
 
 /**
@@ -52,9 +54,17 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
   const compensating = plan.key.phase === 'compensate';
   const idempotencyKey = `saga:${plan.sagaId}:${plan.key.step}${compensating ? ':compensate' : ''}`;
   const maxAttempts = Math.max(plan.maxAttempts, plan.priorAttempts + 1);
+  let previous = plan.previous;
   for (let attempt = plan.priorAttempts + 1; ; attempt += 1) {
-    ctx.checkpoint(plan.sagaId);
-    await options.log.stepStarted(plan.sagaId, options.owner, plan.key, options.leaseMs);
+    try {
+      ctx.checkpoint(plan.sagaId);
+    } catch (err) {
+      // Stopping (close): the previous step's success is still written, so no replica calls it again.
+      if (previous && err instanceof DriveStopped) await options.log.record(plan.sagaId, options.owner, options.leaseMs, { result: previous });
+      throw err;
+    }
+    await options.log.stepStarted(plan.sagaId, options.owner, plan.key, options.leaseMs, previous);
+    previous = undefined;
     try {
       const output = await callWithTimeout(plan, { idempotencyKey, deadline: options.now() + plan.timeoutMs, requestId: plan.sagaId });
       return { ok: true, output };

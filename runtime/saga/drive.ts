@@ -47,6 +47,8 @@ async function forward(
   const { options } = ctx;
   const id = record.id;
   const steps = definition.steps;
+  // A step's success is written with the next step's `started` (one write per step, not two).
+  let pending: StepResult | undefined;
   for (const [index, step] of steps.entries()) {
     const logged = find(record.steps, step.name, 'forward');
     if (logged?.outcome === 'succeeded') continue;
@@ -62,7 +64,9 @@ async function forward(
       timeoutMs: step.timeoutMs ?? options.stepTimeoutMs,
       maxAttempts: cannotGiveUp ? Math.max(options.stepAttempts, options.compensationAttempts) : options.stepAttempts,
       priorAttempts: logged?.attempts ?? 0,
+      ...(pending ? { previous: pending } : {}),
     });
+    pending = undefined;
     if (outcome.ok) {
       outputs[step.name] = outcome.output ?? null;
       const result: StepResult = { step: step.name, phase: 'forward', outcome: 'succeeded', output: outcome.output ?? null };
@@ -70,7 +74,7 @@ async function forward(
         await complete(ctx, definition, view, result);
         return undefined;
       }
-      await options.log.record(id, options.owner, options.leaseMs, { result });
+      pending = result;
       continue;
     }
     const failure = { step: step.name, ...outcome.error };
@@ -90,7 +94,7 @@ async function forward(
     return { index, uncertain: outcome.uncertain, failure };
   }
   // Every step's success was already in the log (or there are none): only the completion is left.
-  await complete(ctx, definition, view, undefined);
+  await complete(ctx, definition, view, pending);
   return undefined;
 }
 

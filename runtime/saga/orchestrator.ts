@@ -197,12 +197,16 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
     async wait(id, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        // Driven here: its driver ends when the saga is final (or must stop), so the log is read
+        // once then, not polled meanwhile (each read is two queries on the log's database).
+        const local = driving.get(id)?.promise;
+        if (local) await settledOrAfter(local, deadline - Date.now());
         const record = await log.get(id);
         if (!record) throw new NotFound(`no saga with id ${id}`);
         const left = deadline - Date.now();
         if (FINAL.has(record.state) || left <= 0) return record;
-        const local = driving.get(id)?.promise;
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, Math.min(WAIT_POLL_MS, left))), ...(local ? [local] : [])]);
+        // Another replica drives it (or this one starts to): polled.
+        if (!driving.has(id)) await settledOrAfter(undefined, Math.min(WAIT_POLL_MS, left));
       }
     },
 
@@ -223,4 +227,12 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       clearInterval(renewal);
     },
   };
+}
+
+/** Resolves when `work` settles (never rejects) or after `ms`, whichever comes first; its timer does not outlive it. */
+function settledOrAfter(work: Promise<unknown> | undefined, ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  return Promise.race([elapsed, ...(work ? [work.then(() => undefined, () => undefined)] : [])]).finally(() => clearTimeout(timer));
 }

@@ -5,7 +5,7 @@
 import type { Database, Queryable } from '../../storage/types.js';
 import type { SagaRecord, SagaState, StepRecord } from '../types.js';
 import { ensureSagaTables, SAGA_STEPS_TABLE, SAGAS_TABLE } from './tables.js';
-import { LeaseLost, type LoadedSaga, type SagaChange, type SagaLog, type SagaSummary } from './types.js';
+import { LeaseLost, type LoadedSaga, type SagaChange, type SagaLog, type SagaSummary, type StepResult } from './types.js';
 
 /**
  * Options of {@link createDatabaseSagaLog}.
@@ -69,16 +69,22 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
   const leaseUntil = (ms: number, n: number) => `${now(n)} + ${Math.trunc(ms)} * interval '1 millisecond'`;
   const fence = (n: number) => `id = $1 and owner = $2 and lease_expires_at > ${now(n)} and ${IN_FLIGHT_SQL}`;
 
+  // One round trip: the saga's row with its steps as a json array (a waiting request reads it once more per saga).
   async function get(q: Queryable, id: string): Promise<SagaRecord | undefined> {
-    const saga = (await q.query<SagaRow>(`select ${SUMMARY_COLUMNS} from ${SAGAS_TABLE} where id = $1`, [id])).rows[0];
+    const saga = (
+      await q.query<SagaRow & { steps: StepRow[] }>(
+        `select ${SUMMARY_COLUMNS}, (
+           select coalesce(json_agg(json_build_object('step', step, 'phase', phase, 'outcome', outcome, 'attempts', attempts,
+             'started_at', (extract(epoch from started_at) * 1000)::float8, 'finished_at', (extract(epoch from finished_at) * 1000)::float8,
+             'output', output, 'error_code', error_code, 'error_message', error_message) order by seq), '[]'::json)
+           from ${SAGA_STEPS_TABLE} where saga_id = $1
+         ) as steps
+         from ${SAGAS_TABLE} where id = $1`,
+        [id],
+      )
+    ).rows[0];
     if (!saga) return undefined;
-    const steps = await q.query<StepRow>(
-      `select step, phase, outcome, attempts, (extract(epoch from started_at) * 1000)::float8 as started_at,
-         (extract(epoch from finished_at) * 1000)::float8 as finished_at, output, error_code, error_message
-       from ${SAGA_STEPS_TABLE} where saga_id = $1 order by seq`,
-      [id],
-    );
-    return { ...summaryOf(saga), steps: steps.rows.map(stepOf) };
+    return { ...summaryOf(saga), steps: saga.steps.map(stepOf) };
   }
 
   return {
@@ -137,18 +143,21 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
       await db.query(`update ${SAGAS_TABLE} set lease_expires_at = ${now(3)} where id = $1 and owner = $2 and ${IN_FLIGHT_SQL}`, [id, owner, clock()]);
     },
 
-    async stepStarted(id, owner, key, leaseMs) {
-      // One statement: the fence (which extends the lease) and the step's row, or nothing at all.
+    async stepStarted(id, owner, key, leaseMs, previous) {
+      // One statement: the fence (which extends the lease), the previous step's result when given,
+      // and this step's row, or nothing at all.
+      const params: unknown[] = [id, owner, key.step, key.phase, clock()];
+      const before = previous ? `, previous as (${stepResultUpdate(previous, params, 5)})` : '';
       const { rowCount } = await db.query(
         `with fenced as (
            update ${SAGAS_TABLE} set lease_expires_at = ${leaseUntil(leaseMs, 5)}, updated_at = ${now(5)}
            where ${fence(5)} returning id
-         )
+         )${before}
          insert into ${SAGA_STEPS_TABLE} as s (saga_id, step, phase, outcome, attempts, started_at)
          select id, $3, $4, 'started', 1, ${now(5)} from fenced
          on conflict (saga_id, step, phase) do update set outcome = 'started', attempts = s.attempts + 1, finished_at = null
          returning 1`,
-        [id, owner, key.step, key.phase, clock()],
+        params,
       );
       if (rowCount === 0) throw new LeaseLost(id);
     },
@@ -171,18 +180,7 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
         if (next?.failedStepMayHaveApplied !== undefined) sets.push(`failed_step_may_have_applied = ${param(next.failedStepMayHaveApplied)}`);
         return `update ${SAGAS_TABLE} set ${sets.join(', ')} where ${fence(3)}`;
       };
-      const stepUpdate = (params: unknown[]) => {
-        const result = change.result!;
-        const param = (value: unknown) => `$${params.push(value)}`;
-        const sets =
-          result.outcome === 'retrying'
-            ? [`error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`]
-            : result.outcome === 'succeeded'
-              ? [`outcome = 'succeeded'`, `finished_at = ${now(3)}`, `output = ${param(JSON.stringify(result.output ?? null))}::json`, `error_code = null`, `error_message = null`]
-              : [`outcome = 'failed'`, `finished_at = ${now(3)}`, `error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`];
-        const which = `step = ${param(result.step)} and phase = ${param(result.phase)}`;
-        return `update ${SAGA_STEPS_TABLE} as s set ${sets.join(', ')} from fenced where s.saga_id = fenced.id and ${which} returning 1`;
-      };
+      const stepUpdate = (params: unknown[]) => stepResultUpdate(change.result!, params, 3);
 
       // One statement: the fence and both rows, or nothing (a step row is always there: `started` first).
       const params: unknown[] = [id, owner, at];
@@ -221,6 +219,23 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
       return counts;
     },
   };
+}
+
+/**
+ * The update of a step's row with its result, joined to the `fenced` CTE (the saga's fenced row),
+ * its values appended to `params`; `clockParam` is the number of the clock's parameter.
+ */
+function stepResultUpdate(result: StepResult, params: unknown[], clockParam: number): string {
+  const param = (value: unknown) => `$${params.push(value)}`;
+  const at = `coalesce($${clockParam}::timestamptz, clock_timestamp())`;
+  const sets =
+    result.outcome === 'retrying'
+      ? [`error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`]
+      : result.outcome === 'succeeded'
+        ? [`outcome = 'succeeded'`, `finished_at = ${at}`, `output = ${param(JSON.stringify(result.output ?? null))}::json`, `error_code = null`, `error_message = null`]
+        : [`outcome = 'failed'`, `finished_at = ${at}`, `error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`];
+  const which = `step = ${param(result.step)} and phase = ${param(result.phase)}`;
+  return `update ${SAGA_STEPS_TABLE} as s set ${sets.join(', ')} from fenced where s.saga_id = fenced.id and ${which} returning 1`;
 }
 
 function summaryOf(row: SagaRow): SagaSummary {

@@ -1,7 +1,7 @@
 // The saga log in memory, for unit tests of the orchestrator: the same fencing and transitions as
 // the database log, with nothing durable (a process that stops loses every saga).
 import type { SagaRecord, SagaState, StepRecord } from '../types.js';
-import { LeaseLost, type LoadedSaga, type NewSaga, type SagaChange, type SagaFilter, type SagaLog, type SagaSummary } from './types.js';
+import { LeaseLost, type LoadedSaga, type NewSaga, type SagaChange, type SagaFilter, type SagaLog, type SagaSummary, type StepResult } from './types.js';
 
 interface Entry {
   summary: Mutable<SagaSummary>;
@@ -98,9 +98,10 @@ export function createMemorySagaLog(options: MemorySagaLogOptions = {}): SagaLog
       if (entry?.owner === owner) entry.leaseExpiresAt = now();
     },
 
-    async stepStarted(id, owner, key, leaseMs) {
+    async stepStarted(id, owner, key, leaseMs, previous) {
       const entry = fenced(id, owner);
       const at = now();
+      if (previous) applyResult(id, entry.steps, previous, at);
       const existing = entry.steps.find((s) => s.step === key.step && s.phase === key.phase);
       if (existing) {
         existing.outcome = 'started';
@@ -118,21 +119,7 @@ export function createMemorySagaLog(options: MemorySagaLogOptions = {}): SagaLog
       fenced(id, owner);
       const at = now();
       const { result, next } = change;
-      if (result) {
-        const step = entry.steps.find((s) => s.step === result.step && s.phase === result.phase);
-        if (!step) throw new Error(`saga ${id}: ${result.phase} step ${result.step} was never started`);
-        if (result.outcome === 'retrying') {
-          if (result.error) step.error = result.error;
-        }
-        else {
-          step.outcome = result.outcome;
-          step.finishedAt = at;
-          if (result.outcome === 'succeeded') {
-            step.output = structuredClone(result.output ?? null);
-            delete step.error;
-          } else if (result.error) step.error = result.error;
-        }
-      }
+      if (result) applyResult(id, entry.steps, result, at);
       if (next) {
         entry.summary.state = next.state;
         if (next.output !== undefined) entry.summary.output = structuredClone(next.output);
@@ -166,4 +153,20 @@ export function createMemorySagaLog(options: MemorySagaLogOptions = {}): SagaLog
       return counts;
     },
   };
+}
+
+/** A step's result onto its row (which `started` made): its outcome, output or error. */
+function applyResult(id: string, steps: Mutable<StepRecord>[], result: StepResult, at: number): void {
+  const step = steps.find((s) => s.step === result.step && s.phase === result.phase);
+  if (!step) throw new Error(`saga ${id}: ${result.phase} step ${result.step} was never started`);
+  if (result.outcome === 'retrying') {
+    if (result.error) step.error = result.error;
+    return;
+  }
+  step.outcome = result.outcome;
+  step.finishedAt = at;
+  if (result.outcome === 'succeeded') {
+    step.output = structuredClone(result.output ?? null);
+    delete step.error;
+  } else if (result.error) step.error = result.error;
 }

@@ -140,8 +140,12 @@ export interface SagaLog {
   renew(ids: readonly string[], owner: string, leaseMs: number): Promise<string[]>;
   /** Gives the lease up (expires it now) so that another replica may resume the saga at once. */
   release(id: string, owner: string): Promise<void>;
-  /** Records a step's attempt as `started` BEFORE its call (attempts + 1). Fenced. */
-  stepStarted(id: string, owner: string, key: StepKey, leaseMs: number): Promise<void>;
+  /**
+   * Records a step's attempt as `started` BEFORE its call (attempts + 1). Fenced. `previous`, the
+   * success of the step before, is written in the same write (one round trip per step instead of
+   * two); a crash before it leaves that step `started`, called again with its key on resume.
+   */
+  stepStarted(id: string, owner: string, key: StepKey, leaseMs: number, previous?: StepResult): Promise<void>;
   /**
    * Records an attempt's result and/or the saga's next state in ONE transaction; `inTransaction`
    * runs inside it last (the final events go through the service's outbox there). Fenced.

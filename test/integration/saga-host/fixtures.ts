@@ -2,9 +2,11 @@
 // `placeOrder` (reserve, then confirm, both endpoints of orders itself, called through the
 // transportFor the host hands its `sagas`), started by two endpoints (answering at once, or waiting)
 // and shown by a status endpoint. The input's `sku` steers the steps: `none` and `banned` make reserve
-// fail (a code placeOrder declares, and one it does not), `slow` holds confirm until the test opens the gate.
+// fail (a code placeOrder declares, and one it does not), `slow` holds confirm until the test opens the gate,
+// `stuck` makes confirm refuse (409) and every release of its reservation fail (503): a saga left stuck.
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { Conflict, Unavailable } from '../../../runtime/errors/index.js';
 import { sql } from '../../../runtime/storage/index.js';
 import type { SagaDefinition } from '../../../runtime/saga/index.js';
 import { testEndpoint, type EndpointSketch } from '../../support/endpoint.js';
@@ -53,7 +55,10 @@ const reserve = endpoint({
   output: { type: 'Reservation', list: false }, errors: { OutOfStock: OUT_OF_STOCK, Embargoed: EMBARGOED },
 });
 const release = endpoint({ name: 'release', method: 'POST', path: '/releases', input: 'OrderRef', inputSource: 'body', output: null, successStatus: 204 });
-const confirm = endpoint({ name: 'confirm', method: 'PUT', path: '/confirmations', input: 'OrderRef', inputSource: 'body', output: { type: 'Reservation', list: false } });
+const confirm = endpoint({
+  name: 'confirm', method: 'PUT', path: '/confirmations', input: 'OrderRef', inputSource: 'body', output: { type: 'Reservation', list: false },
+  errors: { Conflict: { status: 409, grpc: 'ABORTED' } },
+});
 
 const definition: ServiceDefinition = {
   mesh: 'test',
@@ -73,6 +78,8 @@ const events = { 'placeOrder.completed': { payload: 'PlaceOrderCompleted', versi
 export interface OrdersProbe {
   /** The order ids confirm was called for, one per call (a repeated call shows twice). */
   readonly confirmCalls: string[];
+  /** The order ids release was called for, one per call. */
+  readonly releaseCalls: string[];
   /** Lets every held `slow` confirm go on. */
   open(): void;
 }
@@ -88,11 +95,15 @@ function hooks(probe: OrdersProbe, gate: Promise<void>) {
       return { id: `r-${input.orderId}` };
     },
     async release(input: { orderId: string }, ctx: Ctx) {
+      probe.releaseCalls.push(input.orderId);
+      const { rows } = await ctx.db.query<{ sku: string }>(sql`select sku from reservations where order_id = ${input.orderId}`);
+      if (rows[0]?.sku === 'stuck') throw new Unavailable(`the warehouse cannot release ${input.orderId} now`);
       await ctx.db.query(sql`delete from reservations where order_id = ${input.orderId}`);
     },
     async confirm(input: { orderId: string }, ctx: Ctx) {
       const { rows } = await ctx.db.query<{ sku: string }>(sql`select sku from reservations where order_id = ${input.orderId}`);
       probe.confirmCalls.push(`${input.orderId}`);
+      if (rows[0]?.sku === 'stuck') throw new Conflict(`${input.orderId} cannot be confirmed`);
       if (rows[0]?.sku === 'slow') {
         // Held until the test opens the gate, or until the call's deadline (the step's timeout) aborts it.
         await new Promise<void>((resolve, reject) => {
@@ -140,7 +151,7 @@ function sagas(confirmTimeoutMs: number): NonNullable<ServiceHostOptions['sagas'
 export function ordersWithSagas(confirmTimeoutMs = 5_000): { host: ServiceHostOptions; probe: OrdersProbe } {
   let open!: () => void;
   const gate = new Promise<void>((resolve) => (open = resolve));
-  const probe: OrdersProbe = { confirmCalls: [], open: () => open() };
+  const probe: OrdersProbe = { confirmCalls: [], releaseCalls: [], open: () => open() };
   const host: ServiceHostOptions = {
     definition,
     handlers: hooks(probe, gate),

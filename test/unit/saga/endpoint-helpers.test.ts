@@ -92,4 +92,15 @@ describe('sagaTimingFromEnv', () => {
     expect(() => sagaTimingFromEnv({ MESH_SAGA_LEASE_MS: 'soon' })).toThrow(StartupError);
     expect(() => sagaTimingFromEnv({ MESH_SAGA_RESUME_MS: '0' })).toThrow(/MESH_SAGA_RESUME_MS must be at least 1 ms/);
   });
+
+  it('reads the compensation attempts as a whole number and the backoff as durations, a lone one completed by the default', () => {
+    expect(sagaTimingFromEnv({ MESH_SAGA_COMPENSATION_ATTEMPTS: '3', MESH_SAGA_BACKOFF_MS: '0', MESH_SAGA_BACKOFF_MAX_MS: '20ms' }))
+      .toEqual({ compensationAttempts: 3, backoff: { initialMs: 0, maxMs: 20 } });
+    expect(sagaTimingFromEnv({ MESH_SAGA_BACKOFF_MS: '10s' })).toEqual({ backoff: { initialMs: 10_000, maxMs: 10_000 } });
+    expect(sagaTimingFromEnv({ MESH_SAGA_BACKOFF_MAX_MS: '50' })).toEqual({ backoff: { initialMs: 50, maxMs: 50 } });
+    for (const bad of ['0', '2.5', 'many', '-1']) {
+      expect(() => sagaTimingFromEnv({ MESH_SAGA_COMPENSATION_ATTEMPTS: bad })).toThrow(/MESH_SAGA_COMPENSATION_ATTEMPTS must be a whole number of attempts, at least 1/);
+    }
+    expect(() => sagaTimingFromEnv({ MESH_SAGA_BACKOFF_MS: '2s', MESH_SAGA_BACKOFF_MAX_MS: '1s' })).toThrow(/MESH_SAGA_BACKOFF_MAX_MS \(1000 ms\) must be at least MESH_SAGA_BACKOFF_MS \(2000 ms\)/);
+  });
 });

@@ -356,6 +356,37 @@ describe('saga orchestrator (memory log)', () => {
     expect(await log.claimDue('other', 1000, 10)).toEqual([id]);
   });
 
+  it('wait reads the log once when the saga it waits for is driven here, however long its steps take', async () => {
+    const log = createMemorySagaLog();
+    let reads = 0;
+    const counted = { ...log, get: (id: string) => ((reads += 1), log.get(id)) };
+    const slow = () => new Promise((resolve) => setTimeout(() => resolve('done'), 150));
+    const h = harness((calls) => fakeSaga({ reserve: [slow], create: [slow] }, {}, calls), { log: counted });
+    const id = await h.orchestrator.start('placeOrder', {});
+    expect((await h.orchestrator.wait(id, 5000)).state).toBe('completed');
+    expect(reads).toBe(1);
+    // Past its timeout it answers the saga as it is, still running.
+    const next = await h.orchestrator.start('placeOrder', {});
+    expect((await h.orchestrator.wait(next, 50)).state).toBe('running');
+    await h.orchestrator.close();
+  });
+
+  it('writes the log once per step: a success goes with the next step\'s start, the last with the completion', async () => {
+    const log = createMemorySagaLog();
+    const writes: string[] = [];
+    const counted = {
+      ...log,
+      stepStarted: (...args: Parameters<typeof log.stepStarted>) => (writes.push(`start ${args[2].step}${args[4] ? ` + ${args[4].step} ${args[4].outcome}` : ''}`), log.stepStarted(...args)),
+      record: (...args: Parameters<typeof log.record>) => (writes.push(`record ${args[3].result?.step ?? '-'} ${args[3].next?.state ?? ''}`.trim()), log.record(...args)),
+    };
+    const h = harness((calls) => fakeSaga({ reserve: [ok('r')], charge: [ok('c')], create: [ok('o')] }, {}, calls), { log: counted });
+    const id = await h.orchestrator.start('placeOrder', {});
+    const record = await h.orchestrator.wait(id, 5000);
+    expect(writes).toEqual(['start reserve', 'start charge + reserve succeeded', 'start create + charge succeeded', 'record create completed']);
+    expect(record.steps.map((s) => `${s.step}:${s.outcome}:${JSON.stringify(s.output)}`)).toEqual(['reserve:succeeded:"r"', 'charge:succeeded:"c"', 'create:succeeded:"o"']);
+    await h.orchestrator.close();
+  });
+
   it('rejects bad options at creation', () => {
     expect(() => harness((calls) => fakeSaga({}, {}, calls), { leaseMs: 0 })).toThrow(/leaseMs/);
     expect(() => harness((calls) => fakeSaga({}, {}, calls), { backoff: { initialMs: 10, maxMs: 1 } })).toThrow(/backoff/);
