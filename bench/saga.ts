@@ -19,6 +19,7 @@ import { Pool } from 'undici';
 import { driveMeasured, medianBy, printTable, ratio, type MeasuredDrive } from './support.js';
 import { startPlainSequence } from './saga/plain.js';
 import { PRODUCT_ID, startShop } from './saga/shop.js';
+import { loadExample, type ExampleShop } from './saga/example.js';
 
 /** A positive integer from the environment, else `fallback`. */
 function setting(name: string, fallback: number): number {
@@ -59,9 +60,9 @@ async function round(way: Way, body: string, count: number): Promise<MeasuredDri
   }
 }
 
-async function engineRuns(engine: 'pglite' | 'pg'): Promise<void> {
-  const shop = await startShop(engine);
-  const plain = await startPlainSequence(shop.colocated, shop.running.urls);
+async function engineRuns(example: ExampleShop, engine: 'pglite' | 'pg'): Promise<void> {
+  const shop = await startShop(example, engine);
+  const plain = await startPlainSequence(example, shop.colocated, shop.running.urls);
   try {
     const body = JSON.stringify({ userId: shop.userId, items: [{ productId: PRODUCT_ID, quantity: 1 }], cardToken: 'tok_visa' });
     const ways: Way[] = [
@@ -111,7 +112,8 @@ async function engineRuns(engine: 'pglite' | 'pg'): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(`placeOrder saga vs plain sequence: ${concurrency} at once, ${rounds} rounds of ${sagas} after a warm-up of ${warmup}, engines ${engines.join(', ')} (Node ${process.version})\n`);
-  for (const engine of engines) await engineRuns(engine);
+  const example = await loadExample();
+  for (const engine of engines) await engineRuns(example, engine);
   console.log(`total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 

@@ -7,16 +7,21 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createInventoryClient } from '../../generated/inventory/client.js';
-import { ordersDefinition } from '../../generated/orders/definition.js';
-import { createOrdersClient } from '../../generated/orders/client.js';
-import { ordersHost } from '../../generated/orders/host.js';
-import type { PlaceOrder } from '../../generated/orders/types.js';
-import { createPaymentsClient } from '../../generated/payments/client.js';
-import { createUsersClient } from '../../generated/users/client.js';
-import { schemas } from '../../generated/schemas.js';
 import { createTransportFactory, type ColocatedRegistry } from 'meshspec/runtime/host';
 import { stepCallOptions } from '../../runtime/host/sagas.js';
+import type { ExampleShop } from './example.js';
+
+/** The shop's PlaceOrder, as the benchmark sends it. */
+interface PlaceOrder {
+  readonly userId: string;
+  readonly items: readonly { readonly productId: string; readonly quantity: number }[];
+  readonly cardToken: string;
+}
+interface ReservedItem {
+  readonly productId: string;
+  readonly quantity: number;
+  readonly unitPrice: number;
+}
 
 /** The default step timeout of the orchestrator: each call's deadline, as a saga step's. */
 const STEP_TIMEOUT_MS = 10_000;
@@ -39,12 +44,14 @@ export interface PlainSequence {
 /**
  * Starts the plain sequence over the shop's co-located services.
  *
+ * @param example - the example's generated modules (loadExample)
  * @param colocated - the registry the shop's services registered in
  * @param urls - the services' addresses (a service not in the registry would be called there)
  * @example
- * const plain = await startPlainSequence(shop.colocated, shop.running.urls);
+ * const plain = await startPlainSequence(example, shop.colocated, shop.running.urls);
  */
-export async function startPlainSequence(colocated: ColocatedRegistry, urls: Readonly<Record<string, { http: string; grpc: string | null }>>): Promise<PlainSequence> {
+export async function startPlainSequence(example: ExampleShop, colocated: ColocatedRegistry, urls: Readonly<Record<string, { http: string; grpc: string | null }>>): Promise<PlainSequence> {
+  const { ordersHost, ordersDefinition, schemas, createClient } = example;
   const factory = createTransportFactory({
     callees: { ...ordersHost().callees, orders: ordersDefinition },
     calls: ordersDefinition.calls,
@@ -54,20 +61,20 @@ export async function startPlainSequence(colocated: ColocatedRegistry, urls: Rea
     discovery: { http: Object.fromEntries(Object.entries(urls).map(([s, u]) => [s, u.http])), grpc: {} },
   });
   // The transports the generated sagas.ts asks for (host.ts): inventory over gRPC, the others HTTP.
-  const users = createUsersClient(factory.transportFor('users', 'http'));
-  const inventory = createInventoryClient(factory.transportFor('inventory', 'grpc'));
-  const payments = createPaymentsClient(factory.transportFor('payments', 'http'));
-  const orders = createOrdersClient(factory.transportFor('orders', 'http'));
+  const users = createClient.users(factory.transportFor('users', 'http'));
+  const inventory = createClient.inventory(factory.transportFor('inventory', 'grpc'));
+  const payments = createClient.payments(factory.transportFor('payments', 'http'));
+  const orders = createClient.orders(factory.transportFor('orders', 'http'));
 
   const place = async (input: PlaceOrder) => {
     const id = randomUUID();
     const call = (step: string) => stepCallOptions({ idempotencyKey: `saga:${id}:${step}`, deadline: Date.now() + STEP_TIMEOUT_MS, requestId: id }, SELF);
-    await users.getUser({ id: input.userId }, call('validateUser'));
-    const reservation = await inventory.reserve({ orderId: id, items: input.items.map((i) => ({ productId: i.productId, quantity: i.quantity })) }, call('reserveInventory'));
-    await payments.charge({ orderId: id, amount: reservation.total, cardToken: input.cardToken }, call('chargePayment'));
-    const items = reservation.items.map((i) => ({ productId: i.productId, quantity: i.quantity, unitPrice: i.unitPrice }));
-    const order = await orders.saveOrder({ id, userId: input.userId, items }, call('createOrder'));
-    await inventory.commitReservation({ orderId: id }, call('confirmStock'));
+    await users['getUser']!({ id: input.userId }, call('validateUser'));
+    const reservation = await inventory['reserve']!({ orderId: id, items: input.items.map((i) => ({ productId: i.productId, quantity: i.quantity })) }, call('reserveInventory'));
+    await payments['charge']!({ orderId: id, amount: reservation['total'], cardToken: input.cardToken }, call('chargePayment'));
+    const items = (reservation['items'] as ReservedItem[]).map((i) => ({ productId: i.productId, quantity: i.quantity, unitPrice: i.unitPrice }));
+    const order = await orders['saveOrder']!({ id, userId: input.userId, items }, call('createOrder'));
+    await inventory['commitReservation']!({ orderId: id }, call('confirmStock'));
     return order;
   };
 

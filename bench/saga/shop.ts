@@ -5,11 +5,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { stack } from '../../generated/stack.js';
 import { startStack, type RunningStack } from 'meshspec/runtime/dev';
 import { createColocatedRegistry, type ColocatedRegistry } from 'meshspec/runtime/host';
 import { openDatabase, sql } from 'meshspec/runtime/storage';
 import { createScratchDatabase, type ScratchDatabase } from '../storage/scratch.js';
+import type { ExampleShop } from './example.js';
 
 /** The product every benchmark order buys (one unit). */
 export const PRODUCT_ID = 'sku-mouse';
@@ -20,7 +20,7 @@ const STOCK = 100_000_000;
  * The running shop, the registry its services share, a user to order for, and how to stop it all.
  *
  * @example
- * const shop = await startShop('pglite');
+ * const shop = await startShop(await loadExample(), 'pglite');
  * await fetch(`${shop.running.urls['orders']!.http}/orders/placements`, { method: 'POST', ... });
  * await shop.stop();
  */
@@ -34,11 +34,13 @@ export interface BenchShop {
 /**
  * Starts the shop on `engine` with plenty of stock and one user.
  *
+ * @param example - the example's generated modules (loadExample)
  * @param engine - `pglite` (data folders under a temporary directory) or `pg` (scratch databases on BENCH_PG_URL)
  * @example
- * const shop = await startShop('pg');
+ * const shop = await startShop(await loadExample(), 'pg');
  */
-export async function startShop(engine: 'pglite' | 'pg'): Promise<BenchShop> {
+export async function startShop(example: ExampleShop, engine: 'pglite' | 'pg'): Promise<BenchShop> {
+  const { stack } = example;
   const options = { ports: Object.fromEntries(SERVICES.map((s) => [s, { http: 0, grpc: null }])), logLevel: 'warn' as const, output: process.stderr };
   const shopStack = { ...stack, gateway: null };
   let running: RunningStack;
