@@ -1,9 +1,11 @@
 // One step (or compensation) until it has an outcome: each attempt is logged `started` before its
 // call, carries the same idempotency key, and is bounded by the step's timeout; an unknown outcome
-// is retried with backoff, a rejection (any 4xx) is final at once.
+// is retried with backoff, a rejection (any 4xx) is final at once. A call this service's own breaker
+// or bulkhead refused was never sent: when running out of attempts would leave the saga stuck, such a
+// refusal uses up none (an open breaker, 10-15 s, outlasts the backoff of a compensation's attempts).
 import { isMeshError } from '../errors/index.js';
 import { backoffWait } from '../resilience/backoff.js';
-import { classify } from '../resilience/classify.js';
+import { classify, type FailureKind } from '../resilience/classify.js';
 import { AttemptTimedOut } from '../resilience/errors.js';
 import type { DriveContext } from './drive-context.js';
 import type { StepKey } from './log/types.js';
@@ -36,7 +38,17 @@ export interface AttemptsPlan {
   readonly maxAttempts: number;
   /** Attempts the log already shows (a resumed saga): counted, but one more call is always made. */
   readonly priorAttempts: number;
+  /**
+   * The saga is stuck when this call's attempts run out (a step that cannot be given up; a
+   * compensation is always): refusals of the service's own breaker or bulkhead, nothing sent, use up
+   * no attempt and are waited out with the backoff. A half-open breaker lets calls through again, and
+   * their failures count. Default false.
+   */
+  readonly stuckWhenExhausted?: boolean;
 }
+
+/** Failures of calls the caller's own resilience refused before sending anything. */
+const NOT_SENT: ReadonlySet<FailureKind> = new Set(['circuitOpen', 'bulkheadFull']);
 
 /**
  * Calls a step or compensation until it has an outcome. Rejects with LeaseLost or DriveStopped when
@@ -52,6 +64,8 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
   const compensating = plan.key.phase === 'compensate';
   const idempotencyKey = `saga:${plan.sagaId}:${plan.key.step}${compensating ? ':compensate' : ''}`;
   const maxAttempts = Math.max(plan.maxAttempts, plan.priorAttempts + 1);
+  const waitOutRefusals = compensating || plan.stuckWhenExhausted === true;
+  let counted = plan.priorAttempts;
   for (let attempt = plan.priorAttempts + 1; ; attempt += 1) {
     ctx.checkpoint(plan.sagaId);
     await options.log.stepStarted(plan.sagaId, options.owner, plan.key, options.leaseMs);
@@ -64,7 +78,8 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
       if (compensating && isMeshError(err, 'NotFound')) return { ok: true, output: null };
       const error = stepError(err, classification.kind);
       if (!compensating && classification.kind === 'rejected') return { ok: false, uncertain: false, error };
-      if (attempt >= maxAttempts) {
+      if (!(waitOutRefusals && NOT_SENT.has(classification.kind))) counted += 1;
+      if (counted >= maxAttempts) {
         options.logger.warn({ sagaId: plan.sagaId, step: plan.key.step, phase: plan.key.phase, attempts: attempt, err }, 'saga step failed: attempts exhausted');
         return { ok: false, uncertain: !compensating, error };
       }

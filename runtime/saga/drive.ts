@@ -62,6 +62,7 @@ async function forward(
       timeoutMs: step.timeoutMs ?? options.stepTimeoutMs,
       maxAttempts: cannotGiveUp ? Math.max(options.stepAttempts, options.compensationAttempts) : options.stepAttempts,
       priorAttempts: logged?.attempts ?? 0,
+      stuckWhenExhausted: cannotGiveUp,
     });
     if (outcome.ok) {
       outputs[step.name] = outcome.output ?? null;
