@@ -78,7 +78,8 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
       if (compensating && isMeshError(err, 'NotFound')) return { ok: true, output: null };
       const error = stepError(err, classification.kind);
       if (!compensating && classification.kind === 'rejected') return { ok: false, uncertain: false, error };
-      if (!(waitOutRefusals && NOT_SENT.has(classification.kind))) counted += 1;
+      const notSent = waitOutRefusals && NOT_SENT.has(classification.kind);
+      if (!notSent) counted += 1;
       if (counted >= maxAttempts) {
         options.logger.warn({ sagaId: plan.sagaId, step: plan.key.step, phase: plan.key.phase, attempts: attempt, err }, 'saga step failed: attempts exhausted');
         return { ok: false, uncertain: !compensating, error };
@@ -86,7 +87,7 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
       options.logger.info({ sagaId: plan.sagaId, step: plan.key.step, phase: plan.key.phase, attempt, code: error.code }, 'saga step attempt failed: retrying');
       if (compensating) ctx.stats.compensationRetries += 1;
       else ctx.stats.stepRetries += 1;
-      await options.log.record(plan.sagaId, options.owner, options.leaseMs, { result: { ...plan.key, outcome: 'retrying', error } });
+      await options.log.record(plan.sagaId, options.owner, options.leaseMs, { result: { ...plan.key, outcome: 'retrying', error, ...(notSent && { notSent }) } });
       const wait = Math.max(backoffWait({ ...options.backoff, jitter: 'full' }, attempt), Math.min(classification.retryAfterMs ?? 0, options.backoff.maxMs));
       await ctx.pause(wait);
     }

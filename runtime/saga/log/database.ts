@@ -176,7 +176,11 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
         const param = (value: unknown) => `$${params.push(value)}`;
         const sets =
           result.outcome === 'retrying'
-            ? [`error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`]
+            ? [
+                `error_code = ${param(result.error?.code ?? null)}`,
+                `error_message = ${param(result.error?.message ?? null)}`,
+                ...(result.notSent ? ['attempts = s.attempts - 1'] : []),
+              ]
             : result.outcome === 'succeeded'
               ? [`outcome = 'succeeded'`, `finished_at = ${now(3)}`, `output = ${param(JSON.stringify(result.output ?? null))}::json`, `error_code = null`, `error_message = null`]
               : [`outcome = 'failed'`, `finished_at = ${now(3)}`, `error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`];

@@ -123,6 +123,7 @@ export function createMemorySagaLog(options: MemorySagaLogOptions = {}): SagaLog
         if (!step) throw new Error(`saga ${id}: ${result.phase} step ${result.step} was never started`);
         if (result.outcome === 'retrying') {
           if (result.error) step.error = result.error;
+          if (result.notSent) step.attempts -= 1;
         }
         else {
           step.outcome = result.outcome;

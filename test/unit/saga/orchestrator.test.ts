@@ -224,9 +224,12 @@ describe('saga orchestrator (memory log)', () => {
     const refused = Array.from({ length: 6 }, () => fail(new CircuitOpen('inventory')));
     const confirm = harness((calls) => fakeSaga({ a: [ok('A')], confirm: [...refused, fail(new Unavailable('1')), ok('C')] }, { a: [ok(null)] }, calls));
     const confirmId = await confirm.orchestrator.start('placeOrder', {});
-    expect((await confirm.orchestrator.wait(confirmId, 5000)).state).toBe('completed');
+    const confirmed = await confirm.orchestrator.wait(confirmId, 5000);
     await confirm.orchestrator.close();
+    expect(confirmed.state).toBe('completed');
     expect(confirm.calls.filter((c) => c.name === 'confirm')).toHaveLength(8);
+    // The log counts the calls that went out: a saga resumed after a crash keeps its budget.
+    expect(confirmed.steps.find((s) => s.step === 'confirm')).toMatchObject({ outcome: 'succeeded', attempts: 2 });
 
     const undo = harness((calls) =>
       fakeSaga({ a: [ok('A')], b: [fail(new Conflict('no'))] }, { a: [...refused.slice(0, 3), fail(new BulkheadFull('inventory', 1, 1)), ...refused.slice(3), ok(null)] }, calls),
