@@ -39,8 +39,9 @@ const FAULT_SCALE = Number(process.env['SAGA_PLACE_FAULT_SCALE'] ?? 1);
  * Rare enough that a step's attempts and a compensation's rarely all fail, frequent enough that many
  * steps see a lost answer. Towards inventory fewer: one HTTP/2 connection carries every call, so a
  * cut fails all those in flight at once and opens orders' breaker (5 consecutive failures, 10 s). No
- * chunk hang there: that connection would be black-holed for every call after it (the gRPC client
- * sends no keepalive pings), a failure of another kind than this test's.
+ * chunk hang there: the connection stays black-holed for every call after it (the gRPC client sends
+ * no keepalive pings; tried: 150 placements did not finish in 150 s), a liveness failure of another
+ * kind than this test's.
  */
 const FAULTS: PlaceOrderFaults = scaled(
   {
