@@ -1,9 +1,11 @@
 // One step (or compensation) until it has an outcome: each attempt is logged `started` before its
 // call, carries the same idempotency key, and is bounded by the step's timeout; an unknown outcome
-// is retried with backoff, a rejection (any 4xx) is final at once.
+// is retried with backoff, a rejection (any 4xx) is final at once. A call this service's own breaker
+// or bulkhead refused was never sent: when running out of attempts would leave the saga stuck, such a
+// refusal uses up none (an open breaker, 10-15 s, outlasts the backoff of a compensation's attempts).
 import { isMeshError } from '../errors/index.js';
 import { backoffWait } from '../resilience/backoff.js';
-import { classify } from '../resilience/classify.js';
+import { classify, type FailureKind } from '../resilience/classify.js';
 import { AttemptTimedOut } from '../resilience/errors.js';
 import { DriveStopped, type DriveContext } from './drive-context.js';
 import type { StepKey, StepResult } from './log/types.js';
@@ -38,7 +40,17 @@ export interface AttemptsPlan {
   readonly priorAttempts: number;
   /** The previous step's success, not yet in the log: written with this step's first `started`. */
   readonly previous?: StepResult;
+  /**
+   * The saga is stuck when this call's attempts run out (a step that cannot be given up; a
+   * compensation is always): refusals of the service's own breaker or bulkhead, nothing sent, use up
+   * no attempt and are waited out with the backoff. A half-open breaker lets calls through again, and
+   * their failures count. Default false.
+   */
+  readonly stuckWhenExhausted?: boolean;
 }
+
+/** Failures of calls the caller's own resilience refused before sending anything. */
+const NOT_SENT: ReadonlySet<FailureKind> = new Set(['circuitOpen', 'bulkheadFull']);
 
 /**
  * Calls a step or compensation until it has an outcome. Rejects with LeaseLost or DriveStopped when
@@ -55,6 +67,8 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
   const idempotencyKey = `saga:${plan.sagaId}:${plan.key.step}${compensating ? ':compensate' : ''}`;
   const maxAttempts = Math.max(plan.maxAttempts, plan.priorAttempts + 1);
   let previous = plan.previous;
+  const waitOutRefusals = compensating || plan.stuckWhenExhausted === true;
+  let counted = plan.priorAttempts;
   for (let attempt = plan.priorAttempts + 1; ; attempt += 1) {
     try {
       ctx.checkpoint(plan.sagaId);
@@ -74,14 +88,16 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
       if (compensating && isMeshError(err, 'NotFound')) return { ok: true, output: null };
       const error = stepError(err, classification.kind);
       if (!compensating && classification.kind === 'rejected') return { ok: false, uncertain: false, error };
-      if (attempt >= maxAttempts) {
+      const notSent = waitOutRefusals && NOT_SENT.has(classification.kind);
+      if (!notSent) counted += 1;
+      if (counted >= maxAttempts) {
         options.logger.warn({ sagaId: plan.sagaId, step: plan.key.step, phase: plan.key.phase, attempts: attempt, err }, 'saga step failed: attempts exhausted');
         return { ok: false, uncertain: !compensating, error };
       }
       options.logger.info({ sagaId: plan.sagaId, step: plan.key.step, phase: plan.key.phase, attempt, code: error.code }, 'saga step attempt failed: retrying');
       if (compensating) ctx.stats.compensationRetries += 1;
       else ctx.stats.stepRetries += 1;
-      await options.log.record(plan.sagaId, options.owner, options.leaseMs, { result: { ...plan.key, outcome: 'retrying', error } });
+      await options.log.record(plan.sagaId, options.owner, options.leaseMs, { result: { ...plan.key, outcome: 'retrying', error, ...(notSent && { notSent }) } });
       const wait = Math.max(backoffWait({ ...options.backoff, jitter: 'full' }, attempt), Math.min(classification.retryAfterMs ?? 0, options.backoff.maxMs));
       await ctx.pause(wait);
     }

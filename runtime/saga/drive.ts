@@ -64,6 +64,7 @@ async function forward(
       timeoutMs: step.timeoutMs ?? options.stepTimeoutMs,
       maxAttempts: cannotGiveUp ? Math.max(options.stepAttempts, options.compensationAttempts) : options.stepAttempts,
       priorAttempts: logged?.attempts ?? 0,
+      stuckWhenExhausted: cannotGiveUp,
       ...(pending ? { previous: pending } : {}),
     });
     pending = undefined;

@@ -9,33 +9,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { brokerProblem } from '../../generator/cli/processes/broker.js';
 import { freePortAssignment } from '../../generator/cli/processes/free-ports.js';
-import { planProcesses, type PlannedMesh, type PlannedProcess, type ProcessBus } from '../../generator/cli/processes/plan.js';
+import { planProcesses, type PlannedProcess, type ProcessBus } from '../../generator/cli/processes/plan.js';
 import { BROKER_URLS, deleteBusNamespace, testNamespace } from '../support/brokers.js';
 import { redactUrl } from '../../runtime/bus/settings.js';
 import { repoRoot } from '../support/project.js';
 import { bannerUrl, eventually, http, meshspec, start, type Child } from '../support/processes.js';
 import { formatIdentityKeys, generateIdentityKey } from '../../runtime/identity/index.js';
 import { createServiceDatabases, type ServiceDatabases } from '../support/service-databases.js';
+import { SHOP_SERVICES, shopMesh } from '../support/shop-mesh.js';
 import { call, cancellationReleasesStock, orderConfirmedByPayment, SHOP_AUTH_ENV, shopApi, type ShopApi } from '../support/shop-flow.js';
 
 const buses = (['redis', 'rabbitmq'] as const).map((kind) => ({ kind, url: BROKER_URLS[kind] }));
-const SERVICES = ['inventory', 'orders', 'payments', 'users'];
+const SERVICES = SHOP_SERVICES;
 
 /** Five processes with tsx on a shared 2-core machine: generous, only a hang fails. */
 const START_MS = 180_000;
-
-/** The shop's services and gateway port, read from the spec as the generator reads them. */
-function shopMesh(): PlannedMesh {
-  const mesh = parse(readFileSync(path.join(repoRoot, 'spec/mesh.yaml'), 'utf8')) as { gateway: { port: number } };
-  const services = SERVICES.map((name) => {
-    const spec = parse(readFileSync(path.join(repoRoot, `spec/services/${name}.yaml`), 'utf8')) as { ports: { http: number; grpc?: number } };
-    return { name, ports: { http: spec.ports.http, grpc: spec.ports.grpc ?? null } };
-  });
-  return { services, gateway: { port: mesh.gateway.port } };
-}
 
 interface ShopProcesses {
   readonly api: ShopApi;

@@ -230,7 +230,11 @@ function stepResultUpdate(result: StepResult, params: unknown[], clockParam: num
   const at = `coalesce($${clockParam}::timestamptz, clock_timestamp())`;
   const sets =
     result.outcome === 'retrying'
-      ? [`error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`]
+      ? [
+          `error_code = ${param(result.error?.code ?? null)}`,
+          `error_message = ${param(result.error?.message ?? null)}`,
+          ...(result.notSent ? ['attempts = s.attempts - 1'] : []),
+        ]
       : result.outcome === 'succeeded'
         ? [`outcome = 'succeeded'`, `finished_at = ${at}`, `output = ${param(JSON.stringify(result.output ?? null))}::json`, `error_code = null`, `error_message = null`]
         : [`outcome = 'failed'`, `finished_at = ${at}`, `error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`];

@@ -161,6 +161,7 @@ function applyResult(id: string, steps: Mutable<StepRecord>[], result: StepResul
   if (!step) throw new Error(`saga ${id}: ${result.phase} step ${result.step} was never started`);
   if (result.outcome === 'retrying') {
     if (result.error) step.error = result.error;
+    if (result.notSent) step.attempts -= 1;
     return;
   }
   step.outcome = result.outcome;

@@ -58,6 +58,12 @@ export interface StepResult extends StepKey {
   readonly outcome: 'succeeded' | 'failed' | 'retrying';
   readonly output?: unknown;
   readonly error?: { readonly code: string; readonly message: string };
+  /**
+   * With `retrying`: the attempt was refused before anything was sent (the service's own open breaker
+   * or full bulkhead) where that uses up no attempt (attempts.ts): its `started` is taken back
+   * (attempts - 1), so a saga resumed after a crash still has the attempts it had.
+   */
+  readonly notSent?: boolean;
 }
 
 /**

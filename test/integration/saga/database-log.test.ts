@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, Unavailable } from '../../../runtime/errors/index.js';
+import { CircuitOpen } from '../../../runtime/resilience/errors.js';
 import { createDatabaseSagaLog } from '../../../runtime/saga/log/database.js';
 import { SAGA_STEPS_TABLE, SAGAS_TABLE } from '../../../runtime/saga/log/tables.js';
 import type { SagaLog } from '../../../runtime/saga/log/types.js';
@@ -118,6 +119,26 @@ describe.each(engines)('saga orchestrator on $engine', (engine: EngineUnderTest)
     await orchestrator.close();
     expect(record.state).toBe('completed');
     expect(orchestrator.stats().resumed).toBeGreaterThanOrEqual(1);
+  });
+
+  it.skipIf(!engine.available)('a compensation refused by an open breaker (never sent) gets its attempt back in the table: a resume still has every attempt', async () => {
+    const log = await createDatabaseSagaLog({ db });
+    let undo = 0;
+    const saga: SagaDefinition = {
+      name: 'refused',
+      steps: [
+        { name: 'hold', endpoint: 'stock.hold', run: async () => 'held', compensation: { endpoint: 'stock.release', run: async () => (++undo <= 4 ? Promise.reject(new CircuitOpen('stock')) : null) } },
+        { name: 'pay', endpoint: 'bank.pay', run: async () => Promise.reject(new Conflict('declined')) },
+      ],
+    };
+    const orchestrator = createSagaOrchestrator({ service: 'x', sagas: [saga], log, logger, ...fast });
+    const id = await orchestrator.start('refused', {});
+    const record = await orchestrator.wait(id, 10_000);
+    await orchestrator.close();
+    // Four refusals and the call that went out: one attempt in the table, not five (compensationAttempts is 3).
+    expect(record.state).toBe('compensated');
+    expect(undo).toBe(5);
+    expect(record.steps.find((s) => s.phase === 'compensate')).toMatchObject({ step: 'hold', outcome: 'succeeded', attempts: 1 });
   });
 
   it.skipIf(!engine.available)('a saga started in a transaction exists and runs only once it commits', async () => {

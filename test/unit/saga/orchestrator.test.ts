@@ -3,6 +3,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { BadRequest, Conflict, NotFound, Unavailable } from '../../../runtime/errors/index.js';
+import { BulkheadFull, CircuitOpen } from '../../../runtime/resilience/errors.js';
 import { createMemorySagaLog } from '../../../runtime/saga/log/memory.js';
 import { createSagaOrchestrator, type SagaOrchestrator } from '../../../runtime/saga/orchestrator.js';
 import type { SagaOrchestratorOptions } from '../../../runtime/saga/options.js';
@@ -216,6 +217,34 @@ describe('saga orchestrator (memory log)', () => {
     const lateId = await late.orchestrator.start('placeOrder', {});
     expect((await late.orchestrator.wait(lateId, 5000)).state).toBe('completed');
     await late.orchestrator.close();
+  });
+
+  it('a call refused by its own open breaker (never sent) uses up no attempt where running out means stuck; elsewhere it does', async () => {
+    // Six refusals: past compensationAttempts (4), as many as a breaker open for 10 s gives a backoff capped at 5 s.
+    const refused = Array.from({ length: 6 }, () => fail(new CircuitOpen('inventory')));
+    const confirm = harness((calls) => fakeSaga({ a: [ok('A')], confirm: [...refused, fail(new Unavailable('1')), ok('C')] }, { a: [ok(null)] }, calls));
+    const confirmId = await confirm.orchestrator.start('placeOrder', {});
+    const confirmed = await confirm.orchestrator.wait(confirmId, 5000);
+    await confirm.orchestrator.close();
+    expect(confirmed.state).toBe('completed');
+    expect(confirm.calls.filter((c) => c.name === 'confirm')).toHaveLength(8);
+    // The log counts the calls that went out: a saga resumed after a crash keeps its budget.
+    expect(confirmed.steps.find((s) => s.step === 'confirm')).toMatchObject({ outcome: 'succeeded', attempts: 2 });
+
+    const undo = harness((calls) =>
+      fakeSaga({ a: [ok('A')], b: [fail(new Conflict('no'))] }, { a: [...refused.slice(0, 3), fail(new BulkheadFull('inventory', 1, 1)), ...refused.slice(3), ok(null)] }, calls),
+    );
+    const undoId = await undo.orchestrator.start('placeOrder', {});
+    expect((await undo.orchestrator.wait(undoId, 5000)).state).toBe('compensated');
+    await undo.orchestrator.close();
+    expect(undo.calls.filter((c) => c.name === 'undo:a')).toHaveLength(8);
+
+    // A step that can be given up: refusals count, it is compensated after stepAttempts (3).
+    const step = harness((calls) => fakeSaga({ a: [ok('A')], b: refused }, { a: [ok(null)], b: [ok(null)] }, calls));
+    const stepId = await step.orchestrator.start('placeOrder', {});
+    expect((await step.orchestrator.wait(stepId, 5000)).state).toBe('compensated');
+    await step.orchestrator.close();
+    expect(step.calls.map((c) => c.name)).toEqual(['a', 'b', 'b', 'b', 'undo:b', 'undo:a']);
   });
 
   it('a first step without compensation whose outcome stays unknown is compensated (nothing to undo)', async () => {
