@@ -16,19 +16,10 @@
 // The two ways run interleaved for BENCH_ROUNDS rounds after a warm-up; the table shows each one's
 // median round. Compare ratios, not absolute figures, across machines.
 import { Pool } from 'undici';
-import { driveMeasured, medianBy, printTable, ratio, type MeasuredDrive } from './support.js';
+import { driveMeasured, envSetting as setting, medianBy, printTable, ratio, type MeasuredDrive } from './support.js';
 import { startPlainSequence } from './saga/plain.js';
 import { PRODUCT_ID, startShop } from './saga/shop.js';
 import { loadExample, type ExampleShop } from './saga/example.js';
-
-/** A positive integer from the environment, else `fallback`. */
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw.slice(0, 40)}'`);
-  return value;
-}
 
 const sagas = setting('BENCH_SAGAS', 400);
 const concurrency = setting('BENCH_CONCURRENCY', 16);

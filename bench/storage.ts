@@ -22,17 +22,8 @@ import { openDatabase, type Database } from '../runtime/storage/index.js';
 import { deliveryRound, ORDERS_DDL, type DeliveryResult, type DeliveryWay } from './storage/delivery.js';
 import { ENGINE_OPS, measureOp, prepareEngine } from './storage/engines.js';
 import { createScratchDatabase } from './storage/scratch.js';
-import { medianBy, ratio } from './support.js';
+import { envSetting as setting, medianBy, ratio } from './support.js';
 import type { MeasuredDrive } from './support.js';
-
-/** A positive integer from the environment, else `fallback`. */
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw.slice(0, 40)}'`);
-  return value;
-}
 
 const writes = setting('BENCH_WRITES', 5000);
 const ops = setting('BENCH_OPS', 2000);

@@ -12,6 +12,23 @@ export function arg(name: string, fallback: number): number {
   return found ? Number(found.split('=')[1]) : fallback;
 }
 
+/**
+ * A positive integer from the environment (`BENCH_SAGAS=400`), else `fallback`.
+ *
+ * @param name - the variable
+ * @param fallback - when it is unset or empty
+ * @throws Error naming the variable when it is not a positive integer
+ * @example
+ * const rounds = envSetting('BENCH_ROUNDS', 3);
+ */
+export function envSetting(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got '${raw.slice(0, 40)}'`);
+  return value;
+}
+
 /** `--name=text` from the command line, else `fallback`. */
 export function textArg(name: string, fallback = ''): string {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
