@@ -16,6 +16,7 @@ import type { CallOptions } from '../transport/types.js';
 import { createDatabaseSagaLog } from '../saga/log/database.js';
 import type { SagaLog } from '../saga/log/types.js';
 import { createSagaOrchestrator, type SagaOrchestrator } from '../saga/orchestrator.js';
+import { DEFAULT_SAGA_BACKOFF } from '../saga/options.js';
 import { sagaRoutes } from '../saga/routes.js';
 import type { SagaStats } from '../saga/stats.js';
 import type { SagaState, StepCall } from '../saga/types.js';
@@ -44,9 +45,6 @@ export interface SagaTiming {
   /** Waits between attempts of a step or compensation: exponential from `initialMs`, capped at `maxMs`, full jitter. */
   readonly backoff?: { readonly initialMs: number; readonly maxMs: number };
 }
-
-/** The orchestrator's default backoff, which a partial setting (only the initial wait, or only the cap) completes. */
-const DEFAULT_BACKOFF = { initialMs: 100, maxMs: 5_000 } as const;
 
 /**
  * Reads SagaTiming from the environment: `MESH_SAGA_LEASE_MS`, `MESH_SAGA_RESUME_MS`,
@@ -89,7 +87,8 @@ function attemptsSetting(name: string, value: string | undefined): number | unde
 
 function backoffSetting(initialMs: number | undefined, maxMs: number | undefined): SagaTiming['backoff'] {
   if (initialMs === undefined && maxMs === undefined) return undefined;
-  const backoff = { initialMs: initialMs ?? Math.min(DEFAULT_BACKOFF.initialMs, maxMs!), maxMs: maxMs ?? Math.max(DEFAULT_BACKOFF.maxMs, initialMs!) };
+  // The orchestrator's default completes a partial setting (only the initial wait, or only the cap).
+  const backoff = { initialMs: initialMs ?? Math.min(DEFAULT_SAGA_BACKOFF.initialMs, maxMs!), maxMs: maxMs ?? Math.max(DEFAULT_SAGA_BACKOFF.maxMs, initialMs!) };
   if (backoff.maxMs < backoff.initialMs) {
     throw new StartupError(`MESH_SAGA_BACKOFF_MAX_MS (${backoff.maxMs} ms) must be at least MESH_SAGA_BACKOFF_MS (${backoff.initialMs} ms)`);
   }

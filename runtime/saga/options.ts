@@ -42,6 +42,9 @@ export interface SagaOrchestratorOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+/** The default waits between attempts: exponential from 100 ms, capped at 5 s. */
+export const DEFAULT_SAGA_BACKOFF = Object.freeze({ initialMs: 100, maxMs: 5_000 });
+
 /**
  * The options with every default applied.
  *
@@ -65,7 +68,7 @@ export function resolveOptions(options: SagaOrchestratorOptions, defaultOwner: s
     stepTimeoutMs: 10_000,
     stepAttempts: 3,
     compensationAttempts: 8,
-    backoff: { initialMs: 100, maxMs: 5_000 },
+    backoff: DEFAULT_SAGA_BACKOFF,
     resumeIntervalMs: 5_000,
     resumeBatch: 100,
     now: Date.now,
