@@ -9,9 +9,10 @@
 // endpoints are not behind the idempotency store (which would replay a stale 202 forever). The same
 // key with another input answers 422 (`reason: 'idempotency-key-reused'`), as for other endpoints.
 import type { Logger } from 'pino';
-import { BadRequest, Conflict, isMeshError, MeshError, NotFound, Timeout, Unavailable, Unprocessable, ValidationFailed } from '../errors/index.js';
+import { Conflict, isMeshError, MeshError, NotFound, Timeout, Unavailable, Unprocessable, ValidationFailed } from '../errors/index.js';
 import { StartupError } from '../host/startup-error.js';
 import { checkInput } from '../service/check-input.js';
+import { checkIdempotencyKey } from '../service/idempotent-invoke.js';
 import type { EndpointDescriptor, SagaStartDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { InvocationMeta, Invoke } from '../service/invoke.js';
 import type { Validators } from '../validation/types.js';
@@ -27,8 +28,6 @@ export const SAGA_WAIT_DEADLINE_MARGIN_MS = 500;
 const IN_FLIGHT: ReadonlySet<SagaState> = new Set(['running', 'compensating']);
 // How often a long wait looks whether its caller is still there, ms.
 const WAIT_SLICE_MS = 1_000;
-// As idempotent-invoke.ts accepts keys: printable ASCII without spaces.
-const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
 /**
  * What withSagaEndpoints needs.
@@ -72,7 +71,7 @@ export function withSagaEndpoints(invoke: Invoke, options: SagaEndpointsOptions)
     checkInput(validators, endpoint, input, meta);
     if (meta.deadline !== null && meta.deadline <= Date.now()) throw new Timeout(`deadline passed before ${endpoint.name} started`);
     const key = meta.idempotencyKey;
-    if (key !== undefined && !KEY_SHAPE.test(key)) throw new BadRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
+    if (key !== undefined) checkIdempotencyKey(key);
     const id = key === undefined ? undefined : sagaIdFromKey({ service, saga: descriptor.saga, caller: meta.caller?.subject ?? 'anonymous' }, key);
     const sagaId = await orchestrator.start(descriptor.saga, input, id === undefined ? {} : { id });
     if (key !== undefined) {

@@ -54,6 +54,18 @@ interface StoredAnswer {
 const KEY_SHAPE = /^[\x21-\x7e]{1,255}$/;
 
 /**
+ * Refuses an idempotency key no store keeps: 1 to 255 printable ASCII characters without spaces.
+ *
+ * @param key - as the caller sent it (`Idempotency-Key` header or `idempotency-key` metadata)
+ * @throws BadRequest (400) when it has another shape
+ * @example
+ * checkIdempotencyKey('order-42'); // passes; checkIdempotencyKey('a b') throws BadRequest
+ */
+export function checkIdempotencyKey(key: string): void {
+  if (!KEY_SHAPE.test(key)) throw new BadRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
+}
+
+/**
  * Wraps `invoke` so that requests to non-idempotent endpoints with an idempotency key run once per
  * (caller, endpoint, key).
  *
@@ -66,7 +78,7 @@ export function withIdempotencyKeys(invoke: Invoke, options: IdempotencyKeyOptio
   const { definition, store, logger, transaction } = options;
   const leaseMs = options.leaseMs ?? 30_000;
   const keyed = async (endpoint: EndpointDescriptor, input: unknown, meta: InvocationMeta, key: string): Promise<unknown> => {
-    if (!KEY_SHAPE.test(key)) throw new BadRequest('Idempotency-Key must be 1 to 255 printable ASCII characters without spaces');
+    checkIdempotencyKey(key);
     const caller = meta.caller?.subject ?? 'anonymous';
     const storeKey = `${definition.name}:@request:${endpoint.name}:${encodeURIComponent(caller)}:${encodeURIComponent(key)}`;
     const fingerprint = createHash('sha256').update(JSON.stringify(input) ?? '').digest('base64url');
