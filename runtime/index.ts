@@ -24,6 +24,7 @@ export type {
   ServiceDefinition,
   SubscriptionDescriptor,
   ChoreographyStepDescriptor,
+  ChoreographedSagaDescriptor,
 } from './service/definition.js';
 export type { CallFailure, FallbackHook } from './service/fallback.js';
 export type { FailureKind } from './resilience/classify.js';

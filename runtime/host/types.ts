@@ -65,6 +65,15 @@ export interface ServiceHostOptions {
    * sagas: (transportFor, callOptions) => ordersSagas((step) => ({ users: createUsersClient(transportFor('users', 'http'), callOptions(step)) })),
    */
   sagas?: (transportFor: TransportFor, callOptions: (step: StepCall) => CallOptions) => readonly SagaDefinition[];
+  /**
+   * The hook file's `compensations` (a participant of a choreographed saga whose step has a
+   * `compensate`): each undoes its step when a later step's `fails` event arrives. Required when the
+   * definition's `choreographies` name one. Default none.
+   *
+   * @example
+   * compensations: compensations satisfies PaymentsCompensations,
+   */
+  compensations?: object;
 }
 
 export interface HostSettings {

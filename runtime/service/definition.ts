@@ -121,6 +121,38 @@ export interface ServiceDefinition {
   readonly binding?: HttpBindingName;
   /** The steps of choreographed sagas this service's event hooks take (README "Choreographed sagas"); absent: none. */
   readonly choreographies?: readonly ChoreographyStepDescriptor[];
+  /** The choreographed sagas this service owns (keeps their log, publishes `<saga>.completed`/`.failed`); absent: none. */
+  readonly choreographedSagas?: readonly ChoreographedSagaDescriptor[];
+}
+
+/**
+ * A choreographed saga as its owner sees it: what the owner's log needs to follow it from the
+ * participants' reports (README "Choreographed sagas").
+ *
+ * @example
+ * const saga: ChoreographedSagaDescriptor = {
+ *   saga: 'fulfilOrder', correlate: 'orderId', starts: 'order.created', completes: 'order.confirmed',
+ *   steps: [{ step: 'charge', service: 'payments', succeeds: 'payment.completed', fails: 'payment.failed', compensate: 'refundCharge' }],
+ * };
+ */
+export interface ChoreographedSagaDescriptor {
+  readonly saga: string;
+  /** The payload field of every event of the saga that holds the saga id. */
+  readonly correlate: string;
+  /** The event that starts it (published by the owner). */
+  readonly starts: string;
+  /** The last step's `succeeds`. */
+  readonly completes: string;
+  /** In the order they happen. */
+  readonly steps: readonly {
+    readonly step: string;
+    /** The service whose event hook takes the step. */
+    readonly service: string;
+    readonly succeeds: string;
+    readonly fails: string | null;
+    /** The participant's compensation; null: nothing to undo. */
+    readonly compensate: string | null;
+  }[];
 }
 
 /**
