@@ -73,6 +73,16 @@ export function orchestratedSagasOf(service: ServiceModel): OrchestratedSagaMode
 }
 
 /**
+ * The choreographed sagas a service owns (keeps the log of), in the order of its sagas.
+ *
+ * @param service - the service
+ * @example ownedChoreographiesOf(orders).map((s) => s.name) // ['fulfilOrder']
+ */
+export function ownedChoreographiesOf(service: ServiceModel): ChoreographedSagaModel[] {
+  return sagasOf(service).filter((s): s is ChoreographedSagaModel => s.kind === 'choreographed');
+}
+
+/**
  * Every choreographed saga of the mesh, whoever owns it, sorted by name.
  *
  * @param model - the mesh
@@ -80,7 +90,7 @@ export function orchestratedSagasOf(service: ServiceModel): OrchestratedSagaMode
  */
 export function choreographiesOf(model: MeshModel): ChoreographedSagaModel[] {
   return model.services
-    .flatMap((s) => sagasOf(s).filter((saga): saga is ChoreographedSagaModel => saga.kind === 'choreographed'))
+    .flatMap((s) => ownedChoreographiesOf(s))
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 

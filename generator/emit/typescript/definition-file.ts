@@ -1,6 +1,6 @@
 // generated/<svc>/definition.ts: the service as plain data (runtime/service/definition.ts).
-import { choreographyPartsOf, keyOf, resolveType } from '../../model/lookup.js';
-import type { CallModel, EndpointModel, MeshModel, ResiliencePolicyModel, ServiceModel } from '../../model/types.js';
+import { choreographyPartsOf, keyOf, ownedChoreographiesOf, resolveType } from '../../model/lookup.js';
+import type { CallModel, ChoreographedSagaModel, EndpointModel, MeshModel, ResiliencePolicyModel, ServiceModel } from '../../model/types.js';
 import { outputFiles, protoServiceName, rpcFields, serviceNames, serviceProtoFile, servicePackage, typesPackage } from '../../naming/index.js';
 import { type Literal, code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
 
@@ -77,6 +77,21 @@ function policyLiteral(policy: ResiliencePolicyModel): Literal {
   };
 }
 
+/**
+ * A choreographed saga its owner keeps the log of: what the log needs to follow the saga from the
+ * participants' events (runtime/service/definition.ts, ChoreographedSagaDescriptor).
+ */
+function choreographedSagaLiteral(saga: ChoreographedSagaModel): Literal {
+  const { correlate, starts, completes, steps } = saga.choreography;
+  return {
+    saga: saga.name,
+    correlate,
+    starts,
+    completes,
+    steps: steps.map((step) => ({ step: step.name, service: step.service, succeeds: step.succeeds, fails: step.fails, compensate: step.compensate })),
+  };
+}
+
 /** Where the service's proto lives: resolved against this file so it works from any working directory. */
 function protoLiteral(model: MeshModel, service: ServiceModel): Literal {
   if (service.ports.grpc === null) return null;
@@ -103,6 +118,7 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     compensate: step.compensate,
     compensateOn,
   }));
+  const owned = ownedChoreographiesOf(service).map(choreographedSagaLiteral);
   const definition: Literal = {
     mesh: model.name,
     name: service.name,
@@ -115,6 +131,8 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     proto,
     // Written only for a participant of a choreographed saga: the steps its event hooks take.
     ...(parts.length > 0 && { choreographies: parts }),
+    // Written only for the owner of a choreographed saga: the sagas whose log it keeps.
+    ...(owned.length > 0 && { choreographedSagas: owned }),
     // Written only for Express: a definition without it is served by the node binding.
     ...(service.binding !== 'node' && { binding: service.binding }),
   };

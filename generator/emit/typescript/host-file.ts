@@ -1,23 +1,31 @@
 // generated/<svc>/host.ts: ties the service's definition to the user's hooks and its clients.
-import type { ServiceModel } from '../../model/types.js';
+import type { MeshModel, ServiceModel } from '../../model/types.js';
 import type { EmitOptions } from '../types.js';
 import { code, importBlock, jsdoc, joinBlocks, printLiteral, quote } from './code.js';
 import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import { hookModule, migrationsUrl } from './names.js';
-import { orchestratedSagasOf } from '../../model/lookup.js';
+import { compensationsOf, orchestratedSagasOf } from '../../model/lookup.js';
 import { calledServices, sagaNames } from './saga-file.js';
 
-export function hostFile(service: ServiceModel, options: EmitOptions): string {
+export function hostFile(model: MeshModel, service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);
   const subscribes = service.subscribes.length > 0;
   const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
+  // Only a participant with a step to undo has `compensations` (and `<Svc>Compensations` in handlers.ts).
+  const compensations = compensationsOf(model, service.name).length > 0;
   const routes = service.extraRoutes;
   const sagaServices = calledServices(orchestratedSagasOf(service));
   const imports = importBlock([
     { names: service.storage === null ? [] : ['fileURLToPath'], from: 'node:url' },
     { names: ['ServiceHostOptions'], from: RUNTIME_MODULES.ServiceHostOptions, typeOnly: true },
     {
-      names: ['handlers', ...(subscribes ? ['subscriptions'] : []), ...(fallbacks ? ['fallbacks'] : []), ...(routes ? ['routes'] : [])],
+      names: [
+        'handlers',
+        ...(subscribes ? ['subscriptions'] : []),
+        ...(compensations ? ['compensations'] : []),
+        ...(fallbacks ? ['fallbacks'] : []),
+        ...(routes ? ['routes'] : []),
+      ],
       from: hookModule(options, service.name),
     },
     { names: ['events'], from: '../events.js' },
@@ -35,6 +43,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
         n.clients,
         n.handlers,
         ...(subscribes ? [n.subscriptions] : []),
+        ...(compensations ? [n.compensations] : []),
         ...(fallbacks ? [n.fallbacks] : []),
         ...(routes ? [n.routes] : []),
       ],
@@ -57,6 +66,7 @@ export function hostFile(service: ServiceModel, options: EmitOptions): string {
     `    definition: ${n.definition},\n` +
     `    handlers: handlers satisfies ${n.handlers},\n` +
     (subscribes ? `    subscriptions: subscriptions satisfies ${n.subscriptions},\n` : '') +
+    (compensations ? `    compensations: compensations satisfies ${n.compensations},\n` : '') +
     (fallbacks ? `    fallbacks: fallbacks satisfies ${n.fallbacks},\n` : '') +
     (routes ? `    routes: routes satisfies ${n.routes},\n` : '') +
     '    schemas,\n' +

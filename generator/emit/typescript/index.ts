@@ -39,7 +39,7 @@ export const emitTypeScript: Emitter = (model, options) => {
       file('errors', errorsFile(service)),
       file('handlers', handlersFile(model, service, options)),
       file('client', clientFile(model, service)),
-      file('host', hostFile(service, options)),
+      file('host', hostFile(model, service, options)),
     );
     // Only a service that runs sagas gets their module.
     const sagas = sagaFile(model, service);

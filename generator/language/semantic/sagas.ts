@@ -3,18 +3,19 @@
 // itself: its log needs the service's database, its name is unique in the mesh and its events
 // (`<name>.completed`, `<name>.failed`) must not collide with the mesh's own.
 import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
-import type { SpecIndex } from '../collect.js';
+import type { Declared, SpecIndex } from '../collect.js';
 import { resolveChoreography } from '../choreography-resolve.js';
-import { isChoreographed } from '../raw.js';
+import { isChoreographed, type RawChoreographedSaga, type RawService } from '../raw.js';
 import { resolveSaga, type SagaProblem } from '../saga-resolve.js';
 import { isPrototypeMember, prototypeMessage } from './prototype.js';
 import type { Reporter } from './reporter.js';
 
 /**
  * Reports every problem of the sagas the services declare: a saga in a service without `storage`, a
- * saga name used twice in the mesh or that prefixes an event's name, an unknown or uncalled service
- * or endpoint, a duplicate step, a reference to a step that has not run, and every mapping whose
- * fields do not exist or whose types do not fit, each with a suggestion when a close name exists.
+ * saga name used twice in the mesh or that prefixes an event's name, a participant of a choreographed
+ * saga without `storage`, an unknown or uncalled service or endpoint, a duplicate step, a reference to
+ * a step that has not run, and every mapping whose fields do not exist or whose types do not fit, each
+ * with a suggestion when a close name exists.
  *
  * @param index the spec's declarations (the services' `sagas`, `calls`, `storage`; the mesh's events)
  * @param report where the diagnostics go
@@ -45,6 +46,7 @@ export function checkSagas(index: SpecIndex, report: Reporter): void {
         );
       }
       if (isChoreographed(raw)) {
+        checkParticipantStorage(index, service, name, raw, report);
         reportProblems(report, service.doc, resolveChoreography(index, service, name, raw, compensations).problems);
         continue;
       }
@@ -60,6 +62,25 @@ export function checkSagas(index: SpecIndex, report: Reporter): void {
       reportProblems(report, service.doc, resolveSaga(index, service, name, raw).problems);
     }
   }
+}
+
+/**
+ * A choreographed saga's participant keeps its step's outcome and its compensation's state in its
+ * database, so it needs `storage`. Reported once per participant and saga, at its first step; the
+ * owner is left to `saga-without-storage`, and an undeclared service to `unknown-service`.
+ */
+function checkParticipantStorage(index: SpecIndex, owner: Declared<RawService>, saga: string, raw: RawChoreographedSaga, report: Reporter): void {
+  const reported = new Set<string>([owner.name]);
+  raw.choreography.forEach((step, i) => {
+    const participant = index.services.get(step.service);
+    if (participant === undefined || participant.raw.storage !== undefined || reported.has(step.service)) return;
+    reported.add(step.service);
+    const kept = step.compensate === undefined ? "the step's outcome" : "the step's outcome and its compensation's state";
+    report.error(
+      owner.doc, ['sagas', saga, 'choreography', i, 'service'], 'choreography-participant-without-storage',
+      `\`${step.service}\` takes step \`${step.step}\` of saga \`${saga}\`: it keeps ${kept} in its database, and has no \`storage\`; add \`storage: postgres\` to \`${step.service}\``,
+    );
+  });
 }
 
 function reportProblems(report: Reporter, doc: Parameters<Reporter['error']>[0], problems: readonly SagaProblem[]): void {

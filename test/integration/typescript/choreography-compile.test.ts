@@ -1,8 +1,9 @@
 // The generated contract of a choreographed saga (test/fixtures/choreography: orders owns
 // `fulfilOrder`, payments and inventory take a step each, orders the last): each participant with a
 // compensation gets `<Svc>Compensations` in its handlers.ts, typed with the failure events that
-// trigger it, its definition lists the steps it takes, and the hook planner stubs `compensations`
-// without overwriting what the user wrote. Everything type-checks under the repo's strict options.
+// trigger it, its definition lists the steps it takes (the owner's, the sagas it owns), its host
+// passes the hook file's `compensations`, and the hook planner stubs `compensations` without
+// overwriting what the user wrote. Everything type-checks under the repo's strict options.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -79,6 +80,30 @@ describe('the generated contract of a choreographed saga', () => {
     expect(content('generated/orders/definition.ts')).toContain('compensateOn: [],');
     expect(content('generated/inventory/definition.ts')).toContain("compensate: 'releaseStock',\n      compensateOn: ['order.rejected'],");
     for (const svc of ['payments', 'orders']) expect(check(`generated/${svc}/definition.ts`)).toEqual([]);
+  }, 120_000);
+
+  it('describes the sagas the owner keeps the log of in its definition, and only there', () => {
+    const definition = content('generated/orders/definition.ts');
+    expect(definition).toContain("  choreographedSagas: [\n    {\n      saga: 'fulfilOrder',\n      correlate: 'orderId',\n      starts: 'order.created',\n      completes: 'order.confirmed',\n      steps: [\n");
+    // Each step as the printer lays it out: one key a line.
+    const step = (name: string, service: string, succeeds: string, fails: string, compensate: string) =>
+      `        {\n          step: '${name}',\n          service: '${service}',\n          succeeds: '${succeeds}',\n          fails: '${fails}',\n          compensate: ${compensate},\n        },\n`;
+    expect(definition).toContain(
+      step('charge', 'payments', 'payment.completed', 'payment.failed', "'refundCharge'") +
+        step('reserve', 'inventory', 'stock.reserved', 'stock.failed', "'releaseStock'") +
+        step('confirm', 'orders', 'order.confirmed', 'order.rejected', 'null') +
+        '      ],\n    },\n  ],\n',
+    );
+    for (const svc of ['payments', 'inventory']) expect(content(`generated/${svc}/definition.ts`)).not.toContain('choreographedSagas');
+    expect(check('generated/orders/definition.ts')).toEqual([]);
+  }, 120_000);
+
+  it('passes the hook file\'s `compensations` to the host of each participant that has some', () => {
+    expect(content('generated/payments/host.ts')).toContain('    compensations: compensations satisfies PaymentsCompensations,\n');
+    expect(content('generated/payments/host.ts')).toMatch(/import \{ [^}]*\bcompensations\b[^}]* \} from '\.\.\/\.\.\/hooks\/payments\.js';/);
+    expect(content('generated/inventory/host.ts')).toContain('    compensations: compensations satisfies InventoryCompensations,\n');
+    expect(content('generated/orders/host.ts')).not.toContain('compensations');
+    for (const svc of ['payments', 'inventory', 'orders']) expect(check(`generated/${svc}/host.ts`)).toEqual([]);
   }, 120_000);
 
   it('keeps the synthesized status type and events for the owner', () => {

@@ -42,7 +42,7 @@ describe('golden error cases', () => {
       // Issue #12: a service's `sagas`, their references, mappings and storage.
       'saga-schema', 'saga-references', 'saga-mappings', 'saga-storage', 'saga-synthesized-names', 'saga-endpoints',
       // Issue #12: choreographed sagas, their forms, schema and references.
-      'choreography-schema', 'choreography-forms', 'choreography-references',
+      'choreography-schema', 'choreography-forms', 'choreography-references', 'choreography-storage',
     ];
     for (const name of known) {
       expect(cases).toContain(name);
