@@ -12,7 +12,7 @@ import type { ContextFactory, ServicePublisher } from '../service/context.js';
 import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
-import { UnprocessableEvent, type BusSubscription, type EnvelopeHandler, type EventBus } from './types.js';
+import { UnprocessableEvent, type BusSubscription, type EnvelopeHandler, type EventBus, type EventEnvelope } from './types.js';
 
 export * from './types.js';
 export { createMemoryBus, type DeadLetter, type MemoryBus, type MemoryBusOptions } from './memory.js';
@@ -127,13 +127,64 @@ export function checkSubscriptions(
   }
 }
 
-export async function subscribeAll(options: SubscribeAllOptions): Promise<ServiceSubscriptions> {
-  const { definition, subscriptions, events, validators, bus, contextFor, logger, transaction } = options;
-  const idempotency = options.idempotency ?? createMemoryIdempotencyStore();
-  const runOnce = <T>(key: string, effect: () => Promise<T>, leaseMs: number | undefined): Promise<T> => {
+/**
+ * How `ctx.once` runs an effect: recorded in `idempotency` under its key, the effect and its record
+ * in one `transaction` when the service has a database (so they commit together).
+ *
+ * @param idempotency - where effects that ran are recorded
+ * @param transaction - the service's unit of work; default none
+ * @example
+ * const runOnce = onceRunner(store, (work) => db.transaction(() => work()));
+ * await runOnce('payments:chargeOrder:evt-1', () => charge(), undefined);
+ */
+export function onceRunner(idempotency: IdempotencyStore, transaction?: <T>(work: () => Promise<T>) => Promise<T>): EventContextFields['runOnce'] {
+  return <T>(key: string, effect: () => Promise<T>, leaseMs: number | undefined): Promise<T> => {
     const run = () => once(idempotency, key, effect, leaseMs === undefined ? {} : { leaseMs });
     return transaction ? transaction(run) : run();
   };
+}
+
+/**
+ * What {@link eventContext} needs to make the context of one delivery.
+ *
+ * @example
+ * const fields: EventContextFields = { service: 'payments', handler: 'chargeOrder', envelope, contextFor, logger, runOnce };
+ */
+export interface EventContextFields {
+  readonly service: string;
+  /** The hook's name: the context's `operation`, and part of `ctx.once`'s keys. */
+  readonly handler: string;
+  readonly envelope: EventEnvelope;
+  readonly contextFor: ContextFactory;
+  /** Already bound to the delivery (requestId, operation, eventId). */
+  readonly logger: Logger;
+  /** Runs `ctx.once`'s effect under its key, once (with its record, in the service's transaction when it has one). */
+  readonly runOnce: <T>(key: string, effect: () => Promise<T>, leaseMs: number | undefined) => Promise<T>;
+}
+
+/**
+ * The context an event hook gets for one delivery: the service's context with the publisher as the
+ * caller, no deadline, `ctx.event` and `ctx.once` (keyed `<service>:<handler>:<event id>[:<step>]`).
+ * Event hooks and the compensations of choreographed sagas (runtime/saga/choreography) share it.
+ *
+ * @param fields - service, handler, envelope, contextFor, logger, runOnce
+ * @example
+ * await hook(envelope.payload, eventContext({ service: 'payments', handler: 'chargeOrder', envelope, contextFor, logger, runOnce }));
+ */
+export function eventContext(fields: EventContextFields): EventContext<object, Record<string, unknown>> {
+  const { service, handler, envelope, contextFor, logger, runOnce } = fields;
+  const caller: Caller = { subject: `service:${envelope.source}`, service: envelope.source };
+  const base = contextFor({ operation: handler, requestId: envelope.requestId ?? envelope.id, logger, caller, deadline: null, signal: NEVER_ABORTED });
+  const keyOf = (step: string | undefined) => `${service}:${handler}:${envelope.id}${step === undefined ? '' : `:${step}`}`;
+  return Object.assign(base, {
+    event: { id: envelope.id, name: envelope.event, version: envelope.version, source: envelope.source, time: envelope.time },
+    once: <T>(effect: () => Promise<T>, onceOptions: EventOnceOptions = {}) => runOnce(keyOf(onceOptions.step), effect, onceOptions.leaseMs),
+  });
+}
+
+export async function subscribeAll(options: SubscribeAllOptions): Promise<ServiceSubscriptions> {
+  const { definition, subscriptions, events, validators, bus, contextFor, logger, transaction } = options;
+  const runOnce = onceRunner(options.idempotency ?? createMemoryIdempotencyStore(), transaction);
   checkSubscriptions(definition, subscriptions, events);
   const taken: BusSubscription[] = [];
   const close = async () => {
@@ -155,13 +206,7 @@ export async function subscribeAll(options: SubscribeAllOptions): Promise<Servic
           log.error({ issues: result.issues }, reason);
           throw new UnprocessableEvent(reason);
         }
-        const caller: Caller = { subject: `service:${envelope.source}`, service: envelope.source };
-        const base = contextFor({ operation: handler, requestId, logger: log, caller, deadline: null, signal: NEVER_ABORTED });
-        const keyOf = (step: string | undefined) => `${definition.name}:${handler}:${envelope.id}${step === undefined ? '' : `:${step}`}`;
-        const ctx: EventContext<object, Record<string, unknown>> = Object.assign(base, {
-          event: { id: envelope.id, name: envelope.event, version: envelope.version, source: envelope.source, time: envelope.time },
-          once: <T>(effect: () => Promise<T>, onceOptions: EventOnceOptions = {}) => runOnce(keyOf(onceOptions.step), effect, onceOptions.leaseMs),
-        });
+        const ctx = eventContext({ service: definition.name, handler, envelope, contextFor, logger: log, runOnce });
         await hook.call(subscriptions, envelope.payload, ctx);
       };
 

@@ -17,9 +17,10 @@ import { createDatabaseSagaLog } from '../saga/log/database.js';
 import type { SagaLog } from '../saga/log/types.js';
 import { createSagaOrchestrator, type SagaOrchestrator } from '../saga/orchestrator.js';
 import { DEFAULT_SAGA_BACKOFF } from '../saga/options.js';
-import { sagaRoutes } from '../saga/routes.js';
-import type { SagaStats } from '../saga/stats.js';
+import { sagaRoutes, type SagaReader } from '../saga/routes.js';
+import { emptyStats, type SagaStats } from '../saga/stats.js';
 import type { SagaState, StepCall } from '../saga/types.js';
+import type { OwnerStats } from '../saga/choreography/owner.js';
 import { durationSetting } from './env-values.js';
 import { StartupError } from './startup-error.js';
 import type { ServiceHostOptions, TransportFor } from './types.js';
@@ -113,7 +114,9 @@ export interface SagasReport {
 }
 
 /**
- * Refuses, before anything starts, a service with sagas but no storage: their log lives in its database.
+ * Refuses, before anything starts, a service with sagas but no storage: an orchestrated or
+ * choreographed saga's log lives in its owner's database, and a participant keeps each step it took
+ * in its own (runtime/saga/choreography).
  *
  * @param options - the service's host options
  * @throws StartupError naming the service
@@ -121,14 +124,24 @@ export interface SagasReport {
  * checkSagasHaveStorage(ordersHost());
  */
 export function checkSagasHaveStorage(options: ServiceHostOptions): void {
-  if (options.sagas && !options.storage) {
-    const name = options.definition.name;
+  if (options.storage) return;
+  const name = options.definition.name;
+  if (ownsSagas(options)) {
     throw new StartupError(`${name} runs sagas but has no storage: a saga's log lives in its service's database (give ${name} storage in its spec)`, { service: name });
+  }
+  if ((options.definition.choreographies ?? []).length > 0) {
+    throw new StartupError(`${name} takes steps of choreographed sagas but has no storage: a participant keeps each step it took in its database (give ${name} storage in its spec)`, { service: name });
   }
 }
 
+/** Whether the service keeps a saga log: it runs orchestrated sagas or owns choreographed ones. */
+function ownsSagas(options: ServiceHostOptions): boolean {
+  return options.sagas !== undefined || (options.definition.choreographedSagas ?? []).length > 0;
+}
+
 /**
- * Opens the saga log of a service with sagas (creating its tables if missing); undefined without sagas.
+ * Opens the saga log of a service that runs orchestrated sagas or owns choreographed ones (creating
+ * its tables if missing); undefined otherwise.
  *
  * @param options - the service's host options
  * @param db - its migrated database (undefined without storage)
@@ -136,7 +149,7 @@ export function checkSagasHaveStorage(options: ServiceHostOptions): void {
  * const sagaLog = await openSagaLog(options, db);
  */
 export async function openSagaLog(options: ServiceHostOptions, db: Database | undefined): Promise<SagaLog | undefined> {
-  if (!options.sagas || !db) return undefined;
+  if (!ownsSagas(options) || !db) return undefined;
   return createDatabaseSagaLog({ db });
 }
 
@@ -169,8 +182,11 @@ export interface ServiceSagasOptions {
  * await sagas.close();
  */
 export interface ServiceSagas {
-  readonly orchestrator: SagaOrchestrator;
-  /** The names of the sagas the service runs. */
+  /** Drives the service's orchestrated sagas; undefined when it owns only choreographed ones. */
+  readonly orchestrator: SagaOrchestrator | undefined;
+  /** Where the service's sagas of both kinds are read (the orchestrator, else the log). */
+  readonly reader: SagaReader;
+  /** The names of the sagas the service runs or owns. */
   readonly names: ReadonlySet<string>;
   /** `GET /sagas/{id}` and `GET /sagas`, mounted beside the hook file's routes. */
   readonly routes: ExtraRoutes;
@@ -180,9 +196,10 @@ export interface ServiceSagas {
 }
 
 /**
- * Makes the service's sagas and starts their orchestrator (its resume loop looks at once). Checks
- * that the service may publish each saga's `<saga>.completed` and `<saga>.failed` (else a final
- * transition could never commit).
+ * Makes the service's orchestrated sagas and starts their orchestrator (its resume loop looks at
+ * once), and reads the log of the choreographed sagas it owns (their reports are followed by
+ * runtime/saga/choreography, started with the service's subscriptions). Checks that the service may
+ * publish each saga's `<saga>.completed` and `<saga>.failed` (else a final transition could never commit).
  *
  * @param options - host, log, transportFor, publisher, invoke, logger, timing
  * @throws StartupError when the service does not publish a saga's events
@@ -193,24 +210,28 @@ export function startServiceSagas(options: ServiceSagasOptions): ServiceSagas {
   const { host, log, publisher, logger } = options;
   const { definition } = host;
   const make = host.sagas;
-  if (!make) throw new TypeError(`${definition.name} has no sagas to start`);
   const self: Caller = Object.freeze({ subject: `service:${definition.name}`, service: definition.name });
-  const definitions = make(withSelf(definition, options.transportFor, options.invoke, logger), (step) => stepCallOptions(step, self));
-  checkPublishes(definition, definitions.map((saga) => saga.name));
-  const orchestrator = createSagaOrchestrator({
-    service: definition.name,
-    sagas: definitions,
-    log,
-    logger,
-    publish: (event, payload) => publisher(event, eventPayload(payload), (payload as { sagaId?: string }).sagaId),
-    ...options.timing,
-  });
+  const definitions = make ? make(withSelf(definition, options.transportFor, options.invoke, logger), (step) => stepCallOptions(step, self)) : [];
+  const names = [...definitions.map((saga) => saga.name), ...(definition.choreographedSagas ?? []).map((saga) => saga.saga)];
+  checkPublishes(definition, names);
+  const orchestrator = make
+    ? createSagaOrchestrator({
+        service: definition.name,
+        sagas: definitions,
+        log,
+        logger,
+        publish: (event, payload) => publisher(event, eventPayload(payload), (payload as { sagaId?: string }).sagaId),
+        ...options.timing,
+      })
+    : undefined;
+  const reader: SagaReader = orchestrator ?? log;
   return {
     orchestrator,
-    names: new Set(definitions.map((saga) => saga.name)),
-    routes: sagaRoutes(orchestrator),
-    report: () => ({ stats: orchestrator.stats(), inFlight: orchestrator.inFlight(), counts: () => orchestrator.counts() }),
-    close: () => orchestrator.close(),
+    reader,
+    names: new Set(names),
+    routes: sagaRoutes(reader),
+    report: () => ({ stats: orchestrator?.stats() ?? emptyStats(), inFlight: orchestrator?.inFlight() ?? 0, counts: () => log.counts() }),
+    close: async () => orchestrator?.close(),
   };
 }
 
@@ -259,4 +280,22 @@ function eventPayload(payload: unknown): unknown {
   if (typeof payload !== 'object' || payload === null || !('output' in payload) || payload.output !== null) return payload;
   const { output: _none, ...rest } = payload as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * A service's saga report with its choreographed sagas' counters added (those it saw start, and end
+ * completed, compensated or stuck, since it started).
+ *
+ * @param report - the orchestrator's side (null without sagas)
+ * @param owner - the choreography owner's counters (undefined when it owns no choreographed saga)
+ * @example
+ * const report = withOwnerStats(sagas.report(), choreography.ownerStats());
+ */
+export function withOwnerStats(report: SagasReport | null, owner: OwnerStats | undefined): SagasReport | null {
+  if (!report || !owner) return report;
+  const stats = report.stats;
+  return {
+    ...report,
+    stats: { ...stats, started: stats.started + owner.started, completed: stats.completed + owner.completed, compensated: stats.compensated + owner.compensated, stuck: stats.stuck + owner.stuck },
+  };
 }

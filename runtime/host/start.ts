@@ -1,7 +1,7 @@
 // Starting and stopping one service: its HTTP (and gRPC) server, its event subscriptions and the
 // transports to the services it calls, all around one Invoke; and its database, for a service with
 // storage (migrated before it listens, part of its readiness, closed after its last request).
-import { checkSubscriptions, createPublisher, subscribeAll, type ServiceSubscriptions } from '../bus/index.js';
+import { checkSubscriptions, createPublisher, onceRunner, subscribeAll, type ServiceSubscriptions } from '../bus/index.js';
 import { createGrpcServer, type GrpcServer } from '../grpc/server.js';
 import { loadHttpApp } from '../http/load-app.js';
 import type { ExtraRoutes } from '../http/extra-routes.js';
@@ -24,7 +24,8 @@ import { ambientDatabase } from '../storage/ambient.js';
 import { createDatabaseIdempotencyStore } from '../idempotency/database.js';
 import type { Invoke } from '../service/invoke.js';
 import { withSagaEndpoints } from '../saga/endpoints.js';
-import { checkSagasHaveStorage, openSagaLog, sagaTimingFromEnv, startServiceSagas, type ServiceSagas } from './sagas.js';
+import { checkSagasHaveStorage, openSagaLog, sagaTimingFromEnv, startServiceSagas, withOwnerStats, type ServiceSagas } from './sagas.js';
+import { prepareChoreography, publishRecorderFor, type ServiceChoreography } from './choreography.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -107,7 +108,10 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       return withCallFallbacks(transport, { service, hooks, call: definition.calls.find((c) => c.service === service), logger, stats });
     };
   }
-  const publisher = createPublisher({ definition, events, validators, bus: outbox?.bus ?? bus });
+  const plainPublisher = createPublisher({ definition, events, validators, bus: outbox?.bus ?? bus });
+  // A participant of a choreographed saga: its step's outcome is the event its hook publishes.
+  const recorder = publishRecorderFor(options);
+  const publisher = recorder ? recorder.watch(plainPublisher) : plainPublisher;
   // Hooks' ctx.db joins the transaction the runtime may have opened around them (below).
   const contextFor = createContextFactory({ definition, createClients: options.createClients, transportFor, publisher, db: db && ambientDatabase(db) });
   // One store for event hooks' `ctx.once` and the first answers to requests with an idempotency key.
@@ -117,10 +121,12 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   // Sagas' steps may call this service itself, through the invoke made just below (and sagas resumed
   // from the log start at once): bound late, the orchestrator is made first for the endpoints that start sagas.
   const sagaLog = await openSagaLog(options, db);
+  const sagaTiming = settings.sagaTiming ?? sagaTimingFromEnv();
   let invoke: Invoke;
   const sagas: ServiceSagas | undefined = sagaLog
-    ? startServiceSagas({ host: options, log: sagaLog, transportFor, publisher, invoke: (e, i, m) => invoke(e, i, m), logger, timing: settings.sagaTiming ?? sagaTimingFromEnv() })
+    ? startServiceSagas({ host: options, log: sagaLog, transportFor, publisher, invoke: (e, i, m) => invoke(e, i, m), logger, timing: sagaTiming })
     : undefined;
+  let choreography: ServiceChoreography;
   try {
     invoke = withSagaEndpoints(
       withIdempotencyKeys(createInvoke({ definition, handlers: options.handlers, validators, contextFor, logger }), {
@@ -131,6 +137,10 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       }),
       { definition, validators, logger, sagas },
     );
+    choreography = await prepareChoreography({
+      host: options, db, outbox, bus, validators, contextFor, recorder, publisher, logger, timing: sagaTiming,
+      runOnce: onceRunner(idempotency, transaction),
+    });
   } catch (err) {
     await sagas?.close();
     throw err;
@@ -183,7 +193,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     }
     subscriptions = await subscribeAll({
       definition,
-      subscriptions: options.subscriptions,
+      subscriptions: choreography.subscriptions,
       events,
       validators,
       bus,
@@ -191,6 +201,10 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       logger,
       idempotency,
       ...(transaction ? { transaction } : {}),
+    });
+    await choreography.start().catch(async (err: unknown) => {
+      await Promise.allSettled([choreography.close(), subscriptions.close()]);
+      throw err;
     });
   } catch (err) {
     await Promise.allSettled([http.drain(0), grpc?.close(0), sagas?.close(), owned?.close()]);
@@ -224,7 +238,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     // released (another replica resumes them), while their clients and database are still open.
     await sagas?.close().catch((err: unknown) => logger.warn({ err }, `closing the ${name} sagas failed`));
     // Event hooks and in-flight requests may still use clients: close those last.
-    await subscriptions.close();
+    await Promise.all([subscriptions.close(), choreography.close()]);
     await owned?.close();
     // Events committed and not yet forwarded stay in the outbox table: the next start forwards them.
     await outbox?.close().catch((err: unknown) => logger.warn({ err }, `closing the ${name} outbox failed`));
@@ -241,7 +255,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       return readyNow();
     },
     sagas() {
-      return sagas?.report() ?? null;
+      return withOwnerStats(sagas?.report() ?? null, choreography.ownerStats());
     },
     dependencies() {
       return owned ? owned.dependencies() : { resilience: fallbackStats?.snapshot() ?? {}, instances: {} };

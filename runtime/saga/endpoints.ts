@@ -18,6 +18,7 @@ import type { InvocationMeta, Invoke } from '../service/invoke.js';
 import type { Validators } from '../validation/types.js';
 import { isSagaId, sagaIdFromKey } from './ids.js';
 import type { SagaOrchestrator } from './orchestrator.js';
+import type { SagaReader } from './routes.js';
 import type { SagaRecord, SagaState, SagaStatus } from './types.js';
 
 /** How long `wait: 'deadline'` waits when the caller set no deadline, ms. */
@@ -33,15 +34,18 @@ const WAIT_SLICE_MS = 1_000;
  * What withSagaEndpoints needs.
  *
  * @example
- * const options: SagaEndpointsOptions = { definition, validators, logger, sagas: { orchestrator, names: new Set(['placeOrder']) } };
+ * const options: SagaEndpointsOptions = { definition, validators, logger, sagas: { orchestrator, reader: orchestrator, names: new Set(['placeOrder']) } };
  */
 export interface SagaEndpointsOptions {
   readonly definition: ServiceDefinition;
   /** The service's strict validators: a saga endpoint's input is checked as any endpoint's. */
   readonly validators: Validators;
   readonly logger: Logger;
-  /** The service's orchestrator and the names of its sagas; undefined for a service without sagas. */
-  readonly sagas?: { readonly orchestrator: SagaOrchestrator; readonly names: ReadonlySet<string> } | undefined;
+  /**
+   * The service's orchestrator (undefined when it owns only choreographed sagas), where its sagas are
+   * read (status endpoints answer both kinds) and their names; undefined for a service without sagas.
+   */
+  readonly sagas?: { readonly orchestrator: SagaOrchestrator | undefined; readonly reader: SagaReader; readonly names: ReadonlySet<string> } | undefined;
 }
 
 /**
@@ -63,8 +67,13 @@ export function withSagaEndpoints(invoke: Invoke, options: SagaEndpointsOptions)
     if (!sagas?.names.has(saga)) {
       throw new StartupError(`${definition.name}.${endpoint.name} answers saga '${saga}', which ${definition.name} does not run (its host has ${sagas ? [...sagas.names].join(', ') || 'no sagas' : 'no sagas'}): regenerate the service`, { service: definition.name });
     }
+    if (endpoint.startsSaga && !sagas.orchestrator) {
+      throw new StartupError(`${definition.name}.${endpoint.name} starts saga '${saga}', which is choreographed: publishing its starts event starts it (regenerate the service)`, { service: definition.name });
+    }
   }
-  const { orchestrator } = sagas!;
+  const { reader } = sagas!;
+  // Checked above: every endpoint that starts a saga has an orchestrator.
+  const orchestrator = sagas!.orchestrator!;
   const service = definition.name;
 
   const start = async (endpoint: EndpointDescriptor, descriptor: SagaStartDescriptor, input: unknown, meta: InvocationMeta): Promise<SagaStatus> => {
@@ -93,7 +102,7 @@ export function withSagaEndpoints(invoke: Invoke, options: SagaEndpointsOptions)
     if (typeof id !== 'string' || !isSagaId(id)) {
       throw new ValidationFailed('invalid saga id: letters, digits and . _ : - only, at most 128 characters', [{ path: `/${param}`, message: 'must be a saga id (letters, digits, . _ : -; at most 128 characters)' }]);
     }
-    const record = await orchestrator.get(id);
+    const record = await reader.get(id);
     // Another saga's id answers as an unknown one: this endpoint shows one saga only.
     if (!record || record.saga !== saga) throw new NotFound(`no ${saga} saga with id ${id}`);
     return sagaStatusOf(record);

@@ -13,3 +13,4 @@ export { DEFAULT_SAGA_LIST_LIMIT, filterOf, MAX_SAGA_LIST_LIMIT, sagaRoutes, typ
 export { isSagaId, SAGA_ID_PATTERN, sagaIdFromKey } from './ids.js';
 export { withSagaEndpoints, sagaStatusOf, waitMs, type SagaEndpointsOptions } from './endpoints.js';
 export { sagaAccepted } from './accepted.js';
+export { createParticipant, followChoreographies, sagaStateOf, createPublishRecorder, reportEvent, PARTICIPANTS_TABLE, type ChoreographyOwner, type OwnerStats, type Participant, type StepReport } from './choreography/index.js';

@@ -45,6 +45,9 @@ export interface SagaOrchestratorOptions {
 /** The default waits between attempts: exponential from 100 ms, capped at 5 s. */
 export const DEFAULT_SAGA_BACKOFF = Object.freeze({ initialMs: 100, maxMs: 5_000 });
 
+/** Calls of a compensation before its saga is `stuck`, by default (an orchestrated saga's, and a choreographed step's). */
+export const DEFAULT_COMPENSATION_ATTEMPTS = 8;
+
 /**
  * The options with every default applied.
  *
@@ -67,7 +70,7 @@ export function resolveOptions(options: SagaOrchestratorOptions, defaultOwner: s
     leaseMs: 15_000,
     stepTimeoutMs: 10_000,
     stepAttempts: 3,
-    compensationAttempts: 8,
+    compensationAttempts: DEFAULT_COMPENSATION_ATTEMPTS,
     backoff: DEFAULT_SAGA_BACKOFF,
     resumeIntervalMs: 5_000,
     resumeBatch: 100,
