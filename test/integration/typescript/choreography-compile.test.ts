@@ -5,7 +5,7 @@
 // passes the hook file's `compensations`, and the hook planner stubs `compensations` without
 // overwriting what the user wrote. Everything type-checks under the repo's strict options.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,5 +145,12 @@ describe('the generated contract of a choreographed saga', () => {
     const kept = plan({ 'hooks/payments.ts': implemented }).hooks;
     expect(kept.writes.find((w) => w.path === 'hooks/payments.ts')).toBeUndefined();
     expect(check('hooks/payments.ts', implemented)).toEqual([]);
+  }, 120_000);
+
+  it('type-checks the fixture\'s own hooks (the ones test/e2e/choreography-crash.test.ts runs) against the generated contract', () => {
+    for (const svc of ['orders', 'payments', 'inventory']) {
+      const hook = readFileSync(path.join(repoRoot, `test/fixtures/choreography/hooks/${svc}.ts`), 'utf8');
+      expect(check(`hooks/${svc}.ts`, hook), svc).toEqual([]);
+    }
   }, 120_000);
 });
