@@ -10,18 +10,17 @@
 // `meshspec sagas` show it. CHOREO_ORDERS, CHOREO_KILLS and CHOREO_SEED change the run
 // (`npm run test:choreography-crash`: 600 orders, 12 kills).
 import { randomBytes, randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderProject } from '../../generator/generate.js';
-import { defaultLayout } from '../../generator/naming/index.js';
-import { compileSpec } from '../../generator/pipeline.js';
 import { streamKey } from '../../runtime/bus/redis/options.js';
 import { BROKER_URLS, deleteBusNamespace, testNamespace } from '../support/brokers.js';
 import { eventually, freePorts, http, runToEnd, start, type Child } from '../support/processes.js';
 import { repoRoot } from '../support/project.js';
+import { seeded } from '../support/seeded.js';
+import { writeChoreographyProject } from '../support/choreography-project.js';
 import { createServiceDatabases, type ServiceDatabases } from '../support/service-databases.js';
 import { postgresAvailable } from '../integration/storage/engines.js';
 
@@ -45,21 +44,8 @@ type Kind = keyof typeof KINDS;
 // Mostly orders that complete, as a shop sees them; every failure kind in each run.
 const WEIGHTS: readonly [Kind, number][] = [['ok', 50], ['flaky', 10], ['declined', 10], ['none', 10], ['reject', 15], ['stuck', 5]];
 
-/** A small seeded generator (mulberry32): a failing run can be replayed with CHOREO_SEED. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const postgresUp = await postgresAvailable();
 const root = path.join(repoRoot, '.tmp', `choreography-e2e-${randomBytes(6).toString('hex')}`);
-const fixture = path.join(repoRoot, 'test/fixtures/choreography');
 const namespace = testNamespace();
 let databases: ServiceDatabases | undefined;
 const children = new Map<Service, Child>();
@@ -67,19 +53,7 @@ const outputs: Child[] = [];
 let ports: Record<Service, number>;
 
 /** The fixture's spec with quick redelivery: a killed consumer's events are claimed after 1 s. */
-async function generateProject(): Promise<void> {
-  cpSync(path.join(fixture, 'spec'), path.join(root, 'spec'), { recursive: true });
-  const mesh = path.join(root, 'spec/mesh.yaml');
-  writeFileSync(mesh, `${readFileSync(mesh, 'utf8')}runtime:\n  bus:\n    kind: redis\n    maxAttempts: 10\n    retryDelay: 50ms\n    maxRetryDelay: 500ms\n    claimIdle: 1s\n`);
-  const compiled = await compileSpec(path.join(root, 'spec'), root);
-  if (!compiled.model) throw new Error(`the choreography fixture does not compile: ${JSON.stringify(compiled.diagnostics)}`);
-  const { desired } = renderProject(compiled.model, defaultLayout, { read: () => undefined, list: () => [] });
-  for (const file of desired) {
-    mkdirSync(path.dirname(path.join(root, file.path)), { recursive: true });
-    writeFileSync(path.join(root, file.path), file.content);
-  }
-  cpSync(path.join(fixture, 'hooks'), path.join(root, 'hooks'), { recursive: true });
-}
+const QUICK_REDIS = 'runtime:\n  bus:\n    kind: redis\n    maxAttempts: 10\n    retryDelay: 50ms\n    maxRetryDelay: 500ms\n    claimIdle: 1s\n';
 
 function envOf(service: Service): NodeJS.ProcessEnv {
   return {
@@ -121,7 +95,7 @@ async function query<R extends pg.QueryResultRow>(service: Service, text: string
 
 beforeAll(async () => {
   if (!postgresUp) return;
-  await generateProject();
+  await writeChoreographyProject(root, QUICK_REDIS);
   databases = await createServiceDatabases([...SERVICES]);
   const free = await freePorts(SERVICES.length);
   ports = { orders: free[0]!, payments: free[1]!, inventory: free[2]! };
@@ -163,7 +137,7 @@ async function consumersCaughtUp(redis: Redis, events: readonly string[]): Promi
 
 describe.skipIf(!postgresUp)('a choreographed saga across processes killed at random', () => {
   it('ends every saga completed, compensated or stuck as planned, each step and compensation taking effect once', async () => {
-    const next = random(SEED);
+    const next = seeded(SEED);
     const pick = (): Kind => {
       let roll = next() * WEIGHTS.reduce((sum, [, w]) => sum + w, 0);
       for (const [kind, weight] of WEIGHTS) if ((roll -= weight) < 0) return kind;

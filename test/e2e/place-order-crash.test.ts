@@ -25,7 +25,7 @@ import { randomPlacements, sendPlacement, type Placement, type PlacementAnswer }
 import type { FaultPolicy } from '../support/fault-proxy.js';
 import { startPlaceOrderShop, type PlaceOrderFaults, type PlaceOrderShop } from '../support/place-order-shop.js';
 import { http } from '../support/processes.js';
-import { seeded } from '../unit/discovery/simulate.js';
+import { seeded } from '../support/seeded.js';
 
 const ORDERS = Number(process.env['SAGA_PLACE_ORDERS'] ?? 500);
 const KILLS = Number(process.env['SAGA_PLACE_KILLS'] ?? 1);

@@ -6,17 +6,15 @@
 // dead-lettered; a participant without its compensation or storage does not start. The happy and
 // compensating paths run on both engines (PGlite as `npm start` runs it).
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderProject } from '../../../generator/generate.js';
-import { defaultLayout } from '../../../generator/naming/index.js';
-import { compileSpec } from '../../../generator/pipeline.js';
 import { createPgliteDatabase } from '../../../runtime/storage/pglite.js';
 import { createPgDatabase } from '../../../runtime/storage/pg.js';
 import type { Database } from '../../../runtime/storage/index.js';
 import { eventually } from '../../support/processes.js';
 import { repoRoot } from '../../support/project.js';
+import { writeChoreographyProject } from '../../support/choreography-project.js';
 import { createLogger, createMemoryBus, startService, StartupError, type EventEnvelope, type MemoryBus, type RunningService, type ServiceHostOptions } from '../../support/runtime.js';
 import { createThrowawayDatabase, postgresAvailable, type ThrowawayDatabase } from '../storage/engines.js';
 import { call } from './fixtures.js';
@@ -30,14 +28,7 @@ let hosts: Record<Service, () => ServiceHostOptions>;
 const scratch: ThrowawayDatabase[] = [];
 
 beforeAll(async () => {
-  const compiled = await compileSpec('test/fixtures/choreography/spec', repoRoot);
-  if (!compiled.model) throw new Error(`the choreography fixture does not compile: ${JSON.stringify(compiled.diagnostics)}`);
-  const { desired } = renderProject(compiled.model, defaultLayout, { read: () => undefined, list: () => [] });
-  for (const file of desired) {
-    mkdirSync(path.dirname(path.join(root, file.path)), { recursive: true });
-    writeFileSync(path.join(root, file.path), file.content);
-  }
-  cpSync(path.join(repoRoot, 'test/fixtures/choreography/hooks'), path.join(root, 'hooks'), { recursive: true });
+  await writeChoreographyProject(root);
   const load = async (service: Service) => (await import(path.join(root, `generated/${service}/host.ts`)))[`${service}Host`] as () => ServiceHostOptions;
   hosts = { orders: await load('orders'), payments: await load('payments'), inventory: await load('inventory') };
 }, 120_000);

@@ -2,17 +2,7 @@
 // a discrete-time simulation of calls that take each instance's own time.
 import type { InstancePool } from '../../../runtime/discovery/index.js';
 
-/** mulberry32: a small seeded generator, uniform in [0, 1). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seeded } from '../../support/seeded.js';
 
 /** A clock the test moves by hand. */
 export function manualClock(start = 1_700_000_000_000) {
