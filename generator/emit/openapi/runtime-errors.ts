@@ -20,6 +20,8 @@ export interface OperationShape {
   pathParams: boolean;
   /** A JSON body is read (and so limited in size and content type). */
   body: boolean;
+  /** A hook answers it (not an endpoint that starts a saga or answers its status): it may be a stub (501). */
+  hooked: boolean;
 }
 
 export function operationShape(endpoint: EndpointModel, input: RecordTypeModel): OperationShape {
@@ -30,6 +32,7 @@ export function operationShape(endpoint: EndpointModel, input: RecordTypeModel):
     validated: inputSource !== 'none' || input.fields.some((f) => pathParams.includes(f.name) && pathParamCanFail(f)),
     pathParams: pathParams.length > 0,
     body: inputSource === 'body',
+    hooked: endpoint.startsSaga === undefined && endpoint.sagaStatus === undefined,
   };
 }
 
@@ -102,7 +105,7 @@ const runtimeCases: RuntimeCase[] = [
     when: always,
     description: () => 'An unexpected failure, or an error the endpoint does not declare; no internals are disclosed.',
   },
-  ...passthroughErrorCodes.map((code) => ({ code, when: always, description: () => passthroughDescriptions[code] })),
+  ...passthroughErrorCodes.map((code) => ({ code, when: code === 'NotImplemented' ? (shape: OperationShape) => shape.hooked : always, description: () => passthroughDescriptions[code] })),
 ];
 
 /** Every error the runtime itself may answer `shape` with; `bodyLimitBytes` is the service's limit. */

@@ -83,6 +83,10 @@ describe('OpenAPI documents of the example spec', () => {
     expect(orders.paths['/orders/placements'].post.responses['201'].links).toEqual({
       getPlacement: { operationId: 'getPlacement', parameters: { id: '$response.body#/sagaId' }, description: expect.any(String) },
     });
+    // No hook answers a saga's start or status, so no stub can answer 501; a hooked endpoint lists it.
+    expect(orders.paths['/orders/placements'].post.responses['501']).toBeUndefined();
+    expect(orders.paths['/orders/placements/{id}'].get.responses['501']).toBeUndefined();
+    expect(orders.paths['/orders'].post.responses['501']).toBeDefined();
     // The gateway's document names only operations it has: /placed-orders is not routed.
     const gateway = fresh('openapi/gateway.openapi.yaml');
     expect(Object.keys(gateway.paths['/api/v1/orders'].post.responses['201'].links)).toEqual(['cancelOrder', 'getOrder']);
