@@ -74,7 +74,7 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
   const leaseUntil = (ms: number, n: number) => `${now(n)} + ${Math.trunc(ms)} * interval '1 millisecond'`;
   const fence = (n: number) => `id = $1 and owner = $2 and lease_expires_at > ${now(n)} and ${IN_FLIGHT_SQL}`;
 
-  // One round trip: the saga's row with its steps as a json array (a waiting request reads it once more per saga).
+  // One round trip: the saga's row with its steps as a json array.
   async function get(q: Queryable, id: string): Promise<SagaRecord | undefined> {
     const saga = (
       await q.query<SagaRow & { steps: StepRow[] }>(
