@@ -41,8 +41,8 @@ export interface AttemptsPlan {
   /** The previous step's success, not yet in the log: written with this step's first `started`. */
   readonly previous?: StepResult;
   /**
-   * The first attempt's `started` is already in the log (written with the saga's creation,
-   * NewSaga.firstStep, and counted in `priorAttempts` as 0): it is not written again. Default false.
+   * The first attempt's `started` is already in the log, written with the saga itself
+   * (NewSaga.firstStep; `priorAttempts` is then 0): it is not written again. Default false.
    */
   readonly startLogged?: boolean;
   /**
