@@ -2,7 +2,9 @@
 // 1. through the durable saga: `POST /orders/placements` on the orders service (the endpoint waits,
 //    up to 8 s, for the saga to complete: 201), the orchestrator writing every transition to its log
 //    in orders' database and calling the five steps through the generated clients, in process;
-// 2. through the same five steps called in sequence by a plain handler, no saga (bench/saga/plain.ts).
+// 2. through the same five steps called in sequence by a plain hook, no saga: `POST
+//    /orders/plain-placements`, an endpoint the benchmark adds to the same orders service, whose hook
+//    calls them through the transports and call options the host gives the saga (bench/saga/plain.ts).
 // The shop's four services run in this process, calling each other in process, on embedded PGlite
 // (data folders) and on PostgreSQL; BENCH_CONCURRENCY orders at once. Reported: orders/s, the
 // ratio, CPU of this process per order (everything: load, services and, for PGlite, the database),
@@ -17,7 +19,7 @@
 // median round. Compare ratios, not absolute figures, across machines.
 import { Pool } from 'undici';
 import { driveMeasured, envSetting as setting, medianBy, printTable, ratio, type MeasuredDrive } from './support.js';
-import { startPlainSequence } from './saga/plain.js';
+import { PLAIN_PATH } from './saga/plain.js';
 import { PRODUCT_ID, startShop } from './saga/shop.js';
 import { loadExample, type ExampleShop } from './saga/example.js';
 
@@ -53,11 +55,10 @@ async function round(way: Way, body: string, count: number): Promise<MeasuredDri
 
 async function engineRuns(example: ExampleShop, engine: 'pglite' | 'pg'): Promise<void> {
   const shop = await startShop(example, engine);
-  const plain = await startPlainSequence(example, shop.colocated, shop.running.urls);
   try {
     const body = JSON.stringify({ userId: shop.userId, items: [{ productId: PRODUCT_ID, quantity: 1 }], cardToken: 'tok_visa' });
     const ways: Way[] = [
-      { label: 'plain sequence (no saga)', url: `http://127.0.0.1:${plain.port}`, path: '/plain-placements' },
+      { label: 'plain sequence (no saga)', url: shop.running.urls['orders']!.http, path: PLAIN_PATH },
       { label: 'placeOrder saga (durable log)', url: shop.running.urls['orders']!.http, path: '/orders/placements' },
     ].filter((way) => !only || way.label.startsWith(only === 'saga' ? 'placeOrder' : 'plain'));
     if (ways.length < 2) {
@@ -95,7 +96,6 @@ async function engineRuns(example: ExampleShop, engine: 'pglite' | 'pg'): Promis
     const report = shop.running.services['orders']!.sagas();
     if (report) console.log(`orders' orchestrator: ${JSON.stringify(report.stats)}\n`);
   } finally {
-    await plain.close();
     await shop.stop();
   }
 }

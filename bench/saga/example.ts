@@ -13,7 +13,7 @@ const generated = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 
 /** A generated client, as far as the benchmark calls it. */
 export type LooseClient = Record<string, (input: unknown, options?: CallOptions) => Promise<Record<string, unknown>>>;
-type CreateClient = (transport: unknown) => LooseClient;
+type CreateClient = (transport: unknown, call?: CallOptions) => LooseClient;
 
 /**
  * What the benchmark uses of the example's generated code.

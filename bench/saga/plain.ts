@@ -1,15 +1,24 @@
-// The saga benchmark's baseline: placeOrder's five steps called in sequence by a plain handler with
-// no saga (no log, no lease, no compensation), over the same generated clients and co-located
-// transports (resilience policies included), each call with the key, deadline, request id and caller
-// the saga's steps send (`saga:<id>:<step>`, through the host's own stepCallOptions). It answers one
-// HTTP route on a node:http server of this process, so both ways are one HTTP request per order.
+// The saga benchmark's baseline: placeOrder's five steps called in sequence by a plain hook with no
+// saga (no log, no lease, no compensation), served by the orders service itself. The orders host of
+// the stack gets one more endpoint, `placeOrderPlain` (`POST /orders/plain-placements`): placeOrder's
+// descriptor (same input type, output type and errors) without `startsSaga`, so its request goes
+// through the same service HTTP layer (body parsing, input validation, idempotency wrapper, deadline,
+// access log) as `POST /orders/placements`, into a hook instead of the orchestrator. The hook calls
+// the five steps through the very transports and call options the host hands the saga's steps (it
+// wraps the host's `sagas` to keep its `transportFor` and `callOptions`): the same generated clients,
+// co-located callees, resilience policies, and each call with the key, deadline, request id and
+// caller a saga step sends (`saga:<id>:<step>`). It answers 201 with placeOrder's completed status.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
-import { createTransportFactory, type ColocatedRegistry } from 'meshspec/runtime/host';
-import { stepCallOptions } from '../../runtime/host/sagas.js';
-import type { ExampleShop } from './example.js';
+import type { DevStack } from 'meshspec/runtime/dev';
+import type { EndpointDescriptor, ServiceDefinition } from 'meshspec/runtime';
+import type { ServiceHostOptions, TransportFor } from 'meshspec/runtime/host';
+import type { StepCall } from 'meshspec/runtime/saga';
+import type { CallOptions } from 'meshspec/runtime';
+import type { ExampleShop, LooseClient } from './example.js';
+
+/** The plain sequence's route on the orders service. */
+export const PLAIN_PATH = '/orders/plain-placements';
+const PLAIN_ENDPOINT = 'placeOrderPlain';
 
 /** The shop's PlaceOrder, as the benchmark sends it. */
 interface PlaceOrder {
@@ -25,75 +34,68 @@ interface ReservedItem {
 
 /** The default step timeout of the orchestrator: each call's deadline, as a saga step's. */
 const STEP_TIMEOUT_MS = 10_000;
-const SELF = Object.freeze({ subject: 'service:orders', service: 'orders' });
 
 /**
- * A listening plain-sequence server: POST `/plain-placements` with a PlaceOrder body answers 201 and
- * the saved order, or 500 with the first step's error.
- *
- * @example
- * const plain = await startPlainSequence(shop.colocated, shop.running.urls);
- * await fetch(`http://127.0.0.1:${plain.port}/plain-placements`, { method: 'POST', body });
- * await plain.close();
- */
-export interface PlainSequence {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-/**
- * Starts the plain sequence over the shop's co-located services.
+ * The example's stack with the plain sequence mounted on orders as `POST /orders/plain-placements`
+ * (beside its `POST /orders/placements`, which starts the saga). Without a gateway: the benchmark
+ * calls orders directly.
  *
  * @param example - the example's generated modules (loadExample)
- * @param colocated - the registry the shop's services registered in
- * @param urls - the services' addresses (a service not in the registry would be called there)
  * @example
- * const plain = await startPlainSequence(example, shop.colocated, shop.running.urls);
+ * const running = await startStack(withPlainSequence(await loadExample()), options);
+ * await fetch(`${running.urls['orders']!.http}/orders/plain-placements`, { method: 'POST', body });
  */
-export async function startPlainSequence(example: ExampleShop, colocated: ColocatedRegistry, urls: Readonly<Record<string, { http: string; grpc: string | null }>>): Promise<PlainSequence> {
-  const { ordersHost, ordersDefinition, schemas, createClient } = example;
-  const factory = createTransportFactory({
-    callees: { ...ordersHost().callees, orders: ordersDefinition },
-    calls: ordersDefinition.calls,
-    schemas,
-    logger: pino({ level: 'warn' }),
-    colocated,
-    discovery: { http: Object.fromEntries(Object.entries(urls).map(([s, u]) => [s, u.http])), grpc: {} },
-  });
-  // The transports the generated sagas.ts asks for (host.ts): inventory over gRPC, the others HTTP.
-  const users = createClient.users(factory.transportFor('users', 'http'));
-  const inventory = createClient.inventory(factory.transportFor('inventory', 'grpc'));
-  const payments = createClient.payments(factory.transportFor('payments', 'http'));
-  const orders = createClient.orders(factory.transportFor('orders', 'http'));
+export function withPlainSequence(example: ExampleShop): DevStack {
+  const { stack, ordersHost, createClient } = example;
+  const services = stack.services.map((host) => (host === ordersHost || host().definition.name === 'orders' ? () => plainOrdersHost(ordersHost(), createClient) : host));
+  return { ...stack, services, gateway: null };
+}
+
+function plainOrdersHost(host: ServiceHostOptions, createClient: ExampleShop['createClient']): ServiceHostOptions {
+  const placeOrder = host.definition.endpoints.find((e) => e.name === 'placeOrder' && e.startsSaga?.saga === 'placeOrder');
+  if (!placeOrder || !host.sagas) throw new Error('bench:saga: orders has no placeOrder saga to copy for the plain sequence');
+  const { startsSaga: _saga, ...rest } = placeOrder;
+  const plain: EndpointDescriptor = { ...rest, name: PLAIN_ENDPOINT, path: PLAIN_PATH, grpc: { ...placeOrder.grpc, method: 'PlaceOrderPlain' } };
+  const definition: ServiceDefinition = { ...host.definition, endpoints: [...host.definition.endpoints, plain] };
+
+  // What the host hands the saga's steps, kept when it makes its sagas (before it listens).
+  let steps: { transportFor: TransportFor; callOptions: (step: StepCall) => CallOptions } | undefined;
+  const sagas = host.sagas;
+  let clients: Record<'users' | 'inventory' | 'payments' | 'orders', (call: CallOptions) => LooseClient> | undefined;
 
   const place = async (input: PlaceOrder) => {
+    if (!steps) throw new Error('bench:saga: the orders host made no sagas, so the plain sequence has no transports');
+    const { transportFor, callOptions } = steps;
+    // As the generated host.ts makes a step's clients: per call, inventory over gRPC, the others HTTP.
+    const clients = {
+      users: (call: CallOptions) => createClient.users(transportFor('users', 'http'), call),
+      inventory: (call: CallOptions) => createClient.inventory(transportFor('inventory', 'grpc'), call),
+      payments: (call: CallOptions) => createClient.payments(transportFor('payments', 'http'), call),
+      orders: (call: CallOptions) => createClient.orders(transportFor('orders', 'http'), call),
+    };
     const id = randomUUID();
-    const call = (step: string) => stepCallOptions({ idempotencyKey: `saga:${id}:${step}`, deadline: Date.now() + STEP_TIMEOUT_MS, requestId: id }, SELF);
-    await users['getUser']!({ id: input.userId }, call('validateUser'));
-    const reservation = await inventory['reserve']!({ orderId: id, items: input.items.map((i) => ({ productId: i.productId, quantity: i.quantity })) }, call('reserveInventory'));
-    await payments['charge']!({ orderId: id, amount: reservation['total'], cardToken: input.cardToken }, call('chargePayment'));
+    const call = (step: string) => callOptions({ idempotencyKey: `saga:${id}:${step}`, deadline: Date.now() + STEP_TIMEOUT_MS, requestId: id });
+    let options = call('validateUser');
+    await clients.users(options)['getUser']!({ id: input.userId }, options);
+    options = call('reserveInventory');
+    const reservation = await clients.inventory(options)['reserve']!({ orderId: id, items: input.items.map((i) => ({ productId: i.productId, quantity: i.quantity })) }, options);
+    options = call('chargePayment');
+    await clients.payments(options)['charge']!({ orderId: id, amount: reservation['total'], cardToken: input.cardToken }, options);
     const items = (reservation['items'] as ReservedItem[]).map((i) => ({ productId: i.productId, quantity: i.quantity, unitPrice: i.unitPrice }));
-    const order = await orders['saveOrder']!({ id, userId: input.userId, items }, call('createOrder'));
-    await inventory['commitReservation']!({ orderId: id }, call('confirmStock'));
-    return order;
+    options = call('createOrder');
+    const order = await clients.orders(options)['saveOrder']!({ id, userId: input.userId, items }, options);
+    options = call('confirmStock');
+    await clients.inventory(options)['commitReservation']!({ orderId: id }, options);
+    return { sagaId: id, state: 'completed', output: order };
   };
 
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      place(JSON.parse(Buffer.concat(chunks).toString('utf8')) as PlaceOrder).then(
-        (order) => res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(order)),
-        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(err instanceof Error ? err.message : String(err)),
-      );
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    port: (server.address() as AddressInfo).port,
-    async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await factory.close();
+    ...host,
+    definition,
+    handlers: Object.assign(Object.create(host.handlers) as object, { [PLAIN_ENDPOINT]: (input: PlaceOrder) => place(input) }),
+    sagas: (transportFor, callOptions) => {
+      steps = { transportFor, callOptions };
+      return sagas(transportFor, callOptions);
     },
   };
 }

@@ -1,6 +1,7 @@
 // The shop's stack for the saga benchmark: its four services in this process (gateway aside), calling
-// each other in process through one co-located registry, on embedded PGlite (a data folder per
-// service, as `meshspec dev` keeps them) or on PostgreSQL (a scratch database per service). The
+// each other in process through one co-located registry, orders also serving the plain sequence
+// (plain.ts), on embedded PGlite (a data folder per service, as `meshspec dev` keeps them) or on
+// PostgreSQL (a scratch database per service). The
 // catalogue holds a few units of each product: the stock of one is raised so thousands of orders fit.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { createColocatedRegistry, type ColocatedRegistry } from 'meshspec/runtim
 import { openDatabase, sql } from 'meshspec/runtime/storage';
 import { createScratchDatabase, type ScratchDatabase } from '../storage/scratch.js';
 import type { ExampleShop } from './example.js';
+import { withPlainSequence } from './plain.js';
 
 /** The product every benchmark order buys (one unit). */
 export const PRODUCT_ID = 'sku-mouse';
@@ -40,9 +42,9 @@ export interface BenchShop {
  * const shop = await startShop(await loadExample(), 'pg');
  */
 export async function startShop(example: ExampleShop, engine: 'pglite' | 'pg'): Promise<BenchShop> {
-  const { stack } = example;
   const options = { ports: Object.fromEntries(SERVICES.map((s) => [s, { http: 0, grpc: null }])), logLevel: 'warn' as const, output: process.stderr };
-  const shopStack = { ...stack, gateway: null };
+  // The shop without its gateway, orders answering the plain sequence too (plain.ts).
+  const shopStack = withPlainSequence(example);
   let running: RunningStack;
   let colocated: ColocatedRegistry;
   let cleanup: () => Promise<void>;

@@ -41,6 +41,11 @@ export interface AttemptsPlan {
   /** The previous step's success, not yet in the log: written with this step's first `started`. */
   readonly previous?: StepResult;
   /**
+   * The first attempt's `started` is already in the log, written with the saga itself
+   * (NewSaga.firstStep; `priorAttempts` is then 0): it is not written again. Default false.
+   */
+  readonly startLogged?: boolean;
+  /**
    * The saga is stuck when this call's attempts run out (a step that cannot be given up; a
    * compensation is always): refusals of the service's own breaker or bulkhead, nothing sent, use up
    * no attempt and are waited out with the backoff. A half-open breaker lets calls through again, and
@@ -69,6 +74,7 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
   let previous = plan.previous;
   const waitOutRefusals = compensating || plan.stuckWhenExhausted === true;
   let counted = plan.priorAttempts;
+  let logged = plan.startLogged === true;
   for (let attempt = plan.priorAttempts + 1; ; attempt += 1) {
     try {
       ctx.checkpoint(plan.sagaId);
@@ -77,7 +83,9 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
       if (previous && err instanceof DriveStopped) await options.log.record(plan.sagaId, options.owner, options.leaseMs, { result: previous });
       throw err;
     }
-    await options.log.stepStarted(plan.sagaId, options.owner, plan.key, options.leaseMs, previous);
+    // Log before act: this attempt is `started` in the log before its call (already, when `logged`).
+    if (!logged) await options.log.stepStarted(plan.sagaId, options.owner, plan.key, options.leaseMs, previous);
+    logged = false;
     previous = undefined;
     try {
       const output = await callWithTimeout(plan, { idempotencyKey, deadline: options.now() + plan.timeoutMs, requestId: plan.sagaId });

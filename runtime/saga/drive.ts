@@ -9,32 +9,36 @@ import type { SagaDefinition, SagaRecord, SagaView, StepRecord } from './types.j
 
 /**
  * Drives a saga whose lease the orchestrator holds, until it is completed, compensated or stuck.
- * Rejects with LeaseLost or DriveStopped when it must stop early (the saga stays in flight).
+ * Resolves with the saga's record as its final write left it (the log's answer to that write), or
+ * undefined when the saga was already final. Rejects with LeaseLost or DriveStopped when it must
+ * stop early (the saga stays in flight).
  *
  * @param ctx - the orchestrator's drive context
  * @param definition - the saga's steps
  * @param loaded - the saga as the log has it
+ * @param firstAttemptLogged - the saga was just created with its first step's first attempt
+ *   `started` (NewSaga.firstStep), not yet called: that attempt is not written again
  * @example
  * const loaded = await log.claim(id, owner, leaseMs);
  * if (loaded) await driveSaga(ctx, definitions.get(loaded.record.saga)!, loaded);
  */
-export async function driveSaga(ctx: DriveContext, definition: SagaDefinition, loaded: LoadedSaga): Promise<void> {
+export async function driveSaga(ctx: DriveContext, definition: SagaDefinition, loaded: LoadedSaga, firstAttemptLogged = false): Promise<SagaRecord | undefined> {
   const { record } = loaded;
   const outputs: Record<string, unknown> = {};
   for (const step of record.steps) if (step.phase === 'forward' && step.outcome === 'succeeded') outputs[step.step] = step.output ?? null;
   const view: SagaView = { id: record.id, input: record.input, outputs };
 
   if (record.state === 'running') {
-    const failed = await forward(ctx, definition, record, view, outputs);
-    if (!failed) return;
-    await compensate(ctx, definition, record, view, failed);
-    return;
+    const ended = await forward(ctx, definition, record, view, outputs, firstAttemptLogged);
+    if (!('failure' in ended)) return ended.final;
+    return compensate(ctx, definition, record, view, ended);
   }
   if (record.state === 'compensating') {
     const index = definition.steps.findIndex((s) => s.name === record.failure?.step);
     if (index < 0) throw new DriveStopped(record.id, `its failed step '${record.failure?.step ?? '?'}' is not in saga ${definition.name} any more`);
-    await compensate(ctx, definition, record, view, { index, uncertain: loaded.failedStepMayHaveApplied, failure: record.failure! });
+    return compensate(ctx, definition, record, view, { index, uncertain: loaded.failedStepMayHaveApplied, failure: record.failure! });
   }
+  return undefined;
 }
 
 async function forward(
@@ -43,7 +47,8 @@ async function forward(
   record: SagaRecord,
   view: SagaView,
   outputs: Record<string, unknown>,
-): Promise<{ index: number; uncertain: boolean; failure: Failure } | undefined> {
+  firstAttemptLogged: boolean,
+): Promise<{ index: number; uncertain: boolean; failure: Failure } | { final: SagaRecord | undefined }> {
   const { options } = ctx;
   const id = record.id;
   const steps = definition.steps;
@@ -66,26 +71,25 @@ async function forward(
       priorAttempts: logged?.attempts ?? 0,
       stuckWhenExhausted: cannotGiveUp,
       ...(pending ? { previous: pending } : {}),
+      // Written with the saga (orchestrator.start): its first attempt's `started` is in the log.
+      ...(index === 0 && firstAttemptLogged && !logged ? { startLogged: true } : {}),
     });
     pending = undefined;
     if (outcome.ok) {
       outputs[step.name] = outcome.output ?? null;
       const result: StepResult = { step: step.name, phase: 'forward', outcome: 'succeeded', output: outcome.output ?? null };
-      if (index === steps.length - 1) {
-        await complete(ctx, definition, view, result);
-        return undefined;
-      }
+      if (index === steps.length - 1) return { final: await complete(ctx, definition, view, result) };
       pending = result;
       continue;
     }
     const failure = { step: step.name, ...outcome.error };
     if (outcome.uncertain && cannotGiveUp) {
-      await markStuck(ctx, definition, id, failure, { step: step.name, phase: 'forward', outcome: 'failed', error: outcome.error });
+      const final = await markStuck(ctx, definition, id, failure, { step: step.name, phase: 'forward', outcome: 'failed', error: outcome.error });
       options.logger.error(
         { sagaId: id, saga: definition.name, step: step.name, endpoint: step.endpoint, code: failure.code },
         'saga stuck: a step without compensation kept an unknown outcome after steps that can be undone; a person must resolve it (GET /sagas?state=stuck)',
       );
-      return undefined;
+      return { final };
     }
     await options.log.record(id, options.owner, options.leaseMs, {
       result: { step: step.name, phase: 'forward', outcome: 'failed', error: outcome.error },
@@ -95,34 +99,41 @@ async function forward(
     return { index, uncertain: outcome.uncertain, failure };
   }
   // Every step's success was already in the log (or there are none): only the completion is left.
-  await complete(ctx, definition, view, pending);
-  return undefined;
+  return { final: await complete(ctx, definition, view, pending) };
 }
 
-async function markStuck(ctx: DriveContext, definition: SagaDefinition, id: string, failure: Failure, result: StepResult): Promise<void> {
+async function markStuck(ctx: DriveContext, definition: SagaDefinition, id: string, failure: Failure, result: StepResult): Promise<SagaRecord | undefined> {
   const { options } = ctx;
   const publish = options.publish;
-  await options.log.record(id, options.owner, options.leaseMs, {
+  const final = await options.log.record(id, options.owner, options.leaseMs, {
     result,
     next: { state: 'stuck', failure },
     ...(publish ? { inTransaction: async () => void (await publish(`${definition.name}.failed`, { sagaId: id, state: 'stuck', failure })) } : {}),
   });
   ctx.stats.stuck += 1;
+  return final;
 }
 
-async function complete(ctx: DriveContext, definition: SagaDefinition, view: SagaView, result: StepResult | undefined): Promise<void> {
+async function complete(ctx: DriveContext, definition: SagaDefinition, view: SagaView, result: StepResult | undefined): Promise<SagaRecord | undefined> {
   const { options } = ctx;
   const output = definition.output ? (definition.output(view) ?? null) : null;
   const publish = options.publish;
-  await options.log.record(view.id, options.owner, options.leaseMs, {
+  const final = await options.log.record(view.id, options.owner, options.leaseMs, {
     ...(result ? { result } : {}),
     next: { state: 'completed', output },
     ...(publish ? { inTransaction: async () => void (await publish(`${definition.name}.completed`, { sagaId: view.id, output })) } : {}),
   });
   ctx.stats.completed += 1;
+  return final;
 }
 
-async function compensate(ctx: DriveContext, definition: SagaDefinition, record: SagaRecord, view: SagaView, failed: { index: number; uncertain: boolean; failure: Failure }): Promise<void> {
+async function compensate(
+  ctx: DriveContext,
+  definition: SagaDefinition,
+  record: SagaRecord,
+  view: SagaView,
+  failed: { index: number; uncertain: boolean; failure: Failure },
+): Promise<SagaRecord | undefined> {
   const { options } = ctx;
   const id = record.id;
   const { index: failedIndex, uncertain, failure } = failed;
@@ -139,10 +150,11 @@ async function compensate(ctx: DriveContext, definition: SagaDefinition, record:
     options.publish ? { inTransaction: async () => void (await options.publish!(`${definition.name}.failed`, { sagaId: id, state, failure })) } : {};
 
   if (pending.length === 0) {
-    await options.log.record(id, options.owner, options.leaseMs, { next: { state: 'compensated' }, ...failedEvent('compensated') });
+    const final = await options.log.record(id, options.owner, options.leaseMs, { next: { state: 'compensated' }, ...failedEvent('compensated') });
     ctx.stats.compensated += 1;
-    return;
+    return final;
   }
+  let final: SagaRecord | undefined;
   for (const [position, { step, index }] of pending.entries()) {
     const compensation = step.compensation!;
     const outcome = await runAttempts(ctx, {
@@ -155,21 +167,22 @@ async function compensate(ctx: DriveContext, definition: SagaDefinition, record:
       priorAttempts: find(record.steps, step.name, 'compensate')?.attempts ?? 0,
     });
     if (!outcome.ok) {
-      await markStuck(ctx, definition, id, failure, { step: step.name, phase: 'compensate', outcome: 'failed', error: outcome.error });
+      const stuck = await markStuck(ctx, definition, id, failure, { step: step.name, phase: 'compensate', outcome: 'failed', error: outcome.error });
       options.logger.error(
         { sagaId: id, saga: definition.name, step: step.name, compensation: compensation.endpoint, code: outcome.error.code },
         'saga stuck: a compensation kept failing; a person must resolve it (GET /sagas?state=stuck)',
       );
-      return;
+      return stuck;
     }
     ctx.stats.compensations += 1;
     const last = position === pending.length - 1;
-    await options.log.record(id, options.owner, options.leaseMs, {
+    final = await options.log.record(id, options.owner, options.leaseMs, {
       result: { step: step.name, phase: 'compensate', outcome: 'succeeded', output: outcome.output ?? null },
       ...(last ? { next: { state: 'compensated' as const }, ...failedEvent('compensated') } : {}),
     });
   }
   ctx.stats.compensated += 1;
+  return final;
 }
 
 // A compensation reads what was known before its step ran: never its own step's output (it may

@@ -61,7 +61,8 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
   const { log, logger, owner, leaseMs } = resolved;
   const definitions = new Map<string, SagaDefinition>(resolved.sagas.map((s) => [s.name, s]));
   const stats = emptyStats();
-  const driving = new Map<string, { promise: Promise<void>; lost: boolean }>();
+  // `final`: the saga's record as its driver's last write left it, for `wait` (no read of the log).
+  const driving = new Map<string, { promise: Promise<void>; lost: boolean; final?: SagaRecord | undefined }>();
   let closing = false;
   // Backoff waits in progress, woken by close (a set, not a race against one promise: that would
   // keep a reaction per wait for the orchestrator's whole life).
@@ -88,11 +89,12 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       }),
   };
 
-  // `fresh`: a saga this orchestrator just created, whose log state it knows (no claim needed).
+  // `fresh`: a saga this orchestrator just created, whose log state it knows (no claim needed), its
+  // first step's first attempt already `started` in the log (start).
   function launch(id: string, resumed: boolean, fresh?: LoadedSaga): void {
     if (closing || driving.has(id)) return;
     // Registered before the driver runs: it may end before its first await.
-    const entry = { promise: Promise.resolve(), lost: false };
+    const entry: { promise: Promise<void>; lost: boolean; final?: SagaRecord | undefined } = { promise: Promise.resolve(), lost: false };
     driving.set(id, entry);
     entry.promise = (async () => {
       let release = false;
@@ -109,7 +111,7 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
           stats.resumed += 1;
           logger.info({ sagaId: id, saga: definition.name, state: loaded.record.state }, 'saga resumed');
         }
-        await driveSaga(ctx, definition, loaded);
+        entry.final = await driveSaga(ctx, definition, loaded, fresh !== undefined);
       } catch (err) {
         if (err instanceof LeaseLost) {
           stats.leasesLost += 1;
@@ -183,8 +185,11 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       if (!isSagaId(id)) throw new TypeError(`saga id '${id.slice(0, 40)}' is not valid: letters, digits and . _ : - only, at most 128 characters`);
       // As the log will give it back to a replica that resumes it: JSON.
       const stored: unknown = JSON.parse(JSON.stringify(input ?? null));
+      // The saga is written with its first step's first attempt `started` (one write, not two): its
+      // call comes after that write committed. The driver knows it (driveSaga's firstAttemptLogged).
+      const firstStep = definitions.get(saga)!.steps[0]?.name;
       const fresh: LoadedSaga = { record: { id, saga, state: 'running', input: stored, createdAt: 0, updatedAt: 0, steps: [] }, failedStepMayHaveApplied: false };
-      const created = await log.create({ id, saga, input: stored }, owner, leaseMs, () => detached(() => launch(id, false, fresh)));
+      const created = await log.create({ id, saga, input: stored, ...(firstStep !== undefined ? { firstStep } : {}) }, owner, leaseMs, () => detached(() => launch(id, false, fresh)));
       if (created) {
         stats.started += 1;
         return id;
@@ -197,10 +202,13 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
     async wait(id, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        // Driven here: its driver ends when the saga is final (or must stop), so the log is read
-        // once then, not polled meanwhile (each read is two queries on the log's database).
-        const local = driving.get(id)?.promise;
-        if (local) await settledOrAfter(local, deadline - Date.now());
+        // Driven here: its driver ends when the saga is final (or must stop), not polled meanwhile;
+        // its final write answered the saga's record as it committed it, so the log is not read again.
+        const local = driving.get(id);
+        if (local) {
+          await settledOrAfter(local.promise, deadline - Date.now());
+          if (local.final) return local.final;
+        }
         const record = await log.get(id);
         if (!record) throw new NotFound(`no saga with id ${id}`);
         const left = deadline - Date.now();

@@ -21,6 +21,11 @@ export interface DatabaseSagaLogOptions {
 }
 
 const IN_FLIGHT_SQL = `state in ('running', 'compensating')`;
+// A saga's steps as one json array, in the order they started (over rows with the steps' columns).
+const STEPS_JSON = `coalesce(json_agg(json_build_object('step', step, 'phase', phase, 'outcome', outcome, 'attempts', attempts,
+  'started_at', (extract(epoch from started_at) * 1000)::float8, 'finished_at', (extract(epoch from finished_at) * 1000)::float8,
+  'output', output, 'error_code', error_code, 'error_message', error_message) order by seq), '[]'::json)`;
+const STEP_COLUMNS = 'seq, step, phase, outcome, attempts, started_at, finished_at, output, error_code, error_message';
 const SUMMARY_COLUMNS = `id, saga, state, input, output, failure_step, failure_code, failure_message, failed_step_may_have_applied,
   (extract(epoch from created_at) * 1000)::float8 as created_at, (extract(epoch from updated_at) * 1000)::float8 as updated_at,
   (extract(epoch from finished_at) * 1000)::float8 as finished_at`;
@@ -69,33 +74,33 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
   const leaseUntil = (ms: number, n: number) => `${now(n)} + ${Math.trunc(ms)} * interval '1 millisecond'`;
   const fence = (n: number) => `id = $1 and owner = $2 and lease_expires_at > ${now(n)} and ${IN_FLIGHT_SQL}`;
 
-  // One round trip: the saga's row with its steps as a json array (a waiting request reads it once more per saga).
+  // One round trip: the saga's row with its steps as a json array.
   async function get(q: Queryable, id: string): Promise<SagaRecord | undefined> {
     const saga = (
       await q.query<SagaRow & { steps: StepRow[] }>(
-        `select ${SUMMARY_COLUMNS}, (
-           select coalesce(json_agg(json_build_object('step', step, 'phase', phase, 'outcome', outcome, 'attempts', attempts,
-             'started_at', (extract(epoch from started_at) * 1000)::float8, 'finished_at', (extract(epoch from finished_at) * 1000)::float8,
-             'output', output, 'error_code', error_code, 'error_message', error_message) order by seq), '[]'::json)
-           from ${SAGA_STEPS_TABLE} where saga_id = $1
-         ) as steps
+        `select ${SUMMARY_COLUMNS}, (select ${STEPS_JSON} from ${SAGA_STEPS_TABLE} where saga_id = $1) as steps
          from ${SAGAS_TABLE} where id = $1`,
         [id],
       )
     ).rows[0];
-    if (!saga) return undefined;
-    return { ...summaryOf(saga), steps: saga.steps.map(stepOf) };
+    return saga && recordOf(saga);
   }
 
   return {
     async create(saga, owner, leaseMs, onCommitted) {
       const tx = db.current();
-      const { rowCount } = await (tx ?? db).query(
-        `insert into ${SAGAS_TABLE} (id, saga, state, input, owner, lease_expires_at, created_at, updated_at)
+      const params: unknown[] = [saga.id, saga.saga, JSON.stringify(saga.input ?? null), owner, clock()];
+      const insert = `insert into ${SAGAS_TABLE} (id, saga, state, input, owner, lease_expires_at, created_at, updated_at)
          values ($1, $2, 'running', $3, $4, ${leaseUntil(leaseMs, 5)}, ${now(5)}, ${now(5)})
-         on conflict (id) do nothing`,
-        [saga.id, saga.saga, JSON.stringify(saga.input ?? null), owner, clock()],
-      );
+         on conflict (id) do nothing`;
+      // One statement with the first step's `started`: both rows, or neither (a repeated start).
+      const text =
+        saga.firstStep === undefined
+          ? insert
+          : `with created as (${insert} returning id)
+             insert into ${SAGA_STEPS_TABLE} (saga_id, step, phase, outcome, attempts, started_at)
+             select id, $${params.push(saga.firstStep)}, 'forward', 'started', 1, ${now(5)} from created`;
+      const { rowCount } = await (tx ?? db).query(text, params);
       if (rowCount === 0) return false;
       if (tx) tx.afterCommit(onCommitted);
       else onCommitted();
@@ -185,15 +190,33 @@ export async function createDatabaseSagaLog(options: DatabaseSagaLogOptions): Pr
       // One statement: the fence and both rows, or nothing (a step row is always there: `started` first).
       const params: unknown[] = [id, owner, at];
       const saga = sagaUpdate(params);
-      const text = change.result ? `with fenced as (${saga} returning id) ${stepUpdate(params)}` : saga;
-      const inTransaction = change.inTransaction;
-      if (!inTransaction) {
-        if ((await db.query(text, params)).rowCount === 0) throw new LeaseLost(id);
-        return;
+      const final = change.next !== undefined && change.next.state !== 'compensating';
+      let text: string;
+      if (!final) text = change.result ? `with fenced as (${saga} returning id) ${stepUpdate(params)}` : saga;
+      else if (!change.result) text = `${saga} returning ${SUMMARY_COLUMNS}, (select ${STEPS_JSON} from ${SAGA_STEPS_TABLE} where saga_id = $1) as steps`;
+      else {
+        // A final transition also answers the saga's record as it leaves it (the step rows as the
+        // statement started, the changed one as it ends): the waiting request needs no read. Nothing
+        // (LeaseLost) when the fence or the step's row does not match, as without it.
+        const which = `step = $${params.push(change.result.step)} and phase = $${params.push(change.result.phase)}`;
+        text = `with fenced as (${saga} returning ${SUMMARY_COLUMNS}),
+          changed as (${stepUpdate(params).replace(/returning 1$/, `returning s.${STEP_COLUMNS.replaceAll(', ', ', s.')}`)})
+          select fenced.*, (select ${STEPS_JSON} from (
+            select ${STEP_COLUMNS} from ${SAGA_STEPS_TABLE} where saga_id = $1 and not (${which})
+            union all select ${STEP_COLUMNS} from changed) as all_steps) as steps
+          from fenced where exists (select 1 from changed)`;
       }
-      await db.transaction(async (tx) => {
-        if ((await tx.query(text, params)).rowCount === 0) throw new LeaseLost(id);
+      const write = async (q: Queryable): Promise<SagaRecord | undefined> => {
+        const { rows, rowCount } = await q.query<SagaRow & { steps: StepRow[] }>(text, params);
+        if (rowCount === 0) throw new LeaseLost(id);
+        return final ? recordOf(rows[0]!) : undefined;
+      };
+      const inTransaction = change.inTransaction;
+      if (!inTransaction) return write(db);
+      return db.transaction(async (tx) => {
+        const record = await write(tx);
         await inTransaction();
+        return record;
       });
     },
 
@@ -240,6 +263,10 @@ function stepResultUpdate(result: StepResult, params: unknown[], clockParam: num
         : [`outcome = 'failed'`, `finished_at = ${at}`, `error_code = ${param(result.error?.code ?? null)}`, `error_message = ${param(result.error?.message ?? null)}`];
   const which = `step = ${param(result.step)} and phase = ${param(result.phase)}`;
   return `update ${SAGA_STEPS_TABLE} as s set ${sets.join(', ')} from fenced where s.saga_id = fenced.id and ${which} returning 1`;
+}
+
+function recordOf(row: SagaRow & { steps: StepRow[] }): SagaRecord {
+  return { ...summaryOf(row), steps: row.steps.map(stepOf) };
 }
 
 function summaryOf(row: SagaRow): SagaSummary {

@@ -53,7 +53,7 @@ export function createMemorySagaLog(options: MemorySagaLogOptions = {}): SagaLog
       const at = now();
       sagas.set(saga.id, {
         summary: { id: saga.id, saga: saga.saga, state: 'running', input: structuredClone(saga.input), createdAt: at, updatedAt: at },
-        steps: [],
+        steps: saga.firstStep === undefined ? [] : [{ step: saga.firstStep, phase: 'forward', outcome: 'started', attempts: 1, startedAt: at }],
         failedStepMayHaveApplied: false,
         owner,
         leaseExpiresAt: at + leaseMs,
@@ -132,6 +132,7 @@ export function createMemorySagaLog(options: MemorySagaLogOptions = {}): SagaLog
       }
       entry.summary.updatedAt = at;
       entry.leaseExpiresAt = at + leaseMs;
+      return next && !IN_FLIGHT.has(next.state) ? recordOf(entry) : undefined;
     },
 
     async get(id) {

@@ -34,6 +34,12 @@ export interface NewSaga {
   readonly id: string;
   readonly saga: string;
   readonly input: unknown;
+  /**
+   * The saga's first step: its first attempt is written `started` (attempts 1) with the saga, in the
+   * same write (one round trip instead of two). Its call comes after that write committed, as any
+   * step's. Default none: the saga is written without steps.
+   */
+  readonly firstStep?: string;
 }
 
 /**
@@ -135,7 +141,8 @@ export interface SagaLog {
   /**
    * Writes a new saga (`running`, leased to `owner`) in the caller's transaction when one is running,
    * else on its own. `onCommitted` runs once the saga is committed (never if it is rolled back).
-   * Resolves false, writing nothing, when a saga with this id exists (a repeated start).
+   * Resolves false, writing nothing, when a saga with this id exists (a repeated start). With
+   * `firstStep`, that step's first attempt is written `started` in the same write.
    */
   create(saga: NewSaga, owner: string, leaseMs: number, onCommitted: () => void): Promise<boolean>;
   /** Takes the lease on a saga in flight whose lease expired (or is already `owner`'s): its state, or undefined. */
@@ -154,9 +161,12 @@ export interface SagaLog {
   stepStarted(id: string, owner: string, key: StepKey, leaseMs: number, previous?: StepResult): Promise<void>;
   /**
    * Records an attempt's result and/or the saga's next state in ONE transaction; `inTransaction`
-   * runs inside it last (the final events go through the service's outbox there). Fenced.
+   * runs inside it last (the final events go through the service's outbox there). Fenced. When
+   * `next` is a final state (completed, compensated, stuck), resolves with the saga's record as that
+   * write left it (what `get` would read once it committed), so a waiting request needs no read;
+   * otherwise with undefined.
    */
-  record(id: string, owner: string, leaseMs: number, change: SagaChange): Promise<void>;
+  record(id: string, owner: string, leaseMs: number, change: SagaChange): Promise<SagaRecord | undefined>;
   /** One saga with its steps in the order they started. */
   get(id: string): Promise<SagaRecord | undefined>;
   /** Sagas newest first, filtered. */
