@@ -13,18 +13,19 @@ import { deploymentObject } from './deployment.js';
 import { kustomizationObject } from './kustomization.js';
 import { namespaceObject } from './namespace.js';
 import { pdbObject } from './pdb.js';
+import { serviceAccountObject } from './service-account.js';
 import { frontOf, headlessServiceObject, serviceObject } from './service.js';
 import type { ServiceFront, Workload } from './types.js';
 import { gatewayWorkload, groupWorkload, serviceWorkload } from './workload.js';
 import { toYamlDocuments } from './yaml.js';
 
-export const emitKubernetes: Emitter = (model, { layout }) => {
+export const emitKubernetes: Emitter = (model) => {
   const manifests: EmittedFile[] = [
     { path: outputFiles.k8sNamespace, content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
   ];
   for (const service of model.services) {
     if (groupOf(model, service.name) !== null) continue;
-    const workload = serviceWorkload(model, service, layout);
+    const workload = serviceWorkload(model, service);
     manifests.push({
       path: outputFiles.k8sWorkload(service.name),
       content: toYamlDocuments(workloadObjects(model, workload, [frontOf(workload)])),
@@ -33,7 +34,7 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
     });
   }
   for (const group of groupsOf(model)) {
-    const { workload, fronts } = groupWorkload(model, group, layout);
+    const { workload, fronts } = groupWorkload(model, group);
     manifests.push({
       path: outputFiles.k8sWorkload(group.name),
       content: toYamlDocuments(workloadObjects(model, workload, fronts)),
@@ -45,7 +46,7 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
     const delegate = auth && 'delegate' in auth ? [fileOf(model, auth.delegate.service)] : [];
     manifests.push({
       path: outputFiles.k8sWorkload(GATEWAY_WORKLOAD),
-      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway, layout), [], true)),
+      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway), [], true)),
       sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service)), ...delegate]),
     });
   }
@@ -59,13 +60,14 @@ export const emitKubernetes: Emitter = (model, { layout }) => {
 };
 
 /**
- * A workload's ConfigMap and Deployment, the Service and headless Service of every service it runs
+ * A workload's ServiceAccount, ConfigMap and Deployment, the Service and headless Service of every service it runs
  * (`services`), and its PodDisruptionBudget. The gateway (`gateway`) has a Service but no headless one:
  * it is called through its ClusterIP only.
  */
 function workloadObjects(model: MeshModel, workload: Workload, services: readonly ServiceFront[], gateway = false): object[] {
   const pdb = pdbObject(model, workload);
   return [
+    serviceAccountObject(model, workload),
     configMapObject(model, workload),
     deploymentObject(model, workload),
     ...(gateway ? [serviceObject(model, frontOf(workload))] : services.flatMap((front) => [serviceObject(model, front), headlessServiceObject(model, front)])),

@@ -6,6 +6,8 @@ export type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 export type { INamespace } from 'kubernetes-models/v1/Namespace';
 export type { IProbe } from 'kubernetes-models/v1/Probe';
 export type { IService } from 'kubernetes-models/v1/Service';
+export type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+export type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
 export type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 export type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 
@@ -31,7 +33,8 @@ export interface Workload {
   shutdownDelayMs: number;
   /** How long the process then lets requests in flight finish before cutting them, ms. */
   shutdownGraceMs: number;
-  command: string[];
+  /** The container's arguments: the workload's name, which the image's entry starts (no `command`: the ENTRYPOINT is the image's). */
+  args: string[];
   ports: WorkloadPort[];
   /** The container port the probes (`/health`, `/ready`) ask. */
   probePort: string;

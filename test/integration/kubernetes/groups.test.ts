@@ -40,6 +40,7 @@ describe('Kubernetes manifests of a group', () => {
     expect(files.map((f) => f.path)).toEqual(['k8s/namespace.yaml', 'k8s/reminders.yaml', 'k8s/frontdesk.yaml', 'k8s/gateway.yaml', 'k8s/kustomization.yaml']);
     expect(objectsOf('k8s/kustomization.yaml')[0]!.resources).toEqual(['frontdesk.yaml', 'gateway.yaml', 'namespace.yaml', 'reminders.yaml']);
     expect(group.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/frontdesk',
       'ConfigMap/frontdesk-config',
       'Deployment/frontdesk',
       'Service/appointments',
@@ -56,7 +57,8 @@ describe('Kubernetes manifests of a group', () => {
   });
 
   it('runs the group\'s entry point with its own deploy keys and every member\'s ports', () => {
-    expect(container.command).toEqual(['node', '--import', 'tsx', 'generated/frontdesk/main.ts']);
+    expect(container.command).toBeUndefined();
+    expect(container.args).toEqual(['frontdesk']);
     expect(deployment.spec.replicas).toBe(2);
     expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
     expect(container.ports.map((p: Obj) => [p.name, p.containerPort])).toEqual([

@@ -57,9 +57,9 @@ describe('files', () => {
   });
 
   it('adds a PodDisruptionBudget only when replicas > 1', () => {
-    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'Service', 'PodDisruptionBudget']);
+    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service', 'PodDisruptionBudget']);
     expect(objects('k8s/inventory.yaml').map((o) => o.kind)).toContain('PodDisruptionBudget');
-    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'Service']);
+    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service']);
     expect(kind('k8s/users.yaml', 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
@@ -102,7 +102,7 @@ describe('ConfigMap', () => {
   it('rolls the pods when the config changes', () => {
     const hash = (m: ReturnType<typeof meshModel>) => {
       const file = emitKubernetes(m, { layout: defaultLayout }).find((f) => f.path === 'k8s/users.yaml');
-      const deployment = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj)[1];
+      const deployment = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj).find((o) => o.kind === 'Deployment');
       return deployment?.spec.template.metadata.annotations['meshspec/config-hash'] as string;
     };
     const base = meshModel();
@@ -145,7 +145,8 @@ describe('Deployment', () => {
   it('runs the generated entry point of the image with the spec replicas, image and resources', () => {
     expect(usersDeployment.spec.replicas).toBe(2);
     expect(usersContainer.image).toBe('registry.example.com/shop/users:1.2.3');
-    expect(usersContainer.command).toEqual(['node', '--import', 'tsx', 'generated/users/main.ts']);
+    expect(usersContainer.command).toBeUndefined();
+    expect(usersContainer.args).toEqual(['users']);
     expect(usersContainer.resources).toEqual({
       requests: { cpu: '250m', memory: '256Mi' },
       limits: { cpu: '500m', memory: '256Mi' },
@@ -211,9 +212,35 @@ describe('Deployment', () => {
     const pod = usersDeployment.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
     expect(pod.automountServiceAccountToken).toBe(false);
+    // Its own ServiceAccount, which mounts no token either.
+    expect(pod.serviceAccountName).toBe('users');
+    expect(kind('k8s/users.yaml', 'ServiceAccount')).toMatchObject({ metadata: { name: 'users', namespace: 'shop-prod' }, automountServiceAccountToken: false });
     // The only writable place is the /tmp volume.
     expect(usersContainer.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
+  });
+});
+
+describe('pod placement and scraping', () => {
+  it('spreads a replicated workload over nodes, preferring (not requiring) one pod per node', () => {
+    expect(usersDeployment.spec.template.spec.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: usersDeployment.spec.selector.matchLabels },
+      },
+    ]);
+    expect(kind('k8s/orders.yaml', 'Deployment').spec.template.spec).not.toHaveProperty('topologySpreadConstraints');
+  });
+
+  it('tells Prometheus to scrape /metrics on the HTTP port', () => {
+    expect(usersDeployment.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '3001',
+      'prometheus.io/path': '/metrics',
+    });
+    expect(kind('k8s/gateway.yaml', 'Deployment').spec.template.metadata.annotations['prometheus.io/port']).toBe('8080');
   });
 });
 
