@@ -1,5 +1,6 @@
 // The Kubernetes emitter: `k8s/namespace.yaml`, `k8s/<service>.yaml` (ConfigMap, Deployment,
-// Service, the headless `<service>-headless` Service, and a PodDisruptionBudget when replicated),
+// Service, the headless `<service>-headless` Service, a PodDisruptionBudget when replicated, a
+// ServiceAccount, and the NetworkPolicies that follow the call graph: network-policy.ts),
 // `k8s/<group>.yaml` for the services a group deploys as one process (the same objects, with the
 // Service and headless Service of every member), `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
 // Secrets appear only as references (`secretKeyRef`), never as values: the bus URL, and the gateway's
@@ -12,14 +13,23 @@ import { configMapObject } from './config-map.js';
 import { deploymentObject } from './deployment.js';
 import { kustomizationObject } from './kustomization.js';
 import { namespaceObject } from './namespace.js';
+import { allowPolicy, denyAllPolicy } from './network-policy.js';
 import { pdbObject } from './pdb.js';
 import { serviceAccountObject } from './service-account.js';
 import { frontOf, headlessServiceObject, serviceObject } from './service.js';
 import type { ServiceFront, Workload } from './types.js';
+import { meshTraffic, type WorkloadTraffic } from './traffic.js';
 import { gatewayWorkload, groupWorkload, serviceWorkload } from './workload.js';
 import { toYamlDocuments } from './yaml.js';
 
 export const emitKubernetes: Emitter = (model) => {
+  const workloads = [
+    ...model.services.filter((s) => groupOf(model, s.name) === null).map((s) => s.name),
+    ...groupsOf(model).map((g) => g.name),
+    ...(model.gateway ? [GATEWAY_WORKLOAD] : []),
+  ];
+  const traffic = new Map(meshTraffic(model, workloads).map((t) => [t.workload, t]));
+  const trafficOf = (workload: string) => traffic.get(workload)!;
   const manifests: EmittedFile[] = [
     { path: outputFiles.k8sNamespace, content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
   ];
@@ -28,8 +38,8 @@ export const emitKubernetes: Emitter = (model) => {
     const workload = serviceWorkload(model, service);
     manifests.push({
       path: outputFiles.k8sWorkload(service.name),
-      content: toYamlDocuments(workloadObjects(model, workload, [frontOf(workload)])),
-      // The mesh file gives the namespace, version and grace period; callees' files their ports.
+      content: toYamlDocuments(workloadObjects(model, workload, trafficOf(workload.name), [frontOf(workload)])),
+      // The mesh file gives the namespace, version, grace period and routes; callees' files their ports; callers' files the policies.
       sources: serviceSources(model, [service]),
     });
   }
@@ -37,7 +47,7 @@ export const emitKubernetes: Emitter = (model) => {
     const { workload, fronts } = groupWorkload(model, group);
     manifests.push({
       path: outputFiles.k8sWorkload(group.name),
-      content: toYamlDocuments(workloadObjects(model, workload, fronts)),
+      content: toYamlDocuments(workloadObjects(model, workload, trafficOf(workload.name), fronts)),
       sources: serviceSources(model, model.services.filter((s) => group.services.includes(s.name))),
     });
   }
@@ -46,7 +56,7 @@ export const emitKubernetes: Emitter = (model) => {
     const delegate = auth && 'delegate' in auth ? [fileOf(model, auth.delegate.service)] : [];
     manifests.push({
       path: outputFiles.k8sWorkload(GATEWAY_WORKLOAD),
-      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway), [], true)),
+      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway), trafficOf(GATEWAY_WORKLOAD), [], true)),
       sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service)), ...delegate]),
     });
   }
@@ -61,10 +71,10 @@ export const emitKubernetes: Emitter = (model) => {
 
 /**
  * A workload's ServiceAccount, ConfigMap and Deployment, the Service and headless Service of every service it runs
- * (`services`), and its PodDisruptionBudget. The gateway (`gateway`) has a Service but no headless one:
- * it is called through its ClusterIP only.
+ * (`services`), its PodDisruptionBudget, and its NetworkPolicies (`traffic`). The gateway (`gateway`)
+ * has a Service but no headless one: it is called through its ClusterIP only.
  */
-function workloadObjects(model: MeshModel, workload: Workload, services: readonly ServiceFront[], gateway = false): object[] {
+function workloadObjects(model: MeshModel, workload: Workload, traffic: WorkloadTraffic, services: readonly ServiceFront[], gateway = false): object[] {
   const pdb = pdbObject(model, workload);
   return [
     serviceAccountObject(model, workload),
@@ -72,12 +82,16 @@ function workloadObjects(model: MeshModel, workload: Workload, services: readonl
     deploymentObject(model, workload),
     ...(gateway ? [serviceObject(model, frontOf(workload))] : services.flatMap((front) => [serviceObject(model, front), headlessServiceObject(model, front)])),
     ...(pdb ? [pdb] : []),
+    denyAllPolicy(model, workload.name),
+    allowPolicy(model, traffic),
   ];
 }
 
-/** The files a workload of `services` is made from: the mesh file (namespace, version, grace period), theirs, and their callees' (ports). */
+/** The files a workload of `services` is made from: the mesh file (namespace, version, grace period), theirs, their callees' (ports) and callers' (policies). */
 function serviceSources(model: MeshModel, services: readonly ServiceModel[]): string[] {
-  return sorted([model.meshFile, ...services.flatMap((s) => [s.file, ...s.calls.map((c) => fileOf(model, c.service))])]);
+  const names = new Set(services.map((s) => s.name));
+  const callers = model.services.filter((c) => c.calls.some((call) => names.has(call.service))).map((c) => c.file);
+  return sorted([model.meshFile, ...callers, ...services.flatMap((s) => [s.file, ...s.calls.map((c) => fileOf(model, c.service))])]);
 }
 
 function fileOf(model: MeshModel, service: string): string {

@@ -10,6 +10,10 @@ export type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 export type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
 export type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 export type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+export type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+export type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
+export type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
+export type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 
 import type { ResourcesModel, SecretRefModel } from '../../model/types.js';
 

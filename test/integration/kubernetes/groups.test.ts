@@ -48,6 +48,8 @@ describe('Kubernetes manifests of a group', () => {
       'Service/patients',
       'Service/patients-headless',
       'PodDisruptionBudget/frontdesk',
+      'NetworkPolicy/frontdesk-deny-all',
+      'NetworkPolicy/frontdesk-allow',
     ]);
   });
 

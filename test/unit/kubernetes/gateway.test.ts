@@ -12,8 +12,8 @@ const objects = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Ob
 const byKind = (k: string): Obj => objects.find((o) => o.kind === k) ?? {};
 
 describe('gateway manifests', () => {
-  it('holds a ServiceAccount, a ConfigMap, a Deployment and a Service (one replica: no PDB)', () => {
-    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service']);
+  it('holds a ServiceAccount, a ConfigMap, a Deployment, a Service (one replica: no PDB) and its NetworkPolicies', () => {
+    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy', 'NetworkPolicy']);
     expect(file?.sources).toEqual(['spec/mesh.yaml', 'spec/services/orders.yaml', 'spec/services/users.yaml']);
   });
 

@@ -57,9 +57,9 @@ describe('files', () => {
   });
 
   it('adds a PodDisruptionBudget only when replicas > 1', () => {
-    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service', 'PodDisruptionBudget']);
+    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'NetworkPolicy']);
     expect(objects('k8s/inventory.yaml').map((o) => o.kind)).toContain('PodDisruptionBudget');
-    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service']);
+    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service', 'NetworkPolicy', 'NetworkPolicy']);
     expect(kind('k8s/users.yaml', 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
