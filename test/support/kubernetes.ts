@@ -64,7 +64,8 @@ export function apiServerProblems(o: Obj): string[] {
   }
   if (o.kind === 'Deployment') {
     const spec = o.spec ?? {};
-    check(Number.isInteger(spec.replicas) && spec.replicas >= 0 && spec.replicas <= INT32_MAX, `replicas ${spec.replicas} is not an int32`);
+    // Absent when an autoscaler owns the count.
+    check(spec.replicas === undefined || (Number.isInteger(spec.replicas) && spec.replicas >= 0 && spec.replicas <= INT32_MAX), `replicas ${spec.replicas} is not an int32`);
     labels(spec.selector?.matchLabels, 'selector');
     labels(spec.template?.metadata?.labels, 'pod label');
     const pod = spec.template?.spec ?? {};

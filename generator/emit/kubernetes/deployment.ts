@@ -31,7 +31,8 @@ export function deploymentObject(model: MeshModel, workload: Workload): IDeploym
     metadata: objectMeta(model, workload.name),
 
     spec: {
-      replicas: workload.replicas,
+      // An autoscaler owns the count when there is one: a fixed value here would reset it on every apply.
+      ...(workload.autoscaling ? {} : { replicas: workload.replicas }),
       selector: { matchLabels: selector },
       // Start a new pod before stopping an old one: a rollout never lowers capacity.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
@@ -57,7 +58,7 @@ export function deploymentObject(model: MeshModel, workload: Workload): IDeploym
             runAsGroup: nonRootId,
             seccompProfile: { type: 'RuntimeDefault' },
           },
-          ...(workload.replicas > 1 ? { topologySpreadConstraints: [spreadAcrossNodes(model, workload)] } : {}),
+          ...(maxReplicas(workload) > 1 ? { topologySpreadConstraints: [spreadAcrossNodes(model, workload)] } : {}),
           containers: [container(workload)],
           // The root filesystem is read-only; Node and libraries that write temporary files get /tmp.
           volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
@@ -170,4 +171,14 @@ function probe(path: string, port: string, timing: { periodSeconds: number; fail
 /** A short digest of the ConfigMap data (keys are already sorted, so the JSON is canonical). */
 function configHash(config: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The most replicas the workload may run: its autoscaler's `max`, else its fixed count.
+ *
+ * @param workload a workload
+ * @example maxReplicas({ ...orders, replicas: 2, autoscaling: { min: 2, max: 10, cpuPercent: 70 } }) // 10
+ */
+export function maxReplicas(workload: Pick<Workload, 'replicas' | 'autoscaling'>): number {
+  return workload.autoscaling?.max ?? workload.replicas;
 }

@@ -9,8 +9,10 @@ import { groupOf, groupsOf } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { GATEWAY_WORKLOAD, outputFiles } from '../../naming/index.js';
 import type { EmittedFile, Emitter } from '../types.js';
+import { autoscalerObject } from './autoscaler.js';
 import { configMapObject } from './config-map.js';
 import { deploymentObject } from './deployment.js';
+import { ingressObject } from './ingress.js';
 import { kustomizationObject } from './kustomization.js';
 import { namespaceObject } from './namespace.js';
 import { allowPolicy, denyAllPolicy } from './network-policy.js';
@@ -71,17 +73,22 @@ export const emitKubernetes: Emitter = (model) => {
 
 /**
  * A workload's ServiceAccount, ConfigMap and Deployment, the Service and headless Service of every service it runs
- * (`services`), its PodDisruptionBudget, and its NetworkPolicies (`traffic`). The gateway (`gateway`)
- * has a Service but no headless one: it is called through its ClusterIP only.
+ * (`services`), its PodDisruptionBudget, its HorizontalPodAutoscaler, and its NetworkPolicies
+ * (`traffic`). The gateway (`gateway`) has a Service but no headless one (it is called through its
+ * ClusterIP only), and the Ingress the spec asks for.
  */
 function workloadObjects(model: MeshModel, workload: Workload, traffic: WorkloadTraffic, services: readonly ServiceFront[], gateway = false): object[] {
   const pdb = pdbObject(model, workload);
+  const autoscaler = autoscalerObject(model, workload);
+  const ingress = gateway && model.gateway?.ingress ? ingressObject(model, model.gateway.ingress) : null;
   return [
     serviceAccountObject(model, workload),
     configMapObject(model, workload),
     deploymentObject(model, workload),
     ...(gateway ? [serviceObject(model, frontOf(workload))] : services.flatMap((front) => [serviceObject(model, front), headlessServiceObject(model, front)])),
+    ...(ingress ? [ingress] : []),
     ...(pdb ? [pdb] : []),
+    ...(autoscaler ? [autoscaler] : []),
     denyAllPolicy(model, workload.name),
     allowPolicy(model, traffic),
   ];

@@ -10,12 +10,14 @@ export type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 export type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
 export type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 export type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+export type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+export type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 export type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 export type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
 export type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
 export type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 
-import type { ResourcesModel, SecretRefModel } from '../../model/types.js';
+import type { AutoscalingModel, ResourcesModel, SecretRefModel } from '../../model/types.js';
 
 /** A named port of a workload. `servicePort` is what the Service exposes; the container listens on `containerPort`. */
 export interface WorkloadPort {
@@ -31,7 +33,10 @@ export interface Workload {
   /** Object name of the ConfigMap prefix, Deployment, Service and PDB; the container's name. */
   name: string;
   image: string;
+  /** Fixed replicas; with `autoscaling`, its `min`. */
   replicas: number;
+  /** Null: the count is `replicas`. Otherwise an autoscaler sets it and the Deployment carries none. */
+  autoscaling: AutoscalingModel | null;
   resources: ResourcesModel;
   /** How long the process serves with /ready at 503 after SIGTERM before it stops accepting, ms (`SHUTDOWN_DELAY`). */
   shutdownDelayMs: number;

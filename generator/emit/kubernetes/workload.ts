@@ -144,6 +144,7 @@ function fromDeploy(
     name,
     image: deploy.image,
     replicas: deploy.replicas,
+    autoscaling: deploy.autoscaling ?? null,
     resources: deploy.resources,
     shutdownDelayMs: deploy.shutdownDelayMs,
     shutdownGraceMs,

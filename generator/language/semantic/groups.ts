@@ -10,7 +10,7 @@ import type { RawDeploy, RawGroup, RawMesh } from '../raw.js';
 import type { Reporter } from './reporter.js';
 
 /** The keys of a service's `deploy` that describe the process, which a group owns for its services. */
-const PROCESS_KEYS = ['image', 'replicas', 'resources', 'shutdownDelay'] as const satisfies readonly (keyof RawDeploy)[];
+const PROCESS_KEYS = ['image', 'tag', 'digest', 'replicas', 'autoscaling', 'resources', 'shutdownDelay'] as const satisfies readonly (keyof RawDeploy)[];
 
 /** One environment variable as a member of a group sets it, and where. */
 interface Setting {

@@ -25,9 +25,13 @@ const objects: [string, Obj][] = manifests.flatMap((f) =>
   }),
 );
 
-/** Namespace + (ServiceAccount, ConfigMap, Deployment, Service, 2 NetworkPolicies, PDB when replicated) per service and for the gateway, + a headless Service per service. */
+/**
+ * Namespace + (ServiceAccount, ConfigMap, Deployment, Service, 2 NetworkPolicies, PDB when replicated,
+ * HPA when autoscaled) per service and for the gateway, + a headless Service per service, + the gateway's Ingress.
+ */
 const workloads = [...model.services.map((s) => s.deploy), ...(model.gateway ? [model.gateway.deploy] : [])];
-const expectedCount = 1 + workloads.reduce((n, d) => n + 6 + (d.replicas > 1 ? 1 : 0), 0) + model.services.length;
+const expectedCount =
+  1 + workloads.reduce((n, d) => n + 6 + (d.replicas > 1 ? 1 : 0) + (d.autoscaling ? 1 : 0), 0) + model.services.length + (model.gateway?.ingress ? 1 : 0);
 
 const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).error === undefined;
 const dirs: string[] = [];
@@ -57,8 +61,9 @@ function requireKubectl(skip: (note: string) => void): void {
 describe('Kubernetes manifests of the example spec', () => {
   it('has the expected objects', () => {
     expect(objects).toHaveLength(expectedCount);
-    // users and orders have 2 replicas: 1 namespace + 5 workloads x 6 + 2 PDBs + 4 headless Services.
-    expect(expectedCount).toBe(37);
+    // users and orders have 2 replicas (orders autoscaled from 2): 1 namespace + 5 workloads x 6 + 2 PDBs + 1 HPA + 4 headless Services + 1 Ingress.
+    expect(expectedCount).toBe(39);
+    expect(objects.map(([, o]) => o.kind)).toEqual(expect.arrayContaining(['HorizontalPodAutoscaler', 'Ingress', 'NetworkPolicy', 'ServiceAccount']));
   });
 
   it.each(objects)('%s validates against its Kubernetes schema', (_name, o) => {
