@@ -1,8 +1,9 @@
-// The Kubernetes emitter: `k8s/namespace.yaml`, `k8s/<service>.yaml` (ConfigMap, Deployment,
+// The Kubernetes emitter. The kustomize base, `k8s/base/`: `namespace.yaml`, `<service>.yaml` (ConfigMap, Deployment,
 // Service, the headless `<service>-headless` Service, a PodDisruptionBudget when replicated, a
 // ServiceAccount, and the NetworkPolicies that follow the call graph: network-policy.ts),
-// `k8s/<group>.yaml` for the services a group deploys as one process (the same objects, with the
-// Service and headless Service of every member), `k8s/gateway.yaml` and `k8s/kustomization.yaml`.
+// `<group>.yaml` for the services a group deploys as one process (the same objects, with the
+// Service and headless Service of every member), `gateway.yaml` and `kustomization.yaml`; and its
+// overlays `k8s/overlays/dev/` and `k8s/overlays/prod/` (overlays.ts).
 // Secrets appear only as references (`secretKeyRef`), never as values: the bus URL, and the gateway's
 // JWT key, rate-limit Redis URL and identity keys (gateway-secrets.ts).
 import { groupOf, groupsOf } from '../../model/lookup.js';
@@ -15,6 +16,7 @@ import { deploymentObject } from './deployment.js';
 import { ingressObject } from './ingress.js';
 import { kustomizationObject } from './kustomization.js';
 import { namespaceObject } from './namespace.js';
+import { devOverlay, prodOverlay } from './overlays.js';
 import { allowPolicy, denyAllPolicy } from './network-policy.js';
 import { pdbObject } from './pdb.js';
 import { serviceAccountObject } from './service-account.js';
@@ -32,12 +34,14 @@ export const emitKubernetes: Emitter = (model) => {
   ];
   const traffic = new Map(meshTraffic(model, workloads).map((t) => [t.workload, t]));
   const trafficOf = (workload: string) => traffic.get(workload)!;
+  const built: Workload[] = [];
   const manifests: EmittedFile[] = [
     { path: outputFiles.k8sNamespace, content: toYamlDocuments([namespaceObject(model)]), sources: [model.meshFile] },
   ];
   for (const service of model.services) {
     if (groupOf(model, service.name) !== null) continue;
     const workload = serviceWorkload(model, service);
+    built.push(workload);
     manifests.push({
       path: outputFiles.k8sWorkload(service.name),
       content: toYamlDocuments(workloadObjects(model, workload, trafficOf(workload.name), [frontOf(workload)])),
@@ -47,6 +51,7 @@ export const emitKubernetes: Emitter = (model) => {
   }
   for (const group of groupsOf(model)) {
     const { workload, fronts } = groupWorkload(model, group);
+    built.push(workload);
     manifests.push({
       path: outputFiles.k8sWorkload(group.name),
       content: toYamlDocuments(workloadObjects(model, workload, trafficOf(workload.name), fronts)),
@@ -56,18 +61,22 @@ export const emitKubernetes: Emitter = (model) => {
   if (model.gateway) {
     const auth = model.gateway.auth;
     const delegate = auth && 'delegate' in auth ? [fileOf(model, auth.delegate.service)] : [];
+    const workload = gatewayWorkload(model, model.gateway);
+    built.push(workload);
     manifests.push({
       path: outputFiles.k8sWorkload(GATEWAY_WORKLOAD),
-      content: toYamlDocuments(workloadObjects(model, gatewayWorkload(model, model.gateway), trafficOf(GATEWAY_WORKLOAD), [], true)),
+      content: toYamlDocuments(workloadObjects(model, workload, trafficOf(GATEWAY_WORKLOAD), [], true)),
       sources: sorted([model.meshFile, ...model.gateway.routes.map((r) => fileOf(model, r.service)), ...delegate]),
     });
   }
-  const resources = manifests.map((f) => f.path.slice('k8s/'.length));
-  manifests.push({
-    path: outputFiles.k8sKustomization,
-    content: toYamlDocuments([kustomizationObject(model, resources)]),
-    sources: sorted(manifests.flatMap((f) => f.sources)),
-  });
+  const resources = manifests.map((f) => f.path.slice(f.path.lastIndexOf('/') + 1));
+  const everySource = sorted(manifests.flatMap((f) => f.sources));
+  manifests.push(
+    { path: outputFiles.k8sKustomization, content: toYamlDocuments([kustomizationObject(model, resources)]), sources: everySource },
+    // dev depends on no spec value; prod on every image, so on every file.
+    { path: outputFiles.k8sOverlay('dev'), content: toYamlDocuments([devOverlay()]), sources: [model.meshFile] },
+    { path: outputFiles.k8sOverlay('prod'), content: toYamlDocuments([prodOverlay(built)]), sources: everySource },
+  );
   return manifests;
 };
 

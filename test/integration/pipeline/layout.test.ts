@@ -115,7 +115,7 @@ describe(`a project generated into ${OUT} with hooks in ${HOOKS}`, () => {
 
   it('starts every container by its workload name alone (the image\'s entry is the build output)', () => {
     for (const workload of ['books', 'authors', 'gateway']) {
-      for (const doc of parseAllDocuments(files.get(`${OUT}/k8s/${workload}.yaml`)!)) {
+      for (const doc of parseAllDocuments(files.get(`${OUT}/k8s/base/${workload}.yaml`)!)) {
         const object = doc.toJS() as { kind: string; spec: { template: { spec: { containers: { args: string[] }[] } } } };
         if (object.kind === 'Deployment') commands.set(workload, object.spec.template.spec.containers[0]!.args);
       }

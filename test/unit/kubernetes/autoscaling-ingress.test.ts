@@ -11,8 +11,8 @@ import { gateway, inventory, meshModel, orders, users } from './fixture.js';
 type Obj = Record<string, any>;
 
 function objectsOf(model: MeshModel, workload: string): Obj[] {
-  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/${workload}.yaml`);
-  if (!file) throw new Error(`no k8s/${workload}.yaml`);
+  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/base/${workload}.yaml`);
+  if (!file) throw new Error(`no k8s/base/${workload}.yaml`);
   return parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
 }
 

@@ -7,7 +7,7 @@ import { defaultLayout } from '../../../generator/naming/index.js';
 
 type Obj = Record<string, any>;
 
-const file = emitKubernetes(meshModel(), { layout: defaultLayout }).find((f) => f.path === 'k8s/gateway.yaml');
+const file = emitKubernetes(meshModel(), { layout: defaultLayout }).find((f) => f.path === 'k8s/base/gateway.yaml');
 const objects = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj);
 const byKind = (k: string): Obj => objects.find((o) => o.kind === k) ?? {};
 
@@ -52,8 +52,8 @@ describe('gateway manifests', () => {
 
   it('is left out, also from the kustomization, when the mesh has no gateway', () => {
     const files = emitKubernetes(meshModel({ gateway: null }), { layout: defaultLayout });
-    expect(files.map((f) => f.path)).not.toContain('k8s/gateway.yaml');
-    expect(files.find((f) => f.path === 'k8s/kustomization.yaml')?.content).not.toContain('gateway');
+    expect(files.map((f) => f.path)).not.toContain('k8s/base/gateway.yaml');
+    expect(files.find((f) => f.path === 'k8s/base/kustomization.yaml')?.content).not.toContain('gateway');
   });
 });
 
