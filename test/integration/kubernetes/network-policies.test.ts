@@ -50,7 +50,7 @@ function allowedTable(policies: Obj[], pods: Pod[]): Record<string, number[]> {
   return table;
 }
 
-/** The same table read from the spec: each call on the callee's port of its transport, each route on the service's HTTP port. */
+/** The same table read from the spec: each call on the callee's port of its transport, each route (and a delegated auth) on the service's HTTP port. */
 function specTable(model: MeshModel): Record<string, number[]> {
   const workloadOf = (service: string) => model.groups?.find((g) => g.services.includes(service))?.name ?? service;
   const service = (name: string) => model.services.find((s) => s.name === name)!;
@@ -62,6 +62,8 @@ function specTable(model: MeshModel): Record<string, number[]> {
     for (const call of caller.calls) allow(workloadOf(caller.name), workloadOf(call.service), service(call.service).ports[call.transport]);
   }
   for (const route of model.gateway?.routes ?? []) allow('gateway', workloadOf(route.service), service(route.service).ports.http);
+  const auth = model.gateway?.auth;
+  if (auth && 'delegate' in auth) allow('gateway', workloadOf(auth.delegate.service), service(auth.delegate.service).ports.http);
   return Object.fromEntries(Object.entries(table).map(([pair, ports]) => [pair, [...ports].sort((a, b) => a - b)]));
 }
 
@@ -140,6 +142,14 @@ describe('NetworkPolicies of a mesh with a group (test/snapshots/groups)', async
     expect(table).toEqual(specTable(clinic));
     // appointments calls patients inside frontdesk (over the network with MESH_COLOCATE=off); reminders calls it over gRPC.
     expect(table).toEqual({ 'frontdesk -> frontdesk': [3301], 'gateway -> frontdesk': [3302], 'reminders -> frontdesk': [50301] });
+  });
+
+  it('let the gateway reach the service its auth delegates to, though no route names it', () => {
+    const delegated: MeshModel = { ...clinic, gateway: { ...clinic.gateway!, auth: { delegate: { service: 'reminders', path: '/auth' } } } };
+    const cluster = clusterOf(delegated);
+    const table = allowedTable(cluster.policies, cluster.pods);
+    expect(table['gateway -> reminders']).toEqual([clinic.services.find((s) => s.name === 'reminders')!.ports.http]);
+    expect(table).toEqual(specTable(delegated));
   });
 });
 
