@@ -161,6 +161,15 @@ describe('the validators are live', () => {
     ]);
   });
 
+  it('kubernetes-models rejects an autoscaler without its target and a NetworkPolicy without a pod selector', () => {
+    const hpa = structuredClone(objects.find(([, o]) => o.kind === 'HorizontalPodAutoscaler')![1]);
+    delete hpa.spec.scaleTargetRef;
+    expect(() => validateObject(hpa)).toThrow(/scaleTargetRef/);
+    const policy = structuredClone(objects.find(([, o]) => o.kind === 'NetworkPolicy')![1]);
+    delete policy.spec.podSelector;
+    expect(() => validateObject(policy)).toThrow(/podSelector/);
+  });
+
   it('kubernetes-models rejects a container port that is not a number', () => {
     const broken = structuredClone(deployment);
     broken.spec.template.spec.containers[0].ports[0].containerPort = 'http';
