@@ -36,7 +36,13 @@ export interface RawTypeDecl {
 
 export interface RawDeploy {
   image?: string;
+  /** Replaces the mesh's version in the default image reference. */
+  tag?: string;
+  /** `sha256:<hex>`, appended to the default image reference. */
+  digest?: string;
   replicas?: number;
+  /** `cpu` is a percentage (`70%`); the checks keep it in 1-100% and `min` <= `max`. */
+  autoscaling?: { min?: number; max: number; cpu: string };
   resources?: { cpu?: string; memory?: string };
   shutdownDelay?: string;
   env?: Record<string, string | number | boolean>;
@@ -86,6 +92,8 @@ export interface RawGateway {
   rateLimit?: RawRateLimit;
   cors?: RawCors;
   routes: RawGatewayRoute[];
+  /** An Ingress to the gateway from outside the cluster. */
+  ingress?: { host: string; class?: string; tlsSecret?: string };
   deploy?: RawDeploy;
 }
 

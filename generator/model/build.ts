@@ -38,7 +38,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
   const { raw } = mesh;
   const namespace = raw.deploy?.namespace ?? raw.mesh;
   const registry = raw.deploy?.registry ?? raw.mesh;
-  const image = (name: string) => `${registry}/${name}:${raw.version}`;
+  const image = (name: string) => ({ repository: `${registry}/${name}`, version: raw.version });
   const sourceOf = (doc: SpecDocument, path: SpecPath): SourceRef => ({ file: doc.sourceName, ...locate(doc, path, { key: true }) });
 
   const policies = buildPolicies(raw.policies);
@@ -70,6 +70,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
       timeoutMs: duration(g.timeout ?? DEFAULTS.gatewayTimeout),
       bodyLimitBytes: size(g.bodyLimit ?? DEFAULTS.bodyLimit),
       ...buildGatewaySecurity(index, g),
+      ...(g.ingress && { ingress: { host: g.ingress.host, ...(g.ingress.class !== undefined && { className: g.ingress.class }), ...(g.ingress.tlsSecret !== undefined && { tlsSecret: g.ingress.tlsSecret }) } }),
       deploy: buildDeploy(g.deploy, image('gateway')),
       source: sourceOf(mesh.doc, ['gateway']),
     };
@@ -104,7 +105,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
  * A group with its members sorted and one environment for its process: the group's variables and
  * every member's (the checks made sure no variable has two values).
  */
-function buildGroup(name: string, raw: RawGroup, services: ServiceModel[], image: string, source: SourceRef): GroupModel {
+function buildGroup(name: string, raw: RawGroup, services: ServiceModel[], image: DefaultImage, source: SourceRef): GroupModel {
   const members = [...new Set(raw.services)].sort(compare);
   const deploy = buildDeploy(raw, image);
   const grouped = services.filter((s) => members.includes(s.name));
@@ -161,7 +162,7 @@ function buildField(typeName: string, name: string, field: RawField): FieldModel
 }
 
 function buildService(
-  index: SpecIndex, service: Declared<RawService>, sourceOf: (doc: SpecDocument, path: SpecPath) => SourceRef, image: string, policies: PolicyModel[],
+  index: SpecIndex, service: Declared<RawService>, sourceOf: (doc: SpecDocument, path: SpecPath) => SourceRef, image: DefaultImage, policies: PolicyModel[],
 ): ServiceModel {
   const { raw, doc } = service;
   const custom = new Map(Object.entries(raw.errors ?? {}).map(([name, e]) => [name, { name, status: e.status, grpc: e.grpc ?? defaultGrpcStatus(e.status), ...(e.description !== undefined && { description: e.description }), builtin: false } satisfies ErrorModel]));
@@ -271,12 +272,20 @@ function buildBus(raw: RawBus | undefined): BusModel {
   };
 }
 
-function buildDeploy(raw: RawDeploy | undefined, image: string): DeployModel {
+/** A workload's default image: `<registry>/<name>` and the mesh's version, which `deploy.tag` replaces. */
+interface DefaultImage {
+  repository: string;
+  version: string;
+}
+
+function buildDeploy(raw: RawDeploy | undefined, image: DefaultImage): DeployModel {
   const cpu = raw?.resources?.cpu ?? DEFAULTS.cpu;
   const memory = raw?.resources?.memory ?? DEFAULTS.memory;
+  const autoscaling = raw?.autoscaling && { min: raw.autoscaling.min ?? 1, max: raw.autoscaling.max, cpuPercent: percent(raw.autoscaling.cpu) };
   return {
-    image: raw?.image ?? image,
-    replicas: raw?.replicas ?? 1,
+    image: raw?.image ?? `${image.repository}:${raw?.tag ?? image.version}${raw?.digest === undefined ? '' : `@${raw.digest}`}`,
+    replicas: autoscaling ? autoscaling.min : (raw?.replicas ?? 1),
+    ...(autoscaling && { autoscaling }),
     // CPU may burst to twice the request; memory is not overcommitted (request = limit).
     resources: { requests: { cpu, memory }, limits: { cpu: doubleCpu(cpu), memory } },
     shutdownDelayMs: duration(raw?.shutdownDelay ?? DEFAULTS.shutdownDelay),
@@ -288,6 +297,10 @@ function buildDeploy(raw: RawDeploy | undefined, image: string): DeployModel {
       })
       .sort((a, b) => compare(a.env, b.env)),
   };
+}
+
+function percent(text: string): number {
+  return Number(text.slice(0, -1));
 }
 
 function duration(text: string): number {

@@ -229,9 +229,40 @@ export interface StorageModel {
   poolSize: number;
 }
 
+/**
+ * A HorizontalPodAutoscaler's range and CPU target (the spec's `deploy.autoscaling`).
+ *
+ * @example
+ * const autoscaling: AutoscalingModel = { min: 2, max: 10, cpuPercent: 70 };
+ */
+export interface AutoscalingModel {
+  min: number;
+  max: number;
+  /** Average CPU utilization to hold, a share of the CPU request (1-100). */
+  cpuPercent: number;
+}
+
+/**
+ * The gateway's Ingress (the spec's `gateway.ingress`).
+ *
+ * @example
+ * const ingress: IngressModel = { host: 'shop.example.com', className: 'nginx', tlsSecret: 'shop-tls' };
+ */
+export interface IngressModel {
+  host: string;
+  /** Absent: the cluster's default IngressClass. */
+  className?: string;
+  /** Absent: plain HTTP. */
+  tlsSecret?: string;
+}
+
 export interface DeployModel {
+  /** The full image reference: the spec's `image`, else `<registry>/<name>:<tag or version>[@<digest>]`. */
   image: string;
+  /** With `autoscaling`, the autoscaler's `min` (the Deployment then leaves its count to the autoscaler). */
   replicas: number;
+  /** Absent: a fixed `replicas`. */
+  autoscaling?: AutoscalingModel;
   resources: ResourcesModel;
   /** How long a stopping pod serves with /ready at 503 before it stops accepting (`SHUTDOWN_DELAY` on Kubernetes), ms. */
   shutdownDelayMs: number;
@@ -398,6 +429,8 @@ export interface GatewayModel {
   rateLimit?: RateLimitModel;
   /** Absent: no CORS headers. */
   cors?: CorsModel;
+  /** Absent: reachable inside the cluster only (its ClusterIP Service). */
+  ingress?: IngressModel;
   deploy: DeployModel;
   source: SourceRef;
 }

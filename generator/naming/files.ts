@@ -27,9 +27,12 @@ export const outputFiles = {
   typesProto: (mesh: string) => `proto/${typesProtoFile(mesh)}`,
   serviceProto: (mesh: string, service: string) => `proto/${serviceProtoFile(mesh, service)}`,
   openApi: (service: string) => `openapi/${service}.openapi.yaml`,
-  k8sNamespace: 'k8s/namespace.yaml',
-  k8sKustomization: 'k8s/kustomization.yaml',
-  k8sWorkload: (workload: string) => `k8s/${workload}.yaml`,
+  /** The kustomize base (`k8s/base/`): the mesh as the spec describes it. */
+  k8sNamespace: 'k8s/base/namespace.yaml',
+  k8sKustomization: 'k8s/base/kustomization.yaml',
+  k8sWorkload: (workload: string) => `k8s/base/${workload}.yaml`,
+  /** A kustomize overlay of the base (`dev`, `prod`), which `kubectl apply -k k8s/overlays/<name>` deploys. */
+  k8sOverlay: (overlay: string) => `k8s/overlays/${overlay}/kustomization.yaml`,
   /** The mesh's sagas, described and drawn (Mermaid): only when it has any. */
   sagasDoc: 'docs/sagas.md',
 } as const;
@@ -54,6 +57,7 @@ export function plannedFiles(shape: FileShape): { path: string; owner: string }[
   add(outputFiles.typesProto(shape.mesh), 'the mesh-level types');
   add(outputFiles.k8sNamespace, 'the mesh');
   add(outputFiles.k8sKustomization, 'the mesh');
+  for (const overlay of ['dev', 'prod']) add(outputFiles.k8sOverlay(overlay), 'the mesh');
   add(outputFiles.sagasDoc, 'the mesh');
   if (shape.gateway) {
     add(outputFiles.gatewayRoutes, 'the gateway');

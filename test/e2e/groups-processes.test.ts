@@ -145,14 +145,14 @@ afterAll(async () => {
 
 describe('a group of services from generated code', () => {
   it('replaces the members\' own entry points and manifests with the group\'s, and the writer removes the old ones', () => {
-    for (const file of ['generated/users/main.ts', 'generated/front/main.ts', 'generated/k8s/users.yaml', 'generated/k8s/front.yaml']) {
+    for (const file of ['generated/users/main.ts', 'generated/front/main.ts', 'generated/k8s/base/users.yaml', 'generated/k8s/base/front.yaml']) {
       expect(before.has(file), file).toBe(true);
       expect(after.has(file), file).toBe(false);
       expect(existsSync(project.file(file)), file).toBe(false);
     }
     expect(before.has('generated/core/main.ts')).toBe(false);
     expect(after.has('generated/core/main.ts')).toBe(true);
-    expect(after.has('generated/k8s/core.yaml')).toBe(true);
+    expect(after.has('generated/k8s/base/core.yaml')).toBe(true);
     // The ungrouped service and the members' other modules stay.
     expect(after.has('generated/outside/main.ts')).toBe(true);
     expect(after.has('generated/users/host.ts')).toBe(true);

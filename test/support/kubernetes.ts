@@ -2,19 +2,27 @@
 // checks of the API server those schemas leave out (object names, label values, images, ports,
 // integer ranges), as `kubectl apply` would report them.
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { Namespace } from 'kubernetes-models/v1/Namespace';
 import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 
 export type Obj = Record<string, any>;
 
 const models: Record<string, new (data: any) => { validate(): void }> = {
   ConfigMap,
   Deployment,
+  HorizontalPodAutoscaler,
+  Ingress,
   Namespace,
+  NetworkPolicy,
   PodDisruptionBudget,
   Service,
+  ServiceAccount,
 };
 
 /** Throws when `o` does not match the schema of its kind. */
@@ -56,7 +64,8 @@ export function apiServerProblems(o: Obj): string[] {
   }
   if (o.kind === 'Deployment') {
     const spec = o.spec ?? {};
-    check(Number.isInteger(spec.replicas) && spec.replicas >= 0 && spec.replicas <= INT32_MAX, `replicas ${spec.replicas} is not an int32`);
+    // Absent when an autoscaler owns the count.
+    check(spec.replicas === undefined || (Number.isInteger(spec.replicas) && spec.replicas >= 0 && spec.replicas <= INT32_MAX), `replicas ${spec.replicas} is not an int32`);
     labels(spec.selector?.matchLabels, 'selector');
     labels(spec.template?.metadata?.labels, 'pod label');
     const pod = spec.template?.spec ?? {};

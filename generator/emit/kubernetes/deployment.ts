@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { MeshModel } from '../../model/types.js';
 import { configMapName } from '../../naming/index.js';
 import { commonLabels, objectMeta, selectorLabels } from './labels.js';
-import type { IContainer, IDeployment, IEnvVar, IProbe, Workload } from './types.js';
+import type { IContainer, IDeployment, IEnvVar, IProbe, ITopologySpreadConstraint, Workload } from './types.js';
 
 /** Extra time past the runtime's drain before the kubelet kills the container (closing the bus, clients, exiting). */
 const killMarginSeconds = 5;
@@ -31,19 +31,24 @@ export function deploymentObject(model: MeshModel, workload: Workload): IDeploym
     metadata: objectMeta(model, workload.name),
 
     spec: {
-      replicas: workload.replicas,
+      // An autoscaler owns the count when there is one: a fixed value here would reset it on every apply.
+      ...(workload.autoscaling ? {} : { replicas: workload.replicas }),
       selector: { matchLabels: selector },
       // Start a new pod before stopping an old one: a rollout never lowers capacity.
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
       template: {
         metadata: {
           labels: commonLabels(model, workload.name),
-          // Pods roll when the ConfigMap changes, which a Deployment would not notice on its own.
-          annotations: { 'meshspec/config-hash': configHash(workload.config) },
+          annotations: {
+            // Pods roll when the ConfigMap changes, which a Deployment would not notice on its own.
+            'meshspec/config-hash': configHash(workload.config),
+            ...metricsAnnotations(workload),
+          },
         },
         spec: {
           terminationGracePeriodSeconds: terminationGraceSeconds(workload),
-          // Services never talk to the Kubernetes API, and do not need Docker-link env vars.
+          // Its own identity (service-account.ts); services never talk to the Kubernetes API, and do not need Docker-link env vars.
+          serviceAccountName: workload.name,
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           securityContext: {
@@ -53,8 +58,9 @@ export function deploymentObject(model: MeshModel, workload: Workload): IDeploym
             runAsGroup: nonRootId,
             seccompProfile: { type: 'RuntimeDefault' },
           },
+          ...(maxReplicas(workload) > 1 ? { topologySpreadConstraints: [spreadAcrossNodes(model, workload)] } : {}),
           containers: [container(workload)],
-          // The root filesystem is read-only; tsx keeps its compile cache under the temp dir.
+          // The root filesystem is read-only; Node and libraries that write temporary files get /tmp.
           volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
         },
       },
@@ -71,7 +77,8 @@ function container(workload: Workload): IContainer {
   return {
     name: workload.name,
     image: workload.image,
-    command: workload.command,
+    // No command: the image's ENTRYPOINT runs the built entry, which starts the workload its argument names.
+    args: workload.args,
     ports: workload.ports.map((p) => ({ name: p.name, containerPort: p.containerPort, protocol: 'TCP' })),
     envFrom: [{ configMapRef: { name: configMapName(workload.name) } }],
     ...(env.length > 0 ? { env } : {}),
@@ -79,7 +86,7 @@ function container(workload: Workload): IContainer {
       requests: { ...workload.resources.requests },
       limits: { ...workload.resources.limits },
     },
-    // Up to 60 s to boot (tsx compiles on first start) before liveness takes over.
+    // Up to 60 s to boot (connecting to the bus and the database) before liveness takes over.
     startupProbe: probe('/health', workload.probePort, { periodSeconds: 2, failureThreshold: 30 }),
     livenessProbe: probe('/health', workload.probePort, { periodSeconds: 10, failureThreshold: 3 }),
     readinessProbe: probe('/ready', workload.probePort, {
@@ -94,6 +101,40 @@ function container(workload: Workload): IContainer {
     },
     volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
   };
+}
+
+/**
+ * Replicas spread over nodes, so that losing one node takes at most its share of a workload. The
+ * skew is a preference (ScheduleAnyway), not a rule: with DoNotSchedule, a cluster with fewer
+ * schedulable nodes than replicas (a small cluster, a node drained or down) would leave pods Pending
+ * and a rollout stuck, since a rollout never lowers capacity (maxUnavailable 0); the scheduler
+ * still spreads whenever it can.
+ *
+ * @param model the mesh (selector labels)
+ * @param workload a replicated workload
+ * @example spreadAcrossNodes(model, orders).topologyKey // 'kubernetes.io/hostname'
+ */
+export function spreadAcrossNodes(model: MeshModel, workload: Workload): ITopologySpreadConstraint {
+  return {
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selectorLabels(model, workload.name) },
+  };
+}
+
+/**
+ * The `prometheus.io/*` annotations that Prometheus's usual pod discovery reads: every service and
+ * the gateway serve `GET /metrics` on their HTTP port. A group's pod names its probe port (one of its
+ * members' HTTP ports: the annotation holds one port).
+ *
+ * @param workload a workload (its ports and probe port)
+ * @example metricsAnnotations(users) // { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '3001', 'prometheus.io/path': '/metrics' }
+ */
+export function metricsAnnotations(workload: Workload): Record<string, string> {
+  const port = workload.ports.find((p) => p.name === workload.probePort);
+  if (!port) throw new Error(`kubernetes: ${workload.name} has no port ${workload.probePort}`);
+  return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port.containerPort), 'prometheus.io/path': '/metrics' };
 }
 
 /**
@@ -130,4 +171,14 @@ function probe(path: string, port: string, timing: { periodSeconds: number; fail
 /** A short digest of the ConfigMap data (keys are already sorted, so the JSON is canonical). */
 function configHash(config: Record<string, string>): string {
   return createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
+}
+
+/**
+ * The most replicas the workload may run: its autoscaler's `max`, else its fixed count.
+ *
+ * @param workload a workload
+ * @example maxReplicas({ ...orders, replicas: 2, autoscaling: { min: 2, max: 10, cpuPercent: 70 } }) // 10
+ */
+export function maxReplicas(workload: Pick<Workload, 'replicas' | 'autoscaling'>): number {
+  return workload.autoscaling?.max ?? workload.replicas;
 }

@@ -1,4 +1,4 @@
-// kustomization.yaml: every manifest file of the folder, so `kubectl apply -k k8s/` deploys the mesh.
+// The base's kustomization.yaml: every manifest file of `k8s/base/`, which the overlays build on.
 import type { MeshModel } from '../../model/types.js';
 
 export interface Kustomization {

@@ -9,7 +9,7 @@ import type { IService, ServiceFront, Workload } from './types.js';
  * The front of a workload that is one service (or the gateway): a Service of its own name with its ports.
  *
  * @param workload a service's or the gateway's workload
- * @example frontOf(serviceWorkload(model, users, layout)).ports[0] // { name: 'http', port: 3001, targetPort: 'http', appProtocol: 'http' }
+ * @example frontOf(serviceWorkload(model, users)).ports[0] // { name: 'http', port: 3001, targetPort: 'http', appProtocol: 'http' }
  */
 export function frontOf(workload: Workload): ServiceFront {
   return {
@@ -53,7 +53,7 @@ export function serviceObject(model: MeshModel, front: ServiceFront): IService {
  *
  * @param model the mesh
  * @param front a service's front (its own workload's, or its group's)
- * @example headlessServiceObject(model, frontOf(serviceWorkload(model, users, layout))).metadata.name // 'users-headless'
+ * @example headlessServiceObject(model, frontOf(serviceWorkload(model, users))).metadata.name // 'users-headless'
  */
 export function headlessServiceObject(model: MeshModel, front: ServiceFront): IService {
   const service = serviceObject(model, front);

@@ -6,10 +6,18 @@ export type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 export type { INamespace } from 'kubernetes-models/v1/Namespace';
 export type { IProbe } from 'kubernetes-models/v1/Probe';
 export type { IService } from 'kubernetes-models/v1/Service';
+export type { IServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+export type { ITopologySpreadConstraint } from 'kubernetes-models/v1/TopologySpreadConstraint';
 export type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 export type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+export type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+export type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
+export type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+export type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
+export type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
+export type { INetworkPolicyPort } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPort';
 
-import type { ResourcesModel, SecretRefModel } from '../../model/types.js';
+import type { AutoscalingModel, ResourcesModel, SecretRefModel } from '../../model/types.js';
 
 /** A named port of a workload. `servicePort` is what the Service exposes; the container listens on `containerPort`. */
 export interface WorkloadPort {
@@ -25,13 +33,17 @@ export interface Workload {
   /** Object name of the ConfigMap prefix, Deployment, Service and PDB; the container's name. */
   name: string;
   image: string;
+  /** Fixed replicas; with `autoscaling`, its `min`. */
   replicas: number;
+  /** Null: the count is `replicas`. Otherwise an autoscaler sets it and the Deployment carries none. */
+  autoscaling: AutoscalingModel | null;
   resources: ResourcesModel;
   /** How long the process serves with /ready at 503 after SIGTERM before it stops accepting, ms (`SHUTDOWN_DELAY`). */
   shutdownDelayMs: number;
   /** How long the process then lets requests in flight finish before cutting them, ms. */
   shutdownGraceMs: number;
-  command: string[];
+  /** The container's arguments: the workload's name, which the image's entry starts (no `command`: the ENTRYPOINT is the image's). */
+  args: string[];
   ports: WorkloadPort[];
   /** The container port the probes (`/health`, `/ready`) ask. */
   probePort: string;

@@ -1,7 +1,7 @@
 // Services and the gateway, reduced to what their Kubernetes objects need.
 import type { DeployModel, GatewayModel, GroupModel, MeshModel, SecretRefModel, ServiceModel } from '../../model/types.js';
 import {
-  compare, DATABASE_SECRET_KEY, databaseSecretName, databaseEnvName, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames, outputFiles, outputPath, type ProjectLayout,
+  compare, DATABASE_SECRET_KEY, databaseSecretName, databaseEnvName, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames,
 } from '../../naming/index.js';
 import { formatDuration } from '../../../common/units.js';
 import { gatewaySecrets, identitySecrets } from './gateway-secrets.js';
@@ -11,15 +11,18 @@ import type { ServiceFront, Workload, WorkloadPort } from './types.js';
 const grpcAppProtocol = 'kubernetes.io/h2c';
 
 /**
- * The image is built from the project itself (runtime, generated code, hooks) and the runtime
- * runs TypeScript through tsx, so the entry point is a generated `main.ts` (a path of outputFiles):
- * no build step. The path is relative to the image's working directory, the project root.
+ * The container's arguments: the workload's name alone. The image's ENTRYPOINT runs the built entry
+ * (`build/generated/main.js`, under an init that forwards signals), which starts the service, group or
+ * gateway its first argument names; one image serves every workload.
+ *
+ * @param name the workload's name (a service, a group or `gateway`)
+ * @example workloadArgs('orders') // ['orders']
  */
-export function entryCommand(layout: ProjectLayout, entry: string): string[] {
-  return ['node', '--import', 'tsx', outputPath(layout, entry)];
+export function workloadArgs(name: string): string[] {
+  return [name];
 }
 
-export function serviceWorkload(model: MeshModel, service: ServiceModel, layout: ProjectLayout): Workload {
+export function serviceWorkload(model: MeshModel, service: ServiceModel): Workload {
   const ports: WorkloadPort[] = [
     { name: 'http', containerPort: service.ports.http, servicePort: service.ports.http, appProtocol: 'http' },
   ];
@@ -28,7 +31,7 @@ export function serviceWorkload(model: MeshModel, service: ServiceModel, layout:
     ports.push({ name: 'grpc', containerPort: grpc, servicePort: grpc, appProtocol: grpcAppProtocol });
   }
   const { config, secrets } = serviceEnvironment(model, [service]);
-  return fromDeploy(service.name, service.deploy, model.runtime.shutdownGraceMs, ports, config, entryCommand(layout, outputFiles.serviceModule(service.name, 'main')), secrets);
+  return fromDeploy(service.name, service.deploy, model.runtime.shutdownGraceMs, ports, config, workloadArgs(service.name), secrets);
 }
 
 /**
@@ -38,10 +41,9 @@ export function serviceWorkload(model: MeshModel, service: ServiceModel, layout:
  *
  * @param model the mesh
  * @param group the group
- * @param layout where the entry point is
- * @example groupWorkload(model, core, defaultLayout).fronts.map((f) => f.name) // ['inventory', 'users']
+ * @example groupWorkload(model, core).fronts.map((f) => f.name) // ['inventory', 'users']
  */
-export function groupWorkload(model: MeshModel, group: GroupModel, layout: ProjectLayout): { workload: Workload; fronts: ServiceFront[] } {
+export function groupWorkload(model: MeshModel, group: GroupModel): { workload: Workload; fronts: ServiceFront[] } {
   const members = group.services.map((name) => serviceNamed(model, name));
   const listeners = members.flatMap((service) => [
     { service, kind: 'http' as const, port: service.ports.http, appProtocol: 'http' },
@@ -56,7 +58,7 @@ export function groupWorkload(model: MeshModel, group: GroupModel, layout: Proje
     ports: listeners.flatMap((l, i) => (l.service === service ? [{ name: l.kind, port: l.port, targetPort: names[i]!, appProtocol: l.appProtocol }] : [])),
   }));
   const { config, secrets } = serviceEnvironment(model, members);
-  const workload = fromDeploy(group.name, group.deploy, model.runtime.shutdownGraceMs, ports, config, entryCommand(layout, outputFiles.groupMain(group.name)), secrets);
+  const workload = fromDeploy(group.name, group.deploy, model.runtime.shutdownGraceMs, ports, config, workloadArgs(group.name), secrets);
   // One port speaks for the pod: its members live in one process (alive together; a member that
   // fails to start ends the process) and share one bus connection, which every member's /ready
   // reflects, and shutdown turns /ready false for all at once. The members start one after another
@@ -107,7 +109,7 @@ function busEnvironment(model: MeshModel): { config: Record<string, string>; sec
   return { config: { [EVENT_BUS_ENV.kind]: kind }, secrets };
 }
 
-export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout: ProjectLayout): Workload {
+export function gatewayWorkload(model: MeshModel, gateway: GatewayModel): Workload {
   const discovery: Record<string, string> = {};
   // The services routed to and the one a delegated auth asks, in name order.
   const delegate = gateway.auth && 'delegate' in gateway.auth ? [gateway.auth.delegate.service] : [];
@@ -119,11 +121,11 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel, layout:
   const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
   // The gateway's grace period is its longest upstream timeout, its own or a route's (runtime/gateway/gateway.ts), not the services'.
   const graceMs = Math.max(gateway.timeoutMs, ...gateway.routes.map((route) => route.timeoutMs ?? 0));
-  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, graceMs, ports, discovery, entryCommand(layout, outputFiles.gatewayMain), gatewaySecrets(model, gateway));
+  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, graceMs, ports, discovery, workloadArgs(GATEWAY_WORKLOAD), gatewaySecrets(model, gateway));
 }
 
 function fromDeploy(
-  name: string, deploy: DeployModel, shutdownGraceMs: number, ports: WorkloadPort[], generatedEnv: Record<string, string>, command: string[],
+  name: string, deploy: DeployModel, shutdownGraceMs: number, ports: WorkloadPort[], generatedEnv: Record<string, string>, args: string[],
   generatedSecrets: SecretRefModel[] = [],
 ): Workload {
   // Later entries win: the spec's own `deploy.env` may override the defaults, discovery and the bus
@@ -142,10 +144,11 @@ function fromDeploy(
     name,
     image: deploy.image,
     replicas: deploy.replicas,
+    autoscaling: deploy.autoscaling ?? null,
     resources: deploy.resources,
     shutdownDelayMs: deploy.shutdownDelayMs,
     shutdownGraceMs,
-    command,
+    args,
     ports,
     probePort: 'http',
     config,

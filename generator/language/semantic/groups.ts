@@ -10,7 +10,7 @@ import type { RawDeploy, RawGroup, RawMesh } from '../raw.js';
 import type { Reporter } from './reporter.js';
 
 /** The keys of a service's `deploy` that describe the process, which a group owns for its services. */
-const PROCESS_KEYS = ['image', 'replicas', 'resources', 'shutdownDelay'] as const satisfies readonly (keyof RawDeploy)[];
+const PROCESS_KEYS = ['image', 'tag', 'digest', 'replicas', 'autoscaling', 'resources', 'shutdownDelay'] as const satisfies readonly (keyof RawDeploy)[];
 
 /** One environment variable as a member of a group sets it, and where. */
 interface Setting {
@@ -40,7 +40,7 @@ export function checkGroups(index: SpecIndex, report: Reporter): void {
   for (const [name, group] of groups) {
     const at: SpecPath = ['deploy', 'groups', name];
     const clash = taken.get(name);
-    if (clash) report.error(mesh.doc, at, 'group-name-clash', `group \`${name}\` would generate \`${name}/main.ts\` and \`k8s/${name}.yaml\`, but \`${name}\` is already ${clash}; rename the group`, { key: true });
+    if (clash) report.error(mesh.doc, at, 'group-name-clash', `group \`${name}\` would generate \`${name}/main.ts\` and \`${outputFiles.k8sWorkload(name)}\`, but \`${name}\` is already ${clash}; rename the group`, { key: true });
     const members = checkMembers(index, mesh, name, group, groupOf, report);
     // Judged on what the group lists (an unknown name aside): a service also listed elsewhere is reported there.
     const listed = [...new Set(group.services)].filter((s) => index.services.has(s) || maybeService(index, s));
@@ -89,7 +89,7 @@ function takenFolders(mesh: Declared<RawMesh>, index: SpecIndex): Map<string, st
   for (const file of files) {
     const folder = file.path.split('/')[0]!;
     if (file.path.includes('/') && !taken.has(folder)) taken.set(folder, `a folder of the generated output (\`${folder}/\`, of ${file.owner})`);
-    // `k8s/namespace.yaml` and the like: a group's manifest would overwrite them.
+    // `k8s/base/namespace.yaml` and the like: a group's manifest would overwrite them.
     const object = file.path.slice(file.path.lastIndexOf('/') + 1).replace(/\.yaml$/, '');
     if (file.path === outputFiles.k8sWorkload(object) && !taken.has(object)) taken.set(object, `a generated manifest (\`${file.path}\`, of ${file.owner})`);
   }

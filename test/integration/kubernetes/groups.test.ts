@@ -24,9 +24,9 @@ const objectsOf = (path: string): Obj[] => {
   return parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
 };
 const objects: [string, Obj][] = files
-  .filter((f) => f.path !== 'k8s/kustomization.yaml')
+  .filter((f) => f.path.startsWith('k8s/base/') && f.path !== 'k8s/base/kustomization.yaml')
   .flatMap((f) => objectsOf(f.path).map((o): [string, Obj] => [`${f.path} ${o.kind}/${o.metadata?.name}`, o]));
-const group = objectsOf('k8s/frontdesk.yaml');
+const group = objectsOf('k8s/base/frontdesk.yaml');
 const deployment = group.find((o) => o.kind === 'Deployment') as Obj;
 const container = deployment.spec.template.spec.containers[0] as Obj;
 const services = group.filter((o) => o.kind === 'Service');
@@ -37,9 +37,10 @@ afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 
 describe('Kubernetes manifests of a group', () => {
   it('writes one file for the group and none for its members', () => {
-    expect(files.map((f) => f.path)).toEqual(['k8s/namespace.yaml', 'k8s/reminders.yaml', 'k8s/frontdesk.yaml', 'k8s/gateway.yaml', 'k8s/kustomization.yaml']);
-    expect(objectsOf('k8s/kustomization.yaml')[0]!.resources).toEqual(['frontdesk.yaml', 'gateway.yaml', 'namespace.yaml', 'reminders.yaml']);
+    expect(files.map((f) => f.path)).toEqual(['k8s/base/namespace.yaml', 'k8s/base/reminders.yaml', 'k8s/base/frontdesk.yaml', 'k8s/base/gateway.yaml', 'k8s/base/kustomization.yaml', 'k8s/overlays/dev/kustomization.yaml', 'k8s/overlays/prod/kustomization.yaml']);
+    expect(objectsOf('k8s/base/kustomization.yaml')[0]!.resources).toEqual(['frontdesk.yaml', 'gateway.yaml', 'namespace.yaml', 'reminders.yaml']);
     expect(group.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/frontdesk',
       'ConfigMap/frontdesk-config',
       'Deployment/frontdesk',
       'Service/appointments',
@@ -47,6 +48,8 @@ describe('Kubernetes manifests of a group', () => {
       'Service/patients',
       'Service/patients-headless',
       'PodDisruptionBudget/frontdesk',
+      'NetworkPolicy/frontdesk-deny-all',
+      'NetworkPolicy/frontdesk-allow',
     ]);
   });
 
@@ -56,7 +59,8 @@ describe('Kubernetes manifests of a group', () => {
   });
 
   it('runs the group\'s entry point with its own deploy keys and every member\'s ports', () => {
-    expect(container.command).toEqual(['node', '--import', 'tsx', 'generated/frontdesk/main.ts']);
+    expect(container.command).toBeUndefined();
+    expect(container.args).toEqual(['frontdesk']);
     expect(deployment.spec.replicas).toBe(2);
     expect(container.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '256Mi' } });
     expect(container.ports.map((p: Obj) => [p.name, p.containerPort])).toEqual([
@@ -87,7 +91,7 @@ describe('Kubernetes manifests of a group', () => {
     const patients = services.find((s) => s.metadata.name === 'patients') as Obj;
     expect(patients.spec.ports.map((p: Obj) => [p.name, p.port, p.targetPort])).toEqual([['http', 3301, 'patients-http'], ['grpc', 50301, 'patients-grpc']]);
     // Callers outside the group find it where they would find it alone.
-    expect(objectsOf('k8s/reminders.yaml').find((o) => o.kind === 'ConfigMap')!.data.MESH_PATIENTS_GRPC).toBe('patients.clinic.svc.cluster.local:50301');
+    expect(objectsOf('k8s/base/reminders.yaml').find((o) => o.kind === 'ConfigMap')!.data.MESH_PATIENTS_GRPC).toBe('patients.clinic.svc.cluster.local:50301');
   });
 
   it('builds with kubectl kustomize into every object', (ctx) => {
@@ -101,7 +105,7 @@ describe('Kubernetes manifests of a group', () => {
       mkdirSync(dirname(join(dir, f.path)), { recursive: true });
       writeFileSync(join(dir, f.path), f.content);
     }
-    const result = spawnSync('kubectl', ['kustomize', join(dir, 'k8s')], { encoding: 'utf8' });
+    const result = spawnSync('kubectl', ['kustomize', join(dir, 'k8s/base')], { encoding: 'utf8' });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const built = parseAllDocuments(result.stdout).map((d) => `${(d.toJS() as Obj).kind}/${(d.toJS() as Obj).metadata.name}`);

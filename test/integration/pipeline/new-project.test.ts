@@ -47,7 +47,7 @@ describe('a new project', () => {
     expect(result.ok).toBe(true);
     const files = [...(await project.snapshot('generated')).keys()];
     expect(files).toContain('generated/notes/handlers.ts');
-    expect(files).toContain('generated/k8s/notes.yaml');
+    expect(files).toContain('generated/k8s/base/notes.yaml');
     expect(files.filter((f) => f.includes('gateway') || f.endsWith('.proto'))).toEqual([]);
     expect(await project.read('hooks/notes.ts')).toContain("throw new NotImplemented('notes.getNote')");
   });

@@ -8,6 +8,9 @@ const CPUS = ['100m', '1', '0.5', '250m', '2.25', '1000m'];
 const MEMORIES = ['128Mi', '1Gi', '512Mi', '64Mi'];
 const ENV_VALUES: (string | number | boolean)[] = ['on', '', 'a: b', 'multi\nline', '# not a comment', 'true', '0123', 0, 1.5, -1, true, false, 'Grüße', "it's \"quoted\""];
 const SECRETS = ['db/password', 'api-key/token', 'a/b.c', 'x1-y2/KEY_1'];
+const TAGS = ['1.0.1', 'latest', 'v2_rc.1-hotfix', 'A'.repeat(128)];
+/** The edges of a CPU target and a usual one. */
+const CPU_TARGETS = ['1%', '70%', '100%'];
 /** None, under the readiness probe's reach, the default, long, the longest a timer waits. */
 const SHUTDOWN_DELAYS = ['0s', '1500ms', '5s', '90s', '596h'];
 
@@ -31,6 +34,13 @@ export function deploy(choose: Choose): DeployPlan | undefined {
   }
   // Last, so the choices above stay those of earlier seeds.
   if (choose.chance(0.3)) out.shutdownDelay = choose.pick(SHUTDOWN_DELAYS);
+  // A tag or digest only without a whole image, autoscaling only without a fixed count (the checks refuse both pairs).
+  if (out.image === undefined && choose.chance(0.3)) out.tag = choose.pick(TAGS);
+  if (out.image === undefined && choose.chance(0.2)) out.digest = `sha256:${'0123456789abcdef'.repeat(4)}`;
+  if (out.replicas === undefined && choose.chance(0.3)) {
+    const min = choose.pick([undefined, 1, 2, 1000]);
+    out.autoscaling = { ...(min === undefined ? {} : { min }), max: Math.max(min ?? 1, choose.pick([1, 3, 1000])), cpu: choose.pick(CPU_TARGETS) };
+  }
   return out;
 }
 

@@ -110,7 +110,10 @@ export function fieldData(f: FieldPlan): Record<string, Data> {
 function deployData(d: DeployPlan): Record<string, Data> {
   return compact([
     ['image', d.image],
+    ['tag', d.tag],
+    ['digest', d.digest],
     ['replicas', d.replicas],
+    ['autoscaling', d.autoscaling && compact([['min', d.autoscaling.min], ['max', d.autoscaling.max], ['cpu', d.autoscaling.cpu]])],
     ['resources', d.resources && compact([['cpu', d.resources.cpu], ['memory', d.resources.memory]])],
     ['shutdownDelay', d.shutdownDelay],
     ['env', d.env],

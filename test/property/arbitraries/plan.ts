@@ -53,6 +53,9 @@ export interface DeployPlan {
   shutdownDelay?: string;
   env?: Record<string, string | number | boolean>;
   secrets?: Record<string, string>;
+  tag?: string;
+  digest?: string;
+  autoscaling?: { min?: number; max: number; cpu: string };
 }
 
 export interface ServicePlan {

@@ -66,7 +66,8 @@ const kubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8'
 export async function kubernetesProblems(project: TempProject, files: readonly string[]): Promise<string[]> {
   const problems: string[] = [];
   // A service may be named `k8s`: its TypeScript modules then share the folder with the manifests.
-  const manifests = files.filter((f) => f.startsWith('generated/k8s/') && f.endsWith('.yaml') && f !== 'generated/k8s/kustomization.yaml');
+  // The base's objects; its kustomization and the overlays' are not API objects.
+  const manifests = files.filter((f) => f.startsWith('generated/k8s/base/') && f.endsWith('.yaml') && f !== 'generated/k8s/base/kustomization.yaml');
   let count = 0;
   for (const file of manifests) {
     for (const document of parseAllDocuments(await project.read(file))) {
@@ -84,10 +85,13 @@ export async function kubernetesProblems(project: TempProject, files: readonly s
       problems.push(...apiServerProblems(o).map((p) => `${file} ${p}`));
     }
   }
-  if (kubectl && existsSync(project.file('generated/k8s/kustomization.yaml'))) {
-    const built = spawnSync('kubectl', ['kustomize', project.file('generated/k8s')], { encoding: 'utf8' });
-    if (built.status !== 0) problems.push(`kubectl kustomize failed: ${built.stderr.trim()}`);
-    else if (parseAllDocuments(built.stdout).length !== count) problems.push(`kubectl kustomize built ${parseAllDocuments(built.stdout).length} objects of ${count}`);
+  if (kubectl && existsSync(project.file('generated/k8s/base/kustomization.yaml'))) {
+    for (const folder of ['base', 'overlays/dev', 'overlays/prod']) {
+      const built = spawnSync('kubectl', ['kustomize', project.file(`generated/k8s/${folder}`)], { encoding: 'utf8' });
+      if (built.status !== 0) problems.push(`kubectl kustomize ${folder} failed: ${built.stderr.trim()}`);
+      // dev drops the autoscalers; base and prod keep every object.
+      else if (folder !== 'overlays/dev' && parseAllDocuments(built.stdout).length !== count) problems.push(`kubectl kustomize ${folder} built ${parseAllDocuments(built.stdout).length} objects of ${count}`);
+    }
   }
   return problems;
 }

@@ -20,8 +20,8 @@ function busModel(kind: BusModel['kind'], change: (s: ServiceModel) => ServiceMo
 }
 
 function objectsOf(model: MeshModel, workload: string): Obj[] {
-  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/${workload}.yaml`);
-  if (!file) throw new Error(`no k8s/${workload}.yaml`);
+  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/base/${workload}.yaml`);
+  if (!file) throw new Error(`no k8s/base/${workload}.yaml`);
   return parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
 }
 

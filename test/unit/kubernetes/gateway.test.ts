@@ -7,13 +7,13 @@ import { defaultLayout } from '../../../generator/naming/index.js';
 
 type Obj = Record<string, any>;
 
-const file = emitKubernetes(meshModel(), { layout: defaultLayout }).find((f) => f.path === 'k8s/gateway.yaml');
+const file = emitKubernetes(meshModel(), { layout: defaultLayout }).find((f) => f.path === 'k8s/base/gateway.yaml');
 const objects = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj);
 const byKind = (k: string): Obj => objects.find((o) => o.kind === k) ?? {};
 
 describe('gateway manifests', () => {
-  it('holds a ConfigMap, a Deployment and a Service (one replica: no PDB)', () => {
-    expect(objects.map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service']);
+  it('holds a ServiceAccount, a ConfigMap, a Deployment, a Service (one replica: no PDB) and its NetworkPolicies', () => {
+    expect(objects.map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'NetworkPolicy', 'NetworkPolicy']);
     expect(file?.sources).toEqual(['spec/mesh.yaml', 'spec/services/orders.yaml', 'spec/services/users.yaml']);
   });
 
@@ -38,7 +38,8 @@ describe('gateway manifests', () => {
 
   it('runs the generated gateway on its spec port, behind port 80', () => {
     const container = byKind('Deployment').spec.template.spec.containers[0] as Obj;
-    expect(container.command).toEqual(['node', '--import', 'tsx', 'generated/gateway/main.ts']);
+    expect(container.command).toBeUndefined();
+    expect(container.args).toEqual(['gateway']);
     expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'gateway-config' } }]);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
@@ -51,8 +52,8 @@ describe('gateway manifests', () => {
 
   it('is left out, also from the kustomization, when the mesh has no gateway', () => {
     const files = emitKubernetes(meshModel({ gateway: null }), { layout: defaultLayout });
-    expect(files.map((f) => f.path)).not.toContain('k8s/gateway.yaml');
-    expect(files.find((f) => f.path === 'k8s/kustomization.yaml')?.content).not.toContain('gateway');
+    expect(files.map((f) => f.path)).not.toContain('k8s/base/gateway.yaml');
+    expect(files.find((f) => f.path === 'k8s/base/kustomization.yaml')?.content).not.toContain('gateway');
   });
 });
 

@@ -21,20 +21,22 @@ function kind(path: string, k: string): Obj {
   return found;
 }
 
-const usersDeployment = kind('k8s/users.yaml', 'Deployment');
+const usersDeployment = kind('k8s/base/users.yaml', 'Deployment');
 const usersContainer = usersDeployment.spec.template.spec.containers[0] as Obj;
 
 describe('files', () => {
   it('writes the namespace, one file per service, the gateway and a kustomization', () => {
     expect(files.map((f) => f.path)).toEqual([
-      'k8s/namespace.yaml',
-      'k8s/inventory.yaml',
-      'k8s/orders.yaml',
-      'k8s/users.yaml',
-      'k8s/gateway.yaml',
-      'k8s/kustomization.yaml',
+      'k8s/base/namespace.yaml',
+      'k8s/base/inventory.yaml',
+      'k8s/base/orders.yaml',
+      'k8s/base/users.yaml',
+      'k8s/base/gateway.yaml',
+      'k8s/base/kustomization.yaml',
+      'k8s/overlays/dev/kustomization.yaml',
+      'k8s/overlays/prod/kustomization.yaml',
     ]);
-    expect(objects('k8s/kustomization.yaml')).toEqual([
+    expect(objects('k8s/base/kustomization.yaml')).toEqual([
       {
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
@@ -42,13 +44,13 @@ describe('files', () => {
         resources: ['gateway.yaml', 'inventory.yaml', 'namespace.yaml', 'orders.yaml', 'users.yaml'],
       },
     ]);
-    expect(objects('k8s/namespace.yaml')[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'shop-prod' } });
+    expect(objects('k8s/base/namespace.yaml')[0]).toMatchObject({ kind: 'Namespace', metadata: { name: 'shop-prod' } });
   });
 
   it('has no header, is deterministic, and names its sources', () => {
     for (const f of files) expect(f.content.startsWith('apiVersion: ')).toBe(true);
     expect(emitKubernetes(meshModel(), { layout: defaultLayout })).toEqual(files);
-    expect(files.find((f) => f.path === 'k8s/orders.yaml')?.sources).toEqual([
+    expect(files.find((f) => f.path === 'k8s/base/orders.yaml')?.sources).toEqual([
       'spec/mesh.yaml',
       'spec/services/inventory.yaml',
       'spec/services/orders.yaml',
@@ -57,10 +59,10 @@ describe('files', () => {
   });
 
   it('adds a PodDisruptionBudget only when replicas > 1', () => {
-    expect(objects('k8s/users.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'Service', 'PodDisruptionBudget']);
-    expect(objects('k8s/inventory.yaml').map((o) => o.kind)).toContain('PodDisruptionBudget');
-    expect(objects('k8s/orders.yaml').map((o) => o.kind)).toEqual(['ConfigMap', 'Deployment', 'Service', 'Service']);
-    expect(kind('k8s/users.yaml', 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
+    expect(objects('k8s/base/users.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service', 'PodDisruptionBudget', 'NetworkPolicy', 'NetworkPolicy']);
+    expect(objects('k8s/base/inventory.yaml').map((o) => o.kind)).toContain('PodDisruptionBudget');
+    expect(objects('k8s/base/orders.yaml').map((o) => o.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Deployment', 'Service', 'Service', 'NetworkPolicy', 'NetworkPolicy']);
+    expect(kind('k8s/base/users.yaml', 'PodDisruptionBudget').spec.maxUnavailable).toBe(1);
   });
 
   it('puts every namespaced object in the namespace', () => {
@@ -72,7 +74,7 @@ describe('files', () => {
 
 describe('ConfigMap', () => {
   it('holds the defaults, discovery per call transport, and the spec env (which wins)', () => {
-    expect(kind('k8s/orders.yaml', 'ConfigMap')).toMatchObject({
+    expect(kind('k8s/base/orders.yaml', 'ConfigMap')).toMatchObject({
       metadata: { name: 'orders-config' },
       data: {
         LOG_LEVEL: 'info',
@@ -82,27 +84,27 @@ describe('ConfigMap', () => {
         SHUTDOWN_DELAY: '5s',
       },
     });
-    expect(Object.keys(kind('k8s/orders.yaml', 'ConfigMap').data)).toEqual([
+    expect(Object.keys(kind('k8s/base/orders.yaml', 'ConfigMap').data)).toEqual([
       'LOG_LEVEL',
       'MESH_INVENTORY_GRPC',
       'MESH_USERS_HTTP',
       'NODE_ENV',
       'SHUTDOWN_DELAY',
     ]);
-    expect(kind('k8s/users.yaml', 'ConfigMap').data).toEqual({ FEATURE_X: 'on', LOG_LEVEL: 'debug', NODE_ENV: 'production', SHUTDOWN_DELAY: '5s' });
+    expect(kind('k8s/base/users.yaml', 'ConfigMap').data).toEqual({ FEATURE_X: 'on', LOG_LEVEL: 'debug', NODE_ENV: 'production', SHUTDOWN_DELAY: '5s' });
   });
 
   it('never holds a secret: secrets are referenced from the container env', () => {
-    expect(kind('k8s/users.yaml', 'ConfigMap').data).not.toHaveProperty('DATABASE_URL');
+    expect(kind('k8s/base/users.yaml', 'ConfigMap').data).not.toHaveProperty('DATABASE_URL');
     expect(usersContainer.envFrom).toEqual([{ configMapRef: { name: 'users-config' } }]);
     expect(usersContainer.env).toEqual([{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'users-db', key: 'url' } } }]);
-    expect(kind('k8s/orders.yaml', 'Deployment').spec.template.spec.containers[0]).not.toHaveProperty('env');
+    expect(kind('k8s/base/orders.yaml', 'Deployment').spec.template.spec.containers[0]).not.toHaveProperty('env');
   });
 
   it('rolls the pods when the config changes', () => {
     const hash = (m: ReturnType<typeof meshModel>) => {
-      const file = emitKubernetes(m, { layout: defaultLayout }).find((f) => f.path === 'k8s/users.yaml');
-      const deployment = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj)[1];
+      const file = emitKubernetes(m, { layout: defaultLayout }).find((f) => f.path === 'k8s/base/users.yaml');
+      const deployment = parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj).find((o) => o.kind === 'Deployment');
       return deployment?.spec.template.metadata.annotations['meshspec/config-hash'] as string;
     };
     const base = meshModel();
@@ -132,7 +134,7 @@ describe('Deployment', () => {
   });
 
   it('selectors of the Deployment, Service and PDB all match the pod labels', () => {
-    for (const path of ['k8s/users.yaml', 'k8s/inventory.yaml', 'k8s/orders.yaml', 'k8s/gateway.yaml']) {
+    for (const path of ['k8s/base/users.yaml', 'k8s/base/inventory.yaml', 'k8s/base/orders.yaml', 'k8s/base/gateway.yaml']) {
       const deployment = kind(path, 'Deployment');
       const podLabels = deployment.spec.template.metadata.labels as Record<string, string>;
       const selectors = [deployment.spec.selector.matchLabels, kind(path, 'Service').spec.selector];
@@ -145,7 +147,8 @@ describe('Deployment', () => {
   it('runs the generated entry point of the image with the spec replicas, image and resources', () => {
     expect(usersDeployment.spec.replicas).toBe(2);
     expect(usersContainer.image).toBe('registry.example.com/shop/users:1.2.3');
-    expect(usersContainer.command).toEqual(['node', '--import', 'tsx', 'generated/users/main.ts']);
+    expect(usersContainer.command).toBeUndefined();
+    expect(usersContainer.args).toEqual(['users']);
     expect(usersContainer.resources).toEqual({
       requests: { cpu: '250m', memory: '256Mi' },
       limits: { cpu: '500m', memory: '256Mi' },
@@ -157,7 +160,7 @@ describe('Deployment', () => {
       { name: 'http', containerPort: 3001, protocol: 'TCP' },
       { name: 'grpc', containerPort: 50051, protocol: 'TCP' },
     ]);
-    expect(kind('k8s/orders.yaml', 'Deployment').spec.template.spec.containers[0].ports).toEqual([
+    expect(kind('k8s/base/orders.yaml', 'Deployment').spec.template.spec.containers[0].ports).toEqual([
       { name: 'http', containerPort: orders.ports.http, protocol: 'TCP' },
     ]);
   });
@@ -186,7 +189,7 @@ describe('Deployment', () => {
       const model = meshModel();
       const users = model.services.find((s) => s.name === 'users')!;
       users.deploy = { ...users.deploy, shutdownDelayMs: delayMs };
-      const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === 'k8s/users.yaml')!;
+      const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === 'k8s/base/users.yaml')!;
       const docs = parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
       const deployment = docs.find((o) => o.kind === 'Deployment')!;
       const pod = deployment.spec.template.spec as Obj;
@@ -211,15 +214,41 @@ describe('Deployment', () => {
     const pod = usersDeployment.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
     expect(pod.automountServiceAccountToken).toBe(false);
+    // Its own ServiceAccount, which mounts no token either.
+    expect(pod.serviceAccountName).toBe('users');
+    expect(kind('k8s/base/users.yaml', 'ServiceAccount')).toMatchObject({ metadata: { name: 'users', namespace: 'shop-prod' }, automountServiceAccountToken: false });
     // The only writable place is the /tmp volume.
     expect(usersContainer.volumeMounts).toEqual([{ name: 'tmp', mountPath: '/tmp' }]);
     expect(pod.volumes).toEqual([{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }]);
   });
 });
 
+describe('pod placement and scraping', () => {
+  it('spreads a replicated workload over nodes, preferring (not requiring) one pod per node', () => {
+    expect(usersDeployment.spec.template.spec.topologySpreadConstraints).toEqual([
+      {
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: usersDeployment.spec.selector.matchLabels },
+      },
+    ]);
+    expect(kind('k8s/base/orders.yaml', 'Deployment').spec.template.spec).not.toHaveProperty('topologySpreadConstraints');
+  });
+
+  it('tells Prometheus to scrape /metrics on the HTTP port', () => {
+    expect(usersDeployment.spec.template.metadata.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': '3001',
+      'prometheus.io/path': '/metrics',
+    });
+    expect(kind('k8s/base/gateway.yaml', 'Deployment').spec.template.metadata.annotations['prometheus.io/port']).toBe('8080');
+  });
+});
+
 describe('Service', () => {
   it('is a ClusterIP with named ports targeting the container ports by name', () => {
-    const svc = kind('k8s/users.yaml', 'Service');
+    const svc = kind('k8s/base/users.yaml', 'Service');
     expect(svc.metadata.name).toBe('users');
     expect(svc.spec.type).toBe('ClusterIP');
     expect(svc.spec.ports).toEqual([
@@ -231,12 +260,12 @@ describe('Service', () => {
   });
 
   it('has a headless twin per service, with the same selector and ports, for callers that resolve every pod', () => {
-    const [svc, headless] = objects('k8s/users.yaml').filter((o) => o.kind === 'Service') as [Obj, Obj];
+    const [svc, headless] = objects('k8s/base/users.yaml').filter((o) => o.kind === 'Service') as [Obj, Obj];
     expect(headless.metadata.name).toBe('users-headless');
     expect(headless.metadata.labels).toEqual(svc.metadata.labels);
     expect(headless.spec).toEqual({ ...svc.spec, clusterIP: 'None' });
     // The gateway is called through its ClusterIP only.
-    expect(objects('k8s/gateway.yaml').filter((o) => o.kind === 'Service')).toHaveLength(1);
+    expect(objects('k8s/base/gateway.yaml').filter((o) => o.kind === 'Service')).toHaveLength(1);
   });
 });
 

@@ -32,6 +32,8 @@ describe('golden error cases', () => {
       'group-references', 'group-names', 'group-deploy', 'group-schema',
       // Issue #10: the shutdown delay the manifests drain by, set in `deploy` only.
       'deploy-shutdown-delay',
+      // Issue #13: autoscaling, image tags and digests, the gateway's ingress.
+      'deploy-autoscaling', 'deploy-k8s-schema',
       // The gateway's authentication, rate limits, CORS and listener limits.
       'gateway-schema', 'gateway-auth', 'gateway-auth-empty', 'gateway-jwt-keys', 'gateway-jwt-nokeys', 'gateway-delegate',
       'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits', 'gateway-cors-hostile',

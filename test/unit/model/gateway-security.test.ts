@@ -47,12 +47,12 @@ function routesFile(model: MeshModel): string {
 type Obj = Record<string, any>;
 /** The Deployment of `k8s/<workload>.yaml`. */
 function deployment(model: MeshModel, workload: string): Obj {
-  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/${workload}.yaml`);
+  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/base/${workload}.yaml`);
   return parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj).find((o) => o.kind === 'Deployment') ?? {};
 }
 const secretEnv = (d: Obj): Obj[] => d.spec?.template?.spec?.containers?.[0]?.env ?? [];
 const configMap = (model: MeshModel, workload: string): Obj => {
-  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/${workload}.yaml`);
+  const file = emitKubernetes(model, { layout: defaultLayout }).find((f) => f.path === `k8s/base/${workload}.yaml`);
   return parseAllDocuments(file?.content ?? '').map((d) => d.toJS() as Obj).find((o) => o.kind === 'ConfigMap')?.data ?? {};
 };
 
