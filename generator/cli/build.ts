@@ -4,7 +4,7 @@
 // `meshspec/runtime/...`, the installed package's dist/.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { defaultLayout } from '../naming/index.js';
+import { buildFolder, defaultLayout } from '../naming/index.js';
 import { parse } from './args.js';
 import { assetSources, copyAssets } from './build/assets.js';
 import { compileProject } from './build/compile.js';
@@ -21,13 +21,14 @@ Run a workload with plain node: node build/generated/main.js <service|group|gate
 Exit 0 when built, 1 on a type error.
 
 Options:
-  --out DIR         build folder, emptied first (default: build)
+  --out DIR         build folder, emptied first (default: build; meshspec-build when the
+                    generated or hooks folder is in build/)
   --generated DIR   generated code's folder, as generate --out (default: ${defaultLayout.outDir})
   --hooks DIR       hooks folder (default: ${defaultLayout.hooksDir})
   -h, --help        show this help`;
 
 const options = {
-  out: { type: 'string', default: 'build' },
+  out: { type: 'string' },
   generated: { type: 'string', default: defaultLayout.outDir },
   hooks: { type: 'string', default: defaultLayout.hooksDir },
 } as const;
@@ -39,7 +40,7 @@ export async function buildCommand(args: string[]): Promise<number> {
   const root = process.cwd();
   const generatedDir = values.generated as string;
   const hooksDir = values.hooks as string;
-  const outDir = path.resolve(root, values.out as string);
+  const outDir = path.resolve(root, (values.out as string | undefined) ?? buildFolder({ outDir: generatedDir, hooksDir }));
   checkFolders(root, outDir, generatedDir, hooksDir);
 
   const ts = await loadTypeScript(root);

@@ -4,7 +4,7 @@
 import { groupOf, groupsOf } from '../../model/lookup.js';
 import { compare } from '../../model/order.js';
 import type { MeshModel } from '../../model/types.js';
-import { outputFiles, relativeImport, type ProjectLayout } from '../../naming/index.js';
+import { buildFolder, outputFiles, relativeImport, type ProjectLayout } from '../../naming/index.js';
 import { joinBlocks, quote } from './code.js';
 
 /**
@@ -49,7 +49,7 @@ export function entryFile(model: MeshModel, layout: ProjectLayout): string {
     '}\n' +
     'await start();\n';
   const about =
-    `// The entry of every workload of the mesh: \`node build/${layout.outDir}/main.js <workload>\` (after \`meshspec build\`)\n` +
+    `// The entry of every workload of the mesh: \`node ${buildFolder(layout)}/${layout.outDir}/main.js <workload>\` (after \`meshspec build\`)\n` +
     '// or MESH_WORKLOAD=<workload>; the argument wins. An unknown or missing name exits 2.\n';
   return joinBlocks([about + table, run]);
 }
