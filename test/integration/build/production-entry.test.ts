@@ -86,6 +86,21 @@ describe('build/generated/main.js with plain node', () => {
   }, 30_000);
 });
 
+describe('meshspec build, called wrong', () => {
+  it('refuses a build folder that holds sources, and a project not generated yet (exit 2)', async () => {
+    const cli = (cwd: string, ...args: string[]) => runToEnd([path.join(repoRoot, 'bin/meshspec.js'), 'build', ...args], {}, cwd);
+    for (const out of ['.', 'generated/..', 'hooks']) {
+      const refused = await cli(project.root, '--out', out);
+      expect(refused.code, out).toBe(2);
+      expect(refused.stderr).toMatch(/would empty a folder holding sources: choose a folder of its own \(default: build\)/);
+    }
+    expect(existsSync(project.file('hooks/users.ts'))).toBe(true);
+    const ungenerated = await cli(project.file('spec'));
+    expect(ungenerated.code).toBe(2);
+    expect(ungenerated.stderr).toBe('meshspec: generated/main.ts not found: run `meshspec generate` first (or pass --generated DIR)\n');
+  }, 30_000);
+});
+
 describe('meshspec build on a type error', () => {
   it('reports it as file:line:col, exits 1 and leaves the previous build as it was', async () => {
     const hook = await project.read('hooks/users.ts');
