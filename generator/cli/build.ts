@@ -33,6 +33,13 @@ const options = {
   hooks: { type: 'string', default: defaultLayout.hooksDir },
 } as const;
 
+/**
+ * Runs `meshspec build` in the working folder.
+ *
+ * @param args the command's arguments (after `build`)
+ * @returns the exit code: 0 built, 1 a type error (a usage error throws UsageError: exit 2)
+ * @example await buildCommand(['--out', 'dist/app']) // 0
+ */
 export async function buildCommand(args: string[]): Promise<number> {
   const values = parse(args, options, buildUsage);
   if (values.help) return say(buildUsage), 0;

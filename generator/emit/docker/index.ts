@@ -7,6 +7,13 @@ import type { Emitter } from '../types.js';
 import { dockerfile } from './dockerfile.js';
 import { dockerignore } from './dockerignore.js';
 
+/**
+ * generated/Dockerfile and generated/Dockerfile.dockerignore.
+ *
+ * @param model the mesh
+ * @param options the project's layout (the folders the build copies, the entry's path)
+ * @example emitDocker(shop, { layout: defaultLayout }).map((f) => f.path) // ['Dockerfile', 'Dockerfile.dockerignore']
+ */
 export const emitDocker: Emitter = (model, options) => [
   { path: outputFiles.dockerfile, content: dockerfile(model, options.layout), sources: [...model.files] },
   { path: outputFiles.dockerignore, content: dockerignore(options.layout), sources: [model.meshFile] },
