@@ -1,21 +1,18 @@
 // The generated Dockerfile's steps, replayed without a container engine: a user project (meshspec
-// installed from the tarball `npm pack` makes, the example's spec and hooks, `meshspec generate`) is
-// the build context; each stage is a scratch folder standing for its WORKDIR; COPY copies what the
+// installed from the tarball `npm pack` makes, then `meshspec init --example shop`) is the build context; each stage is a scratch folder standing for its WORKDIR; COPY copies what the
 // Dockerfile names through the ignore file's filter (COPY --from from the earlier stage's folder);
 // RUN runs its command there (npm from npm's cache) except apt-get; then the ENTRYPOINT, with a
 // service's name, as the USER (uid 1000 when the test runs as root) and with the stage's ENV, must
 // answer /ready and stop on SIGTERM with exit 0. tini comes from apt-get in the image: when the
 // machine has no /usr/bin/tini the entry runs without it, and the test says so.
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { strictConsumerOptions } from '../../../generator/init/project-files.js';
 import { inContext, parseDockerfile, execForm, type Stage } from '../../support/dockerfile.js';
 import { command, emptyFolder, npmEnv, packTarball } from '../../support/package.js';
 import { eventually, freePort, http } from '../../support/processes.js';
-import { repoRoot } from '../../support/project.js';
 import { createServiceDatabases, type ServiceDatabases } from '../../support/service-databases.js';
 import { filesUnder } from '../../../generator/cli/build/assets.js';
 
@@ -40,23 +37,17 @@ async function folder(name: string): Promise<string> {
   return made;
 }
 
-/** A project as `meshspec init --example shop` leaves it, minus the test tooling: the build context. */
+/** The build context: a project as a user makes it, `npm install meshspec` then `meshspec init --example shop`. */
 async function userProject(): Promise<string> {
   const tarball = await timed('npm pack', packTarball);
   folders.push(path.dirname(tarball.file));
   const root = await folder('image-context');
-  const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-  writeFileSync(path.join(root, 'package.json'), JSON.stringify({
-    name: 'shop', private: true, type: 'module',
-    dependencies: { meshspec: `file:${tarball.file}` },
-    devDependencies: { '@types/node': manifest.devDependencies['@types/node'], typescript: manifest.devDependencies.typescript },
-  }, null, 2));
-  writeFileSync(path.join(root, 'tsconfig.json'), JSON.stringify({ compilerOptions: strictConsumerOptions, include: ['generated', 'hooks', 'test'] }, null, 2));
-  for (const copied of ['spec', 'hooks']) cpSync(path.join(repoRoot, copied), path.join(root, copied), { recursive: true });
-  const installed = await timed('npm install (the project)', () => command(root, 'npm', ['install']));
+  const installed = await timed('npm install meshspec', () => command(root, 'npm', ['install', tarball.file]));
   expect(installed.code, installed.output).toBe(0);
-  const generated = await timed('meshspec generate', () => command(root, path.join(root, 'node_modules/.bin/meshspec'), ['generate']));
-  expect(generated.code, generated.output).toBe(0);
+  // init generates and runs npm install (its devDependencies): the project's package-lock.json is complete.
+  const init = await timed('meshspec init --example shop', () => command(root, path.join(root, 'node_modules/.bin/meshspec'), ['init', '--example', 'shop']));
+  expect(init.code, init.output).toBe(0);
+  expect(existsSync(path.join(root, 'generated/Dockerfile'))).toBe(true);
   return root;
 }
 
