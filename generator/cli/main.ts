@@ -1,4 +1,4 @@
-// Entry of the `meshspec` command: dispatches to init, validate, generate, dev, events and db.
+// Entry of the `meshspec` command: dispatches to init, validate, generate, dev, build, events, db and sagas.
 import { findMeshspecPackage } from '../package.js';
 import { complain, say } from './output.js';
 import { LayoutError } from '../layout-error.js';
@@ -16,6 +16,7 @@ Commands:
   validate   check the spec and report every problem with file:line:col
   generate   generate code, protos, OpenAPI and manifests from the spec (--check to verify only)
   dev        regenerate and run the whole stack on this machine
+  build      compile generated/ and hooks/ to JavaScript in build/ for production (plain node)
   events     list and replay a service's dead letters on Redis or RabbitMQ (events dlq list|replay)
   db         show or apply a service's SQL migrations on its database (db status|migrate <service>)
   sagas      list a mesh's sagas by state, or show one with its steps (sagas list|show <id>)
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<(args: string[]) => Promise<number>
   validate: async () => (await import('./validate.js')).validateCommand,
   generate: async () => (await import('./generate.js')).generateCommand,
   dev: async () => (await import('./dev.js')).devCommand,
+  build: async () => (await import('./build.js')).buildCommand,
   events: async () => (await import('./events.js')).eventsCommand,
   db: async () => (await import('./db.js')).dbCommand,
   sagas: async () => (await import('./sagas.js')).sagasCommand,

@@ -12,6 +12,12 @@ export const outputFiles = {
   meshTypes: 'types.ts',
   events: 'events.ts',
   stack: 'stack.ts',
+  /** The entry of every workload: `node build/generated/main.js <service|group|gateway>`. */
+  entry: 'main.ts',
+  /** One image for every workload: `docker build -f generated/Dockerfile .` from the project root. */
+  dockerfile: 'Dockerfile',
+  /** Its ignore file, which BuildKit reads beside it. */
+  dockerignore: 'Dockerfile.dockerignore',
   serviceModule: (service: string, module: ServiceModule) => `${service}/${module}.ts`,
   /** The entry point of a group of services deployed as one process (`deploy.groups`). */
   groupMain: (group: string) => `${group}/main.ts`,
@@ -52,7 +58,7 @@ export interface FileShape {
 export function plannedFiles(shape: FileShape): { path: string; owner: string }[] {
   const files: { path: string; owner: string }[] = [];
   const add = (path: string, owner: string) => files.push({ path, owner });
-  for (const path of [outputFiles.schemas, outputFiles.meshTypes, outputFiles.events, outputFiles.stack]) add(path, 'the mesh');
+  for (const path of [outputFiles.schemas, outputFiles.meshTypes, outputFiles.events, outputFiles.stack, outputFiles.entry, outputFiles.dockerfile, outputFiles.dockerignore]) add(path, 'the mesh');
   add(outputFiles.bufYaml, 'the mesh');
   add(outputFiles.typesProto(shape.mesh), 'the mesh-level types');
   add(outputFiles.k8sNamespace, 'the mesh');

@@ -52,3 +52,16 @@ export function relativeImport(from: string, to: string): string {
   const relative = posix.relative(posix.dirname(from), to).replace(/\.ts$/, '.js');
   return relative.startsWith('.') ? relative : `./${relative}`;
 }
+
+/**
+ * The folder `meshspec build` writes by default: `build`, unless the generated or hooks folder is in
+ * it (a layout like `build/gen`), which would mix sources into the output it empties.
+ *
+ * @param layout the project's folders
+ * @example buildFolder(defaultLayout) // 'build'
+ * @example buildFolder({ outDir: 'build/gen', hooksDir: 'src/hooks' }) // 'meshspec-build'
+ */
+export function buildFolder(layout: ProjectLayout): string {
+  const inside = (folder: string) => folder === 'build' || folder.startsWith('build/');
+  return inside(layout.outDir) || inside(layout.hooksDir) ? 'meshspec-build' : 'build';
+}

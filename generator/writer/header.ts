@@ -13,11 +13,19 @@ const COMMENT_BY_EXTENSION: Record<string, { open: string; close: string }> = {
   yml: { open: '#', close: '' },
   // Markdown (generated/docs/): an HTML comment, so the line does not show when rendered.
   md: { open: '<!--', close: ' -->' },
+  // generated/Dockerfile.dockerignore
+  dockerignore: { open: '#', close: '' },
+};
+
+/** Files known by their whole name, which has no extension. */
+const COMMENT_BY_NAME: Record<string, { open: string; close: string }> = {
+  Dockerfile: { open: '#', close: '' },
 };
 
 export function withHeader(file: EmittedFile, version: string): string {
-  const comment = COMMENT_BY_EXTENSION[file.path.split('.').pop() ?? ''];
-  if (comment === undefined) throw new Error(`internal: no comment syntax for ${file.path}; emitters may only emit .ts, .proto, .yaml and .md files`);
+  const name = file.path.split('/').pop() ?? '';
+  const comment = COMMENT_BY_NAME[name] ?? (name.includes('.') ? COMMENT_BY_EXTENSION[name.split('.').pop() ?? ''] : undefined);
+  if (comment === undefined) throw new Error(`internal: no comment syntax for ${file.path}; emitters may only emit .ts, .proto, .yaml, .md, Dockerfile and .dockerignore files`);
   // `--` in a file name must not end an HTML comment early.
   const safe = comment.close === '' ? oneLine : (text: string) => oneLine(text).replaceAll('--', '-&#45;');
   const sources = [...new Set(file.sources)].sort().map(safe).join(', ');

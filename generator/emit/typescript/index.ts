@@ -5,6 +5,7 @@ import { outputFiles, type ServiceModule } from '../../naming/index.js';
 import type { EmittedFile, Emitter } from '../types.js';
 import { clientFile } from './client-file.js';
 import { definitionFile } from './definition-file.js';
+import { entryFile } from './entry-file.js';
 import { errorsFile } from './errors-file.js';
 import { eventsFile } from './events-file.js';
 import { handlersFile } from './handlers-file.js';
@@ -24,6 +25,7 @@ export const emitTypeScript: Emitter = (model, options) => {
     { path: outputFiles.meshTypes, content: typesFile(model, null), sources: [model.meshFile] },
     meshWide(outputFiles.events, eventsFile(model)),
     meshWide(outputFiles.stack, stackFile(model)),
+    meshWide(outputFiles.entry, entryFile(model, options.layout)),
   ];
   for (const service of model.services) {
     const sources = serviceSources(model, service);

@@ -12,6 +12,7 @@ describe('emitTypeScript', () => {
       'types.ts',
       'events.ts',
       'stack.ts',
+      'main.ts',
       'orders/types.ts',
       'orders/definition.ts',
       'orders/errors.ts',
