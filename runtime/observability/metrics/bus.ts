@@ -1,0 +1,132 @@
+// The bus: events a service publishes, and how its handlers fare with the events it receives, per
+// event. Measured around the bus the service hands its publisher and subscriptions, so every adapter
+// (memory, Redis, RabbitMQ) is counted alike.
+import { performance } from 'node:perf_hooks';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { DEFAULT_BUS } from '../../bus/settings.js';
+import { UnprocessableEvent, type EnvelopeHandler, type EventBus } from '../../bus/types.js';
+import { DURATION_BUCKETS } from './buckets.js';
+
+/** Envelopes whose failed deliveries are remembered (to tell a retry from a first delivery); the oldest go first. */
+const REMEMBERED_FAILURES = 10_000;
+
+interface EventChildren {
+  readonly ok: Counter.Internal;
+  readonly failed: Counter.Internal;
+  readonly okDuration: Histogram.Internal<string>;
+  readonly failedDuration: Histogram.Internal<string>;
+  readonly retried: Counter.Internal;
+  readonly deadLettered: Counter.Internal;
+}
+
+/**
+ * The bus metrics of one service.
+ *
+ * @example
+ * const bus = new BusMetrics(registry);
+ * const publishing = bus.meterPublishes(settings.bus);
+ * const subscribing = bus.meterSubscriptions(settings.bus);
+ */
+export class BusMetrics {
+  readonly #published: Counter<string>;
+  readonly #handled: Counter<string>;
+  readonly #duration: Histogram<string>;
+  readonly #retried: Counter<string>;
+  readonly #deadLettered: Counter<string>;
+  readonly #publishedBy = new Map<string, Counter.Internal>();
+  readonly #handledBy = new Map<string, EventChildren>();
+
+  /**
+   * @param registry - the service's registry
+   */
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.#published = new Counter({ name: 'meshspec_bus_published_total', help: 'Events this service published (handed to the bus, or written to its outbox), by event.', labelNames: ['event'], registers });
+    this.#handled = new Counter({ name: 'meshspec_bus_handled_total', help: "Deliveries this service's event hooks handled, by event and outcome (ok, failed).", labelNames: ['event', 'outcome'], registers });
+    this.#duration = new Histogram({ name: 'meshspec_bus_handler_duration_seconds', help: 'Time an event hook took, validation included, by event and outcome.', labelNames: ['event', 'outcome'], buckets: [...DURATION_BUCKETS], registers });
+    this.#retried = new Counter({ name: 'meshspec_bus_retried_total', help: 'Failed deliveries that the bus delivers again, by event (attempts as this replica counted them).', labelNames: ['event'], registers });
+    this.#deadLettered = new Counter({ name: 'meshspec_bus_dead_lettered_total', help: 'Failed deliveries that were the last (an unprocessable event, or the last attempt), by event.', labelNames: ['event'], registers });
+  }
+
+  /**
+   * `bus` with each publish counted once the bus (or outbox) took it.
+   *
+   * @param bus - the bus (or outbox bus) the service's publisher writes to
+   * @example
+   * createPublisher({ definition, events, validators, bus: metrics.bus.meterPublishes(outbox?.bus ?? bus) });
+   */
+  meterPublishes(bus: EventBus): EventBus {
+    return {
+      publish: async (envelope) => {
+        await bus.publish(envelope);
+        this.#publishedChild(envelope.event).inc();
+      },
+      subscribe: (event, group, handler, options) => bus.subscribe(event, group, handler, options),
+      close: () => bus.close(),
+    };
+  }
+
+  /**
+   * `bus` with each delivery to a handler counted and timed, and its failures told apart (retried or last).
+   *
+   * @param bus - the bus the service subscribes on
+   * @example
+   * await subscribeAll({ ...options, bus: metrics.bus.meterSubscriptions(bus) });
+   */
+  meterSubscriptions(bus: EventBus): EventBus {
+    return {
+      publish: (envelope) => bus.publish(envelope),
+      subscribe: (event, group, handler, options) => bus.subscribe(event, group, this.#metered(event, handler, options?.maxAttempts ?? DEFAULT_BUS.maxAttempts), options),
+      close: () => bus.close(),
+    };
+  }
+
+  #metered(event: string, handler: EnvelopeHandler, maxAttempts: number): EnvelopeHandler {
+    const children = this.#handledChildren(event);
+    const failures = new Map<string, number>();
+    return async (envelope) => {
+      const started = performance.now();
+      try {
+        await handler(envelope);
+      } catch (err) {
+        children.failed.inc();
+        children.failedDuration.observe((performance.now() - started) / 1000);
+        const attempts = (failures.get(envelope.id) ?? 0) + 1;
+        if (err instanceof UnprocessableEvent || attempts >= maxAttempts) {
+          failures.delete(envelope.id);
+          children.deadLettered.inc();
+        } else {
+          if (failures.size >= REMEMBERED_FAILURES && !failures.has(envelope.id)) failures.delete(failures.keys().next().value as string);
+          failures.set(envelope.id, attempts);
+          children.retried.inc();
+        }
+        throw err;
+      }
+      children.ok.inc();
+      children.okDuration.observe((performance.now() - started) / 1000);
+      if (failures.size > 0) failures.delete(envelope.id);
+    };
+  }
+
+  #publishedChild(event: string): Counter.Internal {
+    let child = this.#publishedBy.get(event);
+    if (child === undefined) this.#publishedBy.set(event, (child = this.#published.labels(event)));
+    return child;
+  }
+
+  #handledChildren(event: string): EventChildren {
+    let children = this.#handledBy.get(event);
+    if (children === undefined) {
+      children = {
+        ok: this.#handled.labels(event, 'ok'),
+        failed: this.#handled.labels(event, 'failed'),
+        okDuration: this.#duration.labels(event, 'ok'),
+        failedDuration: this.#duration.labels(event, 'failed'),
+        retried: this.#retried.labels(event),
+        deadLettered: this.#deadLettered.labels(event),
+      };
+      this.#handledBy.set(event, children);
+    }
+    return children;
+  }
+}
