@@ -125,6 +125,8 @@ export class BusMetrics {
         retried: this.#retried.labels(event),
         deadLettered: this.#deadLettered.labels(event),
       };
+      // Shown at 0 from the subscription on: a rate over a series that appears late misses its first increase.
+      for (const counter of [children.ok, children.failed, children.retried, children.deadLettered]) counter.inc(0);
       this.#handledBy.set(event, children);
     }
     return children;

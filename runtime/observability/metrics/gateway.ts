@@ -32,6 +32,8 @@ export class RouteMeter {
     readonly route: string,
   ) {
     this.#rateLimited = metrics.rateLimitedChild(route);
+    // At 0 from the start: an alert on its rate must see the first rejection.
+    this.#rateLimited.inc(0);
   }
 
   /**

@@ -2,7 +2,7 @@
 // after a small flow through the gateway, the services' and the gateway's series have the counts the
 // flow implies, and promtool accepts the text of a service and of the gateway.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type RunningStack } from '../../support/runtime.js';
+import { createLogger, createTransportFactory, startStack, type EndpointDescriptor, type RunningStack } from '../../support/runtime.js';
 import { call, createUser, orderConfirmedByPayment, SHOP_AUTH_ENV, shopApi, type ShopApi } from '../../support/shop-flow.js';
 import { checkMetrics, promtoolRequired } from '../../support/promtool.js';
 import { sampleOf } from '../../support/metrics-text.js';
@@ -83,6 +83,29 @@ describe('metrics of the shop', () => {
     expect(sampleOf(payments, 'meshspec_bus_published_total', { service: 'payments', event: 'payment.completed' })).toBe(1);
     const users = (await scrape(running.urls.users!.http)).text;
     expect(sampleOf(users, 'meshspec_server_requests_total', { service: 'users', endpoint: 'getUser', transport: 'in-process', status: '200' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts gRPC calls under transport grpc, with the gRPC status name', async () => {
+    const { inventoryDefinition } = await import('../../../generated/inventory/definition.js');
+    const { schemas } = await import('../../../generated/schemas.js');
+    const factory = createTransportFactory({
+      callees: { inventory: inventoryDefinition },
+      schemas,
+      logger: createLogger({ service: 'caller', level: 'silent' }),
+      discovery: { grpc: { inventory: running.urls.inventory!.grpc! } },
+    });
+    const getProduct = inventoryDefinition.endpoints.find((e) => e.name === 'getProduct') as EndpointDescriptor;
+    try {
+      const transport = factory.transportFor('inventory', 'grpc');
+      await transport.call(getProduct, { id: 'sku-mouse' }, {});
+      await expect(transport.call(getProduct, { id: 'no-such-sku' }, {})).rejects.toThrow();
+    } finally {
+      await factory.close();
+    }
+    const inventory = (await scrape(running.urls.inventory!.http)).text;
+    const grpc = (status: string) => sampleOf(inventory, 'meshspec_server_requests_total', { service: 'inventory', endpoint: 'getProduct', transport: 'grpc', status });
+    expect(grpc('OK')).toBe(1);
+    expect(grpc('NOT_FOUND')).toBe(1);
   });
 
   it('is not reachable through the gateway as a service\'s /metrics', async () => {
