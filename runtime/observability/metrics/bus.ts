@@ -2,19 +2,17 @@
 // event. Measured around the bus the service hands its publisher and subscriptions, so every adapter
 // (memory, Redis, RabbitMQ) is counted alike.
 import { performance } from 'node:perf_hooks';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, type Registry } from 'prom-client';
 import { DEFAULT_BUS } from '../../bus/settings.js';
 import { UnprocessableEvent, type EnvelopeHandler, type EventBus } from '../../bus/types.js';
-import { DURATION_BUCKETS } from './buckets.js';
+import { TimedSeries, type TimedChild } from './timed-series.js';
 
 /** Envelopes whose failed deliveries are remembered (to tell a retry from a first delivery); the oldest go first. */
 const REMEMBERED_FAILURES = 10_000;
 
 interface EventChildren {
-  readonly ok: Counter.Internal;
-  readonly failed: Counter.Internal;
-  readonly okDuration: Histogram.Internal<string>;
-  readonly failedDuration: Histogram.Internal<string>;
+  readonly ok: TimedChild;
+  readonly failed: TimedChild;
   readonly retried: Counter.Internal;
   readonly deadLettered: Counter.Internal;
 }
@@ -29,8 +27,7 @@ interface EventChildren {
  */
 export class BusMetrics {
   readonly #published: Counter<string>;
-  readonly #handled: Counter<string>;
-  readonly #duration: Histogram<string>;
+  readonly #handled: TimedSeries;
   readonly #retried: Counter<string>;
   readonly #deadLettered: Counter<string>;
   readonly #publishedBy = new Map<string, Counter.Internal>();
@@ -42,8 +39,12 @@ export class BusMetrics {
   constructor(registry: Registry) {
     const registers = [registry];
     this.#published = new Counter({ name: 'meshspec_bus_published_total', help: 'Events this service published (handed to the bus, or written to its outbox), by event.', labelNames: ['event'], registers });
-    this.#handled = new Counter({ name: 'meshspec_bus_handled_total', help: "Deliveries this service's event hooks handled, by event and outcome (ok, failed).", labelNames: ['event', 'outcome'], registers });
-    this.#duration = new Histogram({ name: 'meshspec_bus_handler_duration_seconds', help: 'Time an event hook took, validation included, by event and outcome.', labelNames: ['event', 'outcome'], buckets: [...DURATION_BUCKETS], registers });
+    this.#handled = new TimedSeries(registry, {
+      total: 'meshspec_bus_handled_total',
+      help: "Deliveries this service's event hooks handled, by event and outcome (ok, failed).",
+      duration: 'meshspec_bus_handler_duration_seconds',
+      durationHelp: 'Time an event hook took, validation included, by event and outcome.',
+    });
     this.#retried = new Counter({ name: 'meshspec_bus_retried_total', help: 'Failed deliveries that the bus delivers again, by event (attempts as this replica counted them).', labelNames: ['event'], registers });
     this.#deadLettered = new Counter({ name: 'meshspec_bus_dead_lettered_total', help: 'Failed deliveries that were the last (an unprocessable event, or the last attempt), by event.', labelNames: ['event'], registers });
   }
@@ -89,8 +90,7 @@ export class BusMetrics {
       try {
         await handler(envelope);
       } catch (err) {
-        children.failed.inc();
-        children.failedDuration.observe((performance.now() - started) / 1000);
+        children.failed.observe((performance.now() - started) / 1000);
         const attempts = (failures.get(envelope.id) ?? 0) + 1;
         if (err instanceof UnprocessableEvent || attempts >= maxAttempts) {
           failures.delete(envelope.id);
@@ -102,8 +102,7 @@ export class BusMetrics {
         }
         throw err;
       }
-      children.ok.inc();
-      children.okDuration.observe((performance.now() - started) / 1000);
+      children.ok.observe((performance.now() - started) / 1000);
       if (failures.size > 0) failures.delete(envelope.id);
     };
   }
@@ -118,15 +117,14 @@ export class BusMetrics {
     let children = this.#handledBy.get(event);
     if (children === undefined) {
       children = {
-        ok: this.#handled.labels(event, 'ok'),
-        failed: this.#handled.labels(event, 'failed'),
-        okDuration: this.#duration.labels(event, 'ok'),
-        failedDuration: this.#duration.labels(event, 'failed'),
+        // Made at subscription, so both outcomes show at 0 from the start.
+        ok: this.#handled.child({ event, outcome: 'ok' }),
+        failed: this.#handled.child({ event, outcome: 'failed' }),
         retried: this.#retried.labels(event),
         deadLettered: this.#deadLettered.labels(event),
       };
       // Shown at 0 from the subscription on: a rate over a series that appears late misses its first increase.
-      for (const counter of [children.ok, children.failed, children.retried, children.deadLettered]) counter.inc(0);
+      for (const counter of [children.retried, children.deadLettered]) counter.inc(0);
       this.#handledBy.set(event, children);
     }
     return children;

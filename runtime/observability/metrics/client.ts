@@ -3,16 +3,11 @@
 // resilience figures behind it (attempts, retries, rejections, breakers) are read from the
 // pipeline's own counters at scrape time (dependencies.ts).
 import { performance } from 'node:perf_hooks';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { kindOf } from '../../resilience/classify.js';
 import type { EndpointDescriptor } from '../../service/definition.js';
 import type { ClientTransport } from '../../transport/types.js';
-import { DURATION_BUCKETS } from './buckets.js';
-
-interface Children {
-  readonly calls: Counter.Internal;
-  readonly duration: Histogram.Internal<string>;
-}
+import { TimedSeries, type TimedChild } from './timed-series.js';
 
 /** The outcome label of a call that answered. */
 export const CALL_OK = 'ok';
@@ -25,10 +20,9 @@ export const CALL_OK = 'ok';
  * const users = client.metered('users', transportFor('users', 'http'));
  */
 export class ClientMetrics {
-  readonly #calls: Counter<string>;
-  readonly #duration: Histogram<string>;
+  readonly #series: TimedSeries;
   /** By dependency, endpoint, then outcome: made on first use, then only read. */
-  readonly #children = new Map<string, Map<string, Map<string, Children>>>();
+  readonly #children = new Map<string, Map<string, Map<string, TimedChild>>>();
   /** One metered transport per transport (generated clients ask transportFor on every request). */
   readonly #metered = new WeakMap<ClientTransport, ClientTransport>();
 
@@ -36,9 +30,12 @@ export class ClientMetrics {
    * @param registry - the service's registry
    */
   constructor(registry: Registry) {
-    const labelNames = ['dependency', 'endpoint', 'outcome'];
-    this.#calls = new Counter({ name: 'meshspec_client_calls_total', help: 'Calls to a dependency, by dependency, endpoint and outcome (ok, or the kind of failure: unavailable, timeout, rejected, circuitOpen, ...).', labelNames, registers: [registry] });
-    this.#duration = new Histogram({ name: 'meshspec_client_call_duration_seconds', help: 'Time of a call to a dependency, retries and fallbacks included, by dependency, endpoint and outcome.', labelNames, buckets: [...DURATION_BUCKETS], registers: [registry] });
+    this.#series = new TimedSeries(registry, {
+      total: 'meshspec_client_calls_total',
+      help: 'Calls to a dependency, by dependency, endpoint and outcome (ok, or the kind of failure: unavailable, timeout, rejected, circuitOpen, ...).',
+      duration: 'meshspec_client_call_duration_seconds',
+      durationHelp: 'Time of a call to a dependency, retries and fallbacks included, by dependency, endpoint and outcome.',
+    });
   }
 
   /**
@@ -60,9 +57,7 @@ export class ClientMetrics {
 
   #wrap(dependency: string, transport: ClientTransport): ClientTransport {
     const observe = (endpoint: EndpointDescriptor, outcome: string, started: number) => {
-      const children = this.#childrenOf(dependency, endpoint.name, outcome);
-      children.calls.inc();
-      children.duration.observe((performance.now() - started) / 1000);
+      this.#childOf(dependency, endpoint.name, outcome).observe((performance.now() - started) / 1000);
     };
     return {
       call: (endpoint, input, options) => {
@@ -83,16 +78,13 @@ export class ClientMetrics {
     };
   }
 
-  #childrenOf(dependency: string, endpoint: string, outcome: string): Children {
+  #childOf(dependency: string, endpoint: string, outcome: string): TimedChild {
     let endpoints = this.#children.get(dependency);
     if (endpoints === undefined) this.#children.set(dependency, (endpoints = new Map()));
     let outcomes = endpoints.get(endpoint);
     if (outcomes === undefined) endpoints.set(endpoint, (outcomes = new Map()));
-    let children = outcomes.get(outcome);
-    if (children === undefined) {
-      children = { calls: this.#calls.labels(dependency, endpoint, outcome), duration: this.#duration.labels(dependency, endpoint, outcome) };
-      outcomes.set(outcome, children);
-    }
-    return children;
+    let child = outcomes.get(outcome);
+    if (child === undefined) outcomes.set(outcome, (child = this.#series.child({ dependency, endpoint, outcome })));
+    return child;
   }
 }

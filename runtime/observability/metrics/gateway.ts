@@ -3,18 +3,14 @@
 // resolved per route at start-up; a request only reads a Map by status.
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { Counter, Histogram, type Registry } from 'prom-client';
-import { DURATION_BUCKETS, UNMATCHED } from './buckets.js';
+import { Counter, type Registry } from 'prom-client';
+import { UNMATCHED } from './buckets.js';
+import { TimedSeries, type TimedChild } from './timed-series.js';
 import { answerMetrics } from './scrape.js';
 import { createServiceRegistry } from './registry.js';
 
 /** An upstream failure code as a label: node's and undici's codes (`ECONNREFUSED`, `UND_ERR_SOCKET`), anything else `other`. */
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
-
-interface Children {
-  readonly requests: Counter.Internal;
-  readonly duration: Histogram.Internal<string>;
-}
 
 /**
  * The series of one gateway route (or of requests no route matched).
@@ -23,7 +19,7 @@ interface Children {
  * meter.observe(200, started);
  */
 export class RouteMeter {
-  readonly #byStatus = new Map<number, Children>();
+  readonly #byStatus = new Map<number, TimedChild>();
   readonly #rateLimited: Counter.Internal;
 
   constructor(
@@ -43,10 +39,9 @@ export class RouteMeter {
    * @param startedAt - `performance.now()` when the request came in
    */
   observe(status: number, startedAt: number): void {
-    let children = this.#byStatus.get(status);
-    if (children === undefined) this.#byStatus.set(status, (children = this.metrics.children(this.route, String(status))));
-    children.requests.inc();
-    children.duration.observe((performance.now() - startedAt) / 1000);
+    let child = this.#byStatus.get(status);
+    if (child === undefined) this.#byStatus.set(status, (child = this.metrics.child(this.route, String(status))));
+    child.observe((performance.now() - startedAt) / 1000);
   }
 
   /** Counts a request refused by the route's rate limit (429). */
@@ -83,8 +78,7 @@ export class GatewayMetrics {
   readonly registry: Registry;
   /** Requests no route matched (404, a refused path): one series whatever the path. */
   readonly unmatched: RouteMeter;
-  readonly #requests: Counter<string>;
-  readonly #duration: Histogram<string>;
+  readonly #requests: TimedSeries;
   readonly #upstreamErrors: Counter<string>;
   readonly #rateLimited: Counter<string>;
   readonly #authFailures: Counter<string>;
@@ -98,8 +92,12 @@ export class GatewayMetrics {
     this.registry = registry;
     this.#onScrapeError = onScrapeError;
     const registers = [registry];
-    this.#requests = new Counter({ name: 'meshspec_gateway_requests_total', help: 'Requests the gateway answered, by route (its prefix) and status.', labelNames: ['route', 'status'], registers });
-    this.#duration = new Histogram({ name: 'meshspec_gateway_request_duration_seconds', help: 'Time from a request arriving at the gateway to its answer, by route and status.', labelNames: ['route', 'status'], buckets: [...DURATION_BUCKETS], registers });
+    this.#requests = new TimedSeries(registry, {
+      total: 'meshspec_gateway_requests_total',
+      help: 'Requests the gateway answered, by route (its prefix) and status.',
+      duration: 'meshspec_gateway_request_duration_seconds',
+      durationHelp: 'Time from a request arriving at the gateway to its answer, by route and status.',
+    });
     this.#upstreamErrors = new Counter({ name: 'meshspec_gateway_upstream_errors_total', help: 'Attempts to reach a route\'s service that failed (retried or not), by route and error code.', labelNames: ['route', 'code'], registers });
     this.#rateLimited = new Counter({ name: 'meshspec_gateway_rate_limited_total', help: "Requests refused by a route's rate limit (429), by route.", labelNames: ['route'], registers });
     this.#authFailures = new Counter({ name: 'meshspec_gateway_auth_failures_total', help: 'Requests refused by authentication (401, 403), by route and reason.', labelNames: ['route', 'reason'], registers });
@@ -128,8 +126,8 @@ export class GatewayMetrics {
   }
 
   /** @internal */
-  children(route: string, status: string): Children {
-    return { requests: this.#requests.labels(route, status), duration: this.#duration.labels(route, status) };
+  child(route: string, status: string): TimedChild {
+    return this.#requests.child({ route, status });
   }
 
   /** @internal */

@@ -1,16 +1,11 @@
 // Server side: every request a service answers, per endpoint (the spec's name), transport and status.
 // Label children are made once per endpoint and status, then reused: a request only reads a Map.
 import { performance } from 'node:perf_hooks';
-import { Counter, Histogram, type Registry } from 'prom-client';
-import { DURATION_BUCKETS } from './buckets.js';
+import type { Registry } from 'prom-client';
+import { TimedSeries, type TimedChild } from './timed-series.js';
 
 /** How a request reached the service: its HTTP or gRPC server, or in process from a co-located service. */
 export type ServerTransport = 'http' | 'grpc' | 'in-process';
-
-interface Children {
-  readonly requests: Counter.Internal;
-  readonly duration: Histogram.Internal<string>;
-}
 
 /**
  * The series of one endpoint on one transport.
@@ -20,7 +15,7 @@ interface Children {
  * meter.observe(201, started);
  */
 export class EndpointMeter {
-  readonly #byStatus = new Map<number | string, Children>();
+  readonly #byStatus = new Map<number | string, TimedChild>();
 
   constructor(
     private readonly metrics: ServerMetrics,
@@ -38,13 +33,9 @@ export class EndpointMeter {
    * meter.observe(res.statusCode, started);
    */
   observe(status: number | string, startedAt: number): void {
-    let children = this.#byStatus.get(status);
-    if (children === undefined) {
-      children = this.metrics.children(this.endpoint, this.transport, String(status));
-      this.#byStatus.set(status, children);
-    }
-    children.requests.inc();
-    children.duration.observe((performance.now() - startedAt) / 1000);
+    let child = this.#byStatus.get(status);
+    if (child === undefined) this.#byStatus.set(status, (child = this.metrics.child(this.endpoint, this.transport, String(status))));
+    child.observe((performance.now() - startedAt) / 1000);
   }
 }
 
@@ -56,16 +47,18 @@ export class EndpointMeter {
  * const meter = server.endpoint('createUser', 'http');
  */
 export class ServerMetrics {
-  readonly #requests: Counter<string>;
-  readonly #duration: Histogram<string>;
+  readonly #series: TimedSeries;
 
   /**
    * @param registry - the service's registry
    */
   constructor(registry: Registry) {
-    const labelNames = ['endpoint', 'transport', 'status'];
-    this.#requests = new Counter({ name: 'meshspec_server_requests_total', help: 'Requests answered, by endpoint, transport (http, grpc, in-process) and status (HTTP code, or gRPC status name).', labelNames, registers: [registry] });
-    this.#duration = new Histogram({ name: 'meshspec_server_request_duration_seconds', help: 'Time from a request arriving to its answer, by endpoint, transport and status.', labelNames, buckets: [...DURATION_BUCKETS], registers: [registry] });
+    this.#series = new TimedSeries(registry, {
+      total: 'meshspec_server_requests_total',
+      help: 'Requests answered, by endpoint, transport (http, grpc, in-process) and status (HTTP code, or gRPC status name).',
+      duration: 'meshspec_server_request_duration_seconds',
+      durationHelp: 'Time from a request arriving to its answer, by endpoint, transport and status.',
+    });
   }
 
   /**
@@ -80,8 +73,8 @@ export class ServerMetrics {
     return new EndpointMeter(this, endpoint, transport);
   }
 
-  /** @internal the label children of one series, made on an endpoint's first request with that status. */
-  children(endpoint: string, transport: string, status: string): Children {
-    return { requests: this.#requests.labels(endpoint, transport, status), duration: this.#duration.labels(endpoint, transport, status) };
+  /** @internal the series of one endpoint, transport and status, made on its first request with that status. */
+  child(endpoint: string, transport: string, status: string): TimedChild {
+    return this.#series.child({ endpoint, transport, status });
   }
 }
