@@ -2,10 +2,13 @@
 // event. Measured around the bus the service hands its publisher and subscriptions, so every adapter
 // (memory, Redis, RabbitMQ) is counted alike.
 import { performance } from 'node:perf_hooks';
-import { Counter, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import { DEFAULT_BUS } from '../../bus/settings.js';
 import { UnprocessableEvent, type EnvelopeHandler, type EventBus } from '../../bus/types.js';
 import { TimedSeries, type TimedChild } from './timed-series.js';
+
+/** How long a scrape waits for the broker's consumer lag before leaving it out, ms. */
+const LAG_TIMEOUT_MS = 1_000;
 
 /** Envelopes whose failed deliveries are remembered (to tell a retry from a first delivery); the oldest go first. */
 const REMEMBERED_FAILURES = 10_000;
@@ -32,12 +35,16 @@ export class BusMetrics {
   readonly #deadLettered: Counter<string>;
   readonly #publishedBy = new Map<string, Counter.Internal>();
   readonly #handledBy = new Map<string, EventChildren>();
+  readonly #registry: Registry;
+  /** The subscriptions whose consumer lag the broker can tell, by event; the lag gauge is made with the first. */
+  readonly #lagged = new Map<string, { bus: EventBus; group: string }>();
 
   /**
    * @param registry - the service's registry
    */
   constructor(registry: Registry) {
     const registers = [registry];
+    this.#registry = registry;
     this.#published = new Counter({ name: 'meshspec_bus_published_total', help: 'Events this service published (handed to the bus, or written to its outbox), by event.', labelNames: ['event'], registers });
     this.#handled = new TimedSeries(registry, {
       total: 'meshspec_bus_handled_total',
@@ -77,9 +84,30 @@ export class BusMetrics {
   meterSubscriptions(bus: EventBus): EventBus {
     return {
       publish: (envelope) => bus.publish(envelope),
-      subscribe: (event, group, handler, options) => bus.subscribe(event, group, this.#metered(event, handler, options?.maxAttempts ?? DEFAULT_BUS.maxAttempts), options),
+      subscribe: (event, group, handler, options) => {
+        if (bus.consumerLag) this.#watchLag(event, group, bus);
+        return bus.subscribe(event, group, this.#metered(event, handler, options?.maxAttempts ?? DEFAULT_BUS.maxAttempts), options);
+      },
       close: () => bus.close(),
     };
+  }
+
+  #watchLag(event: string, group: string, bus: EventBus): void {
+    if (this.#lagged.size === 0) {
+      const lagged = this.#lagged;
+      new Gauge({
+        name: 'meshspec_bus_consumer_lag',
+        help: "Entries of an event's stream not yet delivered to this service, as the broker tells it (Redis 7 XINFO GROUPS lag), by event.",
+        labelNames: ['event'],
+        registers: [this.#registry],
+        async collect() {
+          this.reset();
+          const figures = await Promise.all([...lagged].map(async ([name, { bus: lagBus, group: lagGroup }]) => [name, await lagWithin(lagBus, name, lagGroup)] as const));
+          for (const [name, lag] of figures) if (lag !== null) this.set({ event: name }, lag);
+        },
+      });
+    }
+    this.#lagged.set(event, { bus, group });
   }
 
   #metered(event: string, handler: EnvelopeHandler, maxAttempts: number): EnvelopeHandler {
@@ -128,5 +156,16 @@ export class BusMetrics {
       this.#handledBy.set(event, children);
     }
     return children;
+  }
+}
+
+/** The broker's lag of `group` on `event`, or null when it does not answer within LAG_TIMEOUT_MS (or fails). */
+async function lagWithin(bus: EventBus, event: string, group: string): Promise<number | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), LAG_TIMEOUT_MS)));
+  try {
+    return await Promise.race([bus.consumerLag!(event, group).catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
