@@ -63,13 +63,16 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
       metrics.scrape(res, req.method === 'HEAD');
     });
   }
-  /** Names the series a matched route's requests count in (before its body is read: a 413 counts there too). */
-  const meterFor = (name: string): RequestHandler => {
-    const meter = metrics?.meter(name);
-    return (_req, res, next) => {
-      res.locals[METER] = meter;
-      next();
-    };
+  /** Names the series a matched route's requests count in (before its body is read: a 413 counts there too); none without metrics. */
+  const meterFor = (name: string): RequestHandler[] => {
+    if (!metrics) return [];
+    const meter = metrics.meter(name);
+    return [
+      (_req, res, next) => {
+        res.locals[METER] = meter;
+        next();
+      },
+    ];
   };
 
   // The body is read by the reader the node binding uses (not body-parser): the same limits, the
@@ -106,13 +109,13 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
       respond(req, res, requestIdOf(res), () => assemble(req.params as Record<string, string>, readsQuery ? req.query : {}, req.body));
     const method = endpoint.method.toLowerCase() as Lowercase<EndpointDescriptor['method']>;
     const count = meterFor(endpoint.name);
-    if (endpoint.inputSource === 'body') app[method](toExpressPath(endpoint.path), count, readBody, handle);
-    else app[method](toExpressPath(endpoint.path), count, handle);
+    if (endpoint.inputSource === 'body') app[method](toExpressPath(endpoint.path), ...count, readBody, handle);
+    else app[method](toExpressPath(endpoint.path), ...count, handle);
   }
   for (const route of plan.extras) {
     const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
     const method = route.method.toLowerCase() as Lowercase<typeof route.method>;
-    app[method](toExpressPath(route.path), meterFor(`${route.method} ${route.path}`), (req, res) => run(req, res, { ...(req.params as Record<string, string>) }, requestIdOf(res)));
+    app[method](toExpressPath(route.path), ...meterFor(`${route.method} ${route.path}`), (req, res) => run(req, res, { ...(req.params as Record<string, string>) }, requestIdOf(res)));
   }
 
   // Registered after every route, so a path served under another method is still found first.

@@ -7,7 +7,7 @@ import { Counter, type Registry } from 'prom-client';
 import { UNMATCHED } from './buckets.js';
 import { TimedSeries, type TimedChild } from './timed-series.js';
 import { answerMetrics } from './scrape.js';
-import { createServiceRegistry } from './registry.js';
+import { createServiceRegistry, processMetrics } from './registry.js';
 
 /** An upstream failure code as a label: node's and undici's codes (`ECONNREFUSED`, `UND_ERR_SOCKET`), anything else `other`. */
 const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
@@ -154,5 +154,7 @@ export class GatewayMetrics {
  * const metrics = createGatewayMetrics((err) => logger.warn({ err }, 'metrics scrape failed'));
  */
 export function createGatewayMetrics(onScrapeError: (err: unknown) => void): GatewayMetrics {
+  // The process's collectors (GC, event loop lag) start with the gateway, not with the first scrape.
+  processMetrics();
   return new GatewayMetrics(createServiceRegistry('gateway'), onScrapeError);
 }

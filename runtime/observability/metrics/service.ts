@@ -7,7 +7,7 @@ import { BusMetrics } from './bus.js';
 import { ClientMetrics } from './client.js';
 import { registerResilienceCollectors } from './dependencies.js';
 import { httpBindingMetrics, type HttpBindingMetrics } from './http.js';
-import { createServiceRegistry } from './registry.js';
+import { createServiceRegistry, processMetrics } from './registry.js';
 import { registerSagaCollectors } from './sagas.js';
 import { ServerMetrics } from './server.js';
 
@@ -54,6 +54,8 @@ export interface ServiceMetrics {
  */
 export function createServiceMetrics(service: string, logger: Logger): ServiceMetrics {
   const registry = createServiceRegistry(service);
+  // The process's collectors (GC, event loop lag) start with the first service, not the first scrape.
+  processMetrics();
   const server = new ServerMetrics(registry);
   let watching = false;
   return {

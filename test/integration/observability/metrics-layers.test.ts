@@ -105,5 +105,10 @@ describe('metrics across the layers', () => {
     const head = await fetch(`${running.gatewayUrl}/metrics`, { method: 'HEAD' });
     expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8']);
     expect((await fetch(`${running.gatewayUrl}/metrics`, { method: 'POST' })).status).toBe(405);
+    // Both bindings answer HEAD /metrics with the headers alone (users: node; front: Express).
+    for (const url of [running.urls.users!.http, running.urls.front!.http]) {
+      const res = await fetch(`${url}/metrics`, { method: 'HEAD' });
+      expect([res.status, res.headers.get('content-type'), await res.text()], url).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8', '']);
+    }
   });
 });
