@@ -123,6 +123,8 @@ async function runOurs(level: 'silent' | 'info', binding: 'node' | 'express'): P
     host: '127.0.0.1',
     bus: createMemoryBus({ logger }),
     logger,
+    // BENCH_METRICS=off: no metrics at all, to measure what they cost (the parent sets it per server).
+    ...(process.env['BENCH_METRICS'] === 'off' ? { metrics: false as const } : {}),
   });
   serveCpu(service.httpPort, service.grpcPort ?? undefined);
 }

@@ -55,6 +55,8 @@ interface ServerSpec {
   level: 'silent' | 'info';
   /** NODE_ENV=production (as the generated k8s manifests set it) unless false: then hooks' outputs are validated too. */
   production: boolean;
+  /** BENCH_METRICS=off: the service counts nothing and serves no /metrics (HostSettings.metrics false). Default on. */
+  metricsOff?: boolean;
 }
 
 // (a), (b) and (c) are the baselines the table's ratios use; `--servers=ad` runs only those lettered a and d.
@@ -65,13 +67,14 @@ const SERVERS: ServerSpec[] = [
   { name: '(d) node binding, log silent', kind: 'ours', level: 'silent', production: true },
   { name: '(d) node binding, log info', kind: 'ours', level: 'info', production: true },
   { name: '(d) node binding, log silent, dev', kind: 'ours', level: 'silent', production: false },
+  { name: '(d) node binding, log silent, metrics off', kind: 'ours', level: 'silent', production: true, metricsOff: true },
   { name: '(e) Express binding, log silent', kind: 'ours-express', level: 'silent', production: true },
   { name: '(e) Express binding, log info', kind: 'ours-express', level: 'info', production: true },
 ];
 
 /** The server the client part calls: the node binding, log silent. */
 function isClientTarget(spec: ServerSpec): boolean {
-  return spec.kind === 'ours' && spec.level === 'silent' && spec.production;
+  return spec.kind === 'ours' && spec.level === 'silent' && spec.production && !spec.metricsOff;
 }
 
 function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
@@ -79,9 +82,10 @@ function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
   const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: DIST_TSCONFIG };
   if (spec.production) env.NODE_ENV = 'production';
   else delete env.NODE_ENV;
+  env.BENCH_METRICS = spec.metricsOff ? 'off' : 'on';
   // stdout (the service's log) to /dev/null, as a container's log would leave the process.
   const devNull = openSync('/dev/null', 'w');
-  const label = `${spec.kind}-${spec.level}${spec.production ? '' : '-dev'}`;
+  const label = `${spec.kind}-${spec.level}${spec.production ? '' : '-dev'}${spec.metricsOff ? '-nometrics' : ''}`;
   // One folder per server: tsx's loader thread writes a profile of its own next to the main thread's.
   const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${resolve(opts.profileDir, label)}`] : undefined;
   return startChild(SELF, ['--role=server', `--kind=${spec.kind}`, `--level=${spec.level}`], label, {

@@ -11,6 +11,7 @@
 //   meshspec/runtime/validation  ajv validators over the generated schemas     createValidators
 //   meshspec/runtime/logging     pino loggers                                  createLogger
 //   meshspec/runtime/discovery   where a service finds another                 resolveHttpOrigin
+//   meshspec/runtime/observability/metrics  Prometheus metrics (/metrics)  createServiceMetrics, createGatewayMetrics
 
 export * from './errors/index.js';
 export type { Caller, EventContext, EventInfo, EventOnceOptions, HandlerContext, Logger, Publish, StorageContext } from './context/index.js';

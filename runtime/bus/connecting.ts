@@ -160,6 +160,9 @@ export function createConnectingBus(options: ConnectingBusOptions): ConnectingBu
 
     ready: () => readiness,
 
+    // Not connected: no figure (a scrape must not wait for the broker).
+    consumerLag: (event: string, group: string) => (inner && connected && !closed && inner.consumerLag ? inner.consumerLag(event, group) : Promise.resolve(null)),
+
     async publish(envelope: EventEnvelope) {
       if (closed) throw new Unavailable(`cannot publish '${envelope.event}': the event bus is closed`);
       const bus = await waitForConnection(envelope.event);

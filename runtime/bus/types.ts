@@ -37,6 +37,12 @@ export interface EventBus {
   subscribe(event: string, group: string, handler: EnvelopeHandler, options?: SubscribeOptions): Promise<BusSubscription>;
   /** Stops delivering and waits for handlers in progress. */
   close(): Promise<void>;
+  /**
+   * Entries of `event` not yet delivered to `group`, when the broker tells it cheaply (Redis 7:
+   * `XINFO GROUPS`' `lag`); null when it does not (an unknown lag, a broker without the figure).
+   * Optional: the memory and RabbitMQ buses do not have it. Read by the metrics at scrape time.
+   */
+  consumerLag?(event: string, group: string): Promise<number | null>;
 }
 
 /**

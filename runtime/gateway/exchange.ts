@@ -18,6 +18,7 @@ import type { ServiceUpstream, UpstreamAttempt } from './instances.js';
 import { notTaken } from './retry.js';
 import type { ConnectionAware, TrackedConnection, Upstream } from './upstream.js';
 import { pathOf, rewriteLocation, type CompiledRoute } from './router.js';
+import type { GatewayMetrics, RouteMeter } from '../observability/metrics/gateway.js';
 
 /** What every exchange shares with the gateway that made it. */
 export interface ExchangeContext {
@@ -30,6 +31,8 @@ export interface ExchangeContext {
   readonly trustedProxies: number;
   /** True once the gateway is shutting down: responses then close their connection. */
   closing: boolean;
+  /** Counts requests per route; none: nothing counted. */
+  readonly metrics?: GatewayMetrics | undefined;
 }
 
 /** Thrown into the upstream request when a body without Content-Length passes the limit. */
@@ -105,6 +108,8 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   tracestate = '';
   /** The upstream service, `` until a route matched. */
   service = '';
+  /** Where the request is counted: its route's meter once one matched (proxy.ts), the unmatched one before. */
+  meter: RouteMeter | null;
   /** The matched route when it rewrites paths: a `Location` its service answers is rewritten back (rewriteLocation). */
   rewrites: CompiledRoute | null = null;
   /** The body limit and the upstream timeout of the matched route (the gateway's until one matched). */
@@ -150,6 +155,7 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   ) {
     this.bodyLimitBytes = ctx.bodyLimitBytes;
     this.timeoutMs = ctx.timeoutMs;
+    this.meter = ctx.metrics?.unmatched ?? null;
     (res as CarrierResponse)[kExchange] = this;
     res.on('close', onResponseClose);
   }
@@ -344,6 +350,7 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
     if (gone) return; // the client is gone: nothing to answer
     const code = (err as { code?: string }).code ?? '';
     this.upstreamError = code || err.message;
+    if (!ours) this.meter?.upstreamFailed(code);
     if (retry) {
       this.retried = true;
       this.failedUpstream = failedUpstream;
@@ -386,6 +393,7 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   }
 
   private log(): void {
+    this.meter?.observe(this.status, this.start);
     const entry = {
       method: this.req.method,
       path: pathOf(this.req.url ?? '/'),

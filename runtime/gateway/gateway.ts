@@ -16,6 +16,7 @@ import { defaultResolveInstances, normalizeOrigins } from './origins.js';
 import { GatewayProxy } from './proxy.js';
 import { Router } from './router.js';
 import type { GatewayConfig } from './types.js';
+import { createGatewayMetrics, type GatewayMetrics } from '../observability/metrics/gateway.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -42,6 +43,8 @@ export interface GatewayOptions {
   rateLimitRedisUrl?: string | undefined;
   /** Where the auth keys (`auth.jwt.secretEnv`, `publicKeyEnv`) and MESH_IDENTITY_KEYS are read. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Counts requests per route and answers GET /metrics; default a fresh GatewayMetrics. `false`: none (`/metrics` answers 404). */
+  metrics?: GatewayMetrics | false;
 }
 
 export interface Gateway {
@@ -88,7 +91,9 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
     return upstream;
   });
 
+  const metrics = options.metrics === false ? undefined : (options.metrics ?? createGatewayMetrics((err) => logger.warn({ err }, 'metrics scrape failed')));
   const ctx: ExchangeContext = {
+    metrics,
     logger,
     timeoutMs: config.timeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -105,7 +110,10 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const identityKeys = env[IDENTITY_KEYS_VARIABLE] ? identityKeysFromEnv(env) : [];
   const cors = config.cors ? new CorsPolicy(config.cors) : null;
   const openapi = config.openapi === undefined ? null : JSON.stringify(config.openapi);
-  const proxy = new GatewayProxy(ctx, new Router(config.routes, config), upstreams, rateLimits, auth, identityKeys, cors, openapi);
+  const router = new Router(config.routes, config);
+  // Route order as the router compiled it (its index): one meter per route, labelled with its prefix.
+  const meters = metrics ? config.routes.map((route) => metrics.route(route.prefix)) : null;
+  const proxy = new GatewayProxy(ctx, router, upstreams, rateLimits, auth, identityKeys, cors, openapi, meters);
 
   const serverOptions = {
     headersTimeout: limits.headersTimeoutMs,

@@ -13,6 +13,7 @@ import { rateLimitHeaderList } from './rate-limit/index.js';
 import type { RouteLimit, RouteLimits } from './route-limits.js';
 import { isAuthError, wwwAuthenticate, type VerifiedIdentity } from './auth/index.js';
 import type { GatewayAuthenticator } from './authenticate.js';
+import type { RouteMeter } from '../observability/metrics/gateway.js';
 import type { CorsPolicy } from './cors.js';
 import { IDENTITY_HEADER, IDENTITY_SKEW_MS, signIdentity, type IdentityKey } from '../identity/index.js';
 import { methodBit } from './route-methods.js';
@@ -24,10 +25,11 @@ import { REPLAYABLE_BODY_BYTES } from './retry.js';
 /**
  * Paths the gateway answers itself (any method, any query), before routing, so no route can use
  * them: `/health` is 200 while the process runs; `/ready` is 200 until shutdown starts, then 503;
- * `/openapi.json` is the public API's document, when the config has one. None is logged (probes
- * would drown the access log).
+ * `/openapi.json` is the public API's document, when the config has one; `/metrics` the gateway's
+ * own metrics (never a service's: a client's `/metrics` is not proxied). None is logged or counted
+ * (probes and scrapes would drown the access log).
  */
-export const RESERVED_PATHS = ['/health', '/ready', '/openapi.json'] as const;
+export const RESERVED_PATHS = ['/health', '/ready', '/openapi.json', '/metrics'] as const;
 
 type ReservedPath = (typeof RESERVED_PATHS)[number];
 
@@ -55,6 +57,8 @@ export class GatewayProxy {
     private readonly cors: CorsPolicy | null = null,
     /** The public API's OpenAPI document as JSON text; null: `/openapi.json` answers 404. */
     private readonly openapi: string | null = null,
+    /** Each route's meter, by route index; null when nothing is counted. */
+    private readonly meters: readonly RouteMeter[] | null = null,
   ) {}
 
   readonly handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -62,7 +66,7 @@ export class GatewayProxy {
     const reserved = reservedPath(url);
     // `/openapi.json` is the gateway's only when it has a document; otherwise it routes like any path.
     if (reserved !== null && (reserved !== '/openapi.json' || this.openapi !== null)) {
-      this.answerReserved(reserved, res);
+      this.answerReserved(reserved, req, res);
       return;
     }
 
@@ -80,7 +84,7 @@ export class GatewayProxy {
       return;
     }
     const route = this.router.match(target);
-    if (route === undefined) {
+    if (route === undefined || reachesServiceMetrics(route, target)) {
       ex.fail(new NotFound(`no route for ${req.method} ${pathOf(target)}`));
       return;
     }
@@ -96,6 +100,7 @@ export class GatewayProxy {
       return;
     }
     ex.service = route.service;
+    if (this.meters !== null) ex.meter = this.meters[route.index]!;
     ex.bodyLimitBytes = route.bodyLimitBytes;
     ex.timeoutMs = route.timeoutMs;
     // Before authentication: which methods a route takes is public (the OpenAPI document lists
@@ -147,6 +152,7 @@ export class GatewayProxy {
         const decision = limit.limiter.consumeNow?.(key) ?? (await limit.limiter.consume(key));
         ex.addHeaders(rateLimitHeaderList(decision));
         if (!decision.allowed) {
+          ex.meter?.rateLimited();
           ex.fail(new TooManyRequests('too many requests: retry after the time Retry-After gives'));
           return;
         }
@@ -160,6 +166,7 @@ export class GatewayProxy {
         ex.fail(err);
         // The reason goes to the access log; the client learns only the status and a fixed message.
         ex.failure = `${err.code}:${err.reason}`;
+        ex.meter?.authFailed(err.reason);
         return;
       }
       this.ctx.logger.error({ err, requestId: ex.requestId }, 'gateway admission failed');
@@ -225,6 +232,21 @@ export class GatewayProxy {
     }
   }
 
+  /** The gateway's own metrics on GET and HEAD; 405 otherwise, 404 when it counts nothing. */
+  private answerMetrics(req: IncomingMessage, res: ServerResponse): void {
+    const metrics = this.ctx.metrics;
+    const method = req.method;
+    if (metrics && (method === 'GET' || method === 'HEAD')) {
+      metrics.scrape(res, method === 'HEAD');
+      return;
+    }
+    const body = metrics ? '{"error":{"code":"MethodNotAllowed","message":"use GET"}}' : '{"error":{"code":"NotFound","message":"no metrics here"}}';
+    const headers = ['content-type', 'application/json', 'content-length', String(body.length), 'cache-control', 'no-store'];
+    if (metrics) headers.push('allow', 'GET, HEAD');
+    res.writeHead(metrics ? 405 : 404, headers);
+    res.end(body);
+  }
+
   /** The public API's document (handle() sends `/openapi.json` here only when there is one). */
   private answerOpenApi(res: ServerResponse): void {
     const body = this.openapi ?? '{}';
@@ -232,9 +254,13 @@ export class GatewayProxy {
     res.end(body);
   }
 
-  private answerReserved(path: ReservedPath, res: ServerResponse): void {
+  private answerReserved(path: ReservedPath, req: IncomingMessage, res: ServerResponse): void {
     if (path === '/openapi.json') {
       this.answerOpenApi(res);
+      return;
+    }
+    if (path === '/metrics') {
+      this.answerMetrics(req, res);
       return;
     }
     const status = path === '/ready' && this.ctx.closing ? 503 : 200;
@@ -244,6 +270,17 @@ export class GatewayProxy {
     res.writeHead(status, headers);
     res.end(body);
   }
+}
+
+/**
+ * True when a route that rewrites its prefix to the root would send `target` to its service's own
+ * `/metrics`: the mesh's internals are for Prometheus inside, never for a client outside.
+ */
+function reachesServiceMetrics(route: CompiledRoute, target: string): boolean {
+  if (route.rewrite !== '') return false;
+  const path = pathOf(rewritePath(route, target));
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+  return trimmed.length === 8 && trimmed.toLowerCase() === '/metrics';
 }
 
 /** The forwarded headers without the client's credentials: once verified, the identity stands for them. */

@@ -1,8 +1,10 @@
 // The gRPC binding of a service: every rpc decodes its request, hands it to `invoke` and encodes
 // the output or the MeshError. No business logic here: the host's Invoke validates and runs hooks.
+import { performance } from 'node:perf_hooks';
 import {
   Server,
   ServerCredentials,
+  status as GrpcStatus,
   type Deadline,
   type handleUnaryCall,
   type ServerUnaryCall,
@@ -22,6 +24,7 @@ import { IDEMPOTENCY_KEY, REQUEST_ID, text } from './metadata.js';
 import { rawUnaryMethod } from './raw.js';
 import { addReflectionService } from './reflection.js';
 import { toGrpcError, type ErrorContext } from './status.js';
+import type { EndpointMeter, ServerMetrics } from '../observability/metrics/server.js';
 
 export interface GrpcServerOptions {
   definition: ServiceDefinition;
@@ -32,6 +35,8 @@ export interface GrpcServerOptions {
   isReady?: () => boolean;
   /** Which caller identity is believed: signed with identity keys, or the unsigned metadata (the default, development). */
   trust?: CallerTrust;
+  /** Counts each call per endpoint and status (transport `grpc`); default none. */
+  metrics?: ServerMetrics;
 }
 
 export interface GrpcServer {
@@ -53,7 +58,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
     const endpointCodec = codec.endpoint(endpoint.name);
     methods[endpoint.grpc.method] = rawUnaryMethod(endpointCodec.path);
     const errors: ErrorContext = { declared: endpoint.errors, domain: codec.service, fieldPath: endpointCodec.fieldPath };
-    handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, errors, options);
+    handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, errors, options, options.metrics?.endpoint(endpoint.name, 'grpc'));
   }
   server.addService(methods, handlers);
   const health = addHealthService(server, codec.service, options.isReady);
@@ -82,8 +87,9 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
 }
 
 
-function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, errors: ErrorContext, options: GrpcServerOptions): handleUnaryCall<Buffer, Buffer> {
+function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, errors: ErrorContext, options: GrpcServerOptions, meter: EndpointMeter | undefined): handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
+    const started = meter ? performance.now() : 0;
     const controller = new AbortController();
     let answered = false;
     // grpc-js also reports `cancelled` when the stream closes after a normal answer: not an abort.
@@ -94,10 +100,13 @@ function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, errors
       (bytes) => {
         answered = true;
         callback(null, bytes);
+        meter?.observe('OK', started);
       },
       (err: MeshError) => {
         answered = true;
-        callback(toGrpcError(err, errors));
+        const grpcError = toGrpcError(err, errors);
+        callback(grpcError);
+        meter?.observe(GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN], started);
       },
     );
   };

@@ -26,6 +26,8 @@ import type { Invoke } from '../service/invoke.js';
 import { withSagaEndpoints } from '../saga/endpoints.js';
 import { checkSagasHaveStorage, openSagaLog, sagaTimingFromEnv, startServiceSagas, withOwnerStats, type ServiceSagas } from './sagas.js';
 import { prepareChoreography, publishRecorderFor, type ServiceChoreography } from './choreography.js';
+import { createServiceMetrics } from '../observability/metrics/service.js';
+import { meterInProcess } from '../observability/metrics/in-process.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -78,6 +80,8 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   const { logger, bus } = settings;
   const name = definition.name;
   const validators = createValidators(schemas);
+  // One registry per service (its own series, labelled with its name), served on GET /metrics.
+  const metrics = settings.metrics === false ? undefined : (settings.metrics ?? createServiceMetrics(name, logger));
   // With identity keys, callers are believed only when signed, and this service signs its own calls.
   const trust = createCallerTrust(settings.identityKeys ?? []);
   // Transports made here are closed here; a transportFor passed in belongs to whoever passed it.
@@ -108,7 +112,13 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       return withCallFallbacks(transport, { service, hooks, call: definition.calls.find((c) => c.service === service), logger, stats });
     };
   }
-  const plainPublisher = createPublisher({ definition, events, validators, bus: outbox?.bus ?? bus });
+  if (metrics) {
+    // Every call through a generated client is counted per dependency and endpoint (sagas' steps too).
+    const unmetered = transportFor;
+    transportFor = (service, kind) => metrics.client.metered(service, unmetered(service, kind));
+  }
+  const publishingBus = outbox?.bus ?? bus;
+  const plainPublisher = createPublisher({ definition, events, validators, bus: metrics ? metrics.bus.meterPublishes(publishingBus) : publishingBus });
   // A participant of a choreographed saga: its step's outcome is the event its hook publishes.
   const recorder = publishRecorderFor(options);
   const publisher = recorder ? recorder.watch(plainPublisher) : plainPublisher;
@@ -168,6 +178,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     contextFor,
     trust,
     isReady: probeReady,
+    ...(metrics ? { metrics: metrics.http } : {}),
   }).catch(async (err: unknown) => {
     await sagas?.close();
     throw err;
@@ -182,7 +193,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   try {
     httpPort = await http.listen(settings.httpPort ?? definition.ports.http, host, name);
     if (definition.proto && wantedGrpcPort !== null) {
-      grpc = createGrpcServer({ definition, schemas, invoke, logger, trust, isReady: () => {
+      grpc = createGrpcServer({ definition, schemas, invoke, logger, trust, ...(metrics ? { metrics: metrics.server } : {}), isReady: () => {
         // gRPC health asks synchronously: the last answer, and a fresh ping when it is stale (a flip notifies watchers).
         void database?.check();
         return readyNow();
@@ -196,7 +207,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       subscriptions: choreography.subscriptions,
       events,
       validators,
-      bus,
+      bus: metrics ? metrics.bus.meterSubscriptions(bus) : bus,
       contextFor,
       logger,
       idempotency,
@@ -213,7 +224,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
 
   ready = true;
   // Co-located callers reach the service through its invoke from now on.
-  const colocation = settings.colocated?.register(definition, invoke, logger);
+  const colocation = settings.colocated?.register(definition, metrics ? meterInProcess(invoke, metrics.server) : invoke, logger);
   grpc?.readinessChanged();
   // A broker reached later makes the service ready: gRPC health watchers hear of it (HTTP /ready asks each time).
   bus.ready?.().then(() => grpc?.readinessChanged(), () => undefined);
@@ -247,7 +258,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     logger.info(`${name} stopped`);
   };
 
-  return {
+  const running: RunningService = {
     name,
     httpPort,
     grpcPort,
@@ -265,6 +276,9 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       return closing;
     },
   };
+  // Read when Prometheus scrapes: the pipelines' and sagas' own counters, no second set.
+  metrics?.watch(running);
+  return running;
 }
 
 /**

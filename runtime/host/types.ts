@@ -14,6 +14,7 @@ import type { IdentityKey } from '../identity/keys.js';
 import type { Database } from '../storage/types.js';
 import type { SagaDefinition, StepCall } from '../saga/types.js';
 import type { SagaTiming, SagasReport } from './sagas.js';
+import type { ServiceMetrics } from '../observability/metrics/service.js';
 
 /**
  * A service's storage, as its generated host.ts declares it: the service gets a database (`ctx.db`)
@@ -140,6 +141,11 @@ export interface HostSettings {
    * (sagaTimingFromEnv), else the orchestrator's defaults.
    */
   sagaTiming?: SagaTiming | undefined;
+  /**
+   * The service's metrics, served on GET /metrics of its HTTP port. Default: a fresh registry of its
+   * own (createServiceMetrics); `false`: nothing counted and no /metrics (benchmarks comparing the cost).
+   */
+  metrics?: ServiceMetrics | false | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Invoke } from '../service/invoke.js';
 import type { SchemaRegistry } from '../validation/types.js';
 import type { CallerTrust } from '../identity/trust.js';
 import type { ExtraRoutes } from './extra-routes.js';
+import type { HttpBindingMetrics } from '../observability/metrics/http.js';
 
 /**
  * The options of `createHttpApp`.
@@ -29,4 +30,6 @@ export interface HttpAppOptions {
   contextFor?: ContextFactory;
   /** Which caller identity is believed: signed with identity keys, or the unsigned header (the default, development). */
   trust?: CallerTrust;
+  /** Counts requests per endpoint and answers GET /metrics; default none (no /metrics, nothing counted). */
+  metrics?: HttpBindingMetrics;
 }

@@ -2,8 +2,8 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson } from './respond.js';
 
-/** Probes hit these every few seconds: their access log lines go at debug. */
-export const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready']);
+/** Probes and scrapes hit these every few seconds: their access log lines go at debug. */
+export const PROBE_PATHS: ReadonlySet<string> = new Set(['/health', '/ready', '/metrics']);
 
 /**
  * Answers a probe: `/health` 200 while the process runs, `/ready` 200 or 503 as `isReady` says.

@@ -110,7 +110,7 @@ function checkExtraRoute(route: ExtraRoute): void {
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated) throw new Error(`${where}: the parameter {${repeated}} appears twice`);
   const lower = route.path.toLowerCase();
-  if (lower === '/health' || lower === '/ready') throw new Error(`${where}: ${route.path} is the service's own probe; choose another path`);
+  if (lower === '/health' || lower === '/ready' || lower === '/metrics') throw new Error(`${where}: ${route.path} is the service's own probe (or metrics); choose another path`);
 }
 
 /** True when a route of `first` method takes the requests of `method`: its own, and HEAD for a GET route. */

@@ -96,7 +96,7 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
       prefixes.set(route.prefix, i);
     }
     if (reserved) {
-      report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe endpoint; route another prefix`);
+      report.error(doc, [...at, 'prefix'], 'reserved-route', `\`${route.prefix}\` is the gateway's own probe or metrics endpoint; route another prefix`);
     }
     const service = index.services.get(route.service);
     if (!service) {

@@ -1,6 +1,6 @@
 // Checks of each service: what it calls, its errors, endpoints, events and routes.
 import { builtinErrorStatus, isBuiltinError } from '../../../common/errors.js';
-import { isProbePath } from '../../../common/probes.js';
+import { isProbePath, probeRole } from '../../../common/probes.js';
 import { camelCaseSuggestion, isCamelCase, pathParams, synthesizedInputName } from '../../naming/index.js';
 import { didYouMean } from '../diagnostics.js';
 import { isRecord, maybeEvent, maybeService, recordFields, typeKind, unknownName, type Declared, type SpecIndex } from '../collect.js';
@@ -72,7 +72,7 @@ function checkEndpoints(index: SpecIndex, service: Declared<RawService>, report:
     }
 
     if (method === 'GET' && isProbePath(path)) {
-      report.error(service.doc, [...at, 'http'], 'reserved-route', `\`GET ${path}\` is the service's own ${path.startsWith('/health') ? 'liveness' : 'readiness'} probe, which the runtime answers itself: choose another path`);
+      report.error(service.doc, [...at, 'http'], 'reserved-route', `\`GET ${path}\` is the service's own ${probeRole(path)}, which the runtime answers itself: choose another path`);
     }
 
     const duplicate = params.find((p, i) => params.indexOf(p) !== i);

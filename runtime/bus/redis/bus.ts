@@ -89,6 +89,11 @@ export function createRedisBus(options: RedisBusOptions = {}): RedisBus {
       };
     },
 
+    async consumerLag(event, group) {
+      if (closed) return null;
+      return groupLag(await redis.call('XINFO', 'GROUPS', streamKey(prefix, event)), group);
+    },
+
     close() {
       closing ??= (async () => {
         closed = true;
@@ -106,4 +111,21 @@ export function createRedisBus(options: RedisBusOptions = {}): RedisBus {
       redis.disconnect();
     },
   };
+}
+
+/**
+ * The `lag` of `group` in an `XINFO GROUPS` reply (a list of flat field/value lists); null when the
+ * group is not there or Redis does not know its lag (before 7.0, or after entries were deleted).
+ */
+function groupLag(reply: unknown, group: string): number | null {
+  if (!Array.isArray(reply)) return null;
+  for (const entry of reply) {
+    if (!Array.isArray(entry)) continue;
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < entry.length; i += 2) fields.set(String(entry[i]), entry[i + 1]);
+    if (fields.get('name') !== group) continue;
+    const lag = fields.get('lag');
+    return typeof lag === 'number' ? lag : null;
+  }
+  return null;
 }

@@ -3,6 +3,8 @@
 // folder, so it answers exactly as the node binding does.
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import type { RequestListener } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { EndpointMeter } from '../../observability/metrics/server.js';
 import type { Logger } from 'pino';
 import { BadRequest, InternalError, isMeshError, MethodNotAllowed, NotFound, PayloadTooLarge, UnsupportedMediaType, type MeshError } from '../../errors/index.js';
 import type { EndpointDescriptor } from '../../service/definition.js';
@@ -16,6 +18,7 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../headers.js';
 import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler, toExpressPath } from '../params.js';
 import { answerProbe } from '../probes.js';
+import { METRICS_PATH } from '../../observability/metrics/scrape.js';
 import { sendError, setAnswerHeaders } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
 import { answerUnreadBody, lingerLimitsFor } from '../unread-body.js';
@@ -37,15 +40,40 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  const { metrics } = options;
   app.use((req, res, next) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     res.locals['requestId'] = requestId;
     setAnswerHeaders(res, requestId);
     logWhenDone(logger, req, res, requestId, pathOf(req.originalUrl));
+    if (metrics) countWhenDone(res, metrics.unmatched);
     next();
   });
-  app.get('/health', (_req, res) => answerProbe(res, '/health', isReady));
-  app.get('/ready', (_req, res) => answerProbe(res, '/ready', isReady));
+  app.get('/health', (_req, res) => {
+    res.locals[METER] = null;
+    answerProbe(res, '/health', isReady);
+  });
+  app.get('/ready', (_req, res) => {
+    res.locals[METER] = null;
+    answerProbe(res, '/ready', isReady);
+  });
+  if (metrics) {
+    app.get(METRICS_PATH, (req, res) => {
+      res.locals[METER] = null;
+      metrics.scrape(res, req.method === 'HEAD');
+    });
+  }
+  /** Names the series a matched route's requests count in (before its body is read: a 413 counts there too); none without metrics. */
+  const meterFor = (name: string): RequestHandler[] => {
+    if (!metrics) return [];
+    const meter = metrics.meter(name);
+    return [
+      (_req, res, next) => {
+        res.locals[METER] = meter;
+        next();
+      },
+    ];
+  };
 
   // The body is read by the reader the node binding uses (not body-parser): the same limits, the
   // same fixed messages, and a refused body lingered over alike (unread-body.ts).
@@ -80,13 +108,14 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
     const handle: RequestHandler = (req, res) =>
       respond(req, res, requestIdOf(res), () => assemble(req.params as Record<string, string>, readsQuery ? req.query : {}, req.body));
     const method = endpoint.method.toLowerCase() as Lowercase<EndpointDescriptor['method']>;
-    if (endpoint.inputSource === 'body') app[method](toExpressPath(endpoint.path), readBody, handle);
-    else app[method](toExpressPath(endpoint.path), handle);
+    const count = meterFor(endpoint.name);
+    if (endpoint.inputSource === 'body') app[method](toExpressPath(endpoint.path), ...count, readBody, handle);
+    else app[method](toExpressPath(endpoint.path), ...count, handle);
   }
   for (const route of plan.extras) {
     const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
     const method = route.method.toLowerCase() as Lowercase<typeof route.method>;
-    app[method](toExpressPath(route.path), (req, res) => run(req, res, { ...(req.params as Record<string, string>) }, requestIdOf(res)));
+    app[method](toExpressPath(route.path), ...meterFor(`${route.method} ${route.path}`), (req, res) => run(req, res, { ...(req.params as Record<string, string>) }, requestIdOf(res)));
   }
 
   // Registered after every route, so a path served under another method is still found first.
@@ -152,6 +181,19 @@ function malformedSegment(path: string): string | undefined {
     } catch {
       return true;
     }
+  });
+}
+
+/** res.locals key of the meter a request counts in: unmatched until a route names its own, null for probes. */
+const METER = 'meshspecMeter';
+
+/** Counts the request in the meter its route chose once the response closes. */
+function countWhenDone(res: Response, unmatched: EndpointMeter): void {
+  const started = performance.now();
+  res.locals[METER] = unmatched;
+  res.on('close', () => {
+    const meter = res.locals[METER] as EndpointMeter | null | undefined;
+    meter?.observe(res.statusCode, started);
   });
 }
 

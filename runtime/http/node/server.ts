@@ -3,6 +3,7 @@
 // and responses serialised directly. It answers exactly as the Express binding does: the order,
 // checks, errors and logs live in the shared modules of runtime/http/.
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { parse as parseQuery } from 'node:querystring';
 import { BadRequest, InternalError, isMeshError, MethodNotAllowed, NotFound } from '../../errors/index.js';
 import type { EndpointDescriptor } from '../../service/definition.js';
@@ -16,10 +17,12 @@ import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler } from '../params.js';
 import { readJsonBody } from '../body.js';
 import { answerProbe } from '../probes.js';
+import type { EndpointMeter } from '../../observability/metrics/server.js';
 import { applyAnswerHeaders, deferAnswerHeaders, sendError } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
 import { answerUnreadBody, lingerLimitsFor } from '../unread-body.js';
 import { RouteTable, splitPath, type RouteMatch } from './router.js';
+import { METRICS_PATH } from '../../observability/metrics/scrape.js';
 import { routingTarget } from './target.js';
 
 type Params = Record<string, string>;
@@ -44,10 +47,17 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
   const linger = lingerLimitsFor(bodyLimitBytes);
 
   const routes = new RouteTable<Target>();
+  const { metrics } = options;
+  // By route order (unique per route): the request path reads one array slot, no label lookup.
+  const meters: EndpointMeter[] = [];
   let order = 0;
-  for (const endpoint of plan.endpoints) routes.add(endpoint.method, endpoint.path, endpointTarget(endpoint), order++);
+  for (const endpoint of plan.endpoints) {
+    if (metrics) meters[order] = metrics.meter(endpoint.name);
+    routes.add(endpoint.method, endpoint.path, endpointTarget(endpoint), order++);
+  }
   for (const route of plan.extras) {
     const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
+    if (metrics) meters[order] = metrics.meter(`${route.method} ${route.path}`);
     routes.add(
       route.method,
       route.path,
@@ -93,11 +103,17 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
     const path = pathOf(url);
     logWhenDone(logger, req, res, requestId, path);
     const method = req.method ?? 'GET';
+    // Probes and scrapes are timed too but never counted: they would drown the endpoints' series.
+    const started = metrics ? performance.now() : 0;
     try {
       const target = routingTarget(url);
       const split = splitPath(target.path);
       if ((method === 'GET' || method === 'HEAD') && (split.key === '/health' || split.key === '/ready')) {
         answerProbe(res, split.key, isReady);
+        return;
+      }
+      if (metrics && (method === 'GET' || method === 'HEAD') && split.key === METRICS_PATH) {
+        metrics.scrape(res, method === 'HEAD');
         return;
       }
       let match = routes.find(method, split);
@@ -107,8 +123,17 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
         if (get && (!match || get.order < match.order)) match = get;
       }
       if (match) {
-        const params = decodeParams(match);
-        match.value(req, res, requestId, params, target.query).catch((err: unknown) => fail(res, err, requestId, path));
+        const meter = meters[match.order];
+        let params: Params;
+        try {
+          params = decodeParams(match);
+        } catch (err) {
+          fail(res, err, requestId, path);
+          meter?.observe(res.statusCode, started);
+          return;
+        }
+        const done = match.value(req, res, requestId, params, target.query).catch((err: unknown) => fail(res, err, requestId, path));
+        if (meter !== undefined) void done.then(() => meter.observe(res.statusCode, started));
         return;
       }
       const known = allowed.find('*', split);
@@ -116,11 +141,13 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
         decodeParams(known);
         res.setHeader('Allow', known.value);
         sendError(res, new MethodNotAllowed(`${method} is not allowed here; use ${known.value}`), requestId);
-        return;
+      } else {
+        sendError(res, new NotFound(`no route for ${method} ${path}`), requestId);
       }
-      sendError(res, new NotFound(`no route for ${method} ${path}`), requestId);
+      metrics?.unmatched.observe(res.statusCode, started);
     } catch (err) {
       fail(res, err, requestId, path);
+      metrics?.unmatched.observe(res.statusCode, started);
     }
   };
 
