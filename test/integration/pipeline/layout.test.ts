@@ -162,10 +162,10 @@ describe(`a project generated into ${OUT} with hooks in ${HOOKS}`, () => {
 
   it('starts the service its manifest names from the entry in the output folder, from the project root', async () => {
     const port = await freePort();
-    // The manifest passes the workload's name alone (the image's ENTRYPOINT runs the built entry);
-    // from source, the workload of that name starts from its main.ts in the output folder.
+    // The manifest passes the workload's name alone to the image's ENTRYPOINT (the built
+    // generated/main.ts); from source, the same entry in the output folder takes it.
     const [workload] = commands.get('authors')!;
-    child = start(['--import', 'tsx', `${OUT}/${workload}/main.ts`], { PORT: String(port), GRPC_PORT: '0', HOST: '127.0.0.1' }, project.root);
+    child = start(['--import', 'tsx', `${OUT}/main.ts`, workload!], { PORT: String(port), GRPC_PORT: '0', HOST: '127.0.0.1' }, project.root);
     await eventually(async () => (await fetch(`http://127.0.0.1:${port}/ready`).catch(() => null))?.status === 200, 15_000);
     await child.waitFor(/authors started/);
   }, 30_000);
