@@ -2,7 +2,7 @@
 // and a README stub. An existing one is kept (it is the team's), never merged.
 import type { ScaffoldFile, TryIt } from './template.js';
 
-/** tsconfig.json, tsconfig.build.json, .gitignore and README.md for a project named `name`. */
+/** tsconfig.json, .gitignore and README.md for a project named `name`. */
 export function projectFiles(name: string, tryIt: TryIt): ScaffoldFile[] {
   return [
     {
@@ -11,7 +11,6 @@ export function projectFiles(name: string, tryIt: TryIt): ScaffoldFile[] {
       ifExists: 'keep',
       keptNote: 'generated code needs "module": "NodeNext" and an include that covers generated, hooks and test',
     },
-    { path: 'tsconfig.build.json', content: json(tsconfigBuild), ifExists: 'keep' },
     { path: '.gitignore', content: gitignore, ifExists: 'keep' },
     { path: 'README.md', content: readme(name, tryIt), ifExists: 'keep' },
   ];
@@ -45,15 +44,9 @@ const tsconfig = {
   include: ['generated', 'hooks', 'test'],
 };
 
-// `npm run build`: generated code and hooks as JavaScript in dist/, so a service runs as
-// `node dist/generated/<service>/main.js` with no TypeScript loader.
-const tsconfigBuild = {
-  extends: './tsconfig.json',
-  compilerOptions: { noEmit: false, rootDir: '.', outDir: 'dist', sourceMap: true },
-  include: ['generated', 'hooks'],
-};
-
 const gitignore = `node_modules/
+# npm run build (meshspec build): the JavaScript the image runs
+build/
 dist/
 coverage/
 *.log
@@ -87,8 +80,10 @@ Then, in another terminal: \`curl -s ${tryIt.url}\` answers ${tryIt.answer}.
 Spec files start with a \`# yaml-language-server: $schema=...\` line: an editor with the YAML
 language server (VS Code: the Red Hat YAML extension) completes keys and flags mistakes as you type.
 
-\`npm run build\` compiles \`generated/\` and \`hooks/\` to \`dist/\`: run a service with
-\`node dist/generated/<service>/main.js\` and the gateway with \`node dist/generated/gateway/main.js\`.
+\`npm run build\` (\`meshspec build\`) compiles \`generated/\` and \`hooks/\` to \`build/\`: run any
+workload with plain node, \`node build/generated/main.js <service|gateway>\`. The image:
+\`docker build -f generated/Dockerfile -t <image> .\` (its header names the tags the manifests in
+\`generated/k8s/\` use), then \`kubectl apply -k generated/k8s/overlays/prod\`.
 `;
 }
 

@@ -7,8 +7,9 @@ export const projectScripts: Readonly<Record<string, string>> = {
   generate: 'meshspec generate',
   typecheck: 'tsc --noEmit',
   test: 'npm run typecheck && meshspec generate --check && vitest run',
-  // tsc emits no .proto files, and a gRPC service loads its .proto next to its definition at run time.
-  build: "tsc -p tsconfig.build.json && node -e \"fs.existsSync('generated/proto') && fs.cpSync('generated/proto', 'dist/generated/proto', { recursive: true })\"",
+  // generated/ and hooks/ as JavaScript in build/, with the protos and migrations they read: what
+  // the image runs (`node build/generated/main.js <workload>`, generated/Dockerfile).
+  build: 'meshspec build',
 };
 
 /**

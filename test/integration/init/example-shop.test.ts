@@ -33,7 +33,7 @@ describe('meshspec init --example shop', () => {
     expect(within('spec')).toEqual(repoSpec);
     expect(within('hooks')).toEqual(repoHooks);
     expect(within('test')).toEqual(['test/inventory.test.ts']);
-    for (const file of ['package.json', 'tsconfig.json', 'tsconfig.build.json', '.gitignore', 'README.md']) expect(files.has(file), file).toBe(true);
+    for (const file of ['package.json', 'tsconfig.json', '.gitignore', 'README.md']) expect(files.has(file), file).toBe(true);
   });
 
   it('copies the hooks as they are and the spec with only its schema lines changed', async () => {

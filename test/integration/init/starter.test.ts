@@ -45,7 +45,6 @@ describe('meshspec init DIR (the starter)', () => {
       'spec/mesh.yaml',
       'spec/services/greeter.yaml',
       'test/greeter.test.ts',
-      'tsconfig.build.json',
       'tsconfig.json',
     ]);
     for (const generated of ['generated/greeter/handlers.ts', 'generated/greeter/main.ts', 'generated/gateway/main.ts', 'generated/stack.ts']) {
@@ -70,7 +69,7 @@ describe('meshspec init DIR (the starter)', () => {
         generate: 'meshspec generate',
         typecheck: 'tsc --noEmit',
         test: 'npm run typecheck && meshspec generate --check && vitest run',
-        build: expect.stringMatching(/^tsc -p tsconfig\.build\.json && /),
+        build: 'meshspec build',
       },
       dependencies: { meshspec: `^${meshspec.version}` },
       devDependencies: {
@@ -97,11 +96,8 @@ describe('meshspec init DIR (the starter)', () => {
       types: ['node'],
     });
     expect(include).toEqual(['generated', 'hooks', 'test']);
-    expect(JSON.parse(read('tsconfig.build.json'))).toMatchObject({
-      extends: './tsconfig.json',
-      compilerOptions: { noEmit: false, outDir: 'dist' },
-      include: ['generated', 'hooks'],
-    });
+    expect(JSON.parse(read('package.json')).scripts.build).toBe('meshspec build');
+    expect(read('.gitignore').split('\n')).toContain('build/');
   });
 
   it('starts every spec file with the schema line for the installed package', () => {
