@@ -63,6 +63,8 @@ describe('traces of the shop', () => {
     const gatewayOrder = only(spans, SpanKind.SERVER, 'POST /api/v1/orders');
     expect(parentOf(gatewayOrder)).toBe(CLIENT_SPAN);
     expect(gatewayOrder.attributes['http.response.status_code']).toBe(201);
+    // The client's tracestate goes on with its trace, to the services too.
+    expect(gatewayOrder.spanContext().traceState?.get('client')).toBe('1');
     const createOrder = only(spans, SpanKind.SERVER, 'POST /orders');
     expect(parentOf(createOrder)).toBe(gatewayOrder.spanContext().spanId);
     expect(createOrder.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/orders', 'http.response.status_code': 201 });
@@ -70,6 +72,7 @@ describe('traces of the shop', () => {
     const getUser = only(spans, SpanKind.CLIENT, 'GET /users/{id}');
     expect(parentOf(getUser)).toBe(createOrder.spanContext().spanId);
     const usersServer = only(spans, SpanKind.SERVER, 'GET /users/{id}');
+    expect(usersServer.spanContext().traceState?.get('client')).toBe('1');
     expect(parentOf(usersServer)).toBe(getUser.spanContext().spanId);
 
     const grpcClients = spans.filter((s) => s.kind === SpanKind.CLIENT && s.attributes['rpc.system'] === 'grpc');
