@@ -14,11 +14,11 @@ import { endWithError, plan, startChild, type SpanPlan } from './server.js';
  * messagingSystemOf(bus); // 'redis'
  */
 export function messagingSystemOf(bus: EventBus): string {
-  const name = (bus as { constructor?: { name?: string } }).constructor?.name?.toLowerCase() ?? '';
-  if (name.includes('redis')) return 'redis';
-  if (name.includes('rabbit')) return 'rabbitmq';
-  if (name.includes('memory')) return 'memory';
-  return 'meshspec';
+  // The process's bus says what it is (`memory`, `redis at ...`, `rabbitmq at ...`, runtime/host/event-bus.ts).
+  const description = (bus as { description?: unknown }).description;
+  if (typeof description === 'string') return description.split(' ')[0] || 'meshspec';
+  // A memory bus made directly (the dev stack, tests) is the one with `idle`.
+  return typeof (bus as { idle?: unknown }).idle === 'function' ? 'memory' : 'meshspec';
 }
 
 /** Span plans per event and operation, made on first use. */

@@ -27,7 +27,8 @@ export function traceInProcess(invoke: Invoke, tracer: Tracer, service: string):
         return output;
       },
       (err: unknown) => {
-        if (isMeshError(err) && err.status < 500) endHttpServerSpan(span, err.status);
+        // The status the HTTP binding would have answered (an error from 500 up, as there).
+        if (isMeshError(err)) endHttpServerSpan(span, err.status);
         else endWithError(span, err);
         throw err;
       },
