@@ -57,13 +57,26 @@ export async function setupTracing(workload: string, env: Env = process.env): Pr
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/resources'),
   ]);
+  // The endpoint and the name from `env`; the exporter's other settings (headers, timeout, ...) and the
+  // detector's OTEL_RESOURCE_ATTRIBUTES it reads from process.env itself.
+  const url = tracesEndpoint(env);
   const processor =
     wanted === 'otlp'
-      ? new BatchSpanProcessor(new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter())
+      ? new BatchSpanProcessor(new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(url ? { url } : {}))
       : new SimpleSpanProcessor(new ConsoleSpanExporter());
-  // OTEL_RESOURCE_ATTRIBUTES and OTEL_SERVICE_NAME (the detector reads both), over the workload's name.
-  const resource = resourceFromAttributes({ 'service.name': workload }).merge(detectResources({ detectors: [envDetector] }));
+  const serviceName = env['OTEL_SERVICE_NAME']?.trim() || undefined;
+  const resource = resourceFromAttributes({ 'service.name': workload })
+    .merge(detectResources({ detectors: [envDetector] }))
+    .merge(serviceName ? resourceFromAttributes({ 'service.name': serviceName }) : null);
   const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
   provider.register();
   return { shutdown: () => provider.shutdown() };
+}
+
+/** The traces URL the environment names: the signal's own, else `/v1/traces` under the general one; undefined: the exporter's default. */
+function tracesEndpoint(env: Env): string | undefined {
+  const own = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim();
+  if (own) return own;
+  const general = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
+  return general ? `${general.replace(/\/+$/, '')}/v1/traces` : undefined;
 }
