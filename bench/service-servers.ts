@@ -11,6 +11,7 @@ import { inventoryHost } from './generated/inventory/host.js';
 import { schemas } from './generated/schemas.js';
 import { createMemoryBus } from 'meshspec/runtime/bus';
 import { startService } from 'meshspec/runtime/host';
+import { setupTracing } from 'meshspec/runtime/observability/tracing';
 import { createLogger } from 'meshspec/runtime/logging';
 import { listen, serveCpu, type HttpRequest } from './support.js';
 
@@ -113,6 +114,8 @@ async function runExpress(): Promise<void> {
  * parent (production: no output check).
  */
 async function runOurs(level: 'silent' | 'info', binding: 'node' | 'express'): Promise<void> {
+  // BENCH_TRACING=on: spans exported over OTLP HTTP to the parent's stub collector (OTEL_EXPORTER_OTLP_ENDPOINT).
+  if (process.env['BENCH_TRACING'] === 'on' && (await setupTracing('inventory')) === null) throw new Error('BENCH_TRACING=on needs OTEL_EXPORTER_OTLP_ENDPOINT');
   const logger = createLogger({ service: 'inventory', level });
   const host = inventoryHost();
   const service = await startService({ ...host, definition: { ...host.definition, binding } }, {

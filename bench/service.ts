@@ -9,6 +9,8 @@
 // Run: `node --import tsx bench/service.ts [--requests=N] [--calls=N] [--events=N] [--concurrency=N]
 // [--cap-seconds=N] [--rounds=N] [--cpu-prof-dir=DIR] [--parts=http,client,bus]` (see bench/README.md).
 import { openSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertBuildIsCurrent } from '../test/support/build.js';
@@ -47,6 +49,36 @@ interface Options {
   parts: Set<string>;
 }
 
+/**
+ * A local OTLP/HTTP collector stub: answers every export 200 with an empty body and counts them.
+ *
+ * @example
+ * const collector = await startCollectorStub(); // collector.url for OTEL_EXPORTER_OTLP_ENDPOINT
+ */
+async function startCollectorStub(): Promise<{ url: string; readonly exports: number; readonly bytes: number; close(): Promise<void> }> {
+  let exports = 0;
+  let bytes = 0;
+  const server = createServer((req, res) => {
+    req.on('data', (chunk: Buffer) => (bytes += chunk.length));
+    req.on('end', () => {
+      exports++;
+      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get exports() {
+      return exports;
+    },
+    get bytes() {
+      return bytes;
+    },
+    close: () => new Promise<void>((done) => server.close(() => done())),
+  };
+}
+
 // ---- 1. HTTP binding -------------------------------------------------------------------------
 
 interface ServerSpec {
@@ -57,6 +89,10 @@ interface ServerSpec {
   production: boolean;
   /** BENCH_METRICS=off: the service counts nothing and serves no /metrics (HostSettings.metrics false). Default on. */
   metricsOff?: boolean;
+  /** BENCH_TRACING=on: spans of every request exported over OTLP HTTP to a stub collector in the parent. Default off. */
+  tracing?: boolean;
+  /** With tracing: OTEL_TRACES_SAMPLER=parentbased_traceidratio at this ratio (default: every request sampled). */
+  sampleRatio?: number;
 }
 
 // (a), (b) and (c) are the baselines the table's ratios use; `--servers=ad` runs only those lettered a and d.
@@ -68,24 +104,39 @@ const SERVERS: ServerSpec[] = [
   { name: '(d) node binding, log info', kind: 'ours', level: 'info', production: true },
   { name: '(d) node binding, log silent, dev', kind: 'ours', level: 'silent', production: false },
   { name: '(d) node binding, log silent, metrics off', kind: 'ours', level: 'silent', production: true, metricsOff: true },
+  { name: '(d) node binding, log silent, metrics + traces (OTLP)', kind: 'ours', level: 'silent', production: true, tracing: true },
+  { name: '(d) node binding, log info, metrics + traces (OTLP)', kind: 'ours', level: 'info', production: true, tracing: true },
+  { name: '(d) node binding, log info, metrics + traces 10% sampled', kind: 'ours', level: 'info', production: true, tracing: true, sampleRatio: 0.1 },
+  { name: '(d) node binding, log info, metrics + traces none sampled', kind: 'ours', level: 'info', production: true, tracing: true, sampleRatio: 0 },
+  { name: '(d) node binding, log info, metrics off', kind: 'ours', level: 'info', production: true, metricsOff: true },
   { name: '(e) Express binding, log silent', kind: 'ours-express', level: 'silent', production: true },
   { name: '(e) Express binding, log info', kind: 'ours-express', level: 'info', production: true },
 ];
 
 /** The server the client part calls: the node binding, log silent. */
 function isClientTarget(spec: ServerSpec): boolean {
-  return spec.kind === 'ours' && spec.level === 'silent' && spec.production && !spec.metricsOff;
+  return spec.kind === 'ours' && spec.level === 'silent' && spec.production && !spec.metricsOff && !spec.tracing;
 }
 
-function startServer(spec: ServerSpec, opts: Options): Promise<Child> {
+function startServer(spec: ServerSpec, opts: Options, collector: string): Promise<Child> {
   // The runtime as an installed package gives it: compiled, from dist/ (see tsconfig.dist.json).
   const env: NodeJS.ProcessEnv = { ...process.env, TSX_TSCONFIG_PATH: DIST_TSCONFIG };
   if (spec.production) env.NODE_ENV = 'production';
   else delete env.NODE_ENV;
   env.BENCH_METRICS = spec.metricsOff ? 'off' : 'on';
+  // Nothing in OTEL_* reaches a server that does not trace: its cost is the no-op API's.
+  for (const name of Object.keys(env)) if (name.startsWith('OTEL_')) delete env[name];
+  if (spec.tracing) {
+    env.BENCH_TRACING = 'on';
+    env.OTEL_EXPORTER_OTLP_ENDPOINT = collector;
+    if (spec.sampleRatio !== undefined) {
+      env.OTEL_TRACES_SAMPLER = 'parentbased_traceidratio';
+      env.OTEL_TRACES_SAMPLER_ARG = String(spec.sampleRatio);
+    }
+  }
   // stdout (the service's log) to /dev/null, as a container's log would leave the process.
   const devNull = openSync('/dev/null', 'w');
-  const label = `${spec.kind}-${spec.level}${spec.production ? '' : '-dev'}${spec.metricsOff ? '-nometrics' : ''}`;
+  const label = `${spec.kind}-${spec.level}${spec.production ? '' : '-dev'}${spec.metricsOff ? '-nometrics' : ''}${spec.tracing ? `-traced${spec.sampleRatio ?? ''}` : ''}`;
   // One folder per server: tsx's loader thread writes a profile of its own next to the main thread's.
   const nodeFlags = opts.profileDir ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${resolve(opts.profileDir, label)}`] : undefined;
   return startChild(SELF, ['--role=server', `--kind=${spec.kind}`, `--level=${spec.level}`], label, {
@@ -282,7 +333,8 @@ async function main(): Promise<void> {
   );
 
   const chosen = SERVERS.filter((s) => isClientTarget(s) || opts.servers.includes(s.name[1]!));
-  const servers = await Promise.all(chosen.map((spec) => startServer(spec, opts)));
+  const collector = await startCollectorStub();
+  const servers = await Promise.all(chosen.map((spec) => startServer(spec, opts, collector.url)));
   const ours = servers[chosen.findIndex(isClientTarget)]!;
   const client = await startChild(SELF, ['--role=client'], 'client');
   const bus = await startChild(SELF, ['--role=bus'], 'bus');
@@ -308,8 +360,10 @@ async function main(): Promise<void> {
     if (opts.parts.has('bus')) await busPart(opts, bus, tables);
   } finally {
     await Promise.all([...servers, client, bus].map(stopChild));
+    await collector.close();
   }
   for (const print of tables) print();
+  console.log(`\nThe OTLP collector stub took ${collector.exports} export requests (${(collector.bytes / 1e6).toFixed(1)} MB) from the traced servers.`);
   console.log(
     `\nMedian of ${opts.rounds} rounds (by the CPU column). CPU = user+system CPU time of the measured process over the` +
       ' measured run / requests, calls or events completed. Compare ratios, not absolute numbers, across machines.',

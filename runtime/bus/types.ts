@@ -12,6 +12,8 @@ export interface EventEnvelope<T = unknown> {
   readonly requestId?: string;
   /** W3C trace context of the call that published the event (`traceparent` header value). */
   readonly traceparent?: string;
+  /** W3C `tracestate` that goes with `traceparent`, when the publisher's trace has one. */
+  readonly tracestate?: string;
   readonly payload: T;
 }
 

@@ -17,6 +17,7 @@ import { StartupError } from '../host/startup-error.js';
 import type { RunningService, ServiceHostOptions } from '../host/types.js';
 import { createLogger, createPrefixedDestination } from '../logging/index.js';
 import { banner } from './banner.js';
+import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 
 export { banner, type BannerContent } from './banner.js';
 
@@ -170,7 +171,10 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
 export async function runStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
   const output = options.output ?? process.stdout;
   let running: RunningStack;
+  let tracing: TracingSetup | null = null;
   try {
+    // Spans exported over OTLP when the OTEL_* variables say so (a local collector or Jaeger, say).
+    tracing = await setupTracing(stack.mesh);
     running = await startStack(stack, options);
   } catch (err) {
     const text = err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
@@ -178,8 +182,10 @@ export async function runStack(stack: DevStack, options: StackOptions = {}): Pro
     process.exit(1);
   }
   output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, urls: running.urls }));
-  exitOnSignals(running.close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
-  return running;
+  const stopped = running;
+  const close = () => stopped.close().then(() => tracing?.shutdown().catch(() => undefined));
+  exitOnSignals(close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
+  return { ...running, close };
 }
 
 /** Adds where to change the port to a port-in-use StartupError. */

@@ -5,6 +5,9 @@
 // It implements undici's native handler protocol (onConnect/onHeaders/onData/...): undici's
 // clients speak it internally, so it gets the raw header list and needs no wrapper or header
 // parsing per response (the newer onResponse* protocol is adapted onto it per request).
+import type { Span, Tracer } from '@opentelemetry/api';
+import { endGatewaySpan, startGatewaySpan } from '../observability/tracing/gateway.js';
+import { traceFieldsOf } from '../observability/tracing/log-fields.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -33,6 +36,8 @@ export interface ExchangeContext {
   closing: boolean;
   /** Counts requests per route; none: nothing counted. */
   readonly metrics?: GatewayMetrics | undefined;
+  /** The gateway's tracer; undefined: tracing off (the trace context is still continued, see trace-context.ts). */
+  readonly tracer?: Tracer | undefined;
 }
 
 /** Thrown into the upstream request when a body without Content-Length passes the limit. */
@@ -106,6 +111,8 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
   preflightMethod = '';
   traceparent = '';
   tracestate = '';
+  /** The gateway's span of this request (tracing on), ended with the access line. */
+  span: Span | null = null;
   /** The upstream service, `` until a route matched. */
   service = '';
   /** Where the request is counted: its route's meter once one matched (proxy.ts), the unmatched one before. */
@@ -158,6 +165,14 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
     this.meter = ctx.metrics?.unmatched ?? null;
     (res as CarrierResponse)[kExchange] = this;
     res.on('close', onResponseClose);
+  }
+
+  /** Starts the gateway's span (tracing on): the parent of the request sent upstream. */
+  startSpan(continued: string, tracestate: string): Span | undefined {
+    const tracer = this.ctx.tracer;
+    if (tracer === undefined) return undefined;
+    this.span = startGatewaySpan(tracer, this.req.method ?? 'GET', continued, tracestate);
+    return this.span;
   }
 
   /** Answers from the gateway itself with a JSON error (or ends a started response on failure). */
@@ -410,6 +425,11 @@ export class Exchange implements UpstreamAttempt, ConnectionAware, RequestHead {
       // The first attempt failed before the service could take it (upstreamError says how).
       retried: this.retried || undefined,
     };
+    const span = this.span;
+    if (span !== null) {
+      Object.assign(entry, traceFieldsOf(span));
+      endGatewaySpan(span, this.status, this.failure);
+    }
     if (this.status >= 500) this.ctx.logger.warn(entry, 'request');
     else this.ctx.logger.info(entry, 'request');
   }

@@ -17,6 +17,7 @@ import { GatewayProxy } from './proxy.js';
 import { Router } from './router.js';
 import type { GatewayConfig } from './types.js';
 import { createGatewayMetrics, type GatewayMetrics } from '../observability/metrics/gateway.js';
+import { activeTracer } from '../observability/tracing/tracer.js';
 
 export interface GatewayOptions {
   logger: Logger;
@@ -94,6 +95,8 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const metrics = options.metrics === false ? undefined : (options.metrics ?? createGatewayMetrics((err) => logger.warn({ err }, 'metrics scrape failed')));
   const ctx: ExchangeContext = {
     metrics,
+    // Tracing on (a provider registered before the start): the gateway's hop is a span.
+    tracer: activeTracer(),
     logger,
     timeoutMs: config.timeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,

@@ -3,6 +3,8 @@
 // the ones the gateway owns (request id, forwarding headers, host) are read here and set by the proxy;
 // the trace context is continued or started here (trace-context.ts).
 import { boundTracestate, childTraceparent, isContinuable, newTraceparent } from './trace-context.js';
+import type { Span } from '@opentelemetry/api';
+import { traceparentOf } from '../observability/tracing/gateway.js';
 
 const KEEP = 0;
 const HOP = 1;
@@ -130,6 +132,8 @@ export interface RequestHead {
   traceparent: string;
   /** The incoming `tracestate` (joined when repeated); once read, the one sent upstream, `` for none. */
   tracestate: string;
+  /** Starts the gateway's span (tracing on) as the child of `continued` (`` for a new trace); undefined when off. */
+  startSpan?(continued: string, tracestate: string): Span | undefined;
 }
 
 /**
@@ -207,7 +211,9 @@ function addTraceContext(head: RequestHead, headers: string[]): void {
   const continued = isContinuable(head.traceparent);
   // A tracestate belongs to its traceparent: a restarted trace does not carry it on (the spec's rule).
   head.tracestate = continued && head.tracestate !== '' ? boundTracestate(head.tracestate) : '';
-  head.traceparent = continued ? childTraceparent(head.traceparent) : newTraceparent();
+  // Traced: the gateway's own span is the parent upstream. Otherwise a new parent-id stands for the hop.
+  const span = head.startSpan?.(continued ? head.traceparent : '', head.tracestate);
+  head.traceparent = span ? traceparentOf(span) : continued ? childTraceparent(head.traceparent) : newTraceparent();
   headers.push('traceparent', head.traceparent);
   if (head.tracestate !== '') headers.push('tracestate', head.tracestate);
 }

@@ -1,5 +1,6 @@
 // The request entry point: the gateway's own endpoints, routing, the route's methods and body
 // limit, then the dispatch to the route's service (an instance's pool) with an Exchange as the handler.
+import { routeMatched } from '../observability/tracing/gateway.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -100,6 +101,7 @@ export class GatewayProxy {
       return;
     }
     ex.service = route.service;
+    if (ex.span !== null) routeMatched(ex.span, req.method ?? 'GET', route.prefix);
     if (this.meters !== null) ex.meter = this.meters[route.index]!;
     ex.bodyLimitBytes = route.bodyLimitBytes;
     ex.timeoutMs = route.timeoutMs;

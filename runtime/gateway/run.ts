@@ -6,6 +6,7 @@ import { exitOnSignals } from '../host/signals.js';
 import { createLogger } from '../logging/index.js';
 import { createGateway, type Gateway } from './gateway.js';
 import type { GatewayConfig } from './types.js';
+import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 
 export interface RunningGateway {
   readonly port: number;
@@ -23,7 +24,10 @@ export async function runGateway(config: GatewayConfig): Promise<RunningGateway>
 
   let gateway: Gateway;
   let actualPort: number;
+  let tracing: TracingSetup | null = null;
   try {
+    // Before the gateway asks for its tracer: exported over OTLP when the OTEL_* variables say so.
+    tracing = await setupTracing('gateway');
     // Throws on a malformed MESH_<SERVICE>_HTTP or SHUTDOWN_DELAY, or a Redis rate limit without
     // RATE_LIMIT_REDIS_URL. SHUTDOWN_DELAY unset (as in `meshspec dev`), a signal stops at once.
     const delay = process.env['SHUTDOWN_DELAY'];
@@ -45,7 +49,9 @@ export async function runGateway(config: GatewayConfig): Promise<RunningGateway>
   }
   logger.info({ port: actualPort, mesh: config.mesh, routes: config.routes.length }, 'gateway listening');
 
-  exitOnSignals(() => gateway.close(), logger);
+  // The spans still buffered go out after the last request.
+  const close = () => gateway.close().then(() => tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'exporting the last spans failed')));
+  exitOnSignals(close, logger);
 
-  return { port: actualPort, close: () => gateway.close() };
+  return { port: actualPort, close };
 }

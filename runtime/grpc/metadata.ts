@@ -1,6 +1,7 @@
 // What travels in gRPC metadata besides the message: request id and caller on the way in, the
 // MeshError on the way out (trailers), so both ends agree on one spelling.
 import { Metadata } from '@grpc/grpc-js';
+import { injectIntoMetadata } from '../observability/tracing/client.js';
 
 export const REQUEST_ID = 'x-request-id';
 export const ERROR_CODE = 'x-mesh-error-code';
@@ -21,6 +22,8 @@ export function requestMetadata(requestId: string | undefined, caller: readonly 
   if (requestId) metadata.set(REQUEST_ID, requestId);
   if (idempotencyKey) metadata.set(IDEMPOTENCY_KEY, idempotencyKey);
   for (const [key, value] of caller) metadata.set(key, value);
+  // The active span (this attempt's) as traceparent/tracestate; nothing when tracing is off.
+  injectIntoMetadata(metadata);
   return metadata;
 }
 

@@ -25,6 +25,10 @@ import { rawUnaryMethod } from './raw.js';
 import { addReflectionService } from './reflection.js';
 import { toGrpcError, type ErrorContext } from './status.js';
 import type { EndpointMeter, ServerMetrics } from '../observability/metrics/server.js';
+import { context, SpanKind, type Tracer } from '@opentelemetry/api';
+import { activeTracer } from '../observability/tracing/tracer.js';
+import { endGrpcSpan, grpcPlan, startGrpcServerSpan, type SpanPlan } from '../observability/tracing/server.js';
+import { grpcAccessLog } from './access-log.js';
 
 export interface GrpcServerOptions {
   definition: ServiceDefinition;
@@ -54,11 +58,14 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const server = new Server();
   const methods: Record<string, MethodDefinition<Buffer, Buffer>> = {};
   const handlers: UntypedServiceImplementation = {};
+  // Tracing on (a provider registered before the start): a server span per call.
+  const tracer = activeTracer();
   for (const endpoint of definition.endpoints) {
     const endpointCodec = codec.endpoint(endpoint.name);
     methods[endpoint.grpc.method] = rawUnaryMethod(endpointCodec.path);
     const errors: ErrorContext = { declared: endpoint.errors, domain: codec.service, fieldPath: endpointCodec.fieldPath };
-    handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, errors, options, options.metrics?.endpoint(endpoint.name, 'grpc'));
+    const traced = tracer ? { tracer, plan: grpcPlan(endpointCodec.path, SpanKind.SERVER) } : undefined;
+    handlers[endpoint.grpc.method] = unaryHandler(endpoint, endpointCodec, errors, options, options.metrics?.endpoint(endpoint.name, 'grpc'), traced);
   }
   server.addService(methods, handlers);
   const health = addHealthService(server, codec.service, options.isReady);
@@ -87,26 +94,50 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
 }
 
 
-function unaryHandler(endpoint: EndpointDescriptor, codec: EndpointCodec, errors: ErrorContext, options: GrpcServerOptions, meter: EndpointMeter | undefined): handleUnaryCall<Buffer, Buffer> {
+/** The tracer and the method's span plan, when tracing is on. */
+interface TracedMethod {
+  tracer: Tracer;
+  plan: SpanPlan;
+}
+
+function unaryHandler(
+  endpoint: EndpointDescriptor,
+  codec: EndpointCodec,
+  errors: ErrorContext,
+  options: GrpcServerOptions,
+  meter: EndpointMeter | undefined,
+  traced: TracedMethod | undefined,
+): handleUnaryCall<Buffer, Buffer> {
   return (call, callback) => {
     const started = meter ? performance.now() : 0;
+    const logged = grpcAccessLog(options.logger, codec.path);
     const controller = new AbortController();
     let answered = false;
     // grpc-js also reports `cancelled` when the stream closes after a normal answer: not an abort.
     call.on('cancelled', () => {
       if (!answered) controller.abort();
     });
-    serve(endpoint, codec, options, call, controller.signal).then(
+    // The caller's traceparent (metadata) is the parent; invoke runs with this span active.
+    const server = traced ? startGrpcServerSpan(traced.tracer, traced.plan, call.metadata) : undefined;
+    const served = server ? context.with(server.ctx, () => serve(endpoint, codec, options, call, controller.signal)) : serve(endpoint, codec, options, call, controller.signal);
+    const finish = (code: number) => {
+      if (server) endGrpcSpan(server.span, code, true);
+      logged?.(code, text(call.metadata, REQUEST_ID), controller.signal.aborted, server?.span);
+    };
+    served.then(
       (bytes) => {
         answered = true;
         callback(null, bytes);
         meter?.observe('OK', started);
+        finish(GrpcStatus.OK);
       },
       (err: MeshError) => {
         answered = true;
         const grpcError = toGrpcError(err, errors);
         callback(grpcError);
-        meter?.observe(GrpcStatus[grpcError.code ?? GrpcStatus.UNKNOWN], started);
+        const code = grpcError.code ?? GrpcStatus.UNKNOWN;
+        meter?.observe(GrpcStatus[code], started);
+        finish(code);
       },
     );
   };

@@ -30,6 +30,8 @@ import { createHttpTransport, type HttpTransport } from '../http/client.js';
 import { RetryBudget } from '../resilience/budget.js';
 import { kindOf } from '../resilience/classify.js';
 import { systemClock } from '../resilience/clock.js';
+import { activeTracer } from '../observability/tracing/tracer.js';
+import { attemptTracing, type AttemptTracing } from '../observability/tracing/client.js';
 import { createPipeline, type Attempt, type InstancePicker, type ResiliencePipeline, type RunOptions } from '../resilience/pipeline.js';
 import { DEFAULT_POLICY, type ResiliencePolicy } from '../resilience/policy.js';
 import type { ResilienceStats } from '../resilience/stats.js';
@@ -104,6 +106,9 @@ interface EndpointPlan {
   readonly idempotent: boolean;
   /** The endpoint's fallback function, if the caller gave one. */
   readonly fallback: FallbackHook | undefined;
+  /** The client span of each attempt over the network, and of each in-process one; undefined with tracing off. */
+  readonly traced: AttemptTracing | undefined;
+  readonly tracedInProcess: AttemptTracing | undefined;
 }
 
 const ALWAYS = () => true;
@@ -214,6 +219,8 @@ export function createDependency(options: DependencyOptions): Dependency {
   // An address that is wrong is a startup error: resolve the source now unless the callee is here.
   if (!options.colocated?.get(service)) networkOf();
 
+  // Tracing on (a provider registered before the start): each attempt is a client span.
+  const tracer = activeTracer();
   const plans = new WeakMap<EndpointDescriptor, EndpointPlan>();
   const planOf = (endpoint: EndpointDescriptor): EndpointPlan => {
     let plan = plans.get(endpoint);
@@ -223,6 +230,8 @@ export function createDependency(options: DependencyOptions): Dependency {
         label: `${service}.${endpoint.name}`,
         idempotent: isIdempotent(endpoint),
         fallback: options.fallbacks?.[endpoint.name],
+        traced: attemptTracing(tracer, callee, endpoint, kind),
+        tracedInProcess: attemptTracing(tracer, callee, endpoint, 'in_process'),
       };
       plans.set(endpoint, plan);
     }
@@ -295,6 +304,8 @@ export function createDependency(options: DependencyOptions): Dependency {
     const run: RunOptions<unknown> = { label: plan.label, endpoint: endpoint.name, idempotent: plan.idempotent, pick, deadline, scopeOnly: kind === 'http' || pick === pickLocal };
     if (call.signal) run.signal = call.signal;
     if (call.idempotencyKey !== undefined) run.idempotencyKey = call.idempotencyKey;
+    const traced = pick === pickLocal ? plan.tracedInProcess : plan.traced;
+    if (traced) run.wrapAttempt = traced;
     const hook = plan.fallback;
     if (hook) run.fallback = (error, failureKind) => hook(input as never, { dependency: service, endpoint: endpoint.name, kind: failureKind, error });
     return run;

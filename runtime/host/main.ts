@@ -6,6 +6,7 @@
 // storage gets PostgreSQL: `MESH_<SERVICE>_DATABASE_URL`, else `DATABASE_URL` or the PG* variables
 // when it is the process's only service with storage; PGlite when `MESH_DATA` asks for it
 // (runtime/host/database-config.ts).
+import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 import type { Logger } from 'pino';
 import { busSettingsFromEnv, type BusDefaults } from '../bus/settings.js';
 import type { IdempotencyStore } from '../idempotency/types.js';
@@ -102,15 +103,22 @@ export async function runServices(
   const services: RunningService[] = [];
   let bus: ProcessBus | null = null;
   let idempotency: (IdempotencyStore & { close(): Promise<void> }) | null = null;
+  let tracing: TracingSetup | null = null;
   const close = async () => {
     await Promise.all(services.map((s) => s.close()));
     // After the services: their subscriptions finished the handlers in flight and acknowledged them.
     await bus?.close();
     await idempotency?.close();
+    // Last: the spans of the last requests and events go out.
+    await tracing?.shutdown().catch((err: unknown) => logger.warn({ err }, 'exporting the last spans failed'));
   };
 
   try {
     const settings = settingsFromEnv(defaults, env);
+    // Before any service asks for its tracer: exported over OTLP when the OTEL_* variables say so.
+    tracing = await setupTracing(hosts.length === 1 ? (hosts[0] as ServiceHostOptions).definition.name : 'mesh', env).catch((err: unknown) => {
+      throw new StartupError(`tracing cannot start: ${err instanceof Error ? err.message : String(err)}`);
+    });
     if (hosts.length > 1 && (settings.httpPort !== undefined || settings.grpcPort !== undefined)) {
       throw new StartupError('PORT and GRPC_PORT can only be set when the process runs a single service');
     }

@@ -28,6 +28,9 @@ import { checkSagasHaveStorage, openSagaLog, sagaTimingFromEnv, startServiceSaga
 import { prepareChoreography, publishRecorderFor, type ServiceChoreography } from './choreography.js';
 import { createServiceMetrics } from '../observability/metrics/service.js';
 import { meterInProcess } from '../observability/metrics/in-process.js';
+import { activeTracer } from '../observability/tracing/tracer.js';
+import { messagingSystemOf, tracePublishes, traceSubscriptions } from '../observability/tracing/bus.js';
+import { traceInProcess } from '../observability/tracing/in-process.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -117,7 +120,11 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     const unmetered = transportFor;
     transportFor = (service, kind) => metrics.client.metered(service, unmetered(service, kind));
   }
-  const publishingBus = outbox?.bus ?? bus;
+  // Tracing on (a provider registered before the start): publishes, deliveries and co-located calls get spans.
+  const tracer = activeTracer();
+  const messagingSystem = messagingSystemOf(bus);
+  let publishingBus = outbox?.bus ?? bus;
+  if (tracer) publishingBus = tracePublishes(publishingBus, tracer, name, messagingSystem);
   const plainPublisher = createPublisher({ definition, events, validators, bus: metrics ? metrics.bus.meterPublishes(publishingBus) : publishingBus });
   // A participant of a choreographed saga: its step's outcome is the event its hook publishes.
   const recorder = publishRecorderFor(options);
@@ -202,12 +209,14 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
         throw portError(err, wantedGrpcPort, name, 'grpc') ?? err;
       });
     }
+    const tracedBus = tracer ? traceSubscriptions(bus, tracer, name, messagingSystem) : bus;
+    const meteredSubscriptions = metrics ? metrics.bus.meterSubscriptions(tracedBus) : tracedBus;
     subscriptions = await subscribeAll({
       definition,
       subscriptions: choreography.subscriptions,
       events,
       validators,
-      bus: metrics ? metrics.bus.meterSubscriptions(bus) : bus,
+      bus: meteredSubscriptions,
       contextFor,
       logger,
       idempotency,
@@ -224,7 +233,8 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
 
   ready = true;
   // Co-located callers reach the service through its invoke from now on.
-  const colocation = settings.colocated?.register(definition, metrics ? meterInProcess(invoke, metrics.server) : invoke, logger);
+  const tracedInvoke = tracer ? traceInProcess(invoke, tracer, name) : invoke;
+  const colocation = settings.colocated?.register(definition, metrics ? meterInProcess(tracedInvoke, metrics.server) : tracedInvoke, logger);
   grpc?.readinessChanged();
   // A broker reached later makes the service ready: gRPC health watchers hear of it (HTTP /ready asks each time).
   bus.ready?.().then(() => grpc?.readinessChanged(), () => undefined);

@@ -3,6 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { PROBE_PATHS } from './probes.js';
+import { responseSpan } from '../observability/tracing/response-span.js';
+import { traceFieldsOf } from '../observability/tracing/log-fields.js';
 
 /** The fields of a request's log line. */
 interface AccessLine {
@@ -12,11 +14,13 @@ interface AccessLine {
   status: number;
   durationMs: number;
   aborted?: true;
+  trace_id?: string;
+  span_id?: string;
 }
 
 /**
  * Logs the request when its response closes: request id, method, path (no query), status,
- * duration, and `aborted` when the client left first. Probes at debug, the rest at info.
+ * duration, `aborted` when the client left first, and `trace_id`/`span_id` of its server span when traced. Probes at debug, the rest at info.
  *
  * @param logger - the service's logger
  * @param req - the request
@@ -36,6 +40,9 @@ export function logWhenDone(logger: Logger, req: IncomingMessage, res: ServerRes
     const durationMs = Math.round((performance.now() - started) * 10) / 10;
     const line: AccessLine = { requestId, method: req.method, path, status: res.statusCode, durationMs };
     if (!res.writableFinished) line.aborted = true;
+    // Written after the handler's context is gone: the request's span is read from the response.
+    const span = responseSpan(res);
+    if (span !== undefined) Object.assign(line, traceFieldsOf(span));
     if (probe) logger.debug(line, 'request');
     else logger.info(line, 'request');
   });

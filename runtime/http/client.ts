@@ -11,6 +11,7 @@ import type { CallOptions, ClientTransport } from '../transport/types.js';
 import { describeIssues } from '../validation/issues.js';
 import { UNSIGNED_TRUST, type CallerTrust } from '../identity/trust.js';
 import { DEADLINE_HEADER, IDEMPOTENCY_KEY_HEADER, REQUEST_ID_HEADER } from './headers.js';
+import { injectIntoHeaders } from '../observability/tracing/client.js';
 
 export interface HttpTransportOptions {
   /** e.g. `http://127.0.0.1:3001` (see discovery). */
@@ -134,6 +135,8 @@ export function createHttpTransport(options: HttpTransportOptions): HttpTranspor
     if (call.requestId) headers[REQUEST_ID_HEADER] = call.requestId;
     if (call.caller) for (const [name, value] of trust.outgoing(call.caller)) headers[name] = value;
     if (call.idempotencyKey) headers[IDEMPOTENCY_KEY_HEADER] = call.idempotencyKey;
+    // The active span (this attempt's) as traceparent/tracestate; nothing when tracing is off.
+    injectIntoHeaders(headers);
     let body: string | undefined;
     if (route.body) {
       headers['content-type'] = 'application/json';

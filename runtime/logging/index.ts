@@ -2,6 +2,7 @@
 // services can be shipped to one place and still be told apart.
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
 import { createStdoutDestination } from './stdout.js';
+import { activeTraceFields, mergeTraceFields } from '../observability/tracing/log-fields.js';
 
 export type { Logger };
 
@@ -25,6 +26,10 @@ export function createLogger(options: LoggerOptions): Logger {
     base: { service: options.service },
     // Level names rather than numbers: readable in any log viewer without pino's table.
     formatters: { level: (label: string) => ({ level: label }) },
+    // trace_id and span_id of the active span (a handler's, a consumer's): one context read per line.
+    mixin: activeTraceFields,
+    // pino's default assigns the line's fields into the mixin's object: the shared empty one (no span) stays untouched.
+    mixinMergeStrategy: mergeTraceFields,
   };
   return pino(settings, options.destination ?? stdout());
 }

@@ -99,6 +99,16 @@ export interface RunOptions<T> {
    * never aborts: no AbortSignal is made per attempt. Default false.
    */
   scopeOnly?: boolean;
+  /**
+   * Wraps each attempt (the client span of tracing: one per attempt, retries included, and the
+   * context the transport sends). Default none.
+   */
+  wrapAttempt?: AttemptWrapper;
+}
+
+/** Runs attempt `n` inside whatever the caller keeps per attempt (runtime/observability/tracing's AttemptTracing). */
+export interface AttemptWrapper {
+  attempt<T>(n: number, run: () => Promise<T>): Promise<T>;
 }
 
 // Handed to attempts that follow their scope instead (RunOptions.scopeOnly).
@@ -230,7 +240,7 @@ class Pipeline implements ResiliencePipeline {
       this.#budget?.recordCall();
       const tried: string[] = [];
       const scopeOnly = options.scopeOnly === true;
-      const result = await retryLoop((n) => this.#attemptOnce(attempt, n, scope, label, options.pick, tried, scopeOnly), {
+      const result = await retryLoop((n) => this.#attemptOnce(attempt, n, scope, label, options.pick, tried, scopeOnly, options.wrapAttempt), {
         policy: this.policy.retry,
         budget: this.#budget,
         mayRetry: options.idempotent || (options.idempotencyKey !== undefined && options.idempotencyKey !== ''),
@@ -261,6 +271,7 @@ class Pipeline implements ResiliencePipeline {
     pick: InstancePicker | undefined,
     tried: string[],
     scopeOnly: boolean,
+    wrap: AttemptWrapper | undefined,
   ): Promise<T> {
     // A caller that already gave up (or a deadline that passed while queued) starts nothing.
     if (call.aborted) throw call.reason;
@@ -293,7 +304,9 @@ class Pipeline implements ResiliencePipeline {
     try {
       // Raced with the scope, so that an attempt deaf to its signal still ends at its deadline.
       const signal = scopeOnly ? NEVER_ABORTED : guard.signal;
-      const result = await guard.race(attempt(signal, n, { deadline: Math.min(own, call.deadline), instance, scope: guard }));
+      const context: AttemptContext = { deadline: Math.min(own, call.deadline), instance, scope: guard };
+      const sent = wrap ? wrap.attempt(n, () => attempt(signal, n, context)) : attempt(signal, n, context);
+      const result = await guard.race(sent);
       breaker?.record(ticket, 'success');
       return result;
     } catch (error) {

@@ -10,6 +10,10 @@ import { BadRequest, InternalError, isMeshError, MethodNotAllowed, NotFound, Pay
 import type { EndpointDescriptor } from '../../service/definition.js';
 import { createValidators } from '../../validation/index.js';
 import { logWhenDone, pathOf } from '../access-log.js';
+import { context } from '@opentelemetry/api';
+import { activeTracer } from '../../observability/tracing/tracer.js';
+import { endHttpServerSpan, httpServerPlan, startHttpServerSpan } from '../../observability/tracing/server.js';
+import { withResponseSpan } from '../../observability/tracing/response-span.js';
 import { readJsonBody } from '../body.js';
 import { requireJsonBody } from '../content-type.js';
 import { createEndpointResponder } from '../endpoint-responder.js';
@@ -74,6 +78,20 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
       },
     ];
   };
+  // Tracing on (a provider registered before the start): the route's server span, the rest of its chain run inside it.
+  const tracer = activeTracer();
+  const traceFor = (method: string, path: string): RequestHandler[] => {
+    if (!tracer) return [];
+    const spanPlan = httpServerPlan(method, path);
+    return [
+      (req, res, next) => {
+        const { span, ctx } = startHttpServerSpan(tracer, spanPlan, req.headers);
+        withResponseSpan(res, span);
+        res.on('close', () => endHttpServerSpan(span, res.statusCode));
+        context.with(ctx, next);
+      },
+    ];
+  };
 
   // The body is read by the reader the node binding uses (not body-parser): the same limits, the
   // same fixed messages, and a refused body lingered over alike (unread-body.ts).
@@ -108,14 +126,14 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
     const handle: RequestHandler = (req, res) =>
       respond(req, res, requestIdOf(res), () => assemble(req.params as Record<string, string>, readsQuery ? req.query : {}, req.body));
     const method = endpoint.method.toLowerCase() as Lowercase<EndpointDescriptor['method']>;
-    const count = meterFor(endpoint.name);
+    const count = [...meterFor(endpoint.name), ...traceFor(endpoint.method, endpoint.path)];
     if (endpoint.inputSource === 'body') app[method](toExpressPath(endpoint.path), ...count, readBody, handle);
     else app[method](toExpressPath(endpoint.path), ...count, handle);
   }
   for (const route of plan.extras) {
     const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
     const method = route.method.toLowerCase() as Lowercase<typeof route.method>;
-    app[method](toExpressPath(route.path), ...meterFor(`${route.method} ${route.path}`), (req, res) => run(req, res, { ...(req.params as Record<string, string>) }, requestIdOf(res)));
+    app[method](toExpressPath(route.path), ...meterFor(`${route.method} ${route.path}`), ...traceFor(route.method, route.path), (req, res) => run(req, res, { ...(req.params as Record<string, string>) }, requestIdOf(res)));
   }
 
   // Registered after every route, so a path served under another method is still found first.

@@ -24,6 +24,10 @@ import { answerUnreadBody, lingerLimitsFor } from '../unread-body.js';
 import { RouteTable, splitPath, type RouteMatch } from './router.js';
 import { METRICS_PATH } from '../../observability/metrics/scrape.js';
 import { routingTarget } from './target.js';
+import { context } from '@opentelemetry/api';
+import { activeTracer } from '../../observability/tracing/tracer.js';
+import { endHttpServerSpan, httpServerPlan, startHttpServerSpan, type SpanPlan } from '../../observability/tracing/server.js';
+import { withResponseSpan } from '../../observability/tracing/response-span.js';
 
 type Params = Record<string, string>;
 /** What a matched route does with the request; `query` is the raw query string. */
@@ -50,14 +54,19 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
   const { metrics } = options;
   // By route order (unique per route): the request path reads one array slot, no label lookup.
   const meters: EndpointMeter[] = [];
+  // Tracing on (a provider registered before the start): a span plan per route, by the same order.
+  const tracer = activeTracer();
+  const spanPlans: SpanPlan[] = [];
   let order = 0;
   for (const endpoint of plan.endpoints) {
     if (metrics) meters[order] = metrics.meter(endpoint.name);
+    if (tracer) spanPlans[order] = httpServerPlan(endpoint.method, endpoint.path);
     routes.add(endpoint.method, endpoint.path, endpointTarget(endpoint), order++);
   }
   for (const route of plan.extras) {
     const run = createExtraRouteRunner(route, contextFor!, logger, options.trust);
     if (metrics) meters[order] = metrics.meter(`${route.method} ${route.path}`);
+    if (tracer) spanPlans[order] = httpServerPlan(route.method, route.path);
     routes.add(
       route.method,
       route.path,
@@ -132,8 +141,20 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
           meter?.observe(res.statusCode, started);
           return;
         }
-        const done = match.value(req, res, requestId, params, target.query).catch((err: unknown) => fail(res, err, requestId, path));
-        if (meter !== undefined) void done.then(() => meter.observe(res.statusCode, started));
+        const run = match.value;
+        if (tracer === undefined) {
+          const done = run(req, res, requestId, params, target.query).catch((err: unknown) => fail(res, err, requestId, path));
+          if (meter !== undefined) void done.then(() => meter.observe(res.statusCode, started));
+          return;
+        }
+        // The caller's traceparent is the parent; the handler runs with this span active.
+        const { span, ctx } = startHttpServerSpan(tracer, spanPlans[match.order]!, req.headers);
+        withResponseSpan(res, span);
+        const done = context.with(ctx, () => run(req, res, requestId, params, target.query).catch((err: unknown) => fail(res, err, requestId, path)));
+        void done.then(() => {
+          meter?.observe(res.statusCode, started);
+          endHttpServerSpan(span, res.statusCode);
+        });
         return;
       }
       const known = allowed.find('*', split);

@@ -159,7 +159,10 @@ describe('gRPC errors', () => {
     h.respond = async () => ({ ...zeroItem(), kind: 'secretValue' });
     const err = await failure(h.transport.call(h.endpoint('getItem'), { id: 'x' }, { requestId: 'req-bad-output' }));
     expect([err.code, err.status, err.message]).toEqual(['Internal', 500, 'internal error']);
-    const logged = h.logs.map((l) => JSON.parse(l) as { level: number; requestId?: string; err?: { message: string } });
+    const lines = h.logs.map((l) => JSON.parse(l) as { level: number; msg: string; requestId?: string; err?: { message: string }; grpcStatus?: string });
+    // The call's access line says INTERNAL; the error line says why, once.
+    expect(lines.filter((l) => l.msg === 'request').map((l) => [l.requestId, l.grpcStatus])).toEqual([['req-bad-output', 'INTERNAL']]);
+    const logged = lines.filter((l) => l.msg !== 'request');
     expect(logged).toHaveLength(1);
     expect(logged[0]!.level).toBe(50);
     expect(logged[0]!.requestId).toBe('req-bad-output');
