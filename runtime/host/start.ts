@@ -143,6 +143,9 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   const sagas: ServiceSagas | undefined = sagaLog
     ? startServiceSagas({ host: options, log: sagaLog, transportFor, publisher, invoke: (e, i, m) => invoke(e, i, m), logger, timing: sagaTiming })
     : undefined;
+  // What the service subscribes through (its event hooks, and its sagas' compensations and log): traced and counted.
+  const tracedBus = tracer ? traceSubscriptions(bus, tracer, name, messagingSystem) : bus;
+  const meteredSubscriptions = metrics ? metrics.bus.meterSubscriptions(tracedBus) : tracedBus;
   let choreography: ServiceChoreography;
   try {
     invoke = withSagaEndpoints(
@@ -155,7 +158,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       { definition, validators, logger, sagas },
     );
     choreography = await prepareChoreography({
-      host: options, db, outbox, bus, validators, contextFor, recorder, publisher, logger, timing: sagaTiming,
+      host: options, db, outbox, bus: meteredSubscriptions, validators, contextFor, recorder, publisher, logger, timing: sagaTiming,
       runOnce: onceRunner(idempotency, transaction),
     });
   } catch (err) {
@@ -209,8 +212,6 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
         throw portError(err, wantedGrpcPort, name, 'grpc') ?? err;
       });
     }
-    const tracedBus = tracer ? traceSubscriptions(bus, tracer, name, messagingSystem) : bus;
-    const meteredSubscriptions = metrics ? metrics.bus.meterSubscriptions(tracedBus) : tracedBus;
     subscriptions = await subscribeAll({
       definition,
       subscriptions: choreography.subscriptions,

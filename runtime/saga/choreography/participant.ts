@@ -5,7 +5,7 @@
 // only for a step that took effect, once, and is retried until it succeeds or the saga is `stuck`.
 import type { Logger } from 'pino';
 import { eventContext, type EventContextFields } from '../../bus/index.js';
-import { UnprocessableEvent, type BusSubscription, type EventBus } from '../../bus/types.js';
+import { UnprocessableEvent, type BusSubscription, type EventBus, type EventEnvelope } from '../../bus/types.js';
 import { isMeshError } from '../../errors/index.js';
 import { StartupError } from '../../host/startup-error.js';
 import type { ContextFactory } from '../../service/context.js';
@@ -210,7 +210,7 @@ async function subscribeCompensations(options: ParticipantOptions, steps: readon
  * NotFound counts as done. Resolves with the error to retry on, or undefined (done, or `stuck` after
  * `compensationAttempts` failed runs).
  */
-async function compensate(options: ParticipantOptions, step: ChoreographyStepDescriptor, envelope: Parameters<Parameters<EventBus['subscribe']>[2]>[0]): Promise<unknown> {
+async function compensate(options: ParticipantOptions, step: ChoreographyStepDescriptor, envelope: EventEnvelope): Promise<unknown> {
   const { db, outbox, definition, contextFor, runOnce, logger } = options;
   const sagaId = correlatedId(envelope.payload, step.correlate, envelope.event);
   const name = step.compensate!;
