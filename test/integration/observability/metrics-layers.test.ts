@@ -3,9 +3,10 @@
 // the Express binding counts like the node one, and a gateway route that rewrites to the root never
 // reaches a service's /metrics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, Unavailable, type DevStack, type GatewayConfig, type RunningStack } from '../../support/runtime.js';
+import { startStack, type GatewayConfig, type RunningStack } from '../../support/runtime.js';
+import { faultyStack } from './faulty-stack.js';
 import { sampleOf } from '../../support/metrics-text.js';
-import { ep, frontDefinition, frontHost, usersHandlers, usersHost } from '../runtime/fixtures.js';
+import { ep } from '../runtime/fixtures.js';
 
 const gateway: GatewayConfig = {
   mesh: 'test',
@@ -17,40 +18,7 @@ const gateway: GatewayConfig = {
   services: { users: { httpPort: 3901 } },
 };
 
-let failGetUser = 0;
-let failWelcome = 0;
-const stack: DevStack = {
-  mesh: 'test',
-  services: [
-    () =>
-      usersHost({
-        handlers: {
-          ...usersHandlers,
-          async getUser(input: { id: number }) {
-            if (failGetUser > 0) {
-              failGetUser--;
-              throw new Unavailable('warming up');
-            }
-            return usersHandlers.getUser(input);
-          },
-        },
-      }),
-    () => ({
-      ...frontHost(),
-      definition: { ...frontDefinition, binding: 'express', subscriptions: [{ event: 'user.created', handler: 'welcome' }] },
-      subscriptions: {
-        async welcome() {
-          if (failWelcome > 0) {
-            failWelcome--;
-            throw new Error('mailer down');
-          }
-        },
-      },
-    }),
-  ],
-  gateway,
-  runtime: { bodyLimitBytes: 1024, shutdownGraceMs: 1000 },
-};
+const { stack, failures } = faultyStack(gateway);
 
 let running: RunningStack;
 
@@ -63,7 +31,7 @@ const metricsOf = async (url: string) => (await fetch(`${url}/metrics`)).text();
 
 describe('metrics across the layers', () => {
   it('shows a retried client call: one call, two attempts, a retry by its reason', async () => {
-    failGetUser = 1;
+    failures.getUser = 1;
     const res = await fetch(`${running.urls.front!.http}/via/1`);
     expect(res.status).toBe(200);
     const front = await metricsOf(running.urls.front!.http);
@@ -79,7 +47,7 @@ describe('metrics across the layers', () => {
   });
 
   it('shows a failed event delivery as retried, then handled', async () => {
-    failWelcome = 1;
+    failures.welcome = 1;
     const res = await fetch(`${running.urls.users!.http}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'metrics@example.com', name: 'M' }) });
     expect(res.status).toBe(201);
     await running.bus.idle();

@@ -4,44 +4,11 @@
 // failed delivery is two consumer spans under the one publish.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { startStack, Unavailable, type DevStack, type RunningStack } from '../../support/runtime.js';
-import { frontDefinition, frontHost, usersHandlers, usersHost } from '../runtime/fixtures.js';
+import { startStack, type RunningStack } from '../../support/runtime.js';
+import { faultyStack } from './faulty-stack.js';
 import { parentOf, registerTestTracing, type TestTracing } from '../../support/tracing.js';
 
-let failGetUser = 0;
-let failWelcome = 0;
-const stack: DevStack = {
-  mesh: 'test',
-  services: [
-    () =>
-      usersHost({
-        handlers: {
-          ...usersHandlers,
-          async getUser(input: { id: number }) {
-            if (failGetUser > 0) {
-              failGetUser--;
-              throw new Unavailable('warming up');
-            }
-            return usersHandlers.getUser(input);
-          },
-        },
-      }),
-    () => ({
-      ...frontHost(),
-      definition: { ...frontDefinition, binding: 'express', subscriptions: [{ event: 'user.created', handler: 'welcome' }] },
-      subscriptions: {
-        async welcome() {
-          if (failWelcome > 0) {
-            failWelcome--;
-            throw new Error('mailer down');
-          }
-        },
-      },
-    }),
-  ],
-  gateway: null,
-  runtime: { bodyLimitBytes: 1024, shutdownGraceMs: 1000 },
-};
+const { stack, failures } = faultyStack();
 
 let tracing: TestTracing;
 let running: RunningStack;
@@ -58,7 +25,7 @@ afterAll(async () => {
 describe('traces across the layers', () => {
   it('makes each attempt of a retried in-process call a client span, under the Express server span', async () => {
     tracing.exporter.reset();
-    failGetUser = 1;
+    failures.getUser = 1;
     const res = await fetch(`${running.urls.front!.http}/via/1`, { headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' } });
     expect(res.status).toBe(200);
     const spans = tracing.spans();
@@ -78,7 +45,7 @@ describe('traces across the layers', () => {
 
   it('makes each delivery of an event a consumer span under its publish', async () => {
     tracing.exporter.reset();
-    failWelcome = 1;
+    failures.welcome = 1;
     const res = await fetch(`${running.urls.users!.http}/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'traces@example.com', name: 'T' }) });
     expect(res.status).toBe(201);
     await running.bus.idle();
