@@ -1,37 +1,29 @@
 // Traces of the example shop, started in process with its gateway and colocation off (users over
 // HTTP, inventory over gRPC, events on the bus): a client's checkout (an order, then its payment,
 // both sent with the client's traceparent) is one trace whose spans have the right parents, and
-// every service's log lines for it carry its trace id.
+// every service's log shop.lines for it carry its trace id.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { startStack, type RunningStack } from '../../support/runtime.js';
-import { call, createUser, SHOP_AUTH_ENV, shopApi, type ShopApi } from '../../support/shop-flow.js';
+import { SHOP_SERVICES, startTracedShop, type ShopUnderTest } from './shop-stack.js';
+import { call, createUser } from '../../support/shop-flow.js';
 import { eventually } from '../../support/processes.js';
 import { parentOf, registerTestTracing, type TestTracing } from '../../support/tracing.js';
 
-const SERVICES = ['inventory', 'orders', 'payments', 'users'] as const;
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
 const TRACEPARENT = `00-${TRACE_ID}-${CLIENT_SPAN}-01`;
 
 let tracing: TestTracing;
-let running: RunningStack;
-let api: ShopApi;
-const lines: string[] = [];
+let shop: ShopUnderTest;
 
 beforeAll(async () => {
   tracing = registerTestTracing();
-  const { stack } = await import('../../../generated/stack.js');
-  Object.assign(process.env, SHOP_AUTH_ENV);
-  const ports = Object.fromEntries(SERVICES.map((s) => [s, { http: 0, grpc: 0 }]));
-  const output = { write: (text: string) => lines.push(...text.split('\n').filter((l) => l !== '')) };
-  running = await startStack(stack, { ports, gatewayPort: 0, logLevel: 'info', output, data: 'memory', env: {}, colocated: false });
-  api = await shopApi(`${running.gatewayUrl}/api/v1`);
+  shop = await startTracedShop();
 }, 120_000);
 
 afterAll(async () => {
-  await running?.close();
+  await shop?.running.close();
   await tracing?.close();
 });
 
@@ -45,12 +37,12 @@ function only(spans: ReadableSpan[], kind: SpanKind, name: string | RegExp, serv
 
 describe('traces of the shop', () => {
   it('makes one trace of a checkout through the gateway, HTTP, gRPC and the bus, with the right parents', async () => {
-    const user = await createUser(api, 'Ada');
+    const user = await createUser(shop.api, 'Ada');
     tracing.exporter.reset();
     const headers = { traceparent: TRACEPARENT, tracestate: 'client=1' };
-    const order = await call(api, '/orders', { body: { userId: user.id, items: [{ productId: 'sku-keyboard', quantity: 1 }] }, headers });
+    const order = await call(shop.api, '/orders', { body: { userId: user.id, items: [{ productId: 'sku-keyboard', quantity: 1 }] }, headers });
     expect(order.status).toBe(201);
-    const paid = await call(api, '/payments', { body: { orderId: order.body.id, amount: 49.9, cardToken: 'tok_visa' }, headers });
+    const paid = await call(shop.api, '/payments', { body: { orderId: order.body.id, amount: 49.9, cardToken: 'tok_visa' }, headers });
     expect(paid.status).toBe(201);
     // payment.completed -> orders confirms -> order.confirmed -> inventory commits the stock.
     await eventually(async () => tracing.spans().some((s) => s.name === 'process order.confirmed' && s.attributes['messaging.consumer.group.name'] === 'inventory'), 20_000);
@@ -102,18 +94,18 @@ describe('traces of the shop', () => {
     const commit = only(spans, SpanKind.CONSUMER, 'process order.confirmed');
     expect(parentOf(commit)).toBe(orderConfirmed.spanContext().spanId);
 
-    // Every service wrote a line of this trace, the gateway too (access lines, hooks' own lines).
-    await eventually(async () => ['gateway', ...SERVICES].every((service) => lines.some((l) => l.startsWith(`[${service}]`) && l.includes(`trace_id=${TRACE_ID}`))), 5000);
-    for (const service of ['gateway', ...SERVICES]) {
-      expect(lines.some((l) => l.startsWith(`[${service}]`) && l.includes(`trace_id=${TRACE_ID}`)), `${service} logged the trace id`).toBe(true);
+    // Every service wrote a line of this trace, the gateway too (access shop.lines, hooks' own shop.lines).
+    await eventually(async () => ['gateway', ...SHOP_SERVICES].every((service) => shop.lines.some((l) => l.startsWith(`[${service}]`) && l.includes(`trace_id=${TRACE_ID}`))), 5000);
+    for (const service of ['gateway', ...SHOP_SERVICES]) {
+      expect(shop.lines.some((l) => l.startsWith(`[${service}]`) && l.includes(`trace_id=${TRACE_ID}`)), `${service} logged the trace id`).toBe(true);
     }
     // inventory's gRPC calls have an access line like an HTTP request's.
-    expect(lines.some((l) => l.startsWith('[inventory]') && / INFO  request /.test(l) && l.includes('grpcStatus=OK') && l.includes(`trace_id=${TRACE_ID}`))).toBe(true);
+    expect(shop.lines.some((l) => l.startsWith('[inventory]') && / INFO  request /.test(l) && l.includes('grpcStatus=OK') && l.includes(`trace_id=${TRACE_ID}`))).toBe(true);
   });
 
   it('starts a trace at the gateway when the client sends none', async () => {
     tracing.exporter.reset();
-    const res = await call(api, '/products/sku-keyboard');
+    const res = await call(shop.api, '/products/sku-keyboard');
     expect(res.status).toBe(200);
     await eventually(async () => tracing.spans().some((s) => s.name === 'GET /api/v1/products'), 5000);
     const gateway = only(tracing.spans(), SpanKind.SERVER, 'GET /api/v1/products');
