@@ -7,7 +7,7 @@
 //   2. Client pipeline: caller CPU/call of the typed client (HTTP, gRPC) vs raw undici and raw grpc-js.
 //   3. Bus: CPU/event of publish -> handler on the memory bus vs an EventEmitter.
 // Run: `node --import tsx bench/service.ts [--requests=N] [--calls=N] [--events=N] [--concurrency=N]
-// [--cap-seconds=N] [--rounds=N] [--cpu-prof-dir=DIR] [--parts=http,client,bus]` (see bench/README.md).
+// [--cap-seconds=N] [--rounds=N] [--cpu-prof-dir=DIR] [--parts=http,client,bus] [--node=PATH]` (see bench/README.md).
 import { openSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +43,8 @@ interface Options {
   capMs: number;
   rounds: number;
   profileDir: string;
+  /** `--node=PATH`: the Node binary the servers run on (default this process's), e.g. to compare Node 20 and 24. */
+  nodeBinary: string;
   /** The letters of the servers run, e.g. `ad`; the client part's target, the silent node binding, always runs. */
   servers: string;
   /** Which of the three parts run. */
@@ -62,7 +64,9 @@ async function startCollectorStub(): Promise<{ url: string; readonly exports: nu
     req.on('data', (chunk: Buffer) => (bytes += chunk.length));
     req.on('end', () => {
       exports++;
-      res.writeHead(200, { 'content-type': req.headers['content-type'] ?? 'application/json' }).end('{}');
+      // An empty protobuf message is a valid answer; JSON needs an empty object.
+      const type = req.headers['content-type'] ?? 'application/x-protobuf';
+      res.writeHead(200, { 'content-type': type }).end(type.startsWith('application/json') ? '{}' : '');
     });
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -143,6 +147,7 @@ function startServer(spec: ServerSpec, opts: Options, collector: string): Promis
     stdio: ['ignore', devNull, 'inherit', 'ipc'],
     env,
     ...(nodeFlags ? { nodeFlags } : {}),
+    ...(opts.nodeBinary ? { execPath: opts.nodeBinary } : {}),
   });
 }
 
@@ -324,6 +329,7 @@ async function main(): Promise<void> {
     capMs: arg('cap-seconds', 10) * 1000,
     rounds: arg('rounds', 3),
     profileDir: textArg('cpu-prof-dir'),
+    nodeBinary: textArg('node'),
     servers: textArg('servers', 'abcde'),
     parts: new Set(textArg('parts', 'http,client,bus').split(',')),
   };

@@ -67,6 +67,8 @@ export interface ChildOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra Node flags (e.g. --cpu-prof) on top of this process's. */
   nodeFlags?: string[];
+  /** The Node binary the child runs on (default: this process's), e.g. to compare Node versions in one run. */
+  execPath?: string;
 }
 
 /** Forks `file` with `args`; resolves once it called serveCpu. */
@@ -75,6 +77,7 @@ export function startChild(file: string, args: string[], label: string, options:
     stdio: options.stdio ?? 'inherit',
     ...(options.env ? { env: options.env } : {}),
     ...(options.nodeFlags ? { execArgv: [...process.execArgv, ...options.nodeFlags] } : {}),
+    ...(options.execPath ? { execPath: options.execPath } : {}),
   });
   const cpu = () =>
     ask<{ type: 'cpu'; usage: NodeJS.CpuUsage }>(child, { type: 'cpu' } satisfies ToChild, 'cpu').then(

@@ -96,7 +96,7 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   const ctx: ExchangeContext = {
     metrics,
     // Tracing on (a provider registered before the start): the gateway's hop is a span.
-    tracer: activeTracer(),
+    tracer: activeTracer('gateway'),
     logger,
     timeoutMs: config.timeoutMs,
     bodyLimitBytes: config.bodyLimitBytes,

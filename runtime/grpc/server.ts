@@ -59,7 +59,7 @@ export function createGrpcServer(options: GrpcServerOptions): GrpcServer {
   const methods: Record<string, MethodDefinition<Buffer, Buffer>> = {};
   const handlers: UntypedServiceImplementation = {};
   // Tracing on (a provider registered before the start): a server span per call.
-  const tracer = activeTracer();
+  const tracer = activeTracer(definition.name);
   for (const endpoint of definition.endpoints) {
     const endpointCodec = codec.endpoint(endpoint.name);
     methods[endpoint.grpc.method] = rawUnaryMethod(endpointCodec.path);

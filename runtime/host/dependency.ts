@@ -85,6 +85,8 @@ export interface DependencyOptions {
   colocated?: ColocatedRegistry | undefined;
   /** How this service asserts its identity on network calls (signed with identity keys). Default: the unsigned header. */
   trust?: CallerTrust | undefined;
+  /** The calling service: its client spans carry its name. Default: the process's tracer. */
+  caller?: string | undefined;
 }
 
 /** A running dependency. */
@@ -220,7 +222,7 @@ export function createDependency(options: DependencyOptions): Dependency {
   if (!options.colocated?.get(service)) networkOf();
 
   // Tracing on (a provider registered before the start): each attempt is a client span.
-  const tracer = activeTracer();
+  const tracer = activeTracer(options.caller);
   const plans = new WeakMap<EndpointDescriptor, EndpointPlan>();
   const planOf = (endpoint: EndpointDescriptor): EndpointPlan => {
     let plan = plans.get(endpoint);

@@ -102,6 +102,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
       fallbacks,
       colocated: settings.colocated,
       trust,
+      caller: name,
     });
     transportFor = owned.transportFor;
   } else if (Object.keys(fallbacks).length > 0) {
@@ -121,7 +122,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     transportFor = (service, kind) => metrics.client.metered(service, unmetered(service, kind));
   }
   // Tracing on (a provider registered before the start): publishes, deliveries and co-located calls get spans.
-  const tracer = activeTracer();
+  const tracer = activeTracer(name);
   const messagingSystem = messagingSystemOf(bus);
   let publishingBus = outbox?.bus ?? bus;
   if (tracer) publishingBus = tracePublishes(publishingBus, tracer, name, messagingSystem);

@@ -37,6 +37,8 @@ export interface TransportFactoryOptions {
   colocated?: ColocatedRegistry | undefined;
   /** How this service asserts its identity on network calls (signed with identity keys). Default: the unsigned header. */
   trust?: CallerTrust | undefined;
+  /** The calling service: its client spans carry its name. Default: the process's tracer. */
+  caller?: string | undefined;
 }
 
 /** The transports of one service to the services it calls. */
@@ -77,6 +79,7 @@ export function createTransportFactory(options: TransportFactoryOptions): Transp
       fallbacks: options.fallbacks?.[service],
       colocated: options.colocated,
       trust: options.trust,
+      caller: options.caller,
       ...(options.env ? { env: options.env } : {}),
     });
   };

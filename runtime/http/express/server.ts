@@ -79,7 +79,7 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
     ];
   };
   // Tracing on (a provider registered before the start): the route's server span, the rest of its chain run inside it.
-  const tracer = activeTracer();
+  const tracer = activeTracer(definition.name);
   const traceFor = (method: string, path: string): RequestHandler[] => {
     if (!tracer) return [];
     const spanPlan = httpServerPlan(method, path);

@@ -55,7 +55,7 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
   // By route order (unique per route): the request path reads one array slot, no label lookup.
   const meters: EndpointMeter[] = [];
   // Tracing on (a provider registered before the start): a span plan per route, by the same order.
-  const tracer = activeTracer();
+  const tracer = activeTracer(definition.name);
   const spanPlans: SpanPlan[] = [];
   let order = 0;
   for (const endpoint of plan.endpoints) {

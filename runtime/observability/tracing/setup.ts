@@ -1,15 +1,20 @@
-// Export from the standard OTEL_* variables: OTLP over HTTP when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+// Export from the standard OTEL_* variables: OTLP (otlp-exporter.ts) when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
 // `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`) or `OTEL_TRACES_EXPORTER=otlp` is set. The SDK is imported
 // only then (a dynamic import): a process that exports nothing never loads it, and its spans are the
 // no-op API's. The exporter reads its own variables (endpoint, headers, timeout, compression), the
 // batch processor `OTEL_BSP_*`, the sampler `OTEL_TRACES_SAMPLER(_ARG)`, the resource
-// `OTEL_RESOURCE_ATTRIBUTES`; `OTEL_SERVICE_NAME` names the process (default: the workload).
+// `OTEL_RESOURCE_ATTRIBUTES`; `OTEL_SERVICE_NAME` names every span of the process (default: each service
+// its own name, the gateway `gateway`, anything else the workload).
+
+import { context, propagation, trace, type Tracer } from '@opentelemetry/api';
+import { otlpProtocol, otlpTraceExporter } from './otlp-exporter.js';
+import { TRACER_NAME, useServiceTracers } from './tracer.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** A registered tracer provider: flushes and stops on shutdown. */
 export interface TracingSetup {
-  /** Exports the spans still buffered, then stops (bounded by the exporter's own timeout). */
+  /** Exports the spans still buffered, then stops (bounded by the exporter's own timeout) and unregisters the SDK. */
   shutdown(): Promise<void>;
 }
 
@@ -21,7 +26,8 @@ const isTrue = (value: string | undefined) => value?.trim().toLowerCase() === 't
  * and not `OTEL_SDK_DISABLED=true` nor `OTEL_TRACES_EXPORTER=none`.
  *
  * @param env - the process's environment
- * @throws Error for an `OTEL_TRACES_EXPORTER` other than otlp, console or none
+ * @throws Error for an `OTEL_TRACES_EXPORTER` other than otlp, console or none, or an OTLP protocol
+ *   other than http/protobuf, http/json or grpc
  * @example
  * tracingWanted({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }); // 'otlp'
  */
@@ -33,8 +39,9 @@ export function tracingWanted(env: Env): 'otlp' | 'console' | null {
   if (exporter !== '' && exporter !== 'otlp') {
     throw new Error(`OTEL_TRACES_EXPORTER must be 'otlp', 'console' or 'none', got '${exporter.slice(0, 40)}'`);
   }
-  if (exporter === 'otlp' || env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) return 'otlp';
-  return null;
+  if (exporter !== 'otlp' && !env['OTEL_EXPORTER_OTLP_ENDPOINT'] && !env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']) return null;
+  otlpProtocol(env); // a protocol it cannot speak fails the start, not the first export
+  return 'otlp';
 }
 
 /**
@@ -52,31 +59,44 @@ export function tracingWanted(env: Env): 'otlp' | 'console' | null {
 export async function setupTracing(workload: string, env: Env = process.env): Promise<TracingSetup | null> {
   const wanted = tracingWanted(env);
   if (wanted === null) return null;
-  const [{ NodeTracerProvider }, { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor }, { detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
+  const [{ NodeTracerProvider }, { BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor }, { detectResources, envDetector, resourceFromAttributes }] = await Promise.all([
     import('@opentelemetry/sdk-trace-node'),
     import('@opentelemetry/sdk-trace-base'),
     import('@opentelemetry/resources'),
   ]);
-  // The endpoint and the name from `env`; the exporter's other settings (headers, timeout, ...) and the
-  // detector's OTEL_RESOURCE_ATTRIBUTES it reads from process.env itself.
-  const url = tracesEndpoint(env);
-  const processor =
-    wanted === 'otlp'
-      ? new BatchSpanProcessor(new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter(url ? { url } : {}))
-      : new SimpleSpanProcessor(new ConsoleSpanExporter());
+  // The protocol, the endpoint and the name from `env`; the exporter's other settings (headers,
+  // timeout, ...) and the detector's OTEL_RESOURCE_ATTRIBUTES it reads from process.env itself.
+  const processor = wanted === 'otlp' ? new BatchSpanProcessor(await otlpTraceExporter(env)) : new SimpleSpanProcessor(new ConsoleSpanExporter());
   const serviceName = env['OTEL_SERVICE_NAME']?.trim() || undefined;
-  const resource = resourceFromAttributes({ 'service.name': workload })
-    .merge(detectResources({ detectors: [envDetector] }))
-    .merge(serviceName ? resourceFromAttributes({ 'service.name': serviceName }) : null);
-  const provider = new NodeTracerProvider({ resource, spanProcessors: [processor] });
+  const fromEnv = detectResources({ detectors: [envDetector] });
+  // OTEL_SERVICE_NAME names every span of the process, over OTEL_RESOURCE_ATTRIBUTES' service.name,
+  // over the default: the workload for the process's own tracer, each service for its own.
+  const resourceOf = (name: string) => resourceFromAttributes({ 'service.name': name }).merge(fromEnv).merge(serviceName ? resourceFromAttributes({ 'service.name': serviceName }) : null);
+  const provider = new NodeTracerProvider({ resource: resourceOf(workload), spanProcessors: [processor] });
   provider.register();
-  return { shutdown: () => provider.shutdown() };
-}
-
-/** The traces URL the environment names: the signal's own, else `/v1/traces` under the general one; undefined: the exporter's default. */
-function tracesEndpoint(env: Env): string | undefined {
-  const own = env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT']?.trim();
-  if (own) return own;
-  const general = env['OTEL_EXPORTER_OTLP_ENDPOINT']?.trim();
-  return general ? `${general.replace(/\/+$/, '')}/v1/traces` : undefined;
+  // A group of services in one process (or the dev stack) is several services to a trace viewer: each
+  // records through a provider of its own resource, all of them into the one processor and exporter.
+  const perService = new Map<string, Tracer>();
+  useServiceTracers((service) => {
+    let tracer = perService.get(service);
+    if (tracer === undefined) {
+      tracer = new BasicTracerProvider({ resource: resourceOf(service), spanProcessors: [processor] }).getTracer(TRACER_NAME);
+      perService.set(service, tracer);
+    }
+    return tracer;
+  });
+  return {
+    // The processor is shared: shutting the registered provider down flushes and stops it once. The
+    // API's globals are released after, so that a later setup in this process registers its own.
+    shutdown: async () => {
+      useServiceTracers(undefined);
+      try {
+        await provider.shutdown();
+      } finally {
+        trace.disable();
+        context.disable();
+        propagation.disable();
+      }
+    },
+  };
 }

@@ -7,16 +7,36 @@ import { trace, type ProxyTracerProvider, type Tracer } from '@opentelemetry/api
 /** The instrumentation scope name of every span the runtime makes. */
 export const TRACER_NAME = 'meshspec';
 
+/** The tracer of one service of the process, recording under that service's own `service.name`. */
+export type ServiceTracers = (service: string) => Tracer;
+
+let serviceTracers: ServiceTracers | undefined;
+
+/**
+ * Gives each service of the process its own tracer (setupTracing does, so that the services of a
+ * group, or of the dev stack, each export under their own name); undefined goes back to one tracer.
+ *
+ * @param tracers - makes (or finds) a service's tracer; undefined: every component gets the provider's
+ * @example
+ * useServiceTracers((service) => providerOf(service).getTracer(TRACER_NAME));
+ */
+export function useServiceTracers(tracers: ServiceTracers | undefined): void {
+  serviceTracers = tracers;
+}
+
 /**
  * The tracer of the registered provider, or undefined when none is registered (tracing off).
  *
+ * @param service - the service whose spans these are (the gateway: `gateway`); with tracers per
+ *   service (useServiceTracers), its own. Default: the provider's tracer.
  * @example
- * const tracer = activeTracer();
+ * const tracer = activeTracer('users');
  * if (tracer) span = tracer.startSpan('GET /users/{id}', SERVER_SPAN);
  */
-export function activeTracer(): Tracer | undefined {
+export function activeTracer(service?: string): Tracer | undefined {
   const provider = trace.getTracerProvider() as Partial<ProxyTracerProvider>;
   // The API's global is a proxy: it has a delegate only once a real provider is registered.
-  if (typeof provider.getDelegateTracer === 'function') return provider.getDelegateTracer(TRACER_NAME);
-  return provider.getTracer ? trace.getTracer(TRACER_NAME) : undefined;
+  const tracer = typeof provider.getDelegateTracer === 'function' ? provider.getDelegateTracer(TRACER_NAME) : provider.getTracer ? trace.getTracer(TRACER_NAME) : undefined;
+  if (tracer === undefined) return undefined;
+  return service !== undefined && serviceTracers !== undefined ? serviceTracers(service) : tracer;
 }
