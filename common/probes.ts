@@ -21,3 +21,10 @@ export function probeRole(path: string): string {
   if (path.startsWith(PROBE_PATHS.metrics)) return 'metrics endpoint';
   return 'readiness probe';
 }
+
+/**
+ * The port the gateway serves `/metrics` on when nothing names another (`gateway.metricsPort`,
+ * `METRICS_PORT`): OpenTelemetry's Prometheus exporter port, clear of the usual application ports
+ * (3000s, 8080) and of Prometheus' own 9090. Apart from the public port, so an Ingress never exposes it.
+ */
+export const GATEWAY_METRICS_PORT = 9464;

@@ -4,6 +4,7 @@ import type { GatewayConfig } from 'meshspec/runtime/gateway';
 export const gatewayConfig: GatewayConfig = {
   mesh: 'shop',
   port: 8080,
+  metricsPort: 9464,
   timeoutMs: 10000,
   bodyLimitBytes: 1048576,
   auth: {

@@ -74,7 +74,7 @@ export async function runProcesses(model: PlannedMesh & { name: string; runtime:
     complain(err instanceof ChildFailure ? err.report() : String(err));
     return 1;
   }
-  output.write(banner(model.name, { gatewayUrl: plan.gatewayUrl, urls: plan.urls, bus: describeBus(options.bus) }));
+  output.write(banner(model.name, { gatewayUrl: plan.gatewayUrl, gatewayMetricsUrl: plan.gatewayMetricsUrl, urls: plan.urls, bus: describeBus(options.bus) }));
   for (const note of options.notes ?? []) output.write(`${note}\n`);
 
   void stack.failed.then(async (failure) => {

@@ -74,16 +74,23 @@ export interface RawMesh {
   version: string;
   description?: string;
   runtime?: { bodyLimit?: string; shutdownGrace?: string; bus?: RawBus; http?: { binding?: HttpBinding } };
-  deploy?: { namespace?: string; registry?: string; groups?: Record<string, RawGroup> };
+  deploy?: { namespace?: string; registry?: string; idempotencyStore?: 'redis'; monitoring?: RawMonitoring | false; groups?: Record<string, RawGroup> };
   policies?: Record<string, RawPolicy>;
   types?: Record<string, RawTypeDecl>;
   events?: Record<string, { payload: string; version?: number; description?: string }>;
   gateway?: RawGateway;
 }
 
+/** `deploy.monitoring`: where Prometheus runs, for the NetworkPolicies to let it scrape. */
+export interface RawMonitoring {
+  namespace?: string;
+  podSelector?: Record<string, string>;
+}
+
 /** `gateway`: the reverse proxy, with its authentication, rate limits, CORS and limits as the spec writes them. */
 export interface RawGateway {
   port: number;
+  metricsPort?: number;
   timeout?: string;
   bodyLimit?: string;
   trustedProxies?: number;

@@ -2,16 +2,17 @@
 // defaults, converts units and sorts everything, so emitters only print.
 import { builtinErrorStatus, type BuiltinErrorCode } from '../../common/errors.js';
 import { defaultGrpcStatus } from '../../common/grpc-status.js';
+import { GATEWAY_METRICS_PORT } from '../../common/probes.js';
 import { parseDuration, parseSize } from '../../common/units.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
 import { BUS_DEFAULTS } from '../language/bus-defaults.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_BINDING } from '../language/http-defaults.js';
 import { DEFAULT_POOL_SIZE } from '../language/storage-defaults.js';
-import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawEndpoint, type RawField, type RawService, type RawStorage, type RawSubscription } from '../language/raw.js';
+import { handlerOf, type RawBus, type RawDeploy, type RawGroup, type RawMonitoring, type RawEndpoint, type RawField, type RawService, type RawStorage, type RawSubscription } from '../language/raw.js';
 import { locate, type SpecDocument, type SpecPath } from '../language/load.js';
 import { grpcMethodName, inlineEnumName, pathParams, sagaEventNames, sagaTypeNames, synthesizedInputName, typeKey } from '../naming/index.js';
 import type {
-  BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, GroupModel, HttpMethod, MeshModel, PolicyModel, ServiceModel,
+  BusModel, DeployModel, EndpointModel, ErrorModel, EventModel, FieldModel, GatewayModel, GroupModel, HttpMethod, MeshModel, MonitoringModel, PolicyModel, ServiceModel,
   SourceRef, StorageModel, SubscriptionModel, TypeModel, TypeRef,
 } from './types.js';
 import { byKey, byName, compare } from './order.js';
@@ -25,6 +26,7 @@ const DEFAULTS = {
   bodyLimit: DEFAULT_BODY_LIMIT,
   shutdownGrace: '10s',
   gatewayTimeout: '30s',
+  gatewayMetricsPort: GATEWAY_METRICS_PORT,
   cpu: '100m',
   memory: '128Mi',
   // Long enough for endpoints, kube-proxy and ingresses to hear that a pod is going.
@@ -64,6 +66,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
     const g = raw.gateway;
     gateway = {
       port: g.port,
+      metricsPort: g.metricsPort ?? DEFAULTS.gatewayMetricsPort,
       routes: g.routes
         .map((r) => buildGatewayRoute(index, r))
         .sort((a, b) => b.prefix.length - a.prefix.length || compare(a.prefix, b.prefix)),
@@ -92,7 +95,7 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
       bus: buildBus(raw.runtime?.bus),
     },
     policies,
-    deploy: { namespace, registry },
+    deploy: { namespace, registry, ...monitoringOf(raw.deploy?.monitoring), ...(raw.deploy?.idempotencyStore && { idempotencyStore: raw.deploy.idempotencyStore }) },
     types,
     events,
     services,
@@ -318,4 +321,10 @@ function size(text: string): number {
 function doubleCpu(cpu: string): string {
   const millis = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Math.round(Number(cpu) * 1000);
   return `${millis * 2}m`;
+}
+
+/** `deploy.monitoring`: absent takes the `monitoring` namespace, any pod in it; `false` lets no scraper in. */
+function monitoringOf(raw: RawMonitoring | false | undefined): { monitoring?: MonitoringModel } {
+  if (raw === false) return {};
+  return { monitoring: { namespace: raw?.namespace ?? 'monitoring', podSelector: { ...raw?.podSelector } } };
 }

@@ -411,8 +411,17 @@ export type GatewayLimitsModel = {
   upstreamQueue?: number;
 };
 
+/** Where Prometheus runs: the NetworkPolicies let these pods reach every workload's metrics port. */
+export interface MonitoringModel {
+  namespace: string;
+  /** Empty: every pod of the namespace. */
+  podSelector: Record<string, string>;
+}
+
 export interface GatewayModel {
   port: number;
+  /** Where `/metrics` is served, apart from the public port; absent (models built by hand): the runtime's default, 9464. */
+  metricsPort?: number;
   /** Sorted longest prefix first, then alphabetically: the first match wins and order in the spec does not matter. */
   routes: GatewayRouteModel[];
   /** Upstream timeout in ms. */
@@ -474,7 +483,14 @@ export interface MeshModel {
   /** The mesh's resilience policies, sorted by name. */
   policies: PolicyModel[];
   /** Kubernetes namespace and image registry. */
-  deploy: { namespace: string; registry: string };
+  deploy: {
+    namespace: string;
+    registry: string;
+    /** Where Prometheus runs; absent (`deploy.monitoring: false`): no NetworkPolicy rule lets it in. */
+    monitoring?: MonitoringModel;
+    /** A Redis for services without storage to keep idempotency records in (`IDEMPOTENCY_STORE_URL`); absent: none named. */
+    idempotencyStore?: 'redis';
+  };
   /**
    * All types (records and enums, spec-declared and synthesized), sorted by key (`typeKey`). A name is
    * unique within its scope: a service may declare `Item` beside another service's `Item`, and never

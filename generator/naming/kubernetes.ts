@@ -48,6 +48,20 @@ export function eventBusSecretName(mesh: string): string {
   return `${mesh}-event-bus`;
 }
 
+/** The variable services read their idempotency store's Redis URL from (runtime/host/idempotency-store.ts). */
+export const IDEMPOTENCY_STORE_ENV = 'IDEMPOTENCY_STORE_URL';
+
+/**
+ * `<mesh>-idempotency-store`: the Secret holding the URL (key `url`) of the Redis that services
+ * without storage keep idempotency records in (`deploy.idempotencyStore`). The operator creates it.
+ *
+ * @param mesh the mesh's name
+ * @example idempotencyStoreSecretName('shop') // 'shop-idempotency-store'
+ */
+export function idempotencyStoreSecretName(mesh: string): string {
+  return `${mesh}-idempotency-store`;
+}
+
 /** The key of the database URL in the {@link databaseSecretName} Secret. */
 export const DATABASE_SECRET_KEY = 'url';
 

@@ -24,6 +24,8 @@ export interface ConnectingBusOptions {
   readonly maxDelayMs?: number;
   /** How long a publish waits for the first connection before it fails as Unavailable (503). Default 5_000. */
   readonly publishWaitMs?: number;
+  /** The attempts limit of the bus `connect` opens, told before it is open (EventBus.maxAttempts). */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -154,6 +156,8 @@ export function createConnectingBus(options: ConnectingBusOptions): ConnectingBu
   };
 
   return {
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+
     get connected() {
       return connected && !closed;
     },

@@ -136,6 +136,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
 
   return {
     deadLetters,
+    maxAttempts,
 
     async publish(envelope) {
       if (closed) throw new Error(`cannot publish '${envelope.event}': the event bus is closed`);

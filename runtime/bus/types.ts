@@ -45,6 +45,12 @@ export interface EventBus {
    * Optional: the memory and RabbitMQ buses do not have it. Read by the metrics at scrape time.
    */
   consumerLag?(event: string, group: string): Promise<number | null>;
+  /**
+   * Deliveries of one event to one group, the first included, for a subscription that names none
+   * (`SubscribeOptions.maxAttempts` wins). Read by the metrics to tell a retry from the last
+   * attempt; absent on a bus that does not say (the metrics then assume 5).
+   */
+  readonly maxAttempts?: number;
 }
 
 /**

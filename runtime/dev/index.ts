@@ -17,6 +17,7 @@ import { StartupError } from '../host/startup-error.js';
 import type { RunningService, ServiceHostOptions } from '../host/types.js';
 import { createLogger, createPrefixedDestination } from '../logging/index.js';
 import { banner } from './banner.js';
+import { GATEWAY_METRICS_PORT } from '../../common/probes.js';
 import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 
 export { banner, type BannerContent } from './banner.js';
@@ -34,6 +35,11 @@ export interface StackOptions {
   ports?: Readonly<Record<string, { http?: number; grpc?: number | null }>>;
   /** Gateway port override (0 = any free port). */
   gatewayPort?: number;
+  /**
+   * The gateway's metrics port (0 = any free port). Default: any free port when `gatewayPort` is 0
+   * (a second stack beside the first), else the spec's `gateway.metricsPort` (9464 unless set).
+   */
+  gatewayMetricsPort?: number;
   /** Default 127.0.0.1: a dev stack is not meant to be reachable from other machines. */
   host?: string;
   /** Where the readable log lines and the banner go. Default stdout. */
@@ -71,6 +77,8 @@ export interface RunningStack {
   /** Per service: `http://host:port` and `host:port` for gRPC. */
   readonly urls: Readonly<Record<string, { http: string; grpc: string | null }>>;
   readonly gatewayUrl: string | null;
+  /** The gateway's `/metrics` URL, on its own listener; null when the mesh has no gateway. */
+  readonly gatewayMetricsUrl: string | null;
   readonly bus: MemoryBus;
   /** Closes the gateway, then the services, then the bus. */
   close(): Promise<void>;
@@ -134,6 +142,7 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
     }
 
     let gatewayUrl: string | null = null;
+    let gatewayMetricsUrl: string | null = null;
     if (stack.gateway) {
       const config = stack.gateway;
       const created = createGateway(config, {
@@ -155,9 +164,16 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       });
       gateway = created;
       gatewayUrl = `http://${address(port)}`;
+      const wantedMetrics = options.gatewayMetricsPort ?? (options.gatewayPort === 0 ? 0 : (config.metricsPort ?? GATEWAY_METRICS_PORT));
+      const metricsPort = await created.listenMetrics(wantedMetrics, host).catch((err: unknown) => {
+        throw isPortInUse(err)
+          ? new StartupError(`port ${wantedMetrics} (gateway metrics) is already in use`, { service: 'gateway', listener: 'metrics', port: wantedMetrics, code: 'EADDRINUSE' })
+          : err;
+      });
+      gatewayMetricsUrl = `http://${address(metricsPort)}/metrics`;
     }
 
-    return { services, urls, gatewayUrl, bus, close };
+    return { services, urls, gatewayUrl, gatewayMetricsUrl, bus, close };
   } catch (err) {
     await close().catch(() => undefined);
     throw withHint(err, options);
@@ -181,7 +197,7 @@ export async function runStack(stack: DevStack, options: StackOptions = {}): Pro
     output.write(`meshspec dev: ${text}\n`);
     process.exit(1);
   }
-  output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, urls: running.urls }));
+  output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, gatewayMetricsUrl: running.gatewayMetricsUrl, urls: running.urls }));
   const stopped = running;
   const close = () => stopped.close().then(() => tracing?.shutdown().catch(() => undefined));
   exitOnSignals(close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
@@ -194,7 +210,7 @@ function withHint(err: unknown, options: StackOptions): unknown {
   const { service, listener } = err.details;
   const where =
     service === 'gateway'
-      ? `gateway.port in ${options.meshFile ?? 'spec/mesh.yaml'}`
+      ? `gateway.${listener === 'metrics' ? 'metricsPort' : 'port'} in ${options.meshFile ?? 'spec/mesh.yaml'}`
       : `ports.${listener} in ${options.specFiles?.[service as string] ?? `spec/services/${service}.yaml`}`;
   return new StartupError(`${err.message}: stop the process holding it or change ${where}`, err.details, { cause: err });
 }

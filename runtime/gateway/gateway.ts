@@ -1,6 +1,7 @@
 // createGateway: raw node:http in front, one keep-alive undici Pool per upstream instance behind
-// (balanced when a service has several, instances.ts), no framework on the request path. `/health` and `/ready` are answered by the gateway itself (proxy.ts).
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+// (balanced when a service has several, instances.ts), no framework on the request path. `/health` and `/ready` are answered by the gateway itself (proxy.ts);
+// `/metrics` only on a listener of its own (metrics-listener.ts), never on the public port.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { MAX_DURATION_MS } from '../../common/units.js';
@@ -13,6 +14,7 @@ import { CorsPolicy } from './cors.js';
 import { IDENTITY_KEYS_VARIABLE, identityKeysFromEnv } from '../identity/index.js';
 import { ServiceUpstream } from './instances.js';
 import { defaultResolveInstances, normalizeOrigins } from './origins.js';
+import { createMetricsServer } from './metrics-listener.js';
 import { GatewayProxy } from './proxy.js';
 import { Router } from './router.js';
 import type { GatewayConfig } from './types.js';
@@ -44,13 +46,18 @@ export interface GatewayOptions {
   rateLimitRedisUrl?: string | undefined;
   /** Where the auth keys (`auth.jwt.secretEnv`, `publicKeyEnv`) and MESH_IDENTITY_KEYS are read. Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** Counts requests per route and answers GET /metrics; default a fresh GatewayMetrics. `false`: none (`/metrics` answers 404). */
+  /** Counts requests per route, served by `listenMetrics`; default a fresh GatewayMetrics. `false`: none (`/metrics` answers 404 there too). */
   metrics?: GatewayMetrics | false;
 }
 
 export interface Gateway {
   /** Starts listening; resolves with the actual port (pass 0 for any free port). */
   listen(port: number, host?: string): Promise<number>;
+  /**
+   * Starts the metrics listener (`GET /metrics` only; the public port answers 404 for it); resolves
+   * with the actual port. Optional: a gateway nobody scrapes need not open it.
+   */
+  listenMetrics(port: number, host?: string): Promise<number>;
   /**
    * Answers /ready with 503 and keeps serving for the shutdown delay, then stops accepting, lets
    * in-flight requests finish (up to the grace period) and closes the upstream pools.
@@ -139,19 +146,12 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
   // Past it, connections are closed as they are accepted.
   server.maxConnections = limits.maxConnections;
 
+  const metricsServer = createMetricsServer(metrics);
   let closed: Promise<void> | null = null;
 
   return {
-    listen(port, host) {
-      return new Promise<number>((resolve, reject) => {
-        const onError = (err: Error) => reject(err);
-        server.once('error', onError);
-        server.listen(port, host, () => {
-          server.off('error', onError);
-          resolve((server.address() as AddressInfo).port);
-        });
-      });
-    },
+    listen: (port, host) => listenOn(server, port, host),
+    listenMetrics: (port, host) => listenOn(metricsServer, port, host),
 
     close() {
       closed ??= (async () => {
@@ -172,8 +172,22 @@ export function createGateway(config: GatewayConfig, options: GatewayOptions): G
         await Promise.all([...byOrigins.values()].map((upstream) => upstream.close()));
         await rateLimits?.close();
         await auth?.close();
+        // Last: Prometheus sees the drain to its end.
+        if (metricsServer.listening) await new Promise<void>((resolve) => metricsServer.close(() => resolve()));
       })();
       return closed;
     },
   };
+}
+
+/** Resolves with the port `server` listens on once it does; rejects when it cannot (EADDRINUSE). */
+function listenOn(server: Server, port: number, host: string | undefined): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }

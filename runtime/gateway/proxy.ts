@@ -26,11 +26,11 @@ import { REPLAYABLE_BODY_BYTES } from './retry.js';
 /**
  * Paths the gateway answers itself (any method, any query), before routing, so no route can use
  * them: `/health` is 200 while the process runs; `/ready` is 200 until shutdown starts, then 503;
- * `/openapi.json` is the public API's document, when the config has one; `/metrics` the gateway's
- * own metrics (never a service's: a client's `/metrics` is not proxied). None is logged or counted
- * (probes and scrapes would drown the access log).
+ * `/openapi.json` is the public API's document, when the config has one. None is logged or counted
+ * (probes would drown the access log). `/metrics` is not one of them: the gateway serves its own on
+ * its metrics listener, and here it answers 404 as an unknown path (never a service's, see reachesMetrics).
  */
-export const RESERVED_PATHS = ['/health', '/ready', '/openapi.json', '/metrics'] as const;
+export const RESERVED_PATHS = ['/health', '/ready', '/openapi.json'] as const;
 
 type ReservedPath = (typeof RESERVED_PATHS)[number];
 
@@ -67,7 +67,7 @@ export class GatewayProxy {
     const reserved = reservedPath(url);
     // `/openapi.json` is the gateway's only when it has a document; otherwise it routes like any path.
     if (reserved !== null && (reserved !== '/openapi.json' || this.openapi !== null)) {
-      this.answerReserved(reserved, req, res);
+      this.answerReserved(reserved, res);
       return;
     }
 
@@ -85,7 +85,7 @@ export class GatewayProxy {
       return;
     }
     const route = this.router.match(target);
-    if (route === undefined || reachesServiceMetrics(route, target)) {
+    if (route === undefined || reachesMetrics(route, target)) {
       ex.fail(new NotFound(`no route for ${req.method} ${pathOf(target)}`));
       return;
     }
@@ -234,21 +234,6 @@ export class GatewayProxy {
     }
   }
 
-  /** The gateway's own metrics on GET and HEAD; 405 otherwise, 404 when it counts nothing. */
-  private answerMetrics(req: IncomingMessage, res: ServerResponse): void {
-    const metrics = this.ctx.metrics;
-    const method = req.method;
-    if (metrics && (method === 'GET' || method === 'HEAD')) {
-      metrics.scrape(res, method === 'HEAD');
-      return;
-    }
-    const body = metrics ? '{"error":{"code":"MethodNotAllowed","message":"use GET"}}' : '{"error":{"code":"NotFound","message":"no metrics here"}}';
-    const headers = ['content-type', 'application/json', 'content-length', String(body.length), 'cache-control', 'no-store'];
-    if (metrics) headers.push('allow', 'GET, HEAD');
-    res.writeHead(metrics ? 405 : 404, headers);
-    res.end(body);
-  }
-
   /** The public API's document (handle() sends `/openapi.json` here only when there is one). */
   private answerOpenApi(res: ServerResponse): void {
     const body = this.openapi ?? '{}';
@@ -256,13 +241,9 @@ export class GatewayProxy {
     res.end(body);
   }
 
-  private answerReserved(path: ReservedPath, req: IncomingMessage, res: ServerResponse): void {
+  private answerReserved(path: ReservedPath, res: ServerResponse): void {
     if (path === '/openapi.json') {
       this.answerOpenApi(res);
-      return;
-    }
-    if (path === '/metrics') {
-      this.answerMetrics(req, res);
       return;
     }
     const status = path === '/ready' && this.ctx.closing ? 503 : 200;
@@ -276,9 +257,10 @@ export class GatewayProxy {
 
 /**
  * True when a route that rewrites its prefix to the root would send `target` to its service's own
- * `/metrics`: the mesh's internals are for Prometheus inside, never for a client outside.
+ * `/metrics` (prefixes are never the root): the mesh's internals are for Prometheus inside, never
+ * for a client outside.
  */
-function reachesServiceMetrics(route: CompiledRoute, target: string): boolean {
+function reachesMetrics(route: CompiledRoute, target: string): boolean {
   if (route.rewrite !== '') return false;
   const path = pathOf(rewritePath(route, target));
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;

@@ -98,6 +98,8 @@ export interface GatewayRoute {
 export interface GatewayConfig {
   readonly mesh: string;
   readonly port: number;
+  /** Where `/metrics` is served, apart from `port` (`Gateway.listenMetrics`). Default 9464 (GATEWAY_METRICS_PORT). */
+  readonly metricsPort?: number;
   /** How long the gateway waits for an upstream's response headers (and between body chunks), ms. */
   readonly timeoutMs: number;
   /** Largest request body forwarded, bytes. */

@@ -60,5 +60,5 @@ export function openProcessBus(settings: BusSettings, logger: Logger): ProcessBu
     return connectRabbitBus({ ...delivery, url, exchange: `${namespace}.events`, queuePrefix: `${namespace}.` });
   };
   // Object.assign keeps the connecting bus's `connected` getter.
-  return Object.assign(createConnectingBus({ connect, describe: description, logger }), { description });
+  return Object.assign(createConnectingBus({ connect, describe: description, logger, maxAttempts: settings.maxAttempts }), { description });
 }

@@ -4,7 +4,7 @@
 export interface StartupErrorDetails {
   /** The service (or `gateway`) that failed. */
   service?: string;
-  listener?: 'http' | 'grpc';
+  listener?: 'http' | 'grpc' | 'metrics';
   port?: number;
   /** System error code, e.g. EADDRINUSE. */
   code?: string;

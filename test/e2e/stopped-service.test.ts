@@ -41,6 +41,7 @@ describe('a stopped service behind the gateway', () => {
     const gateway = start(['--import', 'tsx', 'generated/gateway/main.ts'], {
       ...elsewhere,
       PORT: String(gatewayPort),
+      METRICS_PORT: '0',
       MESH_USERS_HTTP: `http://127.0.0.1:${usersPort}`,
       ...SHOP_AUTH_ENV,
     });

@@ -11,14 +11,14 @@ import type { PlannedMesh, PortAssignment } from './plan.js';
  *
  * @param mesh the services and gateway of the model
  * @param host the interface to probe; default `127.0.0.1`
- * @example await freePortAssignment(model) // { services: { users: { http: 41873, grpc: 39121 } }, gateway: 45011 }
+ * @example await freePortAssignment(model) // { services: { users: { http: 41873, grpc: 39121 } }, gateway: 45011, gatewayMetrics: 45013 }
  */
 export async function freePortAssignment(mesh: PlannedMesh, host = '127.0.0.1'): Promise<PortAssignment> {
-  const wanted = mesh.services.reduce((n, s) => n + (s.ports.grpc === null ? 1 : 2), mesh.gateway ? 1 : 0);
+  const wanted = mesh.services.reduce((n, s) => n + (s.ports.grpc === null ? 1 : 2), mesh.gateway ? 2 : 0);
   const ports = await freePorts(wanted, host);
   const next = () => ports.shift() as number;
   const services = Object.fromEntries(mesh.services.map((s) => [s.name, { http: next(), grpc: s.ports.grpc === null ? null : next() }]));
-  return { services, gateway: mesh.gateway ? next() : null };
+  return { services, gateway: mesh.gateway ? next() : null, gatewayMetrics: mesh.gateway ? next() : null };
 }
 
 /**

@@ -4,6 +4,7 @@
 // address under MESH_<SERVICE>_HTTP / _GRPC).
 import path from 'node:path';
 import { discoveryEnvName } from '../../../common/discovery.js';
+import { GATEWAY_METRICS_PORT } from '../../../common/probes.js';
 import { outputFiles } from '../../naming/files.js';
 
 /** Where every listener goes: the spec's ports, or free ones (`--free-ports`). */
@@ -11,6 +12,8 @@ export interface PortAssignment {
   readonly services: Readonly<Record<string, { http: number; grpc: number | null }>>;
   /** Null when the mesh has no gateway. */
   readonly gateway: number | null;
+  /** The gateway's metrics listener (METRICS_PORT); absent: the spec's, else 9464. */
+  readonly gatewayMetrics?: number | null;
 }
 
 /** A durable bus the children share; `memory` cannot cross processes. */
@@ -39,12 +42,14 @@ export interface ProcessPlan {
   /** For the banner: per service `http://host:port` and gRPC `host:port`. */
   readonly urls: Readonly<Record<string, { http: string; grpc: string | null }>>;
   readonly gatewayUrl: string | null;
+  /** The gateway's `/metrics`, on its own listener; null without a gateway. */
+  readonly gatewayMetricsUrl: string | null;
 }
 
 /** The model's parts a plan reads (a MeshModel fits). */
 export interface PlannedMesh {
   readonly services: readonly { readonly name: string; readonly ports: { readonly http: number; readonly grpc: number | null } }[];
-  readonly gateway: { readonly port: number } | null;
+  readonly gateway: { readonly port: number; readonly metricsPort?: number } | null;
   /** Services deployed as one process, each listed in one group at most; absent means none. */
   readonly groups?: readonly { readonly name: string; readonly services: readonly string[] }[];
 }
@@ -53,12 +58,13 @@ export interface PlannedMesh {
  * The spec's own ports for every listener.
  *
  * @param mesh the services and gateway of the model
- * @example specPorts(model) // { services: { users: { http: 3001, grpc: 50051 } }, gateway: 8080 }
+ * @example specPorts(model) // { services: { users: { http: 3001, grpc: 50051 } }, gateway: 8080, gatewayMetrics: 9464 }
  */
 export function specPorts(mesh: PlannedMesh): PortAssignment {
   return {
     services: Object.fromEntries(mesh.services.map((s) => [s.name, { http: s.ports.http, grpc: s.ports.grpc }])),
     gateway: mesh.gateway?.port ?? null,
+    gatewayMetrics: mesh.gateway ? (mesh.gateway.metricsPort ?? GATEWAY_METRICS_PORT) : null,
   };
 }
 
@@ -147,15 +153,18 @@ export function planProcesses(
 
   let gateway: PlannedProcess | null = null;
   let gatewayUrl: string | null = null;
+  let gatewayMetricsUrl: string | null = null;
   if (mesh.gateway) {
     if (options.ports.gateway === null) throw new Error('no port assigned to the gateway');
     gatewayUrl = `http://${address(options.ports.gateway)}`;
+    const metricsPort = options.ports.gatewayMetrics ?? mesh.gateway.metricsPort ?? GATEWAY_METRICS_PORT;
+    gatewayMetricsUrl = `http://${address(metricsPort)}/metrics`;
     gateway = {
       name: 'gateway',
       entry: path.join(outDir, outputFiles.gatewayMain),
-      env: { ...discovery, HOST: host, PORT: String(options.ports.gateway) },
+      env: { ...discovery, HOST: host, PORT: String(options.ports.gateway), METRICS_PORT: String(metricsPort) },
       readyUrl: `${gatewayUrl}/ready`,
     };
   }
-  return { services, gateway, urls, gatewayUrl };
+  return { services, gateway, urls, gatewayUrl, gatewayMetricsUrl };
 }

@@ -33,6 +33,7 @@ function routesFile(mesh: string, gateway: GatewayModel, services: ServiceModel[
   const config = {
     mesh,
     port: gateway.port,
+    ...(gateway.metricsPort !== undefined && { metricsPort: gateway.metricsPort }),
     timeoutMs: gateway.timeoutMs,
     bodyLimitBytes: gateway.bodyLimitBytes,
     // The security settings only where the spec sets them: the runtime's defaults are the rest.

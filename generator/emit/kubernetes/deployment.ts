@@ -124,16 +124,16 @@ export function spreadAcrossNodes(model: MeshModel, workload: Workload): ITopolo
 }
 
 /**
- * The `prometheus.io/*` annotations that Prometheus's usual pod discovery reads: every service and
- * the gateway serve `GET /metrics` on their HTTP port. A group's pod names its probe port (one of its
- * members' HTTP ports: the annotation holds one port).
+ * The `prometheus.io/*` annotations that Prometheus's usual pod discovery reads: every service
+ * serves `GET /metrics` on its HTTP port, the gateway on its `metrics` port (never its public one). A
+ * group's pod names its probe port (one of its members' HTTP ports: the annotation holds one port).
  *
- * @param workload a workload (its ports and probe port)
+ * @param workload a workload (its ports and metrics port)
  * @example metricsAnnotations(users) // { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '3001', 'prometheus.io/path': '/metrics' }
  */
 export function metricsAnnotations(workload: Workload): Record<string, string> {
-  const port = workload.ports.find((p) => p.name === workload.probePort);
-  if (!port) throw new Error(`kubernetes: ${workload.name} has no port ${workload.probePort}`);
+  const port = workload.ports.find((p) => p.name === workload.metricsPort);
+  if (!port) throw new Error(`kubernetes: ${workload.name} has no port ${workload.metricsPort}`);
   return { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(port.containerPort), 'prometheus.io/path': '/metrics' };
 }
 

@@ -3,9 +3,9 @@
 // the ports those calls use, and open connections only to their callees, DNS, and what lies outside
 // the mesh (the bus, databases, the rate limits' Redis) on those systems' ports. Two objects: a
 // default deny (`<workload>-deny-all`) that stays whatever else changes, and the allowances
-// (`<workload>-allow`). Outside destinations are any address on the port: the operator narrows them
+// (`<workload>-allow`); Prometheus' pods (`deploy.monitoring`) reach the metrics ports alone. Outside destinations are any address on the port: the operator narrows them
 // (an ipBlock or a selector) in an overlay, since the spec does not say where the bus or database runs.
-import type { MeshModel } from '../../model/types.js';
+import type { MeshModel, MonitoringModel } from '../../model/types.js';
 import { objectMeta, selectorLabels } from './labels.js';
 import type { WorkloadTraffic } from './traffic.js';
 import type { INetworkPolicy, INetworkPolicyEgressRule, INetworkPolicyIngressRule, INetworkPolicyPort } from './types.js';
@@ -46,6 +46,7 @@ export function allowPolicy(model: MeshModel, traffic: WorkloadTraffic): INetwor
     // No `from`: any source, inside the cluster or out.
     ...(traffic.publicPorts.length > 0 ? [{ ports: tcp(traffic.publicPorts) }] : []),
     ...traffic.ingress.map((i) => ({ from: [podsOf(model, i.peer)], ports: tcp(i.ports) })),
+    ...(model.deploy.monitoring && traffic.metricsPorts.length > 0 ? [{ from: [monitoringPods(model.deploy.monitoring)], ports: tcp(traffic.metricsPorts) }] : []),
   ];
   const egress: INetworkPolicyEgressRule[] = [
     ...traffic.egress.map((e) => ({ to: [podsOf(model, e.peer)], ports: tcp(e.ports) })),
@@ -67,6 +68,15 @@ export function allowPolicy(model: MeshModel, traffic: WorkloadTraffic): INetwor
       egress,
     },
   };
+}
+
+/**
+ * Prometheus' pods: its namespace, by the label Kubernetes sets on every namespace, and its pods'
+ * labels when the spec gives them (both in one peer: the namespace AND the labels).
+ */
+function monitoringPods(monitoring: MonitoringModel) {
+  const namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': monitoring.namespace } };
+  return Object.keys(monitoring.podSelector).length > 0 ? { namespaceSelector, podSelector: { matchLabels: { ...monitoring.podSelector } } } : { namespaceSelector };
 }
 
 function podsOf(model: MeshModel, workload: string) {

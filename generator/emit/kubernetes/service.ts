@@ -15,7 +15,7 @@ export function frontOf(workload: Workload): ServiceFront {
   return {
     name: workload.name,
     workload: workload.name,
-    ports: workload.ports.map((p) => ({ name: p.name, port: p.servicePort, targetPort: p.name, appProtocol: p.appProtocol })),
+    ports: workload.ports.flatMap((p) => (p.servicePort === null ? [] : [{ name: p.name, port: p.servicePort, targetPort: p.name, appProtocol: p.appProtocol }])),
   };
 }
 

@@ -1,11 +1,14 @@
 // Who may talk to whom on Kubernetes, from the spec alone: the services' `calls` (on the callee's
 // port of the call's transport), the gateway's routes and delegated auth (on the service's HTTP port),
-// and what lies outside the mesh (the bus, the databases, the rate limits' Redis). Workloads, not
+// the monitoring pods (to the metrics ports, when `deploy.monitoring` is not off), and what lies
+// outside the mesh (the bus, the databases, the rate limits' Redis). Workloads, not
 // services: a grouped service's pods are its group's. network-policy.ts turns this into objects.
+import { GATEWAY_METRICS_PORT } from '../../../common/probes.js';
 import { groupOf } from '../../model/lookup.js';
 import type { MeshModel, ServiceModel } from '../../model/types.js';
 import { compare, GATEWAY_WORKLOAD } from '../../naming/index.js';
 import { usesRedisRateLimit } from './gateway-secrets.js';
+import { usesIdempotencyStore } from './workload.js';
 
 /** Well-known ports of what the mesh reaches outside itself (an operator's overlay narrows the destination). */
 export const EXTERNAL_PORTS = { redis: 6379, rabbitmq: 5672, postgres: 5432 } as const;
@@ -22,6 +25,8 @@ export interface WorkloadTraffic {
   workload: string;
   /** Container ports open to any source (the gateway's, which clients outside the cluster reach). */
   publicPorts: number[];
+  /** Container ports that serve `/metrics` (the gateway's metrics port, each member's HTTP port), open to the monitoring pods. Sorted. */
+  metricsPorts: number[];
   /** Workloads whose pods may connect to this one's, and on which of its ports. Sorted by workload. */
   ingress: { peer: string; ports: number[] }[];
   /** Workloads this one's pods may connect to, and on which of their ports. Sorted by workload. */
@@ -48,6 +53,7 @@ export function meshTraffic(model: MeshModel, workloads: readonly string[]): Wor
   return workloads.map((workload) => ({
     workload,
     publicPorts: workload === GATEWAY_WORKLOAD && model.gateway ? [model.gateway.port] : [],
+    metricsPorts: metricsPortsOf(model, workload),
     ingress: byPeer(edges.filter((e) => e.to === workload).map((e) => ({ peer: e.from, port: e.port }))),
     egress: byPeer(edges.filter((e) => e.from === workload).map((e) => ({ peer: e.to, port: e.port }))),
     external: externalTraffic(model, workload),
@@ -86,13 +92,19 @@ function meshEdges(model: MeshModel): Edge[] {
   return edges;
 }
 
+/** Where the workload's pods serve `/metrics`: the gateway on its own port, services on their HTTP port. */
+function metricsPortsOf(model: MeshModel, workload: string): number[] {
+  if (workload === GATEWAY_WORKLOAD) return model.gateway ? [model.gateway.metricsPort ?? GATEWAY_METRICS_PORT] : [];
+  return model.services.filter((s) => workloadOf(model, s.name) === workload).map((s) => s.ports.http).sort((a, b) => a - b);
+}
+
 function byPeer(links: { peer: string; port: number }[]): { peer: string; ports: number[] }[] {
   const ports = new Map<string, Set<number>>();
   for (const link of links) ports.set(link.peer, (ports.get(link.peer) ?? new Set()).add(link.port));
   return [...ports.keys()].sort(compare).map((peer) => ({ peer, ports: [...ports.get(peer)!].sort((a, b) => a - b) }));
 }
 
-/** The bus (for members that publish or subscribe), the databases (for members with storage), the gateway's rate-limit Redis. */
+/** The bus (for members that publish or subscribe), the databases (for members with storage), the idempotency store (for members without), the gateway's rate-limit Redis. */
 function externalTraffic(model: MeshModel, workload: string): ExternalTraffic[] {
   const found = new Map<number, string>();
   const add = (port: number, purpose: string) => found.set(port, found.has(port) ? `${found.get(port)}, ${purpose}` : purpose);
@@ -103,6 +115,7 @@ function externalTraffic(model: MeshModel, workload: string): ExternalTraffic[] 
     const bus = model.runtime.bus.kind;
     if (bus !== 'memory' && members.some((s) => s.publishes.length > 0 || s.subscribes.length > 0)) add(EXTERNAL_PORTS[bus], `event bus (${bus})`);
     for (const engine of new Set(members.flatMap((s) => (s.storage ? [s.storage.engine] : [])))) add(EXTERNAL_PORTS[engine], `database (${engine})`);
+    if (usesIdempotencyStore(model, members)) add(EXTERNAL_PORTS.redis, 'idempotency store (redis)');
   }
   return [...found].sort(([a], [b]) => a - b).map(([port, purpose]) => ({ port, purpose }));
 }

@@ -21,10 +21,11 @@ import type { AutoscalingModel, ResourcesModel, SecretRefModel } from '../../mod
 
 /** A named port of a workload. `servicePort` is what the Service exposes; the container listens on `containerPort`. */
 export interface WorkloadPort {
-  /** `http` or `grpc`; in a group's pod `<service>-http` and the like (`groupPortNames`). */
+  /** `http`, `grpc` or `metrics`; in a group's pod `<service>-http` and the like (`groupPortNames`). */
   name: string;
   containerPort: number;
-  servicePort: number;
+  /** Null: the pod's alone, not on its Service (the gateway's `metrics`: Prometheus scrapes pods). */
+  servicePort: number | null;
   appProtocol: string;
 }
 
@@ -47,6 +48,10 @@ export interface Workload {
   ports: WorkloadPort[];
   /** The container port the probes (`/health`, `/ready`) ask. */
   probePort: string;
+  /** The container port the `prometheus.io/port` annotation names: the gateway's `metrics`, a service's `http`. */
+  metricsPort: string;
+  /** Every container port that serves `/metrics` (a group: each member's HTTP port), for the monitoring NetworkPolicy rule. */
+  metricsPorts: number[];
   /** The ConfigMap's data (plain environment variables). */
   config: Record<string, string>;
   secrets: SecretRefModel[];

@@ -2,7 +2,9 @@
 import type { DeployModel, GatewayModel, GroupModel, MeshModel, SecretRefModel, ServiceModel } from '../../model/types.js';
 import {
   compare, DATABASE_SECRET_KEY, databaseSecretName, databaseEnvName, discoveryEnvName, EVENT_BUS_ENV, EVENT_BUS_SECRET_KEY, eventBusSecretName, GATEWAY_WORKLOAD, groupPortNames,
+  IDEMPOTENCY_STORE_ENV, idempotencyStoreSecretName,
 } from '../../naming/index.js';
+import { GATEWAY_METRICS_PORT } from '../../../common/probes.js';
 import { formatDuration } from '../../../common/units.js';
 import { gatewaySecrets, identitySecrets } from './gateway-secrets.js';
 import type { ServiceFront, Workload, WorkloadPort } from './types.js';
@@ -64,7 +66,8 @@ export function groupWorkload(model: MeshModel, group: GroupModel): { workload: 
   // reflects, and shutdown turns /ready false for all at once. The members start one after another
   // in main.ts's order, so it is the last one's port: once it is ready, every member listens.
   const last = members[members.length - 1]!;
-  return { workload: { ...workload, probePort: names[listeners.findIndex((l) => l.service === last)]! }, fronts };
+  const probePort = names[listeners.findIndex((l) => l.service === last)]!;
+  return { workload: { ...workload, probePort, metricsPort: probePort, metricsPorts: members.map((m) => m.ports.http) }, fronts };
 }
 
 /**
@@ -83,7 +86,7 @@ function serviceEnvironment(model: MeshModel, services: readonly ServiceModel[])
   const usesBus = services.some((s) => s.publishes.length > 0 || s.subscribes.length > 0);
   const bus = usesBus ? busEnvironment(model) : { config: {}, secrets: [] };
   // Behind an authenticating gateway, each service verifies the identity the gateway signed.
-  return { config: { ...discovery, ...bus.config }, secrets: [...bus.secrets, ...databaseSecrets(model, services), ...identitySecrets(model)] };
+  return { config: { ...discovery, ...bus.config }, secrets: [...bus.secrets, ...databaseSecrets(model, services), ...idempotencySecrets(model, services), ...identitySecrets(model)] };
 }
 
 /**
@@ -96,6 +99,28 @@ function databaseSecrets(model: MeshModel, services: readonly ServiceModel[]): S
   return services
     .filter((s) => s.storage !== null)
     .map((s) => ({ env: databaseEnvName(s.name), secret: databaseSecretName(model.name, s.name), key: DATABASE_SECRET_KEY }));
+}
+
+/**
+ * `IDEMPOTENCY_STORE_URL` from the `<mesh>-idempotency-store` Secret (key `url`) when the spec names
+ * a store (`deploy.idempotencyStore`) and one of the process's services has no storage (a service
+ * with storage keeps its records in its own database and never opens the store).
+ */
+function idempotencySecrets(model: MeshModel, services: readonly ServiceModel[]): SecretRefModel[] {
+  if (!usesIdempotencyStore(model, services)) return [];
+  return [{ env: IDEMPOTENCY_STORE_ENV, secret: idempotencyStoreSecretName(model.name), key: 'url' }];
+}
+
+/**
+ * True when the process of `services` opens the spec's idempotency store: one is named and some
+ * service of the process has no database of its own.
+ *
+ * @param model the mesh
+ * @param services the services of one process
+ * @example usesIdempotencyStore(model, [users]) // true with `deploy.idempotencyStore: redis` and users without storage
+ */
+export function usesIdempotencyStore(model: MeshModel, services: readonly ServiceModel[]): boolean {
+  return model.deploy.idempotencyStore !== undefined && services.some((s) => s.storage === null);
 }
 
 /**
@@ -117,11 +142,17 @@ export function gatewayWorkload(model: MeshModel, gateway: GatewayModel): Worklo
     const upstream = serviceNamed(model, name);
     discovery[discoveryEnvName(upstream.name, 'HTTP')] = httpUrl(model, upstream);
   }
-  // Clients reach the gateway on port 80; the process keeps its spec port.
-  const ports: WorkloadPort[] = [{ name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' }];
+  // Clients reach the gateway on port 80; the process keeps its spec port. Its /metrics is on a port
+  // of its own, which the Service (and so the Ingress) does not expose: Prometheus scrapes the pods.
+  const metricsPort = gateway.metricsPort ?? GATEWAY_METRICS_PORT;
+  const ports: WorkloadPort[] = [
+    { name: 'http', containerPort: gateway.port, servicePort: 80, appProtocol: 'http' },
+    { name: 'metrics', containerPort: metricsPort, servicePort: null, appProtocol: 'http' },
+  ];
   // The gateway's grace period is its longest upstream timeout, its own or a route's (runtime/gateway/gateway.ts), not the services'.
   const graceMs = Math.max(gateway.timeoutMs, ...gateway.routes.map((route) => route.timeoutMs ?? 0));
-  return fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, graceMs, ports, discovery, workloadArgs(GATEWAY_WORKLOAD), gatewaySecrets(model, gateway));
+  const workload = fromDeploy(GATEWAY_WORKLOAD, gateway.deploy, graceMs, ports, discovery, workloadArgs(GATEWAY_WORKLOAD), gatewaySecrets(model, gateway));
+  return { ...workload, metricsPort: 'metrics', metricsPorts: [metricsPort] };
 }
 
 function fromDeploy(
@@ -151,6 +182,9 @@ function fromDeploy(
     args,
     ports,
     probePort: 'http',
+    // A service's (and a group's first member's) HTTP port; the gateway and groups say otherwise.
+    metricsPort: 'http',
+    metricsPorts: ports.filter((p) => p.name === 'http').map((p) => p.containerPort),
     config,
     // The spec's own `deploy.secrets` win over a generated reference to the same variable.
     secrets: [...generatedSecrets.filter((g) => !deploy.secrets.some((s) => s.env === g.env)), ...deploy.secrets].sort((a, b) => compare(a.env, b.env)),

@@ -1,6 +1,6 @@
 // Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway
 // routes, durations.
-import { isProbePath } from '../../../common/probes.js';
+import { GATEWAY_METRICS_PORT, isProbePath } from '../../../common/probes.js';
 import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
 import { isRecord, maybeService, someServiceUnchecked, unknownName, type SpecIndex } from '../collect.js';
 import { endpointMethodsUnder, upstreamPath } from '../gateway-routes.js';
@@ -47,7 +47,12 @@ export function checkPorts(index: SpecIndex, report: Reporter): void {
       taken.set(port, { owner, doc, path });
     }
   };
-  if (index.mesh?.raw.gateway) claim(index.mesh.raw.gateway.port, 'the gateway', index.mesh.doc, ['gateway', 'port']);
+  const gateway = index.mesh?.raw.gateway;
+  if (gateway) {
+    claim(gateway.port, 'the gateway', index.mesh!.doc, ['gateway', 'port']);
+    // Its metrics listener takes its default port when the spec names none: `meshspec dev` opens it beside the rest.
+    claim(gateway.metricsPort ?? GATEWAY_METRICS_PORT, gateway.metricsPort === undefined ? "the gateway's metrics (its default port; `gateway.metricsPort` moves it)" : "the gateway's metrics", index.mesh!.doc, gateway.metricsPort === undefined ? ['gateway'] : ['gateway', 'metricsPort']);
+  }
   for (const service of index.services.values()) {
     claim(service.raw.ports.http, `${service.name} (http)`, service.doc, ['ports', 'http']);
     claim(service.raw.ports.grpc, `${service.name} (grpc)`, service.doc, ['ports', 'grpc']);

@@ -277,6 +277,8 @@ export async function connectRabbitBus(options: RabbitBusOptions): Promise<Event
   publisherReady = Promise.resolve(link.publisher);
 
   return {
+    maxAttempts: settings.maxAttempts,
+
     async publish(envelope) {
       const channel = await currentPublisher(`publish '${envelope.event}'`);
       await publishConfirmed(channel, settings.exchange, envelope.event, Buffer.from(JSON.stringify(envelope)), {

@@ -56,6 +56,7 @@ export function createRedisBus(options: RedisBusOptions = {}): RedisBus {
 
   return {
     prefix,
+    maxAttempts: settings.maxAttempts,
 
     async publish(envelope) {
       if (closed) throw new Error(`cannot publish '${envelope.event}': the event bus is closed`);

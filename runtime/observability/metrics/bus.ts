@@ -71,6 +71,7 @@ export class BusMetrics {
       },
       subscribe: (event, group, handler, options) => bus.subscribe(event, group, handler, options),
       close: () => bus.close(),
+      ...(bus.maxAttempts === undefined ? {} : { maxAttempts: bus.maxAttempts }),
     };
   }
 
@@ -86,9 +87,11 @@ export class BusMetrics {
       publish: (envelope) => bus.publish(envelope),
       subscribe: (event, group, handler, options) => {
         if (bus.consumerLag) this.#watchLag(event, group, bus);
-        return bus.subscribe(event, group, this.#metered(event, handler, options?.maxAttempts ?? DEFAULT_BUS.maxAttempts), options);
+        // The subscription's own limit, else the bus's (the spec's runtime.bus.maxAttempts), as the bus counts.
+        return bus.subscribe(event, group, this.#metered(event, handler, options?.maxAttempts ?? bus.maxAttempts ?? DEFAULT_BUS.maxAttempts), options);
       },
       close: () => bus.close(),
+      ...(bus.maxAttempts === undefined ? {} : { maxAttempts: bus.maxAttempts }),
     };
   }
 

@@ -73,6 +73,7 @@ export function tracePublishes(bus: EventBus, tracer: Tracer, service: string, s
     subscribe: (event, group, handler, options) => bus.subscribe(event, group, handler, options),
     close: () => bus.close(),
     ...(bus.consumerLag ? { consumerLag: bus.consumerLag.bind(bus) } : {}),
+    ...(bus.maxAttempts === undefined ? {} : { maxAttempts: bus.maxAttempts }),
   };
 }
 
@@ -112,5 +113,6 @@ export function traceSubscriptions(bus: EventBus, tracer: Tracer, service: strin
     },
     close: () => bus.close(),
     ...(bus.consumerLag ? { consumerLag: bus.consumerLag.bind(bus) } : {}),
+    ...(bus.maxAttempts === undefined ? {} : { maxAttempts: bus.maxAttempts }),
   };
 }

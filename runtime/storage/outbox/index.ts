@@ -129,6 +129,7 @@ export async function createOutbox(options: OutboxOptions): Promise<Outbox> {
       publish: async (envelope) => void (await publish(envelope)),
       subscribe: (event, group, handler, subscribeOptions) => bus.subscribe(event, group, handler, subscribeOptions),
       close: () => bus.close(),
+      ...(bus.maxAttempts === undefined ? {} : { maxAttempts: bus.maxAttempts }),
     },
     drained: (timeoutMs) => relay.drained(timeoutMs),
     close: () => relay.close(),

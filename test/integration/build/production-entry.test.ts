@@ -71,7 +71,7 @@ describe('build/generated/main.js with plain node', () => {
 
   it('starts the gateway named by MESH_WORKLOAD', async () => {
     const port = await freePort();
-    const gateway = run([], { MESH_WORKLOAD: 'gateway', PORT: String(port), JWT_SECRET: 'a-test-secret-of-at-least-32-characters!' });
+    const gateway = run([], { MESH_WORKLOAD: 'gateway', PORT: String(port), METRICS_PORT: '0', JWT_SECRET: 'a-test-secret-of-at-least-32-characters!' });
     await ready(port, gateway);
     expect(await gateway.stop('SIGTERM')).toBe(0);
   }, 90_000);

@@ -50,7 +50,7 @@ async function plan(env: Record<string, Record<string, string>>): Promise<Proces
     env: { NAME: name, PORT: String(ports[i]), ...env[name] },
     readyUrl: `http://127.0.0.1:${ports[i]}/ready`,
   }));
-  return { services, gateway: null, urls: {}, gatewayUrl: null };
+  return { services, gateway: null, urls: {}, gatewayUrl: null, gatewayMetricsUrl: null };
 }
 
 function supervise(p: ProcessPlan, options: { readyTimeoutMs?: number; stopTimeoutMs?: number } = {}) {

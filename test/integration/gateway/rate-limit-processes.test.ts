@@ -41,6 +41,7 @@ afterAll(async () => {
 async function gatewayProcess(config: GatewayConfig, upstream: string): Promise<number> {
   const child = start(['--import', 'tsx', FIXTURE], {
     PORT: '0',
+    METRICS_PORT: '0',
     HOST: '127.0.0.1',
     GATEWAY_CONFIG: JSON.stringify(config),
     RATE_LIMIT_REDIS_URL: BROKER_URLS.redis,

@@ -12,20 +12,25 @@ const FIXTURE = fileURLToPath(new URL('./fixtures/run-gateway.ts', import.meta.u
 
 function runGatewayProcess(env: Record<string, string>) {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // A free metrics port unless a test names one: test files run side by side.
+    env: { ...process.env, LOG_LEVEL: 'info', METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const listening = signal<number>();
+  const metricsListening = signal<number>();
   const onData = (chunk: Buffer) => {
     output += chunk.toString();
-    const match = /"port":(\d+)[^\n]*gateway listening/.exec(output);
-    if (match) listening.resolve(Number(match[1]));
+    const match = /"port":(\d+),"metricsPort":(\d+)[^\n]*gateway listening/.exec(output);
+    if (match) {
+      listening.resolve(Number(match[1]));
+      metricsListening.resolve(Number(match[2]));
+    }
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, listening: listening.promise, exited, output: () => output };
+  return { child, listening: listening.promise, metricsListening: metricsListening.promise, exited, output: () => output };
 }
 
 describe('runGateway', () => {
@@ -37,6 +42,12 @@ describe('runGateway', () => {
       const reply = await send(port, '/api/hello?x=1');
       expect(reply.status).toBe(200);
       expect(reply.json<{ url: string }>().url).toBe('/hello?x=1');
+      // /metrics on METRICS_PORT, counting the request above; on PORT it is an unknown path.
+      const metricsPort = await run.metricsListening;
+      expect(metricsPort).not.toBe(port);
+      const metrics = await send(metricsPort, '/metrics');
+      expect([metrics.status, metrics.body.includes('meshspec_gateway_requests_total{route="/api",status="200",service="gateway"} 1')]).toEqual([200, true]);
+      expect((await send(port, '/metrics')).status).toBe(404);
       run.child.kill('SIGTERM');
       expect(await within(run.exited, 10_000, 'gateway did not exit after SIGTERM')).toBe(0);
       expect(run.output()).toMatch(/"signal":"SIGTERM","msg":"stopping"/);

@@ -185,3 +185,90 @@ describe('NetworkPolicies of a gateway whose rate limits count in Redis (test/sn
     expect(allowedTable(policies, pods)).toEqual(specTable(market));
   });
 });
+
+describe('NetworkPolicies and Prometheus (deploy.monitoring)', () => {
+  /** Every workload's port that serves /metrics: the gateway's metrics port, a service's (or each group member's) HTTP port. */
+  const metricsPorts = (model: MeshModel, workload: string): number[] =>
+    workload === 'gateway' ? [model.gateway!.metricsPort!] : model.services.filter((s) => (model.groups?.find((g) => g.services.includes(s.name))?.name ?? s.name) === workload).map((s) => s.ports.http);
+  /** What `from` reaches of every pod: `workload` -> its allowed ports. */
+  const reach = (cluster: { policies: Obj[]; pods: Pod[] }, from: Endpoint) =>
+    Object.fromEntries(cluster.pods.map((pod) => [pod.workload, pod.ports.filter((port) => connectionAllowed(cluster.policies, {}, from, pod, port)).sort((a, b) => a - b)]));
+
+  it('let a pod of the monitoring namespace reach every workload\'s metrics port and nothing else (by default)', () => {
+    expect(shop.deploy.monitoring).toEqual({ namespace: 'monitoring', podSelector: {} });
+    const prometheus: Endpoint = { namespace: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' } };
+    // The gateway's public port is open to any source; its metrics port only to Prometheus.
+    expect(reach(shopCluster, prometheus)).toEqual({ gateway: [8080, 9464], inventory: [3004], orders: [3002], payments: [3003], users: [3001] });
+    for (const pod of shopCluster.pods) {
+      const expected = [...metricsPorts(shop, pod.workload), ...(pod.workload === 'gateway' ? [8080] : [])].sort((a, b) => a - b);
+      expect(reach(shopCluster, prometheus)[pod.workload], pod.workload).toEqual(expected);
+    }
+  });
+
+  it('keep the metrics ports closed to pods of any other namespace, and to clients outside', () => {
+    for (const from of [{ namespace: 'other', labels: { 'app.kubernetes.io/name': 'prometheus' } }, { namespace: 'shop', labels: { app: 'debug' } }, outside]) {
+      expect(reach(shopCluster, from), JSON.stringify(from)).toEqual({ gateway: [8080], inventory: [], orders: [], payments: [], users: [] });
+    }
+  });
+
+  it('narrow the rule to the pods the spec names, in the namespace it names', () => {
+    const model: MeshModel = { ...shop, deploy: { ...shop.deploy, monitoring: { namespace: 'observability', podSelector: { 'app.kubernetes.io/name': 'prometheus' } } } };
+    const cluster = clusterOf(model);
+    const labels = { 'app.kubernetes.io/name': 'prometheus' };
+    expect(reach(cluster, { namespace: 'observability', labels })).toEqual({ gateway: [8080, 9464], inventory: [3004], orders: [3002], payments: [3003], users: [3001] });
+    for (const from of [{ namespace: 'observability', labels: { 'app.kubernetes.io/name': 'grafana' } }, { namespace: 'monitoring', labels }]) {
+      expect(reach(cluster, from), JSON.stringify(from)).toEqual({ gateway: [8080], inventory: [], orders: [], payments: [], users: [] });
+    }
+    // The call graph is untouched.
+    expect(allowedTable(cluster.policies, cluster.pods)).toEqual(specTable(model));
+  });
+
+  it('let no scraper in with `monitoring: false`', () => {
+    const { monitoring: _off, ...deploy } = shop.deploy;
+    const cluster = clusterOf({ ...shop, deploy });
+    expect(reach(cluster, { namespace: 'monitoring', labels: {} })).toEqual({ gateway: [8080], inventory: [], orders: [], payments: [], users: [] });
+  });
+
+  it('reach each member of a group on its own HTTP port', async () => {
+    const clinic = await compiled('test/snapshots/groups/spec');
+    const cluster = clusterOf(clinic);
+    const seen = reach(cluster, { namespace: 'monitoring', labels: {} });
+    for (const pod of cluster.pods) {
+      const expected = [...metricsPorts(clinic, pod.workload), ...(pod.workload === 'gateway' ? [clinic.gateway!.port] : [])].sort((a, b) => a - b);
+      expect(seen[pod.workload], pod.workload).toEqual(expected);
+    }
+    expect(seen['frontdesk']!.length).toBe(2);
+  });
+});
+
+describe('NetworkPolicies and Secrets of an idempotency store (deploy.idempotencyStore)', () => {
+  // RabbitMQ as the bus, so that port 6379 is the idempotency store's alone; users without storage.
+  const model: MeshModel = {
+    ...shop,
+    deploy: { ...shop.deploy, idempotencyStore: 'redis' },
+    runtime: { ...shop.runtime, bus: { ...shop.runtime.bus, kind: 'rabbitmq' } },
+    services: shop.services.map((s) => (s.name === 'users' ? { ...s, storage: null } : s)),
+  };
+  const objects = emitKubernetes(model, { layout: defaultLayout }).flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Obj));
+  const cluster = clusterOf(model);
+  const pod = (workload: string) => cluster.pods.find((p) => p.workload === workload)!;
+
+  it('let a service without storage reach Redis, and no service that keeps its records in its database', () => {
+    expect(connectionAllowed(cluster.policies, {}, pod('users'), outside, 6379)).toBe(true);
+    for (const name of ['orders', 'payments', 'inventory', 'gateway']) expect(connectionAllowed(cluster.policies, {}, pod(name), outside, 6379), name).toBe(false);
+    const allow = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'users-allow')!;
+    expect(allow.metadata.annotations['meshspec/outside-the-mesh']).toContain('6379: idempotency store (redis)');
+    expect(allowedTable(cluster.policies, cluster.pods)).toEqual(specTable(model));
+  });
+
+  it('give that service IDEMPOTENCY_STORE_URL from the <mesh>-idempotency-store Secret, and no other', () => {
+    const envOf = (workload: string) => (objects.find((o) => o.kind === 'Deployment' && o.metadata.name === workload)!.spec.template.spec.containers[0].env ?? []) as Obj[];
+    expect(envOf('users').find((e) => e.name === 'IDEMPOTENCY_STORE_URL')).toEqual({ name: 'IDEMPOTENCY_STORE_URL', valueFrom: { secretKeyRef: { name: 'shop-idempotency-store', key: 'url' } } });
+    for (const name of ['orders', 'payments', 'inventory', 'gateway']) expect(envOf(name).some((e) => e.name === 'IDEMPOTENCY_STORE_URL'), name).toBe(false);
+  });
+
+  it('name no store by default', () => {
+    expect(shop.deploy.idempotencyStore).toBeUndefined();
+    expect(JSON.stringify(emitKubernetes(shop, { layout: defaultLayout }))).not.toContain('IDEMPOTENCY_STORE_URL');
+  });
+});

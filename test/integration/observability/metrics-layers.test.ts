@@ -69,10 +69,11 @@ describe('metrics across the layers', () => {
       expect(res.status, path).toBe(404);
       expect(await res.text()).not.toContain('meshspec_server_requests_total');
     }
-    // HEAD answers the headers alone; another method is refused.
-    const head = await fetch(`${running.gatewayUrl}/metrics`, { method: 'HEAD' });
-    expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8']);
-    expect((await fetch(`${running.gatewayUrl}/metrics`, { method: 'POST' })).status).toBe(405);
+    // On its metrics listener HEAD answers the headers alone; another method is refused.
+    const head = await fetch(running.gatewayMetricsUrl!, { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type'), await head.text()]).toEqual([200, 'text/plain; version=0.0.4; charset=utf-8', '']);
+    const post = await fetch(running.gatewayMetricsUrl!, { method: 'POST' });
+    expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
     // Both bindings answer HEAD /metrics with the headers alone (users: node; front: Express).
     for (const url of [running.urls.users!.http, running.urls.front!.http]) {
       const res = await fetch(`${url}/metrics`, { method: 'HEAD' });

@@ -25,6 +25,9 @@ afterAll(async () => {
   await running?.close();
 });
 
+/** The origin of the gateway's metrics listener (`scrape` appends `/metrics`). */
+const gatewayMetrics = (): string => running.gatewayMetricsUrl!.replace(/\/metrics$/, '');
+
 async function scrape(url: string): Promise<{ status: number; type: string | null; text: string }> {
   const res = await fetch(`${url}/metrics`);
   return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
@@ -49,7 +52,7 @@ describe('metrics of the shop', () => {
     // Process metrics come along, without a service label.
     expect(users.text).toMatch(/^process_cpu_user_seconds_total \d/m);
 
-    const gateway = await scrape(running.gatewayUrl!);
+    const gateway = await scrape(gatewayMetrics());
     expect(gateway.status).toBe(200);
     expect(sampleOf(gateway.text, 'meshspec_gateway_requests_total', { service: 'gateway', route: '/api/v1/users', status: '201' })).toBe(3);
     expect(sampleOf(gateway.text, 'meshspec_gateway_requests_total', { service: 'gateway', route: '/api/v1/users', status: '404' })).toBe(1);
@@ -64,7 +67,7 @@ describe('metrics of the shop', () => {
 
     const users = await scrape(running.urls.users!.http);
     expect(sampleOf(users.text, 'meshspec_server_requests_total', { service: 'users', endpoint: '(unmatched)', transport: 'http', status: '404' })).toBe(2);
-    const gateway = await scrape(running.gatewayUrl!);
+    const gateway = await scrape(gatewayMetrics());
     expect(sampleOf(gateway.text, 'meshspec_gateway_auth_failures_total', { service: 'gateway', route: '/api/v1/orders', reason: 'missing' })).toBe(1);
     expect(sampleOf(gateway.text, 'meshspec_gateway_requests_total', { service: 'gateway', route: '/api/v1/orders', status: '401' })).toBe(1);
     expect(sampleOf(gateway.text, 'meshspec_gateway_requests_total', { service: 'gateway', route: '(unmatched)', status: '404' })).toBe(1);
@@ -111,12 +114,24 @@ describe('metrics of the shop', () => {
   it('is not reachable through the gateway as a service\'s /metrics', async () => {
     const res = await call(api, '/users/metrics');
     expect(res.status).not.toBe(200);
-    const gateway = await fetch(`${running.gatewayUrl}/metrics`);
+    const gateway = await fetch(`${gatewayMetrics()}/metrics`);
     expect(await gateway.text()).toContain('meshspec_gateway_requests_total');
   });
 
+  it("serves the gateway's /metrics on its metrics port only: the public port answers 404, as for any unknown path", async () => {
+    expect(new URL(running.gatewayMetricsUrl!).port).not.toBe(new URL(running.gatewayUrl!).port);
+    for (const method of ['GET', 'HEAD']) {
+      const res = await fetch(`${running.gatewayUrl}/metrics`, { method });
+      const text = await res.text();
+      expect([res.status, text.includes('meshspec_gateway_requests_total')], method).toEqual([404, false]);
+      if (method === 'GET') expect(JSON.parse(text)).toMatchObject({ error: { code: 'NotFound' } });
+    }
+    // The metrics listener answers nothing but /metrics.
+    expect((await fetch(`${gatewayMetrics()}/api/v1/users`)).status).toBe(404);
+  });
+
   it.runIf(promtoolRequired())('passes promtool check metrics, for a service and for the gateway', async () => {
-    for (const url of [running.urls.orders!.http, running.urls.users!.http, running.gatewayUrl!]) {
+    for (const url of [running.urls.orders!.http, running.urls.users!.http, gatewayMetrics()]) {
       const { text } = await scrape(url);
       expect(checkMetrics(text), url).toEqual({ status: 0, output: '' });
     }

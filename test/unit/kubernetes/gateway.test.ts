@@ -36,11 +36,14 @@ describe('gateway manifests', () => {
     expect(readiness.periodSeconds * readiness.failureThreshold).toBeLessThan(8);
   });
 
-  it('runs the generated gateway on its spec port, behind port 80', () => {
+  it('runs the generated gateway on its spec port, behind port 80, with its metrics on a port the Service leaves out', () => {
     const container = byKind('Deployment').spec.template.spec.containers[0] as Obj;
     expect(container.command).toBeUndefined();
     expect(container.args).toEqual(['gateway']);
-    expect(container.ports).toEqual([{ name: 'http', containerPort: 8080, protocol: 'TCP' }]);
+    expect(container.ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    ]);
     expect(container.envFrom).toEqual([{ configMapRef: { name: 'gateway-config' } }]);
     expect(container.readinessProbe.httpGet).toEqual({ path: '/ready', port: 'http' });
     expect(byKind('Service').spec).toEqual({

@@ -236,13 +236,20 @@ describe('pod placement and scraping', () => {
     expect(kind('k8s/base/orders.yaml', 'Deployment').spec.template.spec).not.toHaveProperty('topologySpreadConstraints');
   });
 
-  it('tells Prometheus to scrape /metrics on the HTTP port', () => {
+  it("tells Prometheus to scrape /metrics on a service's HTTP port, and on the gateway's metrics port", () => {
     expect(usersDeployment.spec.template.metadata.annotations).toMatchObject({
       'prometheus.io/scrape': 'true',
       'prometheus.io/port': '3001',
       'prometheus.io/path': '/metrics',
     });
-    expect(kind('k8s/base/gateway.yaml', 'Deployment').spec.template.metadata.annotations['prometheus.io/port']).toBe('8080');
+    const gateway = kind('k8s/base/gateway.yaml', 'Deployment').spec.template;
+    expect(gateway.metadata.annotations['prometheus.io/port']).toBe('9464');
+    expect(gateway.spec.containers[0].ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9464, protocol: 'TCP' },
+    ]);
+    // The Service (and so the Ingress) exposes the public port alone: Prometheus scrapes the pods.
+    expect(kind('k8s/base/gateway.yaml', 'Service').spec.ports.map((p: Obj) => p.name)).toEqual(['http']);
   });
 });
 

@@ -34,6 +34,8 @@ describe('golden error cases', () => {
       'deploy-shutdown-delay',
       // Issue #13: autoscaling, image tags and digests, the gateway's ingress.
       'deploy-autoscaling', 'deploy-k8s-schema',
+      // Issue #13: the gateway's metrics listener, and where Prometheus scrapes from.
+      'gateway-metrics-port', 'gateway-metrics-port-default', 'deploy-monitoring-true', 'deploy-monitoring-labels',
       // The gateway's authentication, rate limits, CORS and listener limits.
       'gateway-schema', 'gateway-auth', 'gateway-auth-empty', 'gateway-jwt-keys', 'gateway-jwt-nokeys', 'gateway-delegate',
       'gateway-delegate-method', 'gateway-delegate-params', 'gateway-limits', 'gateway-cors-hostile',

@@ -118,7 +118,9 @@ describe('model of the example spec', () => {
       env: [],
       secrets: [],
     });
-    expect(model.deploy).toEqual({ namespace: 'shop', registry: 'registry.example.com/shop' });
+    // Prometheus is let in from the `monitoring` namespace unless the spec says otherwise; no idempotency store is named.
+    expect(model.deploy).toEqual({ namespace: 'shop', registry: 'registry.example.com/shop', monitoring: { namespace: 'monitoring', podSelector: {} } });
+    expect(model.gateway?.metricsPort).toBe(9464);
   });
 
   it('records where each declaration came from', () => {

@@ -4,6 +4,7 @@ import type { GatewayConfig } from 'meshspec/runtime/gateway';
 export const gatewayConfig: GatewayConfig = {
   mesh: 'market',
   port: 8192,
+  metricsPort: 9464,
   timeoutMs: 10000,
   bodyLimitBytes: 262144,
   trustedProxies: 1,

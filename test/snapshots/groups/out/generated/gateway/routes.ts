@@ -4,6 +4,7 @@ import type { GatewayConfig } from 'meshspec/runtime/gateway';
 export const gatewayConfig: GatewayConfig = {
   mesh: 'clinic',
   port: 8080,
+  metricsPort: 9464,
   timeoutMs: 30000,
   bodyLimitBytes: 1048576,
   routes: [

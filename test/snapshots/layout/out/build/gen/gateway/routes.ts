@@ -4,6 +4,7 @@ import type { GatewayConfig } from 'meshspec/runtime/gateway';
 export const gatewayConfig: GatewayConfig = {
   mesh: 'library',
   port: 8191,
+  metricsPort: 9464,
   timeoutMs: 30000,
   bodyLimitBytes: 1048576,
   routes: [{ prefix: '/api/books', service: 'books', rewrite: '/books' }],
