@@ -1,5 +1,5 @@
 // Every Mermaid diagram meshspec writes, parsed by mermaid itself (headless, test/support/mermaid.ts):
-// the example's generated/docs/, the bench mesh's, every snapshot's, and the docs of meshes whose
+// the README's, the example's generated/docs/, the bench mesh's, every snapshot's, and the docs of meshes whose
 // names and descriptions try to break them. A diagram mermaid rejects would show as an error box
 // where the reader expects the picture.
 import path from 'node:path';
@@ -17,8 +17,9 @@ import { compiled, HOSTILE_NAMES, hostileModel, hostileSpecs } from '../../suppo
 import { docsFiles, mermaidBlocks, parseMermaid } from '../../support/mermaid.js';
 import { repoRoot } from '../../support/project.js';
 
-/** The committed docs of the example, the bench mesh and every snapshot, relative to the repository. */
+/** The README's pictures and the committed docs of the example, the bench mesh and every snapshot, relative to the repository. */
 const committed = [
+  'README.md',
   ...docsFiles(path.join(repoRoot, 'generated')).map((f) => `generated/${f}`),
   ...docsFiles(path.join(repoRoot, 'bench/generated')).map((f) => `bench/generated/${f}`),
   ...docsFiles(path.join(repoRoot, 'test/snapshots')).map((f) => `test/snapshots/${f}`),
@@ -45,7 +46,7 @@ function expectedDiagrams(model: MeshModel): number {
 
 describe('mermaid parses every diagram meshspec writes', () => {
   it('finds the committed docs (so an empty search cannot pass)', () => {
-    expect(committed).toEqual(expect.arrayContaining(['generated/docs/topology.md', 'generated/docs/events.md', 'generated/docs/sagas.md', 'test/snapshots/groups/out/generated/docs/events.md']));
+    expect(committed).toEqual(expect.arrayContaining(['README.md', 'generated/docs/topology.md', 'generated/docs/events.md', 'generated/docs/sagas.md', 'test/snapshots/groups/out/generated/docs/events.md']));
   });
 
   it.each(committed)('%s', async (file) => {
