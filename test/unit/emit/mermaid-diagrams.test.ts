@@ -3,8 +3,8 @@
 // names and descriptions try to break them. A diagram mermaid rejects would show as an error box
 // where the reader expects the picture.
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
 import { choreographyDiagram } from '../../../generator/emit/docs/choreography-diagram.js';
 import { eventsDiagram } from '../../../generator/emit/docs/events-diagram.js';
 import { emitDocs } from '../../../generator/emit/docs/index.js';
@@ -24,6 +24,12 @@ const committed = [
   ...docsFiles(path.join(repoRoot, 'bench/generated')).map((f) => `bench/generated/${f}`),
   ...docsFiles(path.join(repoRoot, 'test/snapshots')).map((f) => `test/snapshots/${f}`),
 ];
+
+/** Specs written to scratch folders, removed after the tests. */
+const specs = hostileSpecs();
+afterAll(() => {
+  for (const { dir } of specs) rmSync(path.dirname(dir), { recursive: true, force: true });
+});
 
 /** Parses every diagram of a set of docs and returns how many there were. */
 async function parseAll(docs: readonly { path: string; content: string }[]): Promise<number> {
@@ -65,7 +71,7 @@ describe('mermaid parses every diagram meshspec writes', () => {
     for (const saga of meshSagas(model)) await parseMermaid(saga.kind === 'orchestrated' ? sagaDiagram(saga) : choreographyDiagram(saga));
   });
 
-  it.each(hostileSpecs().map(({ name, dir }) => [name, dir] as const))('a spec with %s and hostile descriptions', async (_, dir) => {
+  it.each(specs.map(({ name, dir }) => [name, dir] as const))('a spec with %s and hostile descriptions', async (_, dir) => {
     const model = await compiled(dir);
     const docs = emitDocs(model, { layout: defaultLayout });
     expect(await parseAll(docs)).toBe(expectedDiagrams(model));
