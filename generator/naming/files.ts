@@ -41,6 +41,8 @@ export const outputFiles = {
   k8sOverlay: (overlay: string) => `k8s/overlays/${overlay}/kustomization.yaml`,
   /** The mesh's sagas, described and drawn (Mermaid): only when it has any. */
   sagasDoc: 'docs/sagas.md',
+  /** The mesh's events drawn (Mermaid) and tabled: publishers, subscribers, orphans. Only when it has any. */
+  eventsDoc: 'docs/events.md',
   /** The mesh drawn (Mermaid): services, routes, calls, events, groups. */
   topologyDoc: 'docs/topology.md',
 } as const;
@@ -66,6 +68,7 @@ export function plannedFiles(shape: FileShape): { path: string; owner: string }[
   add(outputFiles.k8sNamespace, 'the mesh');
   add(outputFiles.k8sKustomization, 'the mesh');
   for (const overlay of ['dev', 'prod']) add(outputFiles.k8sOverlay(overlay), 'the mesh');
+  add(outputFiles.eventsDoc, 'the mesh');
   add(outputFiles.sagasDoc, 'the mesh');
   add(outputFiles.topologyDoc, 'the mesh');
   if (shape.gateway) {

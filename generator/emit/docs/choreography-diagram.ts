@@ -2,14 +2,9 @@
 // each step's hook reacting to one and publishing the next; for a step that may fail, its failure
 // event and the compensations it triggers in the services whose steps already took effect.
 // Participant ids are made here (`p1`, `p2`), never from spec text; the texts shown are names the
-// schema restricts (services, events, steps, hooks), escaped anyway like the flowchart's labels.
+// schema restricts (services, events, steps, hooks), escaped anyway (mermaid.ts).
 import type { ChoreographedSagaModel, ChoreographyStepModel } from '../../model/types.js';
-import { mermaidLabel } from './saga-diagram.js';
-
-/** A label's text without its quotes: sequence messages and notes are not quoted strings. */
-function text(value: string): string {
-  return mermaidLabel(value).slice(1, -1);
-}
+import { mermaidText as text } from './mermaid.js';
 
 /**
  * The saga's sequence diagram (Mermaid source, without the code fence): the owner publishes `starts`;

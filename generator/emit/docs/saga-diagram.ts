@@ -1,22 +1,9 @@
 // A saga as a Mermaid flowchart: its steps in order, each with the endpoint it calls; on a failure
 // the compensations of the steps before, in reverse; the final states `completed` and `compensated`.
 // Node ids are made here (`step1`, `undo1`), never from spec text, and every label is a quoted
-// Mermaid string with its special characters written as entity codes, so no name can add syntax.
+// Mermaid string (mermaid.ts), so no name can add syntax.
 import type { OrchestratedSagaModel } from '../../model/types.js';
-
-const ENTITIES: Record<string, string> = { '"': '#quot;', '#': '#35;', '&': '#amp;', '<': '#lt;', '>': '#gt;', '`': '#96;' };
-
-/**
- * `text` as a quoted Mermaid label: `"`, `#`, `&`, `<`, `>` and backticks as entity codes, line breaks
- * as spaces (a label is one line).
- *
- * @param text - the label's text
- * @example mermaidLabel('say "hi"') // '"say #quot;hi#quot;"'
- */
-export function mermaidLabel(text: string): string {
-  const line = text.replace(/\r\n|[\n\r\u2028\u2029]/g, ' ');
-  return `"${line.replace(/["#&<>`]/g, (c) => ENTITIES[c] ?? c)}"`;
-}
+import { mermaidLabel } from './mermaid.js';
 
 /**
  * The saga's flowchart (Mermaid source, without the code fence). A step that fails (answers with an

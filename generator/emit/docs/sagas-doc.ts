@@ -5,6 +5,7 @@ import type { ChoreographedSagaModel, EndpointModel, MeshModel, OrchestratedSaga
 import { sagaEventNames } from '../../naming/index.js';
 import { compare } from '../../model/order.js';
 import { sagasOf } from '../../model/lookup.js';
+import { docLinks } from './links.js';
 import { markdownInline, markdownText } from './markdown.js';
 import { choreographyDiagram } from './choreography-diagram.js';
 import { sagaDiagram } from './saga-diagram.js';
@@ -104,6 +105,7 @@ export function sagasDoc(model: MeshModel): string | null {
   const intro = [
     `# Sagas of the ${markdownInline(model.name)} mesh`,
     '',
+    ...docLinks(model, 'sagas'),
     'An orchestrated saga runs its steps in order, each through the generated client of the endpoint it calls.',
     'A step that fails undoes the steps before it, in reverse, with their compensations; a step whose outcome',
     'stays unknown is undone too, first. A choreographed saga has no caller: each step is a service\'s event hook',

@@ -5,7 +5,7 @@
 import { groupsOf } from '../../model/lookup.js';
 import { compare } from '../../model/order.js';
 import type { MeshModel } from '../../model/types.js';
-import { mermaidLabel } from './saga-diagram.js';
+import { mermaidLabel } from './mermaid.js';
 
 /**
  * The mesh's topology (Mermaid source, without the code fence): services, gateway routes, calls with

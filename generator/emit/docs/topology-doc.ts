@@ -3,6 +3,7 @@
 // gateway routes reach it. The Kubernetes NetworkPolicies allow exactly these calls and routes.
 import { compare } from '../../model/order.js';
 import type { MeshModel } from '../../model/types.js';
+import { docLinks } from './links.js';
 import { markdownInline } from './markdown.js';
 import { topologyDiagram } from './topology-diagram.js';
 
@@ -27,6 +28,7 @@ export function topologyDoc(model: MeshModel): string {
   return [
     `# The ${markdownInline(model.name)} mesh`,
     '',
+    ...docLinks(model, 'topology'),
     'Solid arrows are calls (their transport and resilience policy), dotted arrows events (from the',
     'service that publishes them to each that subscribes), and the gateway\'s arrows its routes. The',
     'Kubernetes NetworkPolicies (`k8s/base/`) let through exactly the calls and routes drawn here.',

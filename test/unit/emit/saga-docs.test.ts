@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emitDocs } from '../../../generator/emit/docs/index.js';
 import { markdownText } from '../../../generator/emit/docs/markdown.js';
-import { mermaidLabel, sagaDiagram } from '../../../generator/emit/docs/saga-diagram.js';
+import { mermaidLabel } from '../../../generator/emit/docs/mermaid.js';
+import { sagaDiagram } from '../../../generator/emit/docs/saga-diagram.js';
 import { sagasDoc } from '../../../generator/emit/docs/sagas-doc.js';
 import type { MeshModel, OrchestratedSagaModel, SagaModel, SagaStepModel, SagaValue } from '../../../generator/model/types.js';
 import { defaultLayout } from '../../../generator/naming/index.js';
@@ -39,7 +40,7 @@ const fulfil: OrchestratedSagaModel = {
 function mesh(sagas: SagaModel[]): MeshModel {
   const orders = { name: 'orders', file: 'services/orders.yaml', sagas, endpoints: [], subscribes: [], calls: [], publishes: [] } as unknown as MeshModel['services'][number];
   const users = { name: 'users', file: 'services/users.yaml', endpoints: [], subscribes: [], calls: [], publishes: [] } as unknown as MeshModel['services'][number];
-  return { name: 'shop', meshFile: 'mesh.yaml', services: [orders, users], gateway: null } as unknown as MeshModel;
+  return { name: 'shop', meshFile: 'mesh.yaml', services: [orders, users], events: [], gateway: null } as unknown as MeshModel;
 }
 
 describe('saga diagram', () => {
@@ -82,7 +83,7 @@ describe('saga diagram', () => {
 
   it('quotes labels, writing what Mermaid or HTML would read as syntax as entity codes, on one line', () => {
     expect(mermaidLabel('a"]; click step1 "https://evil" %%\n<img src=x onerror=alert(1)> #quot; `md`')).toBe(
-      '"a#quot;]; click step1 #quot;https://evil#quot; %% #lt;img src=x onerror=alert(1)#gt; #35;quot; #96;md#96;"',
+      '"a#quot;]; click step1 #quot;https://evil#quot; #37;#37; #lt;img src=x onerror=alert(1)#gt; #35;quot; #96;md#96;"',
     );
   });
 });
