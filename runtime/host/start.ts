@@ -31,7 +31,7 @@ import { meterInProcess } from '../observability/metrics/in-process.js';
 import { activeTracer } from '../observability/tracing/tracer.js';
 import { messagingSystemOf, tracePublishes, traceSubscriptions } from '../observability/tracing/bus.js';
 import { traceInProcess } from '../observability/tracing/in-process.js';
-import { createReadiness, dependenciesReport, runtimeChecks, userChecks, type ReadinessCheck } from '../health/index.js';
+import { createReadiness, dependenciesReport, runtimeChecks, userChecks, type HealthCheckContext, type ReadinessCheck } from '../health/index.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -184,7 +184,11 @@ async function serve(
   let draining = false;
   // /ready and gRPC health: the runtime's checks and the spec's, each under its timeout (runtime/health).
   const readiness = createReadiness({
-    checks: [...runtimeChecks({ ...(database ? { database: () => database.check() } : {}), busConnected: () => bus.connected !== false }), ...healthChecks],
+    checks: [
+      ...runtimeChecks({ ...(database ? { database: () => database.check() } : {}), busConnected: () => bus.connected !== false }),
+      // A service with storage hands its checks the database, as its hooks get it (`ctx.db`).
+      ...(db ? healthChecks.map((c) => ({ ...c, run: (ctx: HealthCheckContext) => c.run({ ...ctx, db } as HealthCheckContext) })) : healthChecks),
+    ],
     logger,
     phase: () => (draining ? 'draining' : ready ? 'running' : 'starting'),
     onChange: () => grpc?.readinessChanged(),
