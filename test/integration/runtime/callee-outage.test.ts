@@ -43,11 +43,14 @@ describe('a callee outage', () => {
     expect(JSON.stringify(body)).not.toContain('127.0.0.1');
   });
 
-  it('answers the report with an empty list for a service that calls nobody', async () => {
-    const users = await startService(usersHost(), testSettings(captureLogger('users').logger));
+  it.each(['node', 'express'] as const)('answers the report with an empty list for a service that calls nobody (%s binding)', async (binding) => {
+    const host = usersHost();
+    const users = await startService({ ...host, definition: { ...host.definition, binding } }, testSettings(captureLogger('users').logger));
     running.push(users);
     const res = await fetch(`http://127.0.0.1:${users.httpPort}/health/dependencies`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ dependencies: [] });
+    const ready = await fetch(`http://127.0.0.1:${users.httpPort}/ready`);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'bus', status: 'pass', critical: true }] });
   });
 });
