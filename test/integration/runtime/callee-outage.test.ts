@@ -3,7 +3,7 @@
 // (diagnostic, 200 whatever the callees' state) shows the callee failing.
 import { afterEach, describe, expect, it } from 'vitest';
 import { startService, type RunningService } from '../../support/runtime.js';
-import { captureLogger, frontHost, testSettings, usersHost } from './fixtures.js';
+import { captureLogger, frontHost, jsonOf, testSettings, usersHost } from './fixtures.js';
 
 const running: RunningService[] = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ describe('a callee outage', () => {
     const origin = `http://127.0.0.1:${front.httpPort}`;
     expect((await fetch(`${origin}/via/1`)).status).toBe(200);
 
-    const before = await (await fetch(`${origin}/health/dependencies`)).json();
+    const before = await jsonOf(await fetch(`${origin}/health/dependencies`));
     expect(before.dependencies).toHaveLength(1);
     expect(before.dependencies[0]).toMatchObject({ service: 'users', breaker: 'closed', calls: { succeeded: 1, failed: 0 } });
     expect(before.dependencies[0].instances.map((i: any) => i.probe?.status)).toEqual(['ready']);
@@ -31,11 +31,11 @@ describe('a callee outage', () => {
 
     const ready = await fetch(`${origin}/ready`);
     expect(ready.status).toBe(200);
-    expect((await ready.json()).status).toBe('ready');
+    expect((await jsonOf(ready)).status).toBe('ready');
 
     const report = await fetch(`${origin}/health/dependencies`);
     expect(report.status).toBe(200);
-    const body = await report.json();
+    const body = await jsonOf(report);
     expect(body.dependencies[0]).toMatchObject({ service: 'users', calls: { succeeded: 1 } });
     expect(body.dependencies[0].calls.failed).toBeGreaterThanOrEqual(1);
     expect(body.dependencies[0].instances.map((i: any) => i.probe?.status)).toEqual(['unreachable']);
