@@ -1,12 +1,18 @@
 // The paths every service and the gateway answer themselves over HTTP GET: liveness, readiness and
 // metrics, for Kubernetes probes, Prometheus and `meshspec dev`. No endpoint or gateway route may take them.
 
-export const PROBE_PATHS = { health: '/health', ready: '/ready', metrics: '/metrics' } as const;
+export const PROBE_PATHS = { health: '/health', ready: '/ready', metrics: '/metrics', dependencies: '/health/dependencies' } as const;
 
-/** True when `GET path` would reach a probe (or `/metrics`) instead of an endpoint (a trailing slash matches too). */
+/**
+ * The readiness checks the runtime runs itself (`database` for a service with storage, `bus`): a
+ * check the spec declares may not take their names, or `/ready` would list two of the same name.
+ */
+export const RUNTIME_CHECK_NAMES = ['database', 'bus'] as const;
+
+/** True when `GET path` would reach a probe (or `/metrics`, or the dependencies report) instead of an endpoint (a trailing slash matches too). */
 export function isProbePath(path: string): boolean {
   const clean = path.length > 1 ? path.replace(/\/$/, '') : path;
-  return clean === PROBE_PATHS.health || clean === PROBE_PATHS.ready || clean === PROBE_PATHS.metrics;
+  return Object.values(PROBE_PATHS).some((probe) => probe === clean);
 }
 
 /**
@@ -17,6 +23,7 @@ export function isProbePath(path: string): boolean {
  * probeRole('/metrics'); // 'metrics endpoint'
  */
 export function probeRole(path: string): string {
+  if (path.startsWith(PROBE_PATHS.dependencies)) return 'report of its dependencies';
   if (path.startsWith(PROBE_PATHS.health)) return 'liveness probe';
   if (path.startsWith(PROBE_PATHS.metrics)) return 'metrics endpoint';
   return 'readiness probe';

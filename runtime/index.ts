@@ -28,6 +28,7 @@ export type {
   ChoreographedSagaDescriptor,
 } from './service/definition.js';
 export type { CallFailure, FallbackHook } from './service/fallback.js';
+export type { HealthCheckContext } from './health/types.js';
 export type { FailureKind } from './resilience/classify.js';
 export type { InvocationMeta, Invoke } from './service/invoke.js';
 export { createInvoke, type InvokeOptions } from './service/invoke-impl.js';

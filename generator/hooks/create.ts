@@ -14,6 +14,7 @@ function header(service: ServiceModel): string[] {
     'endpoints',
     ...(service.subscribes.length ? ['events'] : []),
     ...(fallbacks ? ['call fallbacks'] : []),
+    ...(service.healthChecks.length ? ['readiness checks'] : []),
     ...(service.extraRoutes ? ['extra routes'] : []),
   ];
   return [

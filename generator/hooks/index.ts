@@ -62,6 +62,7 @@ export function planHooks(model: MeshModel, options: HookOptions): HookPlan {
         ...(service.subscribes.length ? [`${service.subscribes.length} event handler(s)`] : []),
         ...(compensations.length ? [`${compensations.length} compensation(s)`] : []),
         ...(fallbacks.length ? [`${fallbacks.length} fallback(s)`] : []),
+        ...(service.healthChecks.length ? [`${service.healthChecks.length} readiness check(s)`] : []),
       ];
       const routes = service.extraRoutes ? ', and an empty `routes` list' : '';
       plan.changes.push(`${path}: created with stubs for ${andList(counts)}${routes}`);

@@ -34,6 +34,17 @@ export function fallbacksType(service: string): string {
 }
 
 /**
+ * The generated interface of a service's readiness checks (the spec's `health.checks`).
+ *
+ * @param service - the service's name
+ * @example
+ * healthChecksType('payments'); // 'PaymentsHealthChecks'
+ */
+export function healthChecksType(service: string): string {
+  return serviceNames(service).healthChecks;
+}
+
+/**
  * The generated type of a service's extra routes, the hook file's `routes`.
  *
  * @param service - the service's name

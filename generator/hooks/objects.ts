@@ -1,11 +1,11 @@
 // The exported objects of a hook file and the members the spec wants in each: `handlers` (always
-// there), `subscriptions` and `fallbacks` (there once the service subscribes or names a call
-// fallback). Creating and evolving a file both start from this list, so they cannot disagree.
+// there), `subscriptions`, `compensations`, `fallbacks` and `healthChecks` (there once the service
+// subscribes, compensates, names a call fallback or declares a readiness check). Creating and evolving a file both start from this list, so they cannot disagree.
 import type { MeshModel, ServiceModel } from '../model/types.js';
 import { compensationsOf, hookedEndpoints } from '../model/lookup.js';
 import type { Member } from './extend-object.js';
-import { compensationsType, fallbacksType, handlersType, subscriptionsType } from './names.js';
-import { compensationStub, endpointStub, fallbackStub, serviceFallbacks, subscriptionStub } from './stubs.js';
+import { compensationsType, fallbacksType, handlersType, healthChecksType, subscriptionsType } from './names.js';
+import { compensationStub, endpointStub, fallbackStub, healthCheckStub, serviceFallbacks, subscriptionStub } from './stubs.js';
 
 /**
  * The name a hook file exports an object under; also its field in the parsed shape (parse.ts).
@@ -13,7 +13,7 @@ import { compensationStub, endpointStub, fallbackStub, serviceFallbacks, subscri
  * @example
  * const name: HookObjectName = 'fallbacks';
  */
-export type HookObjectName = 'handlers' | 'subscriptions' | 'compensations' | 'fallbacks';
+export type HookObjectName = 'handlers' | 'subscriptions' | 'compensations' | 'fallbacks' | 'healthChecks';
 
 /**
  * One exported object of a hook file and the members the spec wants in it.
@@ -74,6 +74,13 @@ export function hookObjects(model: MeshModel, service: ServiceModel): HookObject
         name: ref.fallback.handler,
         render: (layout) => fallbackStub(model, name, ref, layout),
       })),
+    },
+    {
+      object: 'healthChecks',
+      type: healthChecksType(name),
+      label: 'readiness check',
+      required: false,
+      wanted: service.healthChecks.map((check) => ({ name: check.name, render: (layout) => healthCheckStub(name, check, layout) })),
     },
   ];
 }

@@ -52,6 +52,7 @@ export interface HookFileShape {
   subscriptions: ExportLookup;
   compensations: ExportLookup;
   fallbacks: ExportLookup;
+  healthChecks: ExportLookup;
   /** The file exports `routes` (its extra routes), in any form: meshspec never reads or edits it. */
   routes: boolean;
   imports: ImportShape[];
@@ -99,6 +100,7 @@ function parseSourceFile(project: Project, sf: SourceFile): ParseResult {
       subscriptions: lookup(findExported(sf, 'subscriptions')),
       compensations: lookup(findExported(sf, 'compensations')),
       fallbacks: lookup(findExported(sf, 'fallbacks')),
+      healthChecks: lookup(findExported(sf, 'healthChecks')),
       routes: exportsName(sf, 'routes'),
       imports,
       declared: declaredNames(sf),

@@ -1,6 +1,7 @@
 // The text of one stub member: a comment saying what the spec declares, then a method that throws
 // NotImplemented. Used both for new hook files and for members added to existing ones.
-import type { CallModel, EndpointModel, FallbackModel, MeshModel, ServiceModel, SubscriptionModel } from '../model/types.js';
+import type { CallModel, EndpointModel, FallbackModel, HealthCheckModel, MeshModel, ServiceModel, SubscriptionModel } from '../model/types.js';
+import { formatDuration } from '../../common/units.js';
 import type { ChoreographyPart } from '../model/lookup.js';
 import { operation } from './names.js';
 
@@ -120,6 +121,23 @@ export function compensationStub(service: string, part: ChoreographyPart & { ste
  */
 export function fallbackStub(model: MeshModel, service: string, ref: CallFallback, layout: StubLayout): string {
   return method(service, ref.fallback.handler, '_input, _failure', describeFallback(model, ref), layout);
+}
+
+/**
+ * The stub of a readiness check. Like every stub it throws NotImplemented, so until it is written the
+ * check fails with that message on /ready (a critical one keeps the service not ready): a stub never
+ * claims a health it has not checked.
+ *
+ * @param service - the service, named in the NotImplemented error
+ * @param check - the check as the spec declares it
+ * @param layout - indentation, line ending and quote of the object it goes into
+ * @example
+ * healthCheckStub('payments', { name: 'ledger', timeoutMs: 500, critical: true }, { indent: '  ', unit: '  ', eol: '\n', quote: "'" });
+ * // "  // readiness check, critical, 500ms: resolve when healthy, throw why not\n  async ledger(_ctx) {\n ..."
+ */
+export function healthCheckStub(service: string, check: HealthCheckModel, layout: StubLayout): string {
+  const comment = `readiness check, ${check.critical ? 'critical' : 'not critical'}, ${formatDuration(check.timeoutMs)}: resolve when healthy, throw why not`;
+  return method(service, check.name, '_ctx', comment, layout);
 }
 
 /** Stubs one after another, a blank line between members (and before the first when `afterMember`). */

@@ -206,6 +206,13 @@ export interface RawEndpointCall {
   fallback?: string;
 }
 
+/** `health.checks.<name>`: the check's timeout (`500ms`; 10ms-30s, default 1s) and whether it is critical (default true). */
+export interface RawHealthCheck {
+  timeout?: string;
+  critical?: boolean;
+  description?: string;
+}
+
 /** A `calls` entry: how this service calls another, and with which policies. */
 export interface RawCall {
   transport?: 'http' | 'grpc';
@@ -221,6 +228,8 @@ export interface RawService {
   ports: { http: number; grpc?: number };
   /** How the service's HTTP server is built: its binding and whether the hook file adds routes. */
   http?: { binding?: HttpBinding; extraRoutes?: boolean };
+  /** Readiness checks the hook file's `healthChecks` implements, beside the runtime's own. */
+  health?: { checks?: Record<string, RawHealthCheck> };
   calls?: Record<string, RawCall>;
   types?: Record<string, RawTypeDecl>;
   errors?: Record<string, { status: number; grpc?: GrpcStatusName; description?: string }>;

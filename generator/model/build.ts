@@ -4,6 +4,7 @@ import { builtinErrorStatus, type BuiltinErrorCode } from '../../common/errors.j
 import { defaultGrpcStatus } from '../../common/grpc-status.js';
 import { GATEWAY_METRICS_PORT } from '../../common/probes.js';
 import { parseDuration, parseSize } from '../../common/units.js';
+import { HEALTH_CHECK_DEFAULTS } from '../language/health-defaults.js';
 import { lookupType, recordFields, type Declared, type SpecIndex, type TypeDeclaration } from '../language/collect.js';
 import { BUS_DEFAULTS } from '../language/bus-defaults.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_HTTP_BINDING } from '../language/http-defaults.js';
@@ -187,6 +188,14 @@ function buildService(
     ports: { http: raw.ports.http, grpc: raw.ports.grpc ?? null },
     binding: raw.http?.binding ?? index.mesh?.raw.runtime?.http?.binding ?? DEFAULT_HTTP_BINDING,
     extraRoutes: raw.http?.extraRoutes ?? false,
+    healthChecks: Object.entries(raw.health?.checks ?? {})
+      .map(([name, check]) => ({
+        name,
+        timeoutMs: duration(check.timeout ?? HEALTH_CHECK_DEFAULTS.timeout),
+        critical: check.critical ?? HEALTH_CHECK_DEFAULTS.critical,
+        ...(check.description !== undefined && { description: check.description }),
+      }))
+      .sort(byName),
     types: [...index.types.values()].filter((t) => t.owner === raw.service).map((t) => t.name).sort(compare),
     errors: [...errors.values()].sort(byName),
     endpoints,

@@ -188,6 +188,14 @@ export interface CallModel {
   fallbacks: FallbackModel[];
 }
 
+/** `health.checks.<name>`: a readiness check, with its defaults applied. */
+export interface HealthCheckModel {
+  name: string;
+  timeoutMs: number;
+  critical: boolean;
+  description?: string;
+}
+
 /** `calls.<svc>.endpoints.<endpoint>.fallback`: a member of the caller's `fallbacks` hook object. */
 export interface FallbackModel {
   /** The callee's endpoint whose failures it answers. */
@@ -280,6 +288,8 @@ export interface ServiceModel {
   binding: HttpBinding;
   /** The hook file exports `routes` (the spec's `http.extraRoutes`), mounted beside the endpoints. */
   extraRoutes: boolean;
+  /** The readiness checks the spec declares (`health.checks`), sorted by name: members of the hook file's `healthChecks`. */
+  healthChecks: HealthCheckModel[];
   /** Types declared in this service's file (names, sorted). */
   types: string[];
   /** Every error any endpoint of this service declares, sorted by name. */

@@ -18,6 +18,7 @@ export function serviceNames(service: string) {
     subscriptions: `${Svc}Subscriptions`,
     compensations: `${Svc}Compensations`,
     fallbacks: `${Svc}Fallbacks`,
+    healthChecks: `${Svc}HealthChecks`,
     routes: `${Svc}Routes`,
     sagaClients: `${Svc}SagaClients`,
     sagas: `${service}Sagas`,
@@ -56,7 +57,7 @@ export function enumValuesName(enumName: string): string {
 }
 
 /** Module-level constants the emitters declare besides the derived names above. */
-export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'compensations', 'fallbacks', 'routes'] as const;
+export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'compensations', 'fallbacks', 'healthChecks', 'routes'] as const;
 
 /**
  * Every name generated code imports from the runtime, with the package subpath it comes from: the core
@@ -73,6 +74,7 @@ export const RUNTIME_MODULES = {
   EventCatalog: 'meshspec/runtime',
   GatewayConfig: 'meshspec/runtime/gateway',
   HandlerContext: 'meshspec/runtime',
+  HealthCheckContext: 'meshspec/runtime',
   EventContext: 'meshspec/runtime',
   ExtraRoutes: 'meshspec/runtime',
   MeshError: 'meshspec/runtime',

@@ -1,7 +1,7 @@
 // The standard gRPC health service (grpc.health.v1.Health), so gRPC-native probes and load balancers
 // can ask: Check answers once, Watch streams the status and every change, List gives every status
-// (the server's, `''`, and its service's). A server that answers is SERVING once it is ready (its
-// event bus connected: `isReady`), NOT_SERVING before; when shutdown starts it is NOT_SERVING, and Watch streams say so and end, so a balancer drains this instance before it
+// (the server's, `''`, and its service's). A server that answers is SERVING once it is ready (the
+// same readiness as HTTP /ready: `isReady`), NOT_SERVING before; when shutdown starts it is NOT_SERVING, and Watch streams say so and end, so a balancer drains this instance before it
 // stops taking calls, and the streams do not hold the shutdown.
 import {
   status as Status,
@@ -23,25 +23,59 @@ const SERVICE_UNKNOWN = 3;
 export interface HealthService {
   /** Every status becomes NOT_SERVING; Watch streams get that and end. */
   shutdown(): void;
-  /** Tells Watch streams the status again if `isReady` changed it. */
+  /** Asks `isReady` again and tells Watch streams the status if it changed. */
   readinessChanged(): void;
 }
 
+/** How often readiness is asked again while a Watch stream is open (nothing else would ask it). */
+export const WATCH_REFRESH_MS = 5000;
+
 /**
  * Answers for `''` (the whole server) and `service` (the fully qualified proto service name).
- * `isReady` (default: always) is asked on every Check and List; call `readinessChanged` when it flips.
+ * `isReady` (default: always) may answer later (readiness runs checks with timeouts); each Check and
+ * List asks it afresh, Watch streams are answered from the last answer, refreshed every
+ * WATCH_REFRESH_MS while one is open and when `readinessChanged` is called.
  */
-export function addHealthService(server: Server, service: string, isReady: () => boolean = () => true): HealthService {
+export function addHealthService(server: Server, service: string, isReady: () => boolean | Promise<boolean> = () => true): HealthService {
   let serving = true;
+  // The last answer: Watch needs a status at once, and the checks take time (a Check waits for them,
+  // so a probe sees what /ready sees; a Watch is told when it changes, never blocked on a run).
+  let ready = false;
+  const refresh = async (): Promise<void> => {
+    const answer = isReady();
+    ready = typeof answer === 'boolean' ? answer : await answer.catch(() => false);
+  };
   const watchers = new Set<ServerWritableStream<Buffer, Buffer>>();
-  const statusOf = (asked: string) => (asked !== '' && asked !== service ? SERVICE_UNKNOWN : serving && isReady() ? SERVING : NOT_SERVING);
+  const statusOf = (asked: string) => (asked !== '' && asked !== service ? SERVICE_UNKNOWN : serving && ready ? SERVING : NOT_SERVING);
   const told = new WeakMap<ServerWritableStream<Buffer, Buffer>, number>();
+  let timer: NodeJS.Timeout | undefined;
+  void refresh();
+
+  const notify = () => {
+    for (const call of watchers) {
+      const now = statusOf(serviceName(call.request) ?? '');
+      if (told.get(call) === now) continue;
+      told.set(call, now);
+      call.write(response(now));
+    }
+  };
+  const watchTimer = () => {
+    if (watchers.size === 0 || !serving) {
+      clearInterval(timer);
+      timer = undefined;
+    } else {
+      timer ??= setInterval(() => void refresh().then(notify), WATCH_REFRESH_MS).unref();
+    }
+  };
 
   const check: handleUnaryCall<Buffer, Buffer> = (call, callback) => {
     const asked = serviceName(call.request);
     if (asked === null) callback({ code: Status.INVALID_ARGUMENT, details: 'malformed HealthCheckRequest' });
     else if (statusOf(asked) === SERVICE_UNKNOWN) callback({ code: Status.NOT_FOUND, details: `unknown service ${asked}` });
-    else callback(null, response(statusOf(asked)));
+    else void refresh().then(() => {
+      notify();
+      callback(null, response(statusOf(asked)));
+    });
   };
 
   // As health.proto says: an unknown service is SERVICE_UNKNOWN, and the stream stays open.
@@ -58,12 +92,19 @@ export function addHealthService(server: Server, service: string, isReady: () =>
       return;
     }
     watchers.add(call);
-    call.on('cancelled', () => watchers.delete(call));
+    watchTimer();
+    void refresh().then(notify);
+    call.on('cancelled', () => {
+      watchers.delete(call);
+      watchTimer();
+    });
   };
 
   const list: handleUnaryCall<Buffer, Buffer> = (_call, callback) => {
-    const status = { status: statusOf('') };
-    callback(null, Buffer.from(HealthListResponse.encode({ statuses: { '': status, [service]: status } }).finish()));
+    void refresh().then(() => {
+      const status = { status: statusOf('') };
+      callback(null, Buffer.from(HealthListResponse.encode({ statuses: { '': status, [service]: status } }).finish()));
+    });
   };
 
   server.addService(
@@ -77,16 +118,12 @@ export function addHealthService(server: Server, service: string, isReady: () =>
 
   return {
     readinessChanged() {
-      for (const call of watchers) {
-        const now = statusOf(serviceName(call.request) ?? '');
-        if (told.get(call) === now) continue;
-        told.set(call, now);
-        call.write(response(now));
-      }
+      void refresh().then(notify);
     },
     shutdown() {
       if (!serving) return;
       serving = false;
+      clearInterval(timer);
       for (const call of watchers) {
         const asked = serviceName(call.request) ?? '';
         // Told already when readiness turned off first (a drain delay): a change is streamed once.

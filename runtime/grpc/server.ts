@@ -35,8 +35,8 @@ export interface GrpcServerOptions {
   schemas: SchemaRegistry;
   invoke: Invoke;
   logger: Logger;
-  /** Asked by the health service: NOT_SERVING while false (e.g. the event bus is not connected). Default: always ready. */
-  isReady?: () => boolean;
+  /** Asked by the health service: NOT_SERVING while false (the service's readiness, as /ready has it). Default: always ready. */
+  isReady?: () => boolean | Promise<boolean>;
   /** Which caller identity is believed: signed with identity keys, or the unsigned metadata (the default, development). */
   trust?: CallerTrust;
   /** Counts each call per endpoint and status (transport `grpc`); default none. */
@@ -44,7 +44,7 @@ export interface GrpcServerOptions {
 }
 
 export interface GrpcServer {
-  /** Tells health Watch streams that `isReady` changed. */
+  /** Asks `isReady` again and tells health Watch streams when it changed. */
   readinessChanged(): void;
   /** Binds and starts serving; resolves with the actual port (useful with port 0). */
   listen(port: number, host: string): Promise<number>;

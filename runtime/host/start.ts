@@ -31,6 +31,7 @@ import { meterInProcess } from '../observability/metrics/in-process.js';
 import { activeTracer } from '../observability/tracing/tracer.js';
 import { messagingSystemOf, tracePublishes, traceSubscriptions } from '../observability/tracing/bus.js';
 import { traceInProcess } from '../observability/tracing/in-process.js';
+import { createReadiness, dependenciesReport, runtimeChecks, userChecks, type HealthCheckContext, type ReadinessCheck } from '../health/index.js';
 
 /**
  * Starts one service: migrates its database (a service with storage), then listens on its ports,
@@ -62,6 +63,8 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
   checkSubscriptions(definition, options.subscriptions, events);
   // Likewise a fallback the spec names that the hook file does not define.
   const fallbacks = resolveFallbacks(definition, options.fallbacks);
+  // Likewise a readiness check the spec declares that the hook file's `healthChecks` lacks.
+  const healthChecks = userChecks(definition, options.healthChecks);
   // Likewise sagas without a database for their log.
   checkSagasHaveStorage(options);
   // Migrated before listening: no request ever sees a schema older than the code.
@@ -70,7 +73,7 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
   // forwarded after commit (runtime/storage/outbox); outside one it goes to the bus as before.
   const outbox = db ? await createOutbox({ db, bus, service: name, logger }) : null;
   try {
-    return await serve(options, settings, fallbacks, db, outbox);
+    return await serve(options, settings, { fallbacks, healthChecks }, db, outbox);
   } catch (err) {
     await outbox?.close().catch(() => undefined);
     throw err;
@@ -78,7 +81,13 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
 }
 
 /** The rest of start(): everything a service with a migrated database (or none) and its outbox needs to serve. */
-async function serve(options: ServiceHostOptions, settings: HostSettings, fallbacks: ResolvedFallbacks, db: Database | undefined, outbox: Outbox | null): Promise<RunningService> {
+async function serve(
+  options: ServiceHostOptions,
+  settings: HostSettings,
+  { fallbacks, healthChecks }: { fallbacks: ResolvedFallbacks; healthChecks: readonly ReadinessCheck[] },
+  db: Database | undefined,
+  outbox: Outbox | null,
+): Promise<RunningService> {
   const { definition, schemas, events } = options;
   const { logger, bus } = settings;
   const name = definition.name;
@@ -173,10 +182,19 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   const database = db ? createDatabaseReadiness(db, { logger, onChange: () => grpc?.readinessChanged() }) : undefined;
   // Not ready while the broker is unreachable: the service would accept calls whose events it cannot publish.
   const readyNow = () => ready && bus.connected !== false && (database?.answering ?? true);
-  const probeReady = (): boolean | Promise<boolean> => {
-    if (!ready || bus.connected === false || !database) return readyNow();
-    return database.check().then((answering) => answering && ready && bus.connected !== false);
-  };
+  let draining = false;
+  // /ready and gRPC health: the runtime's checks and the spec's, each under its timeout (runtime/health).
+  const readiness = createReadiness({
+    checks: [
+      ...runtimeChecks({ ...(database ? { database: () => database.check() } : {}), busConnected: () => bus.connected !== false }),
+      // A service with storage hands its checks the database, as its hooks get it (`ctx.db`).
+      ...(db ? healthChecks.map((c) => ({ ...c, run: (ctx: HealthCheckContext) => c.run({ ...ctx, db } as HealthCheckContext) })) : healthChecks),
+    ],
+    logger,
+    phase: () => (draining ? 'draining' : ready ? 'running' : 'starting'),
+    onChange: () => grpc?.readinessChanged(),
+  });
+  const dependenciesNow = () => (owned ? owned.dependencies() : { resilience: fallbackStats?.snapshot() ?? {}, instances: {} });
   const app = await loadHttpApp({
     definition,
     invoke,
@@ -188,7 +206,9 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     routes: [...((options.routes ?? []) as ExtraRoutes), ...(sagas?.routes ?? [])],
     contextFor,
     trust,
-    isReady: probeReady,
+    isReady: () => readiness.run(),
+    // Callees are reported here and never asked by readiness: their outage must not take this service out of its balancers.
+    dependencies: () => dependenciesReport(definition.calls.map((c) => c.service), dependenciesNow(), true),
     ...(metrics ? { metrics: metrics.http } : {}),
   }).catch(async (err: unknown) => {
     await sagas?.close();
@@ -204,11 +224,9 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   try {
     httpPort = await http.listen(settings.httpPort ?? definition.ports.http, host, name);
     if (definition.proto && wantedGrpcPort !== null) {
-      grpc = createGrpcServer({ definition, schemas, invoke, logger, trust, ...(metrics ? { metrics: metrics.server } : {}), isReady: () => {
-        // gRPC health asks synchronously: the last answer, and a fresh ping when it is stale (a flip notifies watchers).
-        void database?.check();
-        return readyNow();
-      } });
+      // The same readiness as /ready: a Check runs the checks (shared with a probe in flight), a Watch
+      // stream is told the last answer and each change (runtime/grpc/health.ts).
+      grpc = createGrpcServer({ definition, schemas, invoke, logger, trust, ...(metrics ? { metrics: metrics.server } : {}), isReady: () => readiness.run().then((r) => r.ready) });
       grpcPort = await grpc.listen(wantedGrpcPort, host).catch((err: unknown) => {
         throw portError(err, wantedGrpcPort, name, 'grpc') ?? err;
       });
@@ -245,6 +263,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
   let closing: Promise<void> | undefined;
   const close = async () => {
     ready = false;
+    draining = true;
     grpc?.readinessChanged();
     const grace = settings.shutdownGraceMs;
     const delay = settings.shutdownDelayMs ?? 0;
@@ -280,9 +299,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     sagas() {
       return withOwnerStats(sagas?.report() ?? null, choreography.ownerStats());
     },
-    dependencies() {
-      return owned ? owned.dependencies() : { resilience: fallbackStats?.snapshot() ?? {}, instances: {} };
-    },
+    dependencies: dependenciesNow,
     close() {
       closing ??= close();
       return closing;

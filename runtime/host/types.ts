@@ -41,6 +41,8 @@ export interface ServiceHostOptions {
   subscriptions?: object;
   /** The user's fallback functions, by name; required when a call of the definition names one. */
   fallbacks?: object;
+  /** The user's readiness checks (the hook file's `healthChecks`), by name; required when the definition declares some. */
+  healthChecks?: object;
   /**
    * Routes the spec does not describe, mounted beside its endpoints (the hook file's `routes`). Typed
    * with a `never` context so that any one service's `<Svc>Routes` fits; the host hands each route the

@@ -7,6 +7,7 @@ import type { SchemaRegistry } from '../validation/types.js';
 import type { CallerTrust } from '../identity/trust.js';
 import type { ExtraRoutes } from './extra-routes.js';
 import type { HttpBindingMetrics } from '../observability/metrics/http.js';
+import type { ReadinessSource } from './probes.js';
 
 /**
  * The options of `createHttpApp`.
@@ -23,7 +24,9 @@ export interface HttpAppOptions {
   /** The largest JSON body accepted (bytes, after content decoding); larger ones get 413. */
   bodyLimitBytes: number;
   /** False before startup completes and once shutdown starts; a promise when it asks a database (answered when it settles). */
-  isReady: () => boolean | Promise<boolean>;
+  isReady: ReadinessSource;
+  /** Makes the body of GET /health/dependencies (the callees as seen from here); default an empty list. */
+  dependencies?: () => Promise<unknown>;
   /** Routes the spec does not describe, tried after its endpoints. Default none. */
   routes?: ExtraRoutes;
   /** Makes the handler context an extra route gets; required when `routes` is not empty. */

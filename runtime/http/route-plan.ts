@@ -4,6 +4,7 @@
 import type { EndpointDescriptor, ServiceDefinition } from '../service/definition.js';
 import type { ExtraRoute, ExtraRoutes } from './extra-routes.js';
 import { bySpecificity } from './params.js';
+import { isProbePath } from '../../common/probes.js';
 
 const EXTRA_METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
 // Literal segments limited to URL-unreserved characters, so both routers read them alike.
@@ -110,7 +111,7 @@ function checkExtraRoute(route: ExtraRoute): void {
   const repeated = names.find((name, i) => names.indexOf(name) !== i);
   if (repeated) throw new Error(`${where}: the parameter {${repeated}} appears twice`);
   const lower = route.path.toLowerCase();
-  if (lower === '/health' || lower === '/ready' || lower === '/metrics') throw new Error(`${where}: ${route.path} is the service's own probe (or metrics); choose another path`);
+  if (isProbePath(lower)) throw new Error(`${where}: ${route.path} is the service's own probe (or metrics, or its dependencies report); choose another path`);
 }
 
 /** True when a route of `first` method takes the requests of `method`: its own, and HEAD for a GET route. */

@@ -123,6 +123,22 @@ export interface ServiceDefinition {
   readonly choreographies?: readonly ChoreographyStepDescriptor[];
   /** The choreographed sagas this service owns (keeps their log, publishes `<saga>.completed`/`.failed`); absent: none. */
   readonly choreographedSagas?: readonly ChoreographedSagaDescriptor[];
+  /** The readiness checks the spec declares (`health.checks`), run by `/ready` beside the runtime's; absent: none. */
+  readonly healthChecks?: readonly HealthCheckDescriptor[];
+}
+
+/**
+ * A readiness check the spec declares: the hook file's `healthChecks.<name>` runs it.
+ *
+ * @example
+ * const check: HealthCheckDescriptor = { name: 'ledger', timeoutMs: 500, critical: true };
+ */
+export interface HealthCheckDescriptor {
+  readonly name: string;
+  /** Past this the check counts as failed (`timeout`). */
+  readonly timeoutMs: number;
+  /** Failing makes the service not ready (503); a non-critical failure only degrades it. */
+  readonly critical: boolean;
 }
 
 /**

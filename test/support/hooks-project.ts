@@ -7,12 +7,15 @@ import ts from 'typescript';
 import { emitTypeScript } from '../../generator/emit/typescript/index.js';
 import { defaultLayout } from '../../generator/naming/index.js';
 import { compileSpec } from '../../generator/pipeline.js';
+import type { MeshModel } from '../../generator/model/types.js';
 import { repoRoot } from './project.js';
 
 /** The project: the generated files by output path, and the type-check of one hook file's text. */
 export interface HooksProject {
   /** Generated files by their path under `generated/`, e.g. `orders/host.ts`. */
   readonly generated: ReadonlyMap<string, string>;
+  /** The compiled spec, e.g. for the hook file the planner would create. */
+  readonly model: MeshModel;
   /**
    * Diagnostics of the project's own files (the runtime is the repository type-check's business) with
    * `text` as the hook file `hookFile`, as `path:line:col message` relative to the project.
@@ -62,6 +65,7 @@ export async function createHooksProject(
 
   return {
     generated,
+    model,
     check(hookFile, text) {
       const varying = write(hookFile, text);
       const host = ts.createCompilerHost(options, true);

@@ -133,6 +133,10 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     ...(parts.length > 0 && { choreographies: parts }),
     // Written only for the owner of a choreographed saga: the sagas whose log it keeps.
     ...(owned.length > 0 && { choreographedSagas: owned }),
+    // The spec's readiness checks: the hook file's `healthChecks` runs each, /ready lists it.
+    ...(service.healthChecks.length > 0 && {
+      healthChecks: service.healthChecks.map((c) => ({ name: c.name, timeoutMs: c.timeoutMs, critical: c.critical })),
+    }),
     // Written only for Express: a definition without it is served by the node binding.
     ...(service.binding !== 'node' && { binding: service.binding }),
   };

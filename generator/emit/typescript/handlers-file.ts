@@ -5,6 +5,7 @@ import type { CallModel, EndpointModel, EventModel, MeshModel, ServiceModel } fr
 import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
 import { hookFile, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import type { EmitOptions } from '../types.js';
+import { formatDuration } from '../../../common/units.js';
 import { typeImports, type TypeRef } from './names.js';
 import { endpointDoc, findEvent, outputType } from './signatures.js';
 
@@ -66,6 +67,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
     'HandlerContext',
     ...(fallbacks.length > 0 ? ['CallFailure'] : []),
     ...(service.storage ? ['StorageContext'] : []),
+    ...(service.healthChecks.length > 0 ? ['HealthCheckContext'] : []),
   ];
   const clientNames = service.calls.map((c) => serviceNames(c.service).client);
   const types = typeImports(model, service.name, typeRefs, [...runtimeNames, ...clientNames, ...Object.values(n)]);
@@ -160,6 +162,24 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
       }),
       '\n',
     );
+  const checks = service.healthChecks;
+  // A check of a service with storage gets its database, as the endpoint hooks do.
+  const checkContext = service.storage ? 'HealthCheckContext & StorageContext' : 'HealthCheckContext';
+  const healthChecks =
+    checks.length > 0 &&
+    interfaceOrEmpty(
+      [
+        `Readiness checks of ${service.name} (the spec's \`health.checks\`): \`${hooks}\` exports \`healthChecks\``,
+        'implementing this. /ready and gRPC health run each under its timeout, beside the runtime\'s own',
+        '(database, bus): resolve when healthy, throw with the reason when not (the message is shown, bounded).',
+      ],
+      n.healthChecks,
+      checks.map((c) => {
+        const settings = `Times out after ${formatDuration(c.timeoutMs)}; ${c.critical ? 'critical: failing makes the service not ready (503).' : 'not critical: failing only degrades it.'}`;
+        return jsdoc([...(c.description !== undefined ? [c.description] : []), settings], 2) + methodSignature(c.name, [`ctx: ${checkContext}`], 'Promise<void>');
+      }),
+      '\n',
+    );
   const routes =
     service.extraRoutes &&
     jsdoc([
@@ -169,5 +189,5 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
       'win: a route with the method and path of an endpoint, or on `/health` or `/ready`, stops the',
       'service at startup. Extra routes are not in the OpenAPI document.',
     ]) + `export type ${n.routes} = ExtraRoutes<${n.context}>;\n`;
-  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, compensationHooks, fallbackFunctions, routes]);
+  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, compensationHooks, fallbackFunctions, healthChecks, routes]);
 }

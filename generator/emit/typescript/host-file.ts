@@ -14,6 +14,7 @@ export function hostFile(model: MeshModel, service: ServiceModel, options: EmitO
   // Only a participant with a step to undo has `compensations` (and `<Svc>Compensations` in handlers.ts).
   const compensations = compensationsOf(model, service.name).length > 0;
   const routes = service.extraRoutes;
+  const healthChecks = service.healthChecks.length > 0;
   const sagaServices = calledServices(orchestratedSagasOf(service));
   const imports = importBlock([
     { names: service.storage === null ? [] : ['fileURLToPath'], from: 'node:url' },
@@ -24,6 +25,7 @@ export function hostFile(model: MeshModel, service: ServiceModel, options: EmitO
         ...(subscribes ? ['subscriptions'] : []),
         ...(compensations ? ['compensations'] : []),
         ...(fallbacks ? ['fallbacks'] : []),
+        ...(healthChecks ? ['healthChecks'] : []),
         ...(routes ? ['routes'] : []),
       ],
       from: hookModule(options, service.name),
@@ -45,6 +47,7 @@ export function hostFile(model: MeshModel, service: ServiceModel, options: EmitO
         ...(subscribes ? [n.subscriptions] : []),
         ...(compensations ? [n.compensations] : []),
         ...(fallbacks ? [n.fallbacks] : []),
+        ...(healthChecks ? [n.healthChecks] : []),
         ...(routes ? [n.routes] : []),
       ],
       from: './handlers.js',
@@ -68,6 +71,7 @@ export function hostFile(model: MeshModel, service: ServiceModel, options: EmitO
     (subscribes ? `    subscriptions: subscriptions satisfies ${n.subscriptions},\n` : '') +
     (compensations ? `    compensations: compensations satisfies ${n.compensations},\n` : '') +
     (fallbacks ? `    fallbacks: fallbacks satisfies ${n.fallbacks},\n` : '') +
+    (healthChecks ? `    healthChecks: healthChecks satisfies ${n.healthChecks},\n` : '') +
     (routes ? `    routes: routes satisfies ${n.routes},\n` : '') +
     '    schemas,\n' +
     '    events,\n' +

@@ -8,6 +8,7 @@ import { checkGatewaySecurity } from './gateway-security.js';
 import { checkRouteBodyLimits } from './gateway-routes.js';
 import { checkGeneratedNames } from './generated-names.js';
 import { checkGroups } from './groups.js';
+import { checkHealth } from './health.js';
 import { checkCallPolicies, checkPolicies } from './policies.js';
 import { checkDurations, checkEvents, checkGateway, checkPorts } from './mesh.js';
 import { Reporter } from './reporter.js';
@@ -28,6 +29,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkPolicies(index, report);
   checkCallPolicies(index, report);
   checkFallbacks(index, report);
+  checkHealth(index, report);
   checkGeneratedNames(index, report);
   checkGateway(index, report);
   checkGatewaySecurity(index, report);

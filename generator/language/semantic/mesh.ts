@@ -1,6 +1,6 @@
 // Checks that span the mesh: event payloads, who publishes and who listens, ports, gRPC names, gateway
 // routes, durations.
-import { GATEWAY_METRICS_PORT, isProbePath } from '../../../common/probes.js';
+import { GATEWAY_METRICS_PORT, isProbePath, PROBE_PATHS } from '../../../common/probes.js';
 import { MAX_DURATION_MS, parseDuration } from '../../../common/units.js';
 import { isRecord, maybeService, someServiceUnchecked, unknownName, type SpecIndex } from '../collect.js';
 import { endpointMethodsUnder, upstreamPath } from '../gateway-routes.js';
@@ -94,7 +94,8 @@ export function checkGateway(index: SpecIndex, report: Reporter): void {
   gateway.routes.forEach((route, i) => {
     const at = ['gateway', 'routes', i];
     const first = prefixes.get(route.prefix);
-    const reserved = isProbePath(route.prefix);
+    // The services' dependencies report is theirs: the gateway answers only its probes and metrics.
+    const reserved = isProbePath(route.prefix) && !route.prefix.startsWith(PROBE_PATHS.dependencies);
     if (first !== undefined) {
       report.error(doc, [...at, 'prefix'], 'duplicate-route', `prefix \`${route.prefix}\` is already routed by route ${first + 1} (${report.where(doc, ['gateway', 'routes', first, 'prefix'], false)}); route each prefix once`);
     } else {

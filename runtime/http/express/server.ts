@@ -21,7 +21,8 @@ import { createExtraRouteRunner } from '../extra-route-runner.js';
 import { REQUEST_ID_HEADER, requestIdFrom } from '../headers.js';
 import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler, toExpressPath } from '../params.js';
-import { answerProbe } from '../probes.js';
+import { answerDependencies, answerProbe } from '../probes.js';
+import { PROBE_PATHS } from '../../../common/probes.js';
 import { METRICS_PATH } from '../../observability/metrics/scrape.js';
 import { sendError, setAnswerHeaders } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
@@ -60,6 +61,10 @@ export function createExpressApp(options: HttpAppOptions): RequestListener {
   app.get('/ready', (_req, res) => {
     res.locals[METER] = null;
     answerProbe(res, '/ready', isReady);
+  });
+  app.get(PROBE_PATHS.dependencies, (_req, res) => {
+    res.locals[METER] = null;
+    answerDependencies(res, options.dependencies);
   });
   if (metrics) {
     app.get(METRICS_PATH, (req, res) => {

@@ -16,7 +16,8 @@ import { REQUEST_ID_HEADER, requestIdFrom } from '../headers.js';
 import type { HttpAppOptions } from '../options.js';
 import { createInputAssembler } from '../params.js';
 import { readJsonBody } from '../body.js';
-import { answerProbe } from '../probes.js';
+import { answerDependencies, answerProbe } from '../probes.js';
+import { PROBE_PATHS } from '../../../common/probes.js';
 import type { EndpointMeter } from '../../observability/metrics/server.js';
 import { applyAnswerHeaders, deferAnswerHeaders, sendError } from '../respond.js';
 import { planRoutes } from '../route-plan.js';
@@ -119,6 +120,10 @@ export function createNodeApp(options: HttpAppOptions): RequestListener {
       const split = splitPath(target.path);
       if ((method === 'GET' || method === 'HEAD') && (split.key === '/health' || split.key === '/ready')) {
         answerProbe(res, split.key, isReady);
+        return;
+      }
+      if ((method === 'GET' || method === 'HEAD') && split.key === PROBE_PATHS.dependencies) {
+        answerDependencies(res, options.dependencies);
         return;
       }
       if (metrics && (method === 'GET' || method === 'HEAD') && split.key === METRICS_PATH) {

@@ -364,6 +364,7 @@ describe.each(['node', 'express'] as const)('%s binding', (binding) => {
         'extra route HEAD /users/{id} can never be reached: it is matched first by the endpoint getUser (GET /users/{id})',
       );
       expect(make([{ method: 'POST', path: '/Health', handle }])).toThrow("extra route POST /Health: /Health is the service's own probe");
+      expect(make([{ method: 'GET', path: '/health/dependencies', handle }])).toThrow("/health/dependencies is the service's own probe (or metrics, or its dependencies report)");
       expect(make([{ method: 'GET', path: '/files/:name', handle }])).toThrow('extra route GET /files/:name: each path segment must be');
       expect(make([{ method: 'GET', path: '/x/{a}', handle }, { method: 'GET', path: '/x/{b}', handle }])).toThrow('the extra route GET /x/{a} is matched first');
       expect(() =>

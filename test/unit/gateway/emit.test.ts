@@ -19,6 +19,7 @@ function service(name: string, http: number, file: string): ServiceModel {
     ports: { http, grpc: null },
     binding: 'node',
     extraRoutes: false,
+    healthChecks: [],
     types: [],
     errors: [],
     endpoints: [],

@@ -54,6 +54,7 @@ export function service(name: string, endpoints: EndpointModel[], subscribes: Su
     ports: { http: 3001, grpc: null },
     binding: 'node',
     extraRoutes: false,
+    healthChecks: [],
     types: [],
     errors: [],
     endpoints,

@@ -24,6 +24,7 @@ function service(name: string, http: number, grpc: number | null, extra: Partial
     ports: { http, grpc },
     binding: 'node',
     extraRoutes: false,
+    healthChecks: [],
     types: [],
     errors: [],
     endpoints: [],

@@ -145,6 +145,7 @@ export const users: ServiceModel = {
   ports: { http: 3001, grpc: 50051 },
   binding: 'node',
   extraRoutes: false,
+  healthChecks: [],
   types: types.filter((t) => t.owner === 'users').map((t) => t.name),
   errors: [errors.Conflict!, errors.EmailTaken!, errors.NotFound!],
   endpoints,

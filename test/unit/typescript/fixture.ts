@@ -85,6 +85,7 @@ function service(name: string, grpc: number | null, extra: Partial<ServiceModel>
     ports: { http: 3000, grpc },
     binding: 'node',
     extraRoutes: false,
+    healthChecks: [],
     types: [],
     errors: [],
     endpoints: [],
