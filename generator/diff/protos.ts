@@ -1,6 +1,6 @@
 // The proto half of `meshspec diff`: both specs' protos, as the proto emitter writes them, compared by
-// `buf breaking` with the WIRE_JSON rules (what breaks a deployed client on the binary or JSON wire,
-// not what only changes generated source), its findings positioned in the new spec where a message
+// `buf breaking` with the WIRE_JSON rules plus RPC_NO_DELETE and SERVICE_NO_DELETE (what breaks a
+// deployed client on the binary or JSON wire, not what only changes generated source), its findings positioned in the new spec where a message
 // and a field name a type of it, else at the file the proto comes from.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -70,8 +70,8 @@ async function writeProtos(model: MeshModel, dir: string): Promise<boolean> {
   for (const file of files) {
     const target = path.join(dir, file.path.replace(/^proto\//, ''));
     await mkdir(path.dirname(target), { recursive: true });
-    // The module's breaking rules: those of the wire, binary and JSON.
-    const content = path.basename(file.path) === 'buf.yaml' ? `${file.content}breaking:\n  use:\n    - WIRE_JSON\n` : file.content;
+    // The breaking rules: the wire's, binary and JSON, and no rpc or service deleted (clients call them).
+    const content = path.basename(file.path) === 'buf.yaml' ? `${file.content}breaking:\n  use:\n    - WIRE_JSON\n    - RPC_NO_DELETE\n    - SERVICE_NO_DELETE\n` : file.content;
     await writeFile(target, content);
   }
   return true;

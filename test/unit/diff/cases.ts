@@ -1,4 +1,4 @@
-// The spec edits of the classification table: each a small edit of the base spec (base-spec.ts) with
+// The spec edits of the classification table: each a small edit of the base spec (test/support/diff-spec.ts) with
 // every finding it must produce, as `classification code file:line:col` (positions in the new spec).
 const U = 'services/users.yaml';
 const M = 'mesh.yaml';

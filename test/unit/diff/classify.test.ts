@@ -7,7 +7,7 @@ import { diffModels } from '../../../generator/diff/index.js';
 import { loadSpec } from '../../../generator/language/load.js';
 import type { MeshModel } from '../../../generator/model/types.js';
 import { compileSpec } from '../../../generator/pipeline.js';
-import { baseSpec, edited, writeSpec } from './base-spec.js';
+import { baseSpec, edited, writeSpec } from '../../support/diff-spec.js';
 import { cases } from './cases.js';
 
 const folders: string[] = [];
