@@ -1,7 +1,7 @@
 // The proto half of `meshspec diff`: both specs' protos, as the proto emitter writes them, compared by
 // `buf breaking` with the WIRE_JSON rules plus RPC_NO_DELETE and SERVICE_NO_DELETE (what breaks a
-// deployed client on the binary or JSON wire, not what only changes generated source), its findings positioned in the new spec where a message
-// and a field name a type of it, else at the file the proto comes from.
+// deployed client on the binary or JSON wire, not what only changes generated source). Its findings
+// are positioned in the new spec at the field or endpoint a message names, else at the proto's spec file.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -27,17 +27,22 @@ interface BufAnnotation {
 }
 
 /**
- * The buf binary of @bufbuild/buf (its platform package ships it: no download at run time), or the
- * one `MESHSPEC_BUF` names; undefined when neither is there.
+ * The buf binary of @bufbuild/buf (its platform package ships it: nothing is downloaded at run time):
+ * the one `MESHSPEC_BUF` names, else the project's (a devDependency), else one beside meshspec;
+ * undefined when there is none. meshspec does not depend on it: projects install meshspec as a
+ * production dependency, and every service image would carry the binary.
  */
 export function findBuf(): string | undefined {
   const named = process.env['MESHSPEC_BUF'];
   if (named !== undefined && named !== '') return existsSync(named) ? named : undefined;
-  try {
-    return createRequire(import.meta.url).resolve('@bufbuild/buf/bin/buf');
-  } catch {
-    return undefined;
+  for (const from of [path.join(process.cwd(), 'package.json'), import.meta.url]) {
+    try {
+      return createRequire(from).resolve('@bufbuild/buf/bin/buf');
+    } catch {
+      // Not installed there: look further.
+    }
   }
+  return undefined;
 }
 
 /**
