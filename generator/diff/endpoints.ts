@@ -92,7 +92,8 @@ function compareEndpoint(context: DiffContext, beforeService: ServiceModel, afte
   if ((before.output === null) !== (after.output === null) || (before.output && after.output && before.output.list !== after.output.list)) {
     const show = (o: EndpointModel['output']) => (o === null ? 'no body' : `${o.type}${o.list ? '[]' : ''}`);
     findings.push({ classification: 'breaking', code: 'output-changed', ...outputAt, message: `${name}: output ${show(before.output)} -> ${show(after.output)}`, hint: newVersion });
-  } else if (before.output && after.output) {
+  } else if (before.output && after.output && keyOf(resolveType(context.before, beforeService.name, before.output.type)) !== keyOf(resolveType(context.after, owner, after.output.type))) {
+    // Another type than before: compared with the earlier one here, as an output (the same type is compared where it is declared).
     const use = { ...unused, output: true };
     findings.push(...compareNamedTypes(context, { scope: beforeService.name, name: before.output.type }, { scope: owner, name: after.output.type }, use, outputAt));
   }

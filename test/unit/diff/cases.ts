@@ -55,6 +55,27 @@ export const cases: DiffCase[] = [
   { name: 'format added in an input', edits: [[U, '      nickname: { type: string, optional: true, field: 3 }', '      nickname: { type: string, format: email, optional: true, field: 3 }']], findings: ['breaking constraint-narrowed services/users.yaml:15:33'] },
   { name: 'maxLength widened in an output', edits: [[U, '      name: { type: string, maxLength: 100, field: 2 }', '      name: { type: string, maxLength: 200, field: 2 }']], findings: ['warning constraint-widened services/users.yaml:7:29'] },
   { name: 'maxLength narrowed in an output', edits: [[U, '      name: { type: string, maxLength: 100, field: 2 }', '      name: { type: string, maxLength: 50, field: 2 }']], findings: ['safe constraint-narrowed services/users.yaml:7:29'] },
+  {
+    name: 'maxLength narrowed in a type that becomes an input too (the stricter rule)',
+    edits: [[U, '      name: { type: string, maxLength: 100, field: 2 }', '      name: { type: string, maxLength: 50, field: 2 }'], [U, '  getUser:\n', '  replaceUser:\n    http: PUT /users/{id}\n    input: User\n    output: User\n  getUser:\n']],
+    findings: ['breaking constraint-narrowed services/users.yaml:7:29', 'safe endpoint-added services/users.yaml:27:3'],
+  },
+  {
+    name: 'maxLength widened in a type that becomes an input too (the stricter rule)',
+    edits: [[U, '      name: { type: string, maxLength: 100, field: 2 }', '      name: { type: string, maxLength: 200, field: 2 }'], [U, '  getUser:\n', '  replaceUser:\n    http: PUT /users/{id}\n    input: User\n    output: User\n  getUser:\n']],
+    findings: ['warning constraint-widened services/users.yaml:7:29', 'safe endpoint-added services/users.yaml:27:3'],
+  },
+  {
+    name: 'event payload type replaced by one of the same shape',
+    edits: [[M, '  UserDeleted:\n', '  UserGone:\n'], [M, '{ payload: UserDeleted }', '{ payload: UserGone }']],
+    findings: [],
+  },
+  {
+    name: 'event payload type replaced by one with a required field more',
+    edits: [[M, '  UserDeleted:\n    fields:\n      userId: { type: string, field: 1 }\n', '  UserGone:\n    fields:\n      userId: { type: string, field: 1 }\n      reason: { type: string, field: 2 }\n'], [M, '{ payload: UserDeleted }', '{ payload: UserGone }']],
+    findings: ['breaking required-field-added mesh.yaml:14:7'],
+    hint: 'version: 2',
+  },
   { name: 'enum value removed', edits: [[M, 'enum: [active, blocked]', 'enum: [active]']], findings: ['breaking enum-value-removed mesh.yaml:5:5'] },
   { name: 'enum value added at the end of an output enum', edits: [[M, 'enum: [active, blocked]', 'enum: [active, blocked, deleted]']], findings: ['warning enum-value-added mesh.yaml:5:29'] },
   { name: 'enum value inserted before the end', edits: [[M, 'enum: [active, blocked]', 'enum: [active, pending, blocked]']], findings: ['breaking enum-values-renumbered mesh.yaml:5:29', 'warning enum-value-added mesh.yaml:5:20'] },
