@@ -1,6 +1,7 @@
 // The proto half of `meshspec diff`: both specs' protos, as the proto emitter writes them, compared by
-// `buf breaking` with the WIRE_JSON rules plus RPC_NO_DELETE and SERVICE_NO_DELETE (what breaks a
-// deployed client on the binary or JSON wire, not what only changes generated source). Its findings
+// `buf breaking` with the WIRE rules plus RPC_NO_DELETE and SERVICE_NO_DELETE: what breaks a deployed
+// gRPC client on the binary wire. Names on the JSON side (the HTTP API) are the model diff's to judge,
+// and what only changes generated source is no break for a client already deployed. Its findings
 // are positioned in the new spec at the field or endpoint a message names, else at the proto's spec file.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -75,8 +76,8 @@ async function writeProtos(model: MeshModel, dir: string): Promise<boolean> {
   for (const file of files) {
     const target = path.join(dir, file.path.replace(/^proto\//, ''));
     await mkdir(path.dirname(target), { recursive: true });
-    // The breaking rules: the wire's, binary and JSON, and no rpc or service deleted (clients call them).
-    const content = path.basename(file.path) === 'buf.yaml' ? `${file.content}breaking:\n  use:\n    - WIRE_JSON\n    - RPC_NO_DELETE\n    - SERVICE_NO_DELETE\n` : file.content;
+    // The breaking rules: the binary wire's, and no rpc or service deleted (clients call them).
+    const content = path.basename(file.path) === 'buf.yaml' ? `${file.content}breaking:\n  use:\n    - WIRE\n    - RPC_NO_DELETE\n    - SERVICE_NO_DELETE\n` : file.content;
     await writeFile(target, content);
   }
   return true;

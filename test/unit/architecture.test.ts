@@ -17,8 +17,8 @@ const allowed: Record<string, readonly string[]> = {
   'generator/cache': ['generator/language', 'generator/package'],
   'generator/hooks': ['generator/model', 'generator/naming', 'generator/cache', 'common'],
   'generator/writer': ['generator/emit'],
-  // `meshspec diff`: compares two compiled models, positions in the loader's documents, and runs buf on the proto emitter's files.
-  'generator/diff': ['generator/language', 'generator/model', 'generator/emit', 'generator/writer', 'generator/naming', 'common'],
+  // `meshspec diff`: compares two compiled models, positions in the loader's documents, runs buf on the proto emitter's files.
+  'generator/diff': ['generator/language', 'generator/model', 'generator/emit', 'generator/naming'],
   // The pipeline wires the stages together; the CLI prints what it returns and runs the dev stack.
   'generator/pipeline': ['generator/language', 'generator/model', 'generator/naming', 'generator/package', 'common'],
   // meshspec's own package.json: its version and root, read by the pipeline and by init.

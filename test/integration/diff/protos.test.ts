@@ -1,4 +1,4 @@
-// The proto half of `meshspec diff`: the real `buf breaking` (WIRE_JSON) on both specs' generated
+// The proto half of `meshspec diff`: the real `buf breaking` (WIRE, no rpc deleted) on both specs' generated
 // protos, its findings positioned in the new spec: at the field a message names, at the endpoint of
 // an rpc's own message, else at the service's file.
 import { rm } from 'node:fs/promises';
@@ -43,15 +43,18 @@ describe('buf breaking on the generated protos', () => {
 
   it('reports a field number changed at the field', async () => {
     const findings = await protoFindings([['services/users.yaml', '      name: { type: string, maxLength: 100, field: 2 }', '      name: { type: string, maxLength: 100, field: 5 }']]);
-    expect(findings).toEqual([
-      'breaking proto-field-no-delete-unless-name-reserved spec/services/users.yaml:7:7',
-      'breaking proto-field-no-delete-unless-number-reserved spec/services/users.yaml:7:7',
-    ]);
+    expect(findings).toEqual(['breaking proto-field-no-delete-unless-number-reserved spec/services/users.yaml:7:7']);
+  });
+
+  it('accepts a removed field whose number is reserved (the hint the model diff gives)', async () => {
+    const removed = [['services/users.yaml', '      age: { type: integer, minimum: 0, optional: true, field: 3 }\n      status', '      status']] as const;
+    expect(await protoFindings([...removed])).toEqual(['breaking proto-field-no-delete-unless-number-reserved spec/services/users.yaml:5:5']);
+    expect(await protoFindings([...removed, ['services/users.yaml', 'reserved: [9]', 'reserved: [3, 9]']])).toEqual([]);
   });
 
   it('reports a field type changed, and an rpc removed at the service file', async () => {
     expect(await protoFindings([['services/users.yaml', '      id: { type: string, field: 1 }', '      id: { type: integer, field: 1 }']]))
-      .toContain('breaking proto-field-wire-json-compatible-type spec/services/users.yaml:6:7');
+      .toContain('breaking proto-field-wire-compatible-type spec/services/users.yaml:6:7');
     const removed = await protoFindings([['services/users.yaml', '  getUser:\n    http: GET /users/{id}\n    output: User\n    errors: [NotFound]\n', '']]);
     expect(removed).toContain('breaking proto-rpc-no-delete spec/services/users.yaml:1:1');
   });
