@@ -47,7 +47,7 @@ describe('buf breaking on the generated protos', () => {
   });
 
   it('accepts a removed field whose number is reserved (the hint the model diff gives)', async () => {
-    const removed = [['services/users.yaml', '      age: { type: integer, minimum: 0, optional: true, field: 3 }\n      status', '      status']] as const;
+    const removed: Parameters<typeof edited>[0] = [['services/users.yaml', '      age: { type: integer, minimum: 0, optional: true, field: 3 }\n      status', '      status']];
     expect(await protoFindings([...removed])).toEqual(['breaking proto-field-no-delete-unless-number-reserved spec/services/users.yaml:5:5']);
     expect(await protoFindings([...removed, ['services/users.yaml', 'reserved: [9]', 'reserved: [3, 9]']])).toEqual([]);
   });
