@@ -76,6 +76,8 @@ export const cases: DiffCase[] = [
     findings: ['breaking required-field-added mesh.yaml:14:7'],
     hint: 'version: 2',
   },
+  { name: 'enum type renamed, same values (a field now refers to it)', edits: [[M, '  Status:\n', '  State:\n'], [U, 'type: Status', 'type: State']], findings: [] },
+  { name: 'enum type renamed, a value fewer', edits: [[M, '  Status:\n    enum: [active, blocked]', '  State:\n    enum: [active]'], [U, 'type: Status', 'type: State']], findings: ['breaking enum-value-removed mesh.yaml:5:5'] },
   { name: 'enum value removed', edits: [[M, 'enum: [active, blocked]', 'enum: [active]']], findings: ['breaking enum-value-removed mesh.yaml:5:5'] },
   { name: 'enum value added at the end of an output enum', edits: [[M, 'enum: [active, blocked]', 'enum: [active, blocked, deleted]']], findings: ['warning enum-value-added mesh.yaml:5:29'] },
   { name: 'enum value inserted before the end', edits: [[M, 'enum: [active, blocked]', 'enum: [active, pending, blocked]']], findings: ['breaking enum-values-renumbered mesh.yaml:5:29', 'warning enum-value-added mesh.yaml:5:20'] },
