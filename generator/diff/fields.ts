@@ -93,12 +93,12 @@ export function compareRecord(context: DiffContext, before: RecordTypeModel, aft
         `clients that leave it out are refused, and events written before lack it: keep \`optional: true\` and default it in the hook`);
     }
     for (const c of constraintChanges(f.constraints, g.constraints)) {
-      const at2 = locator.has(after.owner, ['types', after.name, 'fields', g.name, c.key]) ? locator.at(after.owner, ['types', after.name, 'fields', g.name, c.key]) : at;
+      const constraintAt = locator.has(after.owner, ['types', after.name, 'fields', g.name, c.key]) ? locator.at(after.owner, ['types', after.name, 'fields', g.name, c.key]) : at;
       if (c.direction === 'narrowed') {
-        report({ input: 'breaking', output: 'safe' }, at2, 'constraint-narrowed', `${name}: ${describeConstraint(c)}, accepting fewer values`,
+        report({ input: 'breaking', output: 'safe' }, constraintAt, 'constraint-narrowed', `${name}: ${describeConstraint(c)}, accepting fewer values`,
           `keep the earlier constraint for what clients send; narrow it in a new endpoint version`);
       } else {
-        report({ input: 'safe', output: 'warning' }, at2, 'constraint-widened', `${name}: ${describeConstraint(c)}, accepting more values`,
+        report({ input: 'safe', output: 'warning' }, constraintAt, 'constraint-widened', `${name}: ${describeConstraint(c)}, accepting more values`,
           `clients that check answers against the earlier constraint may refuse the new values`);
       }
     }
