@@ -20,12 +20,15 @@ export function compareEndpoints(context: DiffContext, before: ServiceModel, aft
   const added = after.endpoints.filter((e) => !before.endpoints.some((o) => o.name === e.name));
   const removed = before.endpoints.filter((o) => !after.endpoints.some((e) => e.name === o.name));
 
+  const renamedTargets = new Set<string>();
   for (const old of removed) {
     const route = `${old.http.method} ${old.http.path}`;
     // Same route, or same input and output: the endpoint has likely been renamed.
-    const renamed = added.find((e) => e.http.method === old.http.method && pathShape(e.http.path) === pathShape(old.http.path))
-      ?? added.find((e) => !old.inputSynthesized && e.input === old.input && e.output?.type === old.output?.type);
+    const candidates = added.filter((e) => !renamedTargets.has(e.name));
+    const renamed = candidates.find((e) => e.http.method === old.http.method && pathShape(e.http.path) === pathShape(old.http.path))
+      ?? candidates.find((e) => !old.inputSynthesized && e.input === old.input && e.output?.type === old.output?.type);
     if (renamed) {
+      renamedTargets.add(renamed.name);
       findings.push({
         classification: 'breaking', code: 'endpoint-renamed', ...endpointAt(renamed.name),
         message: `endpoint \`${before.name}.${old.name}\` renamed to \`${renamed.name}\`: gRPC clients call \`${old.grpcMethod}\`, which is gone${renamed.http.path === old.http.path && renamed.http.method === old.http.method ? '' : `, and \`${route}\` too`}`,
@@ -40,7 +43,7 @@ export function compareEndpoints(context: DiffContext, before: ServiceModel, aft
     });
   }
   for (const e of added) {
-    if (findings.some((f) => f.code === 'endpoint-renamed' && f.message.includes(`renamed to \`${e.name}\``))) continue;
+    if (renamedTargets.has(e.name)) continue;
     findings.push({ classification: 'safe', code: 'endpoint-added', ...endpointAt(e.name), message: `endpoint \`${after.name}.${e.name}\` (\`${e.http.method} ${e.http.path}\`) added` });
   }
   for (const old of before.endpoints) {
