@@ -28,6 +28,8 @@ async function repoWith(files: Record<string, string>): Promise<string> {
   git(['init', '-q', '-b', 'main'], root);
   git(['config', 'user.email', 'test@example.com'], root);
   git(['config', 'user.name', 'test'], root);
+  // A developer's global signing setting must not stop the test's commits.
+  git(['config', 'commit.gpgsign', 'false'], root);
   await writeFile(path.join(root, 'README.md'), 'no spec yet\n');
   git(['add', '.'], root);
   git(['commit', '-q', '-m', 'before the spec'], root);
