@@ -1,4 +1,4 @@
-// Entry of the `meshspec` command: dispatches to init, validate, generate, dev, build, events, db and sagas.
+// Entry of the `meshspec` command: dispatches to init, validate, generate, diff, dev, build, events, db and sagas.
 import { findMeshspecPackage } from '../package.js';
 import { complain, say } from './output.js';
 import { LayoutError } from '../layout-error.js';
@@ -15,6 +15,7 @@ Commands:
   init       start a project: package.json, tsconfig.json, a starter spec, its hook and a test
   validate   check the spec and report every problem with file:line:col
   generate   generate code, protos, OpenAPI and manifests from the spec (--check to verify only)
+  diff       classify the changes since an earlier spec (a git ref or a folder) as breaking or safe
   dev        regenerate and run the whole stack on this machine
   build      compile generated/ and hooks/ to JavaScript in build/ for production (plain node)
   events     list and replay a service's dead letters on Redis or RabbitMQ (events dlq list|replay)
@@ -28,6 +29,7 @@ const commands: Record<string, () => Promise<(args: string[]) => Promise<number>
   init: async () => (await import('./init.js')).initCommand,
   validate: async () => (await import('./validate.js')).validateCommand,
   generate: async () => (await import('./generate.js')).generateCommand,
+  diff: async () => (await import('./diff.js')).diffCommand,
   dev: async () => (await import('./dev.js')).devCommand,
   build: async () => (await import('./build.js')).buildCommand,
   events: async () => (await import('./events.js')).eventsCommand,

@@ -17,6 +17,8 @@ const allowed: Record<string, readonly string[]> = {
   'generator/cache': ['generator/language', 'generator/package'],
   'generator/hooks': ['generator/model', 'generator/naming', 'generator/cache', 'common'],
   'generator/writer': ['generator/emit'],
+  // `meshspec diff`: compares two compiled models, positions in the loader's documents, runs buf on the proto emitter's files.
+  'generator/diff': ['generator/language', 'generator/model', 'generator/emit', 'generator/naming'],
   // The pipeline wires the stages together; the CLI prints what it returns and runs the dev stack.
   'generator/pipeline': ['generator/language', 'generator/model', 'generator/naming', 'generator/package', 'common'],
   // meshspec's own package.json: its version and root, read by the pipeline and by init.
@@ -26,7 +28,7 @@ const allowed: Record<string, readonly string[]> = {
   // Scaffolding a project names files as the generator does and writes through the writer; the CLI runs generate after it.
   'generator/init': ['generator/naming', 'generator/writer', 'generator/package'],
   // common: `dev --processes` sets the variables the runtime reads (MESH_<SERVICE>_HTTP), spelled by the same function.
-  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/init', 'generator/package', 'generator/language', 'generator/naming', 'generator/cache', 'runtime', 'common'],
+  'generator/cli': ['generator/layout-error', 'generator/pipeline', 'generator/generate', 'generator/diff', 'generator/init', 'generator/package', 'generator/language', 'generator/naming', 'generator/cache', 'runtime', 'common'],
   runtime: ['common'],
 };
 
