@@ -177,6 +177,7 @@ export function fixtureModel(): MeshModel {
         description: 'A user signed up.',
         payload: 'UserCreated',
         version: 1,
+        accepts: [],
         publishers: ['users'],
         subscribers: [{ service: 'orders', handler: 'welcomeUser' }],
         source,
