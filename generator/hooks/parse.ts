@@ -50,6 +50,7 @@ export interface ImportShape {
 export interface HookFileShape {
   handlers: ExportLookup;
   subscriptions: ExportLookup;
+  upgrades: ExportLookup;
   compensations: ExportLookup;
   fallbacks: ExportLookup;
   /** The file exports `routes` (its extra routes), in any form: meshspec never reads or edits it. */
@@ -97,6 +98,7 @@ function parseSourceFile(project: Project, sf: SourceFile): ParseResult {
     shape: {
       handlers: lookup(handlersDecl),
       subscriptions: lookup(findExported(sf, 'subscriptions')),
+      upgrades: lookup(findExported(sf, 'upgrades')),
       compensations: lookup(findExported(sf, 'compensations')),
       fallbacks: lookup(findExported(sf, 'fallbacks')),
       routes: exportsName(sf, 'routes'),

@@ -59,7 +59,7 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
   const { logger, bus } = settings;
   const name = definition.name;
   // Before binding any port: a missing event hook is a startup error, not a runtime surprise.
-  checkSubscriptions(definition, options.subscriptions, events);
+  checkSubscriptions(definition, options.subscriptions, events, options.upgrades);
   // Likewise a fallback the spec names that the hook file does not define.
   const fallbacks = resolveFallbacks(definition, options.fallbacks);
   // Likewise sagas without a database for their log.
@@ -216,6 +216,7 @@ async function serve(options: ServiceHostOptions, settings: HostSettings, fallba
     subscriptions = await subscribeAll({
       definition,
       subscriptions: choreography.subscriptions,
+      upgrades: options.upgrades,
       events,
       validators,
       bus: meteredSubscriptions,
