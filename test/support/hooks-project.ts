@@ -13,6 +13,8 @@ import { repoRoot } from './project.js';
 export interface HooksProject {
   /** Generated files by their path under `generated/`, e.g. `orders/host.ts`. */
   readonly generated: ReadonlyMap<string, string>;
+  /** The project's folder (its `spec/`, `generated/` and `hooks/`). */
+  readonly root: string;
   /**
    * Diagnostics of the project's own files (the runtime is the repository type-check's business) with
    * `text` as the hook file `hookFile`, as `path:line:col message` relative to the project.
@@ -62,6 +64,7 @@ export async function createHooksProject(
 
   return {
     generated,
+    root,
     check(hookFile, text) {
       const varying = write(hookFile, text);
       const host = ts.createCompilerHost(options, true);
