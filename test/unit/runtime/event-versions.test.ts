@@ -75,6 +75,14 @@ describe('currentPayload', () => {
     await expect(failing).rejects.not.toBeInstanceOf(UnprocessableEvent);
   });
 
+  it('refuses an accepted older version where no upgrade hook is named (a saga owner, a compensation)', async () => {
+    const reading = { service: "payments's compensations", entry: rollout['order.created']!, validators, upgrade: () => undefined };
+    await expect(currentPayload(envelope(2, v2), reading)).resolves.toEqual(v2);
+    const old = currentPayload(envelope(1, v1), reading);
+    await expect(old).rejects.toBeInstanceOf(UnprocessableEvent);
+    await expect(old).rejects.toThrow("payments's compensations has no upgrade hook for 'order.created' version 1");
+  });
+
   it('names the versions taken', () => {
     expect(takenVersions({ payload: 'X', version: 3, accepts: { 1: 'A', 2: 'B' } })).toBe('versions 3 (current), 2 and 1');
   });
