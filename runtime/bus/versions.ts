@@ -7,12 +7,21 @@ import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import { UnprocessableEvent, type EventEnvelope } from './types.js';
 
-/** One event's entry of the catalog (generated/events.ts). */
+/**
+ * One event's entry of the catalog (generated/events.ts).
+ *
+ * @example
+ * const entry: EventCatalogEntry = { payload: 'OrderCreatedV2', version: 2, accepts: { 1: 'OrderCreated' } };
+ */
 export type EventCatalogEntry = EventCatalog[string];
 
 /**
  * Turns an accepted older version's payload (already checked against its schema) into the current
  * payload: the subscriber's hook for that version.
+ *
+ * @param payload - the older version's payload
+ * @example
+ * const upgrade: UpgradeFunction = async (payload) => ({ ...(payload as object), currency: 'EUR' });
  */
 export type UpgradeFunction = (payload: unknown) => Promise<unknown>;
 
