@@ -3,6 +3,7 @@
 // payload a mesh-level record type like the current one.
 import { isMap, isPair, isScalar } from 'yaml';
 import { isRecord, type EventDeclaration, type SpecIndex } from '../collect.js';
+import { isChoreographed } from '../raw.js';
 import type { Reporter } from './reporter.js';
 import { checkTypeRef } from './types.js';
 
@@ -21,6 +22,7 @@ export function checkEventVersions(index: SpecIndex, report: Reporter): void {
   for (const event of index.events.values()) {
     if (event.saga !== undefined || event.raw.accepts === undefined) continue;
     checkDuplicates(event, report);
+    warnSagaReaders(index, event, report);
     for (const [key, accepted] of Object.entries(event.raw.accepts)) {
       // A key the schema rejected is reported there already.
       if (!WHOLE_NUMBER.test(key)) continue;
@@ -33,6 +35,31 @@ export function checkEventVersions(index: SpecIndex, report: Reporter): void {
       }
     }
   }
+}
+
+/**
+ * A choreographed saga's owner reads its `starts` event and its compensations read a later step's
+ * `fails` event without an upgrade hook: an older version there is dead-lettered, so say so where
+ * the rollout is declared.
+ */
+function warnSagaReaders(index: SpecIndex, event: EventDeclaration, report: Reporter): void {
+  const readers: string[] = [];
+  for (const service of index.services.values()) {
+    for (const [name, saga] of Object.entries(service.raw.sagas ?? {})) {
+      if (!isChoreographed(saga) || !Array.isArray(saga.choreography)) continue;
+      if (saga.starts === event.name) readers.push(`saga \`${name}\` of \`${service.name}\` starts on it`);
+      const compensates = saga.choreography.some((step) => step.compensate !== undefined);
+      if (compensates && saga.choreography.some((step) => step.fails === event.name)) readers.push(`saga \`${name}\` of \`${service.name}\` compensates on it`);
+    }
+  }
+  if (readers.length === 0) return;
+  report.warning(
+    event.doc,
+    [...event.path, 'accepts'],
+    'accepted-version-in-saga',
+    `${readers.join('; ')}: a saga's owner and its compensations read only the current version of \`${event.name}\` (they have no upgrade hook), so an older one is dead-lettered there; change its payload once the sagas in flight have ended`,
+    { key: true },
+  );
 }
 
 /**
