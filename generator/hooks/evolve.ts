@@ -92,7 +92,9 @@ function notLanded(lookup: ExportLookup, planned: readonly string[]): string[] {
  */
 export function evolveHookFile(input: EvolveInput): EvolveOutcome {
   const { path, text, service } = input;
-  const sections: Section[] = hookObjects(input.model, service).map((o) => ({ ...o, path, specFile: service.file }));
+  // An upgrade comes from an event's `accepts`, in the mesh file; every other member from the service's own file.
+  const specFileOf = (o: HookObject) => (o.object === 'upgrades' ? input.model.meshFile : service.file);
+  const sections: Section[] = hookObjects(input.model, service).map((o) => ({ ...o, path, specFile: specFileOf(o) }));
   const parsed = input.parse(text);
   if (!parsed.ok) return untouched(input, sections, parsed.reason);
   const { shape } = parsed;

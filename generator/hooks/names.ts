@@ -12,6 +12,17 @@ export function subscriptionsType(service: string): string {
 }
 
 /**
+ * The generated interface of a service's upgrade hooks (older event versions still accepted).
+ *
+ * @param service - the subscriber's name
+ * @example
+ * upgradesType('mailer'); // 'MailerUpgrades'
+ */
+export function upgradesType(service: string): string {
+  return serviceNames(service).upgrades;
+}
+
+/**
  * The generated interface of a service's compensation hooks (choreographed saga steps).
  *
  * @param service - the participant's name

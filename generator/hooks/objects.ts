@@ -4,8 +4,9 @@
 import type { MeshModel, ServiceModel } from '../model/types.js';
 import { compensationsOf, hookedEndpoints } from '../model/lookup.js';
 import type { Member } from './extend-object.js';
-import { compensationsType, fallbacksType, handlersType, healthChecksType, subscriptionsType } from './names.js';
-import { compensationStub, endpointStub, fallbackStub, healthCheckStub, serviceFallbacks, subscriptionStub } from './stubs.js';
+import { upgradesOf } from '../model/upgrades.js';
+import { compensationsType, fallbacksType, handlersType, healthChecksType, subscriptionsType, upgradesType } from './names.js';
+import { compensationStub, endpointStub, fallbackStub, healthCheckStub, serviceFallbacks, subscriptionStub, upgradeStub } from './stubs.js';
 
 /**
  * The name a hook file exports an object under; also its field in the parsed shape (parse.ts).
@@ -13,7 +14,7 @@ import { compensationStub, endpointStub, fallbackStub, healthCheckStub, serviceF
  * @example
  * const name: HookObjectName = 'fallbacks';
  */
-export type HookObjectName = 'handlers' | 'subscriptions' | 'compensations' | 'fallbacks' | 'healthChecks';
+export type HookObjectName = 'handlers' | 'subscriptions' | 'upgrades' | 'compensations' | 'fallbacks' | 'healthChecks';
 
 /**
  * One exported object of a hook file and the members the spec wants in it.
@@ -39,7 +40,7 @@ export interface HookObject {
  * @param model - the mesh, for event payloads and the callees' endpoints named in stub comments
  * @param service - the service whose hook file it is
  * @example
- * hookObjects(model, orders).map((o) => o.object); // ['handlers', 'subscriptions', 'compensations', 'fallbacks']
+ * hookObjects(model, orders).map((o) => o.object); // ['handlers', 'subscriptions', 'upgrades', 'compensations', 'fallbacks']
  */
 export function hookObjects(model: MeshModel, service: ServiceModel): HookObject[] {
   const name = service.name;
@@ -57,6 +58,13 @@ export function hookObjects(model: MeshModel, service: ServiceModel): HookObject
       label: 'event handler',
       required: false,
       wanted: service.subscribes.map((s) => ({ name: s.handler, render: (layout) => subscriptionStub(model, name, s, layout) })),
+    },
+    {
+      object: 'upgrades',
+      type: upgradesType(name),
+      label: 'upgrade',
+      required: false,
+      wanted: upgradesOf(model, service).map((u) => ({ name: u.hook, render: (layout) => upgradeStub(name, u, layout) })),
     },
     {
       object: 'compensations',

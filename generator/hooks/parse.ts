@@ -50,6 +50,7 @@ export interface ImportShape {
 export interface HookFileShape {
   handlers: ExportLookup;
   subscriptions: ExportLookup;
+  upgrades: ExportLookup;
   compensations: ExportLookup;
   fallbacks: ExportLookup;
   healthChecks: ExportLookup;
@@ -98,6 +99,7 @@ function parseSourceFile(project: Project, sf: SourceFile): ParseResult {
     shape: {
       handlers: lookup(handlersDecl),
       subscriptions: lookup(findExported(sf, 'subscriptions')),
+      upgrades: lookup(findExported(sf, 'upgrades')),
       compensations: lookup(findExported(sf, 'compensations')),
       fallbacks: lookup(findExported(sf, 'fallbacks')),
       healthChecks: lookup(findExported(sf, 'healthChecks')),

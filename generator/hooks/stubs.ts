@@ -3,6 +3,7 @@
 import type { CallModel, EndpointModel, FallbackModel, HealthCheckModel, MeshModel, ServiceModel, SubscriptionModel } from '../model/types.js';
 import { formatDuration } from '../../common/units.js';
 import type { ChoreographyPart } from '../model/lookup.js';
+import type { UpgradeHook } from '../model/upgrades.js';
 import { operation } from './names.js';
 
 /** Where a stub goes: the indentation of the object's members, one level, the line ending. */
@@ -90,6 +91,24 @@ export function endpointStub(service: string, endpoint: EndpointModel, layout: S
 
 export function subscriptionStub(model: MeshModel, service: string, sub: SubscriptionModel, layout: StubLayout): string {
   return method(service, sub.handler, '_payload, _ctx', describeSubscription(model, sub), layout);
+}
+
+/**
+ * The stub of an upgrade hook: it gets an older version's payload and the event context, and must
+ * return the current payload (the stub throws, so such events are retried, then dead-lettered, until
+ * it is written: none is dropped).
+ *
+ * @param service - the subscriber, named in the NotImplemented error
+ * @param upgrade - the event, the older version and the hook's name
+ * @param layout - indentation, line ending and quote of the object it goes into
+ * @example
+ * upgradeStub('mailer', upgrade, { indent: '  ', unit: '  ', eol: '\n', quote: "'" });
+ * // "  // order.created v1 (OrderCreated) -> v2 (OrderCreatedV2)\n  async orderCreatedFromV1(_event, _ctx) {\n ..."
+ */
+export function upgradeStub(service: string, upgrade: UpgradeHook, layout: StubLayout): string {
+  const { event, from } = upgrade;
+  const comment = `${event.name} v${from.version} (${from.payload}) -> v${event.version} (${event.payload})`;
+  return method(service, upgrade.hook, '_event, _ctx', comment, layout);
 }
 
 /**

@@ -7,7 +7,7 @@
 // mesh-level one; a service type may not reuse a mesh-level name, so that is never ambiguous.
 import { didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
-import type { RawEndpoint, RawField, RawMesh, RawService, RawTypeDecl } from './raw.js';
+import type { RawEndpoint, RawEvent, RawField, RawMesh, RawService, RawTypeDecl } from './raw.js';
 import { inlineEnumName, pathParams, synthesizedInputName, typeKey } from '../naming/index.js';
 
 export interface Declared<T> {
@@ -29,7 +29,7 @@ export type TypeDeclaration =
 export type SagaTypeRole = 'state' | 'failure' | 'status' | 'completed' | 'failed';
 
 /** An event: one of mesh.yaml, or one a saga's service publishes when it ends (`saga` set, its payload a type of `owner`). */
-export type EventDeclaration = Declared<{ payload: string; version?: number; description?: string }> & { owner?: string; saga?: string };
+export type EventDeclaration = Declared<RawEvent> & { owner?: string; saga?: string };
 
 export interface SpecIndex {
   mesh: Declared<RawMesh> | null;

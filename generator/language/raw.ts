@@ -77,7 +77,7 @@ export interface RawMesh {
   deploy?: { namespace?: string; registry?: string; idempotencyStore?: 'redis'; monitoring?: RawMonitoring | false; groups?: Record<string, RawGroup> };
   policies?: Record<string, RawPolicy>;
   types?: Record<string, RawTypeDecl>;
-  events?: Record<string, { payload: string; version?: number; description?: string }>;
+  events?: Record<string, RawEvent>;
   gateway?: RawGateway;
 }
 
@@ -85,6 +85,14 @@ export interface RawMesh {
 export interface RawMonitoring {
   namespace?: string;
   podSelector?: Record<string, string>;
+}
+
+/** An event of mesh.yaml: its payload, its version and the older versions still accepted (`accepts`, keyed by version). */
+export interface RawEvent {
+  payload: string;
+  version?: number;
+  accepts?: Record<string, { payload: string }>;
+  description?: string;
 }
 
 /** `gateway`: the reverse proxy, with its authentication, rate limits, CORS and limits as the spec writes them. */

@@ -56,6 +56,9 @@ export function buildModel(index: SpecIndex, generatorVersion: string): MeshMode
       payload: event.raw.payload,
       ...(event.owner !== undefined && { payloadScope: event.owner }),
       version: event.raw.version ?? 1,
+      accepts: Object.entries(event.raw.accepts ?? {})
+        .map(([version, accepted]) => ({ version: Number(version), payload: accepted.payload }))
+        .sort((a, b) => a.version - b.version),
       publishers: services.filter((s) => s.publishes.includes(event.name)).map((s) => s.name),
       subscribers: services.flatMap((s) => s.subscribes.filter((x) => x.event === event.name).map((x) => ({ service: s.name, handler: x.handler }))),
       source: sourceOf(event.doc, event.path),

@@ -337,7 +337,10 @@ export interface EventModel {
   payload: string;
   /** Set for a saga's events (`<saga>.completed`, `.failed`): the saga's service, whose scope declares the synthesized payload. */
   payloadScope?: string;
+  /** The version publishers publish (the envelope's `version`). */
   version: number;
+  /** Older versions subscribers still take during a rollout, each with its payload (mesh-level), sorted by version. */
+  accepts: { version: number; payload: string }[];
   /** Services that may publish it, sorted. */
   publishers: string[];
   /** Services that subscribe, sorted by service. */

@@ -19,6 +19,7 @@ export function serviceNames(service: string) {
     compensations: `${Svc}Compensations`,
     fallbacks: `${Svc}Fallbacks`,
     healthChecks: `${Svc}HealthChecks`,
+    upgrades: `${Svc}Upgrades`,
     routes: `${Svc}Routes`,
     sagaClients: `${Svc}SagaClients`,
     sagas: `${service}Sagas`,
@@ -46,6 +47,19 @@ export function sagaEventNames(saga: string) {
   return { completed: `${saga}.completed`, failed: `${saga}.failed` } as const;
 }
 
+/**
+ * The hook that upgrades an accepted older version of an event to its current payload, a member of
+ * the subscriber's `upgrades`: the event's words in camelCase, then the version it upgrades from.
+ * Event words are lowercase, so the camelCase of two different events never collides.
+ *
+ * @example
+ * upgradeHookName('order.created', 1); // 'orderCreatedFromV1'
+ */
+export function upgradeHookName(event: string, version: number): string {
+  const [first = '', ...rest] = event.split('.');
+  return `${first}${rest.map(pascalCase).join('')}FromV${version}`;
+}
+
 /** `ShopEvents`: the event name -> payload interface of the mesh. */
 export function meshEventsName(mesh: string): string {
   return `${pascalCase(mesh)}Events`;
@@ -57,7 +71,7 @@ export function enumValuesName(enumName: string): string {
 }
 
 /** Module-level constants the emitters declare besides the derived names above. */
-export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'compensations', 'fallbacks', 'healthChecks', 'routes'] as const;
+export const GENERATED_CONSTANTS = ['schemas', 'events', 'endpoints', 'stack', 'gatewayConfig', 'handlers', 'subscriptions', 'compensations', 'fallbacks', 'healthChecks', 'upgrades', 'routes'] as const;
 
 /**
  * Every name generated code imports from the runtime, with the package subpath it comes from: the core

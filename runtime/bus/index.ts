@@ -13,8 +13,10 @@ import type { EventCatalog, ServiceDefinition } from '../service/definition.js';
 import { describeIssues } from '../validation/issues.js';
 import type { Validators } from '../validation/types.js';
 import { UnprocessableEvent, type BusSubscription, type EnvelopeHandler, type EventBus, type EventEnvelope } from './types.js';
+import { currentPayload } from './versions.js';
 
 export * from './types.js';
+export { currentPayload, takenVersions, type EventCatalogEntry, type UpgradeFunction, type VersionedReading } from './versions.js';
 export { createMemoryBus, type DeadLetter, type MemoryBus, type MemoryBusOptions } from './memory.js';
 export { createConnectingBus, type ConnectingBus, type ConnectingBusOptions } from './connecting.js';
 export {
@@ -81,6 +83,8 @@ export interface SubscribeAllOptions {
   definition: ServiceDefinition;
   /** The user's event hooks by handler name. */
   subscriptions: object | undefined;
+  /** The user's upgrade hooks by name (older event versions still accepted); needed when a subscription names one. */
+  upgrades?: object | undefined;
   events: EventCatalog;
   validators: Validators;
   bus: EventBus;
@@ -107,17 +111,32 @@ type EventHook = (payload: unknown, ctx: unknown) => Promise<unknown>;
 // Event handlers have no caller waiting on them, so nothing aborts their signal.
 const NEVER_ABORTED = new AbortController().signal;
 
-/** Throws a message naming every subscription whose hook or event is missing (fail fast at startup). */
+/**
+ * Throws a message naming every subscription whose hook, upgrade hook or event is missing (fail fast
+ * at startup).
+ *
+ * @param definition - the service's subscriptions, with the upgrade hooks each names
+ * @param subscriptions - the hook file's `subscriptions`
+ * @param events - the event catalog
+ * @param upgrades - the hook file's `upgrades`, when it has some
+ * @example
+ * checkSubscriptions(mailerDefinition, subscriptions, events, upgrades); // throws StartupError when one is missing
+ */
 export function checkSubscriptions(
   definition: ServiceDefinition,
   subscriptions: object | undefined,
   events: EventCatalog,
+  upgrades?: object,
 ): void {
   const problems: string[] = [];
-  for (const { event, handler } of definition.subscriptions) {
+  for (const { event, handler, upgrades: upgradeHooks } of definition.subscriptions) {
     if (!events[event]) problems.push(`'${event}' is not in the event catalog`);
     const hook = (subscriptions as Record<string, unknown> | undefined)?.[handler];
     if (typeof hook !== 'function') problems.push(`no hook '${handler}' for event '${event}'`);
+    for (const [version, name] of Object.entries(upgradeHooks ?? {})) {
+      const upgrade = (upgrades as Record<string, unknown> | undefined)?.[name];
+      if (typeof upgrade !== 'function') problems.push(`no upgrade hook '${name}' for version ${version} of '${event}' (export it in the service's upgrades)`);
+    }
   }
   if (problems.length > 0) {
     throw new StartupError(
@@ -183,31 +202,38 @@ export function eventContext(fields: EventContextFields): EventContext<object, R
 }
 
 export async function subscribeAll(options: SubscribeAllOptions): Promise<ServiceSubscriptions> {
-  const { definition, subscriptions, events, validators, bus, contextFor, logger, transaction } = options;
+  const { definition, subscriptions, upgrades, events, validators, bus, contextFor, logger, transaction } = options;
   const runOnce = onceRunner(options.idempotency ?? createMemoryIdempotencyStore(), transaction);
-  checkSubscriptions(definition, subscriptions, events);
+  checkSubscriptions(definition, subscriptions, events, upgrades);
   const taken: BusSubscription[] = [];
   const close = async () => {
     await Promise.all(taken.splice(0).map((s) => s.unsubscribe()));
   };
 
   try {
-    for (const { event, handler, maxAttempts } of definition.subscriptions) {
+    for (const { event, handler, maxAttempts, upgrades: upgradeHooks } of definition.subscriptions) {
       const hooks = subscriptions as Record<string, EventHook>;
       const hook = hooks[handler] as EventHook;
-      const payloadType = (events[event] as { payload: string }).payload;
+      const entry = events[event] as EventCatalog[string];
 
       const onEnvelope: EnvelopeHandler = async (envelope) => {
         const requestId = envelope.requestId ?? envelope.id;
         const log = logger.child({ requestId, operation: handler, eventId: envelope.id });
-        const result = validators.validate(payloadType, envelope.payload);
-        if (!result.ok) {
-          const reason = `invalid '${event}' payload from ${envelope.source}: ${describeIssues(result.issues)}`;
-          log.error({ issues: result.issues }, reason);
-          throw new UnprocessableEvent(reason);
-        }
         const ctx = eventContext({ service: definition.name, handler, envelope, contextFor, logger: log, runOnce });
-        await hook.call(subscriptions, envelope.payload, ctx);
+        // An accepted older version is upgraded by the hook the definition names, with the same context.
+        const upgrade = (version: number) => {
+          const name = upgradeHooks?.[version];
+          const fn = name === undefined ? undefined : (upgrades as Record<string, EventHook> | undefined)?.[name];
+          return fn && ((payload: unknown) => fn.call(upgrades, payload, ctx));
+        };
+        let payload: unknown;
+        try {
+          payload = await currentPayload(envelope, { service: definition.name, entry, validators, upgrade });
+        } catch (err) {
+          if (err instanceof UnprocessableEvent) log.error({ version: envelope.version }, err.message);
+          throw err;
+        }
+        await hook.call(subscriptions, payload, ctx);
       };
 
       taken.push(await bus.subscribe(event, definition.name, onEnvelope, maxAttempts === undefined ? undefined : { maxAttempts }));

@@ -60,7 +60,7 @@ async function start(options: ServiceHostOptions, settings: HostSettings): Promi
   const { logger, bus } = settings;
   const name = definition.name;
   // Before binding any port: a missing event hook is a startup error, not a runtime surprise.
-  checkSubscriptions(definition, options.subscriptions, events);
+  checkSubscriptions(definition, options.subscriptions, events, options.upgrades);
   // Likewise a fallback the spec names that the hook file does not define.
   const fallbacks = resolveFallbacks(definition, options.fallbacks);
   // Likewise a readiness check the spec declares that the hook file's `healthChecks` lacks.
@@ -234,6 +234,7 @@ async function serve(
     subscriptions = await subscribeAll({
       definition,
       subscriptions: choreography.subscriptions,
+      upgrades: options.upgrades,
       events,
       validators,
       bus: meteredSubscriptions,

@@ -39,6 +39,11 @@ export interface ServiceHostOptions {
   handlers: object;
   /** The user's event hooks, by handler name; required when the service subscribes. */
   subscriptions?: object;
+  /**
+   * The user's upgrade hooks, by name: each turns an older version of an event still accepted into
+   * the current payload; required when a subscription of the definition names one (`upgrades`).
+   */
+  upgrades?: object;
   /** The user's fallback functions, by name; required when a call of the definition names one. */
   fallbacks?: object;
   /** The user's readiness checks (the hook file's `healthChecks`), by name; required when the definition declares some. */

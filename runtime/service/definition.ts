@@ -89,6 +89,11 @@ export interface SubscriptionDescriptor {
   readonly handler: string;
   /** Overrides the bus's `maxAttempts` for this subscription (the spec's `maxAttempts`). */
   readonly maxAttempts?: number;
+  /**
+   * For an event in a rollout: each older version still accepted -> the member of the service's
+   * `upgrades` that turns its payload into the current one.
+   */
+  readonly upgrades?: Readonly<Record<number, string>>;
 }
 
 export interface ProtoDescriptor {
@@ -221,5 +226,9 @@ export interface CallDescriptor {
   readonly fallbacks?: Readonly<Record<string, string>>;
 }
 
-/** All event names with their payload type names and versions (generated/events.ts). */
-export type EventCatalog = Readonly<Record<string, { readonly payload: string; readonly version: number }>>;
+/**
+ * All event names with their payload type names and versions (generated/events.ts). `version` is the
+ * one publishers publish; `accepts`, for an event in a rollout, the older versions subscribers still
+ * take, each with its payload type.
+ */
+export type EventCatalog = Readonly<Record<string, { readonly payload: string; readonly version: number; readonly accepts?: Readonly<Record<number, string>> }>>;

@@ -16,6 +16,8 @@ export interface HooksProject {
   readonly generated: ReadonlyMap<string, string>;
   /** The compiled spec, e.g. for the hook file the planner would create. */
   readonly model: MeshModel;
+  /** The project's folder (its `spec/`, `generated/` and `hooks/`). */
+  readonly root: string;
   /**
    * Diagnostics of the project's own files (the runtime is the repository type-check's business) with
    * `text` as the hook file `hookFile`, as `path:line:col message` relative to the project.
@@ -66,6 +68,7 @@ export async function createHooksProject(
   return {
     generated,
     model,
+    root,
     check(hookFile, text) {
       const varying = write(hookFile, text);
       const host = ts.createCompilerHost(options, true);

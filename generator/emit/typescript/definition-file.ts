@@ -2,6 +2,7 @@
 import { choreographyPartsOf, keyOf, ownedChoreographiesOf, resolveType } from '../../model/lookup.js';
 import type { CallModel, ChoreographedSagaModel, EndpointModel, MeshModel, ResiliencePolicyModel, ServiceModel } from '../../model/types.js';
 import { outputFiles, protoServiceName, rpcFields, serviceNames, serviceProtoFile, servicePackage, typesPackage } from '../../naming/index.js';
+import { upgradesOf, type UpgradeHook } from '../../model/upgrades.js';
 import { type Literal, code, importBlock, jsdoc, joinBlocks, printLiteral } from './code.js';
 
 function endpointLiteral(model: MeshModel, service: ServiceModel, endpoint: EndpointModel): Literal {
@@ -104,7 +105,14 @@ function protoLiteral(model: MeshModel, service: ServiceModel): Literal {
   };
 }
 
+/** `{ upgrades: { 1: 'orderCreatedFromV1' } }` for a subscription to an event in a rollout, nothing otherwise. */
+function upgradeHooksOf(upgrades: readonly UpgradeHook[], event: string): { upgrades?: Literal } {
+  const own = upgrades.filter((u) => u.event.name === event);
+  return own.length === 0 ? {} : { upgrades: Object.fromEntries(own.map((u) => [u.from.version, u.hook])) };
+}
+
 export function definitionFile(model: MeshModel, service: ServiceModel): string {
+  const upgrades = upgradesOf(model, service);
   const proto = protoLiteral(model, service);
   const parts = choreographyPartsOf(model, service.name).map(({ saga, step, compensateOn }) => ({
     saga: saga.name,
@@ -125,7 +133,13 @@ export function definitionFile(model: MeshModel, service: ServiceModel): string 
     version: model.version,
     ports: { http: service.ports.http, grpc: service.ports.grpc },
     endpoints: service.endpoints.map((e) => endpointLiteral(model, service, e)),
-    subscriptions: service.subscribes.map((s) => ({ event: s.event, handler: s.handler, ...(s.maxAttempts !== undefined && { maxAttempts: s.maxAttempts }) })),
+    subscriptions: service.subscribes.map((s) => ({
+      event: s.event,
+      handler: s.handler,
+      ...(s.maxAttempts !== undefined && { maxAttempts: s.maxAttempts }),
+      // The older versions still accepted, each with the member of `upgrades` that upgrades it.
+      ...upgradeHooksOf(upgrades, s.event),
+    })),
     publishes: service.publishes,
     calls: service.calls.map(callLiteral),
     proto,

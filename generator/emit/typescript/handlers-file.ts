@@ -1,6 +1,7 @@
 // generated/<svc>/handlers.ts: the interfaces the user's hooks implement, and what they get in ctx.
 import { endpointPolicy, fallbackFailures } from '../../model/policies.js';
 import { compensationsOf, hookedEndpoints } from '../../model/lookup.js';
+import { upgradesOf } from '../../model/upgrades.js';
 import type { CallModel, EndpointModel, EventModel, MeshModel, ServiceModel } from '../../model/types.js';
 import { WIDTH, importBlock, jsdoc, joinBlocks, methodSignature, propertyName } from './code.js';
 import { hookFile, RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
@@ -47,6 +48,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
   const payloadOf = (e: EventModel): TypeRef => ({ scope: e.payloadScope ?? service.name, name: e.payload });
   const subscribed = service.subscribes.map((s) => ({ ...s, payload: payloadOf(findEvent(model, s.event)) }));
   const fallbacks = fallbacksOf(model, service);
+  const upgrades = upgradesOf(model, service);
   // A compensation gets the failure event that triggered it: any of the later steps' `fails` payloads.
   const compensations = compensationsOf(model, service.name).map((part) => ({
     part,
@@ -57,6 +59,7 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
     ...hookedEndpoints(service).flatMap((e) => (e.output ? [e.input, e.output.type] : [e.input])).map(own),
     ...published.map(payloadOf),
     ...subscribed.map((s) => s.payload),
+    ...upgrades.map((u) => ({ scope: service.name, name: u.from.payload })),
     ...compensations.flatMap((c) => c.payloads),
     // A fallback is typed with the callee's endpoint: its types as the callee names them.
     ...fallbacks.flatMap((f) => (f.endpoint.output ? [f.endpoint.input, f.endpoint.output.type] : [f.endpoint.input]).map((name) => ({ scope: f.call.service, name }))),
@@ -123,6 +126,21 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
         ),
         '\n',
       );
+  const upgradeHooks =
+    upgrades.length > 0 &&
+    interfaceOrEmpty(
+      [
+        `How ${service.name} takes the older versions of events still accepted during a rollout: \`${hooks}\``,
+        'exports `upgrades` implementing this. Each turns an older payload (checked against its own',
+        'schema) into the current one, which is checked in turn before the event hook gets it.',
+      ],
+      n.upgrades,
+      upgrades.map((u) =>
+        jsdoc(`Upgrades a version ${u.from.version} \`${u.event.name}\` to version ${u.event.version}.`, 2) +
+        methodSignature(u.hook, [`event: ${types.local({ scope: service.name, name: u.from.payload })}`, `ctx: ${n.eventContext}`], `Promise<${types.local(payloadOf(u.event))}>`),
+      ),
+      '\n',
+    );
   const compensationHooks =
     compensations.length > 0 &&
     interfaceOrEmpty(
@@ -189,5 +207,5 @@ export function handlersFile(model: MeshModel, service: ServiceModel, { layout }
       'win: a route with the method and path of an endpoint, or on `/health` or `/ready`, stops the',
       'service at startup. Extra routes are not in the OpenAPI document.',
     ]) + `export type ${n.routes} = ExtraRoutes<${n.context}>;\n`;
-  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, compensationHooks, fallbackFunctions, healthChecks, routes]);
+  return joinBlocks([imports, clients, publishes, context, handlers, subscriptions, upgradeHooks, compensationHooks, fallbackFunctions, healthChecks, routes]);
 }

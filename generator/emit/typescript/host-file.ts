@@ -5,12 +5,15 @@ import { code, importBlock, jsdoc, joinBlocks, printLiteral, quote } from './cod
 import { RUNTIME_MODULES, serviceNames, siblingModule } from '../../naming/index.js';
 import { hookModule, migrationsUrl } from './names.js';
 import { compensationsOf, orchestratedSagasOf } from '../../model/lookup.js';
+import { upgradesOf } from '../../model/upgrades.js';
 import { calledServices, sagaNames } from './saga-file.js';
 
 export function hostFile(model: MeshModel, service: ServiceModel, options: EmitOptions): string {
   const n = serviceNames(service.name);
   const subscribes = service.subscribes.length > 0;
   const fallbacks = service.calls.some((c) => c.fallbacks.length > 0);
+  // Only a subscriber to an event in a rollout has `upgrades` (and `<Svc>Upgrades` in handlers.ts).
+  const upgrades = upgradesOf(model, service).length > 0;
   // Only a participant with a step to undo has `compensations` (and `<Svc>Compensations` in handlers.ts).
   const compensations = compensationsOf(model, service.name).length > 0;
   const routes = service.extraRoutes;
@@ -23,6 +26,7 @@ export function hostFile(model: MeshModel, service: ServiceModel, options: EmitO
       names: [
         'handlers',
         ...(subscribes ? ['subscriptions'] : []),
+        ...(upgrades ? ['upgrades'] : []),
         ...(compensations ? ['compensations'] : []),
         ...(fallbacks ? ['fallbacks'] : []),
         ...(healthChecks ? ['healthChecks'] : []),
@@ -45,6 +49,7 @@ export function hostFile(model: MeshModel, service: ServiceModel, options: EmitO
         n.clients,
         n.handlers,
         ...(subscribes ? [n.subscriptions] : []),
+        ...(upgrades ? [n.upgrades] : []),
         ...(compensations ? [n.compensations] : []),
         ...(fallbacks ? [n.fallbacks] : []),
         ...(healthChecks ? [n.healthChecks] : []),
@@ -69,6 +74,7 @@ export function hostFile(model: MeshModel, service: ServiceModel, options: EmitO
     `    definition: ${n.definition},\n` +
     `    handlers: handlers satisfies ${n.handlers},\n` +
     (subscribes ? `    subscriptions: subscriptions satisfies ${n.subscriptions},\n` : '') +
+    (upgrades ? `    upgrades: upgrades satisfies ${n.upgrades},\n` : '') +
     (compensations ? `    compensations: compensations satisfies ${n.compensations},\n` : '') +
     (fallbacks ? `    fallbacks: fallbacks satisfies ${n.fallbacks},\n` : '') +
     (healthChecks ? `    healthChecks: healthChecks satisfies ${n.healthChecks},\n` : '') +

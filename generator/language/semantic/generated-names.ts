@@ -41,6 +41,7 @@ const SERVICE_NAME_ROLES: Record<keyof ReturnType<typeof serviceNames>, [role: s
   compensations: ['the interface of the compensation hooks of its choreographed saga steps', 'handlers'],
   fallbacks: ['the interface of the fallback functions of calls', 'handlers'],
   healthChecks: ['the interface of the readiness checks the hooks implement', 'handlers'],
+  upgrades: ['the interface of the hooks that upgrade older event versions', 'handlers'],
   routes: ['the type of the extra routes the hook file mounts', 'handlers'],
   sagaClients: ['the interface of the clients its sagas call through', 'sagas'],
   sagas: ['the function that makes its saga definitions', 'sagas'],

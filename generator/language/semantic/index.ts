@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { SpecIndex } from '../collect.js';
 import { checkBus } from './bus.js';
 import { checkDeploy } from './deploy.js';
+import { checkEventVersions } from './event-versions.js';
 import { checkFallbacks } from './fallbacks.js';
 import { checkGatewaySecurity } from './gateway-security.js';
 import { checkRouteBodyLimits } from './gateway-routes.js';
@@ -23,6 +24,7 @@ export function checkSemantics(index: SpecIndex): Diagnostic[] {
   checkTypes(index, report);
   checkServices(index, report);
   checkEvents(index, report);
+  checkEventVersions(index, report);
   checkPorts(index, report);
   checkDurations(index, report);
   checkBus(index, report);

@@ -6,10 +6,10 @@
 // every step recorded so far, never from the last report alone.
 import type { Logger } from 'pino';
 import { UnprocessableEvent, type BusSubscription, type EventBus, type EventEnvelope } from '../../bus/types.js';
+import { currentPayload } from '../../bus/versions.js';
 import type { ServicePublisher } from '../../service/context.js';
 import type { ChoreographedSagaDescriptor, EventCatalog, ServiceDefinition } from '../../service/definition.js';
 import type { Database, Queryable } from '../../storage/types.js';
-import { describeIssues } from '../../validation/issues.js';
 import type { Validators } from '../../validation/types.js';
 import { ensureSagaTables, SAGA_STEPS_TABLE, SAGAS_TABLE } from '../log/tables.js';
 import type { SagaFailure, SagaState } from '../types.js';
@@ -104,11 +104,9 @@ export async function followChoreographies(options: OwnerOptions): Promise<Chore
 /** The saga's row from its `starts` event (its input: what a status never shows, the routes do). */
 async function recordStart(options: OwnerOptions, saga: ChoreographedSagaDescriptor, envelope: EventEnvelope, stats: OwnerStats): Promise<void> {
   const { validators, events, db } = options;
-  const payloadType = events[saga.starts]?.payload;
-  if (payloadType !== undefined) {
-    const result = validators.validate(payloadType, envelope.payload);
-    if (!result.ok) throw new UnprocessableEvent(`invalid '${saga.starts}' payload from ${envelope.source}: ${describeIssues(result.issues)}`);
-  }
+  const entry = events[saga.starts];
+  // Only the current version: the saga's input is its `starts` payload, and the owner has no upgrade hook.
+  if (entry !== undefined) await currentPayload(envelope, { service: `${options.definition.name}'s saga log`, entry, validators, upgrade: () => undefined });
   const sagaId = correlatedId(envelope.payload, saga.correlate, saga.starts);
   await db.transaction(async (tx) => {
     const inserted = await ensureSaga(tx, saga, sagaId, envelope.payload);

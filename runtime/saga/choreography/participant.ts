@@ -5,6 +5,7 @@
 // only for a step that took effect, once, and is retried until it succeeds or the saga is `stuck`.
 import type { Logger } from 'pino';
 import { eventContext, type EventContextFields } from '../../bus/index.js';
+import { currentPayload } from '../../bus/versions.js';
 import { UnprocessableEvent, type BusSubscription, type EventBus, type EventEnvelope } from '../../bus/types.js';
 import { isMeshError } from '../../errors/index.js';
 import { StartupError } from '../../host/startup-error.js';
@@ -12,7 +13,6 @@ import type { ContextFactory } from '../../service/context.js';
 import type { ChoreographyStepDescriptor, EventCatalog, ServiceDefinition } from '../../service/definition.js';
 import type { Outbox } from '../../storage/outbox/index.js';
 import type { Database, Queryable } from '../../storage/types.js';
-import { describeIssues } from '../../validation/issues.js';
 import type { Validators } from '../../validation/types.js';
 import type { PublishRecorder } from './published.js';
 import { correlatedId, failureOf, hookError, reportEvent, type StepReport } from './reports.js';
@@ -182,11 +182,11 @@ async function subscribeCompensations(options: ParticipantOptions, steps: readon
   const taken: BusSubscription[] = [];
   try {
     for (const [event, compensated] of byEvent) {
-      const payloadType = events[event]?.payload;
-      if (payloadType === undefined) throw new StartupError(`${definition.name} compensates on '${event}', which is not in the event catalog`, { service: definition.name });
+      const entry = events[event];
+      if (entry === undefined) throw new StartupError(`${definition.name} compensates on '${event}', which is not in the event catalog`, { service: definition.name });
       taken.push(await bus.subscribe(event, `${definition.name}.compensations`, async (envelope) => {
-        const result = validators.validate(payloadType, envelope.payload);
-        if (!result.ok) throw new UnprocessableEvent(`invalid '${event}' payload from ${envelope.source}: ${describeIssues(result.issues)}`);
+        // Only the current version: a compensation has no upgrade hook, so an older one is dead-lettered with why.
+        await currentPayload(envelope, { service: `${definition.name}'s compensations`, entry, validators, upgrade: () => undefined });
         // Each compensation on its own: one that fails is retried with the event, the others are done by then.
         const failures: unknown[] = [];
         for (const step of compensated) {

@@ -109,8 +109,8 @@ export function mesh(...services: ServiceModel[]): MeshModel {
     deploy: { namespace: 'shop', registry: 'registry.example.com/shop' },
     types: [],
     events: [
-      { name: 'user.deleted', payload: 'UserDeleted', version: 1, publishers: ['users'], subscribers: [], source },
-      { name: 'payment.failed', payload: 'PaymentEvent', version: 1, publishers: ['payments'], subscribers: [], source },
+      { name: 'user.deleted', payload: 'UserDeleted', version: 1, accepts: [], publishers: ['users'], subscribers: [], source },
+      { name: 'payment.failed', payload: 'PaymentEvent', version: 1, accepts: [], publishers: ['payments'], subscribers: [], source },
     ],
     services,
     gateway: null,

@@ -47,6 +47,8 @@ describe('golden error cases', () => {
       'saga-schema', 'saga-references', 'saga-mappings', 'saga-storage', 'saga-synthesized-names', 'saga-endpoints',
       // Issue #12: choreographed sagas, their forms, schema and references.
       'choreography-schema', 'choreography-forms', 'choreography-references', 'choreography-storage',
+      // Issue #14: an event's older versions still accepted during a rollout.
+      'event-versions', 'event-versions-schema', 'event-versions-duplicate',
     ];
     for (const name of known) {
       expect(cases).toContain(name);

@@ -178,6 +178,7 @@ export function fixtureModel(): MeshModel {
         description: 'A user signed up.',
         payload: 'UserCreated',
         version: 1,
+        accepts: [],
         publishers: ['users'],
         subscribers: [{ service: 'orders', handler: 'welcomeUser' }],
         source,
