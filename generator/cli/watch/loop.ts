@@ -15,6 +15,7 @@ import { complain, plural, printDiagnostics, say } from '../output.js';
 import { describeEndpoints, planReload, type ReloadPlan, type StackShape } from './impact.js';
 import { enableModuleVersions, importVersion } from './module-versions.js';
 import { touchedServices } from './touched.js';
+import { warmUpGenerator } from './warm-up.js';
 import { watchFolders, type FolderWatcher } from './watcher.js';
 
 export interface WatchLayout {
@@ -129,6 +130,8 @@ export async function watchStack(stack: DevStack, running: RunningStack, layout:
     },
     DEBOUNCE_MS,
   );
+  // First in the queue: a save during the warm-up waits for it, then finds the generator warm.
+  queue = queue.then(() => warmUpGenerator(layout)).catch(() => undefined);
   return watcher;
 }
 
