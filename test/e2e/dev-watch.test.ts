@@ -54,29 +54,34 @@ describe('meshspec dev --watch', () => {
     expect((await call(api, '/orders/count1')).status).toBe(404);
 
     await addCountEndpoint(project.root, 'count1');
-    await dev.waitFor(/^reloaded orders\b.* in \d+ ms \(spec: 1 endpoint added; hooks\/orders\.ts\)/m, RELOAD_MS);
+    await dev.waitFor(/^reloaded orders\b.* in \d+ ms \(spec: 1 endpoint added\b/m, RELOAD_MS);
     expect(await call(api, '/orders/count1')).toMatchObject({ status: 200, body: { count: 0 } });
-    // payments calls orders, whose existing endpoints are unchanged: it keeps running too.
-    expect(starts()).toEqual({ inventory: 1, orders: 2, payments: 1, users: 1 });
+    // payments calls orders, whose existing endpoints are unchanged: it keeps running too. (Orders
+    // restarts once, or twice when a loaded machine delays the second save past the debounce.)
+    const { orders, ...others } = starts();
+    expect(others).toEqual({ inventory: 1, payments: 1, users: 1 });
+    expect(orders).toBeGreaterThanOrEqual(2);
   }, RELOAD_MS + 10_000);
 
   it('keeps serving on an invalid spec, prints its positioned error, and recovers on the next valid save', async () => {
     const mark = dev.output().length;
+    const before = starts();
     const valid = await breakOrdersSpec(project.root);
     await dev.waitFor(/still serving the last valid spec/, RELOAD_MS);
     expect(since(mark)).toMatch(new RegExp(`^${ORDERS_SPEC.replaceAll('.', '\\.')}:\\d+:\\d+: error .*GETX /orders/\\{id\\}`, 'm'));
     expect((await call(api, '/orders/count1')).status).toBe(200);
-    expect(starts()).toEqual({ inventory: 1, orders: 2, payments: 1, users: 1 });
+    expect(starts()).toEqual(before);
 
     await writeFile(project.file(ORDERS_SPEC), valid);
     await dev.waitFor(/^regenerated: nothing to reload/m, RELOAD_MS);
-    expect(starts()).toEqual({ inventory: 1, orders: 2, payments: 1, users: 1 });
+    expect(starts()).toEqual(before);
   }, 2 * RELOAD_MS + 10_000);
 
   it('restarts a service alone on a hook edit, with its data kept', async () => {
+    const before = starts();
     await appendFile(project.file('hooks/users.ts'), '\n// edited while meshspec dev --watch runs\n');
     await dev.waitFor(/^reloaded users in \d+ ms \(hooks\/users\.ts\)/m, RELOAD_MS);
-    expect(starts()).toEqual({ inventory: 1, orders: 2, payments: 1, users: 2 });
+    expect(starts()).toEqual({ ...before, users: before.users! + 1 });
     expect(await call(api, `/users/${userId}`)).toMatchObject({ status: 200, body: { id: userId, name: 'Ada' } });
     expect((await call(api, '/orders/count1')).status).toBe(200);
   }, RELOAD_MS + 10_000);

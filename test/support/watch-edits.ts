@@ -7,8 +7,8 @@ export const ORDERS_SPEC = 'spec/services/orders.yaml';
 export const ORDERS_HOOKS = 'hooks/orders.ts';
 
 /**
- * Adds `GET /orders/<name>` to orders, answering how many orders there are, and its hook: the hook
- * file is saved first, then the spec, as an editor saving both would.
+ * Adds `GET /orders/<name>` to orders, answering how many orders there are, and its hook: both
+ * files read, then saved at once, as an editor's "save all" does.
  *
  * @param root - the project
  * @param name - the endpoint's path segment and name suffix (distinct per call, e.g. `count1`)
@@ -20,14 +20,13 @@ export async function addCountEndpoint(root: string, name: string): Promise<void
   const hooks = path.join(root, ORDERS_HOOKS);
   const code = await readFile(hooks, 'utf8');
   const handler = `  async ${endpoint}(_input, ctx) {\n    const { rows } = await ctx.db.query<{ count: number }>(sql\`select count(*)::int as count from orders\`);\n    return { count: rows[0]!.count };\n  },\n\n`;
-  await writeFile(hooks, replaceOnce(code, 'export const handlers: OrdersHandlers = {\n', `export const handlers: OrdersHandlers = {\n${handler}`));
   const spec = path.join(root, ORDERS_SPEC);
   let yaml = await readFile(spec, 'utf8');
   if (!yaml.includes('  OrderCount:\n')) {
     yaml = replaceOnce(yaml, '  ListOrdersQuery:\n', '  OrderCount:\n    fields:\n      count: { type: integer, minimum: 0, field: 1 }\n  ListOrdersQuery:\n');
   }
   yaml = replaceOnce(yaml, '  getPlacement:\n', `  ${endpoint}:\n    http: GET /orders/${name}\n    output: OrderCount\n  getPlacement:\n`);
-  await writeFile(spec, yaml);
+  await Promise.all([writeFile(hooks, replaceOnce(code, 'export const handlers: OrdersHandlers = {\n', `export const handlers: OrdersHandlers = {\n${handler}`)), writeFile(spec, yaml)]);
 }
 
 /** The orders spec with an HTTP method that does not exist (`GETX`) on getOrder; returns the valid text to restore. */

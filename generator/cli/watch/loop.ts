@@ -27,7 +27,7 @@ export interface WatchLayout {
 }
 
 /** Quiet time after the last file event before a reload starts: an editor's save is several events. */
-export const DEBOUNCE_MS = 60;
+export const DEBOUNCE_MS = 80;
 
 /**
  * Watches the spec and hooks folders and reloads `running` on every change, until closed.
