@@ -2,6 +2,7 @@
 // services whose code changed restart (with fresh modules: module-versions.ts), and the gateway
 // only when its routes or its OpenAPI document changed; a saved hook restarts its service alone.
 // An invalid spec prints its positioned errors and leaves the stack as it was. One line per reload.
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -78,7 +79,7 @@ export async function watchStack(stack: DevStack, running: RunningStack, layout:
     }
     phases.mark('generate');
     version++;
-    const after = specChanged ? await loadShape(layout, version, await specServices(layout, version)) : current;
+    const after = specChanged ? await loadShape(layout, version, current, changed) : current;
     const touched = touchedServices([...changed], [...after.definitions.keys()], layout);
     for (const name of failed) if (after.definitions.has(name)) touched.add(name);
     const plan = planReload(current, after, touched);
@@ -165,33 +166,36 @@ function reloadLine(before: StackShape, after: StackShape, plan: ReloadPlan, res
   return `reloaded ${what.length > 0 ? what.join(', ') : 'nothing'} in ${ms} ms${why.length > 0 ? ` (${why.join('; ')})` : ''}`;
 }
 
-/** The services the new generation has, by name: their definitions' modules (no hook is loaded). */
-async function specServices(layout: WatchLayout, version: number): Promise<Map<string, ServiceDefinition>> {
-  const definitions = new Map<string, ServiceDefinition>();
+/**
+ * The new generation as the runtime will see it: definitions, schemas, events, gateway configuration.
+ * Only the modules whose files were written are imported; the others are what runs.
+ */
+async function loadShape(layout: WatchLayout, version: number, current: StackShape, written: ReadonlySet<string>): Promise<StackShape> {
   const out = path.resolve(layout.root, layout.outDir);
+  const fresh = async (file: string) => (written.has(`${layout.outDir}/${file}`) ? importVersion(path.join(out, file), version) : null);
+  const definitions = new Map<string, ServiceDefinition>();
   for (const entry of await readdir(out, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
-    const file = path.join(out, outputFiles.serviceModule(entry.name, 'definition'));
-    const module = await importVersion(file, version).catch(() => null);
-    const definition = module?.[serviceNames(entry.name).definition] as ServiceDefinition | undefined;
-    if (definition) definitions.set(entry.name, definition);
+    const file = outputFiles.serviceModule(entry.name, 'definition');
+    const module = await fresh(file).catch(() => null);
+    const definition = module ? (module[serviceNames(entry.name).definition] as ServiceDefinition | undefined) : current.definitions.get(entry.name);
+    // A folder of the output that is no service's (gateway/, proto/…) has no definition module.
+    if (definition && (module || existsSync(path.join(out, file)))) definitions.set(entry.name, definition);
   }
-  return definitions;
-}
-
-/** The new generation as the runtime will see it: definitions, schemas, events, gateway configuration. */
-async function loadShape(layout: WatchLayout, version: number, definitions: Map<string, ServiceDefinition>): Promise<StackShape> {
-  const out = path.resolve(layout.root, layout.outDir);
-  const { schemas } = await importVersion(path.join(out, outputFiles.schemas), version);
-  const { events } = await importVersion(path.join(out, outputFiles.events), version);
-  let gateway: GatewayConfig | null = null;
-  const routes = await importVersion(path.join(out, outputFiles.gatewayRoutes), version).catch(() => null);
-  if (routes) {
-    const { gatewayOpenApi } = await importVersion(path.join(out, outputFiles.gatewayOpenApi), version);
-    // As generated/stack.ts composes it.
-    gateway = { ...(routes['gatewayConfig'] as GatewayConfig), openapi: gatewayOpenApi as GatewayConfig['openapi'] };
+  const schemas = await fresh(outputFiles.schemas);
+  const events = await fresh(outputFiles.events);
+  let gateway = current.gateway;
+  if (!existsSync(path.join(out, outputFiles.gatewayRoutes))) gateway = null;
+  else {
+    const routes = await fresh(outputFiles.gatewayRoutes);
+    const openapi = await fresh(outputFiles.gatewayOpenApi);
+    if (routes || openapi) {
+      // As generated/stack.ts composes it.
+      const config = routes ? (routes['gatewayConfig'] as GatewayConfig) : (current.gateway as GatewayConfig);
+      gateway = { ...config, openapi: openapi ? (openapi['gatewayOpenApi'] as GatewayConfig['openapi']) : current.gateway?.openapi };
+    }
   }
-  return { definitions, schemas: defsOf(schemas), events, gateway };
+  return { definitions, schemas: schemas ? defsOf(schemas['schemas']) : current.schemas, events: events ? events['events'] : current.events, gateway };
 }
 
 /** A service's fresh host options: its host module and every project module under it at `version`. */
