@@ -94,7 +94,8 @@ export async function watchStack(stack: DevStack, running: RunningStack, layout:
       for (const name of plan.restart) fresh.push(await loadHost(layout, name, version));
     } catch (error) {
       complain(`cannot load the new code, the stack runs as it was: ${(error as Error).message}`);
-      for (const f of relative) deferred.add(f);
+      // The files generated this time too: the next save compares against what runs, not what was written.
+      for (const f of changed) deferred.add(f);
       return;
     }
     phases.mark('load');
