@@ -54,7 +54,7 @@ export async function watchStack(stack: DevStack, running: RunningStack, layout:
   let queue = Promise.resolve();
 
   const reload = async (files: string[], since: number) => {
-    const relative = [...deferred, ...files.map((f) => path.relative(layout.root, f).split(path.sep).join('/'))];
+    const relative = [...new Set([...deferred, ...files.map((f) => path.relative(layout.root, f).split(path.sep).join('/'))])];
     deferred.clear();
     const inSpec = (f: string) => f.startsWith(`${layout.specDir}/`);
     const specChanged = relative.some(inSpec);
