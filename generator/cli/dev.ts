@@ -11,7 +11,7 @@ import { busSettingsFromEnv, DEFAULT_BUS } from '../../runtime/bus/settings.js';
 import { durationSetting } from '../../runtime/host/env-values.js';
 import type { ProcessBus } from './processes/plan.js';
 
-export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR] [--free-ports]
+export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR] [--free-ports] [--watch]
                    [--processes [--bus redis|rabbitmq] [--bus-url URL]]
 
 Regenerates, then runs the whole stack on this machine with embedded defaults: every service on
@@ -36,6 +36,10 @@ Options:
   --hooks DIR   folder of your hook files (default: hooks)
   --free-ports  every service (HTTP and gRPC) and the gateway listen on free ports instead of the
                 spec's, so a second stack runs beside the first; the banner prints the URLs
+  --watch       reload on save: a spec edit is validated and regenerated, and only the services whose
+                code changed restart (the gateway when its routes or OpenAPI document changed); a hook
+                edit restarts its service alone; an invalid spec prints its errors and the stack keeps
+                serving. One line per reload says what restarted and how long it took
   --processes   one process per service (or group) and one for the gateway, over a durable bus
   --bus KIND    with --processes: redis or rabbitmq (default: the spec's runtime.bus.kind when it
                 is one of them, else redis)
@@ -49,6 +53,7 @@ export async function devCommand(args: string[]): Promise<number> {
     {
       ...layoutOptions,
       'free-ports': { type: 'boolean', default: false },
+      watch: { type: 'boolean', default: false },
       processes: { type: 'boolean', default: false },
       bus: { type: 'string' },
       'bus-url': { type: 'string' },
@@ -59,6 +64,9 @@ export async function devCommand(args: string[]): Promise<number> {
   const shutdownDelayMs = explicitShutdownDelay();
   // Flags are checked before any work; without --bus the spec's durable kind (else redis) is chosen below.
   if (values.processes && values.bus !== undefined) processBus(values.bus as string, values['bus-url'] as string | undefined);
+  if (values.processes && values.watch) {
+    throw new UsageError('--watch restarts services inside the one process of meshspec dev: drop --processes (or --watch)');
+  }
   if (!values.processes && (values.bus !== undefined || values['bus-url'] !== undefined)) {
     throw new UsageError(
       `--bus and --bus-url go with --processes: without it every service runs in this one process on the in-memory bus (meshspec dev --processes --bus ${values.bus === 'rabbitmq' ? 'rabbitmq' : 'redis'})`,
@@ -104,14 +112,27 @@ export async function devCommand(args: string[]): Promise<number> {
   const { runStack } = await import('../../runtime/dev/index.js');
   const { model } = result;
   // runStack keeps the process alive until Ctrl-C / SIGTERM, then exits by itself.
-  await runStack(stack, {
+  const running = await runStack(stack, {
     ...(values['free-ports'] ? freePorts(model.services) : {}),
     meshFile: model.meshFile,
     shutdownDelayMs,
     specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
   });
   for (const note of authNotes) say(note);
+  if (values.watch) {
+    const { watchStack } = await import('./watch/loop.js');
+    const layout = watchLayout(values);
+    await watchStack(stack, running, layout);
+    say(`watching ${layout.specDir}/ and ${layout.hooksDir}/: a saved change reloads what it touches`);
+  }
   return 0;
+}
+
+/** The folders as project-relative paths with `/` and no `./` or trailing slash, as file events are compared with them. */
+function watchLayout(values: Record<string, unknown>) {
+  const { root, specDir, outDir, hooksDir } = layoutFrom(values);
+  const clean = (dir: string) => path.relative(root, path.resolve(root, dir)).split(path.sep).join('/');
+  return { root, specDir: clean(specDir), outDir: clean(outDir), hooksDir: clean(hooksDir) };
 }
 
 /**

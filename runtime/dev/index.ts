@@ -15,9 +15,11 @@ import { exitOnSignals } from '../host/signals.js';
 import { startService } from '../host/start.js';
 import { StartupError } from '../host/startup-error.js';
 import type { RunningService, ServiceHostOptions } from '../host/types.js';
+import type { Database } from '../storage/index.js';
 import { createLogger, createPrefixedDestination } from '../logging/index.js';
 import { banner } from './banner.js';
 import { GATEWAY_METRICS_PORT } from '../../common/probes.js';
+import { keptDatabases } from './kept-databases.js';
 import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 
 export { banner, type BannerContent } from './banner.js';
@@ -80,6 +82,35 @@ export interface RunningStack {
   /** The gateway's `/metrics` URL, on its own listener; null when the mesh has no gateway. */
   readonly gatewayMetricsUrl: string | null;
   readonly bus: MemoryBus;
+  /**
+   * Stops the service of that name (if it runs) and starts the one `host` describes in its place,
+   * on the same ports (the spec's new ones when they changed and were not overridden), on the same
+   * open database (closed and opened again only when its storage settings changed); the other
+   * services, the bus and its subscribers keep running.
+   * A start that fails leaves the service stopped and rejects (a StartupError with a fix hint).
+   *
+   * @param host - the service's fresh host options (a new generated/<service>/host.ts)
+   * @example
+   * await running.restartService(ordersHost());
+   */
+  restartService(host: ServiceHostOptions): Promise<RunningService>;
+  /**
+   * Stops a service and takes it out of the stack (its spec was removed).
+   *
+   * @param name - the service's name
+   * @example
+   * await running.stopService('reminders');
+   */
+  stopService(name: string): Promise<void>;
+  /**
+   * Replaces the gateway by one of `config` (null: none) on the port the current one listens on (or
+   * its spec port when there was none), once the current one has let its requests finish.
+   *
+   * @param config - the gateway's new configuration
+   * @example
+   * await running.replaceGateway({ ...gatewayConfig, openapi: gatewayOpenApi });
+   */
+  replaceGateway(config: GatewayConfig | null): Promise<void>;
   /** Closes the gateway, then the services, then the bus. */
   close(): Promise<void>;
 }
@@ -99,85 +130,164 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
   const services: Record<string, RunningService> = {};
   const urls: Record<string, { http: string; grpc: string | null }> = {};
   let gateway: { close(): Promise<void> } | null = null;
+  let gatewayUrl: string | null = null;
+  let gatewayPort: number | null = null;
+  let gatewayMetricsUrl: string | null = null;
+  let gatewayMetricsPort: number | null = null;
   const address = (port: number) => `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const colocated = options.colocated === false ? undefined : (options.colocated ?? (colocationFromEnv() ? createColocatedRegistry() : undefined));
+  // The services' host options as last started: a restart opens its database among them (which ones have storage counts).
+  let hosts: ServiceHostOptions[] = [];
+
+  // Open across restarts of their services (--watch): closed here once their service stopped for good.
+  const databases = keptDatabases();
 
   const close = async () => {
     await gateway?.close();
     await Promise.all(Object.values(services).map((s) => s.close()));
+    await databases.closeAll();
     await bus.close();
   };
 
-  try {
-    const colocated = options.colocated === false ? undefined : (options.colocated ?? (colocationFromEnv() ? createColocatedRegistry() : undefined));
-    const hosts = stack.services.map((makeHost) => makeHost());
-    // Every database's configuration is checked before the first service starts.
-    const databaseFor = databaseOpener(hosts, {
-      mode: 'dev',
-      ...(options.env ? { env: options.env } : {}),
-      ...(options.data !== undefined ? { dataRoot: options.data } : {}),
-      logger: loggerFor('database'),
+  const databaseSource = {
+    mode: 'dev' as const,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.data !== undefined ? { dataRoot: options.data } : {}),
+    logger: loggerFor('database'),
+  };
+
+  const startOne = async (hostOptions: ServiceHostOptions, database: Database | undefined, ports: { http?: number; grpc?: number | null } | undefined) => {
+    const name = hostOptions.definition.name;
+    const service = await startService(hostOptions, {
+      bodyLimitBytes: stack.runtime.bodyLimitBytes,
+      shutdownGraceMs: stack.runtime.shutdownGraceMs,
+      shutdownDelayMs: options.shutdownDelayMs ?? 0,
+      httpPort: ports?.http,
+      grpcPort: ports?.grpc,
+      host,
+      bus,
+      logger: loggerFor(name),
+      // Filled in as services start; callees resolve addresses on their first call.
+      discovery,
+      colocated,
+      // Opened right before its service starts, which closes it when it stops (or fails to start).
+      database,
     });
+    services[name] = service;
+    urls[name] = { http: `http://${address(service.httpPort)}`, grpc: service.grpcPort === null ? null : address(service.grpcPort) };
+    discovery.http[name] = urls[name].http;
+    if (service.grpcPort !== null) discovery.grpc[name] = address(service.grpcPort);
+    else delete discovery.grpc[name];
+    return service;
+  };
+
+  const forget = (name: string) => {
+    delete services[name];
+    delete urls[name];
+    delete discovery.http[name];
+    delete discovery.grpc[name];
+  };
+
+  const startGateway = async (config: GatewayConfig, wanted: number, wantedMetrics: number) => {
+    const created = createGateway(config, {
+      logger: loggerFor('gateway'),
+      shutdownGraceMs: stack.runtime.shutdownGraceMs,
+      shutdownDelayMs: options.shutdownDelayMs ?? 0,
+      resolveOrigin: (service) => {
+        const url = urls[service]?.http;
+        if (!url) throw new StartupError(`the gateway routes to '${service}', which is not part of the stack`);
+        return url;
+      },
+    });
+    const port = await created.listen(wanted, host).catch(async (err: unknown) => {
+      await created.close().catch(() => undefined);
+      throw isPortInUse(err)
+        ? new StartupError(`port ${wanted} (gateway) is already in use`, { service: 'gateway', port: wanted, code: 'EADDRINUSE' })
+        : err;
+    });
+    gateway = created;
+    gatewayPort = port;
+    gatewayUrl = `http://${address(port)}`;
+    const metricsPort = await created.listenMetrics(wantedMetrics, host).catch((err: unknown) => {
+      throw isPortInUse(err)
+        ? new StartupError(`port ${wantedMetrics} (gateway metrics) is already in use`, { service: 'gateway', listener: 'metrics', port: wantedMetrics, code: 'EADDRINUSE' })
+        : err;
+    });
+    gatewayMetricsPort = metricsPort;
+    gatewayMetricsUrl = `http://${address(metricsPort)}/metrics`;
+  };
+  // The metrics listener's port: a free one when the gateway takes a free one, else the spec's.
+  const metricsPortOf = (config: GatewayConfig) => options.gatewayMetricsPort ?? (options.gatewayPort === 0 ? 0 : (config.metricsPort ?? GATEWAY_METRICS_PORT));
+
+  try {
+    hosts = stack.services.map((makeHost) => makeHost());
+    // Every database's configuration is checked before the first service starts.
+    const databaseFor = databaseOpener(hosts, databaseSource);
     for (const hostOptions of hosts) {
-      const name = hostOptions.definition.name;
-      const ports = options.ports?.[name];
-      const service = await startService(hostOptions, {
-        bodyLimitBytes: stack.runtime.bodyLimitBytes,
-        shutdownGraceMs: stack.runtime.shutdownGraceMs,
-        shutdownDelayMs: options.shutdownDelayMs ?? 0,
-        httpPort: ports?.http,
-        grpcPort: ports?.grpc,
-        host,
-        bus,
-        logger: loggerFor(name),
-        // Filled in as services start; callees resolve addresses on their first call.
-        discovery,
-        colocated,
-        // Opened right before its service starts, which closes it when it stops (or fails to start).
-        database: await databaseFor(hostOptions),
-      });
-      services[name] = service;
-      urls[name] = { http: `http://${address(service.httpPort)}`, grpc: service.grpcPort === null ? null : address(service.grpcPort) };
-      discovery.http[name] = urls[name].http;
-      if (service.grpcPort !== null) discovery.grpc[name] = address(service.grpcPort);
+      await startOne(hostOptions, await databases.open(hostOptions, () => databaseFor(hostOptions)), options.ports?.[hostOptions.definition.name]);
     }
-
-    let gatewayUrl: string | null = null;
-    let gatewayMetricsUrl: string | null = null;
-    if (stack.gateway) {
-      const config = stack.gateway;
-      const created = createGateway(config, {
-        logger: loggerFor('gateway'),
-        shutdownGraceMs: stack.runtime.shutdownGraceMs,
-        shutdownDelayMs: options.shutdownDelayMs ?? 0,
-        resolveOrigin: (service) => {
-          const url = urls[service]?.http;
-          if (!url) throw new StartupError(`the gateway routes to '${service}', which is not part of the stack`);
-          return url;
-        },
-      });
-      const wanted = options.gatewayPort ?? config.port;
-      const port = await created.listen(wanted, host).catch(async (err: unknown) => {
-        await created.close().catch(() => undefined);
-        throw isPortInUse(err)
-          ? new StartupError(`port ${wanted} (gateway) is already in use`, { service: 'gateway', port: wanted, code: 'EADDRINUSE' })
-          : err;
-      });
-      gateway = created;
-      gatewayUrl = `http://${address(port)}`;
-      const wantedMetrics = options.gatewayMetricsPort ?? (options.gatewayPort === 0 ? 0 : (config.metricsPort ?? GATEWAY_METRICS_PORT));
-      const metricsPort = await created.listenMetrics(wantedMetrics, host).catch((err: unknown) => {
-        throw isPortInUse(err)
-          ? new StartupError(`port ${wantedMetrics} (gateway metrics) is already in use`, { service: 'gateway', listener: 'metrics', port: wantedMetrics, code: 'EADDRINUSE' })
-          : err;
-      });
-      gatewayMetricsUrl = `http://${address(metricsPort)}/metrics`;
-    }
-
-    return { services, urls, gatewayUrl, gatewayMetricsUrl, bus, close };
+    if (stack.gateway) await startGateway(stack.gateway, options.gatewayPort ?? stack.gateway.port, metricsPortOf(stack.gateway));
   } catch (err) {
     await close().catch(() => undefined);
     throw withHint(err, options);
   }
+
+  const stopService = async (name: string) => {
+    const current = services[name];
+    hosts = hosts.filter((h) => h.definition.name !== name);
+    forget(name);
+    await current?.close();
+    await databases.close(name);
+  };
+
+  return {
+    services,
+    urls,
+    get gatewayUrl() {
+      return gatewayUrl;
+    },
+    get gatewayMetricsUrl() {
+      return gatewayMetricsUrl;
+    },
+    bus,
+    close,
+    stopService,
+    async restartService(hostOptions) {
+      const name = hostOptions.definition.name;
+      const current = services[name];
+      // Overridden ports (free ones included) stay what the service got; spec ports follow the spec.
+      const override = options.ports?.[name];
+      const ports = current && override
+        ? { http: current.httpPort, grpc: hostOptions.definition.proto && override.grpc !== null ? (current.grpcPort ?? 0) : null }
+        : override;
+      const others = hosts.filter((h) => h.definition.name !== name);
+      // Checked before the running service stops: a configuration error leaves it serving.
+      const databaseFor = databaseOpener([...others, hostOptions], databaseSource);
+      await current?.close();
+      forget(name);
+      hosts = [...others, hostOptions];
+      try {
+        return await startOne(hostOptions, await databases.open(hostOptions, () => databaseFor(hostOptions)), ports);
+      } catch (err) {
+        hosts = others;
+        throw withHint(err, options);
+      }
+    },
+    async replaceGateway(config) {
+      const wanted = gatewayPort ?? options.gatewayPort ?? config?.port ?? 0;
+      const wantedMetrics = gatewayMetricsPort ?? (config ? metricsPortOf(config) : 0);
+      await gateway?.close();
+      gateway = null;
+      gatewayUrl = null;
+      gatewayMetricsUrl = null;
+      if (!config) return;
+      try {
+        await startGateway(config, wanted, wantedMetrics);
+      } catch (err) {
+        throw withHint(err, options);
+      }
+    },
+  };
 }
 
 /**
@@ -198,10 +308,11 @@ export async function runStack(stack: DevStack, options: StackOptions = {}): Pro
     process.exit(1);
   }
   output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, gatewayMetricsUrl: running.gatewayMetricsUrl, urls: running.urls }));
-  const stopped = running;
-  const close = () => stopped.close().then(() => tracing?.shutdown().catch(() => undefined));
+  const closeStack = running.close;
+  const close = () => closeStack().then(() => tracing?.shutdown().catch(() => undefined));
   exitOnSignals(close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
-  return { ...running, close };
+  // Not a spread: gatewayUrl is a getter (a replaced gateway may listen elsewhere).
+  return Object.assign(running, { close });
 }
 
 /** Adds where to change the port to a port-in-use StartupError. */
