@@ -57,12 +57,12 @@ export async function currentPayload(envelope: EventEnvelope, reading: Versioned
   const { entry, validators } = reading;
   const version = envelope.version;
   if (version === entry.version) {
-    checked(entry.payload, envelope.payload, envelope, reading, `invalid '${envelope.event}' payload from ${envelope.source}`);
+    checked(entry.payload, envelope.payload, reading, `invalid '${envelope.event}' payload from ${envelope.source}`);
     return envelope.payload;
   }
   const olderType = typeof version === 'number' ? entry.accepts?.[version] : undefined;
   if (olderType === undefined) throw new UnprocessableEvent(notTaken(envelope, reading));
-  checked(olderType, envelope.payload, envelope, reading, `invalid '${envelope.event}' version ${version} payload from ${envelope.source}`);
+  checked(olderType, envelope.payload, reading, `invalid '${envelope.event}' version ${version} payload from ${envelope.source}`);
   const upgrade = reading.upgrade(version);
   // checkUpgrades refuses to start a service without them; a definition edited by hand could still lack one.
   if (upgrade === undefined) throw new UnprocessableEvent(`${reading.service} has no upgrade hook for '${envelope.event}' version ${version}`);
@@ -89,7 +89,7 @@ export function takenVersions(entry: EventCatalogEntry): string {
   return all.length === 1 ? `only version ${all[0]}` : `versions ${all.slice(0, -1).join(', ')} and ${all.at(-1)}`;
 }
 
-function checked(type: string, payload: unknown, envelope: EventEnvelope, reading: VersionedReading, lead: string): void {
+function checked(type: string, payload: unknown, reading: VersionedReading, lead: string): void {
   const result = reading.validators.validate(type, payload);
   if (!result.ok) throw new UnprocessableEvent(`${lead}: ${describeIssues(result.issues)}`);
 }
