@@ -11,7 +11,6 @@ import { connectRabbitBus, connectRabbitDeadLetters, deadLetterExchange, groupQu
 import { connectRedisDeadLetters, createRedisBus } from '../../../runtime/bus/redis/index.js';
 import type { DeadLetterAdmin } from '../../../runtime/bus/dead-letters.js';
 import {
-  createContextFactory,
   createLogger,
   createPublisher,
   createValidators,
@@ -22,6 +21,7 @@ import {
   type SchemaRegistry,
   type ServiceDefinition,
 } from '../../support/runtime.js';
+import { eventsOnlyContext } from '../../support/event-context.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RABBIT_URL = process.env['RABBITMQ_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -119,14 +119,7 @@ const v1Envelope = (orderId: string): EventEnvelope => ({ id: randomUUID(), even
 
 /** The mailer as deployed with one spec: its hook records what it got, with the envelope's version. */
 async function startMailer(bus: EventBus, catalog: EventCatalog, definition: ServiceDefinition, seen: { payload: unknown; version: number }[]) {
-  const contextFor = createContextFactory({
-    definition,
-    createClients: () => ({}),
-    transportFor: () => {
-      throw new Error('no transports here');
-    },
-    publisher: createPublisher({ definition, events: catalog, validators, bus }),
-  });
+  const contextFor = eventsOnlyContext({ definition, events: catalog, validators, bus });
   const subscriptions = {
     async confirmOrder(payload: unknown, ctx: { event: { version: number } }) {
       seen.push({ payload, version: ctx.event.version });

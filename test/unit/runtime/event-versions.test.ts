@@ -2,7 +2,6 @@
 // accepted older one is upgraded by the subscriber's hook, any other version is dead-lettered at once.
 import { describe, expect, it } from 'vitest';
 import {
-  createContextFactory,
   createLogger,
   createMemoryBus,
   createPublisher,
@@ -17,6 +16,7 @@ import {
   type ServiceDefinition,
   type UpgradeFunction,
 } from '../../support/runtime.js';
+import { eventsOnlyContext } from '../../support/event-context.js';
 
 const record = (required: string[], properties: Record<string, object>) => ({ type: 'object', additionalProperties: false, required, properties });
 const schemas: SchemaRegistry = {
@@ -99,14 +99,7 @@ describe('subscribeAll with a rollout', () => {
 
   async function subscribe(catalog: EventCatalog, definition: ServiceDefinition, upgrades?: object) {
     const bus = createMemoryBus({ logger, retryDelayMs: 1 });
-    const contextFor = createContextFactory({
-      definition,
-      createClients: () => ({}),
-      transportFor: () => {
-        throw new Error('no transports here');
-      },
-      publisher: createPublisher({ definition, events: catalog, validators, bus }),
-    });
+    const contextFor = eventsOnlyContext({ definition, events: catalog, validators, bus });
     const seen: { payload: unknown; version: number }[] = [];
     const hooks = {
       async confirm(payload: unknown, ctx: { event: { version: number } }) {

@@ -1,7 +1,6 @@
 // Typed publishing and subscribing on top of the memory bus.
 import { describe, expect, it } from 'vitest';
 import {
-  createContextFactory,
   createLogger,
   createMemoryBus,
   createPublisher,
@@ -12,6 +11,7 @@ import {
   type SchemaRegistry,
   type ServiceDefinition,
 } from '../../support/runtime.js';
+import { eventsOnlyContext } from '../../support/event-context.js';
 
 const schemas: SchemaRegistry = {
   $id: 'https://meshspec.test/schemas/events',
@@ -46,14 +46,7 @@ const validators = createValidators(schemas);
 function setup() {
   const bus = createMemoryBus({ logger, retryDelayMs: 1 });
   const publish = createPublisher({ definition: base, events, validators, bus });
-  const contextFor = createContextFactory({
-    definition: mail,
-    createClients: () => ({}),
-    transportFor: () => {
-      throw new Error('no transports here');
-    },
-    publisher: createPublisher({ definition: mail, events, validators, bus }),
-  });
+  const contextFor = eventsOnlyContext({ definition: mail, events, validators, bus });
   return { bus, publish, contextFor };
 }
 
