@@ -16,7 +16,7 @@
  */
 
 /** Node sizes and gaps, px. */
-export const SIZES = Object.freeze({ serviceWidth: 150, serviceHeight: 48, eventWidth: 176, eventHeight: 30, waypointHeight: 12, columnGap: 96, rowGap: 26, bandGap: 70, margin: 44 });
+export const SIZES = Object.freeze({ serviceWidth: 150, serviceHeight: 48, eventWidth: 156, eventHeight: 30, waypointHeight: 12, columnGap: 64, rowGap: 26, bandGap: 70, margin: 44 });
 
 /**
  * Places every node, and the waypoints of edges that skip columns; the same nodes and edges

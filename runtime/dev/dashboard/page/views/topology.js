@@ -136,7 +136,7 @@ function build(canvas, topology) {
     if (!box) continue;
     const title = svg('title');
     const isEvent = node.kind === 'event';
-    const label = svg('text', { x: box.x + box.width / 2, y: box.y + (isEvent ? box.height / 2 + 4 : 20), 'text-anchor': 'middle', class: 'node-label' }, fit(node.label, isEvent ? 24 : 19));
+    const label = svg('text', { x: box.x + box.width / 2, y: box.y + (isEvent ? box.height / 2 + 4 : 20), 'text-anchor': 'middle', class: 'node-label' }, fit(node.label, isEvent ? 22 : 19));
     const sub = svg('text', { x: box.x + box.width / 2, y: box.y + 37, 'text-anchor': 'middle', class: 'node-sub' });
     const shape = svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: isEvent ? box.height / 2 : 8 });
     const group = svg('g', { 'data-testid': `node-${node.id}`, 'data-kind': node.kind }, title, shape, label, isEvent ? null : sub);
