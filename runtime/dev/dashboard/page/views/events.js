@@ -28,7 +28,8 @@ export function renderEvents(root, _params, context) {
   const letters = h('div', null, h('p', { class: 'muted' }, 'Loading…'));
   const message = h('div', { class: 'replay-message', 'data-testid': 'replay-message', role: 'status' });
   const letterCount = h('span', { class: 'muted', 'data-testid': 'dead-letter-count' });
-  replace(root, viewHeader('Events'), stats, h('div', { class: 'section-head' }, h('h2', null, 'Dead letters'), letterCount), message, letters);
+  // Dead letters first: they are what needs a hand.
+  replace(root, viewHeader('Events'), h('div', { class: 'section-head first' }, h('h2', null, 'Dead letters'), letterCount), message, letters, h('div', { class: 'section-head' }, h('h2', null, 'Rates and lag')), stats);
 
   /** @param {EventsView} view */
   const showStats = (view) => replace(stats, view.events.length ? eventTable(view) : h('p', { class: 'empty' }, 'The mesh declares no events.'));
