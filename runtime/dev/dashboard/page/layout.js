@@ -22,14 +22,17 @@ export const SIZES = Object.freeze({ serviceWidth: 150, serviceHeight: 48, event
  * Places every node, and the waypoints of edges that skip columns; the same nodes and edges
  * always give the same layout.
  *
- * @param {readonly LayoutNode[]} nodes
- * @param {readonly LayoutEdge[]} edges
+ * @param {readonly LayoutNode[]} givenNodes
+ * @param {readonly LayoutEdge[]} givenEdges
  * @returns {Layout}
  * @example
  * const { boxes, waypoints, width, height } = layOut(topology.nodes, topology.edges);
  * boxes.get('service:users') // { x: 294, y: 44, width: 150, height: 48, column: 1 }
  */
-export function layOut(nodes, edges) {
+export function layOut(givenNodes, givenEdges) {
+  // Sorted first: the layout depends on the graph only, not on the order it came in.
+  const nodes = [...givenNodes].sort((a, b) => a.id.localeCompare(b.id));
+  const edges = [...givenEdges].sort((a, b) => a.id.localeCompare(b.id));
   const depth = serviceDepths(nodes, edges);
   /** @type {Map<string, number>} */
   const rank = new Map();
