@@ -5,7 +5,12 @@
 
 /** @typedef {import('../api-types.js').StreamEventName} StreamEventName */
 
-/** An answer of the data API that was not a success: its status, code and message. */
+/**
+ * An answer of the data API that was not a success: its status, code and message.
+ *
+ * @example
+ * try { await getJson('/api/traces/nope'); } catch (error) { if (error instanceof ApiFailure && error.status === 404) retry(); }
+ */
 export class ApiFailure extends Error {
   /**
    * @param {number} status the HTTP status (0 when the server did not answer)

@@ -15,7 +15,12 @@
  * @typedef {{ boxes: Map<string, Box>, waypoints: Map<string, Point[]>, width: number, height: number, bandTop: number, bandBottom: number }} Layout
  */
 
-/** Node sizes and gaps, px. */
+/**
+ * Node sizes and gaps, px.
+ *
+ * @example
+ * const gap = to.x - SIZES.columnGap / 2; // the middle of the gap left of a node
+ */
 export const SIZES = Object.freeze({ serviceWidth: 150, serviceHeight: 48, eventWidth: 156, eventHeight: 30, waypointHeight: 12, columnGap: 64, rowGap: 26, bandGap: 70, margin: 44 });
 
 /**

@@ -88,7 +88,7 @@ function eventTable(view) {
         h('td', null, event.publishers.length ? event.publishers.map((p) => serviceChip(p)) : h('span', { class: 'muted' }, 'none')),
         h('td', { class: 'num' }, rate(event.publishRate)),
         h('td', { class: 'num muted' }, String(event.published)),
-        h('td', { colspan: 6, class: 'muted small' }, event.groups.length ? '' : 'no subscriber'),
+        h('td', { colspan: 4, class: 'muted small' }, event.groups.length ? '' : 'no subscriber'),
       ),
     );
     for (const group of event.groups) {
@@ -105,7 +105,6 @@ function eventTable(view) {
           h('td', { class: `num${group.lag > 0 ? ' warn' : ''}` }, String(group.lag)),
           h('td', { class: `num${group.retrying > 0 ? ' warn' : ''}` }, String(group.retrying)),
           h('td', { class: 'num' }, group.deadLetters > 0 ? badge(String(group.deadLetters), 'error') : h('span', { class: 'muted' }, '0')),
-          h('td', { colspan: 2 }),
         ),
       );
     }
