@@ -200,11 +200,16 @@ function explorer(endpoint, catalog, devToken, cleanups) {
     endpoint.inputSource === 'query'
       ? Object.keys(schema.properties ?? {})
           .filter((name) => !endpoint.pathParams.includes(name))
-          .map((name) => ({
-            name,
-            type: /** @type {string | undefined} */ (schema.properties?.[name]?.type),
-            input: h('input', { type: 'text', value: schema.required?.includes(name) ? String(sampled[name] ?? '') : '', placeholder: schema.required?.includes(name) ? 'required' : 'optional', 'data-testid': `explorer-query-${name}`, spellcheck: 'false' }),
-          }))
+          .map((name) => {
+            const property = resolve(schema.properties?.[name], catalog.schemas);
+            const required = schema.required?.includes(name) ?? false;
+            const value = required ? String(sampled[name] ?? '') : '';
+            // A field of a few values is a choice among them (blank: left out).
+            const input = Array.isArray(property['enum'])
+              ? h('select', { 'data-testid': `explorer-query-${name}` }, required ? null : h('option', { value: '' }, '(any)'), property['enum'].map((/** @type {unknown} */ option) => h('option', { value: String(option), selected: String(option) === value }, String(option))))
+              : h('input', { type: 'text', value, placeholder: required ? 'required' : 'optional', 'data-testid': `explorer-query-${name}`, spellcheck: 'false' });
+            return { name, type: /** @type {string | undefined} */ (property['type']), input };
+          })
       : [];
   const headersInput = h('textarea', { rows: 3, 'data-testid': 'explorer-headers', spellcheck: 'false' });
   headersInput.value = '{}';
@@ -292,6 +297,19 @@ function answerView(answer, cleanups) {
     h('div', { class: 'trace-head' }, h('h3', null, 'Its trace'), h('span', { class: 'mono muted small' }, answer.traceId), traceLink),
     traceBox,
   ];
+}
+
+/**
+ * A property's schema with its `$ref` (`#/$defs/<type>`) followed.
+ *
+ * @param {unknown} schema
+ * @param {Readonly<Record<string, object>>} defs
+ * @returns {Record<string, any>}
+ */
+function resolve(schema, defs) {
+  let current = /** @type {Record<string, any>} */ (schema ?? {});
+  for (let depth = 0; depth < 5 && typeof current['$ref'] === 'string'; depth++) current = /** @type {Record<string, any>} */ (defs[current['$ref'].replace(/^#\/\$defs\//, '')] ?? {});
+  return current;
 }
 
 /**
