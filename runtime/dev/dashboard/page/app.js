@@ -66,7 +66,8 @@ function start() {
       const mesh = /** @type {HTMLElement} */ (document.getElementById('mesh'));
       mesh.textContent = overview.mesh;
       document.title = `${overview.mesh} · meshspec dev`;
-      if (overview.gateway) {
+      // Only a web address becomes a link (never a javascript: one).
+      if (overview.gateway && /^https?:\/\//.test(overview.gateway.url)) {
         const links = /** @type {HTMLElement} */ (document.getElementById('links'));
         replace(links, h('a', { href: overview.gateway.url, target: '_blank', rel: 'noopener' }, 'gateway ↗'));
       }

@@ -17,6 +17,21 @@ import { pollTrace, serviceChip, waterfall } from './traces.js';
  * @typedef {import('../../api-types.js').ExplorerRequest} ExplorerRequest
  */
 
+/** The service the catalog scrolls to when it opens next (a click on the topology), if any. */
+let focused = '';
+
+/**
+ * Opens the catalog at one service's card.
+ *
+ * @param {string} service
+ * @example
+ * showService('orders') // from a click on the topology's orders node
+ */
+export function showService(service) {
+  focused = service;
+  location.hash = '#/services';
+}
+
 /**
  * The catalog of every service.
  *
@@ -30,7 +45,12 @@ export function renderCatalog(root, _params, context) {
   const body = h('div', null, h('p', { class: 'muted' }, 'Loading the catalog…'));
   replace(root, viewHeader('Services'), body);
   context.catalog().then(
-    (catalog) => replace(body, catalog.gateway ? gatewayCard(catalog.gateway) : null, catalog.services.map((service) => serviceCard(service, catalog))),
+    (catalog) => {
+      replace(body, catalog.gateway ? gatewayCard(catalog.gateway) : null, catalog.services.map((service) => serviceCard(service, catalog)));
+      const card = focused ? document.getElementById(`service-${focused}`) : null;
+      focused = '';
+      card?.scrollIntoView({ block: 'start' });
+    },
     (error) => replace(body, errorBox(error)),
   );
 }

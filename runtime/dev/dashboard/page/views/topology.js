@@ -8,6 +8,7 @@ import { h, svg, replace } from '../h.js';
 import { layOut, SIZES } from '../layout.js';
 import { clock, percent, rate } from '../format.js';
 import { errorBox, viewHeader } from './common.js';
+import { showService } from './services.js';
 
 /**
  * @typedef {import('../../api-types.js').Topology} Topology
@@ -141,7 +142,8 @@ function build(canvas, topology) {
     const shape = svg('rect', { x: box.x, y: box.y, width: box.width, height: box.height, rx: isEvent ? box.height / 2 : 8 });
     const group = svg('g', { 'data-testid': `node-${node.id}`, 'data-kind': node.kind }, title, shape, label, isEvent ? null : sub);
     if (node.kind === 'service') {
-      group.addEventListener('click', () => (location.hash = '#/services'));
+      group.addEventListener('click', () => showService(node.label));
+      group.addEventListener('keydown', (event) => /** @type {KeyboardEvent} */ (event).key === 'Enter' && showService(node.label));
       group.setAttribute('tabindex', '0');
     }
     if (isEvent) group.addEventListener('click', () => (location.hash = '#/events'));
