@@ -159,6 +159,7 @@ function sagaView(saga) {
             h('b', null, step.step),
             ' ',
             badge(step.outcome, step.outcome),
+            step.phase === 'compensate' ? h('span', { class: 'phase-text small' }, ' compensation') : null,
             step.attempts > 1 ? h('span', { class: 'muted small' }, ` ${step.attempts} attempts`) : null,
             step.error ? h('div', { class: 'error-text small' }, `${step.error.code}: ${step.error.message}`) : null,
           ),
