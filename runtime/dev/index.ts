@@ -3,7 +3,8 @@
 // between the services skip the network (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`.
 // A service with storage gets PGlite in `.meshspec/data/<service>` (in memory with `MESH_DATA=memory`),
 // or PostgreSQL when `MESH_<SERVICE>_DATABASE_URL` (or, for a lone service with storage, `DATABASE_URL`) is set.
-import type { Level, Logger } from 'pino';
+import type { DestinationStream, Level, Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../bus/memory.js';
 import type { BusDefaults } from '../bus/settings.js';
 import type { DiscoveryOverrides } from '../discovery/index.js';
@@ -20,6 +21,8 @@ import { createLogger, createPrefixedDestination } from '../logging/index.js';
 import { banner } from './banner.js';
 import { GATEWAY_METRICS_PORT } from '../../common/probes.js';
 import { keptDatabases } from './kept-databases.js';
+import { createServiceMetrics } from '../observability/metrics/service.js';
+import { createGatewayMetrics } from '../observability/metrics/gateway.js';
 import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 
 export { banner, type BannerContent } from './banner.js';
@@ -72,6 +75,24 @@ export interface StackOptions {
   data?: string;
   /** Where `MESH_DATA`, `DATABASE_URL` and `MESH_<SERVICE>_DATABASE_URL` are read; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Called with every log line of the stack as pino wrote it (one JSON object, no newline), before
+   * it is made readable: the dashboard keeps the lines of each trace. Default none.
+   */
+  logLines?: (line: string) => void;
+}
+
+/**
+ * The metrics registries of a running stack: the gateway's (null without one) and each service's,
+ * as Prometheus scrapes them.
+ *
+ * @example
+ * const { services } = running.metrics();
+ * await services['orders']?.getSingleMetric('meshspec_client_calls_total')?.get();
+ */
+export interface StackMetrics {
+  readonly gateway: Registry | null;
+  readonly services: Readonly<Record<string, Registry>>;
 }
 
 export interface RunningStack {
@@ -111,6 +132,16 @@ export interface RunningStack {
    * await running.replaceGateway({ ...gatewayConfig, openapi: gatewayOpenApi });
    */
   replaceGateway(config: GatewayConfig | null): Promise<void>;
+  /** The services' host options as they run now (a restart under --watch brings new ones). */
+  hosts(): readonly ServiceHostOptions[];
+  /** The gateway's configuration as it runs now (replaceGateway changes it); null without a gateway. */
+  gatewayConfig(): GatewayConfig | null;
+  /** The metrics registries of the gateway and of each service as they run now. */
+  metrics(): StackMetrics;
+  /** Whether calls between the stack's services run in process (co-located). */
+  readonly colocated: boolean;
+  /** Where the dashboard listens (`http://127.0.0.1:9400`); null when the stack has none. */
+  readonly dashboardUrl: string | null;
   /** Closes the gateway, then the services, then the bus. */
   close(): Promise<void>;
 }
@@ -118,7 +149,7 @@ export interface RunningStack {
 /** Starts the stack; rejects (after stopping what had started) with a StartupError carrying a fix hint. */
 export async function startStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
-  const destination = createPrefixedDestination(options.output ?? process.stdout);
+  const destination = teeLines(createPrefixedDestination(options.output ?? process.stdout), options.logLines);
   const loggerFor = (service: string): Logger => createLogger({ service, level: options.logLevel, destination });
   // The spec's retry settings apply in memory too, so a handler fails in dev as it will in production.
   const specBus = stack.runtime.bus;
@@ -128,6 +159,10 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
   const bus = createMemoryBus({ ...retries, ...options.bus, logger: loggerFor('bus') });
   const discovery: Required<DiscoveryOverrides> = { http: {}, grpc: {} };
   const services: Record<string, RunningService> = {};
+  // Each service's registry, made here (not by the host) so the dashboard reads the same counters Prometheus would.
+  const registries: Record<string, Registry> = {};
+  let gatewayRegistry: Registry | null = null;
+  let gatewayConfig: GatewayConfig | null = null;
   const urls: Record<string, { http: string; grpc: string | null }> = {};
   let gateway: { close(): Promise<void> } | null = null;
   let gatewayUrl: string | null = null;
@@ -158,6 +193,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
 
   const startOne = async (hostOptions: ServiceHostOptions, database: Database | undefined, ports: { http?: number; grpc?: number | null } | undefined) => {
     const name = hostOptions.definition.name;
+    const logger = loggerFor(name);
+    const metrics = createServiceMetrics(name, logger);
     const service = await startService(hostOptions, {
       bodyLimitBytes: stack.runtime.bodyLimitBytes,
       shutdownGraceMs: stack.runtime.shutdownGraceMs,
@@ -166,7 +203,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       grpcPort: ports?.grpc,
       host,
       bus,
-      logger: loggerFor(name),
+      logger,
+      metrics,
       // Filled in as services start; callees resolve addresses on their first call.
       discovery,
       colocated,
@@ -174,6 +212,7 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       database,
     });
     services[name] = service;
+    registries[name] = metrics.registry;
     urls[name] = { http: `http://${address(service.httpPort)}`, grpc: service.grpcPort === null ? null : address(service.grpcPort) };
     discovery.http[name] = urls[name].http;
     if (service.grpcPort !== null) discovery.grpc[name] = address(service.grpcPort);
@@ -183,14 +222,18 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
 
   const forget = (name: string) => {
     delete services[name];
+    delete registries[name];
     delete urls[name];
     delete discovery.http[name];
     delete discovery.grpc[name];
   };
 
   const startGateway = async (config: GatewayConfig, wanted: number, wantedMetrics: number) => {
+    const logger = loggerFor('gateway');
+    const metrics = createGatewayMetrics((err) => logger.warn({ err }, 'metrics scrape failed'));
     const created = createGateway(config, {
-      logger: loggerFor('gateway'),
+      logger,
+      metrics,
       shutdownGraceMs: stack.runtime.shutdownGraceMs,
       shutdownDelayMs: options.shutdownDelayMs ?? 0,
       resolveOrigin: (service) => {
@@ -206,6 +249,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
         : err;
     });
     gateway = created;
+    gatewayConfig = config;
+    gatewayRegistry = metrics.registry;
     gatewayPort = port;
     gatewayUrl = `http://${address(port)}`;
     const metricsPort = await created.listenMetrics(wantedMetrics, host).catch((err: unknown) => {
@@ -252,6 +297,11 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
     bus,
     close,
     stopService,
+    hosts: () => hosts,
+    gatewayConfig: () => gatewayConfig,
+    metrics: () => ({ gateway: gatewayRegistry, services: { ...registries } }),
+    colocated: colocated !== undefined,
+    dashboardUrl: null,
     async restartService(hostOptions) {
       const name = hostOptions.definition.name;
       const current = services[name];
@@ -278,6 +328,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       const wantedMetrics = gatewayMetricsPort ?? (config ? metricsPortOf(config) : 0);
       await gateway?.close();
       gateway = null;
+      gatewayConfig = null;
+      gatewayRegistry = null;
       gatewayUrl = null;
       gatewayMetricsUrl = null;
       if (!config) return;
@@ -324,6 +376,38 @@ function withHint(err: unknown, options: StackOptions): unknown {
       ? `gateway.${listener === 'metrics' ? 'metricsPort' : 'port'} in ${options.meshFile ?? 'spec/mesh.yaml'}`
       : `ports.${listener} in ${options.specFiles?.[service as string] ?? `spec/services/${service}.yaml`}`;
   return new StartupError(`${err.message}: stop the process holding it or change ${where}`, err.details, { cause: err });
+}
+
+/**
+ * `destination` with each complete line also handed to `tee` first (pino writes JSON lines).
+ *
+ * @param destination - where the lines go on
+ * @param tee - called with each line, without its newline; undefined: `destination` itself
+ * @example
+ * const destination = teeLines(createPrefixedDestination(process.stdout), (line) => traces.recordLogLine(line));
+ */
+function teeLines(destination: DestinationStream, tee: ((line: string) => void) | undefined): DestinationStream {
+  if (!tee) return destination;
+  let pending = '';
+  return {
+    write(chunk: string) {
+      pending += chunk;
+      let newline = pending.indexOf('\n');
+      while (newline !== -1) {
+        const line = pending.slice(0, newline);
+        pending = pending.slice(newline + 1);
+        if (line) {
+          try {
+            tee(line);
+          } catch {
+            // A reader of the lines must never cost the stack its log.
+          }
+        }
+        newline = pending.indexOf('\n');
+      }
+      destination.write(chunk);
+    },
+  };
 }
 
 function isPortInUse(err: unknown): boolean {
