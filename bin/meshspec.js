@@ -5,6 +5,15 @@
 // developing meshspec needs no build step.
 import { existsSync } from 'node:fs';
 
+// A reader that stops early (`meshspec events dlq list orders --json | head`) closes the pipe: stop
+// quietly, as other command-line tools do, instead of a stack trace for an unhandled EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const sources = new URL('../generator/cli/main.ts', import.meta.url);
 let main;
 if (existsSync(sources)) {

@@ -2,6 +2,7 @@
 // broker comes from --bus/--url/--namespace or from EVENT_BUS/EVENT_BUS_URL/EVENT_BUS_NAMESPACE, as the services read them; its
 // client library is loaded only here, once the command knows which broker it talks to.
 import type { DeadLetter, DeadLetterAdmin } from '../../runtime/bus/dead-letters.js';
+import { replayDeadLetters } from '../../runtime/bus/replay.js';
 import { busSettingsFromEnv, DEFAULT_BUS, DEFAULT_NAMESPACE, redactUrl } from '../../runtime/bus/settings.js';
 import { parseWithPositionals, type OptionValues } from './args.js';
 import { complain, plural, say } from './output.js';
@@ -170,13 +171,9 @@ async function list(admin: DeadLetterAdmin, options: Extract<Request, { action: 
 }
 
 async function replay(admin: DeadLetterAdmin, service: string, ids: readonly string[] | 'all'): Promise<number> {
-  const { replayed, notFound } = await admin.replay(service, ids);
-  if (ids === 'all' && replayed === 0) say(`no dead letters of ${service} to replay`);
-  else if (replayed > 0) say(`replayed ${plural(replayed, 'dead letter')} to ${service} (attempts reset)`);
-  if (notFound.length > 0) {
-    const shown = notFound.slice(0, 5).map((id) => id.slice(0, 80)).join(', ') + (notFound.length > 5 ? `, … (${notFound.length} in all)` : '');
-    throw new UsageError(`${service} has no dead letter ${shown}: \`meshspec events dlq list ${service}\` shows the IDs`);
-  }
+  const { summary, missing } = await replayDeadLetters(admin, service, ids);
+  if (summary !== null) say(summary);
+  if (missing !== null) throw new UsageError(missing);
   return 0;
 }
 

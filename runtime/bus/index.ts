@@ -17,7 +17,9 @@ import { currentPayload } from './versions.js';
 
 export * from './types.js';
 export { currentPayload, takenVersions, type EventCatalogEntry, type UpgradeFunction, type VersionedReading } from './versions.js';
-export { createMemoryBus, type DeadLetter, type MemoryBus, type MemoryBusOptions } from './memory.js';
+export { createMemoryBus, ReplayRefused, type DeadLetter, type EventCounts, type GroupCounts, type MemoryBus, type MemoryBusOptions } from './memory.js';
+export { createMemoryDeadLetters } from './memory-dead-letters.js';
+export { replayDeadLetters, type ReplayOptions, type ReplayOutcome } from './replay.js';
 export { createConnectingBus, type ConnectingBus, type ConnectingBusOptions } from './connecting.js';
 export {
   BUS_KINDS,

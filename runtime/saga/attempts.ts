@@ -10,6 +10,7 @@ import { AttemptTimedOut } from '../resilience/errors.js';
 import { DriveStopped, type DriveContext } from './drive-context.js';
 import type { StepKey, StepResult } from './log/types.js';
 import { stepError } from './step-error.js';
+import { traceSagaAttempt } from '../observability/tracing/saga.js';
 import type { SagaView, StepRun } from './types.js';
 
 /**
@@ -27,9 +28,11 @@ export type AttemptsOutcome =
  * What to call, and how many times at most.
  *
  * @example
- * const call: AttemptsPlan = { sagaId, key: { step: 'charge', phase: 'forward' }, run, view, timeoutMs: 2000, maxAttempts: 3, priorAttempts: 0 };
+ * const call: AttemptsPlan = { saga: 'placeOrder', sagaId, key: { step: 'charge', phase: 'forward' }, run, view, timeoutMs: 2000, maxAttempts: 3, priorAttempts: 0 };
  */
 export interface AttemptsPlan {
+  /** The saga's name (its spans are named after it). */
+  readonly saga: string;
   readonly sagaId: string;
   readonly key: StepKey;
   readonly run: StepRun;
@@ -64,7 +67,7 @@ const NOT_SENT: ReadonlySet<FailureKind> = new Set(['circuitOpen', 'bulkheadFull
  * @param ctx - the orchestrator's drive context
  * @param plan - the call
  * @example
- * const outcome = await runAttempts(ctx, { sagaId, key, run: step.run, view, timeoutMs: 2000, maxAttempts: 3, priorAttempts: 0 });
+ * const outcome = await runAttempts(ctx, { saga: definition.name, sagaId, key, run: step.run, view, timeoutMs: 2000, maxAttempts: 3, priorAttempts: 0 });
  */
 export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promise<AttemptsOutcome> {
   const { options } = ctx;
@@ -88,7 +91,8 @@ export async function runAttempts(ctx: DriveContext, plan: AttemptsPlan): Promis
     logged = false;
     previous = undefined;
     try {
-      const output = await callWithTimeout(plan, { idempotencyKey, deadline: options.now() + plan.timeoutMs, requestId: plan.sagaId });
+      const call = { idempotencyKey, deadline: options.now() + plan.timeoutMs, requestId: plan.sagaId };
+      const output = await traceSagaAttempt({ service: options.service, saga: plan.saga, sagaId: plan.sagaId }, plan.key, attempt, () => callWithTimeout(plan, call));
       return { ok: true, output };
     } catch (err) {
       const classification = classify(err);

@@ -62,6 +62,7 @@ async function forward(
     // It is called again (same key) as long as a compensation would be, then left for a person.
     const cannotGiveUp = !step.compensation && steps.slice(0, index).some((s) => s.compensation);
     const outcome = await runAttempts(ctx, {
+      saga: definition.name,
       sagaId: id,
       key: { step: step.name, phase: 'forward' },
       run: step.run,
@@ -158,6 +159,7 @@ async function compensate(
   for (const [position, { step, index }] of pending.entries()) {
     const compensation = step.compensation!;
     const outcome = await runAttempts(ctx, {
+      saga: definition.name,
       sagaId: id,
       key: { step: step.name, phase: 'compensate' },
       run: compensation.run,

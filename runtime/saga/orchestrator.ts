@@ -7,6 +7,8 @@ import { hostname } from 'node:os';
 import { Conflict, NotFound } from '../errors/index.js';
 import { DriveStopped, type DriveContext } from './drive-context.js';
 import { driveSaga } from './drive.js';
+import { traceSagaDrive } from '../observability/tracing/saga.js';
+import { context, trace, type SpanContext } from '@opentelemetry/api';
 import { isSagaId } from './ids.js';
 import { LeaseLost, type LoadedSaga, type SagaFilter, type SagaSummary } from './log/types.js';
 import { resolveOptions, type SagaOrchestratorOptions } from './options.js';
@@ -91,7 +93,9 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
 
   // `fresh`: a saga this orchestrator just created, whose log state it knows (no claim needed), its
   // first step's first attempt already `started` in the log (start).
-  function launch(id: string, resumed: boolean, fresh?: LoadedSaga): void {
+  // `parent`: the span of the request that started the saga (its drive's spans join that trace,
+  // though the drive runs detached from the request's async context).
+  function launch(id: string, resumed: boolean, fresh?: LoadedSaga, parent?: SpanContext): void {
     if (closing || driving.has(id)) return;
     // Registered before the driver runs: it may end before its first await.
     const entry: { promise: Promise<void>; lost: boolean; final?: SagaRecord | undefined } = { promise: Promise.resolve(), lost: false };
@@ -111,7 +115,7 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
           stats.resumed += 1;
           logger.info({ sagaId: id, saga: definition.name, state: loaded.record.state }, 'saga resumed');
         }
-        entry.final = await driveSaga(ctx, definition, loaded, fresh !== undefined);
+        entry.final = await traceSagaDrive({ service: ctx.options.service, saga: definition.name, sagaId: id }, { resumed, parent }, () => driveSaga(ctx, definition, loaded, fresh !== undefined));
       } catch (err) {
         if (err instanceof LeaseLost) {
           stats.leasesLost += 1;
@@ -189,7 +193,8 @@ export function createSagaOrchestrator(options: SagaOrchestratorOptions): SagaOr
       // call comes after that write committed. The driver knows it (driveSaga's firstAttemptLogged).
       const firstStep = definitions.get(saga)!.steps[0]?.name;
       const fresh: LoadedSaga = { record: { id, saga, state: 'running', input: stored, createdAt: 0, updatedAt: 0, steps: [] }, failedStepMayHaveApplied: false };
-      const created = await log.create({ id, saga, input: stored, ...(firstStep !== undefined ? { firstStep } : {}) }, owner, leaseMs, () => detached(() => launch(id, false, fresh)));
+      const parent = trace.getSpanContext(context.active());
+      const created = await log.create({ id, saga, input: stored, ...(firstStep !== undefined ? { firstStep } : {}) }, owner, leaseMs, () => detached(() => launch(id, false, fresh, parent)));
       if (created) {
         stats.started += 1;
         return id;

@@ -30,7 +30,7 @@ export interface TraceStore {
  * The events of the stack and its dead letters, over the dev stack's memory bus.
  *
  * @example
- * const events = createEventsSource({ bus: running.bus, catalog: () => catalog.events });
+ * const events = createEventsSource({ bus: running.bus, events: () => catalog.events });
  */
 export interface EventsSource {
   /** Rates since the previous call (or the source's start), lags and counts, per event and group. */

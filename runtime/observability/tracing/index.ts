@@ -1,7 +1,7 @@
 // OpenTelemetry traces of the runtime: what the host, the bindings, the resilience pipeline, the
 // bus wrappers and the gateway use (README.md says where each span starts).
 export { activeTracer, TRACER_NAME } from './tracer.js';
-export { setupTracing, tracingWanted, type TracingSetup } from './setup.js';
+export { setupTracing, tracingWanted, type TracingOptions, type TracingSetup } from './setup.js';
 export {
   endGrpcSpan,
   endHttpServerSpan,
@@ -20,3 +20,4 @@ export { traceInProcess } from './in-process.js';
 export { endGatewaySpan, routeMatched, startGatewaySpan, traceparentOf } from './gateway.js';
 export { activeTraceFields, traceFieldsOf, type TraceFields } from './log-fields.js';
 export { responseSpan, withResponseSpan } from './response-span.js';
+export { traceSagaAttempt, traceSagaDrive, type SagaSpanSubject } from './saga.js';
