@@ -3,7 +3,7 @@
 // between the services skip the network (runtime/host/colocated.ts) unless `MESH_COLOCATE=off`.
 // A service with storage gets PGlite in `.meshspec/data/<service>` (in memory with `MESH_DATA=memory`),
 // or PostgreSQL when `MESH_<SERVICE>_DATABASE_URL` (or, for a lone service with storage, `DATABASE_URL`) is set.
-import type { DestinationStream, Level, Logger } from 'pino';
+import type { Level, Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../bus/memory.js';
 import type { BusDefaults } from '../bus/settings.js';
@@ -23,6 +23,11 @@ import { GATEWAY_METRICS_PORT } from '../../common/probes.js';
 import { keptDatabases } from './kept-databases.js';
 import { createServiceMetrics } from '../observability/metrics/service.js';
 import { createGatewayMetrics } from '../observability/metrics/gateway.js';
+import { DEFAULT_DASHBOARD_PORT, startDashboard, type Dashboard } from './dashboard/index.js';
+import { catalogEvents } from './dashboard/catalog.js';
+import { createEventsSource } from './dashboard/events.js';
+import type { TraceStore } from './dashboard/sources.js';
+import { createTraceStore, teeLogLines } from './dashboard/traces/index.js';
 import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 
 export { banner, type BannerContent } from './banner.js';
@@ -76,10 +81,25 @@ export interface StackOptions {
   /** Where `MESH_DATA`, `DATABASE_URL` and `MESH_<SERVICE>_DATABASE_URL` are read; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
   /**
-   * Called with every log line of the stack as pino wrote it (one JSON object, no newline), before
-   * it is made readable: the dashboard keeps the lines of each trace. Default none.
+   * The dashboard (runtime/dev/dashboard), started once the stack is up: its port (default 9400, 0
+   * for any free one), the development token its API explorer sends, and the trace store the
+   * stack's tracer provider feeds (default a fresh one: then it holds the log lines only, unless a
+   * provider was set up with its processor). Default none (`runStack` turns it on).
    */
-  logLines?: (line: string) => void;
+  dashboard?: DashboardSettings | false;
+}
+
+/**
+ * The dev stack's dashboard settings.
+ *
+ * @example
+ * const traces = createTraceStore();
+ * await startStack(stack, { dashboard: { port: 0, token, traces } });
+ */
+export interface DashboardSettings {
+  port?: number;
+  token?: string | undefined;
+  traces?: TraceStore;
 }
 
 /**
@@ -149,7 +169,9 @@ export interface RunningStack {
 /** Starts the stack; rejects (after stopping what had started) with a StartupError carrying a fix hint. */
 export async function startStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
-  const destination = teeLines(createPrefixedDestination(options.output ?? process.stdout), options.logLines);
+  // The dashboard's trace store keeps the log lines written inside each trace: it hears every raw line.
+  const traces = options.dashboard ? (options.dashboard.traces ?? createTraceStore()) : undefined;
+  const destination = teeLogLines(createPrefixedDestination(options.output ?? process.stdout), traces?.recordLogLine);
   const loggerFor = (service: string): Logger => createLogger({ service, level: options.logLevel, destination });
   // The spec's retry settings apply in memory too, so a handler fails in dev as it will in production.
   const specBus = stack.runtime.bus;
@@ -177,7 +199,10 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
   // Open across restarts of their services (--watch): closed here once their service stopped for good.
   const databases = keptDatabases();
 
+  let dashboard: Dashboard | null = null;
   const close = async () => {
+    // First: its streams and polls would otherwise see every node go down.
+    await dashboard?.close();
     await gateway?.close();
     await Promise.all(Object.values(services).map((s) => s.close()));
     await databases.closeAll();
@@ -285,9 +310,12 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
     await databases.close(name);
   };
 
-  return {
+  const running: RunningStack = {
     services,
     urls,
+    get dashboardUrl() {
+      return dashboard?.url ?? null;
+    },
     get gatewayUrl() {
       return gatewayUrl;
     },
@@ -301,7 +329,6 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
     gatewayConfig: () => gatewayConfig,
     metrics: () => ({ gateway: gatewayRegistry, services: { ...registries } }),
     colocated: colocated !== undefined,
-    dashboardUrl: null,
     async restartService(hostOptions) {
       const name = hostOptions.definition.name;
       const current = services[name];
@@ -340,26 +367,53 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       }
     },
   };
+  if (options.dashboard && traces) {
+    try {
+      dashboard = await startDashboard({
+        port: options.dashboard.port ?? DEFAULT_DASHBOARD_PORT,
+        host,
+        stack,
+        running,
+        traces,
+        events: createEventsSource({ bus, events: () => catalogEvents(hosts) }),
+        token: options.dashboard.token,
+        logger: loggerFor('dashboard'),
+      });
+    } catch (err) {
+      await close().catch(() => undefined);
+      throw withHint(err, options);
+    }
+  }
+  return running;
 }
 
 /**
- * The `meshspec dev` entry: starts the stack, prints a banner and stops everything on Ctrl-C or
- * SIGTERM (exit 0). A start that fails prints one line and exits 1.
+ * The `meshspec dev` entry: starts the stack and its dashboard (unless `dashboard: false`), prints
+ * a banner and stops everything on Ctrl-C or SIGTERM (exit 0). A start that fails prints one line
+ * and exits 1. Every span goes to the dashboard's trace store, and over OTLP too when the OTEL_*
+ * variables say so.
+ *
+ * @param stack - what generated/stack.ts exports
+ * @param options - ports, the dashboard's settings, ...
+ * @example
+ * const running = await runStack(stack, { dashboard: { port: 9400, token } });
  */
 export async function runStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
   const output = options.output ?? process.stdout;
   let running: RunningStack;
   let tracing: TracingSetup | null = null;
+  const dashboard = options.dashboard === false ? false : { ...options.dashboard, traces: options.dashboard?.traces ?? createTraceStore() };
   try {
-    // Spans exported over OTLP when the OTEL_* variables say so (a local collector or Jaeger, say).
-    tracing = await setupTracing(stack.mesh);
-    running = await startStack(stack, options);
+    // Spans exported over OTLP when the OTEL_* variables say so (a local collector or Jaeger, say),
+    // and kept for the dashboard: set up before the services start, which take their tracer then.
+    tracing = await setupTracing(stack.mesh, process.env, dashboard ? { spanProcessors: [dashboard.traces.processor] } : {});
+    running = await startStack(stack, { ...options, dashboard });
   } catch (err) {
     const text = err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     output.write(`meshspec dev: ${text}\n`);
     process.exit(1);
   }
-  output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, gatewayMetricsUrl: running.gatewayMetricsUrl, urls: running.urls }));
+  output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, gatewayMetricsUrl: running.gatewayMetricsUrl, urls: running.urls, dashboardUrl: running.dashboardUrl }));
   const closeStack = running.close;
   const close = () => closeStack().then(() => tracing?.shutdown().catch(() => undefined));
   exitOnSignals(close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
@@ -371,43 +425,14 @@ export async function runStack(stack: DevStack, options: StackOptions = {}): Pro
 function withHint(err: unknown, options: StackOptions): unknown {
   if (!(err instanceof StartupError) || err.details.code !== 'EADDRINUSE') return err;
   const { service, listener } = err.details;
+  if (service === 'dashboard') {
+    return new StartupError(`${err.message}: stop the process holding it, or run meshspec dev --dashboard-port <another port> (or --no-dashboard)`, err.details, { cause: err });
+  }
   const where =
     service === 'gateway'
       ? `gateway.${listener === 'metrics' ? 'metricsPort' : 'port'} in ${options.meshFile ?? 'spec/mesh.yaml'}`
       : `ports.${listener} in ${options.specFiles?.[service as string] ?? `spec/services/${service}.yaml`}`;
   return new StartupError(`${err.message}: stop the process holding it or change ${where}`, err.details, { cause: err });
-}
-
-/**
- * `destination` with each complete line also handed to `tee` first (pino writes JSON lines).
- *
- * @param destination - where the lines go on
- * @param tee - called with each line, without its newline; undefined: `destination` itself
- * @example
- * const destination = teeLines(createPrefixedDestination(process.stdout), (line) => traces.recordLogLine(line));
- */
-function teeLines(destination: DestinationStream, tee: ((line: string) => void) | undefined): DestinationStream {
-  if (!tee) return destination;
-  let pending = '';
-  return {
-    write(chunk: string) {
-      pending += chunk;
-      let newline = pending.indexOf('\n');
-      while (newline !== -1) {
-        const line = pending.slice(0, newline);
-        pending = pending.slice(newline + 1);
-        if (line) {
-          try {
-            tee(line);
-          } catch {
-            // A reader of the lines must never cost the stack its log.
-          }
-        }
-        newline = pending.indexOf('\n');
-      }
-      destination.write(chunk);
-    },
-  };
 }
 
 function isPortInUse(err: unknown): boolean {

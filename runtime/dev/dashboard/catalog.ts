@@ -131,8 +131,15 @@ function catalogEndpoint(definition: ServiceDefinition, endpoint: EndpointDescri
   };
 }
 
-/** Every event of the catalog with who publishes it and which consumer groups take it (as runtime/bus and runtime/saga name them). */
-function catalogEvents(hosts: readonly ServiceHostOptions[]): CatalogEvent[] {
+/**
+ * Every event of the catalog with who publishes it and which consumer groups take it (as
+ * runtime/bus and runtime/saga name them), by name.
+ *
+ * @param hosts - the services' host options as they run now
+ * @example
+ * const events = catalogEvents(running.hosts()); // [{ name: 'order.created', publishers: ['orders'], subscribers: [...] }, ...]
+ */
+export function catalogEvents(hosts: readonly ServiceHostOptions[]): CatalogEvent[] {
   const entries = new Map<string, { payload: string; version: number }>();
   for (const host of hosts) for (const [name, entry] of Object.entries(host.events)) entries.set(name, entry);
   return [...entries.entries()]
