@@ -217,7 +217,9 @@ describe('dashboard data API on the example stack', () => {
     expect(body).toEqual(JSON.parse(JSON.stringify(apiSchemas)));
   });
 
-  it('GET /api/stream: server-sent events with a retry hint, the topology and the events, then a trace as it ends', async () => {
+  it('GET /api/stream: server-sent events with a retry hint, the topology and the events, then a trace as it ends and a saga as it starts', async () => {
+    const user = await post('/api/explorer/call', { endpoint: 'users.createUser', input: { email: `stream-${Date.now()}@example.com`, name: 'Alan' } });
+    const userId = (user.body as { body: { id: string } }).body.id;
     const controller = new AbortController();
     const res = await fetch(`${dashboard}/api/stream`, { signal: controller.signal });
     expect(res.status).toBe(200);
@@ -227,18 +229,20 @@ describe('dashboard data API on the example stack', () => {
     const seen = new Map<string, unknown>();
     let called = false;
     try {
-      while (!(seen.has('topology') && seen.has('events') && seen.has('traces'))) {
+      while (!(seen.has('topology') && seen.has('events') && seen.has('traces') && seen.has('sagas'))) {
         const { value, done } = await reader.read();
         if (done) break;
         text += value;
-        for (const frame of text.split('\n\n').slice(0, -1)) {
+        const frames = text.split('\n\n').slice(0, -1);
+        for (const frame of frames) {
           const name = /^event: (.+)$/m.exec(frame)?.[1];
           const data = /^data: (.+)$/m.exec(frame)?.[1];
           if (name && data) seen.set(name, JSON.parse(data));
         }
-        if (seen.has('topology') && !called) {
+        // The second topology comes with the second look at the sagas: a saga placed now is a change.
+        if (frames.filter((f) => f.startsWith('event: topology')).length >= 2 && !called) {
           called = true;
-          await post('/api/explorer/call', { endpoint: 'inventory.listProducts' });
+          await post('/api/explorer/call', { endpoint: 'orders.placeOrder', input: { userId, items: [{ productId: 'sku-mouse', quantity: 1 }], cardToken: 'tok_visa' } });
         }
       }
     } finally {
@@ -248,6 +252,23 @@ describe('dashboard data API on the example stack', () => {
     expectSchema('Topology', seen.get('topology'));
     expectSchema('EventsView', seen.get('events'));
     expectSchema('StreamTraces', seen.get('traces'));
+    expectSchema('StreamSagas', seen.get('sagas'));
+  });
+
+  it('keeps answering across --watch\'s reloads: a restarted service and a replaced gateway', async () => {
+    const usersHost = stack.services.map((make) => make()).find((host) => host.definition.name === 'users')!;
+    await running.restartService(usersHost);
+    const catalog = await get('/api/catalog');
+    expectSchema('Catalog', catalog.body);
+    expect((catalog.body as { services: { name: string; http: string }[] }).services.find((s) => s.name === 'users')?.http).toBe(running.urls['users']?.http);
+    await eventually(async () => {
+      const { body } = await get('/api/topology');
+      return (body as { nodes: { id: string; health: string }[] }).nodes.find((n) => n.id === 'service:users')?.health === 'ready' ? true : undefined;
+    });
+    await running.replaceGateway(running.gatewayConfig());
+    expect((await get('/api/overview')).body).toMatchObject({ gateway: { url: running.gatewayUrl } });
+    const call = await post('/api/explorer/call', { endpoint: 'users.listUsers' });
+    expect(call.body).toMatchObject({ status: 200, request: { url: `${running.gatewayUrl}/api/v1/users` } });
   });
 });
 
