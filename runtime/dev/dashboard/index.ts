@@ -134,8 +134,6 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 
   const live = startLiveUpdates({ hub, traces, events, topology, eventsView, sagas: () => listSagas(sagaOwners(), { limit: 200 }), logger: options.logger });
   const server = createDashboardServer({ api, pageDir: options.pageDir ?? DEFAULT_PAGE_DIR, origins: () => ownOrigins(port), logger: options.logger });
-  // Streams never end on their own: close() ends them, so the server's close is not held up.
-  server.keepAliveTimeout = 5000;
   try {
     port = await new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -166,7 +164,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         hub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          server.closeIdleConnections();
+          // Ctrl-C stops at once: an explorer call still waiting on the stack is cut, not waited for.
+          server.closeAllConnections();
         });
       })();
       return closing;

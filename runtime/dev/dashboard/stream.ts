@@ -8,6 +8,8 @@ import type { StreamEventName } from './api-types.js';
 export const HEARTBEAT_MS = 15_000;
 /** How soon a browser reconnects after the stream dropped, ms (the `retry:` hint). */
 export const RETRY_MS = 2_000;
+/** Streams open at once at most (a tab each): a runaway script cannot hold every socket. */
+export const MAX_STREAMS = 32;
 
 /**
  * One server-sent event, framed.
@@ -68,8 +70,9 @@ export function createStreamHub(heartbeatMs: number = HEARTBEAT_MS): StreamHub {
   };
   return {
     attach(res) {
-      if (closed) {
-        res.writeHead(503).end();
+      if (closed || clients.size >= MAX_STREAMS) {
+        const body = JSON.stringify({ error: { code: 'unavailable', message: closed ? 'the dashboard is closing' : `at most ${MAX_STREAMS} streams are open at once: close a tab` } });
+        res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '2' }).end(body);
         return;
       }
       res.writeHead(200, {

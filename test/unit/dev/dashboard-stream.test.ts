@@ -3,7 +3,7 @@
 import { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createStreamHub, RETRY_MS } from '../../../runtime/dev/dashboard/stream.js';
+import { createStreamHub, MAX_STREAMS, RETRY_MS } from '../../../runtime/dev/dashboard/stream.js';
 
 /** A response that records what is written to it. */
 function response() {
@@ -21,7 +21,7 @@ function response() {
       res.written.push(text);
       return true;
     },
-    end() {
+    end(_body?: string) {
       res.ended = true;
       res.emit('close');
       return res;
@@ -79,5 +79,15 @@ describe('dashboard stream hub', () => {
     const late = response();
     hub.attach(late as unknown as ServerResponse);
     expect(late.status).toBe(503);
+  });
+
+  it('turns away a stream past MAX_STREAMS with 503', () => {
+    const hub = createStreamHub();
+    for (let i = 0; i < MAX_STREAMS; i++) hub.attach(response() as unknown as ServerResponse);
+    const extra = response();
+    hub.attach(extra as unknown as ServerResponse);
+    expect(extra.status).toBe(503);
+    expect(hub.size).toBe(MAX_STREAMS);
+    hub.close();
   });
 });
