@@ -2,6 +2,7 @@
 // would see, not what the process believes. A node that has not answered yet is `starting`, one that
 // stops answering (refused, or slower than 500 ms) is `down`.
 import type { NodeHealth } from './api-types.js';
+import { untracedHeaders } from './untraced.js';
 
 /** How often every node's /ready is asked, ms. */
 export const HEALTH_INTERVAL_MS = 2000;
@@ -61,7 +62,7 @@ export function startHealthPoller(
   let round: Promise<void> | null = null;
   const ask = async (url: string): Promise<NodeHealth> => {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: untracedHeaders() });
       const text = await res.text();
       let body: unknown = null;
       try {

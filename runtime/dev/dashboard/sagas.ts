@@ -5,6 +5,7 @@ import { isSagaId } from '../../saga/ids.js';
 import { DEFAULT_SAGA_LIST_LIMIT, MAX_SAGA_LIST_LIMIT } from '../../saga/routes.js';
 import type { SagaDetail, SagaList, SagaSummaryView } from './api-types.js';
 import { ApiProblem } from './problem.js';
+import { untracedHeaders } from './untraced.js';
 
 /** How long one owner's answer may take, ms. */
 export const SAGA_READ_TIMEOUT_MS = 2000;
@@ -148,7 +149,7 @@ function summaryOf(owner: string, s: Record<string, unknown>): SagaSummaryView {
 }
 
 async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(SAGA_READ_TIMEOUT_MS), headers: { accept: 'application/json' } });
+  const res = await fetch(url, { signal: AbortSignal.timeout(SAGA_READ_TIMEOUT_MS), headers: { accept: 'application/json', ...untracedHeaders() } });
   const text = await res.text();
   try {
     return { status: res.status, body: JSON.parse(text) as unknown };

@@ -253,6 +253,9 @@ describe('dashboard data API on the example stack', () => {
     expectSchema('EventsView', seen.get('events'));
     expectSchema('StreamTraces', seen.get('traces'));
     expectSchema('StreamSagas', seen.get('sagas'));
+    // The dashboard's own reads (sagas polled while the stream was open, /ready) leave no traces.
+    const traces = (await get('/api/traces?limit=500')).body as { traces: { name: string }[] };
+    expect(traces.traces.filter((t) => /\/sagas|\/ready/.test(t.name)).map((t) => t.name)).toEqual([]);
   });
 
   it('keeps answering across --watch\'s reloads: a restarted service and a replaced gateway', async () => {
