@@ -144,10 +144,17 @@ export async function devCommand(args: string[]): Promise<number> {
 
 /**
  * The dashboard's port from the flags: --dashboard-port N, a free one with --free-ports, else the
- * default (undefined here); false with --no-dashboard. Both flags, a bad port, or either with
- * --processes (which has no dashboard) are usage errors.
+ * default (undefined here); false with --no-dashboard or --processes (which has no dashboard).
+ * Both flags, a bad port, or --dashboard-port with --processes are usage errors.
+ *
+ * @param values - the parsed flags of `meshspec dev`
+ * @throws UsageError
+ * @example
+ * dashboardSettings({ 'free-ports': true }); // { port: 0 }
+ * dashboardSettings({ 'dashboard-port': '9500' }); // { port: 9500 }
+ * dashboardSettings({ 'no-dashboard': true }); // false
  */
-function dashboardSettings(values: Record<string, unknown>): { port?: number } | false {
+export function dashboardSettings(values: Record<string, unknown>): { port?: number } | false {
   const text = values['dashboard-port'] as string | undefined;
   if (values.processes && text !== undefined) {
     throw new UsageError('--dashboard-port goes without --processes: the dashboard runs inside the one process of meshspec dev (drop --processes to have it)');

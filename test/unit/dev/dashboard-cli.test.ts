@@ -1,7 +1,7 @@
 // `meshspec dev`'s dashboard flags: documented in its help, and refused before any work when they
 // cannot apply (with --processes, together, or with a port that is not one).
 import { describe, expect, it } from 'vitest';
-import { devCommand, devUsage } from '../../../generator/cli/dev.js';
+import { dashboardSettings, devCommand, devUsage } from '../../../generator/cli/dev.js';
 import { prepareDevAuth, prepareDevAuthWithToken } from '../../../generator/cli/dev-auth.js';
 import { UsageError } from '../../../generator/cli/usage-error.js';
 
@@ -10,6 +10,15 @@ describe('meshspec dev dashboard flags', () => {
     expect(devUsage).toContain('--dashboard-port N');
     expect(devUsage).toContain('--no-dashboard');
     expect(devUsage).toContain('http://127.0.0.1:9400');
+  });
+
+  it('give the dashboard its port: the default, the one asked for, a free one with --free-ports, or none', () => {
+    expect(dashboardSettings({})).toEqual({});
+    expect(dashboardSettings({ 'dashboard-port': '9500' })).toEqual({ port: 9500 });
+    expect(dashboardSettings({ 'dashboard-port': '9500', 'free-ports': true })).toEqual({ port: 9500 });
+    expect(dashboardSettings({ 'free-ports': true })).toEqual({ port: 0 });
+    expect(dashboardSettings({ 'no-dashboard': true })).toBe(false);
+    expect(dashboardSettings({ processes: true, 'free-ports': true })).toBe(false);
   });
 
   it('refuses --dashboard-port with --processes, which runs no dashboard', async () => {
