@@ -16,8 +16,9 @@ import { intParam, sagaQueryOf } from './sagas.js';
 import { checkHost, checkPost } from './security.js';
 import { serveStatic } from './static.js';
 
-/** Traces a list answers by default, and at most. */
+/** Traces a list answers by default. */
 export const DEFAULT_TRACE_LIMIT = 50;
+/** Traces a list answers at most. */
 export const MAX_TRACE_LIMIT = 500;
 
 /**

@@ -25,6 +25,8 @@ let running: RunningStack;
 let tracing: TracingSetup | null;
 let dashboard: string;
 let token: string | undefined;
+/** While set, orders' `confirmOrder` throws: its `payment.completed` deliveries fail until dead-lettered. */
+const failing = { on: false };
 const ajv = new Ajv({ strict: false, allErrors: true });
 ajv.addSchema(apiSchemas);
 
@@ -87,8 +89,20 @@ beforeAll(async () => {
   const traces = createTraceStore();
   tracing = await setupTracing('shop', {}, { spanProcessors: [traces.processor] });
   const ports = Object.fromEntries(SERVICES.map((s) => [s, { http: 0, grpc: 0 }]));
-  running = await startStack(stack, {
+  const hosts = stack.services.map((make) => make());
+  const orders = hosts.find((h) => h.definition.name === 'orders')!;
+  const hooks = orders.subscriptions as Record<string, (event: unknown, ctx: unknown) => Promise<void>>;
+  const subscriptions = {
+    ...hooks,
+    confirmOrder: async (event: unknown, ctx: unknown) => {
+      if (failing.on) throw new Error('orders cannot confirm right now (test)');
+      return hooks['confirmOrder']!(event, ctx);
+    },
+  };
+  const withFlag = hosts.map((h) => (h === orders ? { ...h, subscriptions } : h));
+  running = await startStack({ ...stack, services: withFlag.map((h) => () => h) }, {
     ports, gatewayPort: 0, gatewayMetricsPort: 0, data: 'memory', env: {}, logLevel: 'info', output: { write: () => true },
+    bus: { retryDelayMs: 5, maxRetryDelayMs: 20 },
     dashboard: { port: 0, token, traces },
   });
   dashboard = running.dashboardUrl!;
@@ -209,6 +223,46 @@ describe('dashboard data API on the example stack', () => {
     expectError(await get('/api/sagas/orders/no-such-saga'), 404, 'unknown_saga');
     expectError(await get('/api/sagas/billing/x'), 404, 'unknown_owner');
     expectError(await get('/api/sagas/orders/bad%20id'), 400, 'bad_saga_id');
+  });
+
+  it('lists a dead letter while orders fails, streams its count, and its replay confirms the order', async () => {
+    const explore = async (endpoint: string, request: Record<string, unknown>) => {
+      const { status, body } = await post('/api/explorer/call', { endpoint, ...request });
+      expect(status).toBe(200);
+      return body as { status: number; body: Record<string, unknown> };
+    };
+    const user = await explore('users.createUser', { input: { email: `dlq-${Date.now()}@example.com`, name: 'Barbara' } });
+    const order = await explore('orders.createOrder', { input: { userId: user.body['id'], items: [{ productId: 'sku-keyboard', quantity: 1 }] } });
+    expect(order.status).toBe(201);
+    const orderId = order.body['id'] as string;
+    const controller = new AbortController();
+    const stream = await fetch(`${dashboard}/api/stream`, { signal: controller.signal });
+    const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    failing.on = true;
+    try {
+      const paid = await explore('payments.createPayment', { input: { orderId, amount: order.body['totalAmount'], cardToken: 'tok_visa' } });
+      expect(paid.status).toBe(201);
+      while (!/event: dead-letters\ndata: \{"total":1\}/.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+    } finally {
+      controller.abort();
+    }
+    expectSchema('StreamDeadLetters', JSON.parse(/event: dead-letters\ndata: (.+)/.exec(text)![1]!));
+    const listed = await get('/api/dead-letters?service=orders&event=payment.completed');
+    expectSchema('DeadLetterList', listed.body);
+    const [letter] = (listed.body as { deadLetters: { id: string; error: string; attempts: number }[] }).deadLetters;
+    expect(letter).toMatchObject({ error: 'Error: orders cannot confirm right now (test)', attempts: 5 });
+    failing.on = false;
+    const replay = await post('/api/dead-letters/replay', { service: 'orders', ids: [letter!.id] }, { origin: dashboard });
+    expect(replay.status).toBe(200);
+    expectSchema('ReplayAnswer', replay.body);
+    expect(replay.body).toMatchObject({ replayed: 1, notFound: [] });
+    await eventually(async () => ((await explore('orders.getOrder', { params: { id: orderId } })).body['status'] === 'confirmed' ? true : undefined));
+    expect((await get('/api/dead-letters?service=orders').then((a) => a.body as { deadLetters: unknown[] })).deadLetters).toEqual([]);
   });
 
   it('GET /api/schemas: the schema document itself', async () => {
