@@ -5,7 +5,7 @@
 // this repository the CLI, tsc, tsx and vitest work from the TypeScript sources, so developing
 // meshspec needs no build.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,3 +30,12 @@ copyFileSync(schema, path.join(dist, 'meshspec.schema.json'));
 // The spec documents' validators, compiled ahead of time so that `generate` need not run ajv's compiler.
 const { standaloneValidators } = await import(pathToFileURL(path.join(dist, 'generator/language/schema-validators.js')).href);
 writeFileSync(path.join(dist, 'generator/language/schema/validators.cjs'), standaloneValidators());
+// The dev dashboard's page (plain HTML, CSS and JavaScript, no build step), served by the dashboard
+// from page/ beside its module: copied as it is, without the type-checking config of its sources.
+const page = path.join(root, 'runtime/dev/dashboard/page');
+if (existsSync(page)) {
+  cpSync(page, path.join(dist, 'runtime/dev/dashboard/page'), {
+    recursive: true,
+    filter: (source) => path.basename(source) !== 'tsconfig.json' && !source.endsWith('.d.ts'),
+  });
+}

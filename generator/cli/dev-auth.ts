@@ -40,15 +40,35 @@ const DEV_SECRET_BYTES = 64;
  * // ['JWT_SECRET is unset: the gateway verifies tokens with a random secret for this run', 'development token (expires in 12h): eyJ...']
  */
 export async function prepareDevAuth(auth: DevAuth | undefined, env: NodeJS.ProcessEnv = process.env, now: () => number = Date.now): Promise<string[]> {
-  if (!auth) return [];
+  return (await prepareDevAuthWithToken(auth, env, now)).notes;
+}
+
+/**
+ * What prepareDevAuth does, answering also the development token it made (undefined when it made
+ * none): the dashboard's API explorer sends it.
+ *
+ * @param auth the gateway's auth, or undefined when it has none (then nothing changes)
+ * @param env the environment to read and fill; default `process.env`
+ * @param now the clock for the token, epoch ms; default `Date.now`
+ * @example
+ * const { notes, token } = await prepareDevAuthWithToken(model.gateway?.auth);
+ * for (const note of notes) console.log(note);
+ * await runStack(stack, { dashboard: { token } });
+ */
+export async function prepareDevAuthWithToken(
+  auth: DevAuth | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  now: () => number = Date.now,
+): Promise<{ notes: string[]; token: string | undefined }> {
+  if (!auth) return { notes: [], token: undefined };
   const notes: string[] = [];
   // The gateway signs the identity it asserts and the services verify it: one key for the whole stack.
   if (!env[IDENTITY_KEYS_VARIABLE]) env[IDENTITY_KEYS_VARIABLE] = formatIdentityKeys([generateIdentityKey('dev')]);
-  if ('delegate' in auth) return notes;
+  if ('delegate' in auth) return { notes, token: undefined };
   const { jwt } = auth;
   if (jwt.jwksUrl !== undefined) {
     notes.push(`tokens must come from the identity provider: the gateway verifies them with its keys at ${jwt.jwksUrl}`);
-    return notes;
+    return { notes, token: undefined };
   }
   if (jwt.publicKeyEnv !== undefined) {
     notes.push(
@@ -56,26 +76,27 @@ export async function prepareDevAuth(auth: DevAuth | undefined, env: NodeJS.Proc
         ? `tokens must come from the identity provider: the gateway verifies them with the public key in ${jwt.publicKeyEnv}`
         : `tokens must come from the identity provider, and ${jwt.publicKeyEnv} is unset: set it to the provider's public key (PEM) for the gateway to start`,
     );
-    return notes;
+    return { notes, token: undefined };
   }
   const variable = jwt.secretEnv;
-  if (variable === undefined) return notes;
+  if (variable === undefined) return { notes, token: undefined };
   if (!env[variable]) {
     env[variable] = randomBytes(DEV_SECRET_BYTES).toString('base64url');
     notes.push(`${variable} is unset: the gateway verifies tokens with a random secret for this run`);
   }
-  notes.push(await tokenLine(jwt, env[variable] as string, now));
-  return notes;
+  const made = await tokenLine(jwt, env[variable] as string, now);
+  notes.push(made.line);
+  return { notes, token: made.token };
 }
 
-/** `development token (expires in 12h): eyJ...`, or why there is none (a secret of the user's own that is too short). */
-async function tokenLine(jwt: Extract<DevAuth, { jwt: unknown }>['jwt'], secret: string, now: () => number): Promise<string> {
+/** `development token (expires in 12h): eyJ...` and the token, or why there is none (a secret of the user's own that is too short). */
+async function tokenLine(jwt: Extract<DevAuth, { jwt: unknown }>['jwt'], secret: string, now: () => number): Promise<{ line: string; token: string | undefined }> {
   const claims = { secret, subject: DEV_SUBJECT, ttlSec: DEV_TOKEN_TTL_SEC, now, ...(jwt.issuer !== undefined && { issuer: jwt.issuer }), ...(jwt.audience !== undefined && { audience: jwt.audience }) };
   try {
     const token = jwt.algorithms.includes('HS256') ? await hs256Token(claims) : await hmacToken(jwt.algorithms[0] ?? 'HS256', claims);
-    return `development token (expires in ${DEV_TOKEN_TTL_SEC / 3600}h): ${token}`;
+    return { line: `development token (expires in ${DEV_TOKEN_TTL_SEC / 3600}h): ${token}`, token };
   } catch (error) {
-    return `no development token: ${(error as Error).message}`;
+    return { line: `no development token: ${(error as Error).message}`, token: undefined };
   }
 }
 

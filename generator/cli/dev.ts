@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { generate } from '../generate.js';
 import type { DevStack } from '../../runtime/dev/index.js';
 import { layoutFrom, layoutOptions, parse } from './args.js';
-import { prepareDevAuth } from './dev-auth.js';
+import { prepareDevAuthWithToken } from './dev-auth.js';
 import { complain, plural, printDiagnostics, say } from './output.js';
 import { enableTypeScriptImports } from './typescript-loader.js';
 import { UsageError } from './usage-error.js';
@@ -12,6 +12,7 @@ import { durationSetting } from '../../runtime/host/env-values.js';
 import type { ProcessBus } from './processes/plan.js';
 
 export const devUsage = `Usage: meshspec dev [--spec DIR] [--out DIR] [--hooks DIR] [--free-ports] [--watch]
+                   [--dashboard-port N | --no-dashboard]
                    [--processes [--bus redis|rabbitmq] [--bus-url URL]]
 
 Regenerates, then runs the whole stack on this machine with embedded defaults: every service on
@@ -25,6 +26,11 @@ algorithm) and NAME is unset, the gateway gets a random secret for this run and 
 subject 'developer' is printed (curl -H "Authorization: Bearer <token>"). MESH_IDENTITY_KEYS, when
 unset, gets a random key for this run. Nothing is written to a file.
 
+A dashboard is served on http://127.0.0.1:9400 (printed with the other URLs; loopback only): the
+topology with live health and rates, the service catalog with an API explorer (it calls through
+the gateway with the development token), traces, events and dead letters (with replay), sagas.
+Its JSON data API is documented in runtime/dev/dashboard/README.md. Not with --processes.
+
 With --processes, every service and the gateway run as separate processes started from their
 generated entry points (generated/<service>/main.ts), as containers would, and events travel over
 Redis or RabbitMQ; the services of a group (deploy.groups in mesh.yaml) run as one process,
@@ -36,6 +42,10 @@ Options:
   --hooks DIR   folder of your hook files (default: hooks)
   --free-ports  every service (HTTP and gRPC) and the gateway listen on free ports instead of the
                 spec's, so a second stack runs beside the first; the banner prints the URLs
+  --dashboard-port N
+                the dashboard's port (default 9400; with --free-ports, a free one)
+  --no-dashboard
+                no dashboard
   --watch       reload on save: a spec edit is validated and regenerated, and only the services whose
                 code changed restart (the gateway when its routes or OpenAPI document changed); a hook
                 edit restarts its service alone; an invalid spec prints its errors and the stack keeps
@@ -57,6 +67,8 @@ export async function devCommand(args: string[]): Promise<number> {
       processes: { type: 'boolean', default: false },
       bus: { type: 'string' },
       'bus-url': { type: 'string' },
+      'dashboard-port': { type: 'string' },
+      'no-dashboard': { type: 'boolean', default: false },
     },
     devUsage,
   );
@@ -67,6 +79,7 @@ export async function devCommand(args: string[]): Promise<number> {
   if (values.processes && values.watch) {
     throw new UsageError('--watch restarts services inside the one process of meshspec dev: drop --processes (or --watch)');
   }
+  const dashboard = dashboardSettings(values);
   if (!values.processes && (values.bus !== undefined || values['bus-url'] !== undefined)) {
     throw new UsageError(
       `--bus and --bus-url go with --processes: without it every service runs in this one process on the in-memory bus (meshspec dev --processes --bus ${values.bus === 'rabbitmq' ? 'rabbitmq' : 'redis'})`,
@@ -83,7 +96,7 @@ export async function devCommand(args: string[]): Promise<number> {
   if (changed > 0) say(`regenerated ${plural(changed, 'file')} in ${values.out}`);
 
   // Before anything starts: the gateway and the services read these from the environment.
-  const authNotes = await prepareDevAuth(result.model.gateway?.auth);
+  const { notes: authNotes, token } = await prepareDevAuthWithToken(result.model.gateway?.auth);
 
   if (values.processes) {
     const specKind = result.model.runtime.bus.kind;
@@ -117,6 +130,7 @@ export async function devCommand(args: string[]): Promise<number> {
     meshFile: model.meshFile,
     shutdownDelayMs,
     specFiles: Object.fromEntries(model.services.map((s) => [s.name, s.file])),
+    dashboard: dashboard && { ...dashboard, token },
   });
   for (const note of authNotes) say(note);
   if (values.watch) {
@@ -126,6 +140,31 @@ export async function devCommand(args: string[]): Promise<number> {
     say(`watching ${layout.specDir}/ and ${layout.hooksDir}/: a saved change reloads what it touches`);
   }
   return 0;
+}
+
+/**
+ * The dashboard's port from the flags: --dashboard-port N, a free one with --free-ports, else the
+ * default (undefined here); false with --no-dashboard or --processes (which has no dashboard).
+ * Both flags, a bad port, or --dashboard-port with --processes are usage errors.
+ *
+ * @param values - the parsed flags of `meshspec dev`
+ * @throws UsageError
+ * @example
+ * dashboardSettings({ 'free-ports': true }); // { port: 0 }
+ * dashboardSettings({ 'dashboard-port': '9500' }); // { port: 9500 }
+ * dashboardSettings({ 'no-dashboard': true }); // false
+ */
+export function dashboardSettings(values: Record<string, unknown>): { port?: number } | false {
+  const text = values['dashboard-port'] as string | undefined;
+  if (values.processes && text !== undefined) {
+    throw new UsageError('--dashboard-port goes without --processes: the dashboard runs inside the one process of meshspec dev (drop --processes to have it)');
+  }
+  if (values['no-dashboard'] && text !== undefined) throw new UsageError('--dashboard-port and --no-dashboard contradict each other: give one');
+  if (values['no-dashboard'] || values.processes) return false;
+  if (text === undefined) return values['free-ports'] ? { port: 0 } : {};
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
+  if (!(port >= 0 && port <= 65535)) throw new UsageError(`--dashboard-port must be a port number from 0 to 65535, got '${text.slice(0, 20)}'`);
+  return { port };
 }
 
 /** The folders as project-relative paths with `/` and no `./` or trailing slash, as file events are compared with them. */

@@ -4,6 +4,7 @@
 // A service with storage gets PGlite in `.meshspec/data/<service>` (in memory with `MESH_DATA=memory`),
 // or PostgreSQL when `MESH_<SERVICE>_DATABASE_URL` (or, for a lone service with storage, `DATABASE_URL`) is set.
 import type { Level, Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import { createMemoryBus, type MemoryBus, type MemoryBusOptions } from '../bus/memory.js';
 import type { BusDefaults } from '../bus/settings.js';
 import type { DiscoveryOverrides } from '../discovery/index.js';
@@ -20,6 +21,13 @@ import { createLogger, createPrefixedDestination } from '../logging/index.js';
 import { banner } from './banner.js';
 import { GATEWAY_METRICS_PORT } from '../../common/probes.js';
 import { keptDatabases } from './kept-databases.js';
+import { createServiceMetrics } from '../observability/metrics/service.js';
+import { createGatewayMetrics } from '../observability/metrics/gateway.js';
+import { DEFAULT_DASHBOARD_PORT, startDashboard, type Dashboard } from './dashboard/index.js';
+import { catalogEvents } from './dashboard/catalog.js';
+import { createEventsSource } from './dashboard/events.js';
+import type { TraceStore } from './dashboard/sources.js';
+import { createTraceStore, teeLogLines } from './dashboard/traces/index.js';
 import { setupTracing, type TracingSetup } from '../observability/tracing/setup.js';
 
 export { banner, type BannerContent } from './banner.js';
@@ -72,6 +80,39 @@ export interface StackOptions {
   data?: string;
   /** Where `MESH_DATA`, `DATABASE_URL` and `MESH_<SERVICE>_DATABASE_URL` are read; default process.env. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * The dashboard (runtime/dev/dashboard), started once the stack is up: its port (default 9400, 0
+   * for any free one), the development token its API explorer sends, and the trace store the
+   * stack's tracer provider feeds (default a fresh one: then it holds the log lines only, unless a
+   * provider was set up with its processor). Default none (`runStack` turns it on).
+   */
+  dashboard?: DashboardSettings | false;
+}
+
+/**
+ * The dev stack's dashboard settings.
+ *
+ * @example
+ * const traces = createTraceStore();
+ * await startStack(stack, { dashboard: { port: 0, token, traces } });
+ */
+export interface DashboardSettings {
+  port?: number;
+  token?: string | undefined;
+  traces?: TraceStore;
+}
+
+/**
+ * The metrics registries of a running stack: the gateway's (null without one) and each service's,
+ * as Prometheus scrapes them.
+ *
+ * @example
+ * const { services } = running.metrics();
+ * await services['orders']?.getSingleMetric('meshspec_client_calls_total')?.get();
+ */
+export interface StackMetrics {
+  readonly gateway: Registry | null;
+  readonly services: Readonly<Record<string, Registry>>;
 }
 
 export interface RunningStack {
@@ -111,6 +152,16 @@ export interface RunningStack {
    * await running.replaceGateway({ ...gatewayConfig, openapi: gatewayOpenApi });
    */
   replaceGateway(config: GatewayConfig | null): Promise<void>;
+  /** The services' host options as they run now (a restart under --watch brings new ones). */
+  hosts(): readonly ServiceHostOptions[];
+  /** The gateway's configuration as it runs now (replaceGateway changes it); null without a gateway. */
+  gatewayConfig(): GatewayConfig | null;
+  /** The metrics registries of the gateway and of each service as they run now. */
+  metrics(): StackMetrics;
+  /** Whether calls between the stack's services run in process (co-located). */
+  readonly colocated: boolean;
+  /** Where the dashboard listens (`http://127.0.0.1:9400`); null when the stack has none. */
+  readonly dashboardUrl: string | null;
   /** Closes the gateway, then the services, then the bus. */
   close(): Promise<void>;
 }
@@ -118,7 +169,9 @@ export interface RunningStack {
 /** Starts the stack; rejects (after stopping what had started) with a StartupError carrying a fix hint. */
 export async function startStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
   const host = options.host ?? '127.0.0.1';
-  const destination = createPrefixedDestination(options.output ?? process.stdout);
+  // The dashboard's trace store keeps the log lines written inside each trace: it hears every raw line.
+  const traces = options.dashboard ? (options.dashboard.traces ?? createTraceStore()) : undefined;
+  const destination = teeLogLines(createPrefixedDestination(options.output ?? process.stdout), traces?.recordLogLine);
   const loggerFor = (service: string): Logger => createLogger({ service, level: options.logLevel, destination });
   // The spec's retry settings apply in memory too, so a handler fails in dev as it will in production.
   const specBus = stack.runtime.bus;
@@ -128,6 +181,10 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
   const bus = createMemoryBus({ ...retries, ...options.bus, logger: loggerFor('bus') });
   const discovery: Required<DiscoveryOverrides> = { http: {}, grpc: {} };
   const services: Record<string, RunningService> = {};
+  // Each service's registry, made here (not by the host) so the dashboard reads the same counters Prometheus would.
+  const registries: Record<string, Registry> = {};
+  let gatewayRegistry: Registry | null = null;
+  let gatewayConfig: GatewayConfig | null = null;
   const urls: Record<string, { http: string; grpc: string | null }> = {};
   let gateway: { close(): Promise<void> } | null = null;
   let gatewayUrl: string | null = null;
@@ -142,7 +199,10 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
   // Open across restarts of their services (--watch): closed here once their service stopped for good.
   const databases = keptDatabases();
 
+  let dashboard: Dashboard | null = null;
   const close = async () => {
+    // First: its streams and polls would otherwise see every node go down.
+    await dashboard?.close();
     await gateway?.close();
     await Promise.all(Object.values(services).map((s) => s.close()));
     await databases.closeAll();
@@ -158,6 +218,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
 
   const startOne = async (hostOptions: ServiceHostOptions, database: Database | undefined, ports: { http?: number; grpc?: number | null } | undefined) => {
     const name = hostOptions.definition.name;
+    const logger = loggerFor(name);
+    const metrics = createServiceMetrics(name, logger);
     const service = await startService(hostOptions, {
       bodyLimitBytes: stack.runtime.bodyLimitBytes,
       shutdownGraceMs: stack.runtime.shutdownGraceMs,
@@ -166,7 +228,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       grpcPort: ports?.grpc,
       host,
       bus,
-      logger: loggerFor(name),
+      logger,
+      metrics,
       // Filled in as services start; callees resolve addresses on their first call.
       discovery,
       colocated,
@@ -174,6 +237,7 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       database,
     });
     services[name] = service;
+    registries[name] = metrics.registry;
     urls[name] = { http: `http://${address(service.httpPort)}`, grpc: service.grpcPort === null ? null : address(service.grpcPort) };
     discovery.http[name] = urls[name].http;
     if (service.grpcPort !== null) discovery.grpc[name] = address(service.grpcPort);
@@ -183,14 +247,18 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
 
   const forget = (name: string) => {
     delete services[name];
+    delete registries[name];
     delete urls[name];
     delete discovery.http[name];
     delete discovery.grpc[name];
   };
 
   const startGateway = async (config: GatewayConfig, wanted: number, wantedMetrics: number) => {
+    const logger = loggerFor('gateway');
+    const metrics = createGatewayMetrics((err) => logger.warn({ err }, 'metrics scrape failed'));
     const created = createGateway(config, {
-      logger: loggerFor('gateway'),
+      logger,
+      metrics,
       shutdownGraceMs: stack.runtime.shutdownGraceMs,
       shutdownDelayMs: options.shutdownDelayMs ?? 0,
       resolveOrigin: (service) => {
@@ -206,6 +274,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
         : err;
     });
     gateway = created;
+    gatewayConfig = config;
+    gatewayRegistry = metrics.registry;
     gatewayPort = port;
     gatewayUrl = `http://${address(port)}`;
     const metricsPort = await created.listenMetrics(wantedMetrics, host).catch((err: unknown) => {
@@ -240,9 +310,12 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
     await databases.close(name);
   };
 
-  return {
+  const running: RunningStack = {
     services,
     urls,
+    get dashboardUrl() {
+      return dashboard?.url ?? null;
+    },
     get gatewayUrl() {
       return gatewayUrl;
     },
@@ -252,6 +325,10 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
     bus,
     close,
     stopService,
+    hosts: () => hosts,
+    gatewayConfig: () => gatewayConfig,
+    metrics: () => ({ gateway: gatewayRegistry, services: { ...registries } }),
+    colocated: colocated !== undefined,
     async restartService(hostOptions) {
       const name = hostOptions.definition.name;
       const current = services[name];
@@ -278,6 +355,8 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       const wantedMetrics = gatewayMetricsPort ?? (config ? metricsPortOf(config) : 0);
       await gateway?.close();
       gateway = null;
+      gatewayConfig = null;
+      gatewayRegistry = null;
       gatewayUrl = null;
       gatewayMetricsUrl = null;
       if (!config) return;
@@ -288,26 +367,53 @@ export async function startStack(stack: DevStack, options: StackOptions = {}): P
       }
     },
   };
+  if (options.dashboard && traces) {
+    try {
+      dashboard = await startDashboard({
+        port: options.dashboard.port ?? DEFAULT_DASHBOARD_PORT,
+        host,
+        stack,
+        running,
+        traces,
+        events: createEventsSource({ bus, events: () => catalogEvents(hosts) }),
+        token: options.dashboard.token,
+        logger: loggerFor('dashboard'),
+      });
+    } catch (err) {
+      await close().catch(() => undefined);
+      throw withHint(err, options);
+    }
+  }
+  return running;
 }
 
 /**
- * The `meshspec dev` entry: starts the stack, prints a banner and stops everything on Ctrl-C or
- * SIGTERM (exit 0). A start that fails prints one line and exits 1.
+ * The `meshspec dev` entry: starts the stack and its dashboard (unless `dashboard: false`), prints
+ * a banner and stops everything on Ctrl-C or SIGTERM (exit 0). A start that fails prints one line
+ * and exits 1. Every span goes to the dashboard's trace store, and over OTLP too when the OTEL_*
+ * variables say so.
+ *
+ * @param stack - what generated/stack.ts exports
+ * @param options - ports, the dashboard's settings, ...
+ * @example
+ * const running = await runStack(stack, { dashboard: { port: 9400, token } });
  */
 export async function runStack(stack: DevStack, options: StackOptions = {}): Promise<RunningStack> {
   const output = options.output ?? process.stdout;
   let running: RunningStack;
   let tracing: TracingSetup | null = null;
+  const dashboard = options.dashboard === false ? false : { ...options.dashboard, traces: options.dashboard?.traces ?? createTraceStore() };
   try {
-    // Spans exported over OTLP when the OTEL_* variables say so (a local collector or Jaeger, say).
-    tracing = await setupTracing(stack.mesh);
-    running = await startStack(stack, options);
+    // Spans exported over OTLP when the OTEL_* variables say so (a local collector or Jaeger, say),
+    // and kept for the dashboard: set up before the services start, which take their tracer then.
+    tracing = await setupTracing(stack.mesh, process.env, dashboard ? { spanProcessors: [dashboard.traces.processor] } : {});
+    running = await startStack(stack, { ...options, dashboard });
   } catch (err) {
     const text = err instanceof StartupError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
     output.write(`meshspec dev: ${text}\n`);
     process.exit(1);
   }
-  output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, gatewayMetricsUrl: running.gatewayMetricsUrl, urls: running.urls }));
+  output.write(banner(stack.mesh, { gatewayUrl: running.gatewayUrl, gatewayMetricsUrl: running.gatewayMetricsUrl, urls: running.urls, dashboardUrl: running.dashboardUrl }));
   const closeStack = running.close;
   const close = () => closeStack().then(() => tracing?.shutdown().catch(() => undefined));
   exitOnSignals(close, createLogger({ service: 'dev', level: options.logLevel, destination: createPrefixedDestination(output) }));
@@ -319,6 +425,9 @@ export async function runStack(stack: DevStack, options: StackOptions = {}): Pro
 function withHint(err: unknown, options: StackOptions): unknown {
   if (!(err instanceof StartupError) || err.details.code !== 'EADDRINUSE') return err;
   const { service, listener } = err.details;
+  if (service === 'dashboard') {
+    return new StartupError(`${err.message}: stop the process holding it, or run meshspec dev --dashboard-port <another port> (or --no-dashboard)`, err.details, { cause: err });
+  }
   const where =
     service === 'gateway'
       ? `gateway.${listener === 'metrics' ? 'metricsPort' : 'port'} in ${options.meshFile ?? 'spec/mesh.yaml'}`

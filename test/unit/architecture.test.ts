@@ -74,6 +74,30 @@ function packagesLoadedBy(entry: string): string[] {
   return [...packages].sort();
 }
 
+/**
+ * Repository modules a module loads (value imports and dynamic imports, not `import type`), itself
+ * included, transitively; `meshspec/runtime/<x>` is the package's subpath, runtime/<x>/index.ts.
+ */
+function modulesLoadedBy(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file) || !existsSync(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    const specs = [
+      ...[...text.matchAll(/^(?:import|export)(?!\s+type\b)[^;]*?from\s+'([^']+)'/gms)].map((m) => m[1]!),
+      ...[...text.matchAll(/import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!),
+      ...[...text.matchAll(/^import\s+'([^']+)'/gm)].map((m) => m[1]!),
+    ];
+    for (const spec of specs) {
+      if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec).replace(/\.js$/, '.ts'));
+      else if (spec.startsWith('meshspec/runtime')) visit(path.join(repoRoot, spec.replace(/^meshspec\//, ''), 'index.ts'));
+    }
+  };
+  visit(entry);
+  return seen;
+}
+
 describe('architecture', () => {
   const files = [...sources('generator'), ...sources('runtime'), ...sources('common')];
 
@@ -131,6 +155,35 @@ describe('architecture', () => {
     }
     expect(packagesLoadedBy(path.join(repoRoot, 'runtime/bus/redis/index.ts'))).toContain('ioredis');
     expect(packagesLoadedBy(path.join(repoRoot, 'runtime/bus/rabbitmq/index.ts'))).toContain('amqplib');
+  });
+
+  it('keeps the dev dashboard inside the dev stack: only runtime/dev imports runtime/dev/dashboard', () => {
+    const dashboard = path.join(repoRoot, 'runtime/dev/dashboard');
+    const devStack = path.join(repoRoot, 'runtime/dev');
+    const generated = existsSync(path.join(repoRoot, 'generated')) ? sources('generated') : [];
+    const offenders = [...files, ...generated].flatMap((file) => {
+      if (file.startsWith(devStack + path.sep)) return [];
+      const text = readFileSync(file, 'utf8');
+      const packaged = /'meshspec\/runtime\/dev\/dashboard/.test(text);
+      const relative = relativeImports(file).some((target) => target.startsWith(dashboard + path.sep));
+      return packaged || relative ? [path.relative(repoRoot, file)] : [];
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('never loads the dev stack (nor its dashboard) in a production process: the host, the gateway, generated main.ts', () => {
+    const generatedMains = existsSync(path.join(repoRoot, 'generated'))
+      ? sources('generated').filter((file) => path.basename(file) === 'main.ts')
+      : [];
+    expect(generatedMains.length).toBeGreaterThan(0);
+    const entries = ['runtime/host/index.ts', 'runtime/host/main.ts', 'runtime/gateway/index.ts', 'runtime/gateway/run.ts'].map((e) => path.join(repoRoot, e));
+    for (const entry of [...entries, ...generatedMains]) {
+      const loaded = [...modulesLoadedBy(entry)].map((file) => path.relative(repoRoot, file).split(path.sep).join('/'));
+      expect(loaded.length, entry).toBeGreaterThan(1);
+      expect(loaded.filter((file) => file.startsWith('runtime/dev/')), path.relative(repoRoot, entry)).toEqual([]);
+    }
+    // The check sees the dev stack where it is loaded.
+    expect([...modulesLoadedBy(path.join(repoRoot, 'runtime/dev/index.ts'))].some((file) => file.includes(`${path.sep}dashboard${path.sep}`))).toBe(true);
   });
 
   it('would report an edge against the layout', () => {
