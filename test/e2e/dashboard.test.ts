@@ -194,6 +194,12 @@ describe.skipIf(missing !== null)(`the dashboard in Chromium${missing ? ` (skipp
     expect(new Set(await steps.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-outcome'))))).toEqual(new Set(['succeeded']));
     await screenshot(page, 'saga');
 
+    // The request that ran it, as a waterfall: the gateway, orders driving the saga, each step's call.
+    await open('/traces');
+    await page.getByTestId('trace-row').filter({ hasText: '/api/v1/orders' }).filter({ hasText: 'payments' }).first().click();
+    await page.getByTestId('trace-waterfall').locator('[data-testid="span-row"][data-service="payments"]').first().waitFor({ timeout: EFFECT_MS });
+    await screenshot(page, 'trace-saga');
+
     // A declined card: the saga undoes what it did, and the timeline shows the compensations.
     const declined = await api('POST', '/orders/placements', { userId, items: [{ productId: 'sku-mouse', quantity: 1 }], cardToken: 'tok_declined' });
     expect(declined.status).toBe(402);

@@ -78,7 +78,7 @@ export function ago(epochMs, now = Date.now()) {
 }
 
 /** Distinct, readable on white and as bar fills. */
-const PALETTE = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#4f46e5', '#65a30d', '#0d9488'];
+const PALETTE = ['#2563eb', '#16a34a', '#9333ea', '#0d9488', '#0891b2', '#ca8a04', '#db2777', '#4f46e5', '#65a30d', '#ea580c'];
 
 /**
  * The colour of a service, the same on every view (the gateway's is slate).
@@ -86,7 +86,7 @@ const PALETTE = ['#2563eb', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04
  * @param {string} service
  * @returns {string} a CSS colour
  * @example
- * serviceColour('users') // '#16a34a'
+ * serviceColour('users') // '#9333ea'
  */
 export function serviceColour(service) {
   if (service === 'gateway') return '#475569';

@@ -115,13 +115,19 @@ function build(canvas, topology) {
   const nodeLayer = svg('g', { class: 'nodes' });
   root.append(edgeLayer, labelLayer, nodeLayer);
 
+  // Subscriptions that go back left each get a lane of their own between the bands.
+  const backward = topology.edges.filter((e) => {
+    const from = boxes.get(e.from);
+    const to = boxes.get(e.to);
+    return e.kind === 'subscribe' && from && to && to.x - SIZES.columnGap / 2 <= from.x + from.width / 2;
+  });
   /** @type {Map<string, { path: SVGElement, label: SVGElement, title: SVGElement }>} */
   const edges = new Map();
   for (const edge of topology.edges) {
     const from = boxes.get(edge.from);
     const to = boxes.get(edge.to);
     if (!from || !to) continue;
-    const { d, mid } = curve(edge, from, to, layout);
+    const { d, mid } = curve(edge, from, to, layout, { index: backward.indexOf(edge), count: backward.length });
     const title = svg('title');
     const path = svg('path', { d, 'data-testid': `edge-${edge.id}` }, title);
     const label = svg('text', { x: mid.x, y: mid.y - 4, 'text-anchor': 'middle' });
@@ -165,16 +171,17 @@ function marker(id) {
 /**
  * The edge's path. Routes and calls: from side to side through their waypoints, or, going back
  * (a call to a service in an earlier column), as a loop over the services' band. Publishing: from
- * the publisher's bottom to the event's side; subscribing: from the event's side facing the
- * subscriber up to the subscriber's bottom.
+ * the publisher's right side to the event's left; subscribing: up the gap left of the subscriber
+ * into its left side (from a lane between the bands when the subscriber is further left).
  *
  * @param {TopologyEdge} edge
  * @param {Box} from
  * @param {Box} to
  * @param {import('../layout.js').Layout} layout
+ * @param {{ index: number, count: number }} lane which of the lanes between the bands a backward subscription takes
  * @returns {{ d: string, mid: { x: number, y: number } }}
  */
-function curve(edge, from, to, layout) {
+function curve(edge, from, to, layout, lane) {
   const centre = (/** @type {Box} */ box) => box.x + box.width / 2;
   const toward = (/** @type {Box} */ box, /** @type {number} */ x) => Math.min(box.x + box.width - 16, Math.max(box.x + 16, x));
   if (edge.kind === 'publish') {
@@ -187,9 +194,23 @@ function curve(edge, from, to, layout) {
   if (edge.kind === 'subscribe') {
     // Up the gap left of the subscriber, into its left side a little below its routes.
     const gap = to.x - SIZES.columnGap / 2;
-    const a = { x: gap > from.x + from.width / 2 ? from.x + from.width : from.x, y: from.y + from.height / 2 };
     const b = { x: to.x - 2, y: to.y + to.height / 2 + 10 };
-    return bezier(a, { x: gap, y: a.y }, { x: gap, y: b.y }, b);
+    if (gap > from.x + from.width / 2) {
+      const a = { x: from.x + from.width, y: from.y + from.height / 2 };
+      return bezier(a, { x: gap, y: a.y }, { x: gap, y: b.y }, b);
+    }
+    // Back to a subscriber on the left: along a lane of its own in the empty strip between the
+    // bands, so it crosses no event on its way.
+    const a = { x: from.x, y: from.y + from.height / 2 };
+    const laneY = layout.bandBottom + SIZES.bandGap / 2 + (lane.index - (lane.count - 1) / 2) * 7;
+    const r = (/** @type {number} */ n) => Math.round(n * 10) / 10;
+    const d = [
+      `M ${r(a.x)} ${r(a.y)}`,
+      `C ${r(a.x - 24)} ${r(a.y)}, ${r(a.x - 24)} ${r(laneY)}, ${r(a.x - 48)} ${r(laneY)}`,
+      `L ${r(gap + 24)} ${r(laneY)}`,
+      `C ${r(gap)} ${r(laneY)}, ${r(gap)} ${r(b.y)}, ${r(b.x)} ${r(b.y)}`,
+    ].join(' ');
+    return { d, mid: { x: r(a.x - 80), y: r(laneY) } };
   }
   if (to.column > from.column) {
     const waypoints = layout.waypoints.get(edge.id) ?? [];
