@@ -14,7 +14,7 @@ let tarball: { file: string; bytes: number; files: string[] };
 const folders: string[] = [];
 const children: Child[] = [];
 /** The shop project, prepared alongside the starter (the two share nothing but the tarball); its describe awaits it. */
-let shopReady: Promise<{ gateway: string; token: string }>;
+let shopReady: Promise<{ gateway: string; token: string; dashboard: string }>;
 
 beforeAll(async () => {
   tarball = await packTarball();
@@ -44,31 +44,33 @@ async function installedInto(name: string): Promise<string> {
 const meshspec = (folder: string, ...args: string[]) => command(folder, path.join(folder, 'node_modules/.bin/meshspec'), args);
 const npm = (folder: string, ...args: string[]) => command(folder, 'npm', args);
 
-/** `meshspec dev --free-ports` in `folder`, ready: the gateway's URL from its banner. */
-async function dev(folder: string): Promise<{ child: Child; gateway: string }> {
+/** `meshspec dev --free-ports` in `folder`, ready: the gateway's and the dashboard's URLs from its banner. */
+async function dev(folder: string): Promise<{ child: Child; gateway: string; dashboard: string }> {
   const child = start([path.join(folder, 'node_modules/.bin/meshspec'), 'dev', '--free-ports'], {}, folder);
   children.push(child);
   await child.waitFor(/Ctrl-C to stop/, 90_000);
   const gateway = /^\s+gateway\s+(http:\/\/\S+)/m.exec(child.output())?.[1];
   expect(gateway).toBeTruthy();
-  return { child, gateway: gateway! };
+  const dashboard = /^\s+dashboard\s+(http:\/\/\S+)/m.exec(child.output())?.[1];
+  expect(dashboard).toBeTruthy();
+  return { child, gateway: gateway!, dashboard: dashboard! };
 }
 
 /**
  * The shop from the tarball: `init --example shop`, its own `npm test` passing, and `meshspec dev`
  * serving it: the gateway's URL, and the development token dev prints (the README tour calls with it).
  */
-async function preparedShop(): Promise<{ gateway: string; token: string }> {
+async function preparedShop(): Promise<{ gateway: string; token: string; dashboard: string }> {
   const folder = await installedInto('shop');
   const init = await meshspec(folder, 'init', '--example', 'shop');
   expect(init.code).toBe(0);
   const test = await npm(folder, 'test');
   expect(test.code).toBe(0);
-  const { child, gateway } = await dev(folder);
+  const { child, gateway, dashboard } = await dev(folder);
   await child.waitFor(/development token \(expires in 12h\): \S+/, 10_000);
   const token = /development token \(expires in 12h\): (\S+)/.exec(child.output())?.[1];
   expect(token).toBeTruthy();
-  return { gateway, token: token! };
+  return { gateway, token: token!, dashboard };
 }
 
 async function json(url: string, body?: unknown, token?: string): Promise<{ status: number; body: any }> {
@@ -179,9 +181,26 @@ describe('a new project from the tarball: meshspec init', () => {
 describe('the example shop from the tarball: meshspec init --example shop, and the README tour', () => {
   let gateway: string;
   let token: string;
+  let dashboard: string;
   beforeAll(async () => {
-    ({ gateway, token } = await shopReady);
+    ({ gateway, token, dashboard } = await shopReady);
   }, 420_000);
+
+  it('serves the dashboard from the installed package: its page, its scripts and its data API', async () => {
+    const page = await fetch(`${dashboard}/`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    // Every script and stylesheet the page names is in the package (dist/), none from elsewhere.
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) {
+      expect(asset, 'no asset from another host').not.toMatch(/^(https?:)?\/\//);
+      expect((await fetch(new URL(asset, `${dashboard}/`))).status, asset).toBe(200);
+    }
+    const catalog = await json(`${dashboard}/api/catalog`);
+    expect(catalog.status).toBe(200);
+    expect(catalog.body.services.map((s: { name: string }) => s.name).sort()).toEqual(['inventory', 'orders', 'payments', 'users']);
+  });
 
   it('creates a user, orders (over HTTP and gRPC), pays, and the order is confirmed by an event', async () => {
     // Without the token dev printed, only the catalogue answers.
