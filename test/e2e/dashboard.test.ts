@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDevAuth, type DevAuth } from '../../generator/cli/dev-auth.js';
 import type { DevStack, RunningStack } from '../../runtime/dev/index.js';
 import { startStack } from '../../runtime/dev/index.js';
-import type { ServiceHostOptions } from '../../runtime/host/types.js';
 import { createTraceStore } from '../../runtime/dev/dashboard/traces/index.js';
 import { setupTracing, type TracingSetup } from '../../runtime/observability/tracing/setup.js';
 import { launchChromium, missingBrowser, screenshot, watchedPage, type WatchedPage } from '../support/browser.js';
 import { eventually } from '../support/processes.js';
+import { withFailingSubscriber } from '../support/failing-subscriber.js';
 
 /** The shop's gateway auth as spec/mesh.yaml declares it (what `meshspec dev` hands prepareDevAuth). */
 const SHOP_AUTH: DevAuth = { jwt: { algorithms: ['HS256'], secretEnv: 'JWT_SECRET', issuer: 'shop', audience: 'shop-api' } };
@@ -48,22 +48,11 @@ beforeAll(async () => {
   tracing = await setupTracing('shop', { ...process.env, OTEL_TRACES_EXPORTER: 'none' }, { spanProcessors: [traces.processor] });
 
   const { stack } = (await import('../../generated/stack.js')) as { stack: DevStack };
-  const hosts: ServiceHostOptions[] = stack.services.map((host) => host());
-  const orders = hosts.find((h) => h.definition.name === 'orders');
-  if (!orders) throw new Error('the example stack has no orders service');
-  const hooks = orders.subscriptions as Record<string, (event: unknown, ctx: unknown) => Promise<void>>;
-  const subscriptions = {
-    ...hooks,
-    confirmOrder: async (event: unknown, ctx: unknown) => {
-      if (failing.on) throw new Error(HOSTILE_ERROR);
-      return hooks['confirmOrder']!(event, ctx);
-    },
-  };
-  const withFlag = hosts.map((h) => (h === orders ? { ...h, subscriptions } : h));
+  const withFlag = withFailingSubscriber(stack, { service: 'orders', handler: 'confirmOrder' }, failing, HOSTILE_ERROR);
   // Free ports for every listener the spec gives one (as `meshspec dev --free-ports`).
-  const ports = Object.fromEntries(hosts.map((h) => [h.definition.name, { http: 0, grpc: h.definition.proto ? 0 : null }]));
+  const ports = Object.fromEntries(withFlag.services.map((make) => make().definition).map((d) => [d.name, { http: 0, grpc: d.proto ? 0 : null }]));
   running = await startStack(
-    { ...stack, services: withFlag.map((h) => () => h) },
+    withFlag,
     {
       ports,
       gatewayPort: 0,

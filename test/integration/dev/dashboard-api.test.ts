@@ -17,6 +17,7 @@ import { createEventsSource } from '../../../runtime/dev/dashboard/events.js';
 import { catalogEvents } from '../../../runtime/dev/dashboard/catalog.js';
 import { setupTracing, type TracingSetup } from '../../../runtime/observability/tracing/setup.js';
 import { SHOP_AUTH_ENV } from '../../support/shop-flow.js';
+import { withFailingSubscriber } from '../../support/failing-subscriber.js';
 
 const SERVICES = ['inventory', 'orders', 'payments', 'users'];
 
@@ -89,18 +90,8 @@ beforeAll(async () => {
   const traces = createTraceStore();
   tracing = await setupTracing('shop', {}, { spanProcessors: [traces.processor] });
   const ports = Object.fromEntries(SERVICES.map((s) => [s, { http: 0, grpc: 0 }]));
-  const hosts = stack.services.map((make) => make());
-  const orders = hosts.find((h) => h.definition.name === 'orders')!;
-  const hooks = orders.subscriptions as Record<string, (event: unknown, ctx: unknown) => Promise<void>>;
-  const subscriptions = {
-    ...hooks,
-    confirmOrder: async (event: unknown, ctx: unknown) => {
-      if (failing.on) throw new Error('orders cannot confirm right now (test)');
-      return hooks['confirmOrder']!(event, ctx);
-    },
-  };
-  const withFlag = hosts.map((h) => (h === orders ? { ...h, subscriptions } : h));
-  running = await startStack({ ...stack, services: withFlag.map((h) => () => h) }, {
+  const withFlag = withFailingSubscriber(stack, { service: 'orders', handler: 'confirmOrder' }, failing, 'orders cannot confirm right now (test)');
+  running = await startStack(withFlag, {
     ports, gatewayPort: 0, gatewayMetricsPort: 0, data: 'memory', env: {}, logLevel: 'info', output: { write: () => true },
     bus: { retryDelayMs: 5, maxRetryDelayMs: 20 },
     dashboard: { port: 0, token, traces },

@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DevStack, RunningStack } from '../../../runtime/dev/index.js';
 import { startStack } from '../../../runtime/dev/index.js';
-import type { ServiceHostOptions } from '../../../runtime/host/types.js';
 import type { CatalogEvent } from '../../../runtime/dev/dashboard/api-types.js';
 import { createEventsSource } from '../../../runtime/dev/dashboard/events.js';
 import type { EventsSource } from '../../../runtime/dev/dashboard/sources.js';
 import { eventually } from '../../support/processes.js';
 import { SHOP_AUTH_ENV } from '../../support/shop-flow.js';
+import { withFailingSubscriber } from '../../support/failing-subscriber.js';
 
 const SERVICES = ['inventory', 'orders', 'payments', 'users'] as const;
 /** While set, orders' `confirmOrder` throws: its `payment.completed` deliveries fail until dead-lettered. */
@@ -25,20 +25,10 @@ let events: EventsSource;
 beforeAll(async () => {
   const { stack } = (await import('../../../generated/stack.js')) as { stack: DevStack };
   Object.assign(process.env, SHOP_AUTH_ENV);
-  const hosts: ServiceHostOptions[] = stack.services.map((host) => host());
-  const orders = hosts.find((h) => h.definition.name === 'orders')!;
-  const hooks = orders.subscriptions as Record<string, (event: unknown, ctx: unknown) => Promise<void>>;
-  const subscriptions = {
-    ...hooks,
-    confirmOrder: async (event: unknown, ctx: unknown) => {
-      if (failing.on) throw new Error('orders cannot confirm right now (test)');
-      return hooks['confirmOrder']!(event, ctx);
-    },
-  };
-  const withFlag = hosts.map((h) => (h === orders ? { ...h, subscriptions } : h));
+  const withFlag = withFailingSubscriber(stack, { service: 'orders', handler: 'confirmOrder' }, failing, 'orders cannot confirm right now (test)');
   const ports = Object.fromEntries(SERVICES.map((s) => [s, { http: 0, grpc: 0 }]));
   running = await startStack(
-    { ...stack, services: withFlag.map((h) => () => h) },
+    withFlag,
     { ports, gatewayPort: 0, data: 'memory', logLevel: 'silent', env: {}, bus: { retryDelayMs: 5, maxRetryDelayMs: 20 } },
   );
   events = createEventsSource({ bus: running.bus, events: () => catalog });

@@ -43,25 +43,30 @@ function saga(): SagaDefinition {
   };
 }
 
+/** The orders service's orchestrator of that saga, over a memory log, with short waits. */
+function orchestrator() {
+  return createSagaOrchestrator({
+    service: 'orders',
+    sagas: [saga()],
+    log: createMemorySagaLog(),
+    logger: pino({ level: 'silent' }),
+    stepAttempts: 3,
+    backoff: { initialMs: 1, maxMs: 2 },
+    sleep: async () => undefined,
+  });
+}
+
 describe('saga spans', () => {
   it('records the drive, each attempt and each compensation, in the trace of the request that started the saga', async () => {
-    const orchestrator = createSagaOrchestrator({
-      service: 'orders',
-      sagas: [saga()],
-      log: createMemorySagaLog(),
-      logger: pino({ level: 'silent' }),
-      stepAttempts: 3,
-      backoff: { initialMs: 1, maxMs: 2 },
-      sleep: async () => undefined,
-    });
+    const sagas = orchestrator();
     const request = trace.getTracer(TRACER_NAME).startSpan('POST /orders/place');
     // One saga started outside any request (its trace is its own), one inside `request`'s context.
-    const id = await orchestrator.start('placeOrder', {});
-    const inRequest = await context.with(trace.setSpan(context.active(), request), () => orchestrator.start('placeOrder', {}));
-    await orchestrator.wait(id, 5000);
-    const record = await orchestrator.wait(inRequest, 5000);
+    const id = await sagas.start('placeOrder', {});
+    const inRequest = await context.with(trace.setSpan(context.active(), request), () => sagas.start('placeOrder', {}));
+    await sagas.wait(id, 5000);
+    const record = await sagas.wait(inRequest, 5000);
     request.end();
-    await orchestrator.close();
+    await sagas.close();
     expect(record?.state).toBe('compensated');
     const alone = tracing.spans().find((s) => s.name === 'saga placeOrder' && s.attributes['meshspec.saga.id'] === id)!;
     expect(parentOf(alone)).toBe('');
@@ -92,17 +97,9 @@ describe('saga spans', () => {
 
   it('records nothing, and drives the same, when tracing is off', async () => {
     await tracing.close();
-    const orchestrator = createSagaOrchestrator({
-      service: 'orders',
-      sagas: [saga()],
-      log: createMemorySagaLog(),
-      logger: pino({ level: 'silent' }),
-      stepAttempts: 3,
-      backoff: { initialMs: 1, maxMs: 2 },
-      sleep: async () => undefined,
-    });
-    const record = await orchestrator.wait(await orchestrator.start('placeOrder', {}), 5000);
-    await orchestrator.close();
+    const sagas = orchestrator();
+    const record = await sagas.wait(await sagas.start('placeOrder', {}), 5000);
+    await sagas.close();
     expect(record?.state).toBe('compensated');
     tracing = registerTestTracing();
   });
