@@ -209,6 +209,24 @@ describe.skipIf(missing !== null)(`the dashboard in Chromium${missing ? ` (skipp
     await screenshot(page, 'topology-live');
   }, 60_000);
 
+  it('follows a --watch reload: the catalog shows a restarted service as it now is, an endpoint page offers to', async () => {
+    await open('/services');
+    await page.getByTestId('service-users').waitFor();
+    expect(await page.getByTestId('service-users').textContent()).toContain('v1.0.0');
+    const users = running.hosts().find((host) => host.definition.name === 'users')!;
+    await running.restartService({ ...users, definition: { ...users.definition, version: '1.0.1' } });
+    // The stream's next look at the catalog sees the change; the list is drawn again with it.
+    await expect.poll(() => page.getByTestId('service-users').textContent(), { timeout: EFFECT_MS }).toContain('v1.0.1');
+
+    await open('/services/users.createUser');
+    await page.getByTestId('explorer-input').waitFor();
+    await running.restartService({ ...users, definition: { ...users.definition, version: '1.0.2' } });
+    await page.getByTestId('catalog-changed').waitFor({ timeout: EFFECT_MS });
+    await page.getByTestId('catalog-changed').getByRole('button').click();
+    await expect.poll(() => page.getByTestId('catalog-changed').count()).toBe(0);
+    await page.getByTestId('explorer-input').waitFor();
+  }, 60_000);
+
   it('ran without an error in the page', () => {
     expect(watched.problems).toEqual([]);
   });

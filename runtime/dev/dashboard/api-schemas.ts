@@ -24,7 +24,8 @@ export type ApiSchemaName =
   | 'ApiError'
   | 'StreamTraces'
   | 'StreamDeadLetters'
-  | 'StreamSagas';
+  | 'StreamSagas'
+  | 'StreamCatalog';
 
 const ref = (name: string) => ({ $ref: `#/definitions/${name}` });
 const string = { type: 'string' };
@@ -262,5 +263,6 @@ export const apiSchemas = {
     StreamTraces: object({ latest: string }),
     StreamDeadLetters: object({ total: integer }),
     StreamSagas: object({ at: time }),
+    StreamCatalog: object({ at: time }),
   },
 } as const;

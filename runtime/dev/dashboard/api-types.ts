@@ -320,6 +320,7 @@ export interface ApiError {
 /**
  * `GET /api/stream`: server-sent events. `topology` (a Topology) every 2 s; `traces` ({ latest: traceId })
  * when a trace's root span ended; `events` (an EventsView) every 2 s; `dead-letters` ({ total }) when the
- * number of dead letters changed; `sagas` ({ at }) when a saga started or changed state.
+ * number of dead letters changed; `sagas` ({ at }) when a saga started or changed state; `catalog` ({ at })
+ * when the catalog changed (a `meshspec dev --watch` reload: read GET /api/catalog again).
  */
-export type StreamEventName = 'topology' | 'traces' | 'events' | 'dead-letters' | 'sagas';
+export type StreamEventName = 'topology' | 'traces' | 'events' | 'dead-letters' | 'sagas' | 'catalog';

@@ -132,7 +132,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     stream: (res) => hub.attach(res),
   };
 
-  const live = startLiveUpdates({ hub, traces, events, topology, eventsView, sagas: () => listSagas(sagaOwners(), { limit: 200 }), logger: options.logger });
+  const live = startLiveUpdates({ hub, traces, events, catalog, topology, eventsView, sagas: () => listSagas(sagaOwners(), { limit: 200 }), logger: options.logger });
   const server = createDashboardServer({ api, pageDir: options.pageDir ?? DEFAULT_PAGE_DIR, origins: () => ownOrigins(port), logger: options.logger });
   try {
     port = await new Promise<number>((resolve, reject) => {
@@ -174,26 +174,33 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
 }
 
 /**
- * While a page is connected: the topology and the events every 2 s, the sagas when they changed;
- * at any time, the latest trace and the dead letters' total as they change.
+ * While a page is connected: the topology and the events every 2 s, the sagas and the catalog (a
+ * --watch reload) when they changed; at any time, the latest trace and the dead letters' total as
+ * they change.
  */
 function startLiveUpdates(parts: {
   hub: ReturnType<typeof createStreamHub>;
   traces: TraceStore;
   events: EventsSource;
-  topology: () => Promise<Topology>;
+  catalog: () => Catalog;
+  topology: (catalog: Catalog) => Promise<Topology>;
   eventsView: () => EventsView;
   sagas: () => ReturnType<typeof listSagas>;
   logger: Logger | undefined;
 }): { close(): void } {
   const { hub } = parts;
   let lastSagas: string | null = null;
+  let lastCatalog: string | null = null;
   let ticking = false;
   const tick = async () => {
     if (ticking || hub.size === 0) return;
     ticking = true;
     try {
-      hub.send('topology', await parts.topology());
+      const catalog = parts.catalog();
+      const catalogFingerprint = JSON.stringify(catalog);
+      if (lastCatalog !== null && catalogFingerprint !== lastCatalog) hub.send('catalog', { at: Date.now() });
+      lastCatalog = catalogFingerprint;
+      hub.send('topology', await parts.topology(catalog));
       hub.send('events', parts.eventsView());
       const fingerprint = sagaFingerprint(await parts.sagas());
       if (lastSagas !== null && fingerprint !== lastSagas) hub.send('sagas', { at: Date.now() });
@@ -208,7 +215,7 @@ function startLiveUpdates(parts: {
   timer.unref();
   // A page that just connected gets the figures at once, not 2 s later.
   const offSize = hub.onSize((size) => {
-    if (size === 0) lastSagas = null;
+    if (size === 0) lastSagas = lastCatalog = null;
     else void tick();
   });
   const offTraces = parts.traces.onTrace((traceId) => hub.send('traces', { latest: traceId }));

@@ -318,6 +318,37 @@ describe('dashboard data API on the example stack', () => {
     const call = await post('/api/explorer/call', { endpoint: 'users.listUsers' });
     expect(call.body).toMatchObject({ status: 200, request: { url: `${running.gatewayUrl}/api/v1/users` } });
   });
+
+  it('GET /api/stream: a `catalog` event when a --watch reload changed the catalog, and none while it stays the same', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${dashboard}/api/stream`, { signal: controller.signal });
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let text = '';
+    const names = () => [...text.matchAll(/^event: (.+)$/gm)].map((m) => m[1]!);
+    const readUntil = async (done: () => boolean) => {
+      while (!done()) {
+        const { value, done: ended } = await reader.read();
+        if (ended) throw new Error(`the stream ended; it sent ${names().join(', ')}`);
+        text += value;
+      }
+    };
+    try {
+      // Two rounds with nothing changed: no catalog event.
+      await readUntil(() => names().filter((n) => n === 'topology').length >= 2);
+      expect(names()).not.toContain('catalog');
+      const users = running.hosts().find((host) => host.definition.name === 'users')!;
+      await running.restartService({ ...users, definition: { ...users.definition, version: '9.9.9' } });
+      await readUntil(() => names().includes('catalog'));
+      const frame = text.split('\n\n').find((f) => f.startsWith('event: catalog'))!;
+      expectSchema('StreamCatalog', JSON.parse(/^data: (.+)$/m.exec(frame)![1]!));
+      const catalog = (await get('/api/catalog')).body as { services: { name: string; version: string }[] };
+      expect(catalog.services.find((s) => s.name === 'users')?.version).toBe('9.9.9');
+    } finally {
+      controller.abort();
+      const users = running.hosts().find((host) => host.definition.name === 'users')!;
+      await running.restartService({ ...users, definition: { ...users.definition, version: '1.0.0' } });
+    }
+  });
 });
 
 describe('dashboard refusals', () => {

@@ -96,7 +96,7 @@ async function answer(response) {
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 8000;
 /** @type {readonly StreamEventName[]} */
-const EVENT_NAMES = ['topology', 'traces', 'events', 'dead-letters', 'sagas'];
+const EVENT_NAMES = ['topology', 'traces', 'events', 'dead-letters', 'sagas', 'catalog'];
 
 /**
  * Opens GET /api/stream. The browser's EventSource retries by itself after a dropped connection,

@@ -14,6 +14,7 @@ import { renderSaga, renderSagaList } from './views/sagas.js';
  * @typedef {import('../api-types.js').Catalog} Catalog
  * @typedef {import('../api-types.js').Overview} Overview
  * @typedef {{ stream: import('./api.js').Stream, catalog(): Promise<Catalog>, overview(): Promise<Overview> }} Context
+ * @typedef {{ (): Promise<Catalog>, reset(): void }} CachedCatalog
  * @typedef {(root: HTMLElement, params: string[], context: Context) => (void | (() => void))} View
  */
 
@@ -30,30 +31,37 @@ const ROUTES = {
 };
 
 /**
- * A value fetched once and kept (the catalog does not change while the page is open; a --watch
- * reload that changes it is seen on the next page load).
+ * A value fetched once and kept until `reset` (the catalog changes only when a `meshspec dev --watch`
+ * reload changes the spec: the stream's `catalog` event says so).
  *
  * @template T
  * @param {() => Promise<T>} load
- * @returns {() => Promise<T>}
+ * @returns {{ (): Promise<T>, reset(): void }}
  */
-function once(load) {
+function cached(load) {
   /** @type {Promise<T> | null} */
   let value = null;
-  return () => {
+  const get = () => {
     value ??= load().catch((error) => {
       value = null;
       throw error;
     });
     return value;
   };
+  return Object.assign(get, {
+    reset() {
+      value = null;
+    },
+  });
 }
 
 /** Starts the page: header, stream and router. */
 function start() {
   const stream = openStream();
   /** @type {Context} */
-  const context = { stream, catalog: once(() => getJson('/api/catalog')), overview: once(() => getJson('/api/overview')) };
+  /** @type {CachedCatalog} */
+  const catalog = cached(() => getJson('/api/catalog'));
+  const context = { stream, catalog, overview: cached(() => getJson('/api/overview')) };
   const main = /** @type {HTMLElement} */ (document.getElementById('view'));
   const status = /** @type {HTMLElement} */ (document.getElementById('stream-status'));
   stream.onState((state) => {
@@ -76,6 +84,7 @@ function start() {
 
   /** @type {void | (() => void)} */
   let dispose;
+  let currentKey = '';
   const route = () => {
     dispose?.();
     dispose = undefined;
@@ -84,6 +93,7 @@ function start() {
     const key = [first, ...rest.map(() => '*')].join('/');
     const match = ROUTES[key] ?? ROUTES['topology'];
     if (!match) return;
+    currentKey = ROUTES[key] ? key : 'topology';
     for (const link of document.querySelectorAll('nav a')) link.classList.toggle('active', link.getAttribute('data-nav') === match.nav);
     main.replaceChildren();
     main.scrollTop = 0;
@@ -91,6 +101,16 @@ function start() {
   };
   window.addEventListener('hashchange', route);
   route();
+
+  // A --watch reload changed the spec: the catalog is read again; its list shows the change at once,
+  // an endpoint's page (a form the developer may be filling in) offers to.
+  stream.on('catalog', () => {
+    catalog.reset();
+    if (currentKey === 'services') route();
+    else if (currentKey === 'services/*' && !main.querySelector('[data-testid="catalog-changed"]')) {
+      main.prepend(h('div', { class: 'notice', 'data-testid': 'catalog-changed' }, 'The spec changed. ', h('button', { type: 'button', onclick: route }, 'Show this endpoint as it is now')));
+    }
+  });
 }
 
 /**
