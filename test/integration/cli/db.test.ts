@@ -84,7 +84,12 @@ const engines: Engine[] = [
   },
 ];
 
-describe.each(engines)('meshspec db on $name', (engine) => {
+// Each test runs the CLI four or five times, each a fresh process that loads the sources through tsx
+// and, on PGlite, boots PostgreSQL compiled to WebAssembly: several seconds apiece on a loaded
+// 2-core machine (a browser test beside it), so the budget is wider than the suite's 30 s.
+const CLI_RUNS_TIMEOUT_MS = 120_000;
+
+describe.each(engines)('meshspec db on $name', { timeout: CLI_RUNS_TIMEOUT_MS }, (engine) => {
   let root: string;
   let env: NodeJS.ProcessEnv;
   let first: RegExp;
