@@ -223,12 +223,13 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
   /** Starts delivering to one group, counted in its lag until handled, dead-lettered or dropped. */
   function startDelivery(group: Group, snapshot: string): void {
     group.counts.lag += 1;
-    const delivery = deliver(group, snapshot).finally(() => {
-      group.counts.lag -= 1;
-    });
+    const delivery = deliver(group, snapshot);
     deliveries.add(delivery);
-    const forget = () => deliveries.delete(delivery);
-    delivery.then(forget, forget);
+    const settled = () => {
+      group.counts.lag -= 1;
+      deliveries.delete(delivery);
+    };
+    delivery.then(settled, settled);
   }
 
   async function deliver(group: Group, snapshot: string): Promise<void> {

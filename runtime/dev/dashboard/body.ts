@@ -1,5 +1,8 @@
-// A POST's JSON body, read whole but never more than the limit: the dashboard holds it in memory.
+// A POST's JSON body, read whole but never more than the limit (the runtime's own reader:
+// runtime/http/body.ts), parsed, and refused in the dashboard's words.
 import type { IncomingMessage } from 'node:http';
+import { isMeshError } from '../../errors/index.js';
+import { readBodyText } from '../../http/body.js';
 import { ApiProblem } from './problem.js';
 
 /** The largest request body the dashboard reads: 1 MiB. */
@@ -11,41 +14,29 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * @param req - the request
  * @param limit - the most bytes read (default MAX_BODY_BYTES)
  * @returns the parsed value
- * @throws ApiProblem 413 (`body_too_large`) past the limit, 400 (`bad_json`) for an empty or malformed body
+ * @throws ApiProblem 413 (`body_too_large`) past the limit, 415 (`unsupported_media_type`) for an unknown
+ *   Content-Encoding, 400 (`bad_json`) for an empty, malformed or unreadable body
  * @example
  * const request = await readJsonBody(req);
  */
 export async function readJsonBody(req: IncomingMessage, limit: number = MAX_BODY_BYTES): Promise<unknown> {
-  const tooLarge = () => new ApiProblem(413, 'body_too_large', `the request body is larger than ${limit} bytes`);
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) {
-    // Not read at all: the connection closes after the answer instead of draining a large upload.
-    req.resume();
-    throw tooLarge();
+  let text: string;
+  try {
+    text = await readBodyText(req, limit);
+  } catch (err) {
+    throw problemOfBody(err, limit);
   }
-  // Listeners rather than for-await: leaving that loop early would destroy the socket before the 413 is sent.
-  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
-    const read: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        reject(tooLarge());
-        return;
-      }
-      read.push(chunk);
-    });
-    req.on('end', () => resolve(read));
-    req.on('error', reject);
-  });
-  const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') throw new ApiProblem(400, 'bad_json', 'the request body is empty: send a JSON object');
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     throw new ApiProblem(400, 'bad_json', `the request body is not JSON: ${(err as Error).message}`);
   }
+}
+
+/** The dashboard's refusal of a body the runtime's reader refused (over the limit, an unknown encoding, unreadable). */
+function problemOfBody(err: unknown, limit: number): ApiProblem {
+  if (isMeshError(err, 'PayloadTooLarge')) return new ApiProblem(413, 'body_too_large', `the request body is larger than ${limit} bytes`);
+  if (isMeshError(err, 'UnsupportedMediaType')) return new ApiProblem(415, 'unsupported_media_type', err.message);
+  return new ApiProblem(400, 'bad_json', `the request body could not be read: ${isMeshError(err) ? err.message : 'the request ended early'}`);
 }
