@@ -1,7 +1,10 @@
 // Problems found in a spec, reported all together in the compiler format editors parse:
 //   spec/services/orders.yaml:12:11: error unknown-type: type `Ordr` is not declared; did you mean `Order`?
 
+import { closest } from '../../common/closest.js';
 import { compare } from '../naming/index.js';
+
+export { closest, editDistance } from '../../common/closest.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -44,34 +47,3 @@ export function didYouMean(name: string, candidates: Iterable<string>): string {
   return best === undefined ? '' : `; did you mean \`${best}\`?`;
 }
 
-export function closest(name: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  const lower = name.toLowerCase();
-  for (const candidate of candidates) {
-    const distance = editDistance(lower, candidate.toLowerCase());
-    if (distance < bestDistance || (distance === bestDistance && best !== undefined && candidate < best)) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  // A third of the name may differ (at least 1, at most 3 edits): close enough to be a typo.
-  const allowed = Math.min(3, Math.max(1, Math.floor(name.length / 3)));
-  return bestDistance <= allowed ? best : undefined;
-}
-
-/** Levenshtein distance with adjacent transpositions counted as one edit. */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = value;
-    }
-  }
-  return d[a.length]![b.length]!;
-}

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { request } from 'undici';
 import type { Catalog, CatalogEndpoint, ExplorerAnswer, ExplorerRequest } from './api-types.js';
+import { closest } from '../../../common/closest.js';
 import { ApiProblem } from './problem.js';
 
 /** How long the explorer waits for the stack's answer (headers, then between body chunks), ms. */
@@ -77,7 +78,8 @@ export function buildExplorerCall(catalog: Catalog, request: ExplorerRequest, op
   const endpoint = service?.endpoints.find((e) => e.id === request.endpoint);
   if (!service || !endpoint) {
     const ids = catalog.services.flatMap((s) => s.endpoints.map((e) => e.id));
-    const near = closest(request.endpoint, ids);
+    // A name past 200 characters is no typo of an endpoint id (and not worth a distance table).
+    const near = request.endpoint.length <= 200 ? closest(request.endpoint, ids, Math.max(2, Math.floor(request.endpoint.length / 4))) : undefined;
     throw new ApiProblem(404, 'unknown_endpoint', `no endpoint ${request.endpoint.slice(0, 100)}${near ? ` (did you mean ${near}?)` : ''}`);
   }
   const viaGateway = endpoint.gatewayPath !== null && catalog.gateway !== null && catalog.gateway.url !== '';
@@ -192,26 +194,6 @@ function parsed(text: string): unknown {
   }
 }
 
-/** The candidate nearest to `wanted` by edit distance, when it is near enough to be a typo. */
-function closest(wanted: string, candidates: readonly string[]): string | undefined {
-  let best: { id: string; distance: number } | undefined;
-  for (const id of candidates) {
-    const distance = editDistance(wanted.toLowerCase(), id.toLowerCase());
-    if (!best || distance < best.distance) best = { id, distance };
-  }
-  return best && best.distance <= Math.max(2, Math.floor(wanted.length / 4)) ? best.id : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  if (a.length > 200 || b.length > 200) return Infinity;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
 
 function bad(message: string): ApiProblem {
   return new ApiProblem(400, 'bad_request', message);
