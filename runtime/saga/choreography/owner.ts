@@ -86,7 +86,7 @@ export async function followChoreographies(options: OwnerOptions): Promise<Chore
       const report = parseReport(envelope.payload);
       const saga = sagas.get(report.saga);
       if (!saga) throw new UnprocessableEvent(`${definition.name} owns no choreographed saga '${report.saga}'`);
-      await applyReport(options, saga, report, stats);
+      await applyReport(options, saga, report, reportTime(envelope.time), stats);
     }));
   } catch (err) {
     await Promise.allSettled(taken.map((s) => s.unsubscribe()));
@@ -139,8 +139,18 @@ interface StepRow {
   error_message: string | null;
 }
 
+/**
+ * When the participant decided what it reports: the report's publishing time, so the log lists the
+ * steps in the order they happened, not in the order their reports arrived (two participants'
+ * reports race each other on the bus). An unreadable time falls back to the owner's clock.
+ */
+function reportTime(time: string): string | null {
+  const at = Date.parse(time);
+  return Number.isFinite(at) ? new Date(at).toISOString() : null;
+}
+
 /** One report in one transaction: its step row, then the saga's state from all its steps (and the final event on a final transition). */
-async function applyReport(options: OwnerOptions, saga: ChoreographedSagaDescriptor, report: StepReport, stats: OwnerStats): Promise<void> {
+async function applyReport(options: OwnerOptions, saga: ChoreographedSagaDescriptor, report: StepReport, at: string | null, stats: OwnerStats): Promise<void> {
   const { db, publisher, logger } = options;
   if (!saga.steps.some((s) => s.step === report.step)) throw new UnprocessableEvent(`saga ${saga.saga} has no step '${report.step}'`);
   await db.transaction(async (tx) => {
@@ -151,11 +161,11 @@ async function applyReport(options: OwnerOptions, saga: ChoreographedSagaDescrip
     // A decided step is never reopened by a late report of an earlier failed attempt.
     await tx.query(
       `insert into ${SAGA_STEPS_TABLE} (saga_id, step, phase, outcome, attempts, started_at, finished_at, error_code, error_message)
-       values ($1, $2, $3, $4, $5, clock_timestamp(), case when $6 then clock_timestamp() end, $7, $8)
+       values ($1, $2, $3, $4, $5, coalesce($9::timestamptz, clock_timestamp()), case when $6 then coalesce($9::timestamptz, clock_timestamp()) end, $7, $8)
        on conflict (saga_id, step, phase) do update set outcome = excluded.outcome, attempts = greatest(${SAGA_STEPS_TABLE}.attempts, excluded.attempts),
          finished_at = excluded.finished_at, error_code = excluded.error_code, error_message = excluded.error_message
        where ${SAGA_STEPS_TABLE}.outcome = 'started'`,
-      [report.sagaId, report.step, report.phase, report.outcome, report.attempts, decided, report.error?.code ?? null, report.error?.message ?? null],
+      [report.sagaId, report.step, report.phase, report.outcome, report.attempts, decided, report.error?.code ?? null, report.error?.message ?? null, at],
     );
     if (SETTLED.has(row!.state)) return;
     const { rows: steps } = await tx.query<StepRow>(`select step, phase, outcome, error_code, error_message from ${SAGA_STEPS_TABLE} where saga_id = $1`, [report.sagaId]);

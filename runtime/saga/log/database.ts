@@ -24,7 +24,7 @@ const IN_FLIGHT_SQL = `state in ('running', 'compensating')`;
 // A saga's steps as one json array, in the order they started (over rows with the steps' columns).
 const STEPS_JSON = `coalesce(json_agg(json_build_object('step', step, 'phase', phase, 'outcome', outcome, 'attempts', attempts,
   'started_at', (extract(epoch from started_at) * 1000)::float8, 'finished_at', (extract(epoch from finished_at) * 1000)::float8,
-  'output', output, 'error_code', error_code, 'error_message', error_message) order by seq), '[]'::json)`;
+  'output', output, 'error_code', error_code, 'error_message', error_message) order by started_at, seq), '[]'::json)`;
 const STEP_COLUMNS = 'seq, step, phase, outcome, attempts, started_at, finished_at, output, error_code, error_message';
 const SUMMARY_COLUMNS = `id, saga, state, input, output, failure_step, failure_code, failure_message, failed_step_may_have_applied,
   (extract(epoch from created_at) * 1000)::float8 as created_at, (extract(epoch from updated_at) * 1000)::float8 as updated_at,

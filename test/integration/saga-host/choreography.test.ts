@@ -199,6 +199,26 @@ describe.skipIf(!postgresUp)('a choreographed saga when events come twice, early
     }
   }, 60_000);
 
+  it('lists the steps in the order the participants took them, not the order their reports arrived in', async () => {
+    const mesh = await startMesh('pg');
+    try {
+      const at = Date.parse('2026-01-01T10:00:00.000Z');
+      const report = (step: string, seconds: number, source: string) =>
+        mesh.bus.publish({
+          id: randomBytes(8).toString('hex'), event: 'meshspec.sagaReports.orders', version: 1, source, time: new Date(at + seconds * 1000).toISOString(),
+          payload: { saga: 'fulfilOrder', sagaId: 'late-1', step, phase: 'forward', outcome: 'succeeded', attempts: 1 },
+        });
+      await report('confirm', 3, 'orders');
+      await report('charge', 1, 'payments');
+      await report('reserve', 2, 'inventory');
+      await eventually(async () => (await call(mesh.running.orders.httpPort, 'GET', '/sagas/late-1')).body.steps?.length === 3, 5_000);
+      const { steps } = (await call(mesh.running.orders.httpPort, 'GET', '/sagas/late-1')).body as { steps: { step: string; startedAt: number; finishedAt: number }[] };
+      expect(steps.map((s) => [s.step, s.startedAt, s.finishedAt])).toEqual([['charge', at + 1000, at + 1000], ['reserve', at + 2000, at + 2000], ['confirm', at + 3000, at + 3000]]);
+    } finally {
+      await mesh.close();
+    }
+  }, 60_000);
+
   it('dead-letters a forged report and an event whose saga id is no id, and changes nothing', async () => {
     const mesh = await startMesh('pg');
     try {
