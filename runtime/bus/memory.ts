@@ -1,6 +1,8 @@
 // An in-process EventBus: what `meshspec dev` and tests use, and what a single-process deployment
 // gets. Semantics, matching what hooks must already tolerate from a real broker:
-// - delivery is asynchronous: a handler never runs inside `publish`'s call stack;
+// - delivery is asynchronous: a handler never runs inside `publish`'s call stack, nor in its async
+//   context: it runs in the context its subscription was made in, as a broker consumer's loop does
+//   (a publisher inside a database transaction, like the outbox relay, must not lend the handler it);
 // - each event goes once to every subscribing group, to one of the group's handlers (round-robin,
 //   like replicas of a service sharing a queue);
 // - a throwing handler gets the event again, with exponential backoff, up to `maxAttempts` (the
@@ -12,6 +14,7 @@
 //   as a string), so neither the publisher nor another group can change what a handler sees;
 // - nothing is persisted: events published with no subscriber, events waiting for a retry when the
 //   bus closes, and everything on a crash are lost (at-most-once across restarts).
+import { AsyncResource } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import { createLogger } from '../logging/index.js';
 import {
@@ -147,6 +150,7 @@ interface EventCounters {
 }
 
 interface Member {
+  /** The subscriber's handler, bound to the async context of its `subscribe` call. */
   readonly handler: EnvelopeHandler;
   /** This subscription's attempts limit. */
   readonly maxAttempts: number;
@@ -307,7 +311,7 @@ export function createMemoryBus(options: MemoryBusOptions = {}): MemoryBus {
       if (!groups) topics.set(event, (groups = new Map()));
       let group = groups.get(groupName);
       if (!group) groups.set(groupName, (group = { name: groupName, members: [], next: 0, counts: countsOf(event, groupName) }));
-      const member: Member = { handler, maxAttempts: memberMaxAttempts, running: new Set() };
+      const member: Member = { handler: AsyncResource.bind(handler), maxAttempts: memberMaxAttempts, running: new Set() };
       group.members.push(member);
       const owner = group;
       let left = false;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { createLogger, createMemoryBus, UnprocessableEvent, type EventEnvelope } from '../../support/runtime.js';
 
@@ -23,6 +24,21 @@ describe('createMemoryBus', () => {
     expect(seen).toEqual([]);
     await bus.idle();
     expect(seen).toEqual([{ a: 1 }]);
+    await bus.close();
+  });
+
+  it("runs a handler in its subscription's async context, never in the publisher's (a relay publishes inside its transaction)", async () => {
+    const bus = createMemoryBus({ logger, retryDelayMs: 1 });
+    const scope = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    await bus.subscribe('user.created', 'orders', async () => void seen.push(scope.getStore()));
+    await scope.run('mail subscribed', () => bus.subscribe('user.created', 'mail', async () => {
+      seen.push(scope.getStore());
+      if (seen.length < 4) throw new Error('once more'); // the retry too
+    }));
+    await scope.run('inside the publisher\'s transaction', () => bus.publish(envelope()));
+    await bus.idle();
+    expect(seen.sort()).toEqual([undefined, 'mail subscribed', 'mail subscribed', 'mail subscribed'].sort());
     await bus.close();
   });
 
