@@ -2,7 +2,9 @@
 // resumption, to a final state or a stop), and one per attempt of each step and compensation inside
 // it, active while the attempt runs, so the step's client call (and the callee's server span) are its
 // children. A saga started by a request drives in that request's context: its spans are part of the
-// request's trace. One resumed by a replica starts a trace of its own.
+// request's trace. One resumed by a replica starts a trace of its own. A choreographed saga has no
+// drive: each participant's step and compensation gets an attempt span under the consumer span of
+// the event that triggered it, so the events its hook publishes continue from it.
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
 import { activeTracer } from './tracer.js';
 import { endWithError } from './server.js';
@@ -61,10 +63,18 @@ export async function traceSagaDrive<T extends { readonly state?: string } | und
  * @param step - the step's name and phase
  * @param attempt - the attempt's number, from 1
  * @param run - the attempt
+ * @param failureOf - a failure the attempt answers rather than throws (a choreographed step that
+ *   published its `fails` event): the span ends in error with its code as `error.type`. Default: none
  * @example
  * const output = await traceSagaAttempt(subject, { step: 'chargeCard', phase: 'forward' }, 1, () => call());
  */
-export async function traceSagaAttempt<T>(subject: SagaSpanSubject, step: { readonly step: string; readonly phase: 'forward' | 'compensate' }, attempt: number, run: () => Promise<T>): Promise<T> {
+export async function traceSagaAttempt<T>(
+  subject: SagaSpanSubject,
+  step: { readonly step: string; readonly phase: 'forward' | 'compensate' },
+  attempt: number,
+  run: () => Promise<T>,
+  failureOf: (result: T) => { readonly code: string; readonly message: string } | undefined = () => undefined,
+): Promise<T> {
   const tracer = activeTracer(subject.service);
   if (tracer === undefined) return run();
   const compensating = step.phase === 'compensate';
@@ -80,6 +90,11 @@ export async function traceSagaAttempt<T>(subject: SagaSpanSubject, step: { read
   });
   try {
     const output = await context.with(trace.setSpan(context.active(), span), run);
+    const failure = failureOf(output);
+    if (failure !== undefined) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+      span.setAttribute('error.type', failure.code);
+    }
     span.end();
     return output;
   } catch (err) {

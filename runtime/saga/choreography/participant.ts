@@ -9,6 +9,7 @@ import { currentPayload } from '../../bus/versions.js';
 import { UnprocessableEvent, type BusSubscription, type EventBus, type EventEnvelope } from '../../bus/types.js';
 import { isMeshError } from '../../errors/index.js';
 import { StartupError } from '../../host/startup-error.js';
+import { traceSagaAttempt } from '../../observability/tracing/saga.js';
 import type { ContextFactory } from '../../service/context.js';
 import type { ChoreographyStepDescriptor, EventCatalog, ServiceDefinition } from '../../service/definition.js';
 import type { Outbox } from '../../storage/outbox/index.js';
@@ -108,8 +109,13 @@ function stepHook(options: ParticipantOptions, step: ChoreographyStepDescriptor,
           log.info({ sagaId, saga: step.saga, step: step.step, outcome: row.outcome }, `step ${step.saga}.${step.step} already ${row.outcome} for this saga: event ignored`);
           return;
         }
-        const { published } = await recorder.record(() => hook(payload, ctx));
-        const report = decide(definition.name, step, sagaId, published, row.attempts + 1);
+        const attempts = row.attempts + 1;
+        const subject = { service: definition.name, saga: step.saga, sagaId };
+        // Decided inside the span: a step that published its `fails` event ends it in error; one that published neither throws.
+        const report = await traceSagaAttempt(subject, { step: step.step, phase: 'forward' }, attempts, async () => {
+          const { published } = await recorder.record(() => hook(payload, ctx));
+          return decide(definition.name, step, sagaId, published, attempts);
+        }, (decided) => decided.error);
         await tx.query(
           `update ${PARTICIPANTS_TABLE} set outcome = $4, attempts = $5, error_code = null, error_message = null, updated_at = clock_timestamp()
            where saga = $1 and saga_id = $2 and step = $3`,
@@ -229,13 +235,15 @@ async function compensate(options: ParticipantOptions, step: ChoreographyStepDes
         return;
       }
       const ctx = eventContext({ service: definition.name, handler: name, envelope, contextFor, logger: log, runOnce });
-      try {
-        // A savepoint: a compensation that answers NotFound leaves none of its writes.
-        await tx.transaction(() => hook.call(options.compensations, envelope.payload, ctx));
-      } catch (err) {
-        if (!isMeshError(err, 'NotFound')) throw err;
-      }
       const attempts = row.compensation_attempts + 1;
+      await traceSagaAttempt({ service: definition.name, saga: step.saga, sagaId }, { step: step.step, phase: 'compensate' }, attempts, async () => {
+        try {
+          // A savepoint: a compensation that answers NotFound leaves none of its writes.
+          await tx.transaction(() => hook.call(options.compensations, envelope.payload, ctx));
+        } catch (err) {
+          if (!isMeshError(err, 'NotFound')) throw err;
+        }
+      });
       await tx.query(`update ${PARTICIPANTS_TABLE} set compensation = 'compensated', compensation_attempts = $4, error_code = null, error_message = null, updated_at = clock_timestamp() where saga = $1 and saga_id = $2 and step = $3`, [step.saga, sagaId, step.step, attempts]);
       await outbox.publish(reportEvent(step.owner), report('succeeded', attempts), { requestId: sagaId });
     });

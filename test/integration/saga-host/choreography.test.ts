@@ -17,6 +17,7 @@ import { repoRoot } from '../../support/project.js';
 import { writeChoreographyProject } from '../../support/choreography-project.js';
 import { createLogger, createMemoryBus, startService, StartupError, type EventEnvelope, type MemoryBus, type RunningService, type ServiceHostOptions } from '../../support/runtime.js';
 import { createThrowawayDatabase, postgresAvailable, type ThrowawayDatabase } from '../storage/engines.js';
+import { parentOf, registerTestTracing } from '../../support/tracing.js';
 import { call } from './fixtures.js';
 
 const SERVICES = ['orders', 'payments', 'inventory'] as const;
@@ -196,6 +197,38 @@ describe.skipIf(!postgresUp)('a choreographed saga when events come twice, early
       expect(mesh.bus.deadLetters).toEqual([]);
     } finally {
       await mesh.close();
+    }
+  }, 60_000);
+
+  it('traces each step and compensation where it runs, in the trace of the request that started the saga', async () => {
+    const tracing = registerTestTracing();
+    const mesh = await startMesh('pg');
+    try {
+      const id = await place(mesh, 'reject');
+      await settled(mesh, id, 'compensated');
+      const all = tracing.spans();
+      const spans = all.filter((s) => s.attributes['meshspec.saga.id'] === id);
+      expect(spans.map((s) => s.name).sort()).toEqual(['saga fulfilOrder charge', 'saga fulfilOrder compensate charge', 'saga fulfilOrder compensate reserve', 'saga fulfilOrder confirm', 'saga fulfilOrder reserve']);
+      const request = all.find((s) => s.name === 'POST /orders')!;
+      for (const span of spans) expect(span.spanContext().traceId, span.name).toBe(request.spanContext().traceId);
+      const named = (name: string) => spans.find((s) => s.name === `saga fulfilOrder ${name}`)!;
+      const parent = (span: (typeof all)[number]) => all.find((s) => s.spanContext().spanId === parentOf(span));
+      // Each under the consumer span of the event that triggered it, in the service that took it.
+      expect(parent(named('charge'))).toMatchObject({ name: 'process order.created', attributes: { 'messaging.consumer.group.name': 'payments' } });
+      expect(parent(named('reserve'))).toMatchObject({ name: 'process payment.completed', attributes: { 'messaging.consumer.group.name': 'inventory' } });
+      expect(parent(named('compensate charge'))).toMatchObject({ name: 'process order.rejected', attributes: { 'messaging.consumer.group.name': 'payments' } });
+      expect(parent(named('compensate reserve'))).toMatchObject({ name: 'process order.rejected', attributes: { 'messaging.consumer.group.name': 'inventory' } });
+      // The event a step publishes continues from the step's span.
+      expect(parent(all.find((s) => s.name === 'send payment.completed')!)).toBe(named('charge'));
+      expect(named('charge')).toMatchObject({ status: { code: 0 }, attributes: { 'meshspec.saga.step': 'charge', 'meshspec.saga.phase': 'forward', 'meshspec.saga.attempt': 1 } });
+      // A step that published its `fails` event ends in error with that event as its type.
+      expect(named('confirm')).toMatchObject({ status: { code: 2, message: 'the order was rejected at confirmation' }, attributes: { 'error.type': 'order.rejected' } });
+      expect(named('compensate reserve').attributes).toMatchObject({ 'meshspec.saga.phase': 'compensate', 'meshspec.saga.attempt': 1 });
+      // No delivery failed on the way (a handler never runs inside its publisher's transaction).
+      expect(all.filter((s) => s.status.code === 2).map((s) => s.name)).toEqual(['saga fulfilOrder confirm']);
+    } finally {
+      await mesh.close();
+      await tracing.close();
     }
   }, 60_000);
 
