@@ -5,7 +5,7 @@ import path from 'node:path';
 import { isSagaId } from '../../runtime/saga/ids.js';
 import { createDatabaseSagaLog } from '../../runtime/saga/log/database.js';
 import type { SagaSummary } from '../../runtime/saga/log/types.js';
-import type { SagaRecord, SagaState } from '../../runtime/saga/types.js';
+import { SAGA_STATES, type SagaRecord, type SagaState } from '../../runtime/saga/types.js';
 import { openDatabase } from '../../runtime/storage/index.js';
 import { didYouMean } from '../language/diagnostics.js';
 import { defaultLayout, migrationsFolder } from '../naming/index.js';
@@ -47,7 +47,6 @@ Options:
 /** A service of the compiled model (the CLI reads the model through the pipeline, never imports it). */
 type ServiceModel = CompiledModel['services'][number];
 
-const STATES: readonly SagaState[] = ['running', 'compensating', 'completed', 'compensated', 'stuck'];
 const MAX_LIMIT = 200;
 
 const options = {
@@ -85,7 +84,7 @@ export async function sagasCommand(args: string[]): Promise<number> {
   if (action === 'show' && (id === undefined || !isSagaId(id))) throw new UsageError(`sagas show takes one saga id (letters, digits and . _ : -, up to 128)\n\n${sagasUsage}`);
   if (positionals.length > (action === 'show' ? 1 : 0)) throw new UsageError(`unexpected argument \`${positionals.at(-1)!.slice(0, 60)}\`\n\n${sagasUsage}`);
   const state = values.state as string | undefined;
-  if (state !== undefined && !STATES.includes(state as SagaState)) throw new UsageError(`--state must be one of ${STATES.join(', ')}, not \`${state.slice(0, 40)}\``);
+  if (state !== undefined && !SAGA_STATES.includes(state as SagaState)) throw new UsageError(`--state must be one of ${SAGA_STATES.join(', ')}, not \`${state.slice(0, 40)}\``);
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) throw new UsageError(`--limit must be a whole number from 1 to ${MAX_LIMIT}`);
 

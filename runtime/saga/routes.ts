@@ -7,14 +7,13 @@ import type { ExtraRoutes } from '../http/extra-routes.js';
 import { sendJson } from '../http/respond.js';
 import { isSagaId } from './ids.js';
 import type { SagaFilter, SagaSummary } from './log/types.js';
-import type { SagaRecord, SagaState } from './types.js';
+import { SAGA_STATES, type SagaRecord, type SagaState } from './types.js';
 
 /** Sagas a list answers at most. */
 export const MAX_SAGA_LIST_LIMIT = 200;
 /** Sagas a list answers when `limit` is not given. */
 export const DEFAULT_SAGA_LIST_LIMIT = 50;
 
-const STATES: readonly SagaState[] = ['running', 'compensating', 'completed', 'compensated', 'stuck'];
 const SAGA_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 /**
@@ -85,7 +84,7 @@ export function filterOf(url: string): SagaFilter {
     if (!['state', 'saga', 'limit'].includes(name)) issues.push({ path: `/${name}`, message: 'is not a parameter of /sagas (state, saga, limit)' });
   }
   const state = single('state');
-  if (state !== undefined && !(STATES as readonly string[]).includes(state)) issues.push({ path: '/state', message: `must be one of ${STATES.join(', ')}` });
+  if (state !== undefined && !(SAGA_STATES as readonly string[]).includes(state)) issues.push({ path: '/state', message: `must be one of ${SAGA_STATES.join(', ')}` });
   const saga = single('saga');
   if (saga !== undefined && !SAGA_NAME_PATTERN.test(saga)) issues.push({ path: '/saga', message: 'must be a saga name' });
   const limitText = single('limit');

@@ -12,7 +12,16 @@
  * @example
  * const inFlight: SagaState[] = ['running', 'compensating'];
  */
-export type SagaState = 'running' | 'compensating' | 'completed' | 'compensated' | 'stuck';
+export type SagaState = (typeof SAGA_STATES)[number];
+
+/**
+ * Every saga state, in the order a saga goes through them: what the routes, the metrics, the CLI and
+ * the dashboard check a `state` against and list.
+ *
+ * @example
+ * SAGA_STATES.includes(state as SagaState);
+ */
+export const SAGA_STATES = ['running', 'compensating', 'completed', 'compensated', 'stuck'] as const;
 
 /**
  * What a step's input mapping may read: the saga's id and input, and the outputs of the steps that

@@ -2,6 +2,7 @@
 // served at GET /api/schemas: another tool checks what it reads against them, and the tests check
 // every real answer. Objects are closed (additionalProperties false) so a field added to the types
 // and not here fails the tests.
+import { SAGA_STATES } from '../../saga/types.js';
 
 /** The `$id` of the schema document; a definition is `<id>#/definitions/<Name>`. */
 export const API_SCHEMA_ID = 'https://meshspec.dev/schemas/dashboard-api.json';
@@ -48,7 +49,7 @@ const object = (properties: Record<string, object>, optional: readonly string[] 
   additionalProperties: false,
 });
 const nodeHealth = enumOf('ready', 'degraded', 'not ready', 'starting', 'down');
-const sagaState = enumOf('running', 'compensating', 'completed', 'compensated', 'stuck');
+const sagaState = enumOf(...SAGA_STATES);
 const httpMethod = enumOf('GET', 'POST', 'PUT', 'PATCH', 'DELETE');
 const attributeValue = { anyOf: [string, number, boolean, array({ anyOf: [string, number, boolean] })] };
 

@@ -3,14 +3,13 @@
 // other tool would. An owner that does not answer is listed under `unavailable`, not an error.
 import { isSagaId } from '../../saga/ids.js';
 import { DEFAULT_SAGA_LIST_LIMIT, MAX_SAGA_LIST_LIMIT } from '../../saga/routes.js';
+import { SAGA_STATES } from '../../saga/types.js';
 import type { SagaDetail, SagaList, SagaSummaryView } from './api-types.js';
 import { ApiProblem } from './problem.js';
 import { untracedHeaders } from './untraced.js';
 
 /** How long one owner's answer may take, ms. */
 export const SAGA_READ_TIMEOUT_MS = 2000;
-
-const STATES = ['running', 'compensating', 'completed', 'compensated', 'stuck'] as const;
 
 /** An owner of sagas and where its service listens. */
 export interface SagaOwner {
@@ -29,8 +28,8 @@ export interface SagaOwner {
  */
 export function sagaQueryOf(query: URLSearchParams): { state?: SagaSummaryView['state']; limit: number } {
   const state = query.get('state');
-  if (state !== null && state !== '' && !(STATES as readonly string[]).includes(state)) {
-    throw new ApiProblem(400, 'bad_query', `state must be one of ${STATES.join(', ')}`);
+  if (state !== null && state !== '' && !(SAGA_STATES as readonly string[]).includes(state)) {
+    throw new ApiProblem(400, 'bad_query', `state must be one of ${SAGA_STATES.join(', ')}`);
   }
   const limit = intParam(query, 'limit', DEFAULT_SAGA_LIST_LIMIT, MAX_SAGA_LIST_LIMIT);
   return { limit, ...(state !== null && state !== '' ? { state: state as SagaSummaryView['state'] } : {}) };

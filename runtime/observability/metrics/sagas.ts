@@ -1,9 +1,7 @@
 // A service's sagas, read from its orchestrator's counters and its saga log when Prometheus scrapes.
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { SagasReport } from '../../host/sagas.js';
-import type { SagaState } from '../../saga/types.js';
-
-const STATES: readonly SagaState[] = ['running', 'compensating', 'completed', 'compensated', 'stuck'];
+import { SAGA_STATES } from '../../saga/types.js';
 
 /**
  * Registers the saga collectors: counters of what this replica's orchestrator did (and, for the
@@ -45,7 +43,7 @@ export function registerSagaCollectors(registry: Registry, read: () => SagasRepo
       this.reset();
       if (!report) return;
       const counts = await report.counts();
-      for (const state of STATES) this.set({ state }, counts[state] ?? 0);
+      for (const state of SAGA_STATES) this.set({ state }, counts[state] ?? 0);
     },
   });
 }
