@@ -4,8 +4,6 @@
 import { closest } from '../../common/closest.js';
 import { compare } from '../naming/index.js';
 
-export { closest, editDistance } from '../../common/closest.js';
-
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {

@@ -2,10 +2,11 @@
 // compensations call, and every mapping, parsed (saga-values.ts) and type-checked (saga-types.ts).
 // The semantic checks report its problems; the model builder, run only when there are none, takes
 // its resolved values. One resolver for both, so the model holds exactly what the checks accepted.
+import { closest } from '../../common/closest.js';
 import { parseDuration } from '../../common/units.js';
 import { synthesizedInputName, typeKey } from '../naming/index.js';
 import { maybeDeclared, maybeService, otherOwners, unknownName, visibleTypeNames, type Declared, type SpecIndex } from './collect.js';
-import { closest, didYouMean } from './diagnostics.js';
+import { didYouMean } from './diagnostics.js';
 import type { SpecPath } from './load.js';
 import type { RawOrchestratedSaga, RawSagaValue, RawService } from './raw.js';
 import { parseSagaValue, showSagaExpression, type SagaExpression } from './saga-values.js';

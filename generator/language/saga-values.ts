@@ -1,7 +1,7 @@
 // The value language of saga mappings (`input: { orderId: saga.id, amount: steps.reserve.total }`),
 // read into expressions before any type is known: paths, literals and nested objects. Kept apart from
 // the type checks (saga-types.ts) so that its syntax is small and testable on its own.
-import { closest } from './diagnostics.js';
+import { closest } from '../../common/closest.js';
 import type { RawSagaValue } from './raw.js';
 
 /** A parsed saga value: what the mapping says, not yet checked against any type. */

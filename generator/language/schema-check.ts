@@ -1,7 +1,8 @@
 // JSON Schema validation of each spec document, with ajv's errors turned into diagnostics that point
 // at the offending key or value and say what is legal.
 import type { ErrorObject } from 'ajv/dist/2020.js';
-import { closest, didYouMean, type Diagnostic } from './diagnostics.js';
+import { closest } from '../../common/closest.js';
+import { didYouMean, type Diagnostic } from './diagnostics.js';
 import { locate, type SpecDocument, type SpecPath } from './load.js';
 import { HTTP_BINDINGS } from './http-defaults.js';
 import { notYetSupported } from './not-yet-supported.js';
